@@ -1,0 +1,99 @@
+"""Admin for organisations, users, reference geography and the (read-only) audit log.
+
+Admin pages obey the same Permission objects as the API: lists are scoped, rows outside scope
+are invisible, and writes go through services where a service exists.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import admin
+from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.http import HttpRequest
+
+from accounts import permissions
+from accounts.models import AuditEvent, District, Organisation, Province, User
+
+
+class ScopedAdmin(admin.ModelAdmin):
+    """A ModelAdmin whose rows and rights come from a view and a change Permission."""
+
+    view_permission: permissions.Permission[Any]
+    change_permission: permissions.Permission[Any] | None = None
+
+    def get_queryset(self, request: HttpRequest):  # type: ignore[no-untyped-def]
+        return self.view_permission.scope(request.user, super().get_queryset(request))
+
+    def has_view_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return self.view_permission.allows(request.user, obj)
+
+    def has_module_permission(self, request: HttpRequest) -> bool:
+        return self.has_view_permission(request)
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return self.change_permission is not None and self.change_permission.allows(request.user, obj)
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return self.has_change_permission(request)
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False  # nothing in Pathway is hard-deleted from the admin
+
+
+class ReferenceAdmin(ScopedAdmin):
+    view_permission = permissions.view_organisation
+    change_permission = permissions.change_organisation
+
+
+@admin.register(Province)
+class ProvinceAdmin(ReferenceAdmin):
+    list_display = ["number", "code", "name_en", "name_lo"]
+    search_fields = ["name_en", "name_lo", "code"]
+
+    def get_queryset(self, request: HttpRequest):  # type: ignore[no-untyped-def]
+        return Province.objects.all()
+
+
+@admin.register(District)
+class DistrictAdmin(ReferenceAdmin):
+    list_display = ["code", "name_en", "name_lo", "province"]
+    list_filter = ["province"]
+    search_fields = ["name_en", "name_lo", "code"]
+    list_select_related = ["province"]
+
+    def get_queryset(self, request: HttpRequest):  # type: ignore[no-untyped-def]
+        return District.objects.select_related("province")
+
+
+@admin.register(Organisation)
+class OrganisationAdmin(ReferenceAdmin):
+    list_display = ["name_en", "code", "kind", "province", "is_active"]
+    list_filter = ["kind", "province", "is_active"]
+    search_fields = ["name_en", "name_lo", "code"]
+    list_select_related = ["province"]
+
+
+@admin.register(User)
+class UserAdmin(ScopedAdmin, DjangoUserAdmin):
+    view_permission = permissions.view_user
+    change_permission = permissions.change_user
+    list_display = ["username", "organisation", "roles", "is_active", "last_login"]
+    list_filter = ["organisation__kind", "is_active"]
+    list_select_related = ["organisation"]
+    fieldsets = (
+        *DjangoUserAdmin.fieldsets,
+        ("Pathway", {"fields": ("organisation", "roles", "language")}),
+    )
+
+
+@admin.register(AuditEvent)
+class AuditEventAdmin(ScopedAdmin):
+    view_permission = permissions.view_auditevent
+    list_display = ["at", "actor_username", "action", "object_type", "object_id", "ip_address"]
+    list_filter = ["action", "object_type"]
+    search_fields = ["object_id", "actor_username", "request_id"]
+    date_hierarchy = "at"
+
+    def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> list[str]:
+        return [field.name for field in AuditEvent._meta.fields]

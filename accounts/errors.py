@@ -1,0 +1,40 @@
+"""Errors that services raise and every interface (API, pages, admin) turns into an answer.
+
+Services never return error codes; they raise one of these with a message a social worker can
+act on. The API maps them to 400/403/404/409 JSON (accounts.api.errors), pages to form errors.
+"""
+
+from __future__ import annotations
+
+
+class ApplicationError(Exception):
+    """A request the rules refuse (HTTP 400). `fields` maps field names to messages."""
+
+    status_code = 400
+    code = "invalid"
+
+    def __init__(self, message: str, *, fields: dict[str, list[str]] | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.fields = fields or {}
+
+
+class PermissionDenied(ApplicationError):
+    """The caller may see the object but not do this to it (HTTP 403)."""
+
+    status_code = 403
+    code = "permission_denied"
+
+
+class NotFound(ApplicationError):
+    """Missing, or outside the caller's scope: the two are deliberately indistinguishable (404)."""
+
+    status_code = 404
+    code = "not_found"
+
+
+class Conflict(ApplicationError):
+    """Someone else changed the object first, or the database refused a double booking (409)."""
+
+    status_code = 409
+    code = "conflict"

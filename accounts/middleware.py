@@ -1,0 +1,45 @@
+"""Request-scoped context for the audit log, and login-required pages."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Callable
+
+from django.contrib.auth.middleware import LoginRequiredMiddleware
+from django.http import HttpRequest, HttpResponse
+
+from accounts.context import RequestContext, request_context
+
+
+class RequestContextMiddleware:
+    """Give each request an id and the caller's address so that audit rows written deep inside
+    services know where the request came from, without passing the request everywhere."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        request_id = request.headers.get("X-Request-ID", "")[:64] or uuid.uuid4().hex
+        context = RequestContext(ip_address=client_ip(request), request_id=request_id)
+        with request_context(context):
+            response = self.get_response(request)
+        response["X-Request-ID"] = request_id
+        return response
+
+
+def client_ip(request: HttpRequest) -> str | None:
+    """The client's address as django-axes sees it (behind TRUSTED_PROXY_COUNT proxies), so the
+    audit log and the lockout agree on who is knocking."""
+    from axes.helpers import get_client_ip_address
+
+    return get_client_ip_address(request) or None
+
+
+class PageLoginRequiredMiddleware(LoginRequiredMiddleware):
+    """Every page needs a login unless marked otherwise; the API answers 401/403 itself (DRF
+    authenticates partner tokens, which this middleware cannot see), so it is left to DRF."""
+
+    def process_view(self, request, view_func, view_args, view_kwargs):  # type: ignore[no-untyped-def]
+        if request.path_info.startswith("/api/"):
+            return None
+        return super().process_view(request, view_func, view_args, view_kwargs)

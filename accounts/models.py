@@ -1,0 +1,188 @@
+"""Organisations, users with roles, reference geography, and the append-only audit log.
+
+This app is the ground floor: it knows nothing of cases, shelters or referrals.
+"""
+
+from __future__ import annotations
+
+import uuid
+
+import pgtrigger
+from django.contrib.auth.models import AbstractUser, UserManager
+from django.contrib.postgres.fields import ArrayField
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+
+class Province(models.Model):
+    """A province of Lao PDR (17 and Vientiane Capital); reference data (tier 0)."""
+
+    code = models.CharField(max_length=2, unique=True, help_text=_("ISO 3166-2:LA suffix, e.g. VT"))
+    number = models.CharField(max_length=2, unique=True, help_text=_("Lao statistics number, 01-18"))
+    name_en = models.CharField(max_length=100)
+    name_lo = models.CharField(max_length=100)
+
+    class Meta:
+        ordering = ["number"]
+
+    def __str__(self) -> str:
+        return self.name_en
+
+    @property
+    def iso_code(self) -> str:
+        return f"LA-{self.code}"
+
+
+class District(models.Model):
+    province = models.ForeignKey(Province, on_delete=models.PROTECT, related_name="districts")
+    code = models.CharField(max_length=4, unique=True, help_text=_("Lao statistics code, e.g. 0101"))
+    name_en = models.CharField(max_length=100)
+    name_lo = models.CharField(max_length=100)
+
+    class Meta:
+        ordering = ["code"]
+
+    def __str__(self) -> str:
+        return f"{self.name_en} ({self.province.name_en})"
+
+
+class OrganisationKind(models.TextChoices):
+    MLSW = "mlsw", _("Ministry of Labour and Social Welfare")
+    LWU = "lwu", _("Lao Women's Union")
+    POLICE = "police", _("Police (Ministry of Public Security)")
+    NGO = "ngo", _("Non-governmental organisation")
+    OTHER_GOV = "other_gov", _("Other government body")
+
+
+class Organisation(models.Model):
+    """Every user and every case belongs to one organisation; its province scope bounds what
+    its managers see (no province = national)."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    code = models.SlugField(max_length=60, unique=True)
+    name_en = models.CharField(max_length=200)
+    name_lo = models.CharField(max_length=200, blank=True)
+    kind = models.CharField(max_length=20, choices=OrganisationKind.choices)
+    parent = models.ForeignKey("self", null=True, blank=True, on_delete=models.PROTECT, related_name="units")
+    province = models.ForeignKey(
+        Province, null=True, blank=True, on_delete=models.PROTECT, help_text=_("Empty for a national organisation")
+    )
+    is_active = models.BooleanField(default=True)
+
+    class Meta:
+        ordering = ["name_en"]
+        constraints = [
+            models.CheckConstraint(condition=Q(kind__in=OrganisationKind.values), name="organisation_kind_valid"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name_en
+
+    @property
+    def is_national(self) -> bool:
+        return self.province_id is None
+
+
+class Role(models.TextChoices):
+    SOCIAL_WORKER = "social_worker", _("Social worker")
+    COUNSELLOR = "counsellor", _("Counsellor")
+    SHELTER_STAFF = "shelter_staff", _("Shelter staff")
+    MANAGER = "manager", _("Manager")
+    POLICE = "police", _("Police investigator")
+    PARTNER = "partner", _("Partner (API client)")
+    STATISTICIAN = "statistician", _("Statistician")
+    ADMIN = "admin", _("System administrator")
+
+
+class Language(models.TextChoices):
+    LAO = "lo", "ລາວ"
+    ENGLISH = "en", "English"
+
+
+class User(AbstractUser):
+    """A person who logs in. Roles are a set: a counsellor may also be a manager."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    organisation = models.ForeignKey(
+        Organisation, null=True, blank=True, on_delete=models.PROTECT, related_name="members"
+    )
+    roles = ArrayField(models.CharField(max_length=20, choices=Role.choices), default=list, blank=True)
+    language = models.CharField(max_length=2, choices=Language.choices, default=Language.LAO)
+
+    objects = UserManager()
+
+    class Meta:
+        ordering = ["username"]
+        constraints = [
+            models.CheckConstraint(condition=Q(roles__contained_by=Role.values), name="user_roles_valid"),
+            # Only a superuser may stand outside every organisation.
+            models.CheckConstraint(
+                condition=Q(organisation__isnull=False) | Q(is_superuser=True), name="user_has_organisation"
+            ),
+        ]
+        indexes = [models.Index(fields=["organisation"], name="user_organisation_idx")]
+
+    def has_role(self, *roles: str) -> bool:
+        return self.is_active and any(role in self.roles for role in roles)
+
+
+class AuditAction(models.TextChoices):
+    VIEW = "view", _("Viewed")
+    LIST = "list", _("Listed")
+    CREATE = "create", _("Created")
+    UPDATE = "update", _("Changed")
+    DELETE = "delete", _("Deleted")
+    EXPORT = "export", _("Exported")
+    LOGIN = "login", _("Logged in")
+    LOGIN_FAILED = "login_failed", _("Failed login")
+    LOGOUT = "logout", _("Logged out")
+    BREAK_GLASS = "break_glass", _("Emergency access")
+
+
+@pgtrigger.register(
+    # Append-only, enforced by the database itself: not even a bug or a raw SQL session of the
+    # application's role can rewrite history. (TRUNCATE is a privilege the production role does
+    # not get; see docs/deployment.md. Test runs need it to reset the database.)
+    pgtrigger.Protect(name="audit_append_only", operation=pgtrigger.Update | pgtrigger.Delete),
+)
+class AuditEvent(models.Model):
+    """Who did what to which record, when and from where. Never names or contact details:
+    the object is named by type and id, the fields by name only."""
+
+    id = models.BigAutoField(primary_key=True)
+    at = models.DateTimeField(auto_now_add=True, db_index=True)
+    actor = models.ForeignKey(User, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    actor_username = models.CharField(max_length=150, blank=True)
+    organisation = models.ForeignKey(Organisation, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    roles = ArrayField(models.CharField(max_length=20), default=list, blank=True)
+    action = models.CharField(max_length=20, choices=AuditAction.choices)
+    object_type = models.CharField(max_length=100, blank=True, help_text=_("app_label.model"))
+    object_id = models.CharField(max_length=64, blank=True)
+    fields = ArrayField(models.CharField(max_length=100), default=list, blank=True)
+    ip_address = models.GenericIPAddressField(null=True, blank=True)
+    request_id = models.CharField(max_length=64, blank=True)
+    reason = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["-at", "-id"]
+        indexes = [
+            models.Index(fields=["object_type", "object_id", "-at"], name="audit_object_idx"),
+            models.Index(fields=["actor", "-at"], name="audit_actor_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return (
+            f"{self.at:%Y-%m-%d %H:%M} {self.actor_username or '-'} {self.action} {self.object_type}:{self.object_id}"
+        )
+
+
+class WorkerHeartbeat(models.Model):
+    """One row per Celery worker host, touched by the heartbeat task; /readyz can show when the
+    workers last proved they are alive."""
+
+    hostname = models.CharField(max_length=200, primary_key=True)
+    seen_at = models.DateTimeField()
+
+    def __str__(self) -> str:
+        return f"{self.hostname} @ {self.seen_at:%Y-%m-%d %H:%M:%S}"

@@ -1,0 +1,36 @@
+"""Reads for organisations, users and the audit log, always scoped to the caller."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import QuerySet
+
+from accounts import permissions
+from accounts.models import AuditEvent, District, Organisation, Province, User
+
+
+def province_list() -> QuerySet[Province]:
+    return Province.objects.order_by("number")
+
+
+def district_list(*, province_code: str | None = None) -> QuerySet[District]:
+    districts = District.objects.select_related("province").order_by("code")
+    return districts.filter(province__code=province_code) if province_code else districts
+
+
+def organisation_list(*, user: Any) -> QuerySet[Organisation]:
+    return permissions.view_organisation.scope(user).select_related("province", "parent").order_by("name_en", "id")
+
+
+def user_list(*, user: Any) -> QuerySet[User]:
+    return permissions.view_user.scope(user).select_related("organisation").order_by("username", "id")
+
+
+def audit_trail(*, user: Any, object_type: str | None = None, object_id: str | None = None) -> QuerySet[AuditEvent]:
+    events = permissions.view_auditevent.scope(user)
+    if object_type:
+        events = events.filter(object_type=object_type)
+    if object_id:
+        events = events.filter(object_id=object_id)
+    return events.order_by("-at", "-id")

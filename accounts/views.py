@@ -1,0 +1,57 @@
+"""Pages of the accounts app, and the health probes."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import redis
+from django.conf import settings
+from django.db import connection
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import render
+from django.views.decorators.cache import never_cache
+
+from accounts.models import WorkerHeartbeat
+
+
+def home(request: HttpRequest) -> HttpResponse:
+    return render(request, "accounts/home.html", {"organisation": request.user.organisation})  # type: ignore[union-attr]
+
+
+@never_cache
+def healthz(request: HttpRequest) -> JsonResponse:
+    """Liveness: the process answers. Touches nothing else, so a database outage does not get
+    healthy web processes restarted."""
+    return JsonResponse({"status": "ok"})
+
+
+@never_cache
+def readyz(request: HttpRequest) -> JsonResponse:
+    """Readiness: the database and the broker answer. 503 with the failing check named."""
+    checks: dict[str, dict[str, Any]] = {"database": _check_database(), "broker": _check_broker()}
+    ready = all(check["ok"] for check in checks.values())
+    if checks["database"]["ok"]:
+        last = WorkerHeartbeat.objects.order_by("-seen_at").values_list("seen_at", flat=True).first()
+        checks["worker"] = {"ok": last is not None, "last_heartbeat": last.isoformat() if last else None}
+    return JsonResponse({"status": "ready" if ready else "unavailable", "checks": checks}, status=200 if ready else 503)
+
+
+def _check_database() -> dict[str, Any]:
+    try:
+        connection.ensure_connection()
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+            cursor.fetchone()
+    except Exception as error:  # any failure means "not ready"; the class name says which
+        connection.close_if_unusable_or_obsolete()
+        return {"ok": False, "error": type(error).__name__}
+    return {"ok": True}
+
+
+def _check_broker() -> dict[str, Any]:
+    try:
+        client = redis.Redis.from_url(settings.CELERY_BROKER_URL, socket_connect_timeout=2, socket_timeout=2)
+        client.ping()
+    except Exception as error:
+        return {"ok": False, "error": type(error).__name__}
+    return {"ok": True}

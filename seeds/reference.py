@@ -1,0 +1,96 @@
+"""Load the versioned reference data files in seeds/data/ into the database.
+
+Reference rows are keyed by their stable code; loading again creates what is new, updates what
+changed and leaves the rest untouched (not even re-saved), so a second load changes nothing.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from pathlib import Path
+from typing import Any
+
+from django.db import models, transaction
+
+from accounts.models import District, Organisation, Province
+from shelters.models import Shelter
+
+DATA = Path(__file__).resolve().parent / "data"
+
+
+def read(name: str) -> dict[str, Any]:
+    data: dict[str, Any] = json.loads((DATA / name).read_text(encoding="utf-8"))
+    return data
+
+
+def sync(model: type[models.Model], key: dict[str, Any], values: dict[str, Any], counts: Counter[str]) -> Any:
+    """Create or update one row by its natural key; count what happened."""
+    instance = model._default_manager.filter(**key).first()
+    if instance is None:
+        instance = model(**key, **values)
+        instance.full_clean()
+        instance.save()
+        counts[f"{model._meta.model_name}.created"] += 1
+        return instance
+    changed = {name: value for name, value in values.items() if getattr(instance, name) != value}
+    if changed:
+        for name, value in changed.items():
+            setattr(instance, name, value)
+        instance.full_clean()
+        instance.save(update_fields=list(changed))
+        counts[f"{model._meta.model_name}.updated"] += 1
+    return instance
+
+
+@transaction.atomic
+def load_reference() -> Counter[str]:
+    counts: Counter[str] = Counter()
+    provinces = {}
+    for row in read("geography.json")["provinces"]:
+        province = sync(
+            Province,
+            {"code": row["code"]},
+            {"number": row["number"], "name_en": row["name_en"], "name_lo": row["name_lo"]},
+            counts,
+        )
+        provinces[province.code] = province
+        for district in row["districts"]:
+            sync(
+                District,
+                {"code": district["code"]},
+                {"province": province, "name_en": district["name_en"], "name_lo": district["name_lo"]},
+                counts,
+            )
+    organisations: dict[str, Organisation] = {}
+    for row in read("organisations.json")["organisations"]:
+        organisations[row["code"]] = sync(
+            Organisation,
+            {"code": row["code"]},
+            {
+                "name_en": row["name_en"],
+                "name_lo": row["name_lo"],
+                "kind": row["kind"],
+                "province": provinces[row["province"]] if row["province"] else None,
+                "parent": organisations[row["parent"]] if row["parent"] else None,
+            },
+            counts,
+        )
+    for row in read("shelters.json")["shelters"]:
+        sync(
+            Shelter,
+            {"code": row["code"]},
+            {
+                "name_en": row["name_en"],
+                "name_lo": row["name_lo"],
+                "operator": organisations[row["operator"]],
+                "province": provinces[row["province"]],
+                "accepts_sexes": row["sexes"],
+                "min_age": row["min_age"],
+                "max_age": row["max_age"],
+                "accepts_categories": row["categories"],
+                "is_transit_centre": row["transit"],
+            },
+            counts,
+        )
+    return counts

@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+
+
+class SheltersConfig(AppConfig):
+    name = "shelters"
+    verbose_name = "Shelters"
+    default_auto_field = "django.db.models.BigAutoField"

@@ -1,0 +1,32 @@
+"""factory_boy factories for synthetic test data. Users are built through the accounts service
+so that tests exercise the same role rules as production."""
+
+from __future__ import annotations
+
+import factory
+
+from accounts import services
+from accounts.models import Organisation, OrganisationKind, Province
+
+
+class OrganisationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Organisation
+        django_get_or_create = ("code",)
+
+    code = factory.Sequence(lambda n: f"test-org-{n}")
+    name_en = factory.LazyAttribute(lambda o: f"Test organisation {o.code}")
+    kind = OrganisationKind.MLSW
+    province = factory.LazyFunction(lambda: Province.objects.get(code="VT"))
+
+
+def make_user(username: str, organisation: Organisation, *roles: str, password: str | None = None, **extra):  # type: ignore[no-untyped-def]
+    return services.user_create(
+        actor=None,
+        username=username,
+        organisation=organisation,
+        roles=roles,
+        password=password,
+        validate_password_strength=False,
+        **extra,
+    )

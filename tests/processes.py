@@ -1,0 +1,63 @@
+"""Start real project processes (Celery workers, one-off Django scripts) against the test
+database and the real broker."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
+
+from django.db import connection
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def test_database_url() -> str:
+    """DATABASE_URL with the database name swapped for the test database pytest-django made."""
+    parts = urlsplit(os.environ["DATABASE_URL"])
+    return urlunsplit(parts._replace(path="/" + connection.settings_dict["NAME"]))
+
+
+def project_env(**overrides: str) -> dict[str, str]:
+    return {**os.environ, "DJANGO_SETTINGS_MODULE": "config.settings", "DATABASE_URL": test_database_url(), **overrides}
+
+
+@contextmanager
+def celery_worker(*, queue: str | None = None, concurrency: int = 1) -> Iterator[tuple[subprocess.Popen[bytes], str]]:
+    """A real `celery worker` subprocess consuming a queue private to this test."""
+    queue = queue or f"test-{uuid.uuid4().hex[:8]}"
+    command = [
+        sys.executable,
+        "-m",
+        "celery",
+        "-A",
+        "config",
+        "worker",
+        "--loglevel",
+        "WARNING",
+        "--queues",
+        queue,
+        "--concurrency",
+        str(concurrency),
+        "--hostname",
+        f"{queue}@%h",
+        "--without-gossip",
+        "--without-mingle",
+    ]
+    process = subprocess.Popen(command, cwd=ROOT, env=project_env(), start_new_session=True)
+    try:
+        yield process, queue
+    finally:
+        if process.poll() is None:
+            os.killpg(process.pid, signal.SIGTERM)
+            try:
+                process.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                os.killpg(process.pid, signal.SIGKILL)
+                process.wait()

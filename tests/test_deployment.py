@@ -1,0 +1,85 @@
+"""The production shape: settings that refuse to start half-configured, `check --deploy`
+clean, and a docker-compose.yml that wires the services the settings expect."""
+
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import yaml
+
+ROOT = Path(__file__).resolve().parent.parent
+PRODUCTION = {
+    "PATHWAY_ENV": "production",
+    "SECRET_KEY": "x" * 64 + "-a-long-random-production-secret",
+    "ALLOWED_HOSTS": "pathway.example.org",
+    "DATABASE_URL": "postgresql://pathway@127.0.0.1:5432/pathway",
+}
+
+
+def manage(*args: str, **environment: str) -> subprocess.CompletedProcess[str]:
+    env = {key: value for key, value in os.environ.items() if key not in PRODUCTION}
+    env.update(environment)
+    return subprocess.run(
+        [sys.executable, "manage.py", *args], cwd=ROOT, env=env, capture_output=True, text=True, timeout=120
+    )
+
+
+def test_check_deploy_is_clean_with_production_settings():
+    result = manage("check", "--deploy", "--fail-level", "WARNING", **PRODUCTION)
+    assert result.returncode == 0, result.stderr
+    assert "no issues" in result.stdout
+
+
+@pytest.mark.parametrize("missing", ["SECRET_KEY", "ALLOWED_HOSTS", "DATABASE_URL"])
+def test_production_refuses_to_start_without(missing):
+    environment = {key: value for key, value in PRODUCTION.items() if key != missing}
+    result = manage("check", **environment)
+    assert result.returncode != 0
+    assert f"{missing} must be set when PATHWAY_ENV=production" in result.stderr
+
+
+def test_only_postgresql_is_accepted():
+    result = manage("check", DATABASE_URL="sqlite:///tmp/x.db")
+    assert result.returncode != 0
+    assert "PostgreSQL only" in result.stderr
+
+
+@pytest.fixture(scope="module")
+def compose():
+    return yaml.safe_load((ROOT / "docker-compose.yml").read_text())
+
+
+def test_compose_runs_the_production_services_with_health_checks(compose):
+    services = compose["services"]
+    assert {"db", "redis", "web", "worker", "beat"} <= set(services)
+    for name in ("db", "redis", "web", "worker", "beat"):
+        assert "healthcheck" in services[name], name
+    assert services["db"]["image"].startswith("postgres:")
+    assert services["redis"]["image"].startswith("redis:")
+    assert any(volume.startswith("pgdata:") for volume in services["db"]["volumes"])
+    assert "pgdata" in compose["volumes"]
+    assert services["beat"]["deploy"]["replicas"] == 1
+    assert "beat" in services["beat"]["command"]
+    assert "worker" in services["worker"]["command"]
+    assert services["web"]["command"][0] == "gunicorn"
+
+
+def test_compose_passes_the_variables_the_settings_read(compose):
+    settings_source = (ROOT / "config" / "settings.py").read_text()
+    read_by_settings = set(re.findall(r'(?:env|env_bool|env_list|required)\("([A-Z_]+)"', settings_source))
+    for name in ("web", "worker", "beat"):
+        environment = compose["services"][name]["environment"]
+        assert {"PATHWAY_ENV", "SECRET_KEY", "ALLOWED_HOSTS", "DATABASE_URL", "REDIS_URL"} <= set(environment)
+        unknown = set(environment) - read_by_settings
+        assert not unknown, f"{name} sets variables the settings never read: {unknown}"
+    assert compose["services"]["web"]["environment"]["DATABASE_URL"].split("@")[1].startswith("db:5432/")
+    assert compose["services"]["web"]["environment"]["REDIS_URL"].startswith("redis://redis:6379")
+
+
+def test_the_dockerfile_builds_the_app_the_compose_file_names():
+    dockerfile = (ROOT / "Dockerfile").read_text()
+    assert dockerfile.startswith("# ") and "FROM python:3.11" in dockerfile
+    assert "collectstatic" in dockerfile and "USER pathway" in dockerfile
