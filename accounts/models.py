@@ -34,6 +34,21 @@ class Province(models.Model):
         return f"LA-{self.code}"
 
 
+class Country(models.Model):
+    """ISO 3166-1 alpha-2 countries (plus XX, stateless): nationality, country of exploitation."""
+
+    code = models.CharField(max_length=2, primary_key=True)
+    name_en = models.CharField(max_length=100)
+    name_lo = models.CharField(max_length=100, blank=True)
+
+    class Meta:
+        ordering = ["name_en"]
+        verbose_name_plural = "countries"
+
+    def __str__(self) -> str:
+        return self.name_en
+
+
 class District(models.Model):
     province = models.ForeignKey(Province, on_delete=models.PROTECT, related_name="districts")
     code = models.CharField(max_length=4, unique=True, help_text=_("Lao statistics code, e.g. 0101"))

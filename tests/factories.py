@@ -30,3 +30,23 @@ def make_user(username: str, organisation: Organisation, *roles: str, password: 
         validate_password_strength=False,
         **extra,
     )
+
+
+def open_case(actor, *, person=None, category="trafficking", **overrides):  # type: ignore[no-untyped-def]
+    """Open a case through the intake service, with a synthetic new person unless one is given."""
+    from datetime import date
+
+    from casework.services.cases import case_open
+
+    values = {
+        "category": category,
+        "identification_route": "police",
+        "identified_on": date(2026, 3, 1),
+        **overrides,
+    }
+    if person is None:
+        values.setdefault(
+            "person_values",
+            {"given_name_latin": "Noy", "family_name_latin": "Synthetic", "sex": "female", "date_of_birth": date(2008, 5, 1)},
+        )
+    return case_open(actor=actor, person=person, **values)

@@ -1,0 +1,43 @@
+"""Casework models, one module per part of the domain."""
+
+from casework.models.assistance import CaseNote, CasePlan, CasePlanGoal, FollowUpVisit, Service
+from casework.models.cases import Case, CaseEvent, CaseShare, CaseTransfer
+from casework.models.people import PERSON_IDENTITY_FIELDS, CaseCodeCounter, FamilyMember, Person
+from casework.models.reference import (
+    BorderPoint,
+    ElementThreshold,
+    Ethnicity,
+    ExploitationForm,
+    FollowUpPolicy,
+    Indicator,
+    ServiceType,
+)
+from casework.models.repatriation import Repatriation, RepatriationStep
+from casework.models.screening import Screening, ScreeningIndicator
+
+__all__ = [
+    "PERSON_IDENTITY_FIELDS",
+    "BorderPoint",
+    "Case",
+    "CaseCodeCounter",
+    "CaseEvent",
+    "CaseNote",
+    "CasePlan",
+    "CasePlanGoal",
+    "CaseShare",
+    "CaseTransfer",
+    "ElementThreshold",
+    "Ethnicity",
+    "ExploitationForm",
+    "FamilyMember",
+    "FollowUpPolicy",
+    "FollowUpVisit",
+    "Indicator",
+    "Person",
+    "Repatriation",
+    "RepatriationStep",
+    "Screening",
+    "ScreeningIndicator",
+    "Service",
+    "ServiceType",
+]

@@ -1,0 +1,121 @@
+"""What a case receives: services (the victims' rights), notes, the case plan with its goals, and
+the follow-up visits that keep a case from being forgotten."""
+
+from __future__ import annotations
+
+import uuid
+
+from django.conf import settings
+from django.db import models
+from django.db.models import F, Q
+from django.utils.translation import gettext_lazy as _
+
+from casework.choices import ApprovalStatus, NoteKind, ServiceStatus, SupportPlanType, Tier
+from casework.models.history import tracked
+
+
+@tracked("ServiceHistory")
+class Service(models.Model):
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    case = models.ForeignKey("casework.Case", on_delete=models.CASCADE, related_name="services")
+    service_type = models.ForeignKey("casework.ServiceType", on_delete=models.PROTECT, related_name="+")
+    provider = models.ForeignKey(
+        "accounts.Organisation", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    provider_name = models.CharField(max_length=200, blank=True, help_text=_("When the provider is not in Pathway"))
+    status = models.CharField(max_length=20, choices=ServiceStatus.choices, default=ServiceStatus.PLANNED)
+    planned_on = models.DateField(null=True, blank=True)
+    started_on = models.DateField(null=True, blank=True)
+    ended_on = models.DateField(null=True, blank=True)
+    notes = models.TextField(blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(ended_on__isnull=True) | Q(started_on__isnull=True) | Q(started_on__lte=F("ended_on")),
+                name="service_dates_ordered",
+            ),
+        ]
+
+
+class CaseNote(models.Model):
+    """A dated, authored note. Counselling and medical notes are always tier 3."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    case = models.ForeignKey("casework.Case", on_delete=models.CASCADE, related_name="notes")
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    written_at = models.DateTimeField(auto_now_add=True)
+    kind = models.CharField(max_length=20, choices=NoteKind.choices, default=NoteKind.GENERAL)
+    tier = models.PositiveSmallIntegerField(choices=Tier.choices, default=Tier.METADATA)
+    text = models.TextField()
+
+    class Meta:
+        ordering = ["-written_at", "id"]
+        constraints = [
+            models.CheckConstraint(condition=Q(tier__in=Tier.values), name="note_tier_valid"),
+            models.CheckConstraint(
+                condition=~Q(kind__in=[NoteKind.COUNSELLING, NoteKind.MEDICAL]) | Q(tier=Tier.SENSITIVE),
+                name="note_counselling_and_medical_are_tier_3",
+            ),
+        ]
+
+
+class CasePlan(models.Model):
+    """The case plan (one per case, revised over time) and its manager approval."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    case = models.OneToOneField("casework.Case", on_delete=models.CASCADE, related_name="plan")
+    summary = models.TextField(blank=True)
+    follow_up_policy = models.ForeignKey("casework.FollowUpPolicy", null=True, blank=True, on_delete=models.PROTECT)
+    status = models.CharField(max_length=20, choices=ApprovalStatus.choices, default=ApprovalStatus.DRAFT)
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    submitted_at = models.DateTimeField(null=True, blank=True)
+    approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    approved_at = models.DateTimeField(null=True, blank=True)
+    return_reason = models.TextField(blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(status=ApprovalStatus.APPROVED) | Q(approved_by__isnull=False),
+                name="case_plan_approved_by_someone",
+            ),
+        ]
+
+
+class CasePlanGoal(models.Model):
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    plan = models.ForeignKey(CasePlan, on_delete=models.CASCADE, related_name="goals")
+    support_type = models.CharField(max_length=40, choices=SupportPlanType.choices)
+    objective = models.TextField()
+    target_date = models.DateField(null=True, blank=True)
+    achieved_on = models.DateField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["target_date", "id"]
+
+
+class FollowUpVisit(models.Model):
+    """A monitoring visit due on a date (from the follow-up policy after reintegration)."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    case = models.ForeignKey("casework.Case", on_delete=models.CASCADE, related_name="follow_ups")
+    due_on = models.DateField()
+    done_on = models.DateField(null=True, blank=True)
+    done_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    notes = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["due_on", "id"]
+        constraints = [models.UniqueConstraint(fields=["case", "due_on"], name="one_follow_up_per_case_and_day")]
+        indexes = [models.Index(fields=["due_on"], condition=Q(done_on__isnull=True), name="follow_up_open_due_idx")]

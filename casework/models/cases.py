@@ -1,0 +1,155 @@
+"""Cases: one episode of assistance for one person, owned by one organisation; with the ways a
+case moves (assignment, transfer, sharing) and its readable timeline."""
+
+from __future__ import annotations
+
+import uuid
+
+from django.conf import settings
+from django.db import models
+from django.db.models import F, Q
+from django.utils.translation import gettext_lazy as _
+
+from casework.choices import CaseCategory, CaseStatus, ClosureReason, IdentificationRoute, TransferStatus
+from casework.models.history import tracked
+
+
+@tracked("CaseHistory")
+class Case(models.Model):
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    person = models.ForeignKey("casework.Person", on_delete=models.PROTECT, related_name="cases")
+    owner = models.ForeignKey("accounts.Organisation", on_delete=models.PROTECT, related_name="cases")
+    assigned_worker = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="assigned_cases"
+    )
+    category = models.CharField(max_length=30, choices=CaseCategory.choices)
+    exploitation_forms = models.ManyToManyField("casework.ExploitationForm", blank=True, related_name="+")
+    exploitation_country = models.ForeignKey(
+        "accounts.Country", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    exploitation_province = models.ForeignKey(
+        "accounts.Province",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text=_("Where in Lao PDR, when exploited within the country"),
+    )
+    exploitation_started_on = models.DateField(null=True, blank=True)
+    exploitation_ended_on = models.DateField(null=True, blank=True)
+    identification_route = models.CharField(max_length=30, choices=IdentificationRoute.choices)
+    identified_on = models.DateField()
+    # Stored at opening (age on the identification date) so lists and statistics can filter on it.
+    child_at_identification = models.BooleanField(null=True)
+    status = models.CharField(max_length=10, choices=CaseStatus.choices, default=CaseStatus.OPEN)
+
+    closure_reason = models.CharField(max_length=20, choices=ClosureReason.choices, blank=True)
+    closure_note = models.TextField(blank=True)
+    closure_requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    closure_requested_at = models.DateTimeField(null=True, blank=True)
+    closure_approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    closed_at = models.DateTimeField(null=True, blank=True)
+
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-created_at", "id"]
+        constraints = [
+            models.CheckConstraint(condition=Q(category__in=CaseCategory.values), name="case_category_valid"),
+            models.CheckConstraint(condition=Q(status__in=CaseStatus.values), name="case_status_valid"),
+            models.CheckConstraint(
+                condition=~Q(status=CaseStatus.CLOSED) | (~Q(closure_reason="") & Q(closure_approved_by__isnull=False)),
+                name="case_closed_with_reason_and_approval",
+            ),
+            models.CheckConstraint(
+                condition=Q(exploitation_ended_on__isnull=True)
+                | Q(exploitation_started_on__isnull=True)
+                | Q(exploitation_started_on__lte=F("exploitation_ended_on")),
+                name="case_exploitation_dates_ordered",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["owner", "status"], name="case_owner_status_idx"),
+            models.Index(fields=["assigned_worker", "status"], name="case_worker_status_idx"),
+            models.Index(fields=["category", "identified_on"], name="case_category_date_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.person.case_code} {self.get_category_display()}" if self.person_id else str(self.pk)
+
+    @property
+    def closure_pending(self) -> bool:
+        return self.status != CaseStatus.CLOSED and self.closure_requested_at is not None
+
+
+class CaseShare(models.Model):
+    """Another organisation's read access to a case (police at identification, a receiving
+    organisation through a referral). Revoking ends it at once."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="shares")
+    organisation = models.ForeignKey("accounts.Organisation", on_delete=models.PROTECT, related_name="shared_cases")
+    purpose = models.CharField(max_length=200)
+    granted_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    granted_at = models.DateTimeField(auto_now_add=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["case", "organisation"], condition=Q(revoked_at__isnull=True), name="one_active_share_per_org"
+            ),
+        ]
+
+
+class CaseTransfer(models.Model):
+    """Ownership moves to another organisation only when it accepts."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="transfers")
+    from_organisation = models.ForeignKey("accounts.Organisation", on_delete=models.PROTECT, related_name="+")
+    to_organisation = models.ForeignKey(
+        "accounts.Organisation", on_delete=models.PROTECT, related_name="incoming_transfers"
+    )
+    reason = models.TextField()
+    status = models.CharField(max_length=10, choices=TransferStatus.choices, default=TransferStatus.PENDING)
+    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    requested_at = models.DateTimeField(auto_now_add=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+    decline_reason = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["-requested_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["case"], condition=Q(status=TransferStatus.PENDING), name="one_pending_transfer_per_case"
+            ),
+            models.CheckConstraint(
+                condition=~Q(from_organisation=F("to_organisation")), name="transfer_to_another_org"
+            ),
+        ]
+
+
+class CaseEvent(models.Model):
+    """The case's readable timeline, written by services. `data` holds codes and ids, never
+    names: the timeline is shown to everyone who may see the case."""
+
+    id = models.BigAutoField(primary_key=True)
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="events")
+    at = models.DateTimeField(auto_now_add=True)
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+")
+    kind = models.CharField(max_length=50)
+    data = models.JSONField(default=dict, blank=True)
+
+    class Meta:
+        ordering = ["-at", "-id"]
+        indexes = [models.Index(fields=["case", "-at"], name="case_event_case_idx")]

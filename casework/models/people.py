@@ -1,0 +1,128 @@
+"""People (victims and persons at risk) and their family members. Names, birth dates, origin
+village and contacts are tier 2 (identity); lists and logs show the case code only."""
+
+from __future__ import annotations
+
+import uuid
+
+from django.conf import settings
+from django.contrib.postgres.fields import ArrayField
+from django.contrib.postgres.indexes import GinIndex, OpClass
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from casework.choices import Relationship, Sex
+from casework.models.history import tracked
+
+# Fields that identify a person (tier 2). Serializers, pages and audit rows use this list.
+PERSON_IDENTITY_FIELDS = (
+    "given_name_lo",
+    "family_name_lo",
+    "given_name_latin",
+    "family_name_latin",
+    "date_of_birth",
+    "origin_village",
+    "phone",
+    "contact_notes",
+    "identity_document",
+)
+
+
+class CaseCodeCounter(models.Model):
+    """The last case-code number used per province and year. Taking a number is an UPSERT
+    that holds the row lock until the transaction ends: concurrent registrations queue, and a
+    rolled-back registration gives its number back, so codes have neither duplicates nor gaps."""
+
+    province = models.ForeignKey("accounts.Province", on_delete=models.PROTECT)
+    year = models.PositiveSmallIntegerField()
+    last_number = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["province", "year"], name="case_code_counter_unique")]
+
+
+@tracked("PersonHistory")
+class Person(models.Model):
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    case_code = models.CharField(max_length=20, unique=True, editable=False, help_text=_("e.g. VT-2026-00042"))
+    registration_province = models.ForeignKey("accounts.Province", on_delete=models.PROTECT, related_name="+")
+    registered_on = models.DateField()
+
+    given_name_lo = models.CharField(_("given name (Lao script)"), max_length=100, blank=True)
+    family_name_lo = models.CharField(_("family name (Lao script)"), max_length=100, blank=True)
+    given_name_latin = models.CharField(_("given name (Latin letters)"), max_length=100, blank=True)
+    family_name_latin = models.CharField(_("family name (Latin letters)"), max_length=100, blank=True)
+    name_key = models.CharField(
+        max_length=200, blank=True, editable=False, help_text=_("Normalised Latin name for duplicate search")
+    )
+
+    sex = models.CharField(max_length=10, choices=Sex.choices)
+    date_of_birth = models.DateField(null=True, blank=True)
+    birth_date_estimated = models.BooleanField(default=False)
+    estimated_age = models.PositiveSmallIntegerField(null=True, blank=True)
+    age_estimated_on = models.DateField(null=True, blank=True)
+
+    nationality = models.ForeignKey("accounts.Country", on_delete=models.PROTECT, default="LA", related_name="+")
+    ethnicity = models.ForeignKey("casework.Ethnicity", null=True, blank=True, on_delete=models.PROTECT)
+    languages = ArrayField(models.CharField(max_length=10), default=list, blank=True, help_text=_("ISO 639 codes"))
+    interpreter_needed = models.BooleanField(default=False)
+    interpreter_language = models.CharField(max_length=10, blank=True)
+
+    origin_province = models.ForeignKey(
+        "accounts.Province", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    origin_district = models.ForeignKey("accounts.District", null=True, blank=True, on_delete=models.PROTECT)
+    origin_village = models.CharField(max_length=200, blank=True)
+    phone = models.CharField(max_length=20, blank=True)
+    contact_notes = models.TextField(blank=True)
+    identity_document = models.CharField(max_length=100, blank=True)
+
+    merged_into = models.ForeignKey("self", null=True, blank=True, on_delete=models.PROTECT, related_name="merged")
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["case_code"]
+        constraints = [
+            models.CheckConstraint(condition=Q(sex__in=Sex.values), name="person_sex_valid"),
+            models.CheckConstraint(
+                condition=Q(estimated_age__isnull=True) | Q(estimated_age__lte=120), name="person_estimated_age_range"
+            ),
+            models.CheckConstraint(
+                condition=Q(estimated_age__isnull=True) | Q(age_estimated_on__isnull=False),
+                name="person_estimate_is_dated",
+            ),
+            models.CheckConstraint(
+                condition=Q(date_of_birth__isnull=True) | Q(date_of_birth__gte="1900-01-01"),
+                name="person_birth_date_plausible",
+            ),
+        ]
+        indexes = [
+            GinIndex(OpClass("name_key", name="gin_trgm_ops"), name="person_name_key_trgm"),
+            models.Index(fields=["origin_district", "date_of_birth"], name="person_origin_birth_idx"),
+            models.Index(fields=["-created_at", "id"], name="person_created_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return self.case_code  # never a name: __str__ ends up in logs and admin messages
+
+
+class FamilyMember(models.Model):
+    """A relative or guardian (tier 2). `is_guardian` marks who may consent for a child."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="family")
+    relationship = models.CharField(max_length=20, choices=Relationship.choices)
+    name = models.CharField(max_length=200)
+    is_guardian = models.BooleanField(default=False)
+    phone = models.CharField(max_length=20, blank=True)
+    lives_in_village_of_origin = models.BooleanField(null=True)
+    notes = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["relationship", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.get_relationship_display()} of {self.person_id}"

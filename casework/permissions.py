@@ -1,0 +1,209 @@
+"""Who may see and do what on cases and people (access.md), each predicate beside its filter.
+
+Visibility of a case comes from relationships, never from per-object grants:
+- social workers, counsellors and police of the owning organisation;
+- the assigned worker;
+- staff of an organisation the case is actively shared with (CaseShare);
+- managers whose organisation is the owner or above it (a national MLSW manager sees the
+  cases of every MLSW provincial office).
+Within a visible case, tiers narrow further: tier-3 notes only for the assigned counsellor;
+health services never for police.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import Exists, OuterRef, Q
+
+from accounts.models import Role
+from accounts.permissions import NOTHING, define, has_role
+from accounts.selectors import organisation_subtree_ids
+from casework.choices import Tier, TransferStatus
+from casework.models import Case, CaseNote, CaseShare, CaseTransfer, Person, Service
+
+CASE_STAFF = (Role.SOCIAL_WORKER, Role.COUNSELLOR, Role.POLICE)
+
+
+def managed_organisations(user: Any) -> frozenset[Any]:
+    """Organisations a manager oversees; cached on the user for the length of a request."""
+    if not has_role(user, Role.MANAGER) or user.organisation_id is None:
+        return frozenset()
+    cached = getattr(user, "_pathway_managed", None)
+    if cached is None:
+        cached = organisation_subtree_ids(user.organisation_id)
+        user._pathway_managed = cached
+    return cached
+
+
+def _shared_with(organisation_id: Any) -> Exists:
+    return Exists(
+        CaseShare.objects.filter(case=OuterRef("pk"), organisation_id=organisation_id, revoked_at__isnull=True)
+    )
+
+
+def _is_shared(case: Case, organisation_id: Any) -> bool:
+    return case.shares.filter(organisation_id=organisation_id, revoked_at__isnull=True).exists()
+
+
+# --- Seeing a case --------------------------------------------------------------------------
+def _can_view_case(user: Any, case: Case) -> bool:
+    if case.assigned_worker_id == user.pk or case.owner_id in managed_organisations(user):
+        return True
+    if has_role(user, *CASE_STAFF) and case.owner_id == user.organisation_id:
+        return True
+    return has_role(user, *CASE_STAFF, Role.MANAGER) and _is_shared(case, user.organisation_id)
+
+
+def _cases_visible(user: Any) -> Q:
+    q = Q(assigned_worker_id=user.pk)
+    managed = managed_organisations(user)
+    if managed:
+        q |= Q(owner_id__in=managed)
+    if has_role(user, *CASE_STAFF):
+        q |= Q(owner_id=user.organisation_id)
+    if has_role(user, *CASE_STAFF, Role.MANAGER):
+        q |= Q(_shared_with(user.organisation_id))
+    return q
+
+
+view_case = define("casework.view_case", Case, predicate=_can_view_case, filter=_cases_visible)
+
+
+# --- Changing a case (screening, services, notes, plan, repatriation steps) -----------------
+def _can_change_case(user: Any, case: Case) -> bool:
+    if case.status == "closed":
+        return False
+    if case.assigned_worker_id == user.pk:
+        return True
+    return has_role(user, Role.SOCIAL_WORKER, Role.COUNSELLOR) and case.owner_id == user.organisation_id
+
+
+def _cases_changeable(user: Any) -> Q:
+    q = Q(assigned_worker_id=user.pk)
+    if has_role(user, Role.SOCIAL_WORKER, Role.COUNSELLOR):
+        q |= Q(owner_id=user.organisation_id)
+    return q & ~Q(status="closed")
+
+
+change_case = define("casework.change_case", Case, predicate=_can_change_case, filter=_cases_changeable)
+
+
+# --- Screening: also police, at identification, on cases they can see -----------------------
+def _can_screen(user: Any, case: Case) -> bool:
+    return change_case.allows(user, case) or (
+        case.status != "closed" and has_role(user, Role.POLICE) and view_case.allows(user, case)
+    )
+
+
+def _cases_screenable(user: Any) -> Q:
+    q = _cases_changeable(user)
+    if has_role(user, Role.POLICE):
+        q |= _cases_visible(user) & ~Q(status="closed")
+    return q
+
+
+record_screening = define("casework.add_screening", Case, predicate=_can_screen, filter=_cases_screenable)
+
+
+# --- Manager decisions: assignment, closure and plan approval -------------------------------
+def _can_manage(user: Any, case: Case) -> bool:
+    return case.owner_id in managed_organisations(user)
+
+
+def _cases_managed(user: Any) -> Q:
+    managed = managed_organisations(user)
+    return Q(owner_id__in=managed) if managed else NOTHING
+
+
+manage_case = define("casework.manage_case", Case, predicate=_can_manage, filter=_cases_managed)
+
+
+# --- Tier 3: counselling and medical notes, only the assigned counsellor --------------------
+def _can_view_sensitive(user: Any, case: Case) -> bool:
+    return has_role(user, Role.COUNSELLOR) and case.assigned_worker_id == user.pk
+
+
+view_sensitive = define(
+    "casework.view_sensitive",
+    Case,
+    predicate=_can_view_sensitive,
+    filter=lambda user: Q(assigned_worker_id=user.pk) if has_role(user, Role.COUNSELLOR) else NOTHING,
+)
+
+
+# --- Notes: tier 1-2 for everyone who sees the case; tier 3 as above ------------------------
+def _can_view_note(user: Any, note: CaseNote) -> bool:
+    if note.tier == Tier.SENSITIVE:
+        return _can_view_sensitive(user, note.case)
+    return _can_view_case(user, note.case)
+
+
+def _notes_visible(user: Any) -> Q:
+    visible = Q(case__in=Case.objects.filter(_cases_visible(user)).values("pk"))
+    sensitive = Q(case__assigned_worker_id=user.pk) if has_role(user, Role.COUNSELLOR) else NOTHING
+    return visible & (~Q(tier=Tier.SENSITIVE) | sensitive)
+
+
+view_note = define("casework.view_casenote", CaseNote, predicate=_can_view_note, filter=_notes_visible)
+
+
+# --- Services: health services (medical, mental health) never reach police ------------------
+def _can_view_service(user: Any, service: Service) -> bool:
+    if service.service_type.health and has_role(user, Role.POLICE) and not has_role(user, Role.SOCIAL_WORKER):
+        return False
+    return _can_view_case(user, service.case)
+
+
+def _services_visible(user: Any) -> Q:
+    q = Q(case__in=Case.objects.filter(_cases_visible(user)).values("pk"))
+    if has_role(user, Role.POLICE) and not has_role(user, Role.SOCIAL_WORKER):
+        q &= Q(service_type__health=False)
+    return q
+
+
+view_service = define("casework.view_service", Service, predicate=_can_view_service, filter=_services_visible)
+
+
+# --- People: visible through any visible case ----------------------------------------------
+def _can_view_person(user: Any, person: Person) -> bool:
+    return any(_can_view_case(user, case) for case in person.cases.all())
+
+
+def _people_visible(user: Any) -> Q:
+    return Q(pk__in=Case.objects.filter(_cases_visible(user)).values("person_id"))
+
+
+view_person = define("casework.view_person", Person, predicate=_can_view_person, filter=_people_visible)
+
+
+def can_open_case(user: Any) -> bool:
+    """Social workers, counsellors and police (at identification) open cases for their own
+    organisation."""
+    return bool(has_role(user, *CASE_STAFF) and user.organisation_id)
+
+
+def hides_health(user: Any) -> bool:
+    """Police never receive health details (access.md), unless they also hold a casework role."""
+    return has_role(user, Role.POLICE) and not has_role(user, Role.SOCIAL_WORKER, Role.COUNSELLOR)
+
+
+# --- Transfers: the receiving organisation decides ------------------------------------------
+def _can_decide_transfer(user: Any, transfer: CaseTransfer) -> bool:
+    return (
+        transfer.status == TransferStatus.PENDING
+        and has_role(user, Role.MANAGER, Role.SOCIAL_WORKER, Role.COUNSELLOR)
+        and transfer.to_organisation_id == user.organisation_id
+    )
+
+
+decide_transfer = define(
+    "casework.decide_casetransfer",
+    CaseTransfer,
+    predicate=_can_decide_transfer,
+    filter=lambda user: (
+        Q(status=TransferStatus.PENDING, to_organisation_id=user.organisation_id)
+        if has_role(user, Role.MANAGER, Role.SOCIAL_WORKER, Role.COUNSELLOR)
+        else NOTHING
+    ),
+)

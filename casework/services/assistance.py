@@ -1,0 +1,222 @@
+"""What a case receives: services (the victims' rights), notes, the case plan with its manager
+approval, and follow-up visits."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import date, timedelta
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from accounts.errors import ApplicationError, PermissionDenied
+from accounts.models import AuditAction, Organisation
+from casework import permissions, transitions
+from casework.choices import ApprovalStatus, NoteKind, ServiceStatus, Tier
+from casework.models import Case, CaseNote, CasePlan, CasePlanGoal, FollowUpPolicy, FollowUpVisit, Service, ServiceType
+from casework.services.common import record, require, validate
+
+
+# --- Services -----------------------------------------------------------------------------------
+@transaction.atomic
+def service_add(
+    *,
+    actor: Any,
+    case: Case,
+    service_type: ServiceType,
+    provider: Organisation | None = None,
+    provider_name: str = "",
+    status: str = ServiceStatus.PLANNED,
+    planned_on: date | None = None,
+    started_on: date | None = None,
+    ended_on: date | None = None,
+    notes: str = "",
+) -> Service:
+    require(permissions.change_case, actor, case, _("You cannot add services to this case."))
+    if not service_type.active:
+        raise ApplicationError(_("This service is no longer offered."), fields={"service_type": [_("Choose another.")]})
+    service = Service(
+        case=case,
+        service_type=service_type,
+        provider=provider,
+        provider_name=provider_name,
+        status=status,
+        planned_on=planned_on,
+        started_on=started_on,
+        ended_on=ended_on,
+        notes=notes,
+        created_by=actor,
+    )
+    _check_service_dates(service)
+    validate(service)
+    service.save(force_insert=True)
+    record(
+        case, actor, "service_added", action=AuditAction.CREATE, obj=service, service=service_type.code, status=status
+    )
+    return service
+
+
+@transaction.atomic
+def service_set_status(
+    *, actor: Any, service: Service, status: str, on: date | None = None, notes: str = ""
+) -> Service:
+    """Move a service along planned -> in progress -> done (or declined), dating the step."""
+    require(permissions.change_case, actor, service.case, _("You cannot change this service."))
+    on = on or timezone.localdate()
+    changes: dict[str, Any] = {}
+    if status == ServiceStatus.IN_PROGRESS:
+        changes["started_on"] = service.started_on or on
+    elif status in (ServiceStatus.DONE, ServiceStatus.DECLINED):
+        changes["ended_on"] = on
+        if status == ServiceStatus.DONE:
+            changes["started_on"] = service.started_on or on
+    if notes:
+        changes["notes"] = f"{service.notes}\n{notes}".strip()
+    probe = Service(**{**{f.attname: getattr(service, f.attname) for f in Service._meta.concrete_fields}, **changes})
+    _check_service_dates(probe)
+    transitions.SERVICE.move(service, status, **changes)
+    record(service.case, actor, "service_status_changed", obj=service, fields=["status"], status=status)
+    return service
+
+
+def _check_service_dates(service: Service) -> None:
+    today = timezone.localdate()
+    errors: dict[str, list[str]] = {}
+    for name in ("started_on", "ended_on"):
+        value = getattr(service, name)
+        if value and value > today:
+            errors[name] = [_("This date is in the future.")]
+    if service.started_on and service.ended_on and service.ended_on < service.started_on:
+        errors["ended_on"] = [_("The end is before the start.")]
+    if errors:
+        raise ApplicationError(_("Please correct the errors below."), fields=errors)
+
+
+# --- Notes --------------------------------------------------------------------------------------
+SENSITIVE_KINDS = (NoteKind.COUNSELLING, NoteKind.MEDICAL)
+
+
+@transaction.atomic
+def note_add(*, actor: Any, case: Case, text: str, kind: str = NoteKind.GENERAL, tier: int = Tier.METADATA) -> CaseNote:
+    """Counselling and medical notes are always tier 3, and only the assigned counsellor writes
+    (and reads) tier 3."""
+    require(permissions.change_case, actor, case, _("You cannot add notes to this case."))
+    if not text.strip():
+        raise ApplicationError(_("The note is empty."), fields={"text": [_("This field is required.")]})
+    if kind in SENSITIVE_KINDS:
+        tier = Tier.SENSITIVE
+    if tier == Tier.SENSITIVE and not permissions.view_sensitive.allows(actor, case):
+        raise PermissionDenied(_("Only the counsellor assigned to this case writes counselling and medical notes."))
+    note = CaseNote(case=case, author=actor, kind=kind, tier=tier, text=text)
+    validate(note)
+    note.save(force_insert=True)
+    record(case, actor, "note_added", action=AuditAction.CREATE, obj=note, kind=kind, tier=tier)
+    return note
+
+
+# --- Case plan ----------------------------------------------------------------------------------
+@transaction.atomic
+def plan_save(
+    *,
+    actor: Any,
+    case: Case,
+    summary: str,
+    goals: Iterable[dict[str, Any]],
+    follow_up_policy: FollowUpPolicy | None = None,
+) -> CasePlan:
+    """Write the plan and its goals. Changing an approved plan starts a new draft, which a
+    manager approves again."""
+    require(permissions.change_case, actor, case, _("You cannot change this case's plan."))
+    plan = CasePlan.objects.select_for_update().filter(case=case).first()
+    if plan is None:
+        plan = CasePlan(case=case)
+    elif plan.status == ApprovalStatus.SUBMITTED:
+        raise ApplicationError(
+            _("The plan is waiting for approval; it cannot change now."),
+            fields={"status": [_("Waiting for approval.")]},
+        )
+    elif plan.status == ApprovalStatus.APPROVED:
+        transitions.PLAN.move(plan, ApprovalStatus.DRAFT, approved_by=None, approved_at=None)
+    plan.summary = summary
+    plan.follow_up_policy = follow_up_policy
+    validate(plan, exclude=["case"])
+    plan.save()
+    goal_rows = [CasePlanGoal(plan=plan, **goal) for goal in goals]
+    for goal in goal_rows:
+        validate(goal, exclude=["plan"])
+    plan.goals.all().delete()
+    CasePlanGoal.objects.bulk_create(goal_rows)
+    record(case, actor, "plan_saved", obj=plan, goals=len(goal_rows))
+    return plan
+
+
+@transaction.atomic
+def plan_submit(*, actor: Any, plan: CasePlan) -> CasePlan:
+    require(permissions.change_case, actor, plan.case, _("You cannot submit this plan."))
+    if not plan.goals.exists():
+        raise ApplicationError(_("Add at least one goal before asking for approval."), fields={"goals": [_("Empty.")]})
+    transitions.PLAN.move(
+        plan, ApprovalStatus.SUBMITTED, submitted_by=actor, submitted_at=timezone.now(), return_reason=""
+    )
+    record(plan.case, actor, "plan_submitted", obj=plan)
+    return plan
+
+
+@transaction.atomic
+def plan_approve(*, actor: Any, plan: CasePlan) -> CasePlan:
+    require(permissions.manage_case, actor, plan.case, _("Only a manager approves case plans."))
+    if plan.submitted_by_id == actor.pk:
+        raise PermissionDenied(_("Another manager must approve a plan you submitted."))
+    transitions.PLAN.move(plan, ApprovalStatus.APPROVED, approved_by=actor, approved_at=timezone.now())
+    record(plan.case, actor, "plan_approved", obj=plan)
+    return plan
+
+
+@transaction.atomic
+def plan_return(*, actor: Any, plan: CasePlan, reason: str) -> CasePlan:
+    require(permissions.manage_case, actor, plan.case, _("Only a manager returns case plans."))
+    if not reason.strip():
+        raise ApplicationError(_("Say what should change."), fields={"reason": [_("This field is required.")]})
+    transitions.PLAN.move(plan, ApprovalStatus.RETURNED, return_reason=reason)
+    record(plan.case, actor, "plan_returned", obj=plan)
+    return plan
+
+
+# --- Follow-up visits ---------------------------------------------------------------------------
+def follow_up_dates(policy: FollowUpPolicy, start: date) -> list[date]:
+    """Visit dates every `interval_days` after `start`, up to `duration_days`."""
+    return [
+        start + timedelta(days=day)
+        for day in range(policy.interval_days, policy.duration_days + 1, policy.interval_days)
+    ]
+
+
+def follow_ups_schedule(*, case: Case, start: date, policy: FollowUpPolicy | None = None) -> int:
+    """Create the visits due after `start` (idempotent: a date already scheduled is kept). Called
+    by the services that end a stay or a repatriation in reintegration; returns how many are new."""
+    policy = policy or FollowUpPolicy.objects.get(is_default=True)
+    visits = [FollowUpVisit(case=case, due_on=due) for due in follow_up_dates(policy, start)]
+    before = case.follow_ups.count()
+    FollowUpVisit.objects.bulk_create(visits, ignore_conflicts=True)
+    return case.follow_ups.count() - before
+
+
+@transaction.atomic
+def follow_up_record(*, actor: Any, visit: FollowUpVisit, done_on: date, notes: str = "") -> FollowUpVisit:
+    require(permissions.change_case, actor, visit.case, _("You cannot record visits on this case."))
+    if done_on > timezone.localdate():
+        raise ApplicationError(
+            _("Please correct the errors below."), fields={"done_on": [_("This date is in the future.")]}
+        )
+    if (
+        FollowUpVisit.objects.filter(pk=visit.pk, done_on__isnull=True).update(
+            done_on=done_on, done_by=actor, notes=notes
+        )
+        != 1
+    ):
+        raise ApplicationError(_("This visit was already recorded."), fields={"done_on": [_("Already recorded.")]})
+    visit.refresh_from_db()
+    record(visit.case, actor, "follow_up_recorded", obj=visit, due_on=visit.due_on.isoformat())
+    return visit

@@ -1,0 +1,325 @@
+"""Opening a case and moving it: assignment, sharing, transfer between organisations, and
+closure with a manager's approval."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import date
+from typing import Any
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from accounts.errors import ApplicationError, Conflict, PermissionDenied
+from accounts.models import AuditAction, Organisation, Province, Role, User
+from casework import permissions, transitions
+from casework.ages import is_child_on
+from casework.choices import CaseStatus, ClosureReason, TransferStatus
+from casework.models import Case, CaseShare, CaseTransfer, ExploitationForm, Person
+from casework.services.common import record, require, validate
+from casework.services.people import person_register
+
+CASE_DETAIL_FIELDS = (
+    "category",
+    "exploitation_country",
+    "exploitation_province",
+    "exploitation_started_on",
+    "exploitation_ended_on",
+    "identification_route",
+    "identified_on",
+)
+
+
+@transaction.atomic
+def case_open(
+    *,
+    actor: Any,
+    category: str,
+    identification_route: str,
+    identified_on: date,
+    person: Person | None = None,
+    person_values: dict[str, Any] | None = None,
+    registration_province: Province | None = None,
+    exploitation_forms: Iterable[ExploitationForm] = (),
+    assigned_worker: User | None = None,
+    **details: Any,
+) -> Case:
+    """Intake: open a case for an existing person (whom the actor can see) or register a new
+    one. The case belongs to the actor's organisation; a social worker opening it is assigned."""
+    if not permissions.can_open_case(actor):
+        raise PermissionDenied(_("Your role cannot open cases."))
+    if identified_on > timezone.localdate():
+        raise ApplicationError(
+            _("Please correct the errors below."), fields={"identified_on": [_("This date is in the future.")]}
+        )
+    if person is None:
+        province = registration_province or actor.organisation.province
+        if province is None:
+            raise ApplicationError(
+                _("Choose the province that registers this person."),
+                fields={"registration_province": [_("This field is required.")]},
+            )
+        person = person_register(actor=actor, registration_province=province, **(person_values or {}))
+    elif not permissions.view_person.allows(actor, person):
+        raise ApplicationError(_("Unknown person."), fields={"person": [_("Not found.")]})
+    if assigned_worker is None and actor.has_role(Role.SOCIAL_WORKER, Role.COUNSELLOR):
+        assigned_worker = actor
+    if assigned_worker is not None:
+        _check_worker(assigned_worker, actor.organisation)
+    case = Case(
+        person=person,
+        owner=actor.organisation,
+        assigned_worker=assigned_worker,
+        category=category,
+        identification_route=identification_route,
+        identified_on=identified_on,
+        child_at_identification=is_child_on(person, identified_on),
+        status=CaseStatus.ACTIVE if assigned_worker else CaseStatus.OPEN,
+        created_by=actor,
+        **details,
+    )
+    _check_exploitation_dates(case)
+    validate(case)
+    case.save(force_insert=True)
+    case.exploitation_forms.set(exploitation_forms)
+    record(case, actor, "case_opened", action=AuditAction.CREATE, category=category, case_code=person.case_code)
+    return case
+
+
+@transaction.atomic
+def case_update(
+    *, actor: Any, case: Case, exploitation_forms: Iterable[ExploitationForm] | None = None, **changes: Any
+) -> Case:
+    require(permissions.change_case, actor, case, _("You cannot change this case."))
+    unknown = set(changes) - set(CASE_DETAIL_FIELDS)
+    if unknown:
+        raise ApplicationError(_("Unknown fields."), fields={name: [_("Cannot be changed here.")] for name in unknown})
+    for name, value in changes.items():
+        setattr(case, name, value)
+    _check_exploitation_dates(case)
+    if "identified_on" in changes:
+        case.child_at_identification = is_child_on(case.person, case.identified_on)
+    validate(case)
+    case.save()
+    if exploitation_forms is not None:
+        case.exploitation_forms.set(exploitation_forms)
+        changes["exploitation_forms"] = True
+    record(case, actor, "case_updated", fields=sorted(changes), fields_changed=sorted(changes))
+    return case
+
+
+@transaction.atomic
+def case_assign(*, actor: Any, case: Case, worker: User) -> Case:
+    """A manager gives the case to one of the owner's workers, at once (no acceptance step)."""
+    require(permissions.manage_case, actor, case, _("Only a manager of the owning organisation can assign this case."))
+    _check_worker(worker, case.owner)
+    previous = case.assigned_worker_id
+    case.assigned_worker = worker
+    case.save(update_fields=["assigned_worker", "updated_at"])
+    if case.status == CaseStatus.OPEN:
+        transitions.CASE.move(case, CaseStatus.ACTIVE)
+    record(
+        case,
+        actor,
+        "case_assigned",
+        fields=["assigned_worker"],
+        worker=str(worker.pk),
+        previous=str(previous) if previous else None,
+    )
+    return case
+
+
+@transaction.atomic
+def case_share(*, actor: Any, case: Case, organisation: Organisation, purpose: str) -> CaseShare:
+    """Let another organisation's staff read the case (police investigation, a service provider)."""
+    _require_change_or_manage(actor, case)
+    if organisation.pk == case.owner_id:
+        raise ApplicationError(
+            _("The owner already sees its case."), fields={"organisation": [_("Choose another organisation.")]}
+        )
+    if not purpose.strip():
+        raise ApplicationError(_("Say why the case is shared."), fields={"purpose": [_("This field is required.")]})
+    try:
+        with transaction.atomic():
+            share = CaseShare.objects.create(case=case, organisation=organisation, purpose=purpose, granted_by=actor)
+    except IntegrityError as error:
+        raise Conflict(_("The case is already shared with this organisation.")) from error
+    record(case, actor, "case_shared", action=AuditAction.CREATE, obj=share, organisation=organisation.code)
+    return share
+
+
+@transaction.atomic
+def case_share_revoke(*, actor: Any, share: CaseShare) -> CaseShare:
+    _require_change_or_manage(actor, share.case)
+    if CaseShare.objects.filter(pk=share.pk, revoked_at__isnull=True).update(revoked_at=timezone.now()) != 1:
+        raise Conflict(_("This share was already revoked."))
+    share.refresh_from_db()
+    record(share.case, actor, "case_share_revoked", obj=share, organisation=share.organisation.code)
+    return share
+
+
+@transaction.atomic
+def case_transfer_request(*, actor: Any, case: Case, to_organisation: Organisation, reason: str) -> CaseTransfer:
+    _require_change_or_manage(actor, case)
+    if not reason.strip():
+        raise ApplicationError(_("Say why the case is transferred."), fields={"reason": [_("This field is required.")]})
+    if to_organisation.pk == case.owner_id:
+        raise ApplicationError(
+            _("The case already belongs here."), fields={"to_organisation": [_("Choose another organisation.")]}
+        )
+    transfer = CaseTransfer(
+        case=case, from_organisation=case.owner, to_organisation=to_organisation, reason=reason, requested_by=actor
+    )
+    try:
+        with transaction.atomic():
+            transfer.save(force_insert=True)
+    except IntegrityError as error:
+        raise Conflict(_("A transfer of this case is already waiting for an answer.")) from error
+    record(case, actor, "transfer_requested", action=AuditAction.CREATE, obj=transfer, to=to_organisation.code)
+    return transfer
+
+
+@transaction.atomic
+def case_transfer_accept(*, actor: Any, transfer: CaseTransfer, assign_to: User | None = None) -> CaseTransfer:
+    """The receiving organisation takes the case: ownership moves, the old assignment ends."""
+    require(permissions.decide_transfer, actor, transfer, _("Only the receiving organisation can accept."))
+    if assign_to is not None:
+        _check_worker(assign_to, transfer.to_organisation)
+    transitions.TRANSFER.move(transfer, TransferStatus.ACCEPTED, decided_by=actor, decided_at=timezone.now())
+    case = Case.objects.select_for_update().get(pk=transfer.case_id)
+    case.owner = transfer.to_organisation
+    case.assigned_worker = assign_to
+    case.save(update_fields=["owner", "assigned_worker", "updated_at"])
+    record(
+        case,
+        actor,
+        "transfer_accepted",
+        obj=transfer,
+        fields=["owner"],
+        **{"from": transfer.from_organisation.code, "to": transfer.to_organisation.code},
+    )
+    return transfer
+
+
+@transaction.atomic
+def case_transfer_decline(*, actor: Any, transfer: CaseTransfer, reason: str) -> CaseTransfer:
+    require(permissions.decide_transfer, actor, transfer, _("Only the receiving organisation can decline."))
+    if not reason.strip():
+        raise ApplicationError(
+            _("Say why the transfer is declined."), fields={"reason": [_("This field is required.")]}
+        )
+    transitions.TRANSFER.move(
+        transfer, TransferStatus.DECLINED, decided_by=actor, decided_at=timezone.now(), decline_reason=reason
+    )
+    record(transfer.case, actor, "transfer_declined", obj=transfer, to=transfer.to_organisation.code)
+    return transfer
+
+
+@transaction.atomic
+def case_transfer_cancel(*, actor: Any, transfer: CaseTransfer) -> CaseTransfer:
+    _require_change_or_manage(actor, transfer.case)
+    transitions.TRANSFER.move(transfer, TransferStatus.CANCELLED, decided_by=actor, decided_at=timezone.now())
+    record(transfer.case, actor, "transfer_cancelled", obj=transfer)
+    return transfer
+
+
+@transaction.atomic
+def case_closure_request(*, actor: Any, case: Case, reason: str, note: str = "") -> Case:
+    require(permissions.change_case, actor, case, _("You cannot close this case."))
+    if reason not in ClosureReason.values:
+        raise ApplicationError(_("Give the reason for closing."), fields={"reason": [_("Choose a closure reason.")]})
+    if reason == ClosureReason.OTHER and not note.strip():
+        raise ApplicationError(_("Explain the reason."), fields={"note": [_("Required when the reason is 'other'.")]})
+    updated = (
+        Case.objects.filter(pk=case.pk, closure_requested_at__isnull=True)
+        .exclude(status=CaseStatus.CLOSED)
+        .update(
+            closure_reason=reason, closure_note=note, closure_requested_by=actor, closure_requested_at=timezone.now()
+        )
+    )
+    if updated != 1:
+        raise Conflict(_("Closure of this case was already requested."))
+    case.refresh_from_db()
+    record(case, actor, "closure_requested", fields=["closure_reason"], reason=reason)
+    return case
+
+
+@transaction.atomic
+def case_closure_approve(*, actor: Any, case: Case) -> Case:
+    """A manager approves the closure; never the person who asked for it (four eyes)."""
+    require(permissions.manage_case, actor, case, _("Only a manager can approve a closure."))
+    if not case.closure_pending:
+        raise ApplicationError(_("Nobody has asked to close this case."), fields={"status": [_("No closure request.")]})
+    if case.closure_requested_by_id == actor.pk:
+        raise PermissionDenied(_("Another manager must approve a closure you asked for."))
+    transitions.CASE.move(case, CaseStatus.CLOSED, closure_approved_by=actor, closed_at=timezone.now())
+    CaseTransfer.objects.filter(case=case, status=TransferStatus.PENDING).update(
+        status=TransferStatus.CANCELLED, decided_by=actor, decided_at=timezone.now()
+    )
+    record(case, actor, "case_closed", fields=["status"], reason=case.closure_reason)
+    return case
+
+
+@transaction.atomic
+def case_closure_reject(*, actor: Any, case: Case, note: str) -> Case:
+    require(permissions.manage_case, actor, case, _("Only a manager can decide on a closure."))
+    if not case.closure_pending:
+        raise ApplicationError(_("Nobody has asked to close this case."), fields={"status": [_("No closure request.")]})
+    if not note.strip():
+        raise ApplicationError(_("Say why the case stays open."), fields={"note": [_("This field is required.")]})
+    Case.objects.filter(pk=case.pk).update(
+        closure_reason="", closure_note="", closure_requested_by=None, closure_requested_at=None
+    )
+    case.refresh_from_db()
+    record(case, actor, "closure_rejected")
+    return case
+
+
+@transaction.atomic
+def case_reopen(*, actor: Any, case: Case, reason: str) -> Case:
+    require(permissions.manage_case, actor, case, _("Only a manager can reopen a case."))
+    if not reason.strip():
+        raise ApplicationError(_("Say why the case is reopened."), fields={"reason": [_("This field is required.")]})
+    transitions.CASE.move(
+        case,
+        CaseStatus.ACTIVE,
+        closure_reason="",
+        closure_note="",
+        closure_requested_by=None,
+        closure_requested_at=None,
+        closure_approved_by=None,
+        closed_at=None,
+    )
+    record(case, actor, "case_reopened", fields=["status"])
+    return case
+
+
+def _require_change_or_manage(actor: Any, case: Case) -> None:
+    if not permissions.manage_case.allows(actor, case):
+        require(permissions.change_case, actor, case, _("You cannot change this case."))
+
+
+def _check_worker(worker: User, organisation: Organisation) -> None:
+    if worker.organisation_id != organisation.pk or not worker.has_role(Role.SOCIAL_WORKER, Role.COUNSELLOR):
+        raise ApplicationError(
+            _("Cases go to a social worker or counsellor of the owning organisation."),
+            fields={"worker": [_("Choose a worker of %(org)s.") % {"org": organisation}]},
+        )
+
+
+def _check_exploitation_dates(case: Case) -> None:
+    today = timezone.localdate()
+    errors = {}
+    for name in ("exploitation_started_on", "exploitation_ended_on"):
+        value = getattr(case, name)
+        if value and value > today:
+            errors[name] = [_("This date is in the future.")]
+    if (
+        case.exploitation_started_on
+        and case.exploitation_ended_on
+        and case.exploitation_started_on > case.exploitation_ended_on
+    ):
+        errors["exploitation_ended_on"] = [_("The end is before the start.")]
+    if errors:
+        raise ApplicationError(_("Please correct the errors below."), fields=errors)

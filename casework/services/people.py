@@ -1,0 +1,135 @@
+"""Registering people: the case code, identity fields and family members."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from django.db import connection, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from accounts.errors import ApplicationError, NotFound, PermissionDenied
+from accounts.models import AuditAction, Province
+from accounts.services import audit_record
+from casework import permissions
+from casework.models import PERSON_IDENTITY_FIELDS, Case, FamilyMember, Person
+from casework.names import name_key
+from casework.services.common import record, validate
+
+PERSON_FIELDS = (
+    *PERSON_IDENTITY_FIELDS,
+    "sex",
+    "birth_date_estimated",
+    "estimated_age",
+    "age_estimated_on",
+    "nationality_id",
+    "ethnicity_id",
+    "languages",
+    "interpreter_needed",
+    "interpreter_language",
+    "origin_province_id",
+    "origin_district_id",
+)
+
+
+def allocate_case_code(*, province: Province, year: int) -> str:
+    """Take the next number for this province and year, e.g. VT-2026-00042.
+
+    The UPSERT locks the counter row until the caller's transaction ends: concurrent
+    registrations wait for each other, and a rolled-back registration returns its number."""
+    if not connection.in_atomic_block:
+        raise RuntimeError("allocate_case_code must run inside the registering transaction")
+    with connection.cursor() as cursor:
+        cursor.execute(
+            """
+            INSERT INTO casework_casecodecounter (province_id, year, last_number) VALUES (%s, %s, 1)
+            ON CONFLICT (province_id, year)
+            DO UPDATE SET last_number = casework_casecodecounter.last_number + 1
+            RETURNING last_number
+            """,
+            [province.pk, year],
+        )
+        (number,) = cursor.fetchone()
+    return f"{province.code}-{year}-{number:05d}"
+
+
+def check_person_values(values: dict[str, Any], *, today: date | None = None) -> None:
+    """Rules a database constraint cannot hold because they depend on today's date."""
+    today = today or timezone.localdate()
+    errors: dict[str, list[str]] = {}
+    birth = values.get("date_of_birth")
+    if birth and birth > today:
+        errors["date_of_birth"] = [_("The date of birth cannot be in the future.")]
+    estimate = values.get("estimated_age")
+    if estimate is not None and not 0 <= estimate <= 120:
+        errors["estimated_age"] = [_("An estimated age must be between 0 and 120.")]
+    if estimate is not None and birth:
+        errors["estimated_age"] = [_("Give either a date of birth or an estimated age, not both.")]
+    district, province = values.get("origin_district"), values.get("origin_province")
+    if district is not None and province is not None and district.province_id != province.pk:
+        errors["origin_district"] = [_("This district is not in the province of origin.")]
+    if errors:
+        raise ApplicationError(_("Please correct the errors below."), fields=errors)
+
+
+def person_register(
+    *, actor: Any, registration_province: Province, registered_on: date | None = None, **values: Any
+) -> Person:
+    """Create a person with a new case code. Called by case_open (intake), which owns the
+    transaction and the permission check: a person is only ever registered with a case."""
+    registered_on = registered_on or timezone.localdate()
+    if values.get("estimated_age") is not None:
+        values.setdefault("age_estimated_on", registered_on)
+    check_person_values(values)
+    person = Person(
+        registration_province=registration_province, registered_on=registered_on, created_by=actor, **values
+    )
+    person.name_key = name_key(person.given_name_latin, person.family_name_latin)
+    validate(person, exclude=["case_code"])
+    person.case_code = allocate_case_code(province=registration_province, year=registered_on.year)
+    person.save(force_insert=True)
+    audit_record(
+        actor=actor, action=AuditAction.CREATE, obj=person, fields=[f for f in PERSON_IDENTITY_FIELDS if values.get(f)]
+    )
+    return person
+
+
+@transaction.atomic
+def person_update(*, actor: Any, person: Person, **changes: Any) -> Person:
+    """Change identity or profile fields; refused unless the actor may change one of the
+    person's open cases."""
+    unknown = set(changes) - {field.removesuffix("_id") for field in PERSON_FIELDS}
+    if unknown:
+        raise ApplicationError(_("Unknown fields."), fields={name: [_("Not a person field.")] for name in unknown})
+    case = _changeable_case(actor, person)
+    merged = {**{name: getattr(person, name) for name in ("date_of_birth", "estimated_age")}, **changes}
+    check_person_values(merged)
+    for name, value in changes.items():
+        setattr(person, name, value)
+    person.name_key = name_key(person.given_name_latin, person.family_name_latin)
+    validate(person)
+    person.save()
+    record(case, actor, "person_updated", obj=person, fields=sorted(changes), fields_changed=sorted(changes))
+    return person
+
+
+@transaction.atomic
+def family_member_add(*, actor: Any, person: Person, relationship: str, name: str, **values: Any) -> FamilyMember:
+    case = _changeable_case(actor, person)
+    member = FamilyMember(person=person, relationship=relationship, name=name, **values)
+    validate(member)
+    member.save()
+    record(case, actor, "family_member_added", action=AuditAction.CREATE, obj=member, relationship=relationship)
+    return member
+
+
+def _changeable_case(actor: Any, person: Person) -> Case:
+    """The newest of the person's cases the actor may change: the timeline row goes there."""
+    cases = list(person.cases.order_by("-created_at"))
+    for case in cases:
+        if permissions.change_case.allows(actor, case):
+            return case
+    if any(permissions.view_case.allows(actor, case) for case in cases):
+        raise PermissionDenied(_("You cannot change this person's record."))
+    raise NotFound(_("Not found."))
