@@ -12,17 +12,18 @@ health services never for police.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, TypeVar
 
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Exists, Model, OuterRef, Q
 
 from accounts.models import Role
-from accounts.permissions import NOTHING, define, has_role
+from accounts.permissions import NOTHING, Permission, define, has_role
 from accounts.selectors import organisation_subtree_ids
 from casework.choices import Tier, TransferStatus
-from casework.models import Case, CaseNote, CaseShare, CaseTransfer, Person, Service
+from casework.models import Case, CaseNote, CasePlan, CaseShare, CaseTransfer, FollowUpVisit, Person, Service
 
 CASE_STAFF = (Role.SOCIAL_WORKER, Role.COUNSELLOR, Role.POLICE)
+M = TypeVar("M", bound=Model)
 
 
 def managed_organisations(user: Any) -> frozenset[Any]:
@@ -205,5 +206,42 @@ decide_transfer = define(
         Q(status=TransferStatus.PENDING, to_organisation_id=user.organisation_id)
         if has_role(user, Role.MANAGER, Role.SOCIAL_WORKER, Role.COUNSELLOR)
         else NOTHING
+    ),
+)
+
+
+def view_identity(user: Any, person: Person) -> bool:
+    """May the user see who this is (tier 2: names, birth date, village, contacts, family)?
+    Everyone who may see one of the person's cases, for now; shelter staff (current residents
+    only) join with the shelters app."""
+    return view_person.allows(user, person)
+
+
+# --- Records that belong to a case are visible with it --------------------------------------
+def through_case(name: str, model: type[M]) -> Permission[M]:
+    """A permission for a model with a `case` foreign key: visible exactly when its case is."""
+    return define(
+        name,
+        model,
+        predicate=lambda user, obj: _can_view_case(user, obj.case),
+        filter=lambda user: Q(case__in=Case.objects.filter(_cases_visible(user)).values("pk")),
+    )
+
+
+view_plan = through_case("casework.view_caseplan", CasePlan)
+view_follow_up = through_case("casework.view_followupvisit", FollowUpVisit)
+
+
+# --- Transfers: visible with the case, and to the organisation asked to take it ---------------
+def _can_view_transfer(user: Any, transfer: CaseTransfer) -> bool:
+    return transfer.to_organisation_id == user.organisation_id or _can_view_case(user, transfer.case)
+
+
+view_transfer = define(
+    "casework.view_casetransfer",
+    CaseTransfer,
+    predicate=_can_view_transfer,
+    filter=lambda user: (
+        Q(to_organisation_id=user.organisation_id) | Q(case__in=Case.objects.filter(_cases_visible(user)).values("pk"))
     ),
 )

@@ -208,6 +208,25 @@ SPECTACULAR_SETTINGS = {
     "COMPONENT_SPLIT_REQUEST": True,
     "SERVE_INCLUDE_SCHEMA": False,
     "SERVE_PERMISSIONS": ["rest_framework.permissions.IsAuthenticated"],
+    # One schema enum per TextChoices class, named after it (clients generate one type each).
+    "ENUM_NAME_OVERRIDES": {
+        f"{name}Enum": f"{module}.{name}"
+        for module, names in {
+            "accounts.models": ["OrganisationKind", "Role", "Language", "AuditAction"],
+            "casework.choices": [
+                "Sex", "CaseCategory", "CaseStatus", "ClosureReason", "IdentificationRoute", "Relationship",
+                "Element", "Dimension", "Strength", "AppliesTo", "ExploitationKind", "ScreeningPlace",
+                "ScreeningOutcome", "DecidingBody", "ServiceStatus", "NoteKind", "SupportPlanType",
+                "ApprovalStatus", "TransferStatus", "RepatriationFlow", "RepatriationStatus", "StepStatus",
+                "FamilyAssessment", "ReturnDestination", "CancellationReason",
+            ],
+        }.items()
+        for name in names
+    },
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "accounts.api.schema.omittable_fields_not_required",
+    ],
 }
 
 # --- Celery -----------------------------------------------------------------------------------

@@ -112,7 +112,7 @@ def note_add(*, actor: Any, case: Case, text: str, kind: str = NoteKind.GENERAL,
     note = CaseNote(case=case, author=actor, kind=kind, tier=tier, text=text)
     validate(note)
     note.save(force_insert=True)
-    record(case, actor, "note_added", action=AuditAction.CREATE, obj=note, kind=kind, tier=tier)
+    record(case, actor, "note_added", action=AuditAction.CREATE, obj=note, note_kind=kind, tier=int(tier))
     return note
 
 

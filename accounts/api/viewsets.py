@@ -1,0 +1,41 @@
+"""Viewset plumbing shared by every app's API: lists scoped by a Permission, objects fetched
+through it (404 for missing and for not-yours alike), and writes that call a service and answer
+with the output serializer."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import QuerySet
+from rest_framework import serializers, status, viewsets
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from accounts.permissions import Permission
+
+
+class ScopedViewSet(viewsets.GenericViewSet):
+    """Subclasses set `permission` (whose filter scopes every query) and may override
+    `base_queryset()` to add joins."""
+
+    permission: Permission[Any]
+
+    def base_queryset(self) -> QuerySet[Any]:
+        return self.permission.model._default_manager.all()
+
+    def get_queryset(self) -> QuerySet[Any]:
+        return self.permission.scope(self.request.user, self.base_queryset())
+
+    def get_object(self) -> Any:
+        lookup = self.kwargs[self.lookup_url_kwarg or self.lookup_field]
+        return self.permission.get(self.request.user, self.get_queryset(), **{self.lookup_field: lookup})
+
+    def read_input(self, serializer_class: type[serializers.Serializer], **context: Any) -> dict[str, Any]:
+        serializer = serializer_class(data=self.request.data, context={**self.get_serializer_context(), **context})
+        serializer.is_valid(raise_exception=True)
+        return dict(serializer.validated_data)
+
+    def respond(self, instance: Any, serializer_class: type[serializers.Serializer] | None = None,
+                status_code: int = status.HTTP_200_OK) -> Response:
+        serializer_class = serializer_class or self.get_serializer_class()
+        return Response(serializer_class(instance, context=self.get_serializer_context()).data, status=status_code)

@@ -1,0 +1,423 @@
+"""Input and output shapes of the casework API.
+
+Output serializers never return what the caller may not see: identity fields (tier 2) are
+*absent* unless the caller may see the person's identity; tier-3 notes and health services never
+reach a serializer (the selectors filter them out)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.utils import timezone
+from rest_framework import serializers
+
+from accounts.api.schema import OMITTABLE
+from accounts.models import AuditEvent, Country, District, Organisation, Province, User
+from casework import permissions
+from casework.ages import age_on
+from casework.choices import ClosureReason, NoteKind, ServiceStatus, Tier
+from casework.models import (
+    PERSON_IDENTITY_FIELDS,
+    Case,
+    CaseEvent,
+    CaseNote,
+    CasePlan,
+    CasePlanGoal,
+    CaseTransfer,
+    Ethnicity,
+    ExploitationForm,
+    FamilyMember,
+    FollowUpPolicy,
+    FollowUpVisit,
+    Person,
+    Service,
+    ServiceType,
+)
+
+IDENTITY_HELP = f"{OMITTABLE} the caller may see this person's identity (tier 2)."
+NAME_FIELDS = ("given_name_lo", "family_name_lo", "given_name_latin", "family_name_latin")
+
+
+def code_field(model: type, **kwargs: Any) -> serializers.SlugRelatedField:
+    return serializers.SlugRelatedField(slug_field="code", queryset=model._default_manager.all(), **kwargs)
+
+
+# --- Reference lists ------------------------------------------------------------------------
+class LookupSerializer(serializers.Serializer):
+    code = serializers.CharField()
+    name_en = serializers.CharField()
+    name_lo = serializers.CharField()
+
+
+class ServiceTypeSerializer(LookupSerializer):
+    health = serializers.BooleanField()
+
+
+# --- People ---------------------------------------------------------------------------------
+class IdentityOmittingSerializer(serializers.ModelSerializer):
+    """Drops identity fields for callers who may not see the person's identity.
+
+    Views over a queryset already scoped by case visibility pass `identity_visible=lambda p: True`
+    in the context (every role that may see a case may see its person, access.md), which spares a
+    query per row; elsewhere the permission is asked for each person."""
+
+    identity_fields: tuple[str, ...] = ()
+
+    def to_representation(self, instance: Any) -> dict[str, Any]:
+        data = super().to_representation(instance)
+        visible = self.context.get("identity_visible")
+        allowed = visible(instance) if visible else permissions.view_identity(self.context["request"].user, instance)
+        if not allowed:
+            for name in self.identity_fields:
+                data.pop(name, None)
+        return data
+
+
+class FamilyMemberSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = FamilyMember
+        fields = ["id", "relationship", "name", "is_guardian", "phone", "lives_in_village_of_origin", "notes"]
+        read_only_fields = ["id"]
+
+
+class PersonBriefSerializer(IdentityOmittingSerializer):
+    """A person as lists show them: the case code always, names only to those who may see them."""
+
+    identity_fields = NAME_FIELDS
+    age = serializers.SerializerMethodField()
+    given_name_lo = serializers.CharField(read_only=True, help_text=IDENTITY_HELP)
+    family_name_lo = serializers.CharField(read_only=True, help_text=IDENTITY_HELP)
+    given_name_latin = serializers.CharField(read_only=True, help_text=IDENTITY_HELP)
+    family_name_latin = serializers.CharField(read_only=True, help_text=IDENTITY_HELP)
+
+    class Meta:
+        model = Person
+        fields = ["id", "case_code", "sex", "age", *NAME_FIELDS]
+
+    def get_age(self, person: Person) -> int | None:
+        return age_on(person, timezone.localdate())
+
+
+class PersonSerializer(PersonBriefSerializer):
+    identity_fields = (*PERSON_IDENTITY_FIELDS, "family")
+    registration_province = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    nationality = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    ethnicity = serializers.SlugRelatedField(slug_field="code", read_only=True, allow_null=True)
+    origin_province = serializers.SlugRelatedField(slug_field="code", read_only=True, allow_null=True)
+    origin_district = serializers.SlugRelatedField(slug_field="code", read_only=True, allow_null=True)
+    date_of_birth = serializers.DateField(read_only=True, allow_null=True, help_text=IDENTITY_HELP)
+    origin_village = serializers.CharField(read_only=True, help_text=IDENTITY_HELP)
+    phone = serializers.CharField(read_only=True, help_text=IDENTITY_HELP)
+    contact_notes = serializers.CharField(read_only=True, help_text=IDENTITY_HELP)
+    identity_document = serializers.CharField(read_only=True, help_text=IDENTITY_HELP)
+    family = FamilyMemberSerializer(many=True, read_only=True, help_text=IDENTITY_HELP)
+    merged_into = serializers.SlugRelatedField(slug_field="case_code", read_only=True, allow_null=True)
+
+    class Meta:
+        model = Person
+        fields = [
+            "id",
+            "case_code",
+            "registration_province",
+            "registered_on",
+            "sex",
+            "age",
+            "birth_date_estimated",
+            "estimated_age",
+            "age_estimated_on",
+            "nationality",
+            "ethnicity",
+            "languages",
+            "interpreter_needed",
+            "interpreter_language",
+            "origin_province",
+            "origin_district",
+            "merged_into",
+            *PERSON_IDENTITY_FIELDS,
+            "family",
+        ]
+
+
+class PersonInputSerializer(serializers.Serializer):
+    """Identity and profile of a person, for intake and for changes (every field optional on change)."""
+
+    given_name_lo = serializers.CharField(max_length=100, required=False, allow_blank=True)
+    family_name_lo = serializers.CharField(max_length=100, required=False, allow_blank=True)
+    given_name_latin = serializers.CharField(max_length=100, required=False, allow_blank=True)
+    family_name_latin = serializers.CharField(max_length=100, required=False, allow_blank=True)
+    sex = serializers.ChoiceField(choices=Person._meta.get_field("sex").choices)
+    date_of_birth = serializers.DateField(required=False, allow_null=True)
+    birth_date_estimated = serializers.BooleanField(required=False)
+    estimated_age = serializers.IntegerField(required=False, allow_null=True, min_value=0, max_value=120)
+    nationality = serializers.PrimaryKeyRelatedField(queryset=Country.objects.all(), required=False)
+    ethnicity = code_field(Ethnicity, required=False, allow_null=True)
+    languages = serializers.ListField(child=serializers.CharField(max_length=10), required=False)
+    interpreter_needed = serializers.BooleanField(required=False)
+    interpreter_language = serializers.CharField(max_length=10, required=False, allow_blank=True)
+    origin_province = code_field(Province, required=False, allow_null=True)
+    origin_district = code_field(District, required=False, allow_null=True)
+    origin_village = serializers.CharField(max_length=200, required=False, allow_blank=True)
+    phone = serializers.RegexField(r"^\+?[0-9 ]{6,20}$", required=False, allow_blank=True)
+    contact_notes = serializers.CharField(required=False, allow_blank=True)
+    identity_document = serializers.CharField(max_length=100, required=False, allow_blank=True)
+
+    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        if not self.partial and not any(
+            attrs.get(f) for f in ("given_name_lo", "given_name_latin", "family_name_lo", "family_name_latin")
+        ):
+            raise serializers.ValidationError({"given_name_lo": ["Give at least one name, in Lao or Latin letters."]})
+        return attrs
+
+
+# --- Cases ----------------------------------------------------------------------------------
+class CaseListSerializer(serializers.ModelSerializer):
+    person = PersonBriefSerializer(read_only=True)
+    owner = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    assigned_worker = serializers.SlugRelatedField(slug_field="username", read_only=True, allow_null=True)
+    province = serializers.CharField(source="person.registration_province.code", read_only=True)
+    closure_pending = serializers.BooleanField(read_only=True)
+
+    class Meta:
+        model = Case
+        fields = [
+            "id",
+            "person",
+            "category",
+            "status",
+            "owner",
+            "assigned_worker",
+            "province",
+            "identified_on",
+            "child_at_identification",
+            "closure_pending",
+            "updated_at",
+        ]
+
+
+class ServiceSerializer(serializers.ModelSerializer):
+    service_type = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    provider = serializers.SlugRelatedField(slug_field="code", read_only=True, allow_null=True)
+
+    class Meta:
+        model = Service
+        fields = [
+            "id",
+            "case",
+            "service_type",
+            "provider",
+            "provider_name",
+            "status",
+            "planned_on",
+            "started_on",
+            "ended_on",
+            "notes",
+            "created_at",
+        ]
+
+
+class NoteSerializer(serializers.ModelSerializer):
+    author = serializers.SlugRelatedField(slug_field="username", read_only=True)
+
+    class Meta:
+        model = CaseNote
+        fields = ["id", "case", "author", "written_at", "kind", "tier", "text"]
+
+
+class CaseDetailSerializer(CaseListSerializer):
+    person = PersonSerializer(read_only=True)
+    exploitation_forms = serializers.SlugRelatedField(slug_field="code", many=True, read_only=True)
+    exploitation_country = serializers.SlugRelatedField(slug_field="code", read_only=True, allow_null=True)
+    exploitation_province = serializers.SlugRelatedField(slug_field="code", read_only=True, allow_null=True)
+    services = ServiceSerializer(many=True, read_only=True, help_text="Health services are absent for police.")
+    notes = NoteSerializer(many=True, read_only=True, help_text="Tier-3 notes only for the assigned counsellor.")
+
+    class Meta(CaseListSerializer.Meta):
+        fields = [
+            *CaseListSerializer.Meta.fields,
+            "exploitation_forms",
+            "exploitation_country",
+            "exploitation_province",
+            "exploitation_started_on",
+            "exploitation_ended_on",
+            "identification_route",
+            "closure_reason",
+            "closure_note",
+            "closure_requested_at",
+            "closed_at",
+            "created_at",
+            "services",
+            "notes",
+        ]
+
+
+class CaseIntakeSerializer(serializers.Serializer):
+    """Open a case for a new person (`person_values`) or one already registered (`person`)."""
+
+    person = serializers.PrimaryKeyRelatedField(
+        queryset=Person.objects.filter(merged_into__isnull=True), required=False
+    )
+    person_values = PersonInputSerializer(required=False)
+    registration_province = code_field(Province, required=False)
+    category = serializers.ChoiceField(choices=Case._meta.get_field("category").choices)
+    identification_route = serializers.ChoiceField(choices=Case._meta.get_field("identification_route").choices)
+    identified_on = serializers.DateField()
+    exploitation_forms = code_field(ExploitationForm, many=True, required=False)
+    exploitation_country = serializers.PrimaryKeyRelatedField(
+        queryset=Country.objects.all(), required=False, allow_null=True
+    )
+    exploitation_province = code_field(Province, required=False, allow_null=True)
+    exploitation_started_on = serializers.DateField(required=False, allow_null=True)
+    exploitation_ended_on = serializers.DateField(required=False, allow_null=True)
+
+    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        if ("person" in attrs) == ("person_values" in attrs):
+            raise serializers.ValidationError({"person": ["Give either an existing person or a new person's details."]})
+        return attrs
+
+
+class CaseUpdateSerializer(CaseIntakeSerializer):
+    person = None  # type: ignore[assignment]
+    person_values = None  # type: ignore[assignment]
+    registration_province = None  # type: ignore[assignment]
+
+    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        return attrs
+
+
+class WorkerSerializer(serializers.Serializer):
+    worker = serializers.PrimaryKeyRelatedField(queryset=User.objects.filter(is_active=True))
+
+
+class ShareSerializer(serializers.Serializer):
+    organisation = code_field(Organisation)
+    purpose = serializers.CharField(max_length=200)
+
+
+class TransferRequestSerializer(serializers.Serializer):
+    to_organisation = code_field(Organisation)
+    reason = serializers.CharField()
+
+
+class ClosureRequestSerializer(serializers.Serializer):
+    reason = serializers.ChoiceField(choices=ClosureReason.choices)
+    note = serializers.CharField(required=False, allow_blank=True, default="")
+
+
+class ReasonSerializer(serializers.Serializer):
+    reason = serializers.CharField()
+
+
+class TransferSerializer(serializers.ModelSerializer):
+    case_code = serializers.CharField(source="case.person.case_code", read_only=True)
+    from_organisation = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    to_organisation = serializers.SlugRelatedField(slug_field="code", read_only=True)
+
+    class Meta:
+        model = CaseTransfer
+        fields = [
+            "id",
+            "case",
+            "case_code",
+            "from_organisation",
+            "to_organisation",
+            "reason",
+            "status",
+            "requested_at",
+            "decided_at",
+            "decline_reason",
+        ]
+
+
+class TransferAcceptSerializer(serializers.Serializer):
+    assign_to = serializers.PrimaryKeyRelatedField(
+        queryset=User.objects.filter(is_active=True), required=False, allow_null=True
+    )
+
+
+class CaseEventSerializer(serializers.ModelSerializer):
+    actor = serializers.SlugRelatedField(slug_field="username", read_only=True, allow_null=True)
+
+    class Meta:
+        model = CaseEvent
+        fields = ["id", "at", "actor", "kind", "data"]
+
+
+class AccessLogSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = AuditEvent
+        fields = ["id", "at", "actor_username", "roles", "action", "object_type", "fields", "ip_address", "reason"]
+
+
+# --- Services, notes, plans, visits --------------------------------------------------------
+class ServiceInputSerializer(serializers.Serializer):
+    case = serializers.PrimaryKeyRelatedField(queryset=Case.objects.all())
+    service_type = code_field(ServiceType)
+    provider = code_field(Organisation, required=False, allow_null=True)
+    provider_name = serializers.CharField(max_length=200, required=False, allow_blank=True)
+    status = serializers.ChoiceField(choices=ServiceStatus.choices, required=False)
+    planned_on = serializers.DateField(required=False, allow_null=True)
+    started_on = serializers.DateField(required=False, allow_null=True)
+    ended_on = serializers.DateField(required=False, allow_null=True)
+    notes = serializers.CharField(required=False, allow_blank=True)
+
+
+class ServiceStatusSerializer(serializers.Serializer):
+    status = serializers.ChoiceField(choices=ServiceStatus.choices)
+    on = serializers.DateField(required=False)
+    notes = serializers.CharField(required=False, allow_blank=True, default="")
+
+
+class NoteInputSerializer(serializers.Serializer):
+    case = serializers.PrimaryKeyRelatedField(queryset=Case.objects.all())
+    text = serializers.CharField()
+    kind = serializers.ChoiceField(choices=NoteKind.choices, default=NoteKind.GENERAL)
+    tier = serializers.ChoiceField(choices=Tier.choices, default=Tier.METADATA)
+
+
+class GoalSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = CasePlanGoal
+        fields = ["support_type", "objective", "target_date", "achieved_on"]
+
+
+class PlanSerializer(serializers.ModelSerializer):
+    goals = GoalSerializer(many=True, read_only=True)
+    follow_up_policy = serializers.SlugRelatedField(slug_field="code", read_only=True, allow_null=True)
+    submitted_by = serializers.SlugRelatedField(slug_field="username", read_only=True, allow_null=True)
+    approved_by = serializers.SlugRelatedField(slug_field="username", read_only=True, allow_null=True)
+
+    class Meta:
+        model = CasePlan
+        fields = [
+            "id",
+            "case",
+            "summary",
+            "status",
+            "follow_up_policy",
+            "goals",
+            "submitted_by",
+            "submitted_at",
+            "approved_by",
+            "approved_at",
+            "return_reason",
+            "updated_at",
+        ]
+
+
+class PlanInputSerializer(serializers.Serializer):
+    summary = serializers.CharField(allow_blank=True)
+    goals = GoalSerializer(many=True)
+    follow_up_policy = code_field(FollowUpPolicy, required=False, allow_null=True)
+
+
+class FollowUpSerializer(serializers.ModelSerializer):
+    done_by = serializers.SlugRelatedField(slug_field="username", read_only=True, allow_null=True)
+
+    class Meta:
+        model = FollowUpVisit
+        fields = ["id", "case", "due_on", "done_on", "done_by", "notes"]
+
+
+class FollowUpRecordSerializer(serializers.Serializer):
+    done_on = serializers.DateField()
+    notes = serializers.CharField(required=False, allow_blank=True, default="")

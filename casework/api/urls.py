@@ -1,0 +1,20 @@
+from rest_framework.routers import DefaultRouter
+
+from casework.api import reference, views
+
+router = DefaultRouter()
+router.register("cases", views.CaseViewSet, basename="case")
+router.register("people", views.PersonViewSet, basename="person")
+router.register("transfers", views.TransferViewSet, basename="transfer")
+router.register("plans", views.PlanViewSet, basename="plan")
+router.register("services", views.ServiceViewSet, basename="service")
+router.register("notes", views.NoteViewSet, basename="note")
+router.register("follow-ups", views.FollowUpViewSet, basename="follow-up")
+router.register("reference/exploitation-forms", reference.ExploitationFormViewSet, basename="exploitation-form")
+router.register("reference/service-types", reference.ServiceTypeViewSet, basename="service-type")
+router.register("reference/border-points", reference.BorderPointViewSet, basename="border-point")
+router.register("reference/ethnicities", reference.EthnicityViewSet, basename="ethnicity")
+router.register("reference/countries", reference.CountryViewSet, basename="country")
+router.register("reference/indicators", reference.IndicatorViewSet, basename="indicator")
+
+urlpatterns = router.urls

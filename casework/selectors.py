@@ -1,0 +1,95 @@
+"""Reads for casework, scoped to the caller, with the joins each screen needs, and the access
+log rows for personal data they reveal."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from django.db.models import Prefetch, Q, QuerySet
+from django.utils.translation import gettext as _
+
+from accounts.errors import PermissionDenied
+from accounts.models import AuditAction, AuditEvent
+from accounts.services import audit_record, audit_record_many
+from casework import permissions
+from casework.models import PERSON_IDENTITY_FIELDS, Case, CaseEvent, Person
+
+
+def case_list(*, user: Any, search: str = "") -> QuerySet[Case]:
+    cases = (
+        permissions.view_case.scope(user)
+        .select_related("person", "owner", "assigned_worker", "person__registration_province")
+        .order_by("-created_at", "id")
+    )
+    if search:
+        cases = cases.filter(_search(search))
+    return cases
+
+
+def _search(term: str) -> Q:
+    """Case code (exact or prefix), or part of a name in either script."""
+    term = term.strip()
+    q = Q(person__case_code__istartswith=term)
+    for field in ("given_name_lo", "family_name_lo", "given_name_latin", "family_name_latin"):
+        q |= Q(**{f"person__{field}__icontains": term})
+    return q
+
+
+def case_detail(*, user: Any, case_id: Any) -> Case:
+    """One case the user may see (404 otherwise); reading it is recorded in the audit log."""
+    queryset = case_list(user=user).prefetch_related(
+        "exploitation_forms",
+        Prefetch("services", queryset=permissions.view_service.scope(user).select_related("service_type", "provider")),
+        Prefetch("notes", queryset=permissions.view_note.scope(user).select_related("author")),
+    )
+    case = permissions.view_case.get(user, queryset, pk=case_id)
+    record_identity_read(user=user, objects=[case.person], action=AuditAction.VIEW)
+    return case
+
+
+def record_identity_read(*, user: Any, objects: Sequence[Person], action: str = AuditAction.LIST) -> None:
+    """Every read of identity data leaves an access-log row: one row for a detail, one INSERT
+    for a page of a list."""
+    if not objects:
+        return
+    if action == AuditAction.VIEW and len(objects) == 1:
+        audit_record(actor=user, action=action, obj=objects[0], fields=PERSON_IDENTITY_FIELDS)
+    else:
+        audit_record_many(actor=user, action=action, objects=objects, fields=PERSON_IDENTITY_FIELDS)
+
+
+def person_list(*, user: Any, search: str = "") -> QuerySet[Person]:
+    people = permissions.view_person.scope(user).filter(merged_into__isnull=True)
+    if search:
+        term = search.strip()
+        people = people.filter(
+            Q(case_code__istartswith=term)
+            | Q(given_name_latin__icontains=term)
+            | Q(family_name_latin__icontains=term)
+            | Q(given_name_lo__icontains=term)
+            | Q(family_name_lo__icontains=term)
+        )
+    return people.select_related("registration_province", "nationality", "origin_province", "origin_district").order_by(
+        "case_code"
+    )
+
+
+def case_timeline(*, case: Case) -> QuerySet[CaseEvent]:
+    """The timeline of a case the caller has already fetched through view_case."""
+    return case.events.select_related("actor").order_by("-at", "-id")
+
+
+def case_access_log(*, user: Any, case: Case) -> QuerySet[AuditEvent]:
+    """Who viewed or changed the case and its person: for managers in scope (access.md). The
+    case permission governs it, so it includes rows of staff outside the manager's organisation."""
+    if not permissions.manage_case.allows(user, case):
+        raise PermissionDenied(_("Only managers of the owning organisation see who opened this case."))
+    return (
+        AuditEvent.objects.filter(
+            Q(object_type="casework.case", object_id=str(case.pk))
+            | Q(object_type="casework.person", object_id=str(case.person_id))
+        )
+        .select_related("actor")
+        .order_by("-at", "-id")
+    )
