@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Callable
+from typing import Any
 
+import pghistory.middleware
 from django.contrib.auth.middleware import LoginRequiredMiddleware
 from django.http import HttpRequest, HttpResponse
 
-from accounts.context import RequestContext, request_context
+from accounts.context import RequestContext, current, request_context
 
 
 class RequestContextMiddleware:
@@ -43,3 +45,11 @@ class PageLoginRequiredMiddleware(LoginRequiredMiddleware):
         if request.path_info.startswith("/api/"):
             return None
         return super().process_view(request, view_func, view_args, view_kwargs)
+
+
+class HistoryMiddleware(pghistory.middleware.HistoryMiddleware):
+    """pghistory's context (user, URL) plus the request id, which ties a row's history to the
+    audit rows of the same request."""
+
+    def get_context(self, request: HttpRequest) -> dict[str, Any]:
+        return {**super().get_context(request), "request_id": current().request_id}

@@ -8,9 +8,10 @@ from typing import Any
 
 from django.db.models import Prefetch, Q, QuerySet
 from django.utils.translation import gettext as _
+from pghistory.models import MiddlewareEvents
 
 from accounts.errors import PermissionDenied
-from accounts.models import AuditAction, AuditEvent
+from accounts.models import AuditAction, AuditEvent, User
 from accounts.services import audit_record, audit_record_many
 from casework import permissions
 from casework.models import PERSON_IDENTITY_FIELDS, Case, CaseEvent, Person
@@ -93,3 +94,24 @@ def case_access_log(*, user: Any, case: Case) -> QuerySet[AuditEvent]:
         .select_related("actor")
         .order_by("-at", "-id")
     )
+
+
+def case_changes(*, user: Any, case: Case, limit: int = 500) -> list[Any]:
+    """Row history of the case, its person and the records that point at the case (screenings,
+    services, repatriations), newest first (the latest `limit`), from django-pghistory's trigger-written tables.
+
+    Only the names of changed fields are shown, never old values: old values of health services
+    or identity would otherwise leak past the tier rules. For the case's own staff and managers."""
+    if not (permissions.change_case.allows(user, case) or permissions.manage_case.allows(user, case)):
+        raise PermissionDenied(_("Only the case's workers and managers see its change history."))
+    # pghistory aggregates references to objects of one type per query: the case's, then the person's.
+    events = [
+        *MiddlewareEvents.objects.references(case).order_by("-pgh_created_at")[:limit],
+        *MiddlewareEvents.objects.tracks(case.person).order_by("-pgh_created_at")[:limit],
+    ]
+    events = sorted(events, key=lambda event: event.pgh_created_at, reverse=True)[:limit]
+    user_ids = {(event.pgh_context or {}).get("user") for event in events} - {None}
+    usernames = {str(pk): name for pk, name in User.objects.filter(pk__in=user_ids).values_list("pk", "username")}
+    for event in events:
+        event.username = usernames.get(str((event.pgh_context or {}).get("user")))
+    return events

@@ -12,7 +12,9 @@ OMITTABLE = "Absent unless"
 def omittable_fields_not_required(result: dict[str, Any], generator: Any, request: Any, public: bool) -> dict[str, Any]:
     for component in result.get("components", {}).get("schemas", {}).values():
         properties = component.get("properties", {})
-        omittable = {name for name, prop in properties.items() if str(prop.get("description", "")).startswith(OMITTABLE)}
+        omittable = {
+            name for name, prop in properties.items() if str(prop.get("description", "")).startswith(OMITTABLE)
+        }
         if omittable and "required" in component:
             component["required"] = [name for name in component["required"] if name not in omittable]
             if not component["required"]:

@@ -8,7 +8,6 @@ from typing import Any
 
 from django.db.models import QuerySet
 from rest_framework import serializers, status, viewsets
-from rest_framework.request import Request
 from rest_framework.response import Response
 
 from accounts.permissions import Permission
@@ -30,12 +29,17 @@ class ScopedViewSet(viewsets.GenericViewSet):
         lookup = self.kwargs[self.lookup_url_kwarg or self.lookup_field]
         return self.permission.get(self.request.user, self.get_queryset(), **{self.lookup_field: lookup})
 
-    def read_input(self, serializer_class: type[serializers.Serializer], **context: Any) -> dict[str, Any]:
-        serializer = serializer_class(data=self.request.data, context={**self.get_serializer_context(), **context})
+    def read_input(self, serializer_class: type[serializers.Serializer], *, partial: bool = False) -> dict[str, Any]:
+        """Validate the request body (400 with field errors) and return the clean values."""
+        serializer = serializer_class(data=self.request.data, partial=partial, context=self.get_serializer_context())
         serializer.is_valid(raise_exception=True)
         return dict(serializer.validated_data)
 
-    def respond(self, instance: Any, serializer_class: type[serializers.Serializer] | None = None,
-                status_code: int = status.HTTP_200_OK) -> Response:
+    def respond(
+        self,
+        instance: Any,
+        serializer_class: type[serializers.Serializer] | None = None,
+        status_code: int = status.HTTP_200_OK,
+    ) -> Response:
         serializer_class = serializer_class or self.get_serializer_class()
         return Response(serializer_class(instance, context=self.get_serializer_context()).data, status=status_code)

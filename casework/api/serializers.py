@@ -342,6 +342,20 @@ class CaseEventSerializer(serializers.ModelSerializer):
         fields = ["id", "at", "actor", "kind", "data"]
 
 
+class ChangeSerializer(serializers.Serializer):
+    """One row change: which record, which fields, by whom, when (no old or new values)."""
+
+    at = serializers.DateTimeField(source="pgh_created_at")
+    record = serializers.CharField(source="pgh_model")
+    record_id = serializers.CharField(source="pgh_obj_id")
+    change = serializers.CharField(source="pgh_label")
+    changed_fields = serializers.SerializerMethodField()
+    user = serializers.CharField(source="username", allow_null=True)
+
+    def get_changed_fields(self, event: Any) -> list[str]:
+        return sorted((event.pgh_diff or {}).keys()) if event.pgh_label == "update" else []
+
+
 class AccessLogSerializer(serializers.ModelSerializer):
     class Meta:
         model = AuditEvent

@@ -119,6 +119,14 @@ class CaseViewSet(mixins.ListModelMixin, ScopedViewSet):
         page = self.paginate_queryset(events)
         return self.get_paginated_response(s.CaseEventSerializer(page, many=True).data)
 
+    @extend_schema(responses=s.ChangeSerializer(many=True))
+    @action(detail=True, methods=["get"])
+    def changes(self, request: Request, pk: str) -> Response:
+        """Row history (database triggers) of the case, its person and its records."""
+        events = selectors.case_changes(user=request.user, case=self.get_object())
+        page = self.paginate_queryset(events)
+        return self.get_paginated_response(s.ChangeSerializer(page, many=True).data)
+
     @extend_schema(responses=s.AccessLogSerializer(many=True))
     @action(detail=True, methods=["get"], url_path="access-log")
     def access_log(self, request: Request, pk: str) -> Response:

@@ -107,8 +107,16 @@ def test_viewing_a_case_is_audited_and_outside_scope_is_404(api, people):
 
 def test_filters_and_search(api, people):
     child = open_case(people.social_worker, category="trafficking")
-    adult = open_case(people.social_worker, category="rape", person_values={
-        "given_name_latin": "Bounmy", "family_name_latin": "Example", "sex": "male", "date_of_birth": date(1990, 1, 1)})
+    adult = open_case(
+        people.social_worker,
+        category="rape",
+        person_values={
+            "given_name_latin": "Bounmy",
+            "family_name_latin": "Example",
+            "sex": "male",
+            "date_of_birth": date(1990, 1, 1),
+        },
+    )
     cases.case_closure_request(actor=people.social_worker, case=adult, reason="declined")
     api.force_authenticate(people.social_worker)
     url = reverse("v1:case-list")
@@ -130,7 +138,9 @@ def test_filters_and_search(api, people):
 
 def test_police_receive_neither_health_services_nor_tier_3_notes(api, people, orgs):
     case = open_case(people.counsellor)
-    assistance.service_add(actor=people.counsellor, case=case, service_type=ServiceType.objects.get(code="medical_care"))
+    assistance.service_add(
+        actor=people.counsellor, case=case, service_type=ServiceType.objects.get(code="medical_care")
+    )
     assistance.service_add(actor=people.counsellor, case=case, service_type=ServiceType.objects.get(code="legal_aid"))
     assistance.note_add(actor=people.counsellor, case=case, text="counselling detail", kind="counselling")
     assistance.note_add(actor=people.counsellor, case=case, text="met the family")
@@ -168,7 +178,9 @@ def test_case_workflow_through_the_api(api, people, orgs):
 def test_transfer_through_the_api(api, people, orgs):
     case = open_case(people.social_worker)
     api.force_authenticate(people.social_worker)
-    response = api.post(reverse("v1:case-transfer", args=[case.pk]), {"to_organisation": "t-lwu", "reason": "counselling"})
+    response = api.post(
+        reverse("v1:case-transfer", args=[case.pk]), {"to_organisation": "t-lwu", "reason": "counselling"}
+    )
     assert response.status_code == 201
     transfer_id = response.json()["id"]
     again = api.post(reverse("v1:case-transfer", args=[case.pk]), {"to_organisation": "t-lwu", "reason": "again"})
@@ -186,13 +198,32 @@ def test_plan_through_the_api(api, people):
     case = open_case(people.social_worker)
     api.force_authenticate(people.social_worker)
     assert api.get(reverse("v1:case-plan", args=[case.pk])).status_code == 404
-    saved = api.put(reverse("v1:case-plan", args=[case.pk]), {
-        "summary": "school", "goals": [{"support_type": "education", "objective": "grade 7"}]}, format="json")
+    saved = api.put(
+        reverse("v1:case-plan", args=[case.pk]),
+        {"summary": "school", "goals": [{"support_type": "education", "objective": "grade 7"}]},
+        format="json",
+    )
     assert saved.status_code == 200, saved.json()
     plan_id = saved.json()["id"]
     assert api.post(reverse("v1:plan-submit", args=[plan_id])).json()["status"] == "submitted"
     api.force_authenticate(people.manager)
     assert api.post(reverse("v1:plan-approve", args=[plan_id])).json()["status"] == "approved"
-    bad = api.put(reverse("v1:case-plan", args=[case.pk]), {"summary": "x", "goals": [{"support_type": "magic"}]},
-                  format="json")
+    bad = api.put(
+        reverse("v1:case-plan", args=[case.pk]), {"summary": "x", "goals": [{"support_type": "magic"}]}, format="json"
+    )
     assert bad.status_code in (400, 403)
+
+
+def test_the_change_history_names_fields_and_people_but_never_values(api, people):
+    api.force_authenticate(people.social_worker)
+    case_id = intake(api, people.social_worker).json()["id"]
+    person_id = Case.objects.get(pk=case_id).person_id
+    changed = api.patch(reverse("v1:person-detail", args=[person_id]), {"family_name_latin": "Renamed"}, format="json")
+    assert changed.status_code == 200, changed.json()
+    rows = api.get(reverse("v1:case-changes", args=[case_id])).json()["results"]
+    update = next(row for row in rows if row["change"] == "update" and row["record"] == "casework.PersonHistory")
+    assert "family_name_latin" in update["changed_fields"]
+    assert update["user"] == "sw"
+    assert "Renamed" not in str(rows) and "Synthetic" not in str(rows)
+    api.force_authenticate(people.outsider)
+    assert api.get(reverse("v1:case-changes", args=[case_id])).status_code == 404
