@@ -40,7 +40,7 @@ class Case(models.Model):
     identification_route = models.CharField(max_length=30, choices=IdentificationRoute.choices)
     identified_on = models.DateField()
     # Stored at opening (age on the identification date) so lists and statistics can filter on it.
-    child_at_identification = models.BooleanField(null=True)
+    child_at_identification = models.BooleanField(null=True, blank=True)
     status = models.CharField(max_length=10, choices=CaseStatus.choices, default=CaseStatus.OPEN)
 
     closure_reason = models.CharField(max_length=20, choices=ClosureReason.choices, blank=True)
