@@ -20,7 +20,18 @@ from accounts.models import Role
 from accounts.permissions import NOTHING, Permission, define, has_role
 from accounts.selectors import organisation_subtree_ids
 from casework.choices import Tier, TransferStatus
-from casework.models import Case, CaseNote, CasePlan, CaseShare, CaseTransfer, FollowUpVisit, Person, Service
+from casework.models import (
+    Case,
+    CaseNote,
+    CasePlan,
+    CaseShare,
+    CaseTransfer,
+    FollowUpVisit,
+    Person,
+    Repatriation,
+    RepatriationStep,
+    Service,
+)
 
 CASE_STAFF = (Role.SOCIAL_WORKER, Role.COUNSELLOR, Role.POLICE)
 M = TypeVar("M", bound=Model)
@@ -244,4 +255,19 @@ view_transfer = define(
     filter=lambda user: (
         Q(to_organisation_id=user.organisation_id) | Q(case__in=Case.objects.filter(_cases_visible(user)).values("pk"))
     ),
+)
+
+
+view_repatriation = through_case("casework.view_repatriation", Repatriation)
+
+
+def _can_view_step(user: Any, step: RepatriationStep) -> bool:
+    return _can_view_case(user, step.repatriation.case)
+
+
+view_repatriation_step = define(
+    "casework.view_repatriationstep",
+    RepatriationStep,
+    predicate=_can_view_step,
+    filter=lambda user: Q(repatriation__case__in=Case.objects.filter(_cases_visible(user)).values("pk")),
 )

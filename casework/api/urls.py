@@ -1,6 +1,6 @@
 from rest_framework.routers import DefaultRouter
 
-from casework.api import reference, views
+from casework.api import reference, repatriation, views
 
 router = DefaultRouter()
 router.register("cases", views.CaseViewSet, basename="case")
@@ -10,6 +10,8 @@ router.register("plans", views.PlanViewSet, basename="plan")
 router.register("services", views.ServiceViewSet, basename="service")
 router.register("notes", views.NoteViewSet, basename="note")
 router.register("follow-ups", views.FollowUpViewSet, basename="follow-up")
+router.register("repatriations", repatriation.RepatriationViewSet, basename="repatriation")
+router.register("repatriation-steps", repatriation.RepatriationStepViewSet, basename="repatriation-step")
 router.register("reference/exploitation-forms", reference.ExploitationFormViewSet, basename="exploitation-form")
 router.register("reference/service-types", reference.ServiceTypeViewSet, basename="service-type")
 router.register("reference/border-points", reference.BorderPointViewSet, basename="border-point")
