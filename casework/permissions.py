@@ -34,6 +34,8 @@ from casework.models import (
 )
 
 CASE_STAFF = (Role.SOCIAL_WORKER, Role.COUNSELLOR, Role.POLICE)
+# Who answers a transfer offered to their organisation.
+TRANSFER_DECIDERS = (Role.MANAGER, Role.SOCIAL_WORKER, Role.COUNSELLOR)
 M = TypeVar("M", bound=Model)
 
 
@@ -204,7 +206,7 @@ def hides_health(user: Any) -> bool:
 def _can_decide_transfer(user: Any, transfer: CaseTransfer) -> bool:
     return (
         transfer.status == TransferStatus.PENDING
-        and has_role(user, Role.MANAGER, Role.SOCIAL_WORKER, Role.COUNSELLOR)
+        and has_role(user, *TRANSFER_DECIDERS)
         and transfer.to_organisation_id == user.organisation_id
     )
 
@@ -245,16 +247,19 @@ view_follow_up = through_case("casework.view_followupvisit", FollowUpVisit)
 
 # --- Transfers: visible with the case, and to the organisation asked to take it ---------------
 def _can_view_transfer(user: Any, transfer: CaseTransfer) -> bool:
-    return transfer.to_organisation_id == user.organisation_id or _can_view_case(user, transfer.case)
+    offered = has_role(user, *TRANSFER_DECIDERS) and transfer.to_organisation_id == user.organisation_id
+    return offered or _can_view_case(user, transfer.case)
+
+
+def _transfers_visible(user: Any) -> Q:
+    q = Q(case__in=Case.objects.filter(_cases_visible(user)).values("pk"))
+    if has_role(user, *TRANSFER_DECIDERS):
+        q |= Q(to_organisation_id=user.organisation_id)
+    return q
 
 
 view_transfer = define(
-    "casework.view_casetransfer",
-    CaseTransfer,
-    predicate=_can_view_transfer,
-    filter=lambda user: (
-        Q(to_organisation_id=user.organisation_id) | Q(case__in=Case.objects.filter(_cases_visible(user)).values("pk"))
-    ),
+    "casework.view_casetransfer", CaseTransfer, predicate=_can_view_transfer, filter=_transfers_visible
 )
 
 

@@ -47,6 +47,11 @@ def open_case(actor, *, person=None, category="trafficking", **overrides):  # ty
     if person is None:
         values.setdefault(
             "person_values",
-            {"given_name_latin": "Noy", "family_name_latin": "Synthetic", "sex": "female", "date_of_birth": date(2008, 5, 1)},
+            {
+                "given_name_latin": "Noy",
+                "family_name_latin": "Synthetic",
+                "sex": "female",
+                "date_of_birth": date(2008, 5, 1),
+            },
         )
     return case_open(actor=actor, person=person, **values)

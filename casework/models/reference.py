@@ -91,7 +91,10 @@ class ElementThreshold(models.Model):
 
     class Meta:
         constraints = [
-            models.CheckConstraint(condition=Q(strong__gte=1) & Q(medium__gte=1), name="threshold_positive"),
+            models.CheckConstraint(
+                condition=Q(strong__gte=1) & Q(medium__gte=1) & (Q(weak__isnull=True) | Q(weak__gte=1)),
+                name="threshold_positive",
+            ),
         ]
 
     def __str__(self) -> str:

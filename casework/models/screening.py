@@ -27,7 +27,7 @@ class Screening(models.Model):
     interpreter_used = models.BooleanField(default=False)
     interpreter_language = models.CharField(max_length=10, blank=True)
     same_gender_interviewer_offered = models.BooleanField(default=False)
-    guardian_or_social_worker_present = models.BooleanField(null=True, help_text=_("For a child"))
+    guardian_or_social_worker_present = models.BooleanField(null=True, blank=True, help_text=_("For a child"))
     # Consent checklist (HTCDS con_Consent): one tick each, read to the person before the interview.
     consent_assents_to_interview = models.BooleanField(default=False)
     consent_told_purpose = models.BooleanField(default=False)

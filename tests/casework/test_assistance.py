@@ -22,8 +22,12 @@ def counselled_case(people):
 
 
 def test_a_service_moves_from_planned_to_done_with_its_dates(people, case):
-    service = assistance.service_add(actor=people.social_worker, case=case, service_type=ServiceType.objects.get(code="legal_aid"))
-    assistance.service_set_status(actor=people.social_worker, service=service, status="in_progress", on=date(2026, 4, 1))
+    service = assistance.service_add(
+        actor=people.social_worker, case=case, service_type=ServiceType.objects.get(code="legal_aid")
+    )
+    assistance.service_set_status(
+        actor=people.social_worker, service=service, status="in_progress", on=date(2026, 4, 1)
+    )
     assistance.service_set_status(actor=people.social_worker, service=service, status="done", on=date(2026, 5, 1))
     service.refresh_from_db()
     assert (service.status, service.started_on, service.ended_on) == ("done", date(2026, 4, 1), date(2026, 5, 1))
@@ -34,8 +38,13 @@ def test_a_service_moves_from_planned_to_done_with_its_dates(people, case):
 def test_service_dates_must_be_in_order_and_not_in_the_future(people, case):
     shelter = ServiceType.objects.get(code="shelter")
     with pytest.raises(ApplicationError) as error:
-        assistance.service_add(actor=people.social_worker, case=case, service_type=shelter,
-                               started_on=date(2026, 5, 2), ended_on=date(2026, 5, 1))
+        assistance.service_add(
+            actor=people.social_worker,
+            case=case,
+            service_type=shelter,
+            started_on=date(2026, 5, 2),
+            ended_on=date(2026, 5, 1),
+        )
     assert "ended_on" in error.value.fields
     with pytest.raises(ApplicationError):
         assistance.service_add(actor=people.social_worker, case=case, service_type=shelter, started_on=date(2999, 1, 1))
@@ -51,8 +60,12 @@ def test_only_people_who_may_change_the_case_add_services(people, case):
 
 
 def test_police_never_see_health_services(people, orgs, case):
-    medical = assistance.service_add(actor=people.social_worker, case=case, service_type=ServiceType.objects.get(code="medical_care"))
-    legal = assistance.service_add(actor=people.social_worker, case=case, service_type=ServiceType.objects.get(code="legal_aid"))
+    medical = assistance.service_add(
+        actor=people.social_worker, case=case, service_type=ServiceType.objects.get(code="medical_care")
+    )
+    legal = assistance.service_add(
+        actor=people.social_worker, case=case, service_type=ServiceType.objects.get(code="legal_aid")
+    )
     cases.case_share(actor=people.social_worker, case=case, organisation=orgs.police, purpose="investigation")
     assert set(permissions.view_service.scope(people.police)) == {legal}
     assert not permissions.view_service.allows(people.police, medical)
@@ -60,7 +73,9 @@ def test_police_never_see_health_services(people, orgs, case):
 
 
 def test_counselling_and_medical_notes_are_tier_3_for_the_assigned_counsellor_only(people, orgs, counselled_case):
-    note = assistance.note_add(actor=people.counsellor, case=counselled_case, text="session 1", kind="counselling", tier=1)
+    note = assistance.note_add(
+        actor=people.counsellor, case=counselled_case, text="session 1", kind="counselling", tier=1
+    )
     assert note.tier == 3
     general = assistance.note_add(actor=people.counsellor, case=counselled_case, text="called the family")
     cases.case_share(actor=people.counsellor, case=counselled_case, organisation=orgs.police, purpose="investigation")
@@ -83,7 +98,9 @@ def test_a_case_plan_needs_a_goal_and_another_persons_approval(people, case):
     with pytest.raises(ApplicationError):
         assistance.plan_submit(actor=people.social_worker, plan=plan)
     plan = assistance.plan_save(
-        actor=people.social_worker, case=case, summary="return to school",
+        actor=people.social_worker,
+        case=case,
+        summary="return to school",
         goals=[{"support_type": "education", "objective": "enrol in grade 7", "target_date": date(2026, 9, 1)}],
     )
     assistance.plan_submit(actor=people.social_worker, plan=plan)
@@ -96,8 +113,12 @@ def test_a_case_plan_needs_a_goal_and_another_persons_approval(people, case):
     assistance.plan_approve(actor=people.manager, plan=plan)
     plan.refresh_from_db()
     assert (plan.status, plan.approved_by) == ("approved", people.manager)
-    revised = assistance.plan_save(actor=people.social_worker, case=case, summary="revised",
-                                   goals=[{"support_type": "livelihood", "objective": "sewing course"}])
+    revised = assistance.plan_save(
+        actor=people.social_worker,
+        case=case,
+        summary="revised",
+        goals=[{"support_type": "livelihood", "objective": "sewing course"}],
+    )
     assert (revised.status, revised.approved_by, revised.goals.count()) == ("draft", None, 1)
 
 

@@ -23,7 +23,9 @@ def test_intake_registers_a_person_with_a_case_code_and_assigns_the_worker(peopl
     assert case.status == "active"
     assert case.child_at_identification is True  # born 2008, identified March 2026
     assert CaseEvent.objects.filter(case=case, kind="case_opened").exists()
-    assert AuditEvent.objects.filter(object_type="casework.person", object_id=str(case.person.pk), action="create").exists()
+    assert AuditEvent.objects.filter(
+        object_type="casework.person", object_id=str(case.person.pk), action="create"
+    ).exists()
 
 
 def test_a_failed_intake_saves_nothing_and_returns_the_number(people):
@@ -56,8 +58,13 @@ def test_predicates_and_filters_agree_for_every_persona(people, orgs, case):
     shared = open_case(people.counsellor)
     services.case_share(actor=people.counsellor, case=shared, organisation=orgs.police, purpose="investigation")
     cases = Case.objects.filter(pk__in=[case.pk, other.pk, shared.pk])
-    for permission in (permissions.view_case, permissions.change_case, permissions.record_screening,
-                       permissions.manage_case, permissions.view_sensitive):
+    for permission in (
+        permissions.view_case,
+        permissions.change_case,
+        permissions.record_screening,
+        permissions.manage_case,
+        permissions.view_sensitive,
+    ):
         assert_predicate_matches_filter(permission, people.all, cases)
     assert_predicate_matches_filter(permissions.view_person, people.all, Person.objects.all())
 
@@ -77,8 +84,9 @@ def test_a_manager_assigns_within_the_owning_organisation(people, orgs, case):
 
 def test_a_transfer_moves_ownership_only_when_accepted(people, orgs, case):
     receiver = make_user("lwu-mgr", orgs.lwu, "manager")
-    transfer = services.case_transfer_request(actor=people.social_worker, case=case, to_organisation=orgs.lwu,
-                                              reason="needs counselling")
+    transfer = services.case_transfer_request(
+        actor=people.social_worker, case=case, to_organisation=orgs.lwu, reason="needs counselling"
+    )
     case.refresh_from_db()
     assert case.owner == orgs.mlsw_vt
     with pytest.raises(Conflict):
@@ -95,8 +103,9 @@ def test_a_transfer_moves_ownership_only_when_accepted(people, orgs, case):
 
 def test_a_declined_transfer_keeps_the_case_and_records_why(people, orgs, case):
     receiver = make_user("lwu-sw", orgs.lwu, "social_worker")
-    transfer = services.case_transfer_request(actor=people.social_worker, case=case, to_organisation=orgs.lwu,
-                                              reason="needs counselling")
+    transfer = services.case_transfer_request(
+        actor=people.social_worker, case=case, to_organisation=orgs.lwu, reason="needs counselling"
+    )
     with pytest.raises(ApplicationError):
         services.case_transfer_decline(actor=receiver, transfer=transfer, reason=" ")
     services.case_transfer_decline(actor=receiver, transfer=transfer, reason="no places")

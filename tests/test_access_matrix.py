@@ -1,0 +1,369 @@
+"""The access matrix (access.md): every role x every route x an object inside or outside scope.
+
+Every named route of the URL conf must have at least one row here, so a new endpoint without a
+row fails `test_every_route_has_a_row`. Allowed means the request got past the access gate
+(any status but 401/403/404 and the login redirect); denied means 401/403/404 or the redirect.
+Objects belong to `t-mlsw-vt` (the social worker's and manager's office) and the case is shared
+with the police unit, so every persona is either inside or outside scope of each object.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date
+from types import SimpleNamespace
+from typing import Any
+
+import pytest
+from django.db import transaction
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from accounts.models import Country
+from casework.models import FollowUpPolicy, Indicator, ServiceType
+from casework.services import assistance, cases, repatriation
+from tests.factories import open_case
+
+AUTHENTICATED = {
+    "social_worker",
+    "manager",
+    "outsider",
+    "national_manager",
+    "counsellor",
+    "shelter_staff",
+    "police",
+    "partner",
+    "statistician",
+    "admin",
+}
+EVERYONE = AUTHENTICATED | {"anonymous"}
+CASE_READERS = {"social_worker", "manager", "police"}
+CASE_WORKER = {"social_worker"}
+CASE_MANAGER = {"manager"}
+CASE_OPENERS = {"social_worker", "outsider", "counsellor", "police"}
+DENIED = {401, 403, 404}
+
+# Routes left out on purpose, with the reason.
+NOT_IN_MATRIX = {
+    "v1:api-root": "DRF's browsable index; lists route names only (checked below for anonymous)",
+}
+
+
+@dataclass(frozen=True)
+class Row:
+    name: str
+    method: str
+    allowed: set[str]
+    args: Callable[[Any], list[Any]] = field(default=lambda o: [])
+    body: Callable[[Any], dict[str, Any]] = field(default=lambda o: {})
+    contains: set[str] | None = None  # for lists: who sees the in-scope object in the results
+    redirect_to_login_is_success: bool = False  # logout ends on the login page
+
+
+def object_id(o: Any, key: str) -> list[Any]:
+    return [getattr(o, key).pk]
+
+
+R = Row
+ROWS = [
+    # --- pages and infrastructure -----------------------------------------------------------
+    R("home", "get", AUTHENTICATED),
+    R("login", "get", EVERYONE),
+    R("logout", "post", EVERYONE, redirect_to_login_is_success=True),
+    R("healthz", "get", EVERYONE),
+    R("readyz", "get", EVERYONE),
+    R("set_language", "post", EVERYONE, body=lambda o: {"language": "lo"}),
+    R("schema", "get", AUTHENTICATED),
+    R("swagger", "get", AUTHENTICATED),
+    R("redoc", "get", AUTHENTICATED),
+    # --- reference data (tier 0) ------------------------------------------------------------
+    R("v1:province-list", "get", AUTHENTICATED),
+    R("v1:province-detail", "get", AUTHENTICATED, args=lambda o: ["VT"]),
+    R("v1:district-list", "get", AUTHENTICATED),
+    R("v1:district-detail", "get", AUTHENTICATED, args=lambda o: ["0101"]),
+    R("v1:organisation-list", "get", AUTHENTICATED),
+    R("v1:organisation-detail", "get", AUTHENTICATED, args=lambda o: [o.orgs.ngo.pk]),
+    *[
+        R(f"v1:{name}-list", "get", AUTHENTICATED)
+        for name in ("exploitation-form", "service-type", "border-point", "ethnicity", "country", "indicator")
+    ],
+    R("v1:exploitation-form-detail", "get", AUTHENTICATED, args=lambda o: ["forced_labour"]),
+    R("v1:service-type-detail", "get", AUTHENTICATED, args=lambda o: ["legal_aid"]),
+    R("v1:border-point-detail", "get", AUTHENTICATED, args=lambda o: ["boten"]),
+    R("v1:ethnicity-detail", "get", AUTHENTICATED, args=lambda o: ["khmu"]),
+    R("v1:country-detail", "get", AUTHENTICATED, args=lambda o: ["TH"]),
+    R("v1:indicator-detail", "get", AUTHENTICATED, args=lambda o: [o.indicator_code]),
+    # --- accounts -----------------------------------------------------------------------------
+    R("v1:user-list", "get", AUTHENTICATED),
+    R("v1:user-me", "get", AUTHENTICATED),
+    R("v1:user-detail", "get", {"social_worker", "manager", "admin"}, args=lambda o: [o.people.social_worker.pk]),
+    # --- cases ----------------------------------------------------------------------------------
+    R("v1:case-list", "get", AUTHENTICATED, contains=CASE_READERS),
+    R(
+        "v1:case-list",
+        "post",
+        CASE_OPENERS,
+        body=lambda o: {
+            "category": "risk_group",
+            "identification_route": "ngo",
+            "identified_on": "2026-03-01",
+            "registration_province": "VT",
+            "person_values": {"given_name_latin": "Matrix", "sex": "female", "estimated_age": 20},
+        },
+    ),
+    R("v1:case-detail", "get", CASE_READERS, args=lambda o: object_id(o, "case")),
+    R("v1:case-detail", "patch", CASE_WORKER, args=lambda o: object_id(o, "case"), body=lambda o: {"category": "rape"}),
+    R("v1:case-timeline", "get", CASE_READERS, args=lambda o: object_id(o, "case")),
+    R("v1:case-changes", "get", {"social_worker", "manager"}, args=lambda o: object_id(o, "case")),
+    R("v1:case-access-log", "get", CASE_MANAGER, args=lambda o: object_id(o, "case")),
+    R(
+        "v1:case-assign",
+        "post",
+        CASE_MANAGER,
+        args=lambda o: object_id(o, "case"),
+        body=lambda o: {"worker": str(o.people.social_worker.pk)},
+    ),
+    R(
+        "v1:case-share",
+        "post",
+        {"social_worker", "manager"},
+        args=lambda o: object_id(o, "case"),
+        body=lambda o: {"organisation": "t-ngo", "purpose": "vocational training"},
+    ),
+    R(
+        "v1:case-transfer",
+        "post",
+        {"social_worker", "manager"},
+        args=lambda o: object_id(o, "case"),
+        body=lambda o: {"to_organisation": "t-ngo-2", "reason": "moves to Savannakhet"},
+    ),
+    R(
+        "v1:case-request-closure",
+        "post",
+        CASE_WORKER,
+        args=lambda o: object_id(o, "case"),
+        body=lambda o: {"reason": "reintegrated"},
+    ),
+    R("v1:case-approve-closure", "post", CASE_MANAGER, args=lambda o: object_id(o, "case")),
+    R(
+        "v1:case-reject-closure",
+        "post",
+        CASE_MANAGER,
+        args=lambda o: object_id(o, "case"),
+        body=lambda o: {"reason": "not yet"},
+    ),
+    R("v1:case-reopen", "post", CASE_MANAGER, args=lambda o: object_id(o, "case"), body=lambda o: {"reason": "x"}),
+    R("v1:case-plan", "get", CASE_READERS, args=lambda o: object_id(o, "case")),
+    R(
+        "v1:case-plan",
+        "put",
+        CASE_WORKER,
+        args=lambda o: object_id(o, "case"),
+        body=lambda o: {"summary": "s", "goals": [{"support_type": "education", "objective": "school"}]},
+    ),
+    R("v1:plan-submit", "post", CASE_WORKER, args=lambda o: object_id(o, "plan")),
+    R("v1:plan-approve", "post", CASE_MANAGER, args=lambda o: object_id(o, "plan")),
+    R("v1:plan-return-plan", "post", CASE_MANAGER, args=lambda o: object_id(o, "plan"), body=lambda o: {"reason": "x"}),
+    # --- transfers (the receiving organisation, LWU, decides) -------------------------------------
+    R("v1:transfer-list", "get", AUTHENTICATED, contains=CASE_READERS | {"counsellor"}),
+    R("v1:transfer-detail", "get", CASE_READERS | {"counsellor"}, args=lambda o: object_id(o, "transfer")),
+    R("v1:transfer-accept", "post", {"counsellor"}, args=lambda o: object_id(o, "transfer")),
+    R(
+        "v1:transfer-decline",
+        "post",
+        {"counsellor"},
+        args=lambda o: object_id(o, "transfer"),
+        body=lambda o: {"reason": "full"},
+    ),
+    R("v1:transfer-cancel", "post", {"social_worker", "manager"}, args=lambda o: object_id(o, "transfer")),
+    # --- people -------------------------------------------------------------------------------------
+    R("v1:person-list", "get", AUTHENTICATED, contains=CASE_READERS),
+    R("v1:person-detail", "get", CASE_READERS, args=lambda o: [o.case.person_id]),
+    R(
+        "v1:person-detail",
+        "patch",
+        CASE_WORKER,
+        args=lambda o: [o.case.person_id],
+        body=lambda o: {"family_name_latin": "Changed"},
+    ),
+    R(
+        "v1:person-family",
+        "post",
+        CASE_WORKER,
+        args=lambda o: [o.case.person_id],
+        body=lambda o: {"relationship": "mother", "name": "Synthetic mother"},
+    ),
+    # --- services, notes, follow-ups ---------------------------------------------------------------
+    R("v1:service-list", "get", AUTHENTICATED, contains=CASE_READERS),
+    R("v1:service-list", "post", CASE_WORKER, body=lambda o: {"case": str(o.case.pk), "service_type": "education"}),
+    R("v1:service-detail", "get", CASE_READERS, args=lambda o: object_id(o, "service")),
+    R(
+        "v1:service-set-status",
+        "post",
+        CASE_WORKER,
+        args=lambda o: object_id(o, "service"),
+        body=lambda o: {"status": "in_progress"},
+    ),
+    R("v1:note-list", "get", AUTHENTICATED, contains=CASE_READERS),
+    R("v1:note-list", "post", CASE_WORKER, body=lambda o: {"case": str(o.case.pk), "text": "visited"}),
+    R("v1:note-detail", "get", CASE_READERS, args=lambda o: object_id(o, "note")),
+    R("v1:follow-up-list", "get", AUTHENTICATED, contains=CASE_READERS),
+    R(
+        "v1:follow-up-record",
+        "post",
+        CASE_WORKER,
+        args=lambda o: object_id(o, "visit"),
+        body=lambda o: {"done_on": "2026-03-10"},
+    ),
+    # --- repatriation ----------------------------------------------------------------------------
+    R("v1:repatriation-list", "get", AUTHENTICATED, contains=CASE_READERS),
+    R(
+        "v1:repatriation-list",
+        "post",
+        CASE_WORKER,
+        body=lambda o: {"case": str(o.case.pk), "flow": "thailand_mou", "from_country": "TH"},
+    ),
+    R("v1:repatriation-detail", "get", CASE_READERS, args=lambda o: object_id(o, "repatriation")),
+    R(
+        "v1:repatriation-family-assessment",
+        "post",
+        CASE_WORKER,
+        args=lambda o: object_id(o, "repatriation"),
+        body=lambda o: {"result": "safe", "reason": "urgent"},
+    ),
+    R(
+        "v1:repatriation-return-decision",
+        "post",
+        CASE_WORKER,
+        args=lambda o: object_id(o, "repatriation"),
+        body=lambda o: {"destination": "shelter", "best_interests_decision": "safer", "reason": "urgent"},
+    ),
+    R(
+        "v1:repatriation-await-legal-proceedings",
+        "post",
+        CASE_WORKER,
+        args=lambda o: object_id(o, "repatriation"),
+        body=lambda o: {"note": "trial in Bangkok"},
+    ),
+    R("v1:repatriation-resume", "post", CASE_WORKER, args=lambda o: object_id(o, "repatriation")),
+    R(
+        "v1:repatriation-cancel",
+        "post",
+        CASE_WORKER,
+        args=lambda o: object_id(o, "repatriation"),
+        body=lambda o: {"reason": "victim_declined"},
+    ),
+    R("v1:repatriation-step-detail", "get", CASE_READERS, args=lambda o: object_id(o, "step")),
+    *[
+        R(f"v1:repatriation-step-{verb}", "post", CASE_WORKER, args=lambda o: object_id(o, "step"), body=body)
+        for verb, body in (
+            ("start", lambda o: {}),
+            ("complete", lambda o: {"done_on": "2026-03-10"}),
+            ("skip", lambda o: {"reason": "not needed"}),
+            ("block", lambda o: {"reason": "waiting for papers"}),
+            ("unblock", lambda o: {}),
+        )
+    ],
+]
+
+
+def route_names() -> set[str]:
+    def walk(patterns: list[Any], namespace: str | None) -> Any:
+        for pattern in patterns:
+            if isinstance(pattern, URLResolver):
+                inner = f"{namespace}:{pattern.namespace}" if namespace and pattern.namespace else pattern.namespace
+                yield from walk(pattern.url_patterns, inner or namespace)
+            elif isinstance(pattern, URLPattern) and pattern.name:
+                yield f"{namespace}:{pattern.name}" if namespace else pattern.name
+
+    return {name for name in walk(get_resolver().url_patterns, None) if not name.startswith("admin:")}
+
+
+def test_every_route_has_a_row():
+    covered = {row.name for row in ROWS} | set(NOT_IN_MATRIX)
+    assert route_names() - covered == set(), "add a row to the access matrix for each new route"
+    assert covered - route_names() == set(), "the matrix names routes that no longer exist"
+
+
+@pytest.fixture
+def world(people, orgs):
+    """One case of each kind of record, owned by the social worker's office, shared with police,
+    with a transfer offered to LWU."""
+    sw = people.social_worker
+    case = open_case(sw)
+    cases.case_share(actor=sw, case=case, organisation=orgs.police, purpose="investigation")
+    plan = assistance.plan_save(
+        actor=sw, case=case, summary="s", goals=[{"support_type": "education", "objective": "o"}]
+    )
+    assistance.plan_submit(actor=sw, plan=plan)
+    service = assistance.service_add(actor=sw, case=case, service_type=ServiceType.objects.get(code="legal_aid"))
+    note = assistance.note_add(actor=sw, case=case, text="first visit")
+    assistance.follow_ups_schedule(
+        case=case, start=date(2026, 1, 1), policy=FollowUpPolicy.objects.get(is_default=True)
+    )
+    transfer = cases.case_transfer_request(actor=sw, case=case, to_organisation=orgs.lwu, reason="counselling")
+    trip = repatriation.repatriation_start(
+        actor=sw, case=case, flow="thailand_mou", from_country=Country.objects.get(code="TH")
+    )
+    return SimpleNamespace(
+        people=people,
+        orgs=orgs,
+        case=case,
+        plan=plan,
+        service=service,
+        note=note,
+        transfer=transfer,
+        visit=case.follow_ups.first(),
+        repatriation=trip,
+        step=trip.steps.order_by("position").first(),
+        indicator_code=Indicator.objects.values_list("code", flat=True).first(),
+    )
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("row", ROWS, ids=lambda row: f"{row.method.upper()} {row.name}")
+def test_access(row, world, client):
+    failures = []
+    for persona, user in vars(world.people).items():
+        if persona == "all":
+            continue
+        with transaction.atomic():
+            client.logout()
+            if persona != "anonymous":
+                client.force_login(user)
+            url = reverse(row.name, args=row.args(world))
+            response = (
+                getattr(client, row.method)(url, row.body(world), content_type="application/json")
+                if row.method in ("post", "put", "patch")
+                else client.get(url)
+            )
+            login_redirect = response.status_code == 302 and "/accounts/login/" in response.get("Location", "")
+            denied = response.status_code in DENIED or (login_redirect and not row.redirect_to_login_is_success)
+            if persona in row.allowed and denied:
+                failures.append(f"{persona}: expected access, got {response.status_code}")
+            elif persona not in row.allowed and not denied:
+                failures.append(f"{persona}: expected denial, got {response.status_code}")
+            elif response.status_code >= 500:
+                failures.append(f"{persona}: server error {response.status_code}")
+            if row.contains is not None and response.status_code == 200:
+                shown = str(response.json())
+                expected_ids = {
+                    "v1:case-list": str(world.case.pk),
+                    "v1:person-list": str(world.case.person_id),
+                    "v1:transfer-list": str(world.transfer.pk),
+                    "v1:service-list": str(world.service.pk),
+                    "v1:note-list": str(world.note.pk),
+                    "v1:follow-up-list": str(world.visit.pk),
+                    "v1:repatriation-list": str(world.repatriation.pk),
+                }
+                key = expected_ids[row.name]
+                if (key in shown) != (persona in row.contains):
+                    problem = "missing from" if persona in row.contains else "leaked into"
+                    failures.append(f"{persona}: in-scope object {problem} the list")
+            transaction.set_rollback(True)
+    assert not failures, failures
+
+
+@pytest.mark.django_db
+def test_the_api_index_needs_a_login(client, reference):
+    assert client.get(reverse("v1:api-root")).status_code in DENIED
