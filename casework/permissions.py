@@ -30,6 +30,7 @@ from casework.models import (
     Person,
     Repatriation,
     RepatriationStep,
+    Screening,
     Service,
 )
 
@@ -276,3 +277,6 @@ view_repatriation_step = define(
     predicate=_can_view_step,
     filter=lambda user: Q(repatriation__case__in=Case.objects.filter(_cases_visible(user)).values("pk")),
 )
+
+
+view_screening = through_case("casework.view_screening", Screening)

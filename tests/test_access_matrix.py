@@ -21,7 +21,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from accounts.models import Country
 from casework.models import FollowUpPolicy, Indicator, ServiceType
-from casework.services import assistance, cases, repatriation
+from casework.services import assistance, cases, repatriation, screening
 from tests.factories import open_case
 
 AUTHENTICATED = {
@@ -215,6 +215,46 @@ ROWS = [
         args=lambda o: object_id(o, "visit"),
         body=lambda o: {"done_on": "2026-03-10"},
     ),
+    # --- screening (police record it on cases shared with them) ------------------------------------
+    R("v1:screening-list", "get", AUTHENTICATED, contains=CASE_READERS),
+    R(
+        "v1:screening-list",
+        "post",
+        CASE_WORKER | {"police"},
+        body=lambda o: {
+            "case": str(o.case.pk),
+            "place": "police_station",
+            "screened_on": "2026-03-03",
+            "indicators": [{"indicator": o.indicator_code}],
+            "guardian_or_social_worker_present": True,
+        },
+    ),
+    R("v1:screening-detail", "get", CASE_READERS, args=lambda o: object_id(o, "screening")),
+    R(
+        "v1:screening-evaluate",
+        "post",
+        CASE_READERS,
+        body=lambda o: {"case": str(o.case.pk), "indicators": [o.indicator_code]},
+    ),
+    R(
+        "v1:screening-confirm",
+        "post",
+        CASE_WORKER | {"police"},
+        args=lambda o: object_id(o, "screening"),
+        body=lambda o: {
+            "outcome": "actual_victim",
+            "deciding_body": "police",
+            "decided_on": "2026-03-04",
+            "reason": "court",
+        },
+    ),
+    R(
+        "v1:screening-opt-in",
+        "post",
+        CASE_WORKER | {"police"},
+        args=lambda o: object_id(o, "screening"),
+        body=lambda o: {"on": "2026-03-05"},
+    ),
     # --- repatriation ----------------------------------------------------------------------------
     R("v1:repatriation-list", "get", AUTHENTICATED, contains=CASE_READERS),
     R(
@@ -302,6 +342,19 @@ def world(people, orgs):
         case=case, start=date(2026, 1, 1), policy=FollowUpPolicy.objects.get(is_default=True)
     )
     transfer = cases.case_transfer_request(actor=sw, case=case, to_organisation=orgs.lwu, reason="counselling")
+    screened = screening.screening_record(
+        actor=sw,
+        case=case,
+        place="shelter",
+        screened_on=date(2026, 3, 2),
+        indicators=[
+            (code, "")
+            for code in Indicator.objects.filter(
+                element__in=["act", "purpose"], strength="strong", applies_to="both"
+            ).values_list("code", flat=True)[:2]
+        ],
+        guardian_or_social_worker_present=True,
+    )
     trip = repatriation.repatriation_start(
         actor=sw, case=case, flow="thailand_mou", from_country=Country.objects.get(code="TH")
     )
@@ -313,6 +366,7 @@ def world(people, orgs):
         service=service,
         note=note,
         transfer=transfer,
+        screening=screened,
         visit=case.follow_ups.first(),
         repatriation=trip,
         step=trip.steps.order_by("position").first(),
@@ -355,6 +409,7 @@ def test_access(row, world, client):
                     "v1:note-list": str(world.note.pk),
                     "v1:follow-up-list": str(world.visit.pk),
                     "v1:repatriation-list": str(world.repatriation.pk),
+                    "v1:screening-list": str(world.screening.pk),
                 }
                 key = expected_ids[row.name]
                 if (key in shown) != (persona in row.contains):
