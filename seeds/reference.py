@@ -8,10 +8,12 @@ from __future__ import annotations
 
 import json
 from collections import Counter
+from datetime import date
 from pathlib import Path
 from typing import Any
 
 from django.db import models, transaction
+from django.db.backends.postgresql.psycopg_any import DateRange
 
 from accounts.models import Country, District, Organisation, Province
 from casework.models import (
@@ -23,9 +25,10 @@ from casework.models import (
     Indicator,
     ServiceType,
 )
-from shelters.models import Shelter
+from shelters.models import Bed, Shelter
 
 DATA = Path(__file__).resolve().parent / "data"
+BEDS_IN_SERVICE = DateRange(date(2020, 1, 1), None)
 
 
 def read(name: str) -> dict[str, Any]:
@@ -88,7 +91,7 @@ def load_reference() -> Counter[str]:
             counts,
         )
     for row in read("shelters.json")["shelters"]:
-        sync(
+        shelter = sync(
             Shelter,
             {"code": row["code"]},
             {
@@ -104,6 +107,9 @@ def load_reference() -> Counter[str]:
             },
             counts,
         )
+        for number in range(1, row["beds"] + 1):
+            # Seeded beds count as in service from the start of 2020 (before any demo stay).
+            sync(Bed, {"shelter": shelter, "label": f"B{number:02d}"}, {"in_service": BEDS_IN_SERVICE}, counts)
     load_casework_lists(counts)
     return counts
 
@@ -113,7 +119,8 @@ def load_casework_lists(counts: Counter[str]) -> None:
         sync(Ethnicity, {"code": row["code"]}, _lookup(row, position, family=row["family"]), counts)
     casework = read("casework.json")
     for position, row in enumerate(casework["exploitation_forms"]):
-        sync(ExploitationForm, {"code": row["code"]}, _lookup(row, position, htcds=row["htcds"], kind=row["kind"]), counts)
+        values = _lookup(row, position, htcds=row["htcds"], kind=row["kind"])
+        sync(ExploitationForm, {"code": row["code"]}, values, counts)
     for position, row in enumerate(casework["service_types"]):
         sync(ServiceType, {"code": row["code"]}, _lookup(row, position, health=row["health"]), counts)
     for position, row in enumerate(casework["border_points"]):

@@ -1,16 +1,21 @@
-"""Shelters and who they accept. Beds, stays and occupancy arrive with the shelters issue."""
+"""Shelters, who they accept, their rooms and beds, and the stays of residents."""
 
 from __future__ import annotations
 
 import uuid
 
-from django.contrib.postgres.fields import ArrayField
+from django.conf import settings
+from django.contrib.postgres.constraints import ExclusionConstraint
+from django.contrib.postgres.fields import ArrayField, DateRangeField, RangeOperators
+from django.contrib.postgres.indexes import GistIndex
 from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Organisation, Province
 from casework.choices import CaseCategory, Sex
+from casework.models.history import tracked
+from shelters.choices import ExitDestination
 
 
 class Shelter(models.Model):
@@ -46,3 +51,131 @@ class Shelter(models.Model):
 
     def __str__(self) -> str:
         return self.name_en
+
+
+class ShelterStaff(models.Model):
+    """Which shelter a `shelter_staff` user works in: they see that shelter's current residents."""
+
+    shelter = models.ForeignKey(Shelter, on_delete=models.CASCADE, related_name="staff")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="shelter_posts")
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["shelter", "user"], name="shelter_staff_once")]
+
+
+class Room(models.Model):
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    shelter = models.ForeignKey(Shelter, on_delete=models.CASCADE, related_name="rooms")
+    name = models.CharField(max_length=60)
+
+    class Meta:
+        ordering = ["shelter", "name"]
+        constraints = [models.UniqueConstraint(fields=["shelter", "name"], name="room_name_unique")]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Bed(models.Model):
+    """A bed, in service over `in_service` (from when it was set up; open while it still is).
+    Temporary outages are BedOutage rows; both feed the available bed nights."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    shelter = models.ForeignKey(Shelter, on_delete=models.CASCADE, related_name="beds")
+    room = models.ForeignKey(Room, null=True, blank=True, on_delete=models.SET_NULL, related_name="beds")
+    label = models.CharField(max_length=30)
+    in_service = DateRangeField(help_text=_("From the day the bed was set up; open while it is still in use"))
+
+    class Meta:
+        ordering = ["shelter", "label"]
+        constraints = [
+            models.UniqueConstraint(fields=["shelter", "label"], name="bed_label_unique"),
+            models.CheckConstraint(condition=Q(in_service__startswith__isnull=False), name="bed_in_service_has_start"),
+        ]
+
+    def __str__(self) -> str:
+        return self.label
+
+
+class BedOutage(models.Model):
+    """A bed out of service for a while (repairs, quarantine); not available capacity."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    bed = models.ForeignKey(Bed, on_delete=models.CASCADE, related_name="outages")
+    during = DateRangeField()
+    reason = models.CharField(max_length=200)
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        constraints = [
+            ExclusionConstraint(
+                name="bed_outages_do_not_overlap",
+                expressions=[("bed", RangeOperators.EQUAL), ("during", RangeOperators.OVERLAPS)],
+            ),
+            models.CheckConstraint(condition=Q(during__startswith__isnull=False), name="bed_outage_has_start"),
+        ]
+
+
+@tracked("StayHistory")
+class Stay(models.Model):
+    """One person residing in one shelter (and bed) over [admission, discharge): the discharge
+    night is not a night in the shelter. An open stay has no upper bound. The database forbids
+    two overlapping stays in one bed and one person in two stays at once."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    shelter = models.ForeignKey(Shelter, on_delete=models.PROTECT, related_name="stays")
+    bed = models.ForeignKey(Bed, null=True, blank=True, on_delete=models.PROTECT, related_name="stays")
+    person = models.ForeignKey("casework.Person", on_delete=models.PROTECT, related_name="stays")
+    case = models.ForeignKey("casework.Case", on_delete=models.PROTECT, related_name="stays")
+    during = DateRangeField()
+    planned_discharge_on = models.DateField(null=True, blank=True)
+    age_at_admission = models.PositiveSmallIntegerField(null=True, blank=True)
+    exit_destination = models.CharField(max_length=40, choices=ExitDestination.choices, blank=True)
+    exit_reason = models.TextField(blank=True)
+    previous_stay = models.OneToOneField(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="next_stay", help_text=_("Transfer from")
+    )
+    admitted_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    discharged_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at", "id"]
+        constraints = [
+            ExclusionConstraint(
+                name="stays_one_person_per_bed",
+                expressions=[("bed", RangeOperators.EQUAL), ("during", RangeOperators.OVERLAPS)],
+                condition=Q(bed__isnull=False),
+            ),
+            ExclusionConstraint(
+                name="stays_one_place_per_person",
+                expressions=[("person", RangeOperators.EQUAL), ("during", RangeOperators.OVERLAPS)],
+            ),
+            models.CheckConstraint(condition=Q(during__startswith__isnull=False), name="stay_has_admission"),
+            models.CheckConstraint(
+                condition=Q(during__endswith__isnull=True) | ~Q(exit_destination=""),
+                name="stay_discharge_has_destination",
+            ),
+        ]
+        indexes = [
+            GistIndex(fields=["shelter", "during"], name="stay_shelter_during_gist"),
+        ]
+
+
+class NonResidentialAssistance(models.Model):
+    """A person assisted by a shelter without residing there (counted separately)."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    shelter = models.ForeignKey(Shelter, on_delete=models.PROTECT, related_name="non_residential")
+    person = models.ForeignKey("casework.Person", on_delete=models.PROTECT, related_name="+")
+    case = models.ForeignKey("casework.Case", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    assisted_on = models.DateField()
+    service_types = models.ManyToManyField("casework.ServiceType", related_name="+")
+    notes = models.TextField(blank=True)
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        ordering = ["-assisted_on", "id"]
+        indexes = [models.Index(fields=["shelter", "assisted_on"], name="non_residential_shelter_date")]

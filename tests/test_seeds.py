@@ -5,7 +5,7 @@ import pytest
 from accounts.models import District, Organisation, Province, Role, User
 from seeds.demo import DEMO_LOGINS, DEMO_PASSWORD, create_demo_logins
 from seeds.reference import DATA, load_reference
-from shelters.models import Shelter
+from shelters.models import Bed, Shelter
 
 pytestmark = pytest.mark.django_db
 

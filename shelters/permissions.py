@@ -1,0 +1,132 @@
+"""Who may see and do what in shelters (access.md), each predicate beside its filter.
+
+- Shelter staff work in the shelters they are posted to (ShelterStaff): they admit, transfer and
+  discharge there, and see the identity of *current* residents only.
+- The operator organisation's social workers may also admit and discharge; its managers (and
+  managers above it) see its stays, mark beds out of service and run its reports.
+- Workers who see a case see its stays, wherever they are.
+- A shelter's name is public (tier 0); its address is tier 2.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import Q
+from django.utils import timezone
+
+from accounts.models import Role
+from accounts.permissions import EVERYTHING, NOTHING, define, has_role
+from casework.permissions import managed_organisations, view_case
+from shelters.models import Bed, Shelter, Stay
+
+
+def posted_shelter_ids(user: Any) -> frozenset[Any]:
+    """Shelters the user works in as shelter staff; cached on the user for the request."""
+    if not has_role(user, Role.SHELTER_STAFF):
+        return frozenset()
+    cached = getattr(user, "_pathway_shelters", None)
+    if cached is None:
+        cached = frozenset(Shelter.objects.filter(staff__user=user).values_list("pk", flat=True))
+        user._pathway_shelters = cached
+    return cached
+
+
+def _operates(user: Any, shelter: Shelter) -> bool:
+    """A manager over the operator, or a social worker of the operator itself."""
+    return shelter.operator_id in managed_organisations(user) or (
+        has_role(user, Role.SOCIAL_WORKER) and shelter.operator_id == user.organisation_id
+    )
+
+
+def _operated(user: Any) -> Q:
+    q = NOTHING
+    managed = managed_organisations(user)
+    if managed:
+        q |= Q(operator_id__in=managed)
+    if has_role(user, Role.SOCIAL_WORKER):
+        q |= Q(operator_id=user.organisation_id)
+    return q
+
+
+# --- Shelters: names for everyone; the address for staff and the operator -------------------
+view_shelter = define(
+    "shelters.view_shelter", Shelter, predicate=lambda user, shelter: True, filter=lambda user: EVERYTHING
+)
+
+
+def _can_see_address(user: Any, shelter: Shelter) -> bool:
+    return shelter.pk in posted_shelter_ids(user) or _operates(user, shelter)
+
+
+view_shelter_address = define(
+    "shelters.view_shelter_address",
+    Shelter,
+    predicate=_can_see_address,
+    filter=lambda user: Q(pk__in=posted_shelter_ids(user)) | _operated(user),
+)
+
+
+# --- Working a shelter: admissions, discharges, transfers, bed board ------------------------
+def _can_work(user: Any, shelter: Shelter) -> bool:
+    return shelter.pk in posted_shelter_ids(user) or _operates(user, shelter)
+
+
+work_shelter = define(
+    "shelters.work_shelter",
+    Shelter,
+    predicate=_can_work,
+    filter=lambda user: Q(pk__in=posted_shelter_ids(user)) | _operated(user),
+)
+
+
+# --- Beds: out of service is decided by the shelter's staff and the operator's managers ------
+def _can_manage_beds(user: Any, shelter: Shelter) -> bool:
+    return shelter.pk in posted_shelter_ids(user) or shelter.operator_id in managed_organisations(user)
+
+
+manage_beds = define(
+    "shelters.manage_beds",
+    Shelter,
+    predicate=_can_manage_beds,
+    filter=lambda user: Q(pk__in=posted_shelter_ids(user)) | Q(operator_id__in=managed_organisations(user)),
+)
+
+view_bed = define(
+    "shelters.view_bed",
+    Bed,
+    predicate=lambda user, bed: _can_work(user, bed.shelter),
+    filter=lambda user: Q(shelter__in=Shelter.objects.filter(work_shelter.filter(user)).values("pk")),
+)
+
+
+# --- Reports: managers over the operator, and the shelter's own staff -------------------------
+run_reports = define(
+    "shelters.run_reports",
+    Shelter,
+    predicate=_can_manage_beds,
+    filter=manage_beds.filter,
+)
+
+
+# --- Stays -------------------------------------------------------------------------------------
+def _is_current(stay: Stay, on: Any) -> bool:
+    return stay.during.lower <= on and (stay.during.upper is None or on < stay.during.upper)
+
+
+def _can_view_stay(user: Any, stay: Stay) -> bool:
+    if stay.shelter_id in posted_shelter_ids(user) and _is_current(stay, timezone.localdate()):
+        return True
+    return _operates(user, stay.shelter) or view_case.allows(user, stay.case)
+
+
+def _stays_visible(user: Any) -> Q:
+    q = Q(case__in=view_case.scope(user).values("pk"))
+    q |= Q(shelter__in=Shelter.objects.filter(_operated(user)).values("pk"))
+    posted = posted_shelter_ids(user)
+    if posted:
+        q |= Q(shelter_id__in=posted, during__contains=timezone.localdate())
+    return q
+
+
+view_stay = define("shelters.view_stay", Stay, predicate=_can_view_stay, filter=_stays_visible)
