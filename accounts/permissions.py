@@ -24,7 +24,9 @@ from accounts.models import AuditEvent, Organisation, Role, User
 M = TypeVar("M", bound=models.Model)
 
 NOTHING = Q(pk__in=[])
-EVERYTHING = Q()
+# Not Q(): an empty Q disappears when OR-ed with another ("Q(a) | Q()" is Q(a)), which would
+# silently narrow a permission built from parts.
+EVERYTHING = ~NOTHING
 
 
 @dataclass(frozen=True)

@@ -11,6 +11,7 @@ from accounts import views as account_views
 api_v1 = [
     path("", include("accounts.api.urls")),
     path("", include("casework.api.urls")),
+    path("", include("shelters.api.urls")),
 ]
 
 urlpatterns = [

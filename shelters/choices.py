@@ -11,6 +11,7 @@ class ExitGroup(models.TextChoices):
     NEGATIVE = "negative", _("Negative")
     DECEASED = "deceased", _("Deceased")
     UNKNOWN = "unknown", _("Unknown")
+    INTERNAL = "internal", _("Not an exit (bed move)")
 
 
 class ExitDestination(models.TextChoices):
@@ -26,6 +27,9 @@ class ExitDestination(models.TextChoices):
     LEFT_WITHOUT_NOTICE = "left_without_notice", _("Left without notice")
     DECEASED = "deceased", _("Deceased")
     UNKNOWN = "unknown", _("Unknown")
+    # Closes one bed's stay when the resident moves to another bed of the same shelter: the
+    # reports count neither an exit nor an admission for it.
+    BED_MOVE = "bed_move", _("Moved to another bed in the same shelter")
 
 
 EXIT_GROUPS: dict[str, str] = {
@@ -41,6 +45,7 @@ EXIT_GROUPS: dict[str, str] = {
     ExitDestination.LEFT_WITHOUT_NOTICE: ExitGroup.NEGATIVE,
     ExitDestination.DECEASED: ExitGroup.DECEASED,
     ExitDestination.UNKNOWN: ExitGroup.UNKNOWN,
+    ExitDestination.BED_MOVE: ExitGroup.INTERNAL,
 }
 
 # Exits that count as "positive" in the report's % to positive destinations.

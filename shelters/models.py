@@ -128,6 +128,9 @@ class Stay(models.Model):
     person = models.ForeignKey("casework.Person", on_delete=models.PROTECT, related_name="stays")
     case = models.ForeignKey("casework.Case", on_delete=models.PROTECT, related_name="stays")
     during = DateRangeField()
+    episode_started_on = models.DateField(
+        help_text=_("Admission to this shelter; a move to another bed of the same shelter keeps it")
+    )
     planned_discharge_on = models.DateField(null=True, blank=True)
     age_at_admission = models.PositiveSmallIntegerField(null=True, blank=True)
     exit_destination = models.CharField(max_length=40, choices=ExitDestination.choices, blank=True)
@@ -154,6 +157,10 @@ class Stay(models.Model):
                 expressions=[("person", RangeOperators.EQUAL), ("during", RangeOperators.OVERLAPS)],
             ),
             models.CheckConstraint(condition=Q(during__startswith__isnull=False), name="stay_has_admission"),
+            models.CheckConstraint(
+                condition=Q(episode_started_on__lte=models.Func(F("during"), function="lower")),
+                name="stay_episode_starts_first",
+            ),
             models.CheckConstraint(
                 condition=Q(during__endswith__isnull=True) | ~Q(exit_destination=""),
                 name="stay_discharge_has_destination",

@@ -18,7 +18,7 @@ from django.utils import timezone
 from accounts.models import Role
 from accounts.permissions import EVERYTHING, NOTHING, define, has_role
 from casework.permissions import managed_organisations, view_case
-from shelters.models import Bed, Shelter, Stay
+from shelters.models import Bed, BedOutage, NonResidentialAssistance, Shelter, Stay
 
 
 def posted_shelter_ids(user: Any) -> frozenset[Any]:
@@ -80,32 +80,39 @@ work_shelter = define(
 )
 
 
-# --- Beds: out of service is decided by the shelter's staff and the operator's managers ------
-def _can_manage_beds(user: Any, shelter: Shelter) -> bool:
+# --- Reports: managers over the operator, and the shelter's own staff -------------------------
+def _can_report(user: Any, shelter: Shelter) -> bool:
     return shelter.pk in posted_shelter_ids(user) or shelter.operator_id in managed_organisations(user)
 
 
+def _reportable(user: Any) -> Q:
+    return Q(pk__in=posted_shelter_ids(user)) | Q(operator_id__in=managed_organisations(user))
+
+
+run_reports = define("shelters.run_reports", Shelter, predicate=_can_report, filter=_reportable)
+
+
+# --- Beds: set up, retired and put out of service by the shelter's staff, the operator's
+# managers, and administrators (access.md: admins manage shelters) ------------------------------
 manage_beds = define(
     "shelters.manage_beds",
     Shelter,
-    predicate=_can_manage_beds,
-    filter=lambda user: Q(pk__in=posted_shelter_ids(user)) | Q(operator_id__in=managed_organisations(user)),
+    predicate=lambda user, shelter: has_role(user, Role.ADMIN) or _can_report(user, shelter),
+    filter=lambda user: EVERYTHING if has_role(user, Role.ADMIN) else _reportable(user),
 )
+
+
+def _can_see_bed(user: Any, bed: Bed) -> bool:
+    return _can_work(user, bed.shelter) or manage_beds.allows(user, bed.shelter)
+
 
 view_bed = define(
     "shelters.view_bed",
     Bed,
-    predicate=lambda user, bed: _can_work(user, bed.shelter),
-    filter=lambda user: Q(shelter__in=Shelter.objects.filter(work_shelter.filter(user)).values("pk")),
-)
-
-
-# --- Reports: managers over the operator, and the shelter's own staff -------------------------
-run_reports = define(
-    "shelters.run_reports",
-    Shelter,
-    predicate=_can_manage_beds,
-    filter=manage_beds.filter,
+    predicate=_can_see_bed,
+    filter=lambda user: Q(
+        shelter__in=Shelter.objects.filter(work_shelter.filter(user) | manage_beds.filter(user)).values("pk")
+    ),
 )
 
 
@@ -130,3 +137,24 @@ def _stays_visible(user: Any) -> Q:
 
 
 view_stay = define("shelters.view_stay", Stay, predicate=_can_view_stay, filter=_stays_visible)
+
+
+# --- Non-residential assistance: the shelter's workers and whoever sees the case -------------
+view_non_residential = define(
+    "shelters.view_nonresidentialassistance",
+    NonResidentialAssistance,
+    predicate=lambda user, record: (
+        _can_work(user, record.shelter) or (record.case is not None and view_case.allows(user, record.case))
+    ),
+    filter=lambda user: (
+        Q(shelter__in=Shelter.objects.filter(work_shelter.filter(user)).values("pk"))
+        | Q(case__in=view_case.scope(user).values("pk"))
+    ),
+)
+
+view_bed_outage = define(
+    "shelters.view_bedoutage",
+    BedOutage,
+    predicate=lambda user, outage: _can_see_bed(user, outage.bed),
+    filter=lambda user: Q(bed__in=Bed.objects.filter(view_bed.filter(user)).values("pk")),
+)

@@ -61,3 +61,46 @@ def celery_worker(*, queue: str | None = None, concurrency: int = 1) -> Iterator
             except subprocess.TimeoutExpired:
                 os.killpg(process.pid, signal.SIGKILL)
                 process.wait()
+
+
+@contextmanager
+def web_server(*, threads: int = 25) -> Iterator[str]:
+    """The production web server (gunicorn, threaded workers) on a free local port, against the
+    test database; yields its base URL."""
+    import socket
+    import time
+    import urllib.request
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    command = [
+        sys.executable,
+        "-m",
+        "gunicorn",
+        "config.wsgi",
+        "--bind",
+        f"127.0.0.1:{port}",
+        "--workers",
+        "2",
+        "--threads",
+        str(threads),
+        "--backlog",
+        "256",
+        "--log-level",
+        "warning",
+    ]
+    env = project_env(DEBUG="0", AXES_ENABLED="0", DB_CONN_MAX_AGE="0")
+    process = subprocess.Popen(command, cwd=ROOT, env=env, start_new_session=True)
+    url = f"http://127.0.0.1:{port}"
+    try:
+        for _ in range(150):
+            try:
+                urllib.request.urlopen(f"{url}/healthz", timeout=1).read()  # noqa: S310 (local)
+                break
+            except OSError:
+                time.sleep(0.1)
+        yield url
+    finally:
+        os.killpg(process.pid, signal.SIGTERM)
+        process.wait(timeout=20)

@@ -17,11 +17,15 @@ from typing import Any
 
 import pytest
 from django.db import transaction
+from django.db.backends.postgresql.psycopg_any import DateRange
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from accounts.models import Country
+from casework.choices import CaseCategory
 from casework.models import FollowUpPolicy, Indicator, ServiceType
 from casework.services import assistance, cases, repatriation, screening
+from shelters import services as shelter_services
+from shelters.models import Bed, NonResidentialAssistance, Shelter
 from tests.factories import open_case
 
 AUTHENTICATED = {
@@ -41,6 +45,8 @@ CASE_READERS = {"social_worker", "manager", "police"}
 CASE_WORKER = {"social_worker"}
 CASE_MANAGER = {"manager"}
 CASE_OPENERS = {"social_worker", "outsider", "counsellor", "police"}
+SHELTER_WORKERS = {"shelter_staff", "social_worker", "manager"}  # posted staff, the operator's worker and manager
+BED_MANAGERS = {"shelter_staff", "manager", "admin"}
 DENIED = {401, 403, 404}
 
 # Routes left out on purpose, with the reason.
@@ -255,6 +261,73 @@ ROWS = [
         args=lambda o: object_id(o, "screening"),
         body=lambda o: {"on": "2026-03-05"},
     ),
+    # --- shelters: staff posted there, and the operator (the MLSW office) -------------------------
+    R("v1:shelter-list", "get", AUTHENTICATED),
+    R("v1:shelter-detail", "get", AUTHENTICATED, args=lambda o: object_id(o, "shelter")),
+    R("v1:shelter-board", "get", SHELTER_WORKERS, args=lambda o: object_id(o, "shelter")),
+    R("v1:shelter-residents", "get", SHELTER_WORKERS, args=lambda o: object_id(o, "shelter")),
+    R("v1:stay-list", "get", AUTHENTICATED, contains=SHELTER_WORKERS | {"police"}),
+    R(
+        "v1:stay-list",
+        "post",
+        SHELTER_WORKERS,
+        body=lambda o: {"shelter": o.shelter.code, "case": str(o.case.pk), "admitted_on": "2026-03-01"},
+    ),
+    R("v1:stay-detail", "get", SHELTER_WORKERS | {"police"}, args=lambda o: object_id(o, "stay")),
+    R(
+        "v1:stay-discharge",
+        "post",
+        SHELTER_WORKERS,
+        args=lambda o: object_id(o, "stay"),
+        body=lambda o: {"discharged_on": "2026-03-20", "destination": "family_reunification_home_village"},
+    ),
+    R(
+        "v1:stay-transfer",
+        "post",
+        SHELTER_WORKERS,
+        args=lambda o: object_id(o, "stay"),
+        body=lambda o: {"to_shelter": o.shelter.code, "on": "2026-03-20"},
+    ),
+    R(
+        "v1:stay-move-bed",
+        "post",
+        SHELTER_WORKERS,
+        args=lambda o: object_id(o, "stay"),
+        body=lambda o: {"to_bed": str(o.spare_bed.pk), "on": "2026-03-20"},
+    ),
+    R(
+        "v1:stay-planned-discharge",
+        "post",
+        SHELTER_WORKERS,
+        args=lambda o: object_id(o, "stay"),
+        body=lambda o: {"planned_discharge_on": "2026-12-31"},
+    ),
+    R(
+        "v1:bed-out-of-service",
+        "post",
+        BED_MANAGERS,
+        args=lambda o: object_id(o, "spare_bed"),
+        body=lambda o: {"start": "2026-04-01", "reason": "repairs"},
+    ),
+    R(
+        "v1:bed-outage-end",
+        "post",
+        BED_MANAGERS,
+        args=lambda o: object_id(o, "outage"),
+        body=lambda o: {"end": "2026-02-20"},
+    ),
+    R("v1:non-residential-list", "get", AUTHENTICATED, contains=SHELTER_WORKERS | {"police"}),
+    R(
+        "v1:non-residential-list",
+        "post",
+        SHELTER_WORKERS,
+        body=lambda o: {
+            "shelter": o.shelter.code,
+            "case": str(o.case.pk),
+            "assisted_on": "2026-02-01",
+            "service_types": ["counselling"],
+        },
+    ),
     # --- repatriation ----------------------------------------------------------------------------
     R("v1:repatriation-list", "get", AUTHENTICATED, contains=CASE_READERS),
     R(
@@ -358,7 +431,35 @@ def world(people, orgs):
     trip = repatriation.repatriation_start(
         actor=sw, case=case, flow="thailand_mou", from_country=Country.objects.get(code="TH")
     )
+    shelter = Shelter.objects.create(
+        code="t-shelter",
+        name_en="Test shelter",
+        operator=orgs.mlsw_vt,
+        province=orgs.mlsw_vt.province,
+        accepts_sexes=["female", "male"],
+        accepts_categories=list(CaseCategory.values),
+        address="synthetic address",
+    )
+    beds = [
+        Bed.objects.create(shelter=shelter, label=label, in_service=DateRange(date(2020, 1, 1), None))
+        for label in ("T1", "T2", "T3")
+    ]
+    shelter_services.staff_post(actor=people.admin, shelter=shelter, user=people.shelter_staff)
+    stay = shelter_services.stay_admit(
+        actor=people.shelter_staff, shelter=shelter, case=case, admitted_on=date(2026, 3, 10), bed=beds[0]
+    )
+    outage = shelter_services.bed_outage_start(
+        actor=people.manager, bed=beds[2], start=date(2026, 2, 1), reason="repairs", end=date(2026, 3, 1)
+    )
+    assisted = NonResidentialAssistance.objects.create(
+        shelter=shelter, person=case.person, case=case, assisted_on=date(2026, 1, 15), recorded_by=people.shelter_staff
+    )
     return SimpleNamespace(
+        shelter=shelter,
+        stay=stay,
+        spare_bed=beds[1],
+        outage=outage,
+        assisted=assisted,
         people=people,
         orgs=orgs,
         case=case,
@@ -410,6 +511,8 @@ def test_access(row, world, client):
                     "v1:follow-up-list": str(world.visit.pk),
                     "v1:repatriation-list": str(world.repatriation.pk),
                     "v1:screening-list": str(world.screening.pk),
+                    "v1:stay-list": str(world.stay.pk),
+                    "v1:non-residential-list": str(world.assisted.pk),
                 }
                 key = expected_ids[row.name]
                 if (key in shown) != (persona in row.contains):

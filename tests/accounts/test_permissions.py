@@ -50,3 +50,11 @@ def test_django_rules_asks_the_same_question(people):
     assert not people.manager.has_perm("accounts.change_user", people.social_worker)
     assert people.manager.has_perm("accounts.view_user", people.social_worker)
     assert not people.manager.has_perm("accounts.view_user", people.outsider)
+
+
+def test_everything_survives_being_combined_with_another_filter(people):
+    from django.db.models import Q
+
+    from accounts.permissions import EVERYTHING
+
+    assert User.objects.filter(Q(username="nobody") | EVERYTHING).count() == User.objects.count()

@@ -1,0 +1,150 @@
+"""Shapes of the shelters API. A shelter's address is absent unless the caller may see it."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rest_framework import serializers
+
+from accounts.api.schema import OMITTABLE
+from casework.api.serializers import PersonBriefSerializer, code_field
+from casework.models import Case, ServiceType
+from shelters import permissions
+from shelters.choices import ExitDestination
+from shelters.models import Bed, BedOutage, NonResidentialAssistance, Shelter, Stay
+
+
+class ShelterSerializer(serializers.ModelSerializer):
+    operator = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    province = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    address = serializers.CharField(read_only=True, help_text=f"{OMITTABLE} the caller works in or runs this shelter.")
+    beds_in_service = serializers.IntegerField(read_only=True)
+
+    class Meta:
+        model = Shelter
+        fields = [
+            "id",
+            "code",
+            "name_en",
+            "name_lo",
+            "operator",
+            "province",
+            "address",
+            "accepts_sexes",
+            "min_age",
+            "max_age",
+            "accepts_categories",
+            "is_transit_centre",
+            "is_active",
+            "beds_in_service",
+        ]
+
+    def to_representation(self, shelter: Shelter) -> dict[str, Any]:
+        data = super().to_representation(shelter)
+        if not permissions.view_shelter_address.allows(self.context["request"].user, shelter):
+            data.pop("address")
+        return data
+
+
+class StaySerializer(serializers.ModelSerializer):
+    shelter = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    bed = serializers.SlugRelatedField(slug_field="label", read_only=True, allow_null=True)
+    person = PersonBriefSerializer(read_only=True)
+    admitted_on = serializers.DateField(source="during.lower", read_only=True)
+    discharged_on = serializers.DateField(source="during.upper", read_only=True, allow_null=True)
+
+    class Meta:
+        model = Stay
+        fields = [
+            "id",
+            "shelter",
+            "bed",
+            "person",
+            "case",
+            "admitted_on",
+            "discharged_on",
+            "planned_discharge_on",
+            "age_at_admission",
+            "exit_destination",
+            "exit_reason",
+            "previous_stay",
+        ]
+
+
+class BoardRowSerializer(serializers.Serializer):
+    bed = serializers.CharField(source="bed.label")
+    bed_id = serializers.UUIDField(source="bed.id")
+    room = serializers.CharField(source="bed.room.name", default=None, allow_null=True)
+    free = serializers.BooleanField()
+    out_of_service = serializers.SerializerMethodField()
+    stay = StaySerializer(allow_null=True)
+
+    def get_out_of_service(self, row: Any) -> str | None:
+        return row.outage.reason if row.outage else None
+
+
+class AdmitSerializer(serializers.Serializer):
+    shelter = code_field(Shelter)
+    case = serializers.PrimaryKeyRelatedField(queryset=Case.objects.all())
+    admitted_on = serializers.DateField()
+    bed = serializers.PrimaryKeyRelatedField(queryset=Bed.objects.all(), required=False, allow_null=True)
+    planned_discharge_on = serializers.DateField(required=False, allow_null=True)
+
+
+class DischargeSerializer(serializers.Serializer):
+    discharged_on = serializers.DateField()
+    destination = serializers.ChoiceField(choices=ExitDestination.choices)
+    reason = serializers.CharField(required=False, allow_blank=True, default="")
+
+
+class TransferSerializer(serializers.Serializer):
+    to_shelter = code_field(Shelter)
+    on = serializers.DateField()
+    to_bed = serializers.PrimaryKeyRelatedField(queryset=Bed.objects.all(), required=False, allow_null=True)
+    reason = serializers.CharField(required=False, allow_blank=True, default="")
+
+
+class MoveBedSerializer(serializers.Serializer):
+    to_bed = serializers.PrimaryKeyRelatedField(queryset=Bed.objects.all())
+    on = serializers.DateField()
+
+
+class PlannedDischargeSerializer(serializers.Serializer):
+    planned_discharge_on = serializers.DateField(allow_null=True)
+
+
+class OutageStartSerializer(serializers.Serializer):
+    start = serializers.DateField()
+    end = serializers.DateField(required=False, allow_null=True)
+    reason = serializers.CharField(max_length=200)
+
+
+class OutageSerializer(serializers.ModelSerializer):
+    bed = serializers.SlugRelatedField(slug_field="label", read_only=True)
+    start = serializers.DateField(source="during.lower", read_only=True)
+    end = serializers.DateField(source="during.upper", read_only=True, allow_null=True)
+
+    class Meta:
+        model = BedOutage
+        fields = ["id", "bed", "start", "end", "reason"]
+
+
+class OutageEndSerializer(serializers.Serializer):
+    end = serializers.DateField()
+
+
+class NonResidentialSerializer(serializers.ModelSerializer):
+    shelter = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    service_types = serializers.SlugRelatedField(slug_field="code", many=True, read_only=True)
+
+    class Meta:
+        model = NonResidentialAssistance
+        fields = ["id", "shelter", "case", "assisted_on", "service_types", "notes"]
+
+
+class NonResidentialInputSerializer(serializers.Serializer):
+    shelter = code_field(Shelter)
+    case = serializers.PrimaryKeyRelatedField(queryset=Case.objects.all())
+    assisted_on = serializers.DateField()
+    service_types = code_field(ServiceType, many=True)
+    notes = serializers.CharField(required=False, allow_blank=True, default="")

@@ -1,0 +1,12 @@
+from rest_framework.routers import DefaultRouter
+
+from shelters.api import views
+
+router = DefaultRouter()
+router.register("shelters", views.ShelterViewSet, basename="shelter")
+router.register("stays", views.StayViewSet, basename="stay")
+router.register("beds", views.BedViewSet, basename="bed")
+router.register("bed-outages", views.BedOutageViewSet, basename="bed-outage")
+router.register("non-residential", views.NonResidentialViewSet, basename="non-residential")
+
+urlpatterns = router.urls

@@ -1,0 +1,197 @@
+"""Shelters API: shelters and their bed boards, stays (admit, discharge, transfer, move bed),
+bed outages and non-residential assistance. Writes call shelters.services."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import Count, Q, QuerySet
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import mixins, serializers, status
+from rest_framework.decorators import action
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from accounts.api.viewsets import ScopedViewSet
+from accounts.errors import PermissionDenied
+from casework.api.views import identity_from_scope
+from casework.selectors import record_identity_read
+from shelters import permissions, selectors, services
+from shelters.api import serializers as s
+from shelters.models import Bed, BedOutage, NonResidentialAssistance, Shelter, Stay
+
+
+class ShelterViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedViewSet):
+    """Shelters (public names; the address only for those who work in or run the shelter)."""
+
+    permission = permissions.view_shelter
+    serializer_class = s.ShelterSerializer
+    filterset_fields = ["province__code", "operator__code", "is_active", "is_transit_centre"]
+
+    def base_queryset(self) -> QuerySet[Shelter]:
+        today = timezone.localdate()
+        return (
+            Shelter.objects.select_related("operator", "province")
+            .annotate(beds_in_service=Count("beds", filter=Q(beds__in_service__contains=today)))
+            .order_by("name_en", "id")
+        )
+
+    def _workable(self) -> Shelter:
+        shelter = self.get_object()
+        if not permissions.work_shelter.allows(self.request.user, shelter):
+            raise PermissionDenied(_("Only the shelter's staff and its operator see who lives there."))
+        return shelter
+
+    @extend_schema(
+        responses=s.BoardRowSerializer(many=True),
+        parameters=[OpenApiParameter("on", str, description="Date (YYYY-MM-DD); default today")],
+    )
+    @action(detail=True, methods=["get"])
+    def board(self, request: Request, pk: str) -> Response:
+        """Every bed in service: who is in it (with the planned discharge) or why it is out of service."""
+        on = _date_param(request, "on")
+        rows = selectors.bed_board(user=request.user, shelter=self._workable(), on=on)
+        context = {**self.get_serializer_context(), "identity_visible": identity_from_scope}
+        return Response(s.BoardRowSerializer(rows, many=True, context=context).data)
+
+    @extend_schema(responses=s.StaySerializer(many=True))
+    @action(detail=True, methods=["get"])
+    def residents(self, request: Request, pk: str) -> Response:
+        """Current residents, bed by bed (audited)."""
+        stays = list(selectors.current_stays(shelter=self._workable(), on=timezone.localdate()))
+        record_identity_read(user=request.user, objects=[stay.person for stay in stays])
+        context = {**self.get_serializer_context(), "identity_visible": identity_from_scope}
+        return Response(s.StaySerializer(stays, many=True, context=context).data)
+
+
+def _date_param(request: Request, name: str) -> Any:
+    """An optional date query parameter; a bad one is a 400 naming the parameter."""
+    raw = request.query_params.get(name)
+    if not raw:
+        return None
+    field = serializers.DateField()
+    try:
+        return field.to_internal_value(raw)
+    except serializers.ValidationError as error:
+        raise serializers.ValidationError({name: error.detail}) from error
+
+
+class StayViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedViewSet):
+    """Stays the caller may see: a shelter's staff see its current residents; the operator and
+    the case's workers see all of theirs. `?current=true`, `?shelter=<code>`, `?case=`."""
+
+    permission = permissions.view_stay
+    serializer_class = s.StaySerializer
+    filterset_fields = {"shelter__code": ["exact"], "case": ["exact"], "exit_destination": ["exact"]}
+
+    def base_queryset(self) -> QuerySet[Stay]:
+        stays = Stay.objects.select_related("shelter", "bed", "person").order_by("-created_at", "id")
+        if self.request.query_params.get("current") == "true":
+            stays = stays.filter(during__contains=timezone.localdate())
+        return stays
+
+    def get_serializer_context(self) -> dict[str, Any]:
+        return {**super().get_serializer_context(), "identity_visible": identity_from_scope}
+
+    def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        page = self.paginate_queryset(self.filter_queryset(self.get_queryset()))
+        record_identity_read(user=request.user, objects=[stay.person for stay in page])
+        return self.get_paginated_response(self.get_serializer(page, many=True).data)
+
+    def retrieve(self, request: Request, pk: str) -> Response:
+        stay = self.get_object()
+        record_identity_read(user=request.user, objects=[stay.person], action="view")
+        return self.respond(stay)
+
+    def _fresh(self, stay: Stay, code: int = status.HTTP_200_OK) -> Response:
+        return self.respond(self.base_queryset().get(pk=stay.pk), status_code=code)
+
+    @extend_schema(request=s.AdmitSerializer, responses={201: s.StaySerializer})
+    def create(self, request: Request) -> Response:
+        # Shelter staff admit people whose cases belong to other organisations (the case id comes
+        # with the referral): the service checks that the actor works this shelter, and the case
+        # itself is not shown back beyond the new resident's brief identity.
+        data = self.read_input(s.AdmitSerializer)
+        return self._fresh(services.stay_admit(actor=request.user, **data), status.HTTP_201_CREATED)
+
+    @extend_schema(request=s.DischargeSerializer)
+    @action(detail=True, methods=["post"])
+    def discharge(self, request: Request, pk: str) -> Response:
+        data = self.read_input(s.DischargeSerializer)
+        return self._fresh(services.stay_discharge(actor=request.user, stay=self.get_object(), **data))
+
+    @extend_schema(request=s.TransferSerializer, responses={201: s.StaySerializer})
+    @action(detail=True, methods=["post"])
+    def transfer(self, request: Request, pk: str) -> Response:
+        data = self.read_input(s.TransferSerializer)
+        return self._fresh(
+            services.stay_transfer(actor=request.user, stay=self.get_object(), **data), status.HTTP_201_CREATED
+        )
+
+    @extend_schema(request=s.MoveBedSerializer, responses={201: s.StaySerializer})
+    @action(detail=True, methods=["post"], url_path="move-bed")
+    def move_bed(self, request: Request, pk: str) -> Response:
+        data = self.read_input(s.MoveBedSerializer)
+        return self._fresh(
+            services.stay_move_bed(actor=request.user, stay=self.get_object(), **data), status.HTTP_201_CREATED
+        )
+
+    @extend_schema(request=s.PlannedDischargeSerializer)
+    @action(detail=True, methods=["post"], url_path="planned-discharge")
+    def planned_discharge(self, request: Request, pk: str) -> Response:
+        data = self.read_input(s.PlannedDischargeSerializer)
+        return self._fresh(services.stay_set_planned_discharge(actor=request.user, stay=self.get_object(), **data))
+
+
+class BedViewSet(ScopedViewSet):
+    """Beds of shelters the caller works in or runs."""
+
+    permission = permissions.view_bed
+    serializer_class = s.OutageSerializer
+
+    def base_queryset(self) -> QuerySet[Bed]:
+        return Bed.objects.select_related("shelter")
+
+    @extend_schema(request=s.OutageStartSerializer, responses={201: s.OutageSerializer})
+    @action(detail=True, methods=["post"], url_path="out-of-service")
+    def out_of_service(self, request: Request, pk: str) -> Response:
+        data = self.read_input(s.OutageStartSerializer)
+        outage = services.bed_outage_start(actor=request.user, bed=self.get_object(), **data)
+        return self.respond(outage, s.OutageSerializer, status.HTTP_201_CREATED)
+
+
+class BedOutageViewSet(ScopedViewSet):
+    permission = permissions.view_bed_outage
+    serializer_class = s.OutageSerializer
+
+    def base_queryset(self) -> QuerySet[BedOutage]:
+        return BedOutage.objects.select_related("bed__shelter")
+
+    @extend_schema(request=s.OutageEndSerializer)
+    @action(detail=True, methods=["post"])
+    def end(self, request: Request, pk: str) -> Response:
+        data = self.read_input(s.OutageEndSerializer)
+        return self.respond(services.bed_outage_end(actor=request.user, outage=self.get_object(), **data))
+
+
+class NonResidentialViewSet(mixins.ListModelMixin, ScopedViewSet):
+    """People a shelter assisted without a stay (counted separately in the reports)."""
+
+    permission = permissions.view_non_residential
+    serializer_class = s.NonResidentialSerializer
+    filterset_fields = {"shelter__code": ["exact"], "case": ["exact"], "assisted_on": ["gte", "lte"]}
+
+    def base_queryset(self) -> QuerySet[NonResidentialAssistance]:
+        return (
+            NonResidentialAssistance.objects.select_related("shelter")
+            .prefetch_related("service_types")
+            .order_by("-assisted_on", "id")
+        )
+
+    @extend_schema(request=s.NonResidentialInputSerializer, responses={201: s.NonResidentialSerializer})
+    def create(self, request: Request) -> Response:
+        data = self.read_input(s.NonResidentialInputSerializer)
+        record = services.non_residential_record(actor=request.user, **data)
+        return self.respond(record, status_code=status.HTTP_201_CREATED)

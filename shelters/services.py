@@ -1,0 +1,619 @@
+"""Writes for shelters: staff postings, admissions, discharges, transfers and bed moves, planned
+discharge dates, beds and their outages, and non-residential assistance.
+
+Stays are half-open date ranges `[admission, discharge)`: the discharge night is not a night in
+the shelter, so a stay ends at the earliest the day after admission, and a person discharged on
+day X can be admitted to the same bed on day X.
+
+Double booking is refused by the database, never by a check in Python alone: the two exclusion
+constraints on Stay (one person per bed, one place per person) and the one on BedOutage are the
+guard. Services lock the bed row first (`select_for_update(of=("self",))`), so that the rules an
+exclusion constraint cannot express (the bed is in service, not in an outage, not retired) are
+read under the same lock that every admission, move, outage and retirement of that bed takes;
+the insert then runs in a savepoint and an exclusion violation (SQLSTATE 23P01) becomes a 409.
+Lock order: the target bed, then the stay row (by the compare-and-swap update).
+
+Who may transfer: the actor must work the source shelter, and either work the target shelter too
+or the target must be run by the same operator (an operator moves people between its own
+shelters; a transfer to another operator's shelter is that shelter's admission).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from datetime import date
+from typing import Any, NoReturn
+
+from django.db import IntegrityError, transaction
+from django.db.backends.postgresql.psycopg_any import DateRange
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from accounts.errors import ApplicationError, Conflict, NotFound, PermissionDenied
+from accounts.models import AuditAction, Role, User
+from accounts.permissions import change_user, view_user
+from accounts.services import audit_record
+from casework.ages import age_on
+from casework.choices import CaseCategory, CaseStatus, Sex
+from casework.models import Case, Person, ServiceType
+from casework.permissions import managed_organisations
+from casework.services.common import record
+from shelters import permissions
+from shelters.choices import ExitDestination
+from shelters.models import Bed, BedOutage, NonResidentialAssistance, Room, Shelter, ShelterStaff, Stay
+
+EXCLUSION_VIOLATION = "23P01"
+UNIQUE_VIOLATION = "23505"
+CONFLICT_MESSAGES = {
+    "stays_one_person_per_bed": gettext_lazy("This bed is already taken for these dates."),
+    "stays_one_place_per_person": gettext_lazy("This person is already staying somewhere at that date."),
+    "bed_outages_do_not_overlap": gettext_lazy("This bed already has an outage over these dates."),
+}
+# Exits that leave nobody to tell what happened are fine; these two need the worker's account.
+REASON_REQUIRED = frozenset({ExitDestination.LEFT_WITHOUT_NOTICE, ExitDestination.REMIGRATED})
+
+
+# --- Staff postings -------------------------------------------------------------------------------
+@transaction.atomic
+def staff_post(*, actor: Any, shelter: Shelter, user: User) -> ShelterStaff:
+    """Post a `shelter_staff` user to a shelter: they then work there and see its current
+    residents. An administrator posts anyone; a manager over the operator posts staff they see."""
+    _require_staffing(actor, shelter, user)
+    if not (user.is_active and user.has_role(Role.SHELTER_STAFF)):
+        message = _("Only active shelter staff can be posted to a shelter.")
+        raise ApplicationError(message, fields={"user": [message]})
+    try:
+        with transaction.atomic():
+            posting = ShelterStaff.objects.create(shelter=shelter, user=user)
+    except IntegrityError as error:
+        if getattr(error.__cause__, "sqlstate", None) != UNIQUE_VIOLATION:
+            raise
+        raise Conflict(_("This user is already posted to this shelter.")) from error
+    user.__dict__.pop("_pathway_shelters", None)  # the posting applies to this request too
+    audit_record(actor=actor, action=AuditAction.CREATE, obj=posting, fields=["shelter", "user"])
+    return posting
+
+
+@transaction.atomic
+def staff_unpost(*, actor: Any, shelter: Shelter, user: User) -> None:
+    _require_staffing(actor, shelter, user)
+    posting = ShelterStaff.objects.select_for_update().filter(shelter=shelter, user=user).first()
+    if posting is None:
+        raise NotFound(_("This user is not posted to this shelter."))
+    audit_record(actor=actor, action=AuditAction.DELETE, obj=posting, fields=["shelter", "user"])
+    posting.delete()
+    user.__dict__.pop("_pathway_shelters", None)
+
+
+def _require_staffing(actor: Any, shelter: Shelter, user: User) -> None:
+    if change_user.allows(actor, user):
+        return
+    if shelter.operator_id in managed_organisations(actor):
+        if not view_user.allows(actor, user):
+            raise NotFound(_("Not found."))
+        return
+    raise PermissionDenied(_("Only an administrator or a manager of the shelter's operator can post staff."))
+
+
+# --- Admission ------------------------------------------------------------------------------------
+@transaction.atomic
+def stay_admit(
+    *,
+    actor: Any,
+    shelter: Shelter,
+    case: Case,
+    admitted_on: date,
+    bed: Bed | None = None,
+    planned_discharge_on: date | None = None,
+) -> Stay:
+    """Admit the case's person to the shelter (and bed) from `admitted_on`, open-ended. The
+    shelter must accept the person on that date; the database refuses a taken bed and a person
+    already staying somewhere (409)."""
+    _require_shelter(permissions.work_shelter, actor, shelter, _("You cannot admit residents to this shelter."))
+    if admitted_on > timezone.localdate():
+        _refuse("admitted_on", _("The admission date is in the future."))
+    if planned_discharge_on is not None and planned_discharge_on <= admitted_on:
+        _refuse("planned_discharge_on", _("The planned discharge must be after the admission."))
+    person = _admissible(shelter, case, admitted_on)
+    if bed is not None:
+        bed = _lock_bed_for_stay(bed, shelter, admitted_on)
+    stay = Stay(
+        shelter=shelter,
+        bed=bed,
+        person=person,
+        case=case,
+        during=DateRange(admitted_on, None),
+        episode_started_on=admitted_on,
+        planned_discharge_on=planned_discharge_on,
+        age_at_admission=age_on(person, admitted_on),
+        admitted_by=actor,
+    )
+    with _guarded():
+        stay.save(force_insert=True)
+    record(
+        case,
+        actor,
+        "stay_admitted",
+        action=AuditAction.CREATE,
+        obj=stay,
+        shelter=shelter.code,
+        stay=str(stay.pk),
+        bed=str(bed.pk) if bed else None,
+        admitted_on=admitted_on.isoformat(),
+    )
+    return stay
+
+
+# --- Discharge ------------------------------------------------------------------------------------
+@transaction.atomic
+def stay_discharge(*, actor: Any, stay: Stay, discharged_on: date, destination: str, reason: str = "") -> Stay:
+    """Close the stay at `discharged_on` (that night is not counted). Only an open stay can be
+    discharged: if another writer closed it first, 409."""
+    _require_stay(actor, stay, _("You cannot discharge residents of this shelter."))
+    if destination not in ExitDestination.values:
+        _refuse("destination", _("Choose where the person went (“unknown” if nobody knows)."))
+    if destination in REASON_REQUIRED and not reason.strip():
+        _refuse("reason", _("Say what is known about why the person left."))
+    _check_end(stay, discharged_on, "discharged_on")
+    _close(stay, discharged_on, destination=destination, reason=reason.strip(), actor=actor)
+    record(
+        stay.case,
+        actor,
+        "stay_discharged",
+        obj=stay,
+        fields=["during", "exit_destination", "exit_reason"],
+        shelter=stay.shelter.code,
+        stay=str(stay.pk),
+        discharged_on=discharged_on.isoformat(),
+        destination=destination,
+    )
+    return stay
+
+
+# --- Transfer and bed moves -----------------------------------------------------------------------
+@transaction.atomic
+def stay_transfer(
+    *, actor: Any, stay: Stay, to_shelter: Shelter, on: date, to_bed: Bed | None = None, reason: str = ""
+) -> Stay:
+    """Close the stay on `on` and open the next one in `to_shelter` from `on`, all or nothing.
+    The target applies its admission rules as for any admission."""
+    _require_stay(actor, stay, _("You cannot transfer residents of this shelter."))
+    if to_shelter.pk == stay.shelter_id:
+        _refuse("to_shelter", _("The person is already in this shelter; move them to another bed instead."))
+    if not (permissions.work_shelter.allows(actor, to_shelter) or to_shelter.operator_id == stay.shelter.operator_id):
+        raise PermissionDenied(_("You can transfer only to a shelter you work in or one run by the same organisation."))
+    _check_end(stay, on, "on")
+    _admissible(to_shelter, stay.case, on)
+    return _continue(actor, stay, shelter=to_shelter, bed=to_bed, on=on, reason=reason.strip(), kind="stay_transferred")
+
+
+@transaction.atomic
+def stay_move_bed(*, actor: Any, stay: Stay, to_bed: Bed, on: date) -> Stay:
+    """Move a resident to another bed of the same shelter from `on`: the stay is closed and the
+    next one opened (a transfer to the same shelter), so each bed's nights stay exact. On the
+    admission day no night was spent in the first bed yet: the stay itself changes bed.
+
+    The shelter's acceptance rules are not applied again: the person is already its resident
+    (and may have aged past its limit since), only the bed rules are."""
+    _require_stay(actor, stay, _("You cannot move residents of this shelter."))
+    if to_bed.shelter_id != stay.shelter_id:
+        _refuse("to_bed", _("This bed belongs to another shelter; transfer the person instead."))
+    if to_bed.pk == stay.bed_id:
+        _refuse("to_bed", _("The person already has this bed."))
+    if on > timezone.localdate():
+        _refuse("on", _("This date is in the future."))
+    if on == stay.during.lower:
+        return _change_bed_in_place(actor, stay, to_bed)
+    _check_end(stay, on, "on")
+    return _continue(
+        actor,
+        stay,
+        shelter=stay.shelter,
+        bed=to_bed,
+        on=on,
+        reason="",
+        kind="stay_bed_moved",
+        planned_discharge_on=stay.planned_discharge_on,
+        age_at_admission=stay.age_at_admission,
+    )
+
+
+def _change_bed_in_place(actor: Any, stay: Stay, to_bed: Bed) -> Stay:
+    bed = _lock_bed_for_stay(to_bed, stay.shelter, stay.during.lower)
+    with _guarded():
+        updated = Stay.objects.filter(pk=stay.pk, during__upper_inf=True).update(bed=bed)
+    if updated != 1:
+        raise Conflict(_("This stay has already ended. Reload it and try again."))
+    previous_bed = stay.bed_id
+    stay.bed = bed
+    record(
+        stay.case,
+        actor,
+        "stay_bed_moved",
+        obj=stay,
+        fields=["bed"],
+        shelter=stay.shelter.code,
+        stay=str(stay.pk),
+        bed=str(bed.pk),
+        previous_bed=str(previous_bed) if previous_bed else None,
+        on=stay.during.lower.isoformat(),
+    )
+    return stay
+
+
+def _continue(
+    actor: Any,
+    stay: Stay,
+    *,
+    shelter: Shelter,
+    bed: Bed | None,
+    on: date,
+    reason: str,
+    kind: str,
+    planned_discharge_on: date | None = None,
+    age_at_admission: int | None = None,
+) -> Stay:
+    """Close `stay` on `on` and open the next stay from `on` in `shelter`: the caller's
+    transaction makes it all or nothing."""
+    if bed is not None:
+        bed = _lock_bed_for_stay(bed, shelter, on)
+    same_shelter = shelter.pk == stay.shelter_id
+    if same_shelter:
+        destination = ExitDestination.BED_MOVE
+    elif shelter.is_transit_centre:
+        destination = ExitDestination.TRANSIT_CENTRE
+    else:
+        destination = ExitDestination.OTHER_SHELTER
+    _close(stay, on, destination=destination, reason=reason, actor=actor)
+    if planned_discharge_on is not None and planned_discharge_on <= on:
+        planned_discharge_on = None
+    person = stay.person
+    following = Stay(
+        shelter=shelter,
+        bed=bed,
+        person=person,
+        case=stay.case,
+        during=DateRange(on, None),
+        episode_started_on=stay.episode_started_on if same_shelter else on,
+        planned_discharge_on=planned_discharge_on,
+        age_at_admission=age_at_admission if age_at_admission is not None else age_on(person, on),
+        previous_stay=stay,
+        admitted_by=actor,
+    )
+    with _guarded():
+        following.save(force_insert=True)
+    audit_record(actor=actor, action=AuditAction.UPDATE, obj=stay, fields=["during", "exit_destination"])
+    record(
+        stay.case,
+        actor,
+        kind,
+        action=AuditAction.CREATE,
+        obj=following,
+        from_shelter=stay.shelter.code,
+        shelter=shelter.code,
+        previous_stay=str(stay.pk),
+        stay=str(following.pk),
+        bed=str(bed.pk) if bed else None,
+        on=on.isoformat(),
+    )
+    return following
+
+
+# --- Planned discharge ----------------------------------------------------------------------------
+@transaction.atomic
+def stay_set_planned_discharge(*, actor: Any, stay: Stay, planned_discharge_on: date | None) -> Stay:
+    """Set or clear the planned discharge of an open stay (reminders look at it)."""
+    _require_stay(actor, stay, _("You cannot change stays in this shelter."))
+    if planned_discharge_on is not None and planned_discharge_on <= stay.during.lower:
+        _refuse("planned_discharge_on", _("The planned discharge must be after the admission."))
+    updated = Stay.objects.filter(pk=stay.pk, during__upper_inf=True).update(planned_discharge_on=planned_discharge_on)
+    if updated != 1:
+        raise Conflict(_("This stay has already ended. Reload it and try again."))
+    stay.planned_discharge_on = planned_discharge_on
+    record(
+        stay.case,
+        actor,
+        "stay_planned_discharge_set",
+        obj=stay,
+        fields=["planned_discharge_on"],
+        stay=str(stay.pk),
+        planned_discharge_on=planned_discharge_on.isoformat() if planned_discharge_on else None,
+    )
+    return stay
+
+
+# --- Beds and outages -----------------------------------------------------------------------------
+@transaction.atomic
+def bed_add(*, actor: Any, shelter: Shelter, label: str, in_service_from: date, room: Room | None = None) -> Bed:
+    _require_shelter(permissions.manage_beds, actor, shelter, _("You cannot manage the beds of this shelter."))
+    label = label.strip()
+    if not label:
+        _refuse("label", _("Give the bed a label."))
+    if room is not None and room.shelter_id != shelter.pk:
+        _refuse("room", _("This room belongs to another shelter."))
+    bed = Bed(shelter=shelter, room=room, label=label, in_service=DateRange(in_service_from, None))
+    try:
+        with transaction.atomic():
+            bed.save(force_insert=True)
+    except IntegrityError as error:
+        if getattr(error.__cause__, "sqlstate", None) != UNIQUE_VIOLATION:
+            raise
+        raise Conflict(_("This shelter already has a bed with this label.")) from error
+    audit_record(actor=actor, action=AuditAction.CREATE, obj=bed, fields=["label", "in_service"])
+    return bed
+
+
+@transaction.atomic
+def bed_retire(*, actor: Any, bed: Bed, on: date) -> Bed:
+    """Take a bed out of use for good from `on` (its in-service range ends there). Refused while
+    a stay or an outage still uses the bed from that date."""
+    _require_bed(actor, bed)
+    bed = _lock_bed(bed)
+    if not bed.in_service.upper_inf:
+        raise Conflict(_("This bed is already retired."))
+    if on <= bed.in_service.lower:
+        _refuse("on", _("A bed is retired at the earliest the day after it was set up."))
+    _check_bed_free(bed, DateRange(on, None), "on")
+    outage = bed.outages.filter(during__overlap=DateRange(on, None)).order_by("during").first()
+    if outage is not None:
+        _refuse("on", _("This bed has an outage %(dates)s; end it first.") % {"dates": _outage_dates(outage)})
+    Bed.objects.filter(pk=bed.pk).update(in_service=DateRange(bed.in_service.lower, on))
+    bed.refresh_from_db(fields=["in_service"])
+    audit_record(actor=actor, action=AuditAction.UPDATE, obj=bed, fields=["in_service"])
+    return bed
+
+
+@transaction.atomic
+def bed_outage_start(*, actor: Any, bed: Bed, start: date, reason: str, end: date | None = None) -> BedOutage:
+    """Mark a bed out of service over `[start, end)` (open while `end` is unknown). Refused over a
+    night the bed is occupied; the database refuses an outage overlapping another (409)."""
+    _require_bed(actor, bed)
+    reason = reason.strip()
+    if not reason:
+        _refuse("reason", _("Say why the bed is out of service."))
+    if end is not None and end <= start:
+        _refuse("end", _("The end must be after the start."))
+    bed = _lock_bed(bed)
+    if start not in bed.in_service:
+        _refuse("start", _("The bed is not in service on that date."))
+    during = DateRange(start, end)
+    _check_bed_free(bed, during, "start")
+    outage = BedOutage(bed=bed, during=during, reason=reason, recorded_by=actor)
+    with _guarded():
+        outage.save(force_insert=True)
+    audit_record(actor=actor, action=AuditAction.CREATE, obj=outage, fields=["during", "reason"])
+    return outage
+
+
+@transaction.atomic
+def bed_outage_end(*, actor: Any, outage: BedOutage, end: date) -> BedOutage:
+    """End an outage on `end` (the bed is back in service that night), or move its end."""
+    bed = outage.bed
+    _require_bed(actor, bed)
+    bed = _lock_bed(bed)
+    outage = BedOutage.objects.get(pk=outage.pk)
+    if end <= outage.during.lower:
+        _refuse("end", _("The end must be after the start."))
+    during = DateRange(outage.during.lower, end)
+    _check_bed_free(bed, during, "end")
+    with _guarded():
+        BedOutage.objects.filter(pk=outage.pk).update(during=during)
+    outage.during = during
+    audit_record(actor=actor, action=AuditAction.UPDATE, obj=outage, fields=["during"])
+    return outage
+
+
+# --- Non-residential assistance -------------------------------------------------------------------
+@transaction.atomic
+def non_residential_record(
+    *,
+    actor: Any,
+    shelter: Shelter,
+    case: Case,
+    assisted_on: date,
+    service_types: Iterable[ServiceType],
+    notes: str = "",
+) -> NonResidentialAssistance:
+    """A person assisted by the shelter without residing there (counted apart from residents)."""
+    _require_shelter(permissions.work_shelter, actor, shelter, _("You cannot record assistance for this shelter."))
+    service_types = list(service_types)
+    if assisted_on > timezone.localdate():
+        _refuse("assisted_on", _("This date is in the future."))
+    if case.status == CaseStatus.CLOSED:
+        _refuse("case", _("This case is closed."))
+    if not service_types:
+        _refuse("service_types", _("Choose at least one service."))
+    if any(not service_type.active for service_type in service_types):
+        _refuse("service_types", _("One of these services is no longer offered."))
+    if Stay.objects.filter(person_id=case.person_id, shelter=shelter, during__contains=assisted_on).exists():
+        _refuse("assisted_on", _("This person was residing in this shelter on that date."))
+    assistance = NonResidentialAssistance(
+        shelter=shelter,
+        person_id=case.person_id,
+        case=case,
+        assisted_on=assisted_on,
+        notes=notes.strip(),
+        recorded_by=actor,
+    )
+    assistance.save(force_insert=True)
+    assistance.service_types.set(service_types)
+    record(
+        case,
+        actor,
+        "non_residential_recorded",
+        action=AuditAction.CREATE,
+        obj=assistance,
+        shelter=shelter.code,
+        assisted_on=assisted_on.isoformat(),
+        services=sorted(service_type.code for service_type in service_types),
+    )
+    return assistance
+
+
+# --- Rules --------------------------------------------------------------------------------------
+def _admissible(shelter: Shelter, case: Case, on: date) -> Person:
+    """The case may be admitted to the shelter on `on`; each refusal says exactly why."""
+    if not shelter.is_active:
+        _refuse("shelter", _("This shelter no longer admits residents."))
+    if case.status == CaseStatus.CLOSED:
+        _refuse("case", _("This case is closed; it must be reopened before an admission."))
+    person = case.person
+    if person.merged_into_id is not None:
+        _refuse("case", _("This person's record was merged into another; admit under that record."))
+    if shelter.accepts_sexes and person.sex not in shelter.accepts_sexes:
+        sexes = _(" and ").join(str(Sex(sex).label).lower() for sex in shelter.accepts_sexes)
+        _refuse("case", _("This shelter accepts only %(sexes)s residents.") % {"sexes": sexes})
+    age = age_on(person, on)
+    if age is not None and age < 0:
+        _refuse("admitted_on", _("This date is before the person's date of birth."))
+    limits = _age_limits(shelter)
+    if limits:
+        if age is None:
+            _refuse(
+                "case",
+                _(
+                    "This shelter admits only residents %(limits)s and this person's age is unknown: "
+                    "record a date of birth or an estimated age first."
+                )
+                % {"limits": limits},
+            )
+        elif (shelter.min_age is not None and age < shelter.min_age) or (
+            shelter.max_age is not None and age > shelter.max_age
+        ):
+            _refuse(
+                "case",
+                _("This shelter admits only residents %(limits)s; this person is %(age)s on that date.")
+                % {"limits": limits, "age": age},
+            )
+    if shelter.accepts_categories and case.category not in shelter.accepts_categories:
+        category = str(CaseCategory(case.category).label).lower()
+        _refuse("case", _("This shelter does not accept %(category)s cases.") % {"category": category})
+    return person
+
+
+def _age_limits(shelter: Shelter) -> str:
+    low, high = shelter.min_age, shelter.max_age
+    if low is not None and high is not None:
+        return _("aged %(low)s to %(high)s") % {"low": low, "high": high}
+    if low is not None:
+        return _("aged %(low)s and over") % {"low": low}
+    if high is not None:
+        return _("aged up to %(high)s") % {"high": high}
+    return ""
+
+
+def _lock_bed(bed: Bed) -> Bed:
+    """The bed row, locked and fresh: every write that depends on the bed's state takes it."""
+    return Bed.objects.select_for_update(of=("self",)).get(pk=bed.pk)
+
+
+def _lock_bed_for_stay(bed: Bed, shelter: Shelter, start: date) -> Bed:
+    """Lock the bed and check that an open-ended stay from `start` may use it. Whether another
+    stay holds it is the database's to say, at the insert."""
+    if bed.shelter_id != shelter.pk:
+        _refuse("bed", _("This bed belongs to another shelter."))
+    bed = _lock_bed(bed)
+    in_service = bed.in_service
+    if start < in_service.lower:
+        _refuse("bed", _("This bed is in service only from %(date)s.") % {"date": in_service.lower.isoformat()})
+    if not in_service.upper_inf:
+        if start >= in_service.upper:
+            message = _("This bed was retired on %(date)s.")
+        else:
+            message = _("This bed will be retired on %(date)s; choose another bed.")
+        _refuse("bed", message % {"date": in_service.upper.isoformat()})
+    outage = bed.outages.filter(during__overlap=DateRange(start, None)).order_by("during").first()
+    if outage is not None:
+        _refuse("bed", _("This bed is out of service %(dates)s.") % {"dates": _outage_dates(outage)})
+    return bed
+
+
+def _check_bed_free(bed: Bed, during: DateRange, field: str) -> None:
+    """Refuse if a stay occupies the bed over any night of `during`, naming the stay's dates
+    (never the person). The caller holds the bed lock, which every admission takes too."""
+    stay = Stay.objects.filter(bed=bed, during__overlap=during).order_by("during").first()
+    if stay is None:
+        return
+    if stay.during.upper is None:
+        dates = _("from %(start)s, with no discharge yet") % {"start": stay.during.lower.isoformat()}
+    else:
+        dates = _("from %(start)s to %(end)s") % {
+            "start": stay.during.lower.isoformat(),
+            "end": stay.during.upper.isoformat(),
+        }
+    _refuse(field, _("This bed is occupied by a stay %(dates)s.") % {"dates": dates})
+
+
+def _outage_dates(outage: BedOutage) -> str:
+    if outage.during.upper is None:
+        return _("from %(start)s until further notice") % {"start": outage.during.lower.isoformat()}
+    return _("from %(start)s, back in service on %(end)s") % {
+        "start": outage.during.lower.isoformat(),
+        "end": outage.during.upper.isoformat(),
+    }
+
+
+def _check_end(stay: Stay, on: date, field: str) -> None:
+    """A stay ends after at least one night (an empty range is no stay) and not in the future."""
+    if on > timezone.localdate():
+        _refuse(field, _("This date is in the future."))
+    if on <= stay.during.lower:
+        _refuse(
+            field,
+            _("A stay ends at the earliest the day after admission (%(date)s): the last night is not counted.")
+            % {"date": stay.during.lower.isoformat()},
+        )
+
+
+def _close(stay: Stay, on: date, *, destination: str, reason: str, actor: Any) -> None:
+    """Compare-and-swap: close the stay only if it is still open."""
+    during = DateRange(stay.during.lower, on)
+    updated = Stay.objects.filter(pk=stay.pk, during__upper_inf=True).update(
+        during=during, exit_destination=destination, exit_reason=reason, discharged_by=actor
+    )
+    if updated != 1:
+        raise Conflict(_("This stay has already ended. Reload it and try again."))
+    stay.during, stay.exit_destination, stay.exit_reason, stay.discharged_by = during, destination, reason, actor
+
+
+@contextmanager
+def _guarded() -> Iterator[None]:
+    """Run a write in a savepoint and turn the database's refusal of a double booking into a 409."""
+    try:
+        with transaction.atomic():
+            yield
+    except IntegrityError as error:
+        cause = error.__cause__
+        if getattr(cause, "sqlstate", None) != EXCLUSION_VIOLATION:
+            raise
+        constraint = getattr(getattr(cause, "diag", None), "constraint_name", None)
+        message = CONFLICT_MESSAGES.get(constraint or "", gettext_lazy("This conflicts with an existing record."))
+        raise Conflict(str(message)) from error
+
+
+# --- Permission gates ---------------------------------------------------------------------------
+def _require_shelter(permission: Any, actor: Any, shelter: Shelter, message: str) -> None:
+    """Shelters are public (tier 0): a refusal on one is always a 403."""
+    if not permission.allows(actor, shelter):
+        raise PermissionDenied(message)
+
+
+def _require_stay(actor: Any, stay: Stay, message: str) -> None:
+    """404 when the actor cannot see the stay, 403 when they see it but do not work the shelter."""
+    if not permissions.view_stay.allows(actor, stay):
+        raise NotFound(_("Not found."))
+    if not permissions.work_shelter.allows(actor, stay.shelter):
+        raise PermissionDenied(message)
+
+
+def _require_bed(actor: Any, bed: Bed) -> None:
+    if not permissions.view_bed.allows(actor, bed):
+        raise NotFound(_("Not found."))
+    if not permissions.manage_beds.allows(actor, bed.shelter):
+        raise PermissionDenied(_("You cannot manage the beds of this shelter."))
+
+
+def _refuse(field: str, message: str) -> NoReturn:
+    raise ApplicationError(message, fields={field: [message]})
