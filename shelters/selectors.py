@@ -22,7 +22,7 @@ def shelter_list(*, user: Any) -> QuerySet[Shelter]:
 def current_stays(*, shelter: Shelter, on: date) -> QuerySet[Stay]:
     return (
         Stay.objects.filter(shelter=shelter, during__contains=on)
-        .select_related("bed", "person", "case")
+        .select_related("bed", "person", "case", "shelter")
         .order_by("bed__label", "id")
     )
 
@@ -49,7 +49,7 @@ def bed_board(*, user: Any, shelter: Shelter, on: date | None = None) -> list[Bo
         .prefetch_related(
             Prefetch(
                 "stays",
-                queryset=Stay.objects.filter(during__contains=on).select_related("person", "case"),
+                queryset=Stay.objects.filter(during__contains=on).select_related("person", "case", "shelter", "bed"),
                 to_attr="current",
             ),
             Prefetch("outages", queryset=BedOutage.objects.filter(during__contains=on), to_attr="current_outages"),
