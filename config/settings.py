@@ -250,6 +250,16 @@ SPECTACULAR_SETTINGS = {
     ],
 }
 
+# --- Cache: shared by every process (throttling counts requests across web workers) ----------
+CACHES = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "LOCATION": env("CACHE_URL", env("REDIS_URL", "redis://127.0.0.1:6379/0")),
+        "KEY_PREFIX": "pathway",
+        "TIMEOUT": 300,
+    }
+}
+
 # --- Celery -----------------------------------------------------------------------------------
 REDIS_URL = env("REDIS_URL", "redis://127.0.0.1:6379/0")
 CELERY_BROKER_URL = env("CELERY_BROKER_URL", REDIS_URL)
