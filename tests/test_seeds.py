@@ -27,12 +27,12 @@ def test_reference_data_is_complete(reference):
 
 def test_loading_twice_changes_nothing(reference):
     before = {
-        model: list(model.objects.order_by("pk").values()) for model in (Province, District, Organisation, Shelter)
+        model: list(model.objects.order_by("pk").values()) for model in (Province, District, Organisation, Shelter, Bed)
     }
     counts = load_reference()
     assert counts == {}
     after = {
-        model: list(model.objects.order_by("pk").values()) for model in (Province, District, Organisation, Shelter)
+        model: list(model.objects.order_by("pk").values()) for model in (Province, District, Organisation, Shelter, Bed)
     }
     assert before == after
 
