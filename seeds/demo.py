@@ -5,6 +5,8 @@ random, so any resemblance to a real person is chance. Refuses to run in product
 
 from __future__ import annotations
 
+from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -62,3 +64,26 @@ def create_demo_logins() -> list[User]:
                 User.objects.filter(pk=user.pk).update(is_staff=True)
         users.append(user)
     return users
+
+
+def seed_demo(
+    *,
+    people: int,
+    seed: int = 2026,
+    if_empty: bool = False,
+    batch_size: int = 5000,
+    progress: Callable[[int, Counter[str]], None] | None = None,
+) -> dict[str, int] | None:
+    """The demo logins (always), then `people` synthetic people with their cases. The demo
+    social worker and counsellor join their organisations' worker pools, so they are assigned a
+    share of the generated cases; the demo manager (national MLSW) oversees the MLSW offices'
+    cases and the demo police unit gets investigation shares. With `if_empty`, nothing is
+    generated when people exist already (None is returned)."""
+    from casework.models import Person
+    from seeds.generator import generate
+
+    refuse_in_production()
+    create_demo_logins()
+    if if_empty and Person.objects.exists():
+        return None
+    return generate(people=people, seed=seed, batch_size=batch_size, progress=progress)

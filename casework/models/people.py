@@ -102,6 +102,8 @@ class Person(models.Model):
         indexes = [
             GinIndex(OpClass("name_key", name="gin_trgm_ops"), name="person_name_key_trgm"),
             models.Index(fields=["origin_district", "date_of_birth"], name="person_origin_birth_idx"),
+            # Exact Lao-script name matches (duplicate search, either order).
+            models.Index(fields=["given_name_lo", "family_name_lo"], name="person_lao_name_idx"),
             models.Index(fields=["-created_at", "id"], name="person_created_idx"),
         ]
 
@@ -118,7 +120,7 @@ class FamilyMember(models.Model):
     name = models.CharField(max_length=200)
     is_guardian = models.BooleanField(default=False)
     phone = models.CharField(max_length=20, blank=True)
-    lives_in_village_of_origin = models.BooleanField(null=True)
+    lives_in_village_of_origin = models.BooleanField(null=True, blank=True)
     notes = models.TextField(blank=True)
 
     class Meta:

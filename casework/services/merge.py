@@ -1,0 +1,143 @@
+"""Merging two records of the same person (found by casework.duplicates).
+
+The record that goes (`merge`) is never deleted: it stays, pointing at the one that stays
+(`merged_into`), so its history (pghistory rows, audit rows, the case codes on paper files)
+still leads somewhere. Its cases and family members move to the record that stays, whose empty
+identity fields are filled from the other record, never overwritten."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from accounts.errors import ApplicationError, NotFound, PermissionDenied
+from accounts.models import AuditAction
+from accounts.services import audit_record
+from casework import permissions
+from casework.ages import is_child_on
+from casework.models import Case, FamilyMember, Person
+from casework.names import name_key
+from casework.services.common import record, validate
+
+# Filled one by one when empty on the record that stays.
+FILL_FIELDS = (
+    "given_name_lo",
+    "family_name_lo",
+    "given_name_latin",
+    "family_name_latin",
+    "origin_village",
+    "phone",
+    "contact_notes",
+    "identity_document",
+    "ethnicity_id",
+    "languages",
+)
+# Filled together or not at all, so that a birth date never sits beside an estimate and an
+# interpreter language never beside "no interpreter needed".
+BIRTH_FIELDS = ("date_of_birth", "birth_date_estimated", "estimated_age", "age_estimated_on")
+INTERPRETER_FIELDS = ("interpreter_needed", "interpreter_language")
+
+
+@transaction.atomic
+def person_merge(*, actor: Any, keep: Person, merge: Person, reason: str) -> Person:
+    """Fold `merge` into `keep`. Only a manager who manages a case of each person may do it
+    (404 if either person is outside what they see, 403 if they see both but manage only one)."""
+    rows = {p.pk: p for p in Person.objects.select_for_update().filter(pk__in={keep.pk, merge.pk}).order_by("pk")}
+    if keep.pk not in rows or merge.pk not in rows:
+        raise NotFound(_("Not found."))
+    keep, merge = rows[keep.pk], rows[merge.pk]
+    _check_access(actor, keep, merge)
+    if keep.pk == merge.pk:
+        raise ApplicationError(_("A record cannot be merged into itself."), fields={"merge": [_("Choose another.")]})
+    if keep.merged_into_id or merge.merged_into_id:
+        raise ApplicationError(
+            _("This record was already merged into another one."),
+            fields={"keep" if keep.merged_into_id else "merge": [_("Choose the record it was merged into.")]},
+        )
+    if not (reason or "").strip():
+        raise ApplicationError(_("Say why these records are the same person."), fields={"reason": [_("Required.")]})
+
+    filled = _fill_empty(keep, merge)
+    now = timezone.now()
+    if filled:
+        keep.name_key = name_key(keep.given_name_latin, keep.family_name_latin)
+        validate(keep)
+        keep.save(update_fields=[*filled, "name_key", "updated_at"])
+
+    moved = list(Case.objects.select_for_update().filter(person=merge).order_by("created_at", "id"))
+    Case.objects.filter(pk__in=[case.pk for case in moved]).update(person=keep, updated_at=now)
+    family = FamilyMember.objects.filter(person=merge).update(person=keep)
+    # Records merged earlier into `merge` now point at the survivor: merged_into never chains.
+    Person.objects.filter(merged_into=merge).update(merged_into=keep, updated_at=now)
+    merge.merged_into = keep
+    merge.save(update_fields=["merged_into", "updated_at"])
+    _recompute_child_flags(keep)
+
+    for case in moved:
+        case.person = keep
+        record(case, actor, "person_merged", fields=["person"], kept=keep.case_code, merged=merge.case_code)
+    changed = [name.removesuffix("_id") for name in filled]
+    changed += ["cases"] if moved else []
+    changed += ["family"] if family else []
+    audit_record(actor=actor, action=AuditAction.UPDATE, obj=keep, fields=changed, reason=reason)
+    audit_record(actor=actor, action=AuditAction.UPDATE, obj=merge, fields=["merged_into"], reason=reason)
+    return keep
+
+
+def _check_access(actor: Any, keep: Person, merge: Person) -> None:
+    """A merged record has no cases left: it is seen and managed through the one it went into."""
+    wanted = {person.merged_into_id or person.pk for person in (keep, merge)}
+    visible = set(
+        permissions.view_case.scope(actor).filter(person_id__in=wanted).values_list("person_id", flat=True).distinct()
+    )
+    if not wanted <= visible:
+        raise NotFound(_("Not found."))
+    managed = set(
+        permissions.manage_case.scope(actor).filter(person_id__in=wanted).values_list("person_id", flat=True).distinct()
+    )
+    if not wanted <= managed:
+        raise PermissionDenied(_("Only a manager of both people's cases can merge their records."))
+
+
+def _fill_empty(keep: Person, merge: Person) -> list[str]:
+    """Copy what `keep` lacks from `merge`; return the attribute names filled."""
+    filled = []
+    for name in FILL_FIELDS:
+        if _empty(getattr(keep, name)) and not _empty(getattr(merge, name)):
+            setattr(keep, name, getattr(merge, name))
+            filled.append(name)
+    groups = [
+        (BIRTH_FIELDS, keep.date_of_birth is None and keep.estimated_age is None),
+        (INTERPRETER_FIELDS, not keep.interpreter_needed and not keep.interpreter_language),
+    ]
+    for names, keep_lacks in groups:
+        if keep_lacks and any(not _empty(getattr(merge, name)) for name in names):
+            for name in names:
+                setattr(keep, name, getattr(merge, name))
+            filled.extend(names)
+    if keep.origin_province_id is None and keep.origin_district_id is None and merge.origin_province_id:
+        keep.origin_province_id, keep.origin_district_id = merge.origin_province_id, merge.origin_district_id
+        filled.extend(["origin_province_id", "origin_district_id"])
+    elif (
+        keep.origin_district_id is None
+        and merge.origin_district_id is not None
+        and keep.origin_province_id == merge.origin_province_id
+    ):
+        keep.origin_district_id = merge.origin_district_id
+        filled.append("origin_district_id")
+    return filled
+
+
+def _empty(value: Any) -> bool:
+    return value is None or value == "" or value == [] or value is False
+
+
+def _recompute_child_flags(person: Person) -> None:
+    """Child at identification follows the surviving record's birth date or estimate."""
+    for case in Case.objects.filter(person=person).only("id", "identified_on", "child_at_identification"):
+        child = is_child_on(person, case.identified_on)
+        if child != case.child_at_identification:
+            Case.objects.filter(pk=case.pk).update(child_at_identification=child, updated_at=timezone.now())
