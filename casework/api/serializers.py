@@ -169,6 +169,36 @@ class PersonInputSerializer(serializers.Serializer):
         return attrs
 
 
+class DuplicateQuerySerializer(serializers.Serializer):
+    given_name_latin = serializers.CharField(required=False, allow_blank=True, default="")
+    family_name_latin = serializers.CharField(required=False, allow_blank=True, default="")
+    given_name_lo = serializers.CharField(required=False, allow_blank=True, default="")
+    family_name_lo = serializers.CharField(required=False, allow_blank=True, default="")
+    date_of_birth = serializers.DateField(required=False, allow_null=True, default=None)
+    estimated_age = serializers.IntegerField(required=False, allow_null=True, min_value=0, max_value=120, default=None)
+    origin_district = code_field(District, required=False, allow_null=True, default=None)
+
+
+class DuplicateCandidateSerializer(serializers.Serializer):
+    person = PersonBriefSerializer()
+    score = serializers.FloatField()
+    reasons = serializers.ListField(child=serializers.CharField())
+
+
+class DuplicateReportSerializer(serializers.Serializer):
+    candidates = DuplicateCandidateSerializer(many=True)
+    hidden_matches = serializers.IntegerField(
+        help_text="Likely matches in records you may not see: ask a manager. No identity is given."
+    )
+
+
+class MergeSerializer(serializers.Serializer):
+    merge = serializers.PrimaryKeyRelatedField(
+        queryset=Person.objects.all(), help_text="The record folded into this one"
+    )
+    reason = serializers.CharField()
+
+
 # --- Cases ----------------------------------------------------------------------------------
 class CaseListSerializer(serializers.ModelSerializer):
     person = PersonBriefSerializer(read_only=True)

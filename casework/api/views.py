@@ -18,8 +18,10 @@ from accounts.services import audit_record
 from casework import permissions, selectors
 from casework.api import serializers as s
 from casework.api.filters import CaseFilter
+from casework.duplicates import find_duplicates
 from casework.models import Case, CasePlan, CaseTransfer, FollowUpVisit, Person
 from casework.services import assistance, cases, people
+from casework.services.merge import person_merge
 
 
 def identity_from_scope(person: Person) -> bool:
@@ -236,6 +238,25 @@ class PersonViewSet(mixins.ListModelMixin, ScopedViewSet):
         data = self.read_input(s.PersonInputSerializer, partial=True)
         people.person_update(actor=request.user, person=person, **data)
         return self.respond(person)
+
+    @extend_schema(parameters=[s.DuplicateQuerySerializer], responses=s.DuplicateReportSerializer)
+    @action(detail=False, methods=["get"])
+    def duplicates(self, request: Request) -> Response:
+        """Likely duplicates of the person being registered (call it before intake). Only people
+        you may see are returned; matches elsewhere are only counted."""
+        query = s.DuplicateQuerySerializer(data=request.query_params)
+        query.is_valid(raise_exception=True)
+        report = find_duplicates(user=request.user, **query.validated_data)
+        return Response(s.DuplicateReportSerializer(report, context=self.get_serializer_context()).data)
+
+    @extend_schema(request=s.MergeSerializer, responses=s.PersonSerializer)
+    @action(detail=True, methods=["post"])
+    def merge(self, request: Request, pk: str) -> Response:
+        """Fold another record of the same person into this one (a manager of both)."""
+        keep = self.get_object()
+        data = self.read_input(s.MergeSerializer)
+        merged = person_merge(actor=request.user, keep=keep, merge=data["merge"], reason=data["reason"])
+        return self.respond(merged)
 
     @extend_schema(request=s.FamilyMemberSerializer, responses={201: s.FamilyMemberSerializer})
     @action(detail=True, methods=["post"])

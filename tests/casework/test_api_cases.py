@@ -227,3 +227,50 @@ def test_the_change_history_names_fields_and_people_but_never_values(api, people
     assert "Renamed" not in str(rows) and "Synthetic" not in str(rows)
     api.force_authenticate(people.outsider)
     assert api.get(reverse("v1:case-changes", args=[case_id])).status_code == 404
+
+
+def test_duplicate_search_and_merge_through_the_api(api, people):
+    first = open_case(
+        people.social_worker,
+        person_values={
+            "given_name_latin": "Phonsavanh",
+            "family_name_latin": "Keomany",
+            "sex": "female",
+            "date_of_birth": date(2005, 4, 1),
+        },
+    )
+    second = open_case(
+        people.social_worker,
+        person_values={
+            "given_name_latin": "Ponsavan",
+            "family_name_latin": "Keomani",
+            "sex": "female",
+            "date_of_birth": date(2005, 4, 1),
+        },
+    )
+    open_case(
+        people.outsider,
+        person_values={
+            "given_name_latin": "Phonesavanh",
+            "family_name_latin": "Keomany",
+            "sex": "female",
+            "date_of_birth": date(2005, 4, 1),
+        },
+    )
+    api.force_authenticate(people.social_worker)
+    report = api.get(
+        reverse("v1:person-duplicates"),
+        {"given_name_latin": "Phonsavan", "family_name_latin": "Keomany", "date_of_birth": "2005-04-01"},
+    ).json()
+    found = {row["person"]["case_code"] for row in report["candidates"]}
+    assert found == {first.person.case_code, second.person.case_code}
+    assert report["hidden_matches"] == 1  # the other office's record: counted, never shown
+    assert api.get(reverse("v1:person-duplicates"), {"date_of_birth": "tomorrow"}).status_code == 400
+    api.force_authenticate(people.manager)
+    merged = api.post(
+        reverse("v1:person-merge", args=[first.person_id]),
+        {"merge": str(second.person_id), "reason": "same girl, two spellings"},
+    )
+    assert merged.status_code == 200, merged.json()
+    second.refresh_from_db()
+    assert second.person_id == first.person_id  # the case moved to the kept record
