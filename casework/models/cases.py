@@ -75,6 +75,7 @@ class Case(models.Model):
             ),
         ]
         indexes = [
+            models.Index(fields=["-created_at", "id"], name="case_newest_first_idx"),
             models.Index(fields=["owner", "status"], name="case_owner_status_idx"),
             models.Index(fields=["assigned_worker", "status"], name="case_worker_status_idx"),
             models.Index(fields=["category", "identified_on"], name="case_category_date_idx"),
