@@ -61,3 +61,13 @@ def test_reference_geography_is_served(api, people):
     assert provinces[0]["iso_code"] == "LA-VT"
     districts = api.get(reverse("v1:district-list"), {"province": "VT"}).json()
     assert districts["count"] == 9
+
+
+def test_counts_are_capped_so_huge_lists_stay_fast(api, people, monkeypatch):
+    from accounts.api import pagination
+
+    monkeypatch.setattr(pagination, "COUNT_CAP", 5)
+    api.force_authenticate(people.social_worker)
+    body = api.get(reverse("v1:organisation-list"), {"page_size": 2}).json()
+    assert (body["count"], body["count_capped"]) == (5, True)
+    assert body["next"]
