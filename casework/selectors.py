@@ -3,6 +3,7 @@ log rows for personal data they reveal."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from typing import Any
 
@@ -28,9 +29,15 @@ def case_list(*, user: Any, search: str = "") -> QuerySet[Case]:
     return cases
 
 
+CASE_CODE = re.compile(r"^[A-Za-z]{2}-\d{1,4}(-\d*)?$")
+
+
 def _search(term: str) -> Q:
-    """Case code (exact or prefix), or part of a name in either script."""
+    """Case code (exact or prefix), or part of a name in either script. A term shaped like a
+    case code searches codes only, through their prefix index."""
     term = term.strip()
+    if CASE_CODE.match(term):
+        return Q(person__case_code__startswith=term.upper())
     q = Q(person__case_code__istartswith=term)
     for field in ("given_name_lo", "family_name_lo", "given_name_latin", "family_name_latin"):
         q |= Q(**{f"person__{field}__icontains": term})

@@ -105,6 +105,8 @@ class Person(models.Model):
             # Exact Lao-script name matches (duplicate search, either order).
             models.Index(fields=["given_name_lo", "family_name_lo"], name="person_lao_name_idx"),
             models.Index(fields=["-created_at", "id"], name="person_created_idx"),
+            # Prefix search on case codes (LIKE 'VT-2026-%').
+            models.Index(fields=["case_code"], opclasses=["varchar_pattern_ops"], name="person_case_code_prefix_idx"),
         ]
 
     def __str__(self) -> str:
