@@ -217,6 +217,7 @@ SPECTACULAR_SETTINGS = {
         for module, names in {
             "accounts.models": ["OrganisationKind", "Role", "Language", "AuditAction"],
             "shelters.choices": ["ExitDestination", "ExitGroup"],
+            "referrals.choices": ["ConsentGivenBy", "DataCategory", "Urgency", "ReferralStatus"],
             "casework.choices": [
                 "Sex",
                 "CaseCategory",
@@ -284,7 +285,15 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 CELERY_BEAT_SCHEDULE = {
     "heartbeat": {"task": "accounts.tasks.heartbeat", "schedule": 60.0},
+    # Due dates live in the database; these sweeps pick up what is due (no long ETAs in Redis).
+    "referrals-retry-due-webhooks": {
+        "task": "referrals.tasks.retry_due_webhooks",
+        "schedule": 60.0,
+        "options": {"expires": 55},
+    },
+    "referrals-consent-expiries": {"task": "referrals.tasks.record_consent_expiries", "schedule": 3600.0},
 }
+WEBHOOK_CA_BUNDLE = env("WEBHOOK_CA_BUNDLE")  # extra CAs trusted for partner webhooks (tests, private CAs)
 
 # --- Logging: no personal data, ever; only ids and codes reach log lines; times in UTC --------
 logging.Formatter.converter = time.gmtime

@@ -7,11 +7,14 @@ from django.views.i18n import set_language
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
 
 from accounts import views as account_views
+from referrals.partner import urls as partner_urls
 
 api_v1 = [
     path("", include("accounts.api.urls")),
     path("", include("casework.api.urls")),
     path("", include("shelters.api.urls")),
+    path("", include("referrals.api.urls")),
+    path("partner/", include("referrals.partner.urls")),
 ]
 
 urlpatterns = [
@@ -19,6 +22,7 @@ urlpatterns = [
     path("accounts/", include("accounts.urls")),
     path("healthz", login_not_required(account_views.healthz), name="healthz"),
     path("readyz", login_not_required(account_views.readyz), name="readyz"),
+    path("partner/tokens/", include(partner_urls.page_urlpatterns)),
     path("api/v1/", include((api_v1, "v1"), namespace="v1")),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     path("api/schema/swagger/", SpectacularSwaggerView.as_view(url_name="schema"), name="swagger"),

@@ -16,6 +16,7 @@ from typing import Any
 from django.db import connection
 
 from referrals.models import Referral, ReferralEvent
+from referrals.webhooks import schedule_deliveries
 
 LOCK_KEY = 0x5041_5448_5741_59  # "PATHWAY", the advisory lock of the change stream
 
@@ -31,9 +32,13 @@ def record_change(
     to_status: str = "",
     note: str = "",
 ) -> ReferralEvent:
-    """Append one event to the stream, inside the caller's transaction."""
+    """Append one event to the stream, inside the caller's transaction.
+
+    Locks are always taken in the same order — the referral's row, then the stream lock — so a
+    note and a status change of one referral cannot deadlock each other."""
     if not connection.in_atomic_block:
         raise RuntimeError("record_change must run inside the transaction that makes the change")
+    Referral.objects.select_for_update().filter(pk=referral.pk).values_list("pk", flat=True).first()
     with connection.cursor() as cursor:
         cursor.execute(
             "SELECT pg_advisory_xact_lock(%s), nextval('referrals_change_seq'), pg_current_xact_id()::text::bigint",
@@ -54,4 +59,5 @@ def record_change(
     )
     Referral.objects.filter(pk=referral.pk).update(change_seq=seq)
     referral.change_seq = seq
+    schedule_deliveries(event)
     return event

@@ -24,6 +24,8 @@ from accounts.models import Country
 from casework.choices import CaseCategory
 from casework.models import FollowUpPolicy, Indicator, ServiceType
 from casework.services import assistance, cases, repatriation, screening
+from referrals import services as referral_services
+from referrals import webhooks
 from shelters import services as shelter_services
 from shelters.models import Bed, NonResidentialAssistance, Shelter
 from tests.factories import open_case
@@ -48,6 +50,10 @@ CASE_OPENERS = {"social_worker", "outsider", "counsellor", "police"}
 SHELTER_WORKERS = {"shelter_staff", "social_worker", "manager"}  # posted staff, the operator's worker and manager
 BED_MANAGERS = {"shelter_staff", "manager", "admin"}
 DENIED = {401, 403, 404}
+REFERRAL_RECEIVER = {"counsellor"}  # an LWU social worker and counsellor: answers for LWU
+REFERRAL_READERS = CASE_READERS | REFERRAL_RECEIVER
+
+PARTNER_REFERRAL_ID = "5b0f6c1e-8f0a-4d1b-9a8e-2f6c3d7b9a10"  # any id: a session is refused first
 
 # Routes left out on purpose, with the reason.
 NOT_IN_MATRIX = {
@@ -192,6 +198,14 @@ ROWS = [
         args=lambda o: [o.case.person_id],
         body=lambda o: {"family_name_latin": "Changed"},
     ),
+    R("v1:person-duplicates", "get", CASE_OPENERS | {"manager", "national_manager"}),
+    R(
+        "v1:person-merge",
+        "post",
+        CASE_MANAGER,
+        args=lambda o: [o.case.person_id],
+        body=lambda o: {"merge": str(o.case.person_id), "reason": "same person"},
+    ),
     R(
         "v1:person-family",
         "post",
@@ -328,6 +342,17 @@ ROWS = [
             "service_types": ["counselling"],
         },
     ),
+    # --- partner API: tokens only (a staff session is refused); the token side is tested in
+    # tests/referrals/test_partner_api.py --------------------------------------------------------
+    R("v1:partner-referral-list", "get", set()),
+    R("v1:partner-referral-detail", "get", set(), args=lambda o: [PARTNER_REFERRAL_ID]),
+    *[
+        R(f"v1:partner-referral-{name}", "post", set(), args=lambda o: [PARTNER_REFERRAL_ID])
+        for name in ("acknowledge", "accept", "decline", "start", "complete", "close-without-service", "notes")
+    ],
+    R("v1:partner-event-list", "get", set()),
+    R("partner-tokens", "get", {"partner", "admin"}),
+    R("partner-tokens", "post", {"partner", "admin"}),
     # --- repatriation ----------------------------------------------------------------------------
     R("v1:repatriation-list", "get", AUTHENTICATED, contains=CASE_READERS),
     R(
@@ -377,6 +402,74 @@ ROWS = [
             ("unblock", lambda o: {}),
         )
     ],
+    # --- referrals: from the social worker's office to LWU (the counsellor answers for LWU) --------
+    R("v1:consent-list", "get", AUTHENTICATED, contains=CASE_READERS),
+    R(
+        "v1:consent-list",
+        "post",
+        CASE_WORKER,
+        body=lambda o: {
+            "case": str(o.case.pk),
+            "recipient": "t-lwu",
+            "data_categories": ["identity"],
+            "service_types": ["counselling"],
+            "purpose": "counselling",
+            "given_by": "person",
+        },
+    ),
+    R("v1:consent-detail", "get", CASE_READERS, args=lambda o: object_id(o, "consent")),
+    R("v1:consent-withdraw", "post", CASE_WORKER | CASE_MANAGER, args=lambda o: object_id(o, "consent")),
+    R("v1:referral-list", "get", AUTHENTICATED, contains=REFERRAL_READERS),
+    R(
+        "v1:referral-list",
+        "post",
+        CASE_WORKER,
+        body=lambda o: {
+            "case": str(o.case.pk),
+            "to_organisation": "t-lwu",
+            "service_types": ["counselling"],
+            "reason": "counselling",
+        },
+    ),
+    R("v1:referral-inbox", "get", AUTHENTICATED, contains=REFERRAL_RECEIVER),
+    R("v1:referral-detail", "get", REFERRAL_READERS, args=lambda o: object_id(o, "referral")),
+    R("v1:referral-detail", "patch", CASE_WORKER, args=lambda o: object_id(o, "draft"), body=lambda o: {"reason": "y"}),
+    R("v1:referral-events", "get", REFERRAL_READERS, args=lambda o: object_id(o, "referral")),
+    R("v1:referral-send", "post", CASE_WORKER, args=lambda o: object_id(o, "draft")),
+    R(
+        "v1:referral-withdraw",
+        "post",
+        CASE_WORKER,
+        args=lambda o: object_id(o, "referral"),
+        body=lambda o: {"reason": "x"},
+    ),
+    R(
+        "v1:referral-notes",
+        "post",
+        CASE_WORKER | REFERRAL_RECEIVER,
+        args=lambda o: object_id(o, "referral"),
+        body=lambda o: {"note": "x"},
+    ),
+    *[
+        R(f"v1:referral-{verb}", "post", REFERRAL_RECEIVER, args=lambda o: object_id(o, "referral"), body=body)
+        for verb, body in (
+            ("acknowledge", lambda o: {}),
+            ("accept", lambda o: {}),
+            ("decline", lambda o: {"reason": "full"}),
+            ("start", lambda o: {}),
+            ("complete", lambda o: {"outcome": "done"}),
+            ("close-without-service", lambda o: {"reason": "never came"}),
+        )
+    ],
+    # --- webhooks: the partner NGO's; partner and manager accounts register their organisation's ----
+    R("v1:webhook-list", "get", AUTHENTICATED, contains={"partner", "admin"}),
+    R(
+        "v1:webhook-list",
+        "post",
+        {"partner", "manager", "national_manager", "admin"},
+        body=lambda o: {"url": "https://hooks.example.org/pathway"},
+    ),
+    R("v1:webhook-deactivate", "post", {"partner", "admin"}, args=lambda o: object_id(o, "webhook")),
 ]
 
 
@@ -454,7 +547,36 @@ def world(people, orgs):
     assisted = NonResidentialAssistance.objects.create(
         shelter=shelter, person=case.person, case=case, assisted_on=date(2026, 1, 15), recorded_by=people.shelter_staff
     )
+    consent = referral_services.consent_record(
+        actor=sw,
+        case=case,
+        recipient=orgs.lwu,
+        data_categories=["identity"],
+        service_types=[ServiceType.objects.get(code="counselling")],
+        purpose="counselling",
+        given_by="person",
+    )
+    referral_values = {
+        "case": case,
+        "to_organisation": orgs.lwu,
+        "service_types": [ServiceType.objects.get(code="counselling")],
+        "urgency": "routine",
+        "reason": "counselling",
+        "shared_categories": ["identity"],
+        "consent": consent,
+    }
+    referral = referral_services.referral_send(
+        actor=sw, referral=referral_services.referral_create(actor=sw, **referral_values)
+    )
+    draft = referral_services.referral_create(actor=sw, **referral_values)
+    webhook, _ = webhooks.webhook_register(
+        actor=people.partner, organisation=orgs.ngo, url="https://hooks.example.org/ngo"
+    )
     return SimpleNamespace(
+        consent=consent,
+        referral=referral,
+        draft=draft,
+        webhook=webhook,
         shelter=shelter,
         stay=stay,
         spare_bed=beds[1],
@@ -513,6 +635,10 @@ def test_access(row, world, client):
                     "v1:screening-list": str(world.screening.pk),
                     "v1:stay-list": str(world.stay.pk),
                     "v1:non-residential-list": str(world.assisted.pk),
+                    "v1:consent-list": str(world.consent.pk),
+                    "v1:referral-list": str(world.referral.pk),
+                    "v1:referral-inbox": str(world.referral.pk),
+                    "v1:webhook-list": str(world.webhook.pk),
                 }
                 key = expected_ids[row.name]
                 if (key in shown) != (persona in row.contains):

@@ -1,0 +1,18 @@
+"""Routes of the partner API (`urlpatterns`, mounted at /api/v1/partner/ inside the versioned
+API) and of the token page (`page_urlpatterns`, mounted at /partner/tokens/)."""
+
+from django.urls import path
+from rest_framework.routers import SimpleRouter
+
+from referrals.partner import views
+
+# SimpleRouter: no API root view of its own (the versioned API has one).
+router = SimpleRouter()
+router.register("referrals", views.PartnerReferralViewSet, basename="partner-referral")
+router.register("events", views.PartnerEventViewSet, basename="partner-event")
+
+urlpatterns = router.urls
+
+page_urlpatterns = [
+    path("", views.token_page, name="partner-tokens"),
+]

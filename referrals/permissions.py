@@ -1,0 +1,185 @@
+"""Who may see, send and answer referrals, and when a consent covers a disclosure (access.md:
+partner role, Consent), each predicate beside its filter.
+
+- The sending side sees a referral with its case (casework view_case), drafts included, and
+  sends, changes or withdraws it when it may change the case.
+- Staff of the receiving organisation with a casework role see what is addressed to it once it
+  has been sent (the inbox) and answer it. They do not see the case: they get the disclosure.
+- A partner's API token sees the same inbox (`referrals_for_token`) while it is active.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from datetime import datetime
+from typing import Any
+
+from django.db.models import Q, QuerySet
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from accounts.models import Role
+from accounts.permissions import EVERYTHING, NOTHING, Permission, define, has_role
+from casework.ages import is_child_on
+from casework.models import Case
+from casework.permissions import change_case, view_case
+from referrals.choices import ConsentGivenBy, ReferralStatus
+from referrals.models import Consent, PartnerToken, Referral
+
+# Who answers a referral for the receiving organisation (and sees its inbox).
+RECEIVER_ROLES = (Role.SOCIAL_WORKER, Role.COUNSELLOR, Role.MANAGER)
+
+
+def _through_cases(permission: Permission[Case], user: Any) -> Q:
+    return Q(case__in=Case.objects.filter(permission.filter(user)).values("pk"))
+
+
+def _case_of(obj: Case | Referral | Consent) -> Case:
+    return obj if isinstance(obj, Case) else obj.case
+
+
+# --- The receiving organisation's inbox -------------------------------------------------------
+def receives(user: Any, referral: Referral) -> bool:
+    return (
+        has_role(user, *RECEIVER_ROLES)
+        and user.organisation_id is not None
+        and referral.to_organisation_id == user.organisation_id
+        and referral.status != ReferralStatus.DRAFT
+    )
+
+
+def received_by(user: Any) -> Q:
+    """The filter of `receives`: sent (not draft) referrals addressed to the user's organisation."""
+    if not has_role(user, *RECEIVER_ROLES) or user.organisation_id is None:
+        return NOTHING
+    return Q(to_organisation_id=user.organisation_id) & ~Q(status=ReferralStatus.DRAFT)
+
+
+# --- Seeing a referral ------------------------------------------------------------------------
+view_referral = define(
+    "referrals.view_referral",
+    Referral,
+    predicate=lambda user, referral: receives(user, referral) or view_case.allows(user, referral.case),
+    filter=lambda user: _through_cases(view_case, user) | received_by(user),
+)
+
+# --- Sending side: create, change a draft, send, withdraw ---------------------------------------
+# The predicate also takes the case itself ("may this user refer from this case?").
+send_referral = define(
+    "referrals.send_referral",
+    Referral,
+    predicate=lambda user, obj: change_case.allows(user, _case_of(obj)),
+    filter=lambda user: _through_cases(change_case, user),
+)
+
+# --- Receiving side: acknowledge, accept or decline, start, complete ----------------------------
+answer_referral = define("referrals.answer_referral", Referral, predicate=receives, filter=received_by)
+
+# --- Consents are read with their case ------------------------------------------------------------
+view_consent = define(
+    "referrals.view_consent",
+    Consent,
+    predicate=lambda user, consent: view_case.allows(user, consent.case),
+    filter=lambda user: _through_cases(view_case, user),
+)
+
+
+# --- Partner tokens: administrators, and managers of the token's organisation ---------------------
+def _can_view_token(user: Any, token: PartnerToken) -> bool:
+    if has_role(user, Role.ADMIN):
+        return True
+    return has_role(user, Role.MANAGER) and token.organisation_id == user.organisation_id
+
+
+def _tokens_visible(user: Any) -> Q:
+    if has_role(user, Role.ADMIN):
+        return EVERYTHING
+    return Q(organisation_id=user.organisation_id) if has_role(user, Role.MANAGER) else NOTHING
+
+
+view_partner_token = define(
+    "referrals.view_partnertoken", PartnerToken, predicate=_can_view_token, filter=_tokens_visible
+)
+
+
+def token_is_active(token: PartnerToken | None, *, now: datetime | None = None) -> bool:
+    """Not revoked, not expired, and its organisation still active."""
+    if token is None or token.revoked_at is not None:
+        return False
+    if token.expires_at is not None and token.expires_at <= (now or timezone.now()):
+        return False
+    return bool(token.organisation.is_active)
+
+
+def token_sees(token: PartnerToken, referral: Referral) -> bool:
+    """The predicate of `referrals_for_token`."""
+    return (
+        token_is_active(token)
+        and referral.to_organisation_id == token.organisation_id
+        and referral.status != ReferralStatus.DRAFT
+    )
+
+
+def referrals_for_token(token: PartnerToken) -> QuerySet[Referral]:
+    """Everything a partner token may read: referrals sent to its organisation, never drafts."""
+    if not token_is_active(token):
+        return Referral.objects.none()
+    return Referral.objects.filter(to_organisation_id=token.organisation_id).exclude(status=ReferralStatus.DRAFT)
+
+
+# --- Does the consent cover this referral? ---------------------------------------------------------
+def is_child_for_consent(person: Any, on: Any) -> bool:
+    """Under 18 on that date. An unknown age counts as a child (presumption of minority): the
+    stricter consent rule applies until an age or an estimate is recorded."""
+    child = is_child_on(person, on)
+    return True if child is None else child
+
+
+def consent_problems(
+    referral: Referral, consent: Consent | None, *, now: datetime | None = None, categories: bool = True
+) -> dict[str, list[str]]:
+    """What stops `consent` from covering `referral`, as field messages (empty when it covers
+    it). Sending refuses on any of them; the disclosure shares nothing of tier 2 when any but
+    the category check fails (it shares the intersection of the categories instead)."""
+    now = now or timezone.now()
+    problems: dict[str, list[str]] = defaultdict(list)
+    if consent is None:
+        problems["consent"].append(_("No consent is linked to this referral."))
+        return dict(problems)
+    person = referral.case.person
+    if consent.person_id != person.pk:
+        problems["consent"].append(_("The consent was given for another person."))
+    if consent.recipient_id != referral.to_organisation_id:
+        problems["consent"].append(_("The consent does not name the receiving organisation as recipient."))
+    if consent.withdrawn_at is not None:
+        problems["consent"].append(
+            _("The consent was withdrawn on %(date)s.") % {"date": timezone.localdate(consent.withdrawn_at)}
+        )
+    if consent.expires_at is not None and consent.expires_at <= now:
+        problems["consent"].append(
+            _("The consent expired on %(date)s.") % {"date": timezone.localdate(consent.expires_at)}
+        )
+    if consent.given_at > now:
+        problems["consent"].append(
+            _("The consent applies only from %(date)s.") % {"date": timezone.localdate(consent.given_at)}
+        )
+    child = is_child_for_consent(person, timezone.localdate(consent.given_at)) or is_child_for_consent(
+        person, timezone.localdate(now)
+    )
+    if child and consent.given_by == ConsentGivenBy.PERSON:
+        problems["consent"].append(
+            _("The person is a child: the consent must come from a guardian or a best-interest decision.")
+        )
+    if categories:
+        missing = sorted(set(referral.shared_categories) - set(consent.data_categories))
+        if missing:
+            problems["shared_categories"].append(
+                _("The consent does not cover these data categories: %(missing)s.") % {"missing": ", ".join(missing)}
+            )
+    requested = {service.code for service in referral.service_types.all()}
+    missing = sorted(requested - {service.code for service in consent.service_types.all()})
+    if missing:
+        problems["service_types"].append(
+            _("The consent does not cover these services: %(missing)s.") % {"missing": ", ".join(missing)}
+        )
+    return dict(problems)

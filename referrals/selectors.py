@@ -1,0 +1,270 @@
+"""Reads of referrals: the case's referrals, the receiving organisation's inbox, the partner's
+incremental pull, and `disclosure`, the minimal data set a receiver may see for one referral.
+
+The pull (`partner_referrals`, `partner_events`) is "everything after N" by the change stream's
+numbers (referrals.changes): numbers become visible in the order they were taken, so a partner
+that remembers the last number it saw never misses a change and never gets one twice.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from datetime import datetime
+from typing import Any
+
+from django.db.models import Prefetch, QuerySet
+from django.utils import timezone
+
+from accounts.context import current as current_request
+from accounts.models import AuditAction, AuditEvent
+from casework.ages import age_on
+from casework.models import Case, Screening
+from referrals import permissions
+from referrals.choices import DataCategory, ReferralStatus
+from referrals.models import PartnerToken, Referral, ReferralEvent
+
+# Event kinds written while the referral was a draft: the receiver never sees them.
+DRAFT_EVENT_KINDS = ("created", "draft_updated")
+# The receiver never took the person on (declined) or the sender took the referral back:
+# nothing of tier 2 is shown any more, whatever the consent says.
+NO_DISCLOSURE_STATUSES = frozenset({ReferralStatus.WITHDRAWN, ReferralStatus.DECLINED})
+CATEGORY_ORDER = tuple(DataCategory.values)
+
+
+def with_disclosure_data(referrals: QuerySet[Referral]) -> QuerySet[Referral]:
+    """The joins and prefetches `disclosure` reads: a list of any length costs the same number
+    of queries (one, plus one per prefetched relation)."""
+    return referrals.select_related(
+        "case__person__origin_province",
+        "case__person__origin_district",
+        "consent",
+        "from_organisation",
+        "to_organisation",
+    ).prefetch_related(
+        "service_types",
+        "consent__service_types",
+        "case__exploitation_forms",
+        Prefetch(
+            "case__screenings",
+            queryset=Screening.objects.only("id", "case_id", "outcome", "screened_on", "created_at").order_by(
+                "-screened_on", "-created_at"
+            ),
+            to_attr="screenings_newest_first",
+        ),
+    )
+
+
+# --- Staff ---------------------------------------------------------------------------------------
+def case_referrals(*, user: Any, case: Case) -> QuerySet[Referral]:
+    """The referrals of one case the user may see: all of them for the case's staff; for staff
+    of a receiving organisation only the sent ones addressed to it."""
+    return (
+        permissions.view_referral.scope(user)
+        .filter(case=case)
+        .select_related("from_organisation", "to_organisation", "from_worker", "consent", "case__person")
+        .prefetch_related("service_types")
+        .order_by("-created_at", "id")
+    )
+
+
+def inbox(*, user: Any, status: str | None = None) -> QuerySet[Referral]:
+    """Referrals sent to the user's organisation (none for a user without a receiving role),
+    newest first, ready for `disclosure`."""
+    referrals = Referral.objects.filter(permissions.received_by(user))
+    if status:
+        referrals = referrals.filter(status=status)
+    return with_disclosure_data(referrals).order_by("-sent_at", "id")
+
+
+# --- Partners ------------------------------------------------------------------------------------
+def partner_referrals(
+    *, organisation: Any, after_seq: int | None = None, status: str | None = None, service: Any = None
+) -> QuerySet[Referral]:
+    """Referrals sent to `organisation` that changed after `after_seq`, in stream order, ready
+    for `disclosure`. Drafts never appear. `service` is a ServiceType or its code."""
+    referrals = Referral.objects.filter(to_organisation=organisation).exclude(status=ReferralStatus.DRAFT)
+    if after_seq is not None:
+        referrals = referrals.filter(change_seq__gt=after_seq)
+    if status:
+        referrals = referrals.filter(status=status)
+    if service:
+        referrals = referrals.filter(service_types__code=getattr(service, "code", service))
+    return with_disclosure_data(referrals).order_by("change_seq", "id")
+
+
+def partner_events(*, organisation: Any, after_seq: int | None = None) -> QuerySet[ReferralEvent]:
+    """Events of referrals sent to `organisation` after `after_seq`, in stream order; the ones
+    written while a referral was still a draft are left out."""
+    events = (
+        ReferralEvent.objects.filter(referral__to_organisation=organisation)
+        .exclude(referral__status=ReferralStatus.DRAFT)
+        .exclude(kind__in=DRAFT_EVENT_KINDS)
+    )
+    if after_seq is not None:
+        events = events.filter(seq__gt=after_seq)
+    return events.select_related("referral__case__person", "organisation").order_by("seq")
+
+
+# --- The minimal data set ------------------------------------------------------------------------
+def disclosed_categories(referral: Referral, *, now: datetime | None = None) -> list[str]:
+    """The data categories a receiver sees now: the referral's shared categories that its
+    consent covers, none at all once the consent is withdrawn, expired or otherwise does not
+    cover the referral. A consent_override referral shows the categories it lists."""
+    if referral.status in NO_DISCLOSURE_STATUSES:
+        return []
+    shared = set(referral.shared_categories)
+    consent = referral.consent
+    if referral.consent_override:
+        allowed = shared
+    elif consent is None or permissions.consent_problems(referral, consent, now=now, categories=False):
+        return []
+    else:
+        allowed = shared & set(consent.data_categories)
+    return [category for category in CATEGORY_ORDER if category in allowed]
+
+
+def consent_status(referral: Referral, *, now: datetime | None = None) -> str:
+    """One word for the receiver: active, withdrawn, expired, override, missing or invalid."""
+    if referral.consent_override:
+        return "override"
+    consent = referral.consent
+    if consent is None:
+        return "missing"
+    if consent.withdrawn_at is not None:
+        return "withdrawn"
+    now = now or timezone.now()
+    if consent.expires_at is not None and consent.expires_at <= now:
+        return "expired"
+    return "invalid" if permissions.consent_problems(referral, consent, now=now, categories=False) else "active"
+
+
+def disclosure(referral: Referral, *, now: datetime | None = None) -> dict[str, Any]:
+    """The minimal data set a receiving organisation may see for this referral, as a plain dict.
+
+    Always the referral's own fields and the case code (the pseudonymous handle); then one key
+    per disclosed category (see `disclosed_categories`), each absent, never null, when not
+    disclosed. Never tier 3: no notes, no counselling or medical details. Load the referral
+    through `with_disclosure_data` to read a list without a query per referral."""
+    now = now or timezone.now()
+    case = referral.case
+    person = case.person
+    services = sorted(referral.service_types.all(), key=lambda service: (service.position, service.code))
+    categories = disclosed_categories(referral, now=now)
+    data: dict[str, Any] = {
+        "id": str(referral.pk),
+        "case_code": person.case_code,
+        "status": referral.status,
+        "from_organisation": referral.from_organisation.code,
+        "to_organisation": referral.to_organisation.code,
+        "services": [service.code for service in services],
+        "urgency": referral.urgency,
+        "reason": referral.reason,
+        "sent_at": referral.sent_at,
+        "acknowledge_due_at": referral.acknowledge_due_at,
+        "answer_due_at": referral.answer_due_at,
+        "decline_reason": referral.decline_reason,
+        "outcome": referral.outcome,
+        "change_seq": referral.change_seq,
+        "consent_status": consent_status(referral, now=now),
+        "disclosed_categories": categories,
+    }
+    today = timezone.localdate(now)
+    for category in categories:
+        data[category] = _CATEGORY_FIELDS[category](referral, case, person, services, today)
+    return data
+
+
+def _identity(referral: Referral, case: Case, person: Any, services: list[Any], today: Any) -> dict[str, Any]:
+    age = age_on(person, today)
+    return {
+        "given_name_lo": person.given_name_lo,
+        "family_name_lo": person.family_name_lo,
+        "given_name_latin": person.given_name_latin,
+        "family_name_latin": person.family_name_latin,
+        "sex": person.sex,
+        "age": age,  # never the birth date
+        "age_estimated": person.date_of_birth is None or person.birth_date_estimated,
+        "child": permissions.is_child_for_consent(person, today),
+    }
+
+
+def _contact(referral: Referral, case: Case, person: Any, services: list[Any], today: Any) -> dict[str, Any]:
+    return {"phone": person.phone}
+
+
+def _origin(referral: Referral, case: Case, person: Any, services: list[Any], today: Any) -> dict[str, Any]:
+    return {
+        "province": person.origin_province.code if person.origin_province_id else None,
+        "district": person.origin_district.code if person.origin_district_id else None,
+        "village": person.origin_village,
+    }
+
+
+def _language(referral: Referral, case: Case, person: Any, services: list[Any], today: Any) -> dict[str, Any]:
+    return {
+        "languages": list(person.languages),
+        "interpreter_needed": person.interpreter_needed,
+        "interpreter_language": person.interpreter_language,
+    }
+
+
+def _case_summary(referral: Referral, case: Case, person: Any, services: list[Any], today: Any) -> dict[str, Any]:
+    return {
+        "category": case.category,
+        "exploitation_forms": sorted(form.code for form in case.exploitation_forms.all()),
+    }
+
+
+def _screening(referral: Referral, case: Case, person: Any, services: list[Any], today: Any) -> dict[str, Any]:
+    screenings = getattr(case, "screenings_newest_first", None)
+    if screenings is None:
+        screenings = list(case.screenings.order_by("-screened_on", "-created_at")[:1])
+    return {"outcome": screenings[0].outcome if screenings else None}
+
+
+def _health(referral: Referral, case: Case, person: Any, services: list[Any], today: Any) -> dict[str, Any]:
+    """Which health services are asked for, nothing more: no diagnosis, no medical notes."""
+    return {"services": [service.code for service in services if service.health]}
+
+
+_CATEGORY_FIELDS: dict[str, Callable[[Referral, Case, Any, list[Any], Any], dict[str, Any]]] = {
+    DataCategory.IDENTITY: _identity,
+    DataCategory.CONTACT: _contact,
+    DataCategory.ORIGIN: _origin,
+    DataCategory.LANGUAGE: _language,
+    DataCategory.CASE_SUMMARY: _case_summary,
+    DataCategory.SCREENING: _screening,
+    DataCategory.HEALTH: _health,
+}
+
+
+def record_disclosure_read(
+    *,
+    referrals: Iterable[Referral],
+    user: Any = None,
+    token: PartnerToken | None = None,
+    action: str = AuditAction.LIST,
+    now: datetime | None = None,
+) -> list[AuditEvent]:
+    """The access-log rows for disclosures read through the API or a page: one row per
+    referral, naming the categories shown, in one INSERT. Staff read as `user`, partners
+    through `token` (the row names the token's prefix, never the token)."""
+    context = current_request()
+    staff = user if getattr(user, "is_authenticated", False) else None
+    rows = [
+        AuditEvent(
+            actor=staff,
+            actor_username=staff.get_username() if staff else "",
+            organisation_id=staff.organisation_id if staff else (token.organisation_id if token else None),
+            roles=list(staff.roles) if staff else [],
+            action=action,
+            object_type=Referral._meta.label_lower,
+            object_id=str(referral.pk),
+            fields=disclosed_categories(referral, now=now),
+            ip_address=context.ip_address,
+            request_id=context.request_id,
+            reason=f"partner token {token.prefix}" if token is not None else "",
+        )
+        for referral in referrals
+    ]
+    return AuditEvent.objects.bulk_create(rows)
