@@ -53,6 +53,11 @@ DENIED = {401, 403, 404}
 REFERRAL_RECEIVER = {"counsellor"}  # an LWU social worker and counsellor: answers for LWU
 REFERRAL_READERS = CASE_READERS | REFERRAL_RECEIVER
 
+
+def report_period(o: Any) -> dict[str, str]:
+    return {"shelter": o.shelter.code, "start": "2026-01-01", "end": "2026-03-31"}
+
+
 PARTNER_REFERRAL_ID = "5b0f6c1e-8f0a-4d1b-9a8e-2f6c3d7b9a10"  # any id: a session is refused first
 
 # Routes left out on purpose, with the reason.
@@ -276,6 +281,14 @@ ROWS = [
         body=lambda o: {"on": "2026-03-05"},
     ),
     # --- shelters: staff posted there, and the operator (the MLSW office) -------------------------
+    R("shelters:occupancy-report", "get", {"manager", "shelter_staff"}, body=report_period),
+    R(
+        "shelters:report-download",
+        "get",
+        {"manager", "shelter_staff"},
+        args=lambda o: ["occupancy", "csv"],
+        body=report_period,
+    ),
     R("v1:shelter-list", "get", AUTHENTICATED),
     R("v1:shelter-detail", "get", AUTHENTICATED, args=lambda o: object_id(o, "shelter")),
     R("v1:shelter-board", "get", SHELTER_WORKERS, args=lambda o: object_id(o, "shelter")),
@@ -612,7 +625,7 @@ def test_access(row, world, client):
             response = (
                 getattr(client, row.method)(url, row.body(world), content_type="application/json")
                 if row.method in ("post", "put", "patch")
-                else client.get(url)
+                else client.get(url, row.body(world))
             )
             login_redirect = response.status_code == 302 and "/accounts/login/" in response.get("Location", "")
             denied = response.status_code in DENIED or (login_redirect and not row.redirect_to_login_is_success)

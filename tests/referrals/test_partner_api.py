@@ -23,7 +23,7 @@ from referrals.models import IdempotencyRecord, ReferralEvent
 from referrals.partner.tokens import token_issue
 from tests.referrals import adult_case, consent_for, draft_for, sent_for
 
-pytestmark = [pytest.mark.django_db, pytest.mark.urls("tests.referrals.partner_urls")]
+pytestmark = pytest.mark.django_db
 
 ALWAYS = {
     "id",

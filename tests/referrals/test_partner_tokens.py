@@ -21,7 +21,7 @@ from referrals.partner.tokens import manage_partner_token, token_issue, token_re
 from tests.factories import make_user
 from tests.permission_checks import assert_predicate_matches_filter
 
-pytestmark = [pytest.mark.django_db, pytest.mark.urls("tests.referrals.partner_urls")]
+pytestmark = pytest.mark.django_db
 
 NEW_TOKEN = re.compile(r'<code id="new-token">(pw_[A-Za-z0-9_-]+)</code>')
 

@@ -16,7 +16,7 @@ from casework.services.people import family_member_add
 from referrals.models import Referral, Webhook
 from tests.factories import make_user, open_case
 
-pytestmark = [pytest.mark.django_db, pytest.mark.urls("tests.referrals.staff_urls")]
+pytestmark = pytest.mark.django_db
 
 ADULT = {
     "given_name_latin": "Noy",
