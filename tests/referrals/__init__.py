@@ -26,6 +26,27 @@ ADULT = {
 }
 
 
+# What every disclosed referral carries, whatever the consent: its own fields and the case code.
+REFERRAL_KEYS = {
+    "id",
+    "case_code",
+    "status",
+    "from_organisation",
+    "to_organisation",
+    "services",
+    "urgency",
+    "reason",
+    "sent_at",
+    "acknowledge_due_at",
+    "answer_due_at",
+    "decline_reason",
+    "outcome",
+    "change_seq",
+    "consent_status",
+    "disclosed_categories",
+}
+
+
 def years_ago(years: int, *, days: int = 0) -> date:
     today = timezone.localdate()
     return today.replace(year=today.year - years) - timedelta(days=days)

@@ -18,6 +18,7 @@ from referrals import selectors, services
 from referrals.models import Referral
 from tests.factories import open_case
 from tests.referrals import (
+    REFERRAL_KEYS,
     adult_case,
     child_case,
     consent_for,
@@ -32,24 +33,6 @@ from tests.referrals import (
 pytestmark = pytest.mark.django_db
 
 ALL = ("identity", "contact", "origin", "language", "case_summary", "screening", "health")
-REFERRAL_KEYS = {
-    "id",
-    "case_code",
-    "status",
-    "from_organisation",
-    "to_organisation",
-    "services",
-    "urgency",
-    "reason",
-    "sent_at",
-    "acknowledge_due_at",
-    "answer_due_at",
-    "decline_reason",
-    "outcome",
-    "change_seq",
-    "consent_status",
-    "disclosed_categories",
-}
 REQUESTED = ("shelter", "medical_care")
 
 

@@ -21,28 +21,11 @@ from casework.models import ExploitationForm
 from referrals import services
 from referrals.models import IdempotencyRecord, ReferralEvent
 from referrals.partner.tokens import token_issue
-from tests.referrals import adult_case, consent_for, draft_for, sent_for
+from tests.referrals import REFERRAL_KEYS, adult_case, consent_for, draft_for, sent_for
 
 pytestmark = pytest.mark.django_db
 
-ALWAYS = {
-    "id",
-    "case_code",
-    "status",
-    "from_organisation",
-    "to_organisation",
-    "services",
-    "urgency",
-    "reason",
-    "sent_at",
-    "acknowledge_due_at",
-    "answer_due_at",
-    "decline_reason",
-    "outcome",
-    "change_seq",
-    "consent_status",
-    "disclosed_categories",
-}
+ALWAYS = REFERRAL_KEYS
 TIER_2 = {"identity", "contact", "origin", "language"}
 
 
