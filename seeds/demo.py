@@ -15,6 +15,7 @@ from django.db import transaction
 
 from accounts import services as account_services
 from accounts.models import Organisation, Role, User
+from shelters.models import Shelter, ShelterStaff
 
 # Demo only: printed by `pathway up`, refused in production.
 DEMO_PASSWORD = "pathway-demo-2026"  # noqa: S105
@@ -26,12 +27,13 @@ class DemoLogin:
     organisation: str
     roles: tuple[str, ...]
     staff: bool = False
+    shelter: str = ""  # the shelter a shelter_staff login is posted to
 
 
 DEMO_LOGINS = (
     DemoLogin("social.worker", "mlsw-vt", (Role.SOCIAL_WORKER,)),
     DemoLogin("counsellor", "lwu-cpc", (Role.COUNSELLOR, Role.SOCIAL_WORKER)),
-    DemoLogin("shelter.staff", "lwu-cpc", (Role.SHELTER_STAFF,)),
+    DemoLogin("shelter.staff", "lwu-cpc", (Role.SHELTER_STAFF,), shelter="lwu-cpc-vientiane"),
     DemoLogin("manager", "mlsw", (Role.MANAGER,)),
     DemoLogin("police", "mops-atd", (Role.POLICE,)),
     DemoLogin("partner", "vfi", (Role.PARTNER,)),
@@ -62,6 +64,10 @@ def create_demo_logins() -> list[User]:
             )
             if login.staff:
                 User.objects.filter(pk=user.pk).update(is_staff=True)
+        if login.shelter:
+            shelter = Shelter.objects.filter(code=login.shelter).first()
+            if shelter is not None:
+                ShelterStaff.objects.get_or_create(shelter=shelter, user=user)
         users.append(user)
     return users
 
@@ -77,8 +83,9 @@ def seed_demo(
     """The demo logins (always), then `people` synthetic people with their cases. The demo
     social worker and counsellor join their organisations' worker pools, so they are assigned a
     share of the generated cases; the demo manager (national MLSW) oversees the MLSW offices'
-    cases and the demo police unit gets investigation shares. With `if_empty`, nothing is
-    generated when people exist already (None is returned)."""
+    cases and the demo police unit gets investigation shares; the demo shelter staff, posted to
+    the LWU shelter in Vientiane, admits and discharges its residents. With `if_empty`, nothing
+    is generated when people exist already (None is returned)."""
     from casework.models import Person
     from seeds.generator import generate
 

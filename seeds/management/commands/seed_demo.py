@@ -9,7 +9,10 @@ MIN_PEOPLE = 100
 
 
 class Command(BaseCommand):
-    help = "Create the demo logins and a synthetic data set of --people people (bulk inserts)."
+    help = (
+        "Create the demo logins and a synthetic data set of --people people with their cases, stays, referrals "
+        "and plans (bulk inserts)."
+    )
 
     def add_arguments(self, parser):  # type: ignore[no-untyped-def]
         parser.add_argument("--people", type=int, default=300, help=f"{MIN_PEOPLE:,} to {MAX_PEOPLE:,}")
