@@ -1,38 +1,15 @@
 """Case codes under concurrency: 20 intakes at once from separate connections, some of which
 fail after taking a number, leave codes without duplicates and without gaps."""
 
-import threading
-
 import pytest
-from django.db import connection
 
 from accounts.errors import ApplicationError
 from casework.models import CaseCodeCounter, Person
 from casework.services.people import allocate_case_code
+from tests.concurrency import run_concurrently
 from tests.factories import open_case
 
 pytestmark = pytest.mark.django_db(transaction=True)
-
-
-def run_concurrently(count, work):
-    barrier = threading.Barrier(count)
-    outcomes = [None] * count
-
-    def worker(index):
-        try:
-            barrier.wait(timeout=30)
-            outcomes[index] = work(index)
-        except Exception as error:  # collected and asserted on below
-            outcomes[index] = error
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=worker, args=(index,)) for index in range(count)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=120)
-    return outcomes
 
 
 def test_twenty_concurrent_intakes_get_distinct_gap_free_codes(people):
@@ -44,7 +21,7 @@ def test_twenty_concurrent_intakes_get_distinct_gap_free_codes(people):
         category = "not-a-category" if index in failing else "trafficking"
         return open_case(people.social_worker, category=category).person.case_code
 
-    outcomes = run_concurrently(20, intake)
+    outcomes = run_concurrently(20, lambda index: index, intake)
     codes = [outcome for outcome in outcomes if isinstance(outcome, str)]
     errors = [outcome for outcome in outcomes if not isinstance(outcome, str)]
     assert all(isinstance(error, ApplicationError) for error in errors), errors

@@ -5,11 +5,9 @@ from __future__ import annotations
 
 import hashlib
 import secrets
-import threading
 from datetime import date, timedelta
 from typing import Any
 
-from django.db import connection
 from django.utils import timezone
 
 from casework.models import ServiceType
@@ -137,28 +135,3 @@ def token_for(organisation: Any, *, created_by: Any, **values: Any) -> PartnerTo
         created_by=created_by,
         **values,
     )
-
-
-def run_concurrently(count: int, prepare: Any, work: Any) -> list[Any]:
-    """`prepare(index)` runs in its own thread and connection before a barrier, `work(prepared)`
-    right after it, in all threads at once; returns each thread's result or exception."""
-    barrier = threading.Barrier(count)
-    outcomes: list[Any] = [None] * count
-
-    def worker(index: int) -> None:
-        try:
-            prepared = prepare(index)
-            barrier.wait(timeout=30)
-            outcomes[index] = work(prepared)
-        except Exception as error:  # collected and asserted on by the caller
-            outcomes[index] = error
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=worker, args=(index,)) for index in range(count)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
-    assert not any(thread.is_alive() for thread in threads)
-    return outcomes

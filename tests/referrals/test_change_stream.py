@@ -16,7 +16,8 @@ from hypothesis.stateful import Bundle, RuleBasedStateMachine, invariant, rule, 
 from accounts.errors import ApplicationError
 from referrals import selectors, services
 from referrals.models import PartnerToken, Referral, ReferralEvent
-from tests.referrals import adult_case, consent_for, draft_for, run_concurrently, sent_for, token_for
+from tests.concurrency import run_concurrently
+from tests.referrals import adult_case, consent_for, draft_for, sent_for, token_for
 
 PAGE = 2  # small pages, so that a round takes several pulls
 

@@ -13,13 +13,13 @@ from casework.models import CaseEvent, Person
 from casework.services.cases import case_closure_approve, case_closure_request
 from referrals import selectors, services
 from referrals.models import Consent, Referral, ReferralEvent
+from tests.concurrency import run_concurrently
 from tests.referrals import (
     adult_case,
     child_case,
     consent_for,
     draft_for,
     guardian_of,
-    run_concurrently,
     sent_for,
     years_ago,
 )

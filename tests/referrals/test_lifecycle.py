@@ -14,9 +14,10 @@ from casework.models import CaseEvent, CaseShare
 from casework.permissions import view_case
 from referrals import permissions, selectors, services
 from referrals.models import Consent, PartnerToken, Referral, ReferralEvent
+from tests.concurrency import run_concurrently
 from tests.factories import make_user
 from tests.permission_checks import assert_predicate_matches_filter
-from tests.referrals import adult_case, consent_for, draft_for, run_concurrently, sent_for, token_for
+from tests.referrals import adult_case, consent_for, draft_for, sent_for, token_for
 
 pytestmark = pytest.mark.django_db
 

@@ -2,12 +2,11 @@
 together by a barrier. The bed lock and the exclusion constraints must let exactly one through,
 and every other writer must get a 409 (never a 500, never a second row)."""
 
-import threading
 import time
 from datetime import timedelta
 
 import pytest
-from django.db import connection, transaction
+from django.db import transaction
 from django.utils import timezone
 
 from accounts.errors import ApplicationError, Conflict
@@ -15,36 +14,12 @@ from accounts.models import User
 from casework.models import Case
 from shelters import services
 from shelters.models import Bed, BedOutage, Shelter, Stay
+from tests.concurrency import run_concurrently
 from tests.factories import open_case
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
 WRITERS = 50
-
-
-def run_concurrently(count, prepare, work):
-    """`prepare(index)` runs in the thread before the barrier (its own connection, its own
-    objects), `work(prepared)` right after it, all threads at once."""
-    barrier = threading.Barrier(count)
-    outcomes = [None] * count
-
-    def worker(index):
-        try:
-            prepared = prepare(index)
-            barrier.wait(timeout=30)
-            outcomes[index] = work(prepared)
-        except Exception as error:  # collected and asserted on below
-            outcomes[index] = error
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=worker, args=(index,)) for index in range(count)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
-    assert not any(thread.is_alive() for thread in threads)
-    return outcomes
 
 
 @pytest.fixture
