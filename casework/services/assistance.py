@@ -16,7 +16,7 @@ from accounts.models import AuditAction, Organisation
 from casework import permissions, transitions
 from casework.choices import ApprovalStatus, NoteKind, ServiceStatus, Tier
 from casework.models import Case, CaseNote, CasePlan, CasePlanGoal, FollowUpPolicy, FollowUpVisit, Service, ServiceType
-from casework.services.common import record, require, validate
+from casework.services.common import record, require, require_text, validate
 
 
 # --- Services -----------------------------------------------------------------------------------
@@ -103,8 +103,7 @@ def note_add(*, actor: Any, case: Case, text: str, kind: str = NoteKind.GENERAL,
     """Counselling and medical notes are always tier 3, and only the assigned counsellor writes
     (and reads) tier 3."""
     require(permissions.change_case, actor, case, _("You cannot add notes to this case."))
-    if not text.strip():
-        raise ApplicationError(_("The note is empty."), fields={"text": [_("This field is required.")]})
+    require_text(text, field="text", message=_("The note is empty."))
     if kind in SENSITIVE_KINDS:
         tier = Tier.SENSITIVE
     if tier == Tier.SENSITIVE and not permissions.view_sensitive.allows(actor, case):
@@ -177,8 +176,7 @@ def plan_approve(*, actor: Any, plan: CasePlan) -> CasePlan:
 @transaction.atomic
 def plan_return(*, actor: Any, plan: CasePlan, reason: str) -> CasePlan:
     require(permissions.manage_case, actor, plan.case, _("Only a manager returns case plans."))
-    if not reason.strip():
-        raise ApplicationError(_("Say what should change."), fields={"reason": [_("This field is required.")]})
+    require_text(reason, field="reason", message=_("Say what should change."))
     transitions.PLAN.move(plan, ApprovalStatus.RETURNED, return_reason=reason)
     record(plan.case, actor, "plan_returned", obj=plan)
     return plan

@@ -17,7 +17,7 @@ from casework import permissions, transitions
 from casework.ages import is_child_on
 from casework.choices import CaseStatus, ClosureReason, TransferStatus
 from casework.models import Case, CaseShare, CaseTransfer, ExploitationForm, Person
-from casework.services.common import record, require, validate
+from casework.services.common import record, require, require_text, validate
 from casework.services.people import person_register
 
 CASE_DETAIL_FIELDS = (
@@ -138,8 +138,7 @@ def case_share(*, actor: Any, case: Case, organisation: Organisation, purpose: s
         raise ApplicationError(
             _("The owner already sees its case."), fields={"organisation": [_("Choose another organisation.")]}
         )
-    if not purpose.strip():
-        raise ApplicationError(_("Say why the case is shared."), fields={"purpose": [_("This field is required.")]})
+    require_text(purpose, field="purpose", message=_("Say why the case is shared."))
     try:
         with transaction.atomic():
             share = CaseShare.objects.create(case=case, organisation=organisation, purpose=purpose, granted_by=actor)
@@ -162,8 +161,7 @@ def case_share_revoke(*, actor: Any, share: CaseShare) -> CaseShare:
 @transaction.atomic
 def case_transfer_request(*, actor: Any, case: Case, to_organisation: Organisation, reason: str) -> CaseTransfer:
     _require_change_or_manage(actor, case)
-    if not reason.strip():
-        raise ApplicationError(_("Say why the case is transferred."), fields={"reason": [_("This field is required.")]})
+    require_text(reason, field="reason", message=_("Say why the case is transferred."))
     if to_organisation.pk == case.owner_id:
         raise ApplicationError(
             _("The case already belongs here."), fields={"to_organisation": [_("Choose another organisation.")]}
@@ -205,10 +203,7 @@ def case_transfer_accept(*, actor: Any, transfer: CaseTransfer, assign_to: User 
 @transaction.atomic
 def case_transfer_decline(*, actor: Any, transfer: CaseTransfer, reason: str) -> CaseTransfer:
     require(permissions.decide_transfer, actor, transfer, _("Only the receiving organisation can decline."))
-    if not reason.strip():
-        raise ApplicationError(
-            _("Say why the transfer is declined."), fields={"reason": [_("This field is required.")]}
-        )
+    require_text(reason, field="reason", message=_("Say why the transfer is declined."))
     transitions.TRANSFER.move(
         transfer, TransferStatus.DECLINED, decided_by=actor, decided_at=timezone.now(), decline_reason=reason
     )
@@ -266,8 +261,7 @@ def case_closure_reject(*, actor: Any, case: Case, note: str) -> Case:
     require(permissions.manage_case, actor, case, _("Only a manager can decide on a closure."))
     if not case.closure_pending:
         raise ApplicationError(_("Nobody has asked to close this case."), fields={"status": [_("No closure request.")]})
-    if not note.strip():
-        raise ApplicationError(_("Say why the case stays open."), fields={"note": [_("This field is required.")]})
+    require_text(note, field="note", message=_("Say why the case stays open."))
     Case.objects.filter(pk=case.pk).update(
         closure_reason="", closure_note="", closure_requested_by=None, closure_requested_at=None
     )
@@ -279,8 +273,7 @@ def case_closure_reject(*, actor: Any, case: Case, note: str) -> Case:
 @transaction.atomic
 def case_reopen(*, actor: Any, case: Case, reason: str) -> Case:
     require(permissions.manage_case, actor, case, _("Only a manager can reopen a case."))
-    if not reason.strip():
-        raise ApplicationError(_("Say why the case is reopened."), fields={"reason": [_("This field is required.")]})
+    require_text(reason, field="reason", message=_("Say why the case is reopened."))
     transitions.CASE.move(
         case,
         CaseStatus.ACTIVE,

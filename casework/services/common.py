@@ -50,3 +50,10 @@ def validate(instance: models.Model, exclude: list[str] | None = None) -> None:
         instance.full_clean(exclude=exclude, validate_constraints=True)
     except ValidationError as error:
         raise ApplicationError(_("Please correct the errors below."), fields=error.message_dict) from error
+
+
+def require_text(value: str, *, field: str, message: str) -> None:
+    """Refuse a blank reason, note or purpose (400 naming the field): every refusal, transfer
+    and closure in casework must say why."""
+    if not value.strip():
+        raise ApplicationError(message, fields={field: [_("This field is required.")]})

@@ -33,7 +33,7 @@ from casework.choices import (
 from casework.models import BorderPoint, Case, FollowUpPolicy, Repatriation, RepatriationStep
 from casework.repatriation_flows import ASSESSMENT_STEPS, FLOW_COUNTRY, RETURN_STEP, flow_steps
 from casework.services.assistance import follow_ups_schedule, note_add
-from casework.services.common import record, require, validate
+from casework.services.common import record, require, require_text, validate
 
 LAO_PDR = "LA"
 FINISHED = (StepStatus.DONE, StepStatus.SKIPPED)
@@ -163,7 +163,7 @@ def step_skip(*, actor: Any, step: RepatriationStep, reason: str) -> Repatriatio
             _("Where the person goes is always decided; this step cannot be skipped."),
             fields={"status": [_("Record the return or placement decision instead.")]},
         )
-    _require_reason(reason, _("Say why the step is skipped."))
+    require_text(reason, field="reason", message=_("Say why the step is skipped."))
     transitions.STEP.move(step, StepStatus.SKIPPED, reason=reason.strip(), done_by=actor)
     _record_step(repatriation, actor, step, "repatriation_step_skipped")
     _complete_if_finished(repatriation, actor)
@@ -173,7 +173,7 @@ def step_skip(*, actor: Any, step: RepatriationStep, reason: str) -> Repatriatio
 @transaction.atomic
 def step_block(*, actor: Any, step: RepatriationStep, reason: str) -> RepatriationStep:
     repatriation = _open_for_steps(actor, step.repatriation_id)
-    _require_reason(reason, _("Say what blocks the step."))
+    require_text(reason, field="reason", message=_("Say what blocks the step."))
     transitions.STEP.move(step, StepStatus.BLOCKED, reason=reason.strip())
     _record_step(repatriation, actor, step, "repatriation_step_blocked")
     return step
@@ -289,7 +289,7 @@ def repatriation_await_legal_proceedings(*, actor: Any, repatriation: Repatriati
     """Put the repatriation on hold while the person waits abroad for court proceedings (often
     months). The note is kept as a legal case note, not in the timeline."""
     require(permissions.change_case, actor, repatriation.case, _("You cannot change this repatriation."))
-    _require_reason(note, _("Say which proceedings the person is waiting for."), field="note")
+    require_text(note, field="note", message=_("Say which proceedings the person is waiting for."))
     transitions.REPATRIATION.move(repatriation, RepatriationStatus.AWAITING_LEGAL_PROCEEDINGS)
     case_note = note_add(actor=actor, case=repatriation.case, text=note.strip(), kind=NoteKind.LEGAL)
     record(
@@ -433,8 +433,3 @@ def _record_step(repatriation: Repatriation, actor: Any, step: RepatriationStep,
         step=step.code,
         **data,
     )
-
-
-def _require_reason(text: str, message: str, *, field: str = "reason") -> None:
-    if not text.strip():
-        raise ApplicationError(message, fields={field: [_("This field is required.")]})
