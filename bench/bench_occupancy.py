@@ -73,15 +73,24 @@ GENERATE_SQL = [
                DATE '2020-11-01' + (first_value(lead) OVER w + sum(len + gap) OVER w - len)::int AS admitted
         FROM slot
         WINDOW w AS (PARTITION BY bed_id ORDER BY k)
+    ), drawn AS (
+        SELECT gen_random_uuid() AS stay_id, gen_random_uuid() AS person_id, gen_random_uuid() AS case_id,
+               row_number() OVER () AS n, shelter_id,
+               CASE WHEN random() < 0.02 THEN NULL ELSE bed_id END AS bed_id,
+               admitted, CASE WHEN admitted + len >= %(today)s THEN NULL ELSE admitted + len END AS discharged,
+               random() AS r1, random() AS r2, random() AS r3
+        FROM placed
+        WHERE admitted < %(today)s AND (retired IS NULL OR admitted + len <= retired)
+        LIMIT %(target)s
     )
-    SELECT gen_random_uuid() AS stay_id, gen_random_uuid() AS person_id, gen_random_uuid() AS case_id,
-           row_number() OVER () AS n, shelter_id,
-           CASE WHEN random() < 0.02 THEN NULL ELSE bed_id END AS bed_id,
-           admitted, CASE WHEN admitted + len >= %(today)s THEN NULL ELSE admitted + len END AS discharged,
-           random() AS r1, random() AS r2, random() AS r3
-    FROM placed
-    WHERE admitted < %(today)s AND (retired IS NULL OR admitted + len <= retired)
-    LIMIT %(target)s
+    -- Drawn once here: the person, case and stay rows below must agree (the stay's copies of the
+    -- case category and the person's sex are written directly, the copy triggers being off).
+    SELECT *,
+           CASE WHEN r1 < 0.6 THEN 'female' WHEN r1 < 0.98 THEN 'male' ELSE 'other' END AS sex,
+           (ARRAY['trafficking', 'trafficking', 'trafficking', 'trafficking', 'risk_group', 'risk_group',
+                  'rape', 'domestic_violence', 'child_labour', 'sexual_exploitation', 'vulnerable'
+                 ])[1 + floor(r2 * 11)::int] AS category
+    FROM drawn
     """,
     """
     INSERT INTO casework_person (id, case_code, registered_on, given_name_lo, family_name_lo, given_name_latin,
@@ -89,23 +98,18 @@ GENERATE_SQL = [
         origin_village, phone, contact_notes, identity_document, created_at, updated_at, nationality_id,
         registration_province_id)
     SELECT person_id, 'BN-' || lpad(n::text, 8, '0'), admitted, '', '', '', '', '',
-           CASE WHEN r1 < 0.6 THEN 'female' WHEN r1 < 0.98 THEN 'male' ELSE 'other' END,
-           false, '{}', false, '', '', '', '', '', now(), now(), 'LA', %(province)s
+           sex, false, '{}', false, '', '', '', '', '', now(), now(), 'LA', %(province)s
     FROM bench_gen
     """,
     """
     INSERT INTO casework_case (id, person_id, owner_id, category, identification_route, identified_on, status,
         closure_reason, closure_note, created_at, updated_at)
-    SELECT case_id, person_id, %(owner)s,
-           (ARRAY['trafficking', 'trafficking', 'trafficking', 'trafficking', 'risk_group', 'risk_group',
-                  'rape', 'domestic_violence', 'child_labour', 'sexual_exploitation', 'vulnerable'
-                 ])[1 + floor(r2 * 11)::int],
-           'police', admitted, 'open', '', '', now(), now()
+    SELECT case_id, person_id, %(owner)s, category, 'police', admitted, 'open', '', '', now(), now()
     FROM bench_gen
     """,
     """
     INSERT INTO shelters_stay (id, shelter_id, bed_id, person_id, case_id, during, episode_started_on,
-        age_at_admission, exit_destination, exit_reason, admitted_by_id, created_at)
+        age_at_admission, exit_destination, exit_reason, admitted_by_id, created_at, case_category, person_sex)
     SELECT stay_id, shelter_id, bed_id, person_id, case_id, daterange(admitted, discharged), admitted,
            CASE WHEN r3 < 0.05 THEN NULL ELSE 8 + floor(r3 * 100)::int %% 30 END,
            CASE WHEN discharged IS NULL THEN ''
@@ -113,7 +117,7 @@ GENERATE_SQL = [
                             'repatriated_to_country_of_origin', 'other_shelter_lao', 'transit_centre',
                             'hospital_or_treatment', 'detention_or_custody', 'remigrated_abroad',
                             'left_without_notice', 'deceased', 'unknown'])[1 + floor(r2 * 1000)::int %% 12] END,
-           '', %(user)s, now()
+           '', %(user)s, now(), category, sex
     FROM bench_gen
     """,
     # A few outages (one bed in thirty, two to six weeks in 2023) and 20,000 non-residential contacts.

@@ -135,6 +135,11 @@ class Stay(models.Model):
     age_at_admission = models.PositiveSmallIntegerField(null=True, blank=True)
     exit_destination = models.CharField(max_length=40, choices=ExitDestination.choices, blank=True)
     exit_reason = models.TextField(blank=True)
+    # Copies of the case's category and the person's sex, kept by database triggers (migration
+    # 0004: set on insert, and re-copied when the case or the person changes), so that the
+    # statistics tables count from this one table instead of joining a million cases and people.
+    case_category = models.CharField(max_length=30, choices=CaseCategory.choices, editable=False)
+    person_sex = models.CharField(max_length=10, choices=Sex.choices, editable=False)
     previous_stay = models.OneToOneField(
         "self", null=True, blank=True, on_delete=models.PROTECT, related_name="next_stay", help_text=_("Transfer from")
     )

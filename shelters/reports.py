@@ -541,7 +541,8 @@ def utilisation_series(
 
 
 # --- The shelters' own table -----------------------------------------------------------------
-# A person counts once per category (the category of the stay's case) and once in the total.
+# A person counts once per category (the category of the stay's case, copied onto the stay with
+# the person's sex by triggers, so no join) and once in the total.
 # One grouping per person folds their stays into three bit sets over the categories: where they
 # stayed, where a stay had an age at admission under 18, where a stay had an age at all. Their age
 # in a category is thus the lowest age at admission of their stays in it (the age at their first
@@ -552,14 +553,12 @@ _CATEGORY_VALUES = "VALUES " + ", ".join(f"('{category}', {i})" for i, category 
 _TABLE_SQL = f"""
 WITH per_person AS (
     SELECT s.person_id,
-           min(p.sex) AS sex,
+           min(s.person_sex) AS sex,
            bit_or(1 << k.i) AS present,
            bit_or(CASE WHEN s.age_at_admission < %(adult)s THEN 1 << k.i ELSE 0 END) AS child,
            bit_or(CASE WHEN s.age_at_admission IS NOT NULL THEN 1 << k.i ELSE 0 END) AS known
     FROM shelters_stay s
-    JOIN casework_case c ON c.id = s.case_id
-    JOIN casework_person p ON p.id = s.person_id
-    JOIN ({_CATEGORY_VALUES}) k(category, i) ON k.category = c.category
+    JOIN ({_CATEGORY_VALUES}) k(category, i) ON k.category = s.case_category
     WHERE s.shelter_id = ANY(%(ids)s::uuid[]) AND s.during && daterange(%(d0)s, %(d1)s)
     GROUP BY s.person_id
 ), shapes AS (
@@ -632,8 +631,7 @@ WITH spans AS (
                   - %(first)s + 1))
            - (1 << (greatest(extract(year FROM lower(s.during))::int, %(first)s) - %(first)s)) AS years
     FROM shelters_stay s
-    JOIN casework_case c ON c.id = s.case_id
-    JOIN ({_CATEGORY_VALUES}) k(category, i) ON k.category = c.category
+    JOIN ({_CATEGORY_VALUES}) k(category, i) ON k.category = s.case_category
     WHERE s.shelter_id = ANY(%(ids)s::uuid[]) AND s.during && daterange(%(d0)s, %(d1)s)
 ), per_person AS (
     SELECT {_YEAR_SETS}

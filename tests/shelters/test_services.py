@@ -117,6 +117,26 @@ def test_admission_opens_an_open_ended_stay_with_the_age_at_admission(staff, sen
     assert stay.exit_destination == ""
 
 
+def test_the_stay_carries_the_case_category_and_the_sex_the_database_keeps_them_current(
+    staff, sengsavang, cpc, case, d0
+):
+    """The statistics count from these copies; a correction of the case or the person, even by
+    a bulk update that bypasses the services, must reach every stay."""
+    first = admit(staff, case, sengsavang, d0)
+    second = services.stay_transfer(
+        actor=staff, stay=fresh(first), to_shelter=cpc, on=d0 + timedelta(days=5), to_bed=bed(cpc)
+    )
+    assert {(s.case_category, s.person_sex) for s in Stay.objects.filter(case=case)} == {("trafficking", "female")}
+
+    type(case).objects.filter(pk=case.pk).update(category="rape")
+    type(case.person).objects.filter(pk=case.person_id).update(sex="other")
+    assert {(s.case_category, s.person_sex) for s in Stay.objects.filter(case=case)} == {("rape", "other")}
+
+    # Writing the copies directly does not make them disagree with the case.
+    Stay.objects.filter(pk=second.pk).update(case_category="vulnerable", person_sex="male")
+    assert (fresh(second).case_category, fresh(second).person_sex) == ("rape", "other")
+
+
 @pytest.mark.parametrize(
     ("values", "category", "message"),
     [
