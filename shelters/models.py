@@ -172,7 +172,9 @@ class Stay(models.Model):
             ),
         ]
         indexes = [
-            GistIndex(fields=["shelter", "during"], name="stay_shelter_during_gist"),
+            # Covers the census of one night (the residents at the start and end of a report's
+            # period, and their episodes) without touching the table.
+            GistIndex(fields=["shelter", "during"], include=["episode_started_on"], name="stay_census_gist"),
         ]
 
 

@@ -266,8 +266,10 @@ def _bucket_sum(column: str, low: int, high: int | None, name: str) -> str:
 # Built once from code constants (never from input): one FILTERed sum per exit destination and
 # per length-of-stay bucket, over the small grouped rows below.
 _EXIT_SUMS = ",\n".join(
-    f"coalesce(sum(exits) FILTER (WHERE exit_destination = %(dest_{i})s), 0)" for i in range(len(DESTINATIONS))
+    f"coalesce(sum(discharged) FILTER (WHERE exit_destination = %(dest_{i})s), 0) AS exit_{i}"
+    for i in range(len(DESTINATIONS))
 )
+_EXIT_COLUMNS = ", ".join(f"f.exit_{i}" for i in range(len(DESTINATIONS)))
 _BUCKET_SUMS = ",\n".join(
     [_bucket_sum("los", low, high, f"leaver_{i}") for i, (_, low, high) in enumerate(LOS_BUCKETS)]
     + [_bucket_sum("-los", low, high, f"stayer_{i}") for i, (_, low, high) in enumerate(LOS_BUCKETS)]
@@ -284,59 +286,62 @@ _BUCKET_COLUMNS = ", ".join(
 # shelter. So each stay is a leaver's (discharged in the period, not by a bed move), a stayer's
 # (present the last night) or a bed move's, never two of these.
 #
-# Flows: nights, census, admissions and exits, grouped by shelter and exit destination (plain
-# columns, so the planner knows there are few groups and aggregates in parallel), then folded
-# per shelter and in total.
-_FLOWS_SQL = f"""
-WITH flows AS (
+# One parallel pass over the stays folds them by shelter, exit destination and the episode's
+# length in nights (NULL while open), summing nights, census, admissions and discharges: some
+# thousands of rows. The planner knows how few from the extended statistics `stay_length_groups`
+# (migration 0005), so each worker aggregates its share; without them it expects a group per
+# stay and gathers a million rows to one process. The residents of the first and of the last
+# night (at most a bed's worth each) come from the range index alone (it includes
+# `episode_started_on`), not from the scan. Every flow, the exits by
+# destination and the lengths of stay (`los`: a leaver's nights; minus a stayer's nights so far;
+# 0 for a bed move) come from these. A median from such a histogram is exactly
+# percentile_cont(0.5) of the lengths, without sorting a million of them.
+_STAYS_SQL = f"""
+WITH folded AS (
     SELECT s.shelter_id,
            s.exit_destination,
+           upper(s.during) - s.episode_started_on AS length,
            -- nights inside the period: min(discharge, end + 1) - max(admission, start), never negative here
            sum(least(coalesce(upper(s.during), %(d1)s), %(d1)s) - greatest(lower(s.during), %(d0)s)) AS nights,
            coalesce(sum(least(coalesce(upper(s.during), %(d1)s), %(d1)s) - greatest(lower(s.during), %(d0)s))
                     FILTER (WHERE s.bed_id IS NULL), 0) AS without_bed,
-           count(*) FILTER (WHERE lower(s.during) <= %(d0)s AND (upper(s.during) IS NULL OR upper(s.during) > %(d0)s))
-               AS at_start,
            count(*) FILTER (WHERE lower(s.during) >= %(d0)s AND s.episode_started_on = lower(s.during)) AS admissions,
-           count(*) FILTER (WHERE upper(s.during) < %(d1)s AND s.exit_destination <> %(bed_move)s) AS exits,
-           count(*) FILTER (WHERE upper(s.during) IS NULL OR upper(s.during) >= %(d1)s) AS at_end
+           count(*) FILTER (WHERE upper(s.during) < %(d1)s) AS discharged
     FROM shelters_stay s
     WHERE s.shelter_id = ANY(%(ids)s::uuid[])
       AND s.during && daterange(%(d0)s::date - 1, %(d1)s)
-    GROUP BY s.shelter_id, s.exit_destination
-)
-SELECT shelter_id,
-       GROUPING(shelter_id) AS is_total,
-       sum(nights), sum(without_bed), sum(at_start), sum(admissions), sum(exits), sum(at_end),
-       {_EXIT_SUMS}
-FROM flows
-GROUP BY GROUPING SETS ((shelter_id), ())
-"""  # noqa: S608 - the interpolated parts are built above from constants; values are parameters
-
-# Lengths of stay: one pass folds the stays into a histogram per shelter and length (`los`:
-# nights of a leaver's episode; minus the nights so far of a stayer's; 0 for a bed move), a few
-# thousand rows; averages, buckets and medians come from it. A median from the histogram is
-# exactly percentile_cont(0.5) of the lengths, without sorting a million of them.
-_LENGTHS_SQL = f"""
-WITH stay AS (
-    SELECT s.shelter_id, s.exit_destination, s.episode_started_on AS episode, upper(s.during) AS discharged
+    GROUP BY 1, 2, 3
+), staying AS (
+    SELECT s.shelter_id, s.episode_started_on - %(d1)s AS los, count(*) AS n
     FROM shelters_stay s
-    WHERE s.shelter_id = ANY(%(ids)s::uuid[])
-      AND s.during && daterange(%(d0)s::date - 1, %(d1)s)
-    OFFSET 0  -- a planning fence: the planner then expects few (shelter, los) groups, as it should
-), histogram AS (
-    SELECT shelter_id,
-           CASE WHEN discharged IS NULL OR discharged >= %(d1)s THEN episode - %(d1)s
-                WHEN exit_destination = %(bed_move)s THEN 0
-                ELSE discharged - episode END AS los,
-           count(*) AS n
-    FROM stay
+    WHERE s.shelter_id = ANY(%(ids)s::uuid[]) AND s.during @> %(last)s::date
     GROUP BY 1, 2
+), starting AS (
+    SELECT s.shelter_id, GROUPING(s.shelter_id) AS is_total, count(*) AS n
+    FROM shelters_stay s
+    WHERE s.shelter_id = ANY(%(ids)s::uuid[]) AND s.during @> %(d0)s::date
+    GROUP BY GROUPING SETS ((s.shelter_id), ())
+), flows AS (
+    SELECT shelter_id,
+           GROUPING(shelter_id) AS is_total,
+           sum(nights) AS nights, sum(without_bed) AS without_bed, sum(admissions) AS admissions,
+           coalesce(sum(discharged) FILTER (WHERE exit_destination <> %(bed_move)s), 0) AS exits,
+           {_EXIT_SUMS}
+    FROM folded
+    GROUP BY GROUPING SETS ((shelter_id), ())
+), histogram AS (
+    SELECT shelter_id, CASE WHEN exit_destination = %(bed_move)s THEN 0 ELSE length END AS los, sum(discharged) AS n
+    FROM folded
+    WHERE discharged > 0
+    GROUP BY 1, 2
+  UNION ALL
+    SELECT shelter_id, los, n FROM staying
 ), totals AS (
     SELECT shelter_id,
            GROUPING(shelter_id) AS is_total,
            sum(n * los) FILTER (WHERE los > 0) / sum(n) FILTER (WHERE los > 0) AS leaver_average,
            sum(n * -los) FILTER (WHERE los < 0) / sum(n) FILTER (WHERE los < 0) AS stayer_average,
+           coalesce(sum(n) FILTER (WHERE los < 0), 0) AS at_end,
            {_BUCKET_SUMS}
     FROM histogram
     GROUP BY GROUPING SETS ((shelter_id), ())
@@ -360,10 +365,13 @@ WITH stay AS (
     FROM ranked
     GROUP BY shelter_id, is_total
 )
-SELECT t.shelter_id, t.is_total, t.leaver_average, m.leaver_median, t.stayer_average, m.stayer_median,
-       {_BUCKET_COLUMNS}
-FROM totals t
-LEFT JOIN medians m ON m.is_total = t.is_total AND m.shelter_id IS NOT DISTINCT FROM t.shelter_id
+SELECT f.shelter_id, f.is_total,
+       f.nights, f.without_bed, coalesce(b.n, 0), f.admissions, f.exits, coalesce(t.at_end, 0), {_EXIT_COLUMNS},
+       t.leaver_average, m.leaver_median, t.stayer_average, m.stayer_median, {_BUCKET_COLUMNS}
+FROM flows f
+LEFT JOIN totals t ON t.is_total = f.is_total AND t.shelter_id IS NOT DISTINCT FROM f.shelter_id
+LEFT JOIN medians m ON m.is_total = f.is_total AND m.shelter_id IS NOT DISTINCT FROM f.shelter_id
+LEFT JOIN starting b ON b.is_total = f.is_total AND b.shelter_id IS NOT DISTINCT FROM f.shelter_id
 """  # noqa: S608 - the interpolated parts are built above from constants; values are parameters
 
 
@@ -421,15 +429,16 @@ def _los(count: int, average: Any, median: Any, buckets: Sequence[Any]) -> Lengt
 def _occupancy_row(
     shelter: ShelterRef | None,
     days: int,
-    flows: tuple[Any, ...] | None,
-    lengths: tuple[Any, ...] | None,
+    stays: tuple[Any, ...] | None,
     beds: tuple[Any, ...] | None,
     nonres: int,
 ) -> OccupancyRow:
-    """One line from the rows of the four queries (None where a query found nothing)."""
+    """One line from the rows of the three queries (None where a query found nothing)."""
     n_buckets = len(LOS_BUCKETS)
-    nights, without_bed, at_start, admissions, exits, at_end, *exit_counts = flows or (0,) * (6 + len(DESTINATIONS))
-    l_avg, l_med, s_avg, s_med, *buckets = lengths or (None,) * 4 + (0,) * (2 * n_buckets)
+    n_flows = 6 + len(DESTINATIONS)
+    found = stays or (0,) * n_flows + (None,) * 4 + (0,) * (2 * n_buckets)
+    nights, without_bed, at_start, admissions, exits, at_end, *exit_counts = found[:n_flows]
+    l_avg, l_med, s_avg, s_med, *buckets = found[n_flows:]
     available, capacity_start, capacity_end = beds or (0, 0, 0)
     return OccupancyRow(
         shelter=shelter,
@@ -452,11 +461,10 @@ def _occupancy_row(
 
 def occupancy(shelters: QuerySet[Shelter], start: dt.date, end: dt.date) -> OccupancyReport:
     """Occupancy of `shelters` (already scoped by `run_reports`) over the nights `start..end`:
-    one row per shelter and a total. The same six queries whatever the number of stays."""
+    one row per shelter and a total. The same five queries whatever the number of stays."""
     _check_period(start, end)
     days = (end - start).days + 1
-    flows: dict[Any, tuple[Any, ...]] = {}
-    lengths: dict[Any, tuple[Any, ...]] = {}
+    stays: dict[Any, tuple[Any, ...]] = {}
     beds: dict[Any, tuple[Any, ...]] = {}
     nonres: dict[Any, tuple[Any, ...]] = {}
     with _report_transaction():
@@ -465,13 +473,12 @@ def occupancy(shelters: QuerySet[Shelter], start: dt.date, end: dt.date) -> Occu
             params = _period_params(start, end, [ref.id for ref in refs])
             params.update({f"dest_{i}": destination for i, destination in enumerate(DESTINATIONS)})
             params["bed_move"] = ExitDestination.BED_MOVE.value
-            flows = _keyed(_fetch(_FLOWS_SQL, params))
-            lengths = _keyed(_fetch(_LENGTHS_SQL, params))
+            stays = _keyed(_fetch(_STAYS_SQL, params))
             beds = _keyed(_fetch(_BEDS_SQL, params))
             nonres = _keyed(_fetch(_NON_RESIDENTIAL_SQL, params))
 
     def row(key: Any, ref: ShelterRef | None) -> OccupancyRow:
-        return _occupancy_row(ref, days, flows.get(key), lengths.get(key), beds.get(key), nonres.get(key, (0,))[0])
+        return _occupancy_row(ref, days, stays.get(key), beds.get(key), nonres.get(key, (0,))[0])
 
     return OccupancyReport(start=start, end=end, rows=[row(ref.id, ref) for ref in refs], total=row(None, None))
 
