@@ -140,6 +140,10 @@ class Stay(models.Model):
     # statistics tables count from this one table instead of joining a million cases and people.
     case_category = models.CharField(max_length=30, choices=CaseCategory.choices, editable=False)
     person_sex = models.CharField(max_length=10, choices=Sex.choices, editable=False)
+    # False promises that this is the person's only stay, so the tables count it as a person
+    # without grouping a million stays by person; set by a trigger (migration 0006) when a second
+    # stay of the person arrives. It may stay true after a merge or deletion: only false promises.
+    person_has_other_stays = models.BooleanField(default=False, editable=False)
     previous_stay = models.OneToOneField(
         "self", null=True, blank=True, on_delete=models.PROTECT, related_name="next_stay", help_text=_("Transfer from")
     )

@@ -549,27 +549,45 @@ def utilisation_series(
 
 # --- The shelters' own table -----------------------------------------------------------------
 # A person counts once per category (the category of the stay's case, copied onto the stay with
-# the person's sex by triggers, so no join) and once in the total.
-# One grouping per person folds their stays into three bit sets over the categories: where they
-# stayed, where a stay had an age at admission under 18, where a stay had an age at all. Their age
-# in a category is thus the lowest age at admission of their stays in it (the age at their first
-# admission when ages are recorded consistently); in the total, the lowest of all. Persons are
-# then counted per (sex, bit sets) shape, a few hundred rows at most, and unfolded per category.
-# Categories become bit numbers through a join with a VALUES list (a hash lookup per stay).
+# the person's sex by triggers, so no join) and once in the total. Each person's stays fold into
+# three bit sets over the categories: where they stayed, where a stay had an age at admission
+# under 18, where a stay had an age at all. Their age in a category is thus the lowest age at
+# admission of their stays in it (the age at their first admission when ages are recorded
+# consistently); in the total, the lowest of all. Persons are then counted per (sex, bit sets)
+# shape, a few hundred rows at most, and unfolded per category.
+#
+# Grouping a million stays by person would cost seconds, yet most persons have a single stay
+# (`person_has_other_stays` false): one parallel pass counts those per (category, sex, age) and
+# keeps the others apart by person (the statistics `stay_person_groups` tell the planner how few
+# groups that makes); only these are then folded per person.
 _CATEGORY_VALUES = "VALUES " + ", ".join(f"('{category}', {i})" for i, category in enumerate(CATEGORIES))
+_PERSON_OR_NULL = "CASE WHEN s.person_has_other_stays THEN s.person_id END"
 _TABLE_SQL = f"""
-WITH per_person AS (
-    SELECT s.person_id,
-           min(s.person_sex) AS sex,
-           bit_or(1 << k.i) AS present,
-           bit_or(CASE WHEN s.age_at_admission < %(adult)s THEN 1 << k.i ELSE 0 END) AS child,
-           bit_or(CASE WHEN s.age_at_admission IS NOT NULL THEN 1 << k.i ELSE 0 END) AS known
+WITH stays AS (
+    SELECT {_PERSON_OR_NULL} AS person_id,
+           s.case_category,
+           s.person_sex AS sex,
+           s.age_at_admission < %(adult)s AS child,
+           count(*) AS n
     FROM shelters_stay s
-    JOIN ({_CATEGORY_VALUES}) k(category, i) ON k.category = s.case_category
     WHERE s.shelter_id = ANY(%(ids)s::uuid[]) AND s.during && daterange(%(d0)s, %(d1)s)
-    GROUP BY s.person_id
+    GROUP BY 1, 2, 3, 4
+), bits AS (
+    SELECT st.person_id, st.sex, st.n,
+           1 << k.i AS present,
+           CASE WHEN st.child THEN 1 << k.i ELSE 0 END AS child,
+           CASE WHEN st.child IS NOT NULL THEN 1 << k.i ELSE 0 END AS known
+    FROM stays st
+    JOIN ({_CATEGORY_VALUES}) k(category, i) ON k.category = st.case_category
+), per_person AS (
+    SELECT min(sex) AS sex, bit_or(present) AS present, bit_or(child) AS child, bit_or(known) AS known, 1 AS n
+    FROM bits
+    WHERE person_id IS NOT NULL
+    GROUP BY person_id
+  UNION ALL
+    SELECT sex, present, child, known, n FROM bits WHERE person_id IS NULL
 ), shapes AS (
-    SELECT sex, present, child, known, count(*) AS n
+    SELECT sex, present, child, known, sum(n) AS n
     FROM per_person
     GROUP BY 1, 2, 3, 4
 ), unfolded AS (
@@ -618,38 +636,55 @@ def _total_label() -> str:
 
 
 # --- Residents by year -----------------------------------------------------------------------
-# Each stay becomes a bit set of the years it has a night in (bit 0 = first_year), then one
-# grouping per person folds their stays into such a year set per category, and one per category
-# for the years in which a stay there had an age at admission under 18. Persons are counted per
-# shape of these sets and unfolded per year and category (and per year for the total).
+# Each stay becomes a bit set of the years it has a night in (bit 0 = first_year); each person's
+# stays fold into such a year set per category, and one per category for the years in which a
+# stay there had an age at admission under 18. Persons are counted per shape of these sets and
+# unfolded per year and category (and per year for the total). As in the shelters' table, persons
+# with a single stay are counted in one parallel pass by (category, age, first and last year)
+# (statistics `stay_year_groups`) and only the others are folded per person.
 _YEAR_SETS = ",\n".join(
     f"coalesce(bit_or(years) FILTER (WHERE i = {i}), 0) AS p{i}, "
     f"coalesce(bit_or(years) FILTER (WHERE i = {i} AND child), 0) AS c{i}"
     for i in range(len(CATEGORIES))
 )
+_YEAR_COLUMNS = ",\n".join(
+    f"CASE WHEN i = {i} THEN years ELSE 0 END AS p{i}, CASE WHEN i = {i} AND child THEN years ELSE 0 END AS c{i}"
+    for i in range(len(CATEGORIES))
+)
 _PRESENT = ", ".join(f"p{i}" for i in range(len(CATEGORIES)))
 _CHILD = ", ".join(f"c{i}" for i in range(len(CATEGORIES)))
 _YEARS_SQL = f"""
-WITH spans AS (
-    SELECT s.person_id,
-           k.i,
-           s.age_at_admission < %(adult)s AS child,
-           (1 << (least(extract(year FROM coalesce(upper(s.during) - 1, %(last)s::date))::int, %(last_year)s)
-                  - %(first)s + 1))
-           - (1 << (greatest(extract(year FROM lower(s.during))::int, %(first)s) - %(first)s)) AS years
+WITH stays AS (
+    SELECT {_PERSON_OR_NULL} AS person_id,
+           s.case_category,
+           coalesce(s.age_at_admission < %(adult)s, false) AS child,
+           EXTRACT(year FROM lower(s.during)) AS y0,
+           EXTRACT(year FROM upper(s.during) - 1) AS y1,
+           count(*) AS n
     FROM shelters_stay s
-    JOIN ({_CATEGORY_VALUES}) k(category, i) ON k.category = s.case_category
     WHERE s.shelter_id = ANY(%(ids)s::uuid[]) AND s.during && daterange(%(d0)s, %(d1)s)
+    GROUP BY 1, 2, 3, 4, 5
+), spans AS (
+    SELECT st.person_id, k.i, st.child, st.n,
+           (1 << (least(coalesce(st.y1::int, %(last_year)s), %(last_year)s) - %(first)s + 1))
+           - (1 << (greatest(st.y0::int, %(first)s) - %(first)s)) AS years
+    FROM stays st
+    JOIN ({_CATEGORY_VALUES}) k(category, i) ON k.category = st.case_category
 ), per_person AS (
-    SELECT {_YEAR_SETS}
+    SELECT {_YEAR_SETS}, 1 AS n
     FROM spans
+    WHERE person_id IS NOT NULL
     GROUP BY person_id
+  UNION ALL
+    SELECT {_YEAR_COLUMNS}, n
+    FROM spans
+    WHERE person_id IS NULL
 ), shapes AS (
     SELECT ARRAY[{_PRESENT}] AS present,
            ARRAY[{_CHILD}] AS child,
            {" | ".join(f"p{i}" for i in range(len(CATEGORIES)))} AS anywhere,
            {" | ".join(f"c{i}" for i in range(len(CATEGORIES)))} AS child_anywhere,
-           count(*) AS n
+           sum(n) AS n
     FROM per_person
     GROUP BY 1, 2, 3, 4
 )

@@ -137,6 +137,16 @@ def test_the_stay_carries_the_case_category_and_the_sex_the_database_keeps_them_
     assert (fresh(second).case_category, fresh(second).person_sex) == ("rape", "other")
 
 
+def test_a_persons_second_stay_marks_both_so_the_tables_group_them_by_person(people, staff, sengsavang, cpc, case, d0):
+    first = admit(staff, case, sengsavang, d0)
+    other = admit(staff, open_case(people.social_worker, person_values=person()), sengsavang, d0, label="B02")
+    assert not fresh(first).person_has_other_stays
+
+    second = services.stay_transfer(actor=staff, stay=fresh(first), to_shelter=cpc, on=d0 + timedelta(days=5))
+    assert fresh(first).person_has_other_stays and fresh(second).person_has_other_stays
+    assert not fresh(other).person_has_other_stays
+
+
 @pytest.mark.parametrize(
     ("values", "category", "message"),
     [
