@@ -32,3 +32,6 @@ urlpatterns = [
     path("i18n/setlang/", login_not_required(set_language), name="set_language"),
     path("admin/", admin.site.urls),
 ]
+
+# A database that does not answer is a 503 with Retry-After, not a 500 (accounts/error_pages.py).
+handler500 = "accounts.error_pages.server_error"

@@ -3,7 +3,8 @@
     {"detail": "<message>", "code": "<code>", "errors": {"field": ["message", ...]}}
 
 Service errors (accounts.errors) map to their status; Django's own ValidationError to 400; a
-database refusal of a double booking or a duplicate to 409. Nothing a client sends becomes a 500.
+database refusal of a double booking or a duplicate to 409; a database that does not answer to 503
+with Retry-After. Nothing a client sends becomes a 500.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from rest_framework import exceptions, status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
+from accounts.error_pages import RETRY_AFTER_SECONDS, database_unavailable, unavailable_message
 from accounts.errors import ApplicationError
 
 # SQLSTATEs a client can provoke by racing another client: exclusion (double booking) and
@@ -34,6 +36,10 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
     if isinstance(exc, DjangoValidationError):
         fields = exc.message_dict if hasattr(exc, "error_dict") else {"non_field_errors": exc.messages}
         return _error(400, _("Please correct the errors below."), "invalid", fields)
+    if database_unavailable(exc):
+        response = _error(status.HTTP_503_SERVICE_UNAVAILABLE, unavailable_message(), "database_unavailable", {})
+        response["Retry-After"] = str(RETRY_AFTER_SECONDS)
+        return response
     if isinstance(exc, IntegrityError):
         sqlstate = getattr(exc.__cause__, "sqlstate", None)
         if sqlstate in CONFLICT_SQLSTATES:

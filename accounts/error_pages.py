@@ -1,0 +1,38 @@
+"""What a client gets when the server fails. A database that does not answer (restarting, failing
+over, out of connections) is a 503 with Retry-After: the client, the proxy or the partner's
+script should simply retry, and the next request reconnects (CONN_HEALTH_CHECKS). Anything else
+is a plain 500. Neither page needs the database or the base template's context processors."""
+
+from __future__ import annotations
+
+import sys
+
+from django.db import InterfaceError, OperationalError
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.template.loader import render_to_string
+from django.utils.translation import gettext as _
+
+RETRY_AFTER_SECONDS = 5
+
+
+def database_unavailable(error: BaseException | None) -> bool:
+    return isinstance(error, OperationalError | InterfaceError)
+
+
+def unavailable_message() -> str:
+    return _("The database is not answering at the moment. Please try again in a few seconds.")
+
+
+def server_error(request: HttpRequest) -> HttpResponse:
+    """Django's handler500: called while the failing request's exception is being handled."""
+    if database_unavailable(sys.exc_info()[1]):
+        status, code, message = 503, "database_unavailable", unavailable_message()
+    else:
+        status, code, message = 500, "server_error", _("Something went wrong on our side. It has been logged.")
+    if request.path.startswith("/api/"):
+        response: HttpResponse = JsonResponse({"detail": message, "code": code, "errors": {}}, status=status)
+    else:
+        response = HttpResponse(render_to_string("error.html", {"status": status, "message": message}), status=status)
+    if status == 503:
+        response["Retry-After"] = str(RETRY_AFTER_SECONDS)
+    return response
