@@ -64,9 +64,9 @@ def celery_worker(*, queue: str | None = None, concurrency: int = 1) -> Iterator
 
 
 @contextmanager
-def web_server(*, threads: int = 25) -> Iterator[str]:
+def web_server(*, threads: int = 25, **environment: str) -> Iterator[str]:
     """The production web server (gunicorn, threaded workers) on a free local port, against the
-    test database; yields its base URL."""
+    test database (and `environment` on top); yields its base URL."""
     import socket
     import time
     import urllib.request
@@ -90,7 +90,7 @@ def web_server(*, threads: int = 25) -> Iterator[str]:
         "--log-level",
         "warning",
     ]
-    env = project_env(DEBUG="0", AXES_ENABLED="0", DB_CONN_MAX_AGE="0")
+    env = project_env(DEBUG="0", AXES_ENABLED="0", DB_CONN_MAX_AGE="0", **environment)
     process = subprocess.Popen(command, cwd=ROOT, env=env, start_new_session=True)
     url = f"http://127.0.0.1:{port}"
     try:

@@ -4,7 +4,8 @@ DRF's SimpleRateThrottle keeps a list of timestamps and writes it back after rea
 concurrent requests can slip past it (encode/django-rest-framework#8127). This throttle counts
 in fixed windows with the cache's atomic `add` and `incr` (Redis INCR in production), so every
 request is counted exactly once across all web processes. A quota, not a security control:
-logins are guarded by django-axes and floods by the proxy in front.
+logins are guarded by django-axes and floods by the proxy in front. With the cache (Redis) down
+the counter reads nothing and the request passes: partners keep working through an outage.
 """
 
 from __future__ import annotations
@@ -52,7 +53,7 @@ class PartnerTokenThrottle(BaseThrottle):
         except ValueError:  # expired between add and incr: this request opens the window
             cache.add(key, 1, timeout=period + 5)
             count = 1
-        if count <= limit:
+        if count is None or count <= limit:  # None: the cache is down, and a quota is no reason to refuse
             return True
         self.retry_after = (window + 1) * period - now
         return False
