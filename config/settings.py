@@ -318,6 +318,11 @@ LOGGING = {
 # Days after a positive screening before investigative interviews (COMMIT desk review; Council of
 # Europe Convention Art. 13 sets at least 30).
 SCREENING_REFLECTION_DAYS = int(env("SCREENING_REFLECTION_DAYS", "30"))
+# National statistics (docs/statistics.md): published cells below this are hidden; the CTDC-style
+# export is k-anonymous with this k, dropping at most this share of records before generalising more.
+STATISTICS_MIN_CELL = int(env("STATISTICS_MIN_CELL", "5"))
+STATISTICS_CTDC_K = int(env("STATISTICS_CTDC_K", "11"))
+STATISTICS_CTDC_MAX_SUPPRESSED = float(env("STATISTICS_CTDC_MAX_SUPPRESSED", "0.05"))
 
 EMAIL_BACKEND = env("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", "pathway@localhost")

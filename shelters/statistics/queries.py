@@ -1,0 +1,306 @@
+"""The counts of the national statistics, computed by PostgreSQL (docs/statistics.md defines
+each one). One aggregate statement per table: the facts of a measure (one row per case and
+year it counts in), joined to the case and the person for the breakdowns, and counted as
+distinct persons per cell, per row, per column and in total (GROUPING SETS). No person's row
+ever reaches Python: only (row value, column value, count).
+
+Measures (a person counts once per cell however many facts they have there):
+- identified: a case whose identification date is in the year;
+- assisted: a service in progress or done whose span touches the year, a night in a shelter in
+  the year, or a non-residential assistance in the year (recorded against a case);
+- sheltered: a night in a shelter in the year;
+- repatriated: a repatriation completed in the year (country: the one the person returned from);
+- reintegrated: a case closed in the year with the reason "reintegrated".
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from django.db import connection, transaction
+from django.utils.translation import get_language, gettext_lazy
+
+from accounts.models import Country, Province
+from casework.choices import CaseCategory, Sex
+from casework.models import ExploitationForm
+from shelters.models import Shelter
+
+ADULT_AGE = 18
+MAX_YEARS = 20
+TIME_ZONE = "Asia/Vientiane"
+
+MEASURES: dict[str, Any] = {
+    "identified": gettext_lazy("Persons identified"),
+    "assisted": gettext_lazy("Persons assisted"),
+    "sheltered": gettext_lazy("Persons sheltered"),
+    "repatriated": gettext_lazy("Persons repatriated"),
+    "reintegrated": gettext_lazy("Persons reintegrated"),
+}
+
+_YEARS_OF_STAY = """
+CROSS JOIN LATERAL generate_series(
+    greatest(extract(year FROM lower(s.during))::int, %(first)s),
+    least(extract(year FROM coalesce(upper(s.during) - 1, make_date(%(last)s, 12, 31)))::int, %(last)s)) y(y)
+"""
+_STAYS_IN_RANGE = "s.during && daterange(make_date(%(first)s, 1, 1), make_date(%(last)s + 1, 1, 1))"
+
+# Each measure's facts: (case_id, year, child, extra) where `child` is the age group the fact
+# counts in and `extra` the country of return or the shelter.
+FACTS: dict[str, str] = {
+    "identified": """
+        SELECT c.id AS case_id, extract(year FROM c.identified_on)::int AS year,
+               c.child_at_identification AS child, NULL::text AS extra
+        FROM casework_case c
+        WHERE c.identified_on >= make_date(%(first)s, 1, 1) AND c.identified_on < make_date(%(last)s + 1, 1, 1)""",
+    "reintegrated": f"""
+        SELECT c.id, extract(year FROM c.closed_at AT TIME ZONE '{TIME_ZONE}')::int,
+               c.child_at_identification, NULL::text
+        FROM casework_case c
+        WHERE c.status = 'closed' AND c.closure_reason = 'reintegrated'""",
+    "repatriated": f"""
+        SELECT r.case_id, extract(year FROM r.completed_at AT TIME ZONE '{TIME_ZONE}')::int,
+               c.child_at_identification, r.from_country_id::text
+        FROM casework_repatriation r
+        JOIN casework_case c ON c.id = r.case_id
+        WHERE r.status = 'completed'""",
+    "sheltered": f"""
+        SELECT s.case_id, y.y, s.age_at_admission < {ADULT_AGE}, s.shelter_id::text
+        FROM shelters_stay s {_YEARS_OF_STAY}
+        WHERE {_STAYS_IN_RANGE}""",
+    "assisted": f"""
+        SELECT sv.case_id, y.y, c.child_at_identification, NULL::text
+        FROM casework_service sv
+        JOIN casework_case c ON c.id = sv.case_id
+        CROSS JOIN LATERAL generate_series(
+            greatest(extract(year FROM sv.started_on)::int, %(first)s),
+            least(extract(year FROM coalesce(sv.ended_on, current_date))::int, %(last)s)) y(y)
+        WHERE sv.status IN ('in_progress', 'done') AND sv.started_on IS NOT NULL
+          AND sv.started_on < make_date(%(last)s + 1, 1, 1)
+      UNION ALL
+        SELECT s.case_id, y.y, c.child_at_identification, NULL::text
+        FROM shelters_stay s
+        JOIN casework_case c ON c.id = s.case_id {_YEARS_OF_STAY}
+        WHERE {_STAYS_IN_RANGE}
+      UNION ALL
+        SELECT n.case_id, extract(year FROM n.assisted_on)::int, c.child_at_identification, NULL::text
+        FROM shelters_nonresidentialassistance n
+        JOIN casework_case c ON c.id = n.case_id""",
+}
+
+AGE_GROUPS = {
+    "child": gettext_lazy("Under 18"),
+    "adult": gettext_lazy("18 and over"),
+    "unknown": gettext_lazy("Age not known"),
+}
+_AGE_GROUP = "CASE WHEN f.child THEN 'child' WHEN NOT f.child THEN 'adult' ELSE 'unknown' END"
+AGE_SEX = [f"{age}_{sex}" for age in AGE_GROUPS for sex in Sex.values]
+
+# Breakdowns: the SQL expression of the value, and which measures they apply to.
+DIMENSIONS: dict[str, tuple[Any, str]] = {
+    "year": (gettext_lazy("Year"), "f.year::text"),
+    "province": (gettext_lazy("Province (of registration)"), "p.registration_province_id::text"),
+    "category": (gettext_lazy("Category"), "c.category"),
+    "sex": (gettext_lazy("Sex"), "p.sex"),
+    "age_group": (gettext_lazy("Child or adult"), _AGE_GROUP),
+    "exploitation": (gettext_lazy("Form of exploitation"), "coalesce(ef.exploitationform_id, '')"),
+    "nationality": (gettext_lazy("Nationality"), "p.nationality_id"),
+    "country": (gettext_lazy("Country of return"), "f.extra"),
+    "shelter": (gettext_lazy("Shelter"), "f.extra"),
+    "age_sex": (gettext_lazy("Age group and sex"), f"({_AGE_GROUP}) || '_' || p.sex"),
+}
+ONLY_FOR = {"country": {"repatriated"}, "shelter": {"sheltered"}}
+# Breakdowns whose rare values are merged into one "other" line instead of being suppressed one by one.
+OPEN_ENDED = {"nationality", "country"}
+OTHER = "__other__"
+
+
+@dataclass(frozen=True)
+class Scope:
+    """Whose cases are counted: everyone's (statisticians, national view) or those owned by these
+    organisations (a manager's). See shelters.permissions.run_statistics."""
+
+    owners: frozenset[Any] | None
+
+    @property
+    def everyone(self) -> bool:
+        return self.owners is None
+
+
+@dataclass(frozen=True)
+class Counts:
+    """True counts of one table before protection; `rows` and `cols` are the values (keys)."""
+
+    measure: str
+    row_dimension: str
+    col_dimension: str
+    rows: list[str]
+    cols: list[str]
+    cells: list[list[int]]
+    row_totals: list[int]
+    col_totals: list[int]
+    grand_total: int
+
+
+def _sql(measure: str, row: str, col: str, shelter: bool, filters: Collection[str]) -> str:
+    exploitation = "exploitation" in (row, col, *filters)
+    join = "LEFT JOIN casework_case_exploitation_forms ef ON ef.case_id = c.id" if exploitation else ""
+    where_shelter = "AND f.extra = %(shelter)s" if shelter else ""
+    where_shelter += "".join(f" AND {DIMENSIONS[name][1]} = %(filter_{name})s" for name in filters)
+    return f"""
+WITH f AS ({FACTS[measure]}),
+base AS (
+    SELECT {DIMENSIONS[row][1]} AS r, {DIMENSIONS[col][1]} AS k, c.person_id
+    FROM f
+    JOIN casework_case c ON c.id = f.case_id
+    JOIN casework_person p ON p.id = c.person_id
+    {join}
+    WHERE f.year BETWEEN %(first)s AND %(last)s
+      AND (%(everyone)s OR c.owner_id = ANY(%(owners)s::uuid[]))
+      {where_shelter}
+)
+SELECT r, k, GROUPING(r) AS all_r, GROUPING(k) AS all_k, count(DISTINCT person_id)
+FROM base
+GROUP BY GROUPING SETS ((r, k), (r), (k), ())
+"""  # noqa: S608 - the interpolated parts are constants of this module; values are parameters
+
+
+def counts(
+    measure: str,
+    row: str,
+    col: str,
+    *,
+    first: int,
+    last: int,
+    scope: Scope,
+    shelter: Any = None,
+    filters: dict[str, str] | None = None,
+    row_values: Sequence[str] | None = None,
+    col_values: Sequence[str] | None = None,
+) -> Counts:
+    """One table of distinct persons: `measure` by `row` x `col` over the years first..last.
+    Rows and columns are the given values (zeros included), else those found, sorted."""
+    if measure not in FACTS:
+        raise ValueError(f"unknown measure {measure}")
+    filters = filters or {}
+    for dimension in (row, col, *filters):
+        if dimension not in DIMENSIONS or measure not in ONLY_FOR.get(dimension, {measure}):
+            raise ValueError(f"{dimension} is not a breakdown of {measure}")
+    if last < first or last - first >= MAX_YEARS:
+        raise ValueError("choose at most twenty years, the first before the last")
+    params = {
+        "first": first,
+        "last": last,
+        "everyone": scope.everyone,
+        "owners": [str(owner) for owner in scope.owners or ()],
+        "shelter": None if shelter is None else str(shelter),
+        **{f"filter_{name}": value for name, value in filters.items()},
+    }
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("SELECT set_config('work_mem', '64MB', true), set_config('jit', 'off', true)")
+        cursor.execute(_sql(measure, row, col, shelter is not None, list(filters)), params)
+        found = cursor.fetchall()
+    inner: dict[tuple[str, str], int] = {}
+    by_row: dict[str, int] = {}
+    by_col: dict[str, int] = {}
+    grand = 0
+    for r, k, all_r, all_k, n in found:
+        r, k = "" if r is None else str(r), "" if k is None else str(k)
+        if all_r and all_k:
+            grand = n
+        elif all_k:
+            by_row[r] = n
+        elif all_r:
+            by_col[k] = n
+        else:
+            inner[(r, k)] = n
+    rows = list(row_values) if row_values is not None else sorted(by_row)
+    cols = list(col_values) if col_values is not None else sorted(by_col)
+    # Values outside the given lists (e.g. a year-less fact) are left out of the lines but not
+    # out of the totals, which count every person in the scope.
+    return Counts(
+        measure=measure,
+        row_dimension=row,
+        col_dimension=col,
+        rows=rows,
+        cols=cols,
+        cells=[[inner.get((r, k), 0) for k in cols] for r in rows],
+        row_totals=[by_row.get(r, 0) for r in rows],
+        col_totals=[by_col.get(k, 0) for k in cols],
+        grand_total=grand,
+    )
+
+
+def merge_rare_rows(table: Counts, threshold: int) -> Counts:
+    """Fold the rows whose total is below the threshold into one "other" row (for single-valued
+    open-ended breakdowns: a person is in one row only, so the folded row is their sum)."""
+    keep = [i for i, total in enumerate(table.row_totals) if total >= threshold]
+    fold = [i for i, total in enumerate(table.row_totals) if total < threshold and total > 0]
+    if len(fold) < 2:
+        return table
+    rows = [table.rows[i] for i in keep] + [OTHER]
+    cells = [table.cells[i] for i in keep] + [
+        [sum(table.cells[i][j] for i in fold) for j in range(len(table.cols))]
+    ]
+    totals = [table.row_totals[i] for i in keep] + [sum(table.row_totals[i] for i in fold)]
+    return Counts(
+        measure=table.measure,
+        row_dimension=table.row_dimension,
+        col_dimension=table.col_dimension,
+        rows=rows,
+        cols=table.cols,
+        cells=cells,
+        row_totals=totals,
+        col_totals=table.col_totals,
+        grand_total=table.grand_total,
+    )
+
+
+# --- Values and labels of each breakdown (reference data, tier 0) --------------------------------
+def _name(row: Any) -> str:
+    if (get_language() or "").startswith("lo") and getattr(row, "name_lo", ""):
+        return row.name_lo
+    return row.name_en
+
+
+def fixed_values(dimension: str, *, first: int, last: int) -> list[str] | None:
+    """Every value of a closed breakdown (shown even when zero), or None for open-ended ones."""
+    if dimension == "year":
+        return [str(year) for year in range(first, last + 1)]
+    if dimension == "province":
+        return [str(pk) for pk in Province.objects.order_by("number").values_list("pk", flat=True)]
+    if dimension == "category":
+        return list(CaseCategory.values)
+    if dimension == "sex":
+        return list(Sex.values)
+    if dimension == "age_group":
+        return list(AGE_GROUPS)
+    if dimension == "age_sex":
+        return AGE_SEX
+    return None
+
+
+def labels(dimension: str, values: Collection[str]) -> dict[str, str]:
+    """Display labels for the values of a breakdown."""
+    found: dict[str, str] = {OTHER: str(gettext_lazy("Other (merged: each fewer than the threshold)"))}
+    if dimension == "province":
+        found.update({str(p.pk): _name(p) for p in Province.objects.all()})
+    elif dimension in ("nationality", "country"):
+        found.update({c.code: _name(c) for c in Country.objects.filter(code__in=values)})
+    elif dimension == "exploitation":
+        found.update({f.code: _name(f) for f in ExploitationForm.objects.filter(code__in=values)})
+        found[""] = str(gettext_lazy("None recorded"))
+    elif dimension == "shelter":
+        found.update({str(s.pk): _name(s) for s in Shelter.objects.all()})
+    elif dimension == "category":
+        found.update({k: str(v) for k, v in CaseCategory.choices})
+    elif dimension == "sex":
+        found.update({k: str(v) for k, v in Sex.choices})
+    elif dimension == "age_group":
+        found.update({k: str(v) for k, v in AGE_GROUPS.items()})
+    elif dimension == "age_sex":
+        found.update(
+            {f"{age}_{sex}": f"{AGE_GROUPS[age]}: {label}" for age in AGE_GROUPS for sex, label in Sex.choices}
+        )
+    return {value: found.get(value, value or str(gettext_lazy("Not recorded"))) for value in values}
