@@ -186,19 +186,27 @@ def csv_response(sheet: Sheet, filename: str) -> StreamingHttpResponse:
 
 
 def xlsx_bytes(sheet: Sheet) -> bytes:
+    return xlsx_book([sheet])
+
+
+def xlsx_book(sheets: Sequence[Sheet], names: Sequence[str] = ()) -> bytes:
+    """One worksheet per sheet (named by `names`, else "Pathway", "Pathway 2", ...)."""
     book = Workbook()
-    page = book.active
-    page.title = "Pathway"
-    page.append([_text(sheet.title)])
-    page["A1"].font = Font(bold=True, size=13)
-    page.append([_text(label) for label in sheet.header])
-    for cell in page[2]:
-        cell.font = Font(bold=True)
-    for row in sheet.rows:
-        page.append([_text(value) for value in row])
-    page.freeze_panes = "B3"
-    for index, width in enumerate(_widths(sheet.header, sheet.rows), start=1):
-        page.column_dimensions[get_column_letter(index)].width = width
+    book.remove(book.active)
+    for index, sheet in enumerate(sheets):
+        page = book.create_sheet(
+            names[index] if index < len(names) else ("Pathway" + (f" {index + 1}" if index else ""))
+        )
+        page.append([_text(sheet.title)])
+        page["A1"].font = Font(bold=True, size=13)
+        page.append([_text(label) for label in sheet.header])
+        for cell in page[2]:
+            cell.font = Font(bold=True)
+        for row in sheet.rows:
+            page.append([_text(value) for value in row])
+        page.freeze_panes = "B3"
+        for column, width in enumerate(_widths(sheet.header, sheet.rows), start=1):
+            page.column_dimensions[get_column_letter(column)].width = width
     buffer = BytesIO()
     book.save(buffer)
     return buffer.getvalue()
@@ -212,7 +220,9 @@ def _widths(header: Sequence[str], rows: Iterable[Sequence[Any]]) -> list[float]
     return widths
 
 
-def xlsx_response(sheet: Sheet, filename: str) -> HttpResponse:
-    response = HttpResponse(xlsx_bytes(sheet), content_type=XLSX_TYPE)
+def xlsx_response(
+    sheet: Sheet, filename: str, *, more: Sequence[Sheet] = (), names: Sequence[str] = ()
+) -> HttpResponse:
+    response = HttpResponse(xlsx_book([sheet, *more], names), content_type=XLSX_TYPE)
     response["Content-Disposition"] = f'attachment; filename="{filename}.xlsx"'
     return response

@@ -46,6 +46,7 @@ CROSS JOIN LATERAL generate_series(
 """
 _STAYS_IN_RANGE = "s.during && daterange(make_date(%(first)s, 1, 1), make_date(%(last)s + 1, 1, 1))"
 
+# Built from constants of this module only (never from input); values are parameters.
 # Each measure's facts: (case_id, year, child, extra) where `child` is the age group the fact
 # counts in and `extra` the country of return or the shelter.
 FACTS: dict[str, str] = {
@@ -58,17 +59,17 @@ FACTS: dict[str, str] = {
         SELECT c.id, extract(year FROM c.closed_at AT TIME ZONE '{TIME_ZONE}')::int,
                c.child_at_identification, NULL::text
         FROM casework_case c
-        WHERE c.status = 'closed' AND c.closure_reason = 'reintegrated'""",
+        WHERE c.status = 'closed' AND c.closure_reason = 'reintegrated'""",  # noqa: S608 - constants of this module
     "repatriated": f"""
         SELECT r.case_id, extract(year FROM r.completed_at AT TIME ZONE '{TIME_ZONE}')::int,
                c.child_at_identification, r.from_country_id::text
         FROM casework_repatriation r
         JOIN casework_case c ON c.id = r.case_id
-        WHERE r.status = 'completed'""",
+        WHERE r.status = 'completed'""",  # noqa: S608 - constants of this module
     "sheltered": f"""
         SELECT s.case_id, y.y, s.age_at_admission < {ADULT_AGE}, s.shelter_id::text
         FROM shelters_stay s {_YEARS_OF_STAY}
-        WHERE {_STAYS_IN_RANGE}""",
+        WHERE {_STAYS_IN_RANGE}""",  # noqa: S608 - constants of this module
     "assisted": f"""
         SELECT sv.case_id, y.y, c.child_at_identification, NULL::text
         FROM casework_service sv
@@ -86,7 +87,7 @@ FACTS: dict[str, str] = {
       UNION ALL
         SELECT n.case_id, extract(year FROM n.assisted_on)::int, c.child_at_identification, NULL::text
         FROM shelters_nonresidentialassistance n
-        JOIN casework_case c ON c.id = n.case_id""",
+        JOIN casework_case c ON c.id = n.case_id""",  # noqa: S608 - constants of this module
 }
 
 AGE_GROUPS = {
@@ -149,9 +150,9 @@ def _sql(measure: str, row: str, col: str, shelter: bool, filters: Collection[st
     where_shelter = "AND f.extra = %(shelter)s" if shelter else ""
     where_shelter += "".join(f" AND {DIMENSIONS[name][1]} = %(filter_{name})s" for name in filters)
     return f"""
-WITH f AS ({FACTS[measure]}),
-base AS (
-    SELECT {DIMENSIONS[row][1]} AS r, {DIMENSIONS[col][1]} AS k, c.person_id
+WITH f(case_id, year, child, extra) AS ({FACTS[measure]}),
+base AS MATERIALIZED (
+    SELECT DISTINCT {DIMENSIONS[row][1]} AS r, {DIMENSIONS[col][1]} AS k, c.person_id
     FROM f
     JOIN casework_case c ON c.id = f.case_id
     JOIN casework_person p ON p.id = c.person_id
@@ -160,9 +161,13 @@ base AS (
       AND (%(everyone)s OR c.owner_id = ANY(%(owners)s::uuid[]))
       {where_shelter}
 )
-SELECT r, k, GROUPING(r) AS all_r, GROUPING(k) AS all_k, count(DISTINCT person_id)
-FROM base
-GROUP BY GROUPING SETS ((r, k), (r), (k), ())
+SELECT r, k, 0, 0, count(*) FROM base GROUP BY r, k
+UNION ALL
+SELECT r, NULL, 0, 1, count(*) FROM (SELECT DISTINCT r, person_id FROM base) per_row GROUP BY r
+UNION ALL
+SELECT NULL, k, 1, 0, count(*) FROM (SELECT DISTINCT k, person_id FROM base) per_col GROUP BY k
+UNION ALL
+SELECT NULL, NULL, 1, 1, count(*) FROM (SELECT DISTINCT person_id FROM base) everyone
 """  # noqa: S608 - the interpolated parts are constants of this module; values are parameters
 
 
@@ -240,9 +245,7 @@ def merge_rare_rows(table: Counts, threshold: int) -> Counts:
     if len(fold) < 2:
         return table
     rows = [table.rows[i] for i in keep] + [OTHER]
-    cells = [table.cells[i] for i in keep] + [
-        [sum(table.cells[i][j] for i in fold) for j in range(len(table.cols))]
-    ]
+    cells = [table.cells[i] for i in keep] + [[sum(table.cells[i][j] for i in fold) for j in range(len(table.cols))]]
     totals = [table.row_totals[i] for i in keep] + [sum(table.row_totals[i] for i in fold)]
     return Counts(
         measure=table.measure,

@@ -70,9 +70,7 @@ def publish(table: Counts, title: str, *, min_cell: int | None = None) -> Publis
     )
     row_names = queries.labels(table.row_dimension, table.rows)
     col_names = queries.labels(table.col_dimension, table.cols)
-    lines = [
-        Line(row_names[key], protected.cells[i], protected.row_totals[i]) for i, key in enumerate(table.rows)
-    ]
+    lines = [Line(row_names[key], protected.cells[i], protected.row_totals[i]) for i, key in enumerate(table.rows)]
     lines.append(Line(_("Total"), protected.col_totals, protected.grand_total, is_total=True))
     return Published(
         title=title,
@@ -150,10 +148,14 @@ def shelter_residents(*, first: int, last: int, scope: Scope, shelter: Any = Non
         row_values=queries.fixed_values("category", first=first, last=last),
         col_values=queries.fixed_values("age_sex", first=first, last=last),
     )
-    return publish(counts, _("Shelter residents by category, age at admission and sex, %(first)s-%(last)s") % {
-        "first": first,
-        "last": last,
-    })
+    return publish(
+        counts,
+        _("Shelter residents by category, age at admission and sex, %(first)s-%(last)s")
+        % {
+            "first": first,
+            "last": last,
+        },
+    )
 
 
 def yearly_totals(*, first: int, last: int, scope: Scope) -> dict[str, list[int | None]]:
