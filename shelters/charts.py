@@ -136,27 +136,115 @@ def _is_monthly(points: Sequence[UtilisationPoint]) -> bool:
     return len(points) < 2 or (points[1].start - points[0].start).days > 7
 
 
-# --- Residents by category -----------------------------------------------------------------------
-def category_chart(rows: Sequence[ShelterTableRow], *, chart_id: str = "categories") -> SafeString:
-    """Residents per category as horizontal bars, each labelled with its name and count."""
-    title = _("Residents by category")
-    categories = [row for row in rows if row.category is not None]
-    if not any(row.total for row in categories):
-        return _empty(chart_id, title, _("Nobody resided in these shelters in this period."))
+# --- Bars -------------------------------------------------------------------------------------
+def bar_chart(
+    items: Sequence[tuple[str, int | None]], *, title: str, empty: str, chart_id: str, hidden_label: str = ""
+) -> SafeString:
+    """Horizontal bars, each labelled with its name and count. A count of None is a hidden
+    (suppressed) figure: no bar, only `hidden_label`, so the chart never shows more than the
+    table beside it."""
+    known = [value for _label, value in items if value]
+    if not known:
+        return _empty(chart_id, title, empty)
     label_w, bar_left, value_w, row_h, top = 150.0, 156.0, 56.0, 24.0, 6.0
     bar_max = WIDTH - bar_left - value_w
-    largest = max(row.total for row in categories)
+    largest = max(known)
     body = []
-    for index, row in enumerate(categories):
+    for index, (label, value) in enumerate(items):
         y = top + index * row_h
-        width = bar_max * row.total / largest
+        width = 0.0 if value is None else bar_max * value / largest
+        shown = hidden_label if value is None else number_format(value, 0, force_grouping=True)
         body.append(
-            f'<text x="{_n(label_w)}" y="{_n(y + 15)}" text-anchor="end" fill="{INK}" {FONT}>{escape(row.label)}</text>'
+            f'<text x="{_n(label_w)}" y="{_n(y + 15)}" text-anchor="end" fill="{INK}" {FONT}>{escape(label)}</text>'
         )
-        body.append(f'<rect x="{_n(bar_left)}" y="{_n(y + 4)}" width="{_n(width)}" height="14" fill="{AREA}"/>')
+        if value:
+            body.append(f'<rect x="{_n(bar_left)}" y="{_n(y + 4)}" width="{_n(width)}" height="14" fill="{AREA}"/>')
+        body.append(f'<text x="{_n(bar_left + width + 4)}" y="{_n(y + 15)}" fill="{INK}" {FONT}>{escape(shown)}</text>')
+    desc = "; ".join(f"{label}: {hidden_label if value is None else value}" for label, value in items)
+    return _svg(chart_id, top * 2 + row_h * len(items), title, desc, body)
+
+
+def category_chart(rows: Sequence[ShelterTableRow], *, chart_id: str = "categories") -> SafeString:
+    """Residents per category as horizontal bars, each labelled with its name and count."""
+    return bar_chart(
+        [(row.label, row.total) for row in rows if row.category is not None],
+        title=_("Residents by category"),
+        empty=_("Nobody resided in these shelters in this period."),
+        chart_id=chart_id,
+    )
+
+
+# --- Trends by year ------------------------------------------------------------------------------
+SERIES_COLOURS = ("#0b4f6c", "#a4000f", "#2e7d32", "#b35c00", "#6a3d9a", "#5f6b73")
+
+
+def trend_chart(
+    years: Sequence[int], series: Sequence[tuple[str, Sequence[int | None]]], *, title: str, chart_id: str = "trend"
+) -> SafeString:
+    """One line per series over the years, with a legend; a hidden (None) figure is a gap in
+    its line, never a point."""
+    values = [value for _label, points in series for value in points if value is not None]
+    if not years or not values:
+        return _empty(chart_id, title, _("No figure to show for these years."))
+    left, right, top, bottom = 44.0, 16.0, 12.0, 30.0
+    legend_h = 16.0 * len(series)
+    height = 200.0 + legend_h
+    plot_w, plot_h = WIDTH - left - right, 200.0 - top - bottom
+    step = _nice_step(max(values))
+    y_max = max(step, math.ceil(max(values) / step) * step)
+
+    def x(index: int) -> float:
+        return left + (plot_w / 2 if len(years) == 1 else plot_w * index / (len(years) - 1))
+
+    def y(value: float) -> float:
+        return top + plot_h * (1 - value / y_max)
+
+    body = []
+    for tick in range(0, int(y_max) + 1, step):
         body.append(
-            f'<text x="{_n(bar_left + width + 4)}" y="{_n(y + 15)}" fill="{INK}" {FONT}>'
-            f"{escape(number_format(row.total, 0, force_grouping=True))}</text>"
+            f'<line x1="{_n(left)}" x2="{_n(WIDTH - right)}" y1="{_n(y(tick))}" y2="{_n(y(tick))}" stroke="{GRID}"/>'
         )
-    desc = "; ".join(f"{row.label}: {row.total}" for row in categories)
-    return _svg(chart_id, top * 2 + row_h * len(categories), title, desc, body)
+        body.append(
+            f'<text x="{_n(left - 4)}" y="{_n(y(tick) + 4)}" text-anchor="end" fill="{MUTED}" {FONT}>'
+            f"{escape(number_format(tick, 0, force_grouping=True))}</text>"
+        )
+    every = max(1, math.ceil(len(years) / 6))
+    for index in range(0, len(years), every):
+        body.append(
+            f'<text x="{_n(x(index))}" y="{_n(200.0 - bottom + 16)}" text-anchor="middle" fill="{INK}" {FONT}>'
+            f"{years[index]}</text>"
+        )
+    for number, (label, points) in enumerate(series):
+        colour = SERIES_COLOURS[number % len(SERIES_COLOURS)]
+        for segment in _segments(points):
+            coords = " ".join(f"{_n(x(i))},{_n(y(points[i]))}" for i in segment)  # type: ignore[arg-type]
+            if len(segment) == 1:
+                i = segment[0]
+                body.append(f'<circle cx="{_n(x(i))}" cy="{_n(y(points[i]))}" r="3" fill="{colour}"/>')  # type: ignore[arg-type]
+            else:
+                body.append(f'<polyline points="{coords}" fill="none" stroke="{colour}" stroke-width="2"/>')
+        legend_y = 200.0 + 16.0 * number
+        body.append(f'<rect x="{_n(left)}" y="{_n(legend_y)}" width="12" height="4" fill="{colour}"/>')
+        body.append(f'<text x="{_n(left + 18)}" y="{_n(legend_y + 6)}" fill="{INK}" {FONT}>{escape(label)}</text>')
+    desc = "; ".join(
+        f"{label}: "
+        + ", ".join(f"{year} {'—' if value is None else value}" for year, value in zip(years, points, strict=True))
+        for label, points in series
+    )
+    return _svg(chart_id, height, title, desc, body)
+
+
+def _nice_step(largest: float) -> int:
+    """A round grid step giving about four to eight lines."""
+    step = 1
+    while largest / step > 8:
+        for factor in (2, 2.5, 2):
+            step = int(step * factor)
+            if largest / step <= 8:
+                break
+    return step
+
+
+def standalone(svg: SafeString) -> bytes:
+    """A chart as an .svg file of its own."""
+    return ('<?xml version="1.0" encoding="UTF-8"?>\n' + str(svg)).encode()

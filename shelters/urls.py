@@ -3,6 +3,7 @@
 from django.urls import path, re_path
 
 from shelters import views
+from shelters.statistics import views as statistics
 
 app_name = "shelters"
 
@@ -12,5 +13,15 @@ urlpatterns = [
         r"^reports/(?P<report>occupancy|shelter-table|by-year)\.(?P<fmt>csv|xlsx)$",
         views.report_download,
         name="report-download",
+    ),
+    path("statistics/", statistics.statistics_page, name="statistics"),
+    re_path(
+        r"^statistics/(?P<table>by-year|child-victims|repatriated|shelter-residents)\.(?P<fmt>csv|xlsx)$",
+        statistics.statistics_download,
+        name="statistics-download",
+    ),
+    re_path(r"^statistics/ctdc\.(?P<fmt>csv|xlsx)$", statistics.statistics_ctdc, name="statistics-ctdc"),
+    re_path(
+        r"^statistics/charts/(?P<chart>trend|provinces)\.svg$", statistics.statistics_chart, name="statistics-chart"
     ),
 ]

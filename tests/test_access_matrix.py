@@ -58,6 +58,13 @@ def report_period(o: Any) -> dict[str, str]:
     return {"shelter": o.shelter.code, "start": "2026-01-01", "end": "2026-03-31"}
 
 
+STATISTICIANS = {"statistician", "manager", "national_manager"}  # aggregates only (access.md)
+
+
+def statistics_years(o: Any) -> dict[str, str]:
+    return {"first": "2025", "last": "2026"}
+
+
 PARTNER_REFERRAL_ID = "5b0f6c1e-8f0a-4d1b-9a8e-2f6c3d7b9a10"  # any id: a session is refused first
 
 # Routes left out on purpose, with the reason.
@@ -289,6 +296,17 @@ ROWS = [
         args=lambda o: ["occupancy", "csv"],
         body=report_period,
     ),
+    # --- national statistics: protected aggregates and k-anonymous records, never a person -----
+    R("shelters:statistics", "get", STATISTICIANS, body=statistics_years),
+    R(
+        "shelters:statistics-download",
+        "get",
+        STATISTICIANS,
+        args=lambda o: ["by-year", "csv"],
+        body=statistics_years,
+    ),
+    R("shelters:statistics-ctdc", "get", STATISTICIANS, args=lambda o: ["xlsx"], body=statistics_years),
+    R("shelters:statistics-chart", "get", STATISTICIANS, args=lambda o: ["provinces"], body=statistics_years),
     R("v1:shelter-list", "get", AUTHENTICATED),
     R("v1:shelter-detail", "get", AUTHENTICATED, args=lambda o: object_id(o, "shelter")),
     R("v1:shelter-board", "get", SHELTER_WORKERS, args=lambda o: object_id(o, "shelter")),
@@ -659,6 +677,53 @@ def test_access(row, world, client):
                     failures.append(f"{persona}: in-scope object {problem} the list")
             transaction.set_rollback(True)
     assert not failures, failures
+
+
+# Routes a statistician may open: none of them shows a person (reference data, their own
+# account, the API schema, the statistics). Every other row must deny them, and no list may
+# show them an in-scope record.
+STATISTICIAN_ROUTES = {
+    "home",
+    "login",
+    "logout",
+    "healthz",
+    "readyz",
+    "set_language",
+    "schema",
+    "swagger",
+    "redoc",
+    "v1:province-list",
+    "v1:province-detail",
+    "v1:district-list",
+    "v1:district-detail",
+    "v1:organisation-list",
+    "v1:organisation-detail",
+    "v1:user-list",
+    "v1:user-me",
+    "v1:shelter-list",
+    "v1:shelter-detail",
+    "shelters:statistics",
+    "shelters:statistics-download",
+    "shelters:statistics-ctdc",
+    "shelters:statistics-chart",
+}
+
+
+REFERENCE_ROUTES = {
+    f"v1:{name}-{kind}"
+    for name in ("exploitation-form", "service-type", "border-point", "ethnicity", "country", "indicator")
+    for kind in ("list", "detail")
+}
+
+
+def test_the_statistician_reaches_no_personal_record():
+    for row in ROWS:
+        if row.contains is not None:
+            assert "statistician" not in row.contains, f"{row.name} shows a statistician an in-scope record"
+        elif "statistician" in row.allowed:
+            assert row.name in STATISTICIAN_ROUTES | REFERENCE_ROUTES, (
+                f"{row.name} lets a statistician in: is it free of personal data?"
+            )
 
 
 @pytest.mark.django_db

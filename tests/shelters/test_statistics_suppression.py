@@ -120,9 +120,7 @@ def test_nothing_to_hide_hides_nothing():
     st.integers(min_value=1, max_value=6).flatmap(
         lambda rows: st.integers(min_value=1, max_value=6).flatmap(
             lambda cols: st.lists(
-                st.lists(
-                    st.one_of(st.integers(0, 6), st.integers(0, 40)), min_size=cols, max_size=cols
-                ),
+                st.lists(st.one_of(st.integers(0, 6), st.integers(0, 40)), min_size=cols, max_size=cols),
                 min_size=rows,
                 max_size=rows,
             )
