@@ -46,9 +46,12 @@ CROSS JOIN LATERAL generate_series(
 """
 _STAYS_IN_RANGE = "s.during && daterange(make_date(%(first)s, 1, 1), make_date(%(last)s + 1, 1, 1))"
 
-# Built from constants of this module only (never from input); values are parameters.
+# Built from constants of this module only (never from input); values are parameters. The facts
+# of "assisted" are deduplicated per case and year (UNION) before they are joined.
 # Each measure's facts: (case_id, year, child, extra) where `child` is the age group the fact
-# counts in and `extra` the country of return or the shelter.
+# counts in and `extra` the country of return or the shelter. Each keeps to the years first..last
+# by a plain range on its date column (which the planner estimates well), never by a filter on the
+# computed year.
 FACTS: dict[str, str] = {
     "identified": """
         SELECT c.id AS case_id, extract(year FROM c.identified_on)::int AS year,
@@ -59,13 +62,17 @@ FACTS: dict[str, str] = {
         SELECT c.id, extract(year FROM c.closed_at AT TIME ZONE '{TIME_ZONE}')::int,
                c.child_at_identification, NULL::text
         FROM casework_case c
-        WHERE c.status = 'closed' AND c.closure_reason = 'reintegrated'""",  # noqa: S608 - constants of this module
+        WHERE c.status = 'closed' AND c.closure_reason = 'reintegrated'
+          AND c.closed_at >= make_date(%(first)s, 1, 1)::timestamp AT TIME ZONE '{TIME_ZONE}'
+          AND c.closed_at < make_date(%(last)s + 1, 1, 1)::timestamp AT TIME ZONE '{TIME_ZONE}'""",  # noqa: S608 - constants of this module
     "repatriated": f"""
         SELECT r.case_id, extract(year FROM r.completed_at AT TIME ZONE '{TIME_ZONE}')::int,
                c.child_at_identification, r.from_country_id::text
         FROM casework_repatriation r
         JOIN casework_case c ON c.id = r.case_id
-        WHERE r.status = 'completed'""",  # noqa: S608 - constants of this module
+        WHERE r.status = 'completed'
+          AND r.completed_at >= make_date(%(first)s, 1, 1)::timestamp AT TIME ZONE '{TIME_ZONE}'
+          AND r.completed_at < make_date(%(last)s + 1, 1, 1)::timestamp AT TIME ZONE '{TIME_ZONE}'""",  # noqa: S608 - constants of this module
     "sheltered": f"""
         SELECT s.case_id, y.y, s.age_at_admission < {ADULT_AGE}, s.shelter_id::text
         FROM shelters_stay s {_YEARS_OF_STAY}
@@ -79,15 +86,16 @@ FACTS: dict[str, str] = {
             least(extract(year FROM coalesce(sv.ended_on, current_date))::int, %(last)s)) y(y)
         WHERE sv.status IN ('in_progress', 'done') AND sv.started_on IS NOT NULL
           AND sv.started_on < make_date(%(last)s + 1, 1, 1)
-      UNION ALL
+      UNION
         SELECT s.case_id, y.y, c.child_at_identification, NULL::text
         FROM shelters_stay s
         JOIN casework_case c ON c.id = s.case_id {_YEARS_OF_STAY}
         WHERE {_STAYS_IN_RANGE}
-      UNION ALL
+      UNION
         SELECT n.case_id, extract(year FROM n.assisted_on)::int, c.child_at_identification, NULL::text
         FROM shelters_nonresidentialassistance n
-        JOIN casework_case c ON c.id = n.case_id""",  # noqa: S608 - constants of this module
+        JOIN casework_case c ON c.id = n.case_id
+        WHERE n.assisted_on >= make_date(%(first)s, 1, 1) AND n.assisted_on < make_date(%(last)s + 1, 1, 1)""",  # noqa: S608 - constants of this module
 }
 
 AGE_GROUPS = {
@@ -157,8 +165,7 @@ base AS MATERIALIZED (
     JOIN casework_case c ON c.id = f.case_id
     JOIN casework_person p ON p.id = c.person_id
     {join}
-    WHERE f.year BETWEEN %(first)s AND %(last)s
-      AND (%(everyone)s OR c.owner_id = ANY(%(owners)s::uuid[]))
+    WHERE (%(everyone)s OR c.owner_id = ANY(%(owners)s::uuid[]))
       {where_shelter}
 )
 SELECT r, k, 0, 0, count(*) FROM base GROUP BY r, k
@@ -235,6 +242,45 @@ def counts(
         col_totals=[by_col.get(k, 0) for k in cols],
         grand_total=grand,
     )
+
+
+# Built from the constants above only; values are parameters.
+_TOTALS_SQL = (
+    "WITH f(measure, case_id, year) AS ("  # noqa: S608
+    + "\n  UNION ALL\n".join(
+        f"SELECT '{measure}', x.case_id, x.year FROM ({sql}) x(case_id, year, child, extra)"  # noqa: S608
+        for measure, sql in FACTS.items()
+    )
+    + """),
+base AS MATERIALIZED (
+    SELECT DISTINCT f.measure, f.year, c.person_id
+    FROM f
+    JOIN casework_case c ON c.id = f.case_id
+    WHERE (%(everyone)s OR c.owner_id = ANY(%(owners)s::uuid[]))
+)
+SELECT measure, year, count(*) FROM base GROUP BY measure, year
+UNION ALL
+SELECT measure, NULL, count(DISTINCT person_id) FROM base GROUP BY measure
+"""
+)
+
+
+def yearly_totals(*, first: int, last: int, scope: Scope) -> dict[str, tuple[list[int], int]]:
+    """Distinct persons per year for every measure at once (the trend chart), and over all the
+    years: {measure: ([per year], all years)}. One statement, no join with the person."""
+    if last < first or last - first >= MAX_YEARS:
+        raise ValueError("choose at most twenty years, the first before the last")
+    params = {"first": first, "last": last, "everyone": scope.everyone, "owners": [str(o) for o in scope.owners or ()]}
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("SELECT set_config('work_mem', '64MB', true), set_config('jit', 'off', true)")
+        cursor.execute(_TOTALS_SQL, params)
+        found = cursor.fetchall()
+    years = list(range(first, last + 1))
+    per_year = {(measure, year): n for measure, year, n in found if year is not None}
+    overall = {measure: n for measure, year, n in found if year is None}
+    return {
+        measure: ([per_year.get((measure, year), 0) for year in years], overall.get(measure, 0)) for measure in FACTS
+    }
 
 
 def merge_rare_rows(table: Counts, threshold: int) -> Counts:

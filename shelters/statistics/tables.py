@@ -159,9 +159,12 @@ def shelter_residents(*, first: int, last: int, scope: Scope, shelter: Any = Non
 
 
 def yearly_totals(*, first: int, last: int, scope: Scope) -> dict[str, list[int | None]]:
-    """Each measure's published total per year (hidden totals are None): the trend chart."""
+    """Each measure's total per year as published (hidden ones are None): the trend chart. Each
+    measure is protected as a one-line table (years and the total over them), with the same
+    threshold, so a year total below it is never shown here either."""
+    years = [str(year) for year in range(first, last + 1)]
     found = {}
-    for measure in queries.MEASURES:
-        table = by_year(measure, "age_group", first=first, last=last, scope=scope)
-        found[measure] = table.lines[-1].values
+    for measure, (counts, overall) in queries.yearly_totals(first=first, last=last, scope=scope).items():
+        protected = protect([measure], years, [counts], [overall], counts, overall, threshold=threshold())
+        found[measure] = protected.cells[0]
     return found
