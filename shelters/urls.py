@@ -20,6 +20,7 @@ urlpatterns = [
         statistics.statistics_download,
         name="statistics-download",
     ),
+    path("statistics/ctdc/", statistics.statistics_ctdc_report, name="statistics-ctdc-report"),
     re_path(r"^statistics/ctdc\.(?P<fmt>csv|xlsx)$", statistics.statistics_ctdc, name="statistics-ctdc"),
     re_path(
         r"^statistics/charts/(?P<chart>trend|provinces)\.svg$", statistics.statistics_chart, name="statistics-chart"

@@ -305,6 +305,7 @@ ROWS = [
         args=lambda o: ["by-year", "csv"],
         body=statistics_years,
     ),
+    R("shelters:statistics-ctdc-report", "get", STATISTICIANS, body=statistics_years),
     R("shelters:statistics-ctdc", "get", STATISTICIANS, args=lambda o: ["xlsx"], body=statistics_years),
     R("shelters:statistics-chart", "get", STATISTICIANS, args=lambda o: ["provinces"], body=statistics_years),
     R("v1:shelter-list", "get", AUTHENTICATED),
@@ -705,6 +706,7 @@ STATISTICIAN_ROUTES = {
     "shelters:statistics",
     "shelters:statistics-download",
     "shelters:statistics-ctdc",
+    "shelters:statistics-ctdc-report",
     "shelters:statistics-chart",
 }
 

@@ -1,7 +1,7 @@
 """The counts of the national statistics, computed by PostgreSQL (docs/statistics.md defines
 each one). One aggregate statement per table: the facts of a measure (one row per case and
 year it counts in), joined to the case and the person for the breakdowns, and counted as
-distinct persons per cell, per row, per column and in total (GROUPING SETS). No person's row
+distinct persons per cell, per row, per column and in total. No person's row
 ever reaches Python: only (row value, column value, count).
 
 Measures (a person counts once per cell however many facts they have there):
@@ -39,63 +39,61 @@ MEASURES: dict[str, Any] = {
     "reintegrated": gettext_lazy("Persons reintegrated"),
 }
 
-_YEARS_OF_STAY = """
-CROSS JOIN LATERAL generate_series(
-    greatest(extract(year FROM lower(s.during))::int, %(first)s),
-    least(extract(year FROM coalesce(upper(s.during) - 1, make_date(%(last)s, 12, 31)))::int, %(last)s)) y(y)
-"""
-_STAYS_IN_RANGE = "s.during && daterange(make_date(%(first)s, 1, 1), make_date(%(last)s + 1, 1, 1))"
 
-# Built from constants of this module only (never from input); values are parameters. The facts
-# of "assisted" are deduplicated per case and year (UNION) before they are joined.
-# Each measure's facts: (case_id, year, child, extra) where `child` is the age group the fact
-# counts in and `extra` the country of return or the shelter. Each keeps to the years first..last
-# by a plain range on its date column (which the planner estimates well), never by a filter on the
-# computed year.
+def _years(first_day: str, last_day: str) -> str:
+    """The years first..last that a span of days touches, as a join with the (few) years of the
+    report: the planner estimates it well, unlike generate_series over each row's own bounds."""
+    return (
+        "JOIN generate_series(%(first)s, %(last)s) y(y) "
+        f"ON y.y BETWEEN extract(year FROM {first_day})::int AND extract(year FROM {last_day})::int"
+    )
+
+
+_STAY_YEARS = _years("lower(s.during)", "coalesce(upper(s.during) - 1, make_date(%(last)s, 12, 31))")
+_STAYS_IN_RANGE = "s.during && daterange(make_date(%(first)s, 1, 1), make_date(%(last)s + 1, 1, 1))"
+_IN_YEARS = "{column} >= make_date(%(first)s, 1, 1) AND {column} < make_date(%(last)s + 1, 1, 1)"
+_IN_YEARS_LOCAL = (
+    f"{{column}} >= make_date(%(first)s, 1, 1)::timestamp AT TIME ZONE '{TIME_ZONE}' "
+    f"AND {{column}} < make_date(%(last)s + 1, 1, 1)::timestamp AT TIME ZONE '{TIME_ZONE}'"
+)
+
+# Built from constants of this module only (never from input); values are parameters.
+# Each measure's facts: (case_id, year, child, extra). `child` is the age group of a stay (under
+# 18 at admission); NULL takes the case's (under 18 when identified). `extra` is the country of
+# return or the shelter. Each keeps to the years first..last by a plain range on its date column
+# (which the planner estimates well), never by a filter on the computed year. The facts of
+# "assisted" are deduplicated per case and year (UNION) before they are joined.
 FACTS: dict[str, str] = {
-    "identified": """
-        SELECT c.id AS case_id, extract(year FROM c.identified_on)::int AS year,
-               c.child_at_identification AS child, NULL::text AS extra
+    "identified": f"""
+        SELECT c.id, extract(year FROM c.identified_on)::int, NULL::boolean, NULL::text
         FROM casework_case c
-        WHERE c.identified_on >= make_date(%(first)s, 1, 1) AND c.identified_on < make_date(%(last)s + 1, 1, 1)""",
+        WHERE {_IN_YEARS.format(column="c.identified_on")}""",  # noqa: S608 - constants of this module
     "reintegrated": f"""
-        SELECT c.id, extract(year FROM c.closed_at AT TIME ZONE '{TIME_ZONE}')::int,
-               c.child_at_identification, NULL::text
+        SELECT c.id, extract(year FROM c.closed_at AT TIME ZONE '{TIME_ZONE}')::int, NULL::boolean, NULL::text
         FROM casework_case c
         WHERE c.status = 'closed' AND c.closure_reason = 'reintegrated'
-          AND c.closed_at >= make_date(%(first)s, 1, 1)::timestamp AT TIME ZONE '{TIME_ZONE}'
-          AND c.closed_at < make_date(%(last)s + 1, 1, 1)::timestamp AT TIME ZONE '{TIME_ZONE}'""",  # noqa: S608 - constants of this module
+          AND {_IN_YEARS_LOCAL.format(column="c.closed_at")}""",  # noqa: S608 - constants of this module
     "repatriated": f"""
-        SELECT r.case_id, extract(year FROM r.completed_at AT TIME ZONE '{TIME_ZONE}')::int,
-               c.child_at_identification, r.from_country_id::text
+        SELECT r.case_id, extract(year FROM r.completed_at AT TIME ZONE '{TIME_ZONE}')::int, NULL::boolean,
+               r.from_country_id::text
         FROM casework_repatriation r
-        JOIN casework_case c ON c.id = r.case_id
-        WHERE r.status = 'completed'
-          AND r.completed_at >= make_date(%(first)s, 1, 1)::timestamp AT TIME ZONE '{TIME_ZONE}'
-          AND r.completed_at < make_date(%(last)s + 1, 1, 1)::timestamp AT TIME ZONE '{TIME_ZONE}'""",  # noqa: S608 - constants of this module
+        WHERE r.status = 'completed' AND {_IN_YEARS_LOCAL.format(column="r.completed_at")}""",  # noqa: S608
     "sheltered": f"""
         SELECT s.case_id, y.y, s.age_at_admission < {ADULT_AGE}, s.shelter_id::text
-        FROM shelters_stay s {_YEARS_OF_STAY}
+        FROM shelters_stay s {_STAY_YEARS}
         WHERE {_STAYS_IN_RANGE}""",  # noqa: S608 - constants of this module
     "assisted": f"""
-        SELECT sv.case_id, y.y, c.child_at_identification, NULL::text
-        FROM casework_service sv
-        JOIN casework_case c ON c.id = sv.case_id
-        CROSS JOIN LATERAL generate_series(
-            greatest(extract(year FROM sv.started_on)::int, %(first)s),
-            least(extract(year FROM coalesce(sv.ended_on, current_date))::int, %(last)s)) y(y)
-        WHERE sv.status IN ('in_progress', 'done') AND sv.started_on IS NOT NULL
-          AND sv.started_on < make_date(%(last)s + 1, 1, 1)
+        SELECT sv.case_id, y.y, NULL::boolean, NULL::text
+        FROM casework_service sv {_years("sv.started_on", "coalesce(sv.ended_on, current_date)")}
+        WHERE sv.status IN ('in_progress', 'done') AND sv.started_on < make_date(%(last)s + 1, 1, 1)
       UNION
-        SELECT s.case_id, y.y, c.child_at_identification, NULL::text
-        FROM shelters_stay s
-        JOIN casework_case c ON c.id = s.case_id {_YEARS_OF_STAY}
+        SELECT s.case_id, y.y, NULL::boolean, NULL::text
+        FROM shelters_stay s {_STAY_YEARS}
         WHERE {_STAYS_IN_RANGE}
       UNION
-        SELECT n.case_id, extract(year FROM n.assisted_on)::int, c.child_at_identification, NULL::text
+        SELECT n.case_id, extract(year FROM n.assisted_on)::int, NULL::boolean, NULL::text
         FROM shelters_nonresidentialassistance n
-        JOIN casework_case c ON c.id = n.case_id
-        WHERE n.assisted_on >= make_date(%(first)s, 1, 1) AND n.assisted_on < make_date(%(last)s + 1, 1, 1)""",  # noqa: S608 - constants of this module
+        WHERE n.case_id IS NOT NULL AND {_IN_YEARS.format(column="n.assisted_on")}""",  # noqa: S608
 }
 
 AGE_GROUPS = {
@@ -103,7 +101,8 @@ AGE_GROUPS = {
     "adult": gettext_lazy("18 and over"),
     "unknown": gettext_lazy("Age not known"),
 }
-_AGE_GROUP = "CASE WHEN f.child THEN 'child' WHEN NOT f.child THEN 'adult' ELSE 'unknown' END"
+_CHILD = "coalesce(f.child, c.child_at_identification)"
+_AGE_GROUP = f"CASE WHEN {_CHILD} THEN 'child' WHEN NOT {_CHILD} THEN 'adult' ELSE 'unknown' END"
 AGE_SEX = [f"{age}_{sex}" for age in AGE_GROUPS for sex in Sex.values]
 
 # Breakdowns: the SQL expression of the value, and which measures they apply to.

@@ -1,4 +1,5 @@
-"""The national statistics page and its downloads (docs/statistics.md).
+"""The national statistics page, the CTDC-style export's report, and their downloads
+(docs/statistics.md).
 
 Who: users for whom `run_statistics` counts at least one case: statisticians (every case) and
 managers (their organisations' cases). Everyone else gets 403. Every figure shown or downloaded
@@ -148,7 +149,6 @@ def statistics_page(request: HttpRequest) -> HttpResponse:
     if not form.is_valid():
         return render(request, "shelters/statistics.html", {"form": form}, status=400)
     published = {name: _table(name, form, scope) for name in TABLES}
-    anonymised = ctdc.export(scope)
     query = _query(form)
     context = {
         "form": form,
@@ -173,13 +173,29 @@ def statistics_page(request: HttpRequest) -> HttpResponse:
             )
             for name in CHARTS
         ],
+        "ctdc_page": reverse("shelters:statistics-ctdc-report") + query,
+    }
+    return render(request, "shelters/statistics.html", context)
+
+
+@aggregates_only
+def statistics_ctdc_report(request: HttpRequest) -> HttpResponse:
+    """What the CTDC-style export would publish now: what was generalised, how many left out."""
+    scope = _scope(request)
+    form = _form(request)
+    if not form.is_valid():
+        return render(request, "shelters/statistics.html", {"form": form}, status=400)
+    anonymised = ctdc.export(scope)
+    query = _query(form)
+    context = {
         "ctdc": anonymised,
         "ctdc_report": ctdc.report_lines(anonymised),
         "ctdc_links": [
             (fmt.upper(), reverse("shelters:statistics-ctdc", args=[fmt]) + query) for fmt in ("csv", "xlsx")
         ],
+        "back": reverse("shelters:statistics") + query,
     }
-    return render(request, "shelters/statistics.html", context)
+    return render(request, "shelters/statistics_ctdc.html", context)
 
 
 @aggregates_only

@@ -170,6 +170,16 @@ def test_the_export_is_k_anonymous_and_has_no_identifier(people, settings):
     assert event.actor_id == people.statistician.pk
 
 
+def test_the_report_page_says_what_was_generalised(people, settings):
+    settings.STATISTICS_CTDC_K = 3
+    register(people.social_worker, 4, year=2024, forms=["forced_labour"])
+    response = client_for(people.statistician).get(reverse("shelters:statistics-ctdc-report"), YEARS)
+    assert response.status_code == 200
+    assert response.context["ctdc"].exported == 4
+    html = response.content.decode()
+    assert "yearOfRegistration" in html and "Statname" not in html
+
+
 def test_the_xlsx_export_carries_the_report(people, settings):
     settings.STATISTICS_CTDC_K = 3
     register(people.social_worker, 4, year=2024, forms=["forced_labour"])
