@@ -5,8 +5,8 @@ A table has inner cells (row x column), a total per row, a total per column and 
 2. Secondary suppression, repeated until nothing changes:
    a. a line (a row with its total, a column with its total, the row of column totals with the
       grand total, the column of row totals with the grand total) with exactly one hidden cell
-      gets a second one: its smallest other cell, preferring inner cells to totals and non-zero
-      cells to zeros (a zero may be known to be zero, and then hides nothing);
+      gets more: the cheapest rectangle through that cell (three more cells, preferring inner
+      cells to totals, non-zero cells to zeros, then the smallest sum);
    b. a hidden cell that could still be solved exactly from the published cells through several
       lines at once gets a complementary cell (see `_solvable`).
 The result: no hidden cell can be computed from the published ones by adding and subtracting
@@ -98,33 +98,52 @@ def lines(m: int, n: int) -> list[list[Cell]]:
     ]
 
 
-def _smallest(grid: dict[Cell, int], candidates: list[Cell]) -> Cell | None:
-    """The cell to give away: an inner cell rather than a total (totals are published in other
-    tables too, so hiding one here would protect little), non-zero rather than zero, the smallest
-    (ties: the first)."""
-    if not candidates:
-        return None
+def _cost(grid: dict[Cell, int], cells: list[Cell]) -> tuple[int, int, int]:
+    """The price of hiding `cells`: totals first (they are published in other tables too, so
+    hiding one here protects little), then zeros (a zero may be known to be zero and then hides
+    nothing), then the counts themselves."""
     m, n = max(grid)
+    return (
+        sum(i == m or j == n for i, j in cells),
+        sum(grid[cell] == 0 for cell in cells),
+        sum(grid[cell] for cell in cells),
+    )
 
-    def cost(cell: Cell) -> tuple[bool, bool, int, Cell]:
-        return (cell[0] == m or cell[1] == n, grid[cell] == 0, grid[cell], cell)
 
-    return min(candidates, key=cost)
+def _single(hidden: set[Cell], m: int, n: int) -> Cell | None:
+    """A hidden cell alone in one of its lines, or None."""
+    for line in lines(m, n):
+        found = [cell for cell in line if cell in hidden]
+        if len(found) == 1:
+            return found[0]
+    return None
 
 
 def _complete_lines(grid: dict[Cell, int], hidden: set[Cell], m: int, n: int) -> bool:
-    """Rule (a), repeated until every line has no hidden cell or at least two."""
+    """Rule (a): a hidden cell alone in its row or column gets the cheapest rectangle of
+    complements: (r, j), (i, c) and (i, j) for some other row i and column j. A rectangle is a
+    cycle, so it also settles rule (b) for that cell, and it leaves no line with a single hidden
+    cell (rows i and columns j get two), so nothing cascades."""
     changed = False
-    again = True
-    while again:
-        again = False
-        for line in lines(m, n):
-            if sum(cell in hidden for cell in line) == 1:
-                other = _smallest(grid, [cell for cell in line if cell not in hidden])
-                if other is not None:
-                    hidden.add(other)
-                    changed = again = True
+    while (cell := _single(hidden, m, n)) is not None:
+        r, c = cell
+        options = (
+            [x for x in ((r, j), (i, c), (i, j)) if x not in hidden]
+            for i in range(m + 1)
+            if i != r
+            for j in range(n + 1)
+            if j != c
+        )
+        hidden.update(min(options, key=lambda added: (_cost(grid, added), sorted(added))))
+        changed = True
     return changed
+
+
+def _smallest(grid: dict[Cell, int], candidates: list[Cell]) -> Cell | None:
+    """The cheapest single cell to give away (see `_cost`; ties: the first)."""
+    if not candidates:
+        return None
+    return min(candidates, key=lambda cell: (_cost(grid, [cell]), cell))
 
 
 def _solvable(hidden: set[Cell]) -> Cell | None:
