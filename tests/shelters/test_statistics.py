@@ -148,6 +148,29 @@ def test_run_statistics_predicate_matches_filter(people):
     assert not run_statistics.allows(people.social_worker, None)
 
 
+def test_the_worked_example_in_docs_statistics_md():
+    cells = [[20, 3, 15], [12, 9, 30], [40, 18, 22]]
+    counts = queries.Counts(
+        measure="identified",
+        row_dimension="category",
+        col_dimension="year",
+        rows=["A", "B", "C"],
+        cols=["2024", "2025", "2026"],
+        cells=cells,
+        row_totals=[38, 51, 80],
+        col_totals=[72, 30, 67],
+        grand_total=169,
+    )
+    table = tables.publish(counts, "example", min_cell=5)
+    assert [(line.label, line.values, line.total) for line in table.lines] == [
+        ("A", [None, None, 15], 38),
+        ("B", [None, None, 30], 51),
+        ("C", [40, 18, 22], 80),
+        ("Total", [72, 30, 67], 169),
+    ]
+    assert table.sheet().rows[0] == ["A", "x", "x", 15, 38]
+
+
 # --- The CTDC-style export ----------------------------------------------------------------------
 def test_the_export_is_k_anonymous_and_has_no_identifier(people, settings):
     settings.STATISTICS_CTDC_K = 5
