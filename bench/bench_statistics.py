@@ -62,6 +62,18 @@ def main() -> None:
         p50, best = timed(args.runs, call)
         print(f"{name:58} {p50:8.0f} {best:8.0f}")
 
+    def baseline() -> None:
+        from django.db import connection
+
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT extract(year FROM identified_on), count(DISTINCT person_id) FROM casework_case "
+                "WHERE identified_on >= make_date(%s, 1, 1) AND identified_on < make_date(%s, 1, 1) GROUP BY 1",
+                [args.first, args.last + 1],
+            )
+            cursor.fetchall()
+
+    line("baseline: bare SQL, distinct persons identified per year", baseline)
     for measure in queries.MEASURES:
         line(
             f"table: {measure} by province and year",

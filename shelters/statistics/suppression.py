@@ -93,9 +93,10 @@ def protect(
 def lines(m: int, n: int) -> list[list[Cell]]:
     """Every additive line of an m x n table with margins: each row (with its total), each column
     (with its total), the total row and the total column (with the grand total)."""
-    return [[(i, j) for j in range(n + 1)] for i in range(m + 1)] + [
+    found = [[(i, j) for j in range(n + 1)] for i in range(m + 1)] + [
         [(i, j) for i in range(m + 1)] for j in range(n + 1)
     ]
+    return [line for line in found if len(line) > 1]  # a table without rows has one-cell "columns"
 
 
 def _cost(grid: dict[Cell, int], cells: list[Cell]) -> tuple[int, int, int]:
@@ -110,12 +111,12 @@ def _cost(grid: dict[Cell, int], cells: list[Cell]) -> tuple[int, int, int]:
     )
 
 
-def _single(hidden: set[Cell], m: int, n: int) -> Cell | None:
-    """A hidden cell alone in one of its lines, or None."""
+def _single(hidden: set[Cell], m: int, n: int) -> tuple[Cell, list[Cell]] | None:
+    """A hidden cell alone in one of its lines, with the line, or None."""
     for line in lines(m, n):
         found = [cell for cell in line if cell in hidden]
         if len(found) == 1:
-            return found[0]
+            return found[0], line
     return None
 
 
@@ -125,16 +126,19 @@ def _complete_lines(grid: dict[Cell, int], hidden: set[Cell], m: int, n: int) ->
     cycle, so it also settles rule (b) for that cell, and it leaves no line with a single hidden
     cell (rows i and columns j get two), so nothing cascades."""
     changed = False
-    while (cell := _single(hidden, m, n)) is not None:
-        r, c = cell
-        options = (
+    while (single := _single(hidden, m, n)) is not None:
+        (r, c), line = single
+        options = [
             [x for x in ((r, j), (i, c), (i, j)) if x not in hidden]
             for i in range(m + 1)
             if i != r
             for j in range(n + 1)
             if j != c
-        )
-        hidden.update(min(options, key=lambda added: (_cost(grid, added), sorted(added))))
+        ]
+        if options:
+            hidden.update(min(options, key=lambda added: (_cost(grid, added), sorted(added))))
+        else:  # a table without rows or columns: only its line of totals
+            hidden.add(_smallest(grid, [x for x in line if x not in hidden]))  # type: ignore[arg-type]
         changed = True
     return changed
 

@@ -110,6 +110,13 @@ def test_a_cell_solvable_through_several_lines_gets_a_complement(monkeypatch):
     assert recoverable(table(cells)) == set()
 
 
+def test_a_table_of_one_row_or_of_none():
+    one = table([[3, 30, 40]])
+    assert one.cells[0][0] is None and recoverable(one) == set()
+    empty = protect([], ["2024", "2025"], [], [], [0, 0], 0, threshold=THRESHOLD)
+    assert empty.hidden == frozenset() and empty.col_totals == [0, 0]
+
+
 def test_nothing_to_hide_hides_nothing():
     published = table([[10, 20], [30, 40]])
     assert published.hidden == frozenset()
