@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from collections import Counter
 from datetime import UTC, date, datetime
 
@@ -262,7 +263,18 @@ def test_the_page_shows_protected_tables_and_charts_and_no_person(people):
     assert "Statname" not in html and "Synthetic" not in html
     table = response.context["tables"][0][1]
     assert table.lines[1].values[0] is None  # the two men
-    assert "<td>2</td>" not in html
+    shown = re.findall(r"<td>([^<]*)</td>", html)
+    assert shown and all(v == tables.HIDDEN or int(v) == 0 or int(v) >= 5 for v in shown)
+
+
+def test_the_trend_hides_a_small_year_and_its_complement(people):
+    register(people.social_worker, 3, year=2024)
+    register(people.social_worker, 7, year=2025)
+    totals = tables.yearly_totals(first=2024, last=2025, scope=EVERYONE)
+    assert totals["identified"] == [None, None]  # 3 is small; 7 alone would give it away (10 - 7)
+    register(people.social_worker, 6, year=2023)
+    totals = tables.yearly_totals(first=2023, last=2025, scope=EVERYONE)
+    assert totals["identified"] == [None, None, 7]  # the smaller other year goes with it
 
 
 def test_the_province_chart_never_shows_a_hidden_figure(people):
