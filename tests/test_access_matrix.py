@@ -308,6 +308,12 @@ ROWS = [
     R("shelters:statistics-ctdc-report", "get", STATISTICIANS, body=statistics_years),
     R("shelters:statistics-ctdc", "get", STATISTICIANS, args=lambda o: ["xlsx"], body=statistics_years),
     R("shelters:statistics-chart", "get", STATISTICIANS, args=lambda o: ["provinces"], body=statistics_years),
+    R(
+        "v1:statistics-list",
+        "get",
+        STATISTICIANS,
+        body=lambda o: {"measure": "identified", "breakdown": "sex", "first": "2025", "last": "2026"},
+    ),
     R("v1:shelter-list", "get", AUTHENTICATED),
     R("v1:shelter-detail", "get", AUTHENTICATED, args=lambda o: object_id(o, "shelter")),
     R("v1:shelter-board", "get", SHELTER_WORKERS, args=lambda o: object_id(o, "shelter")),
@@ -707,6 +713,7 @@ STATISTICIAN_ROUTES = {
     "shelters:statistics-download",
     "shelters:statistics-ctdc",
     "shelters:statistics-ctdc-report",
+    "v1:statistics-list",
     "shelters:statistics-chart",
 }
 

@@ -309,3 +309,22 @@ def test_a_bad_request_is_a_400_and_other_roles_get_403(people):
     for persona in ("social_worker", "police", "shelter_staff", "partner", "admin"):
         response = client_for(getattr(people, persona)).get(reverse("shelters:statistics"))
         assert response.status_code == 403, persona
+
+
+def test_the_api_gives_the_same_protected_table(people, api):
+    register(people.social_worker, 7, year=2024)
+    register(people.social_worker, 2, year=2024, sex="male")
+    api.force_authenticate(people.statistician)
+    query = {"measure": "identified", "breakdown": "sex", "first": 2024, "last": 2024}
+    body = api.get(reverse("v1:statistics-list"), query).json()
+    assert body["columns"] == ["2024"] and body["threshold"] == 5
+    assert [(line["label"], line["values"], line["total"]) for line in body["lines"]] == [
+        ("Female", [None], None),
+        ("Male", [None], None),
+        ("Other / unknown", [0], 0),
+        ("Total", [9], 9),
+    ]
+    assert AuditEvent.objects.filter(action=AuditAction.EXPORT, object_id="api").count() == 1
+    assert api.get(reverse("v1:statistics-list"), {**query, "breakdown": "country"}).status_code == 400
+    api.force_authenticate(people.police)
+    assert api.get(reverse("v1:statistics-list"), query).status_code == 403

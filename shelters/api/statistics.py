@@ -1,0 +1,80 @@
+"""The national statistics as JSON, for the ministry's partners' own systems: the same protected
+tables as the page (docs/statistics.md), never a person. Each call is an export and is audited."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.utils.translation import gettext as _
+from drf_spectacular.utils import extend_schema
+from rest_framework import serializers, viewsets
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from accounts.errors import PermissionDenied
+from accounts.models import AuditAction
+from accounts.services import audit_record
+from shelters.permissions import run_statistics, statistics_owners
+from shelters.statistics import queries, tables
+from shelters.statistics.queries import Scope
+
+BREAKDOWNS = ("province", "category", "sex", "age_group", "exploitation", "nationality", "country")
+
+
+class StatisticsQuerySerializer(serializers.Serializer):
+    measure = serializers.ChoiceField(choices=list(queries.MEASURES), help_text="What is counted (persons)")
+    breakdown = serializers.ChoiceField(choices=list(BREAKDOWNS), help_text="The rows; the columns are years")
+    first = serializers.IntegerField(min_value=2000, max_value=2100, help_text="First year")
+    last = serializers.IntegerField(min_value=2000, max_value=2100, help_text="Last year (inclusive)")
+
+    def validate(self, data: dict[str, Any]) -> dict[str, Any]:
+        if data["last"] < data["first"] or data["last"] - data["first"] >= queries.MAX_YEARS:
+            raise serializers.ValidationError({"last": [_("Choose at most twenty years, the first before the last.")]})
+        if data["measure"] not in queries.ONLY_FOR.get(data["breakdown"], {data["measure"]}):
+            raise serializers.ValidationError({"breakdown": [_("Only repatriations have a country of return.")]})
+        return data
+
+
+class StatisticsLineSerializer(serializers.Serializer):
+    label = serializers.CharField()
+    values = serializers.ListField(
+        child=serializers.IntegerField(allow_null=True), help_text="One per column; null = hidden"
+    )
+    total = serializers.IntegerField(allow_null=True, help_text="null = hidden")
+    is_total = serializers.BooleanField()
+
+
+class StatisticsTableSerializer(serializers.Serializer):
+    title = serializers.CharField()
+    threshold = serializers.IntegerField(help_text="Figures from 1 to threshold - 1 are hidden, with complements")
+    row_title = serializers.CharField()
+    columns = serializers.ListField(child=serializers.CharField(), source="col_labels")
+    lines = StatisticsLineSerializer(many=True, help_text="The rows, then the total line")
+
+
+class StatisticsViewSet(viewsets.ViewSet):
+    """Protected aggregate tables (statisticians: every case; managers: their organisations')."""
+
+    @extend_schema(parameters=[StatisticsQuerySerializer], responses=StatisticsTableSerializer)
+    def list(self, request: Request) -> Response:
+        """One count by a breakdown and year, small cells hidden (null)."""
+        if not run_statistics.allows(request.user, None):
+            raise PermissionDenied(_("You cannot see the national statistics."))
+        query = StatisticsQuerySerializer(data=request.query_params)
+        query.is_valid(raise_exception=True)
+        data = query.validated_data
+        table = tables.by_year(
+            data["measure"],
+            data["breakdown"],
+            first=data["first"],
+            last=data["last"],
+            scope=Scope(owners=statistics_owners(request.user)),
+        )
+        audit_record(
+            actor=request.user,
+            action=AuditAction.EXPORT,
+            object_type="statistics",
+            object_id="api",
+            fields=[f"{key}={value}" for key, value in sorted(data.items())],
+        )
+        return Response(StatisticsTableSerializer(table).data)
