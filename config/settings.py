@@ -329,6 +329,12 @@ STATISTICS_CTDC_MAX_SUPPRESSED = float(env("STATISTICS_CTDC_MAX_SUPPRESSED", "0.
 EMAIL_BACKEND = env("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", "pathway@localhost")
 EMAIL_FILE_PATH = env("EMAIL_FILE_PATH", str(BASE_DIR / "var" / "mail"))  # for the file backend
+EMAIL_HOST = env("EMAIL_HOST", "localhost")
+EMAIL_PORT = int(env("EMAIL_PORT", "25"))
+EMAIL_HOST_USER = env("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = env("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
+EMAIL_TIMEOUT = int(env("EMAIL_TIMEOUT", "20"))  # a row stays locked while its message is handed over
 
 # --- Follow-up reminders (docs/reminders.md) --------------------------------------------------
 SITE_URL = env("SITE_URL", "http://localhost:8000")  # the links in e-mails

@@ -65,7 +65,7 @@ class Window:
         queryset = queryset.annotate(reminder_due_at=due_at).filter(reminder_due_at__lte=self.until)
         if self.after is not None:
             queryset = queryset.filter(reminder_due_at__gt=self.after)
-        return queryset.values(
+        return queryset.order_by().values(
             r_object=F(obj),
             r_due=F("reminder_due_at"),
             r_case=F(f"{case}_id" if case else "pk"),
