@@ -272,3 +272,27 @@ def test_settings_are_validated_and_audited(people, orgs):
 
 def test_a_date_based_rule_falls_due_at_midnight_utc():
     assert day_start(date(2026, 3, 1)).isoformat() == "2026-03-01T00:00:00+00:00"
+
+
+def test_a_screening_needing_further_assessment_reminds_after_7_days_until_rescreened(people, case):
+    from casework.models import Indicator
+    from casework.services import screening
+
+    def screen(on: date) -> object:
+        return screening.screening_record(
+            actor=people.social_worker,
+            case=case,
+            place="shelter",
+            screened_on=on,
+            indicators=[(Indicator.objects.filter(element="act").values_list("code", flat=True).first(), "")],
+            outcome="needs_further_assessment",
+            override_reason="the interview was cut short",
+        )
+
+    first = screen(timezone.localdate() - timedelta(days=10))
+    assert first.outcome == "needs_further_assessment"
+    tick_at(day_start(first.screened_on + timedelta(days=7)) + timedelta(minutes=1))
+    assert [o.object_id for o in occurrences("screening_needs_assessment")] == [first.pk]
+    screen(timezone.localdate())  # assessed again: the first is no longer the latest
+    engine.resolve(now=timezone.now())
+    assert occurrences("screening_needs_assessment")[0].resolved_at is not None
