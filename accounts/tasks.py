@@ -37,6 +37,15 @@ def reminders_tick(now: str | None = None) -> dict[str, Any]:
     return engine.tick(now=datetime.fromisoformat(now) if now else None)
 
 
+@shared_task(name="accounts.tasks.reminders_resolve", acks_late=True, ignore_result=True)
+def reminders_resolve() -> int:
+    """Run by beat every 10 minutes: close every open reminder whose condition is gone (the
+    tick itself checks only those not yet escalated). Idempotent."""
+    from accounts.reminders import engine
+
+    return engine.resolve(now=timezone.now())
+
+
 @shared_task(name="accounts.tasks.send_notification_emails", acks_late=True, ignore_result=True)
 def send_notification_emails(notification_ids: list[int]) -> int:
     """Send the pending e-mails of these notifications (ids only; see accounts.reminders.delivery)."""

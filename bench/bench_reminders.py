@@ -11,8 +11,9 @@ migrations; it writes occurrences and notifications and removes them again at th
 Phases, all at the same `now`:
 1. first scan, with the production default (due times of the last REMINDERS_FIRST_SCAN_DAYS);
 2. the same scan again (what a second beat or a redelivered tick does): must store nothing;
-3. a steady-state tick one minute later (the window is the grace plus one minute);
-4. the resolution and escalation passes over the open occurrences;
+3. a steady-state scan one minute later (the window is the grace plus one minute), and a whole
+   steady-state tick (scan, resolution of the unescalated, escalation; no e-mail is queued);
+4. the full resolution pass and the escalation pass over the open occurrences;
 5. with --backfill: forget the watermarks and scan from the beginning of time (every object of
    every rule that ever fell due), then once more.
 Prints counts and timings only.
@@ -77,9 +78,15 @@ def main() -> None:
     print(f"first scan starts {settings.REMINDERS_FIRST_SCAN_DAYS} days back; grace {engine.grace()}")
     first = timed("1. first scan (occurrences, notifications)", lambda: scan_all(now))
     again = timed("2. same scan again", lambda: scan_all(now))
-    later = timed("3. steady-state tick one minute later", lambda: scan_all(now + timedelta(minutes=1)))
-    timed("4a. resolution pass (closed)", lambda: engine.resolve(now=now))
-    timed("4b. escalation pass (managers told)", lambda: engine.escalate(now=now + timedelta(days=4)))
+    later = timed("3. steady-state scan one minute later", lambda: scan_all(now + timedelta(minutes=1)))
+
+    def steady_tick() -> tuple[Any, ...]:
+        minute = now + timedelta(minutes=2)
+        return (*scan_all(minute), engine.resolve(now=minute, unescalated_only=True), engine.escalate(now=minute))
+
+    timed("3b. whole steady-state tick (scan, resolve, escalate)", steady_tick)
+    timed("4a. full resolution pass (closed)", lambda: engine.resolve(now=now))
+    timed("4b. escalation pass 4 days later (managers told)", lambda: engine.escalate(now=now + timedelta(days=4)))
     timed("4c. escalation again (managers told)", lambda: engine.escalate(now=now + timedelta(days=4)))
     assert again == (0, 0) and later == (0, 0), "a second scan stored something"
     if args.backfill:

@@ -302,6 +302,7 @@ CELERY_BEAT_SCHEDULE = {
     },
     "referrals-consent-expiries": {"task": "referrals.tasks.record_consent_expiries", "schedule": 3600.0},
     "reminders-tick": {"task": "accounts.tasks.reminders_tick", "schedule": 60.0, "options": {"expires": 55}},
+    "reminders-resolve": {"task": "accounts.tasks.reminders_resolve", "schedule": 600.0, "options": {"expires": 590}},
 }
 WEBHOOK_CA_BUNDLE = env("WEBHOOK_CA_BUNDLE")  # extra CAs trusted for partner webhooks (tests, private CAs)
 

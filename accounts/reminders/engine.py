@@ -111,12 +111,16 @@ def scan(rule: Rule, *, now: datetime) -> tuple[int, int] | None:
     return totals[0], totals[1]
 
 
-def resolve(*, now: datetime) -> int:
+def resolve(*, now: datetime, unescalated_only: bool = False) -> int:
     """Close the open occurrences whose condition is gone (the referral was acknowledged, the
-    visit recorded); reads open occurrences only."""
+    visit recorded); reads open occurrences only. The tick checks just those not yet escalated
+    (a few days' worth: nobody is escalated about something already done); the full pass over
+    every open occurrence runs every few minutes (`reminders_resolve`)."""
     closed = 0
     for rule in all_rules():
         open_ = ReminderOccurrence.objects.filter(rule=rule.code, resolved_at__isnull=True)
+        if unescalated_only:
+            open_ = open_.filter(escalated_at__isnull=True)
         closed += open_.exclude(pk__in=rule.still_due(open_).values("pk")).update(resolved_at=now)
     return closed
 
@@ -168,7 +172,7 @@ def tick(*, now: datetime | None = None) -> dict[str, Any]:
         "occurrences": sum(result[0] for result in scanned.values() if result),
         "notified": sum(result[1] for result in scanned.values() if result),
         "skipped_rules": sorted(code for code, result in scanned.items() if result is None),
-        "resolved": resolve(now=now),
+        "resolved": resolve(now=now, unescalated_only=True),
         "escalated": escalate(now=now),
         "emails_queued": enqueue_pending(),
     }

@@ -296,3 +296,19 @@ def test_a_screening_needing_further_assessment_reminds_after_7_days_until_rescr
     screen(timezone.localdate())  # assessed again: the first is no longer the latest
     engine.resolve(now=timezone.now())
     assert occurrences("screening_needs_assessment")[0].resolved_at is not None
+
+
+def test_done_before_escalation_is_never_escalated_and_escalated_ones_close_in_the_full_pass(people, case):
+    other = open_case(people.social_worker)
+    due = other.created_at + days(30)
+    tick_at(due + timedelta(minutes=1))
+    with time_machine.travel(due + days(2), tick=False):
+        assistance.note_add(actor=people.social_worker, case=case, text="called the family")
+    result = tick_at(due + days(4))
+    assert (result["resolved"], result["escalated"]) == (1, 1)
+    [escalation] = told(people.manager)
+    assert escalation.occurrence.object_id == other.pk
+    with time_machine.travel(due + days(5), tick=False):
+        assistance.note_add(actor=people.social_worker, case=other, text="visited")
+    assert tick_at(due + days(5) + timedelta(minutes=1))["resolved"] == 0  # the tick skips escalated ones
+    assert engine.resolve(now=due + days(5) + timedelta(minutes=2)) == 1  # reminders_resolve
