@@ -80,11 +80,12 @@ def main() -> None:
     again = timed("2. same scan again", lambda: scan_all(now))
     later = timed("3. steady-state scan one minute later", lambda: scan_all(now + timedelta(minutes=1)))
 
-    def steady_tick() -> tuple[Any, ...]:
-        minute = now + timedelta(minutes=2)
+    def tick(minutes: int) -> tuple[Any, ...]:
+        minute = now + timedelta(minutes=minutes)
         return (*scan_all(minute), engine.resolve(now=minute, unescalated_only=True), engine.escalate(now=minute))
 
-    timed("3b. whole steady-state tick (scan, resolve, escalate)", steady_tick)
+    timed("3b. next tick (escalates the first scan's backlog)", lambda: tick(2))
+    timed("3c. steady-state tick (scan, resolve, escalate)", lambda: tick(3))
     timed("4a. full resolution pass (closed)", lambda: engine.resolve(now=now))
     timed("4b. escalation pass 4 days later (managers told)", lambda: engine.escalate(now=now + timedelta(days=4)))
     timed("4c. escalation again (managers told)", lambda: engine.escalate(now=now + timedelta(days=4)))
