@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Iterable
+from typing import Any
 
 from django.conf import settings
 from django.core.mail import EmailMessage, get_connection
@@ -64,35 +65,40 @@ def send(notification_ids: Iterable[int]) -> int:
     """Send the pending e-mails among `notification_ids`; returns how many were sent. Rows that
     are sent, failed, or being sent by another worker right now are skipped."""
     sent = 0
-    connection = get_connection()
-    for pk in notification_ids:
-        with transaction.atomic():
-            notification = (
-                Notification.objects.select_for_update(skip_locked=True, of=("self",))
-                .select_related("user", "occurrence")
-                .filter(pk=pk, email_state=EmailState.PENDING)
-                .first()
-            )
-            if notification is None:
-                continue
-            try:
-                connection.send_messages([build_message(notification)])
-            except Exception as error:  # any failure of the mail server: counted and retried later
-                attempts = notification.email_attempts + 1
-                state = EmailState.FAILED if attempts >= MAX_ATTEMPTS else EmailState.PENDING
-                Notification.objects.filter(pk=pk).update(
-                    email_attempts=attempts, email_state=state, email_error=type(error).__name__[:300]
-                )
-                logger.warning("notification %s: e-mail attempt %s failed (%s)", pk, attempts, type(error).__name__)
-                continue
-            Notification.objects.filter(pk=pk).update(
-                email_state=EmailState.SENT,
-                emailed_at=timezone.now(),
-                email_attempts=F("email_attempts") + 1,
-                email_error="",
-            )
-            sent += 1
+    with get_connection() as connection:  # one connection to the mail server for the batch
+        for pk in notification_ids:
+            sent += _send_one(connection, pk)
     return sent
+
+
+def _send_one(connection: Any, pk: int) -> int:
+    """Send one pending e-mail while its row is locked; 1 if sent, 0 if skipped or failed."""
+    with transaction.atomic():
+        notification = (
+            Notification.objects.select_for_update(skip_locked=True, of=("self",))
+            .select_related("user", "occurrence")
+            .filter(pk=pk, email_state=EmailState.PENDING)
+            .first()
+        )
+        if notification is None:
+            return 0
+        try:
+            connection.send_messages([build_message(notification)])
+        except Exception as error:  # any failure of the mail server: counted and retried later
+            attempts = notification.email_attempts + 1
+            state = EmailState.FAILED if attempts >= MAX_ATTEMPTS else EmailState.PENDING
+            Notification.objects.filter(pk=pk).update(
+                email_attempts=attempts, email_state=state, email_error=type(error).__name__[:300]
+            )
+            logger.warning("notification %s: e-mail attempt %s failed (%s)", pk, attempts, type(error).__name__)
+            return 0
+        Notification.objects.filter(pk=pk).update(
+            email_state=EmailState.SENT,
+            emailed_at=timezone.now(),
+            email_attempts=F("email_attempts") + 1,
+            email_error="",
+        )
+    return 1
 
 
 def pending_ids(*, limit: int = PER_TICK) -> list[int]:

@@ -20,7 +20,15 @@ from django.conf import settings
 from django.db import connection, transaction
 from django.utils import timezone
 
-from accounts.models import EmailState, Notification, ReminderOccurrence, ReminderSetting, ReminderWatermark, User
+from accounts.models import (
+    EmailState,
+    Notification,
+    ReminderOccurrence,
+    ReminderSetting,
+    ReminderWatermark,
+    Role,
+    User,
+)
 from accounts.reminders.registry import Rule, all_rules
 from accounts.reminders.window import ROW_COLUMNS, Window
 
@@ -149,7 +157,7 @@ def escalate(*, now: datetime) -> int:
                 (occurrence_id, user_id, escalation, created_at, email_state, email_attempts, email_error)
             SELECT marked.id, u.id, true, %s, {EMAIL_STATE_SQL}, 0, ''
             FROM marked JOIN {USER} u ON u.organisation_id = marked.organisation_id AND u.is_active
-                 AND u.roles @> ARRAY['manager']::varchar(20)[]
+                 AND %s = ANY(u.roles)
             ON CONFLICT (occurrence_id, user_id) DO NOTHING
             RETURNING 1
         )
@@ -157,7 +165,7 @@ def escalate(*, now: datetime) -> int:
     """  # noqa: S608 (table names from models; values are parameters)
     params: list[Any] = [value for rule in rules for value in (rule.code, rule.escalate_after_days)]
     with transaction.atomic(), connection.cursor() as cursor:
-        cursor.execute(statement, [*params, now, now, now, now])
+        cursor.execute(statement, [*params, now, now, now, now, Role.MANAGER.value])
         (told,) = cursor.fetchone()
     return told
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 from django.db.models import Case, DateTimeField, DurationField, ExpressionWrapper, F, QuerySet, Value, When
@@ -77,6 +77,4 @@ class Window:
 
 def day_start(day: date) -> datetime:
     """The moment a date-based rule falls due on `day` (00:00 UTC), for tests and the docs."""
-    from datetime import UTC
-
     return datetime(day.year, day.month, day.day, tzinfo=UTC)
