@@ -8,7 +8,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('casework', '0008_reminders'),
-        ('shelters', '0005_stay_length_statistics'),
+        ('shelters', '0006_stay_person_has_other_stays'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
