@@ -201,3 +201,108 @@ class WorkerHeartbeat(models.Model):
 
     def __str__(self) -> str:
         return f"{self.hostname} @ {self.seen_at:%Y-%m-%d %H:%M:%S}"
+
+
+# --- Follow-up reminders (the engine is accounts/reminders/; the rules live in each app) --------
+class ReminderSetting(models.Model):
+    """One organisation's choice for one rule; a rule without a row uses its defaults in code."""
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="reminder_settings")
+    rule = models.CharField(max_length=40)
+    enabled = models.BooleanField(default=True)
+    days = models.PositiveSmallIntegerField(help_text=_("Days after the event at which the reminder falls due"))
+    escalate_after_days = models.PositiveSmallIntegerField(
+        help_text=_("Days a reminder may stay open before the organisation's managers are told too")
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["organisation", "rule"], name="reminder_setting_unique"),
+            models.CheckConstraint(condition=Q(days__lte=3650), name="reminder_setting_days_bounded"),
+            models.CheckConstraint(
+                condition=Q(escalate_after_days__gte=1, escalate_after_days__lte=365),
+                name="reminder_setting_escalation_bounded",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.organisation_id}: {self.rule}"
+
+
+class ReminderWatermark(models.Model):
+    """How far one rule has been scanned: the next scan looks only at due times after it."""
+
+    rule = models.CharField(max_length=40, primary_key=True)
+    scanned_until = models.DateTimeField()
+    ticked_at = models.DateTimeField(help_text=_("Wall-clock time of the last scan (the beat's pulse)"))
+
+    def __str__(self) -> str:
+        return f"{self.rule} until {self.scanned_until:%Y-%m-%d %H:%M}"
+
+
+class ReminderOccurrence(models.Model):
+    """One reminder that fell due: a rule, an object and a due time, stored once (the natural
+    key is unique, so a second scan, beat or worker inserts nothing). Codes and ids only."""
+
+    id = models.BigAutoField(primary_key=True)
+    rule = models.CharField(max_length=40)
+    object_id = models.UUIDField()
+    due_at = models.DateTimeField()
+    case_id = models.UUIDField()
+    case_code = models.CharField(max_length=40)
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="+")
+    recipient = models.ForeignKey(User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField()
+    resolved_at = models.DateTimeField(null=True, blank=True)
+    escalated_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-due_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(fields=["rule", "object_id", "due_at"], name="reminder_occurrence_natural_key"),
+        ]
+        indexes = [
+            models.Index(fields=["rule", "due_at"], condition=Q(resolved_at__isnull=True), name="occurrence_open_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.rule} {self.case_code} @ {self.due_at:%Y-%m-%d}"
+
+
+class EmailState(models.TextChoices):
+    PENDING = "pending", _("Waiting to be sent")
+    SENT = "sent", _("Sent")
+    FAILED = "failed", _("Failed")
+    NONE = "none", _("No e-mail address")
+
+
+class Notification(models.Model):
+    """What one user is told about one occurrence: the in-app row (read or not) and the state of
+    its e-mail. Unique per occurrence and user, so nobody is told the same thing twice."""
+
+    id = models.BigAutoField(primary_key=True)
+    occurrence = models.ForeignKey(ReminderOccurrence, on_delete=models.CASCADE, related_name="notifications")
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="notifications")
+    escalation = models.BooleanField(default=False, help_text=_("Sent to a manager because nobody acted"))
+    created_at = models.DateTimeField()
+    read_at = models.DateTimeField(null=True, blank=True)
+    email_state = models.CharField(max_length=10, choices=EmailState.choices, default=EmailState.PENDING)
+    email_attempts = models.PositiveSmallIntegerField(default=0)
+    emailed_at = models.DateTimeField(null=True, blank=True)
+    email_error = models.CharField(max_length=300, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(fields=["occurrence", "user"], name="notification_once_per_user"),
+            models.CheckConstraint(condition=Q(email_state__in=EmailState.values), name="notification_email_state"),
+        ]
+        indexes = [
+            models.Index(fields=["user", "-created_at", "-id"], name="notification_user_idx"),
+            models.Index(fields=["user"], condition=Q(read_at__isnull=True), name="notification_unread_idx"),
+            models.Index(fields=["id"], condition=Q(email_state="pending"), name="notification_email_pending_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"notification {self.pk} for {self.user_id}"

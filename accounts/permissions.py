@@ -19,7 +19,7 @@ from django.db.models import Q
 from django.utils.translation import gettext as _
 
 from accounts.errors import NotFound
-from accounts.models import AuditEvent, Organisation, Role, User
+from accounts.models import AuditEvent, Notification, Organisation, ReminderSetting, Role, User
 
 M = TypeVar("M", bound=models.Model)
 
@@ -127,3 +127,37 @@ view_auditevent = define(
         else (Q(organisation_id=user.organisation_id) if has_role(user, Role.MANAGER) else NOTHING)
     ),
 )
+
+
+# --- Reminders: your own notifications; a manager sets their organisation's rules ------------
+view_notification = define(
+    "accounts.view_notification",
+    Notification,
+    predicate=lambda user, notification: notification.user_id == user.pk,
+    filter=lambda user: Q(user_id=user.pk),
+)
+
+
+def _can_manage_reminders(user: Any, setting: ReminderSetting) -> bool:
+    if has_role(user, Role.ADMIN):
+        return True
+    return has_role(user, Role.MANAGER) and setting.organisation_id == user.organisation_id
+
+
+manage_reminder_settings = define(
+    "accounts.manage_reminder_settings",
+    ReminderSetting,
+    predicate=_can_manage_reminders,
+    filter=lambda user: (
+        EVERYTHING
+        if has_role(user, Role.ADMIN)
+        else (Q(organisation_id=user.organisation_id) if has_role(user, Role.MANAGER) else NOTHING)
+    ),
+)
+
+
+def can_manage_reminders_of(user: Any, organisation: Organisation | None) -> bool:
+    """The settings page asks before any row exists."""
+    return organisation is not None and _can_manage_reminders(
+        user, ReminderSetting(organisation_id=organisation.pk, rule="")
+    )

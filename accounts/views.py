@@ -7,11 +7,13 @@ from typing import Any
 import redis
 from django.conf import settings
 from django.db import connection
+from django.db.models import Max
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
+from django.utils import timezone
 from django.views.decorators.cache import never_cache
 
-from accounts.models import WorkerHeartbeat
+from accounts.models import ReminderWatermark, WorkerHeartbeat
 
 
 def home(request: HttpRequest) -> HttpResponse:
@@ -33,7 +35,22 @@ def readyz(request: HttpRequest) -> JsonResponse:
     if checks["database"]["ok"]:
         last = WorkerHeartbeat.objects.order_by("-seen_at").values_list("seen_at", flat=True).first()
         checks["worker"] = {"ok": last is not None, "last_heartbeat": last.isoformat() if last else None}
+        checks["beat"] = _check_beat()
     return JsonResponse({"status": "ready" if ready else "unavailable", "checks": checks}, status=200 if ready else 503)
+
+
+# Beat runs the reminder tick every minute; a pulse older than this means beat (or every worker) stopped.
+BEAT_STALE_AFTER_SECONDS = 300
+
+
+def _check_beat() -> dict[str, Any]:
+    """The age of the last reminder tick (docs/reminders.md): reported, not part of readiness,
+    so that a stopped beat does not take the web processes out of the load balancer."""
+    last = ReminderWatermark.objects.aggregate(last=Max("ticked_at"))["last"]
+    if last is None:
+        return {"ok": False, "last_tick": None, "age_seconds": None}
+    age = (timezone.now() - last).total_seconds()
+    return {"ok": age <= BEAT_STALE_AFTER_SECONDS, "last_tick": last.isoformat(), "age_seconds": round(age)}
 
 
 def _check_database() -> dict[str, Any]:

@@ -5,3 +5,8 @@ class CaseworkConfig(AppConfig):
     name = "casework"
     verbose_name = "Casework"
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        from casework.reminders import register_rules
+
+        register_rules()

@@ -105,6 +105,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "accounts.reminders.views.unread_notifications",
             ],
         },
     },
@@ -300,6 +301,8 @@ CELERY_BEAT_SCHEDULE = {
         "options": {"expires": 55},
     },
     "referrals-consent-expiries": {"task": "referrals.tasks.record_consent_expiries", "schedule": 3600.0},
+    "reminders-tick": {"task": "accounts.tasks.reminders_tick", "schedule": 60.0, "options": {"expires": 55}},
+    "reminders-resolve": {"task": "accounts.tasks.reminders_resolve", "schedule": 600.0, "options": {"expires": 590}},
 }
 WEBHOOK_CA_BUNDLE = env("WEBHOOK_CA_BUNDLE")  # extra CAs trusted for partner webhooks (tests, private CAs)
 
@@ -326,6 +329,20 @@ STATISTICS_CTDC_MAX_SUPPRESSED = float(env("STATISTICS_CTDC_MAX_SUPPRESSED", "0.
 
 EMAIL_BACKEND = env("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", "pathway@localhost")
+EMAIL_FILE_PATH = env("EMAIL_FILE_PATH", str(BASE_DIR / "var" / "mail"))  # for the file backend
+EMAIL_HOST = env("EMAIL_HOST", "localhost")
+EMAIL_PORT = int(env("EMAIL_PORT", "25"))
+EMAIL_HOST_USER = env("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = env("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
+EMAIL_TIMEOUT = int(env("EMAIL_TIMEOUT", "20"))  # a row stays locked while its message is handed over
+
+# --- Follow-up reminders (docs/reminders.md) --------------------------------------------------
+SITE_URL = env("SITE_URL", "http://localhost:8000")  # the links in e-mails
+REMINDER_QUEUE = env("REMINDER_QUEUE")  # Celery queue of the reminder e-mails (default queue if empty)
+REMINDERS_SCAN_GRACE_HOURS = int(env("REMINDERS_SCAN_GRACE_HOURS", "48"))
+_first_scan = env("REMINDERS_FIRST_SCAN_DAYS", "30")  # "all": the first scan starts at the beginning
+REMINDERS_FIRST_SCAN_DAYS = None if _first_scan == "all" else int(_first_scan)
 
 # --- Production hardening (what `check --deploy` asks for) ------------------------------------
 if PRODUCTION:

@@ -105,6 +105,10 @@ class Referral(models.Model):
         indexes = [
             models.Index(fields=["to_organisation", "change_seq"], name="referral_partner_changes"),
             models.Index(fields=["case", "-created_at"], name="referral_case_idx"),
+            # For the reminders (referrals/reminders.py): referrals waiting for an answer, by sending time.
+            models.Index(
+                fields=["sent_at"], condition=Q(status__in=["sent", "acknowledged"]), name="referral_waiting_sent_idx"
+            ),
         ]
 
 

@@ -5,3 +5,8 @@ class SheltersConfig(AppConfig):
     name = "shelters"
     verbose_name = "Shelters"
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        from shelters.reminders import register_rules
+
+        register_rules()

@@ -179,6 +179,15 @@ class Stay(models.Model):
             # Covers the census of one night (the residents at the start and end of a report's
             # period, and their episodes) without touching the table.
             GistIndex(fields=["shelter", "during"], include=["episode_started_on"], name="stay_census_gist"),
+            # For the reminders (shelters/reminders.py): open stays by planned discharge and admission.
+            models.Index(
+                fields=["planned_discharge_on"],
+                condition=Q(during__endswith__isnull=True),
+                name="stay_open_discharge_idx",
+            ),
+            models.Index(
+                fields=["episode_started_on"], condition=Q(during__endswith__isnull=True), name="stay_open_episode_idx"
+            ),
         ]
 
 

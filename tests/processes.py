@@ -54,13 +54,29 @@ def celery_worker(*, queue: str | None = None, concurrency: int = 1) -> Iterator
     try:
         yield process, queue
     finally:
-        if process.poll() is None:
-            os.killpg(process.pid, signal.SIGTERM)
-            try:
-                process.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                os.killpg(process.pid, signal.SIGKILL)
-                process.wait()
+        _stop(process)
+
+
+@contextmanager
+def celery_beat() -> Iterator[subprocess.Popen[bytes]]:
+    """A real `celery beat` subprocess with the project's database scheduler (exactly one beat,
+    as in docker-compose.yml); it sends to Celery's default queue."""
+    command = [sys.executable, "-m", "celery", "-A", "config", "beat", "--loglevel", "WARNING", "--pidfile="]
+    process = subprocess.Popen(command, cwd=ROOT, env=project_env(), start_new_session=True)
+    try:
+        yield process
+    finally:
+        _stop(process)
+
+
+def _stop(process: subprocess.Popen[bytes]) -> None:
+    if process.poll() is None:
+        os.killpg(process.pid, signal.SIGTERM)
+        try:
+            process.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            os.killpg(process.pid, signal.SIGKILL)
+            process.wait()
 
 
 @contextmanager

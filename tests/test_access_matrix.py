@@ -19,8 +19,9 @@ import pytest
 from django.db import transaction
 from django.db.backends.postgresql.psycopg_any import DateRange
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.utils import timezone
 
-from accounts.models import Country
+from accounts.models import Country, Notification, ReminderOccurrence
 from casework.choices import CaseCategory
 from casework.models import FollowUpPolicy, Indicator, ServiceType
 from casework.services import assistance, cases, repatriation, screening
@@ -52,6 +53,7 @@ BED_MANAGERS = {"shelter_staff", "manager", "admin"}
 DENIED = {401, 403, 404}
 REFERRAL_RECEIVER = {"counsellor"}  # an LWU social worker and counsellor: answers for LWU
 REFERRAL_READERS = CASE_READERS | REFERRAL_RECEIVER
+REMINDER_MANAGERS = {"manager", "national_manager", "admin"}  # each for their own organisation
 
 
 def report_period(o: Any) -> dict[str, str]:
@@ -96,6 +98,12 @@ ROWS = [
     R("logout", "post", EVERYONE, redirect_to_login_is_success=True),
     R("healthz", "get", EVERYONE),
     R("readyz", "get", EVERYONE),
+    # --- reminders: your own notifications; managers set their organisation's rules ------------
+    R("notifications:list", "get", AUTHENTICATED),
+    R("notifications:read", "post", CASE_WORKER, args=lambda o: [o.notification.pk]),
+    R("notifications:read-all", "post", AUTHENTICATED),
+    R("notifications:rules", "get", REMINDER_MANAGERS),
+    R("notifications:rules", "post", REMINDER_MANAGERS),
     R("set_language", "post", EVERYONE, body=lambda o: {"language": "lo"}),
     R("schema", "get", AUTHENTICATED),
     R("swagger", "get", AUTHENTICATED),
@@ -610,7 +618,18 @@ def world(people, orgs):
     webhook, _ = webhooks.webhook_register(
         actor=people.partner, organisation=orgs.ngo, url="https://hooks.example.org/ngo"
     )
+    occurrence = ReminderOccurrence.objects.create(
+        rule="case_without_note",
+        object_id=case.pk,
+        due_at=timezone.now(),
+        case_id=case.pk,
+        case_code=case.person.case_code,
+        organisation=orgs.mlsw_vt,
+        recipient=sw,
+        created_at=timezone.now(),
+    )
     return SimpleNamespace(
+        notification=Notification.objects.create(occurrence=occurrence, user=sw, created_at=timezone.now()),
         consent=consent,
         referral=referral,
         draft=draft,

@@ -61,6 +61,11 @@ class CaseNote(models.Model):
                 name="note_counselling_and_medical_are_tier_3",
             ),
         ]
+        indexes = [
+            # The "no note for 30 days" reminder walks notes by time and checks for a later one.
+            models.Index(fields=["written_at"], name="note_written_idx"),
+            models.Index(fields=["case", "-written_at"], name="note_case_written_idx"),
+        ]
 
 
 class CasePlan(models.Model):

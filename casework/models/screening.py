@@ -71,6 +71,13 @@ class Screening(models.Model):
                 name="screening_actual_victim_needs_deciding_body",
             ),
         ]
+        indexes = [
+            models.Index(
+                fields=["screened_on"],
+                condition=Q(outcome="needs_further_assessment"),
+                name="screening_needs_assessment_idx",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"screening {self.pk} ({self.outcome})"

@@ -1,0 +1,122 @@
+"""Pages of the reminders: each user's notification list (mark read), and the rule settings a
+manager keeps for their organisation. Plus the header's unread count."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import cache
+from typing import Any
+
+from django import forms
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.db import transaction
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_http_methods, require_POST
+
+from accounts import errors, permissions
+from accounts.reminders import services
+from accounts.reminders.registry import Effective, effective_settings, get_rule
+
+PAGE_SIZE = 25
+
+
+def unread_notifications(request: HttpRequest) -> dict[str, Callable[[], int]]:
+    """Context processor: the header's unread count, one indexed COUNT, run only if a template
+    shows it (the template calls it once, through {% with %})."""
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return {}
+
+    @cache
+    def count() -> int:
+        return permissions.view_notification.scope(user).filter(read_at__isnull=True).count()
+
+    return {"unread_notifications": count}
+
+
+@never_cache
+@require_http_methods(["GET", "HEAD"])
+def notification_list(request: HttpRequest) -> HttpResponse:
+    notifications = (
+        permissions.view_notification.scope(request.user).select_related("occurrence").order_by("-created_at", "-id")
+    )
+    page = Paginator(notifications, PAGE_SIZE).get_page(request.GET.get("page"))
+    rows = [(notification, get_rule(notification.occurrence.rule)) for notification in page]
+    return render(request, "notifications/list.html", {"page": page, "rows": rows})
+
+
+@require_POST
+def notification_read(request: HttpRequest, pk: int) -> HttpResponse:
+    try:
+        services.notification_mark_read(actor=request.user, notification_id=pk)
+    except errors.NotFound as error:
+        raise Http404(error.message) from error
+    return redirect("notifications:list")
+
+
+@require_POST
+def notifications_read_all(request: HttpRequest) -> HttpResponse:
+    services.notifications_mark_all_read(actor=request.user)
+    return redirect("notifications:list")
+
+
+class RuleForm(forms.Form):
+    enabled = forms.BooleanField(label=gettext_lazy("On"), required=False)
+    days = forms.IntegerField(label=gettext_lazy("Days"), min_value=0, max_value=services.MAX_DAYS)
+    escalate_after_days = forms.IntegerField(
+        label=gettext_lazy("Escalate after (days)"), min_value=1, max_value=services.MAX_ESCALATION_DAYS
+    )
+
+
+def _forms(data: Any, settings: list[Effective]) -> list[tuple[Effective, RuleForm]]:
+    return [
+        (
+            setting,
+            RuleForm(
+                data,
+                prefix=setting.rule.code,
+                initial={
+                    "enabled": setting.enabled,
+                    "days": setting.days,
+                    "escalate_after_days": setting.escalate_after_days,
+                },
+            ),
+        )
+        for setting in settings
+    ]
+
+
+@never_cache
+@require_http_methods(["GET", "HEAD", "POST"])
+def reminder_settings(request: HttpRequest) -> HttpResponse:
+    """A manager's page: every rule of their organisation, on or off, its delay and when it
+    escalates; defaults shown until changed."""
+    organisation = request.user.organisation  # type: ignore[union-attr]
+    if not permissions.can_manage_reminders_of(request.user, organisation):
+        raise PermissionDenied(_("Only the organisation's managers can change its reminder rules."))
+    settings = effective_settings(organisation.pk)
+    forms_ = _forms(request.POST if request.method == "POST" else None, settings)
+    if request.method == "POST" and all(form.is_valid() for _setting, form in forms_):
+        try:
+            with transaction.atomic():
+                for setting, form in forms_:
+                    if form.has_changed() or setting.customised:
+                        services.reminder_setting_save(
+                            actor=request.user, organisation=organisation, rule=setting.rule.code, **form.cleaned_data
+                        )
+        except errors.ApplicationError as error:
+            form.add_error(None, error.message)
+            for field, problems in (error.fields or {}).items():
+                for problem in problems:
+                    form.add_error(field if field in form.fields else None, problem)
+        else:
+            messages.success(request, _("The reminder rules were saved."))
+            return redirect("notifications:rules")
+    status = 400 if request.method == "POST" else 200
+    return render(request, "notifications/rules.html", {"forms": forms_, "organisation": organisation}, status=status)

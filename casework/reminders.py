@@ -1,0 +1,128 @@
+"""Casework's reminder rules (registered in CaseworkConfig.ready; engine: accounts.reminders).
+
+- repatriation_step_overdue: a pending or started step of an open repatriation, `days` after
+  its due date (default 1: the day after);
+- follow_up_due / follow_up_overdue: a scheduled monitoring visit not recorded, on its due date
+  (default 0) and again `days` later (default 7); the visit dates come from the follow-up
+  policy of the case plan (casework.FollowUpPolicy);
+- screening_needs_assessment: the case's latest screening says "needs further assessment",
+  `days` after it was screened (default 7);
+- case_without_note: an open case with no note for `days` (default 30) since its last note, or
+  since it was opened if it has none.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+from django.db.models import Exists, OuterRef, QuerySet
+from django.utils.translation import gettext_lazy as _
+
+from accounts.models import ReminderOccurrence
+from accounts.reminders import Rule, Window, register
+from casework.choices import CaseStatus, RepatriationStatus, ScreeningOutcome, StepStatus
+from casework.models import Case, CaseNote, FollowUpVisit, RepatriationStep, Screening
+
+OPEN_CASE = [CaseStatus.OPEN, CaseStatus.ACTIVE]
+OPEN_STEP = [StepStatus.PENDING, StepStatus.IN_PROGRESS]
+OPEN_REPATRIATION = [RepatriationStatus.IN_PROGRESS, RepatriationStatus.AWAITING_LEGAL_PROCEEDINGS]
+Occurrences = QuerySet[ReminderOccurrence]
+
+
+def _open_steps() -> QuerySet[RepatriationStep]:
+    return RepatriationStep.objects.filter(status__in=OPEN_STEP, repatriation__status__in=OPEN_REPATRIATION)
+
+
+def _open_visits() -> QuerySet[FollowUpVisit]:
+    return FollowUpVisit.objects.filter(done_on__isnull=True)
+
+
+def _screenings_needing_assessment() -> QuerySet[Screening]:
+    later = Screening.objects.filter(case=OuterRef("case"), created_at__gt=OuterRef("created_at"))
+    return Screening.objects.filter(outcome=ScreeningOutcome.NEEDS_FURTHER_ASSESSMENT).filter(~Exists(later))
+
+
+def _matching(occurrences: Occurrences, objects: QuerySet[Any]) -> Occurrences:
+    """The occurrences whose object is still among `objects`."""
+    return occurrences.filter(Exists(objects.filter(pk=OuterRef("object_id"))))
+
+
+def step_candidates(window: Window) -> Iterator[QuerySet[Any]]:
+    yield window.rows(
+        _open_steps().filter(due_on__isnull=False), base="due_on", case="repatriation__case", date_based=True
+    )
+
+
+def visit_candidates(window: Window) -> Iterator[QuerySet[Any]]:
+    yield window.rows(_open_visits(), base="due_on", date_based=True)
+
+
+def screening_candidates(window: Window) -> Iterator[QuerySet[Any]]:
+    yield window.rows(_screenings_needing_assessment(), base="screened_on", date_based=True)
+
+
+def silent_case_candidates(window: Window) -> Iterator[QuerySet[Any]]:
+    """Due `days` after the case's last note (a note with no later one), or after the case was
+    opened when it has no note at all. Both walk an index on the time column."""
+    later = CaseNote.objects.filter(case=OuterRef("case"), written_at__gt=OuterRef("written_at"))
+    last_notes = CaseNote.objects.filter(case__status__in=OPEN_CASE).filter(~Exists(later))
+    yield window.rows(last_notes, base="written_at", obj="case_id")
+    never_noted = Case.objects.filter(status__in=OPEN_CASE).filter(
+        ~Exists(CaseNote.objects.filter(case=OuterRef("pk")))
+    )
+    yield window.rows(never_noted, base="created_at", case="")
+
+
+def silent_case_still_due(occurrences: Occurrences) -> Occurrences:
+    """A note written since the reminder fell due, or the case closing, ends it."""
+    noted = CaseNote.objects.filter(case=OuterRef("object_id"), written_at__gte=OuterRef("due_at"))
+    return _matching(occurrences, Case.objects.filter(status__in=OPEN_CASE)).filter(~Exists(noted))
+
+
+RULES = (
+    Rule(
+        code="repatriation_step_overdue",
+        title=_("Repatriation step past due"),
+        message=_("A repatriation step of this case is past its due date."),
+        days=1,
+        candidates=step_candidates,
+        still_due=lambda occurrences: _matching(occurrences, _open_steps()),
+    ),
+    Rule(
+        code="follow_up_due",
+        title=_("Follow-up visit due"),
+        message=_("A follow-up monitoring visit is due."),
+        days=0,
+        candidates=visit_candidates,
+        still_due=lambda occurrences: _matching(occurrences, _open_visits()),
+    ),
+    Rule(
+        code="follow_up_overdue",
+        title=_("Follow-up visit overdue"),
+        message=_("A follow-up monitoring visit is overdue and has not been recorded."),
+        days=7,
+        candidates=visit_candidates,
+        still_due=lambda occurrences: _matching(occurrences, _open_visits()),
+    ),
+    Rule(
+        code="screening_needs_assessment",
+        title=_("Screening needs further assessment"),
+        message=_("A screening that needs further assessment has not been followed up."),
+        days=7,
+        candidates=screening_candidates,
+        still_due=lambda occurrences: _matching(occurrences, _screenings_needing_assessment()),
+    ),
+    Rule(
+        code="case_without_note",
+        title=_("Open case without a note"),
+        message=_("Nothing has been noted on this open case for a long time."),
+        days=30,
+        candidates=silent_case_candidates,
+        still_due=silent_case_still_due,
+    ),
+)
+
+
+def register_rules() -> None:
+    register(*RULES)

@@ -1,0 +1,62 @@
+"""Referrals' reminder rules (registered in ReferralsConfig.ready; engine: accounts.reminders).
+The sending case's worker is reminded to chase the receiving organisation:
+
+- referral_unacknowledged: still "sent" `days` after it was sent (default 3);
+- referral_unanswered: neither accepted nor declined `days` after it was sent (default 7).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from typing import Any
+
+from django.db.models import Exists, OuterRef, QuerySet
+from django.utils.translation import gettext_lazy as _
+
+from accounts.models import ReminderOccurrence
+from accounts.reminders import Rule, Window, register
+from referrals.choices import ReferralStatus
+from referrals.models import Referral
+
+UNACKNOWLEDGED = [ReferralStatus.SENT]
+UNANSWERED = [ReferralStatus.SENT, ReferralStatus.ACKNOWLEDGED]
+Occurrences = QuerySet[ReminderOccurrence]
+
+
+def _in(statuses: list[str]) -> QuerySet[Referral]:
+    return Referral.objects.filter(status__in=statuses, sent_at__isnull=False)
+
+
+def _candidates(statuses: list[str]) -> Callable[[Window], Iterator[QuerySet[Any]]]:
+    def candidates(window: Window) -> Iterator[QuerySet[Any]]:
+        yield window.rows(_in(statuses), base="sent_at")
+
+    return candidates
+
+
+def _still_due(statuses: list[str]) -> Callable[[Occurrences], Occurrences]:
+    return lambda occurrences: occurrences.filter(Exists(_in(statuses).filter(pk=OuterRef("object_id"))))
+
+
+RULES = (
+    Rule(
+        code="referral_unacknowledged",
+        title=_("Referral not acknowledged"),
+        message=_("A referral sent for this case has not been acknowledged by the receiving organisation."),
+        days=3,
+        candidates=_candidates(UNACKNOWLEDGED),
+        still_due=_still_due(UNACKNOWLEDGED),
+    ),
+    Rule(
+        code="referral_unanswered",
+        title=_("Referral not answered"),
+        message=_("A referral sent for this case has been neither accepted nor declined."),
+        days=7,
+        candidates=_candidates(UNANSWERED),
+        still_due=_still_due(UNANSWERED),
+    ),
+)
+
+
+def register_rules() -> None:
+    register(*RULES)
