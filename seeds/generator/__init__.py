@@ -1,7 +1,8 @@
 """The synthetic demo-data generator: people, cases, screenings, services, notes, repatriations,
 family members, shelter stays, consents and referrals, case plans and follow-up visits at any
-scale (100 to 1,000,000 people), written with bulk inserts; and a separate occupancy load
-(`generate_occupancy_load`: a million stays over twenty shelters) for the reports' benchmark.
+scale (100 to 1,000,000 people), written with bulk inserts; and two separate loads for
+benchmarks: `generate_occupancy_load` (a million stays over twenty shelters, for the reports)
+and `generate_referral_load` (a million referrals, for the partner API).
 
 Never real people: names are combinations drawn at random from short lists of common Lao given
 and family names, phone numbers are never generated, and free text is a handful of fixed
@@ -28,7 +29,7 @@ already, so a second run appends new people instead of repeating the first run's
 Layout: base (the shared draws), copy (the batch and its COPY), names, staff, reference, people,
 cases, screening, assistance (services and notes), repatriation, occupancy (what stays share),
 shelters (the demo stays), referrals, plans, batch (one batch, all parts in order), load (the
-occupancy load).
+occupancy load), referral_load (the referral load).
 """
 
 from __future__ import annotations
@@ -50,6 +51,7 @@ from seeds.generator.copy import analyze, immediate_constraints, restore_constra
 from seeds.generator.load import generate_occupancy_load
 from seeds.generator.names import FAMILY, GIVEN_FEMALE, GIVEN_MALE
 from seeds.generator.reference import Reference
+from seeds.generator.referral_load import generate_referral_load
 from seeds.generator.staff import ensure_staff
 
 MIN_PEOPLE, MAX_PEOPLE = 1, 1_000_000
@@ -62,6 +64,7 @@ __all__ = [
     "MIN_PEOPLE",
     "generate",
     "generate_occupancy_load",
+    "generate_referral_load",
 ]
 
 
