@@ -13,7 +13,8 @@ bench/partner_bench_urls.py). Both use the same partner token (issued here throu
 service), so both pay the same one-query authentication; only the partner endpoint checks
 consent, builds the disclosure, counts the token's quota and writes the audit rows.
 
-For each endpoint, in the same run and in the same order of phases:
+For each endpoint, in the same run and in the same order of phases (--rounds times, the
+endpoints taking turns to go first, so that neither always meets the cold cache):
   1 client   one client walks --single pages from a random point (latency without queueing);
   walk       --clients clients walk the partner's whole list once between them, each its own
              slice of the change stream, following `next`: every page must hold 100 referrals
@@ -191,6 +192,7 @@ def main() -> None:
     parser.add_argument("--walk-pages", type=int, default=0, help="pages per client at most (0: its whole slice)")
     parser.add_argument("--pulls", type=int, default=5, help="updated_since pulls per client")
     parser.add_argument("--since-pages", type=int, default=5, help="pages followed per updated_since pull")
+    parser.add_argument("--rounds", type=int, default=2, help="every phase this often, endpoints in turn first")
     parser.add_argument("--seed", type=int, default=2026)
     args = parser.parse_args()
 
@@ -253,16 +255,23 @@ def main() -> None:
             [(newest - timedelta(days=rng.uniform(1, 90))).isoformat() for _ in range(args.pulls)]
             for _ in range(args.clients)
         ]
-        for endpoint in endpoints:
+
+        def record(key: tuple[str, str], clients: list[Client], seconds: float) -> None:
+            timings = [t for c in clients for t in c.timings]
+            if key in phases:
+                timings, seconds = phases[key].timings + timings, phases[key].seconds + seconds
+            phases[key] = Phase(timings, seconds)
+
+        def measure(endpoint: Endpoint) -> None:
             label = endpoint.name
             print(f"{label}: 1 client ...", flush=True)
             clients, _r, seconds = run_clients(1, partial(walk_from, endpoint, start, args.single), port, plaintext)
-            phases[(label, "1 client")] = Phase(clients[0].timings, seconds)
+            record((label, "1 client"), clients, seconds)
 
             print(f"{label}: walk, {args.clients} clients ...", flush=True)
             slices = partial(walk_slice, endpoint, bounds, args.walk_pages or 10**9)
             clients, walked, seconds = run_clients(args.clients, slices, port, plaintext)
-            phases[(label, "walk")] = Phase([t for c in clients for t in c.timings], seconds)
+            record((label, "walk"), clients, seconds)
             ids = [row["id"] for rows in walked for row in rows]
             if len(ids) != len(set(ids)):
                 raise AssertionError(f"{label}: {len(ids) - len(set(ids))} referrals came twice in the walk")
@@ -273,8 +282,12 @@ def main() -> None:
             print(f"{label}: updated_since, {args.clients} clients x {args.pulls} pulls ...", flush=True)
             pulls = partial(pull_since, endpoint, sinces, args.since_pages)
             clients, seen, seconds = run_clients(args.clients, pulls, port, plaintext)
-            phases[(label, "since")] = Phase([t for c in clients for t in c.timings], seconds)
+            record((label, "since"), clients, seconds)
             print(f"  {sum(seen):,} referrals in {sum(len(c.timings) for c in clients):,} pages")
+
+        for round_ in range(args.rounds):  # the second round in the other order: both find warm caches
+            for endpoint in endpoints if round_ % 2 == 0 else endpoints[::-1]:
+                measure(endpoint)
         load = os.getloadavg()
     finally:
         server.terminate()

@@ -104,6 +104,13 @@ class Referral(models.Model):
         ]
         indexes = [
             models.Index(fields=["to_organisation", "change_seq"], name="referral_partner_changes"),
+            # A first pull by time (`updated_since`) finds where it starts in the stream here,
+            # from the index alone (referrals.selectors.partner_referrals).
+            models.Index(
+                fields=["to_organisation", "updated_at"],
+                include=["change_seq", "status"],
+                name="referral_partner_updated",
+            ),
             models.Index(fields=["case", "-created_at"], name="referral_case_idx"),
             # For the reminders (referrals/reminders.py): referrals waiting for an answer, by sending time.
             models.Index(

@@ -176,8 +176,14 @@ def consent_problems(
             problems["shared_categories"].append(
                 _("The consent does not cover these data categories: %(missing)s.") % {"missing": ", ".join(missing)}
             )
-    requested = {service.code for service in referral.service_types.all()}
-    missing = sorted(requested - {service.code for service in consent.service_types.all()})
+    # referrals.selectors.with_disclosure_columns loads these codes with the referral.
+    requested = getattr(referral, "service_codes", None)
+    if requested is None:
+        requested = [service.code for service in referral.service_types.all()]
+    consented = getattr(referral, "consent_service_codes", None) if consent.pk == referral.consent_id else None
+    if consented is None:
+        consented = [service.code for service in consent.service_types.all()]
+    missing = sorted(set(requested) - set(consented))
     if missing:
         problems["service_types"].append(
             _("The consent does not cover these services: %(missing)s.") % {"missing": ", ".join(missing)}

@@ -8,11 +8,12 @@ that remembers the last number it saw never misses a change and never gets one t
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from datetime import datetime
 from typing import Any
 
-from django.db.models import Prefetch, QuerySet
+from django.contrib.postgres.expressions import ArraySubquery
+from django.db.models import F, Min, OuterRef, Prefetch, QuerySet, Subquery
 from django.utils import timezone
 
 from accounts.context import current as current_request
@@ -21,7 +22,7 @@ from casework.ages import age_on
 from casework.models import Case, Screening
 from referrals import permissions
 from referrals.choices import DataCategory, ReferralStatus
-from referrals.models import PartnerToken, Referral, ReferralEvent
+from referrals.models import Consent, PartnerToken, Referral, ReferralEvent
 
 # Event kinds written while the referral was a draft: the receiver never sees them.
 DRAFT_EVENT_KINDS = ("created", "draft_updated")
@@ -54,6 +55,73 @@ def with_disclosure_data(referrals: QuerySet[Referral]) -> QuerySet[Referral]:
     )
 
 
+# The columns `disclosure` (with consent_problems) reads: with_disclosure_columns loads no other.
+DISCLOSURE_COLUMNS = (
+    *("id", "case_id", "consent_id", "status", "urgency", "reason", "decline_reason", "outcome"),
+    *("sent_at", "acknowledge_due_at", "answer_due_at", "change_seq", "shared_categories", "consent_override"),
+    *("to_organisation_id", "from_organisation__code", "to_organisation__code"),
+    *("case__id", "case__category", "case__person_id"),
+    *(
+        f"case__person__{name}"
+        for name in (
+            *("id", "case_code", "given_name_lo", "family_name_lo", "given_name_latin", "family_name_latin", "sex"),
+            *("date_of_birth", "birth_date_estimated", "estimated_age", "age_estimated_on", "phone"),
+            *("origin_province__code", "origin_district__code", "origin_village"),
+            *("languages", "interpreter_needed", "interpreter_language"),
+        )
+    ),
+    *(
+        f"consent__{name}"
+        for name in ("id", "person_id", "recipient_id", "given_by", "given_at", "expires_at", "withdrawn_at")
+    ),
+    "consent__data_categories",
+)
+
+
+def with_disclosure_columns(referrals: QuerySet[Referral]) -> QuerySet[Referral]:
+    """What `disclosure` reads, in one query for any number of referrals and without a model
+    instance per many-to-many row: the related rows joined with only the columns it reads, the
+    service, consent-service and exploitation-form codes as arrays, the newest screening's
+    outcome. For the partner pull (pages of up to 500); measured on a page of 100, a third of
+    the CPU time of `with_disclosure_data` and its four prefetches. `disclosure` reads either."""
+    services = Referral.service_types.through.objects.filter(referral_id=OuterRef("pk"))
+    return (
+        referrals.select_related(
+            "case__person__origin_province",
+            "case__person__origin_district",
+            "consent",
+            "from_organisation",
+            "to_organisation",
+        )
+        .only(*DISCLOSURE_COLUMNS)
+        .annotate(
+            service_codes=ArraySubquery(
+                services.order_by("servicetype__position", "servicetype_id").values("servicetype__code")
+            ),
+            health_service_codes=ArraySubquery(
+                services.filter(servicetype__health=True)
+                .order_by("servicetype__position", "servicetype_id")
+                .values("servicetype__code")
+            ),
+            consent_service_codes=ArraySubquery(
+                Consent.service_types.through.objects.filter(consent_id=OuterRef("consent_id")).values(
+                    "servicetype__code"
+                )
+            ),
+            exploitation_form_codes=ArraySubquery(
+                Case.exploitation_forms.through.objects.filter(case_id=OuterRef("case_id"))
+                .order_by("exploitationform__code")
+                .values("exploitationform__code")
+            ),
+            screening_outcome=Subquery(
+                Screening.objects.filter(case_id=OuterRef("case_id"))
+                .order_by("-screened_on", "-created_at")
+                .values("outcome")[:1]
+            ),
+        )
+    )
+
+
 # --- Staff ---------------------------------------------------------------------------------------
 def case_referrals(*, user: Any, case: Case) -> QuerySet[Referral]:
     """The referrals of one case the user may see: all of them for the case's staff; for staff
@@ -78,18 +146,40 @@ def inbox(*, user: Any, status: str | None = None) -> QuerySet[Referral]:
 
 # --- Partners ------------------------------------------------------------------------------------
 def partner_referrals(
-    *, organisation: Any, after_seq: int | None = None, status: str | None = None, service: Any = None
+    *,
+    organisation: Any,
+    after_seq: int | None = None,
+    status: str | None = None,
+    service: Any = None,
+    updated_since: datetime | None = None,
 ) -> QuerySet[Referral]:
-    """Referrals sent to `organisation` that changed after `after_seq`, in stream order, ready
-    for `disclosure`. Drafts never appear. `service` is a ServiceType or its code."""
-    referrals = Referral.objects.filter(to_organisation=organisation).exclude(status=ReferralStatus.DRAFT)
+    """Referrals sent to `organisation` that changed after `after_seq` (and at or after
+    `updated_since`), in stream order, ready for `disclosure`. Drafts never appear. `service`
+    is a ServiceType or its code.
+
+    With `updated_since`, one more query (on the index alone) finds the lowest stream number
+    among the referrals changed since then, and the page is read in stream order from there:
+    the same rows, but PostgreSQL no longer walks the partner's whole stream from its start
+    looking for recent changes (1.6 s for a first page at 300,000 referrals)."""
+    referrals = sent_to(organisation)
+    if updated_since is not None:
+        referrals = referrals.filter(updated_at__gte=updated_since)
+        # `+ 0`: else PostgreSQL reads the whole stream in order on the change_seq index for the
+        # minimum (1.4 s at a million referrals) instead of the few recent ones on this index.
+        first = referrals.aggregate(first=Min(F("change_seq") + 0))["first"]
+        referrals = referrals.filter(change_seq__gte=first) if first is not None else referrals.none()
     if after_seq is not None:
         referrals = referrals.filter(change_seq__gt=after_seq)
     if status:
         referrals = referrals.filter(status=status)
     if service:
         referrals = referrals.filter(service_types__code=getattr(service, "code", service))
-    return with_disclosure_data(referrals).order_by("change_seq", "id")
+    return with_disclosure_columns(referrals).order_by("change_seq", "id")
+
+
+def sent_to(organisation: Any) -> QuerySet[Referral]:
+    """Every referral a partner may pull: sent to `organisation`, never a draft."""
+    return Referral.objects.filter(to_organisation=organisation).exclude(status=ReferralStatus.DRAFT)
 
 
 def partner_events(*, organisation: Any, after_seq: int | None = None) -> QuerySet[ReferralEvent]:
@@ -106,20 +196,22 @@ def partner_events(*, organisation: Any, after_seq: int | None = None) -> QueryS
 
 
 # --- The minimal data set ------------------------------------------------------------------------
-def disclosed_categories(referral: Referral, *, now: datetime | None = None) -> list[str]:
+def disclosed_categories(referral: Referral, *, now: datetime | None = None, status: str | None = None) -> list[str]:
     """The data categories a receiver sees now: the referral's shared categories that its
     consent covers, none at all once the consent is withdrawn, expired or otherwise does not
-    cover the referral. A consent_override referral shows the categories it lists."""
+    cover the referral. A consent_override referral shows the categories it lists. `status` is
+    the referral's `consent_status` at `now`, for a caller that has it already (a list page
+    then checks each consent once, not twice)."""
     if referral.status in NO_DISCLOSURE_STATUSES:
         return []
+    status = status or consent_status(referral, now=now)
     shared = set(referral.shared_categories)
-    consent = referral.consent
-    if referral.consent_override:
+    if status == "override":
         allowed = shared
-    elif consent is None or permissions.consent_problems(referral, consent, now=now, categories=False):
-        return []
+    elif status == "active":  # the consent covers the referral (consent_problems found nothing)
+        allowed = shared & set(referral.consent.data_categories)  # type: ignore[union-attr]
     else:
-        allowed = shared & set(consent.data_categories)
+        return []
     return [category for category in CATEGORY_ORDER if category in allowed]
 
 
@@ -148,15 +240,16 @@ def disclosure(referral: Referral, *, now: datetime | None = None) -> dict[str, 
     now = now or timezone.now()
     case = referral.case
     person = case.person
-    services = sorted(referral.service_types.all(), key=lambda service: (service.position, service.code))
-    categories = disclosed_categories(referral, now=now)
+    services, health_services = _service_codes(referral)
+    status = consent_status(referral, now=now)
+    categories = disclosed_categories(referral, now=now, status=status)
     data: dict[str, Any] = {
         "id": str(referral.pk),
         "case_code": person.case_code,
         "status": referral.status,
         "from_organisation": referral.from_organisation.code,
         "to_organisation": referral.to_organisation.code,
-        "services": [service.code for service in services],
+        "services": services,
         "urgency": referral.urgency,
         "reason": referral.reason,
         "sent_at": referral.sent_at,
@@ -165,16 +258,25 @@ def disclosure(referral: Referral, *, now: datetime | None = None) -> dict[str, 
         "decline_reason": referral.decline_reason,
         "outcome": referral.outcome,
         "change_seq": referral.change_seq,
-        "consent_status": consent_status(referral, now=now),
+        "consent_status": status,
         "disclosed_categories": categories,
     }
     today = timezone.localdate(now)
     for category in categories:
-        data[category] = _CATEGORY_FIELDS[category](referral, case, person, services, today)
+        data[category] = _CATEGORY_FIELDS[category](referral, case, person, health_services, today)
     return data
 
 
-def _identity(referral: Referral, case: Case, person: Any, services: list[Any], today: Any) -> dict[str, Any]:
+def _service_codes(referral: Referral) -> tuple[list[str], list[str]]:
+    """The codes of the services asked for, in the list's order, and of the health ones among
+    them: from with_disclosure_columns' arrays, else from the (prefetched) relation."""
+    if hasattr(referral, "service_codes"):
+        return referral.service_codes, referral.health_service_codes
+    services = sorted(referral.service_types.all(), key=lambda service: (service.position, service.code))
+    return [service.code for service in services], [service.code for service in services if service.health]
+
+
+def _identity(referral: Referral, case: Case, person: Any, health: list[str], today: Any) -> dict[str, Any]:
     age = age_on(person, today)
     return {
         "given_name_lo": person.given_name_lo,
@@ -188,11 +290,11 @@ def _identity(referral: Referral, case: Case, person: Any, services: list[Any], 
     }
 
 
-def _contact(referral: Referral, case: Case, person: Any, services: list[Any], today: Any) -> dict[str, Any]:
+def _contact(referral: Referral, case: Case, person: Any, health: list[str], today: Any) -> dict[str, Any]:
     return {"phone": person.phone}
 
 
-def _origin(referral: Referral, case: Case, person: Any, services: list[Any], today: Any) -> dict[str, Any]:
+def _origin(referral: Referral, case: Case, person: Any, health: list[str], today: Any) -> dict[str, Any]:
     return {
         "province": person.origin_province.code if person.origin_province_id else None,
         "district": person.origin_district.code if person.origin_district_id else None,
@@ -200,7 +302,7 @@ def _origin(referral: Referral, case: Case, person: Any, services: list[Any], to
     }
 
 
-def _language(referral: Referral, case: Case, person: Any, services: list[Any], today: Any) -> dict[str, Any]:
+def _language(referral: Referral, case: Case, person: Any, health: list[str], today: Any) -> dict[str, Any]:
     return {
         "languages": list(person.languages),
         "interpreter_needed": person.interpreter_needed,
@@ -208,23 +310,25 @@ def _language(referral: Referral, case: Case, person: Any, services: list[Any], 
     }
 
 
-def _case_summary(referral: Referral, case: Case, person: Any, services: list[Any], today: Any) -> dict[str, Any]:
-    return {
-        "category": case.category,
-        "exploitation_forms": sorted(form.code for form in case.exploitation_forms.all()),
-    }
+def _case_summary(referral: Referral, case: Case, person: Any, health: list[str], today: Any) -> dict[str, Any]:
+    forms = getattr(referral, "exploitation_form_codes", None)
+    if forms is None:
+        forms = [form.code for form in case.exploitation_forms.all()]
+    return {"category": case.category, "exploitation_forms": sorted(forms)}
 
 
-def _screening(referral: Referral, case: Case, person: Any, services: list[Any], today: Any) -> dict[str, Any]:
+def _screening(referral: Referral, case: Case, person: Any, health: list[str], today: Any) -> dict[str, Any]:
+    if hasattr(referral, "screening_outcome"):  # with_disclosure_columns
+        return {"outcome": referral.screening_outcome}
     screenings = getattr(case, "screenings_newest_first", None)
     if screenings is None:
         screenings = list(case.screenings.order_by("-screened_on", "-created_at")[:1])
     return {"outcome": screenings[0].outcome if screenings else None}
 
 
-def _health(referral: Referral, case: Case, person: Any, services: list[Any], today: Any) -> dict[str, Any]:
+def _health(referral: Referral, case: Case, person: Any, health: list[str], today: Any) -> dict[str, Any]:
     """Which health services are asked for, nothing more: no diagnosis, no medical notes."""
-    return {"services": [service.code for service in services if service.health]}
+    return {"services": health}
 
 
 _CATEGORY_FIELDS: dict[str, Callable[[Referral, Case, Any, list[Any], Any], dict[str, Any]]] = {
@@ -245,10 +349,13 @@ def record_disclosure_read(
     token: PartnerToken | None = None,
     action: str = AuditAction.LIST,
     now: datetime | None = None,
+    shown: Mapping[Any, list[str]] | None = None,
 ) -> list[AuditEvent]:
     """The access-log rows for disclosures read through the API or a page: one row per
     referral, naming the categories shown, in one INSERT. Staff read as `user`, partners
-    through `token` (the row names the token's prefix, never the token)."""
+    through `token` (the row names the token's prefix, never the token). `shown`: the
+    categories each referral's disclosure (by pk) showed, when the caller built them already
+    at the same `now`; otherwise they are worked out again here."""
     context = current_request()
     staff = user if getattr(user, "is_authenticated", False) else None
     rows = [
@@ -260,7 +367,7 @@ def record_disclosure_read(
             action=action,
             object_type=Referral._meta.label_lower,
             object_id=str(referral.pk),
-            fields=disclosed_categories(referral, now=now),
+            fields=shown[referral.pk] if shown is not None else disclosed_categories(referral, now=now),
             ip_address=context.ip_address,
             request_id=context.request_id,
             reason=f"partner token {token.prefix}" if token is not None else "",

@@ -47,7 +47,7 @@ from referrals.services import due_within
 from referrals.transitions import REFERRAL
 from seeds import generator
 from seeds.demo import create_demo_logins, seed_demo
-from seeds.generator import generate, generate_occupancy_load
+from seeds.generator import generate, generate_occupancy_load, generate_referral_load
 from seeds.generator.occupancy import BedBook
 from shelters import permissions as shelter_permissions
 from shelters.choices import ExitDestination
@@ -737,3 +737,39 @@ def test_the_occupancy_load_fills_its_beds_without_double_booking(reference):
         generate_occupancy_load(stays=10, shelters=1, years=1, today=TODAY)
     generate(people=200, seed=3, today=TODAY)  # the demo data never uses the load's shelters
     assert Stay.objects.filter(shelter__code__startswith="load-").count() == 3000 < Stay.objects.count()
+
+
+# --- The referral load --------------------------------------------------------------------------
+def _referral_load_rows() -> list[tuple[object, ...]]:
+    return list(
+        Referral.objects.order_by("pk").values_list(
+            "pk", "to_organisation__code", "status", "created_at", "shared_categories", "consent__data_categories"
+        )
+    )
+
+
+def test_the_referral_load_writes_exactly_its_referrals_and_parts_write_the_same_rows(reference):
+    load = {"referrals": 450, "years": 2, "batch_referrals": 100, "today": TODAY}
+    with transaction.atomic():
+        for part in (2, 0, 1):  # as three processes would, in any order
+            generate_referral_load(**load, part=part, parts=3, check_empty=False)
+        by_parts = _referral_load_rows()
+        transaction.set_rollback(True)
+    counts = generate_referral_load(**load)
+    assert _referral_load_rows() == by_parts
+    referrals = list(Referral.objects.select_related("to_organisation", "consent", "case__person"))
+    assert counts["referrals.referral"] == len(referrals) == 450
+    to_partner = sum(referral.to_organisation.code == "vfi" for referral in referrals)
+    assert 0.25 < to_partner / 450 < 0.45  # 40 % drawn, less the cases vfi owns itself
+    for referral in referrals:
+        assert referral.to_organisation_id != referral.from_organisation_id
+        if referral.status != ReferralStatus.DRAFT:
+            consent = referral.consent
+            consent.withdrawn_at = None  # as it was when the referral was sent
+            assert consent_problems(referral, consent, now=referral.sent_at) == {}
+    # Batches go forward in time, so the stream's numbers rise with the changes' times.
+    seqs = [r.change_seq for r in sorted(referrals, key=lambda r: r.updated_at)]
+    assert len(set(seqs)) == 450
+    assert sum(a < b for a, b in pairwise(seqs)) > 0.65 * 449  # in random order: a half
+    with pytest.raises(RuntimeError, match="already"):
+        generate_referral_load(**load)

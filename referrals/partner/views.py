@@ -370,18 +370,21 @@ class PartnerReferralViewSet(PartnerViewSet):
     def list(self, request: Request) -> Response:
         query = self.read_query(s.ReferralQuerySerializer)
         token, after, size = self.token, query.get("after"), query["page_size"]
-        referrals = selectors.partner_referrals(
-            organisation=token.organisation, after_seq=after, status=query.get("status"), service=query.get("service")
-        )
         since = query.get("updated_since")
-        if since is not None:
-            referrals = referrals.filter(updated_at__gte=since)
+        referrals = selectors.partner_referrals(
+            organisation=token.organisation,
+            after_seq=after,
+            status=query.get("status"),
+            service=query.get("service"),
+            updated_since=since,
+        )
         rows = list(referrals[: size + 1])
         page, has_more = rows[:size], len(rows) > size
         now = timezone.now()
         results = [selectors.disclosure(referral, now=now) for referral in page]
         if page:
-            selectors.record_disclosure_read(referrals=page, token=token, action=AuditAction.LIST, now=now)
+            shown = {referral.pk: data["disclosed_categories"] for referral, data in zip(page, results, strict=True)}
+            selectors.record_disclosure_read(referrals=page, token=token, action=AuditAction.LIST, now=now, shown=shown)
         else:
             _audit(token, AuditAction.LIST, [""], note="empty page")
         next_after, next_url = self.page_links(
@@ -395,7 +398,7 @@ class PartnerReferralViewSet(PartnerViewSet):
         return Response({"results": results, "next_after": next_after, "next": next_url})
 
     def _latest_seq(self) -> int:
-        latest = selectors.partner_referrals(organisation=self.token.organisation).aggregate(Max("change_seq"))
+        latest = selectors.sent_to(self.token.organisation).aggregate(Max("change_seq"))
         return latest["change_seq__max"] or 0
 
     @extend_schema(

@@ -268,6 +268,26 @@ def test_a_page_of_disclosures_costs_the_same_queries_for_two_or_six_referrals(p
     assert (many, count) == (few, 6)
 
 
+def test_the_pulls_lean_loading_discloses_what_a_plain_referral_does(people, orgs, case):
+    """The partner pull loads only columns and codes (with_disclosure_columns); anything else
+    reads model instances: the disclosure must be the same either way, category by category."""
+    full = referral_sharing(people, orgs, case, ALL)
+    referral_sharing(people, orgs, case, ["identity", "screening", "health"], requested=("medical_care",))
+    withdrawn = referral_sharing(people, orgs, case, ALL)
+    services.consent_withdraw(actor=people.counsellor, consent=withdrawn.consent)
+    now = timezone.now()
+    with CaptureQueriesContext(connection) as queries:
+        pulled = {r.pk: selectors.disclosure(r, now=now) for r in selectors.partner_referrals(organisation=orgs.ngo)}
+    plain = {r.pk: selectors.disclosure(r, now=now) for r in Referral.objects.filter(pk__in=pulled)}
+    assert len(queries) == 1
+    assert len(pulled) == 3
+    assert pulled == plain
+    age = whole_years(date(1996, 2, 3), timezone.localdate())
+    expected = {**EXPECTED, "identity": {**EXPECTED["identity"], "age": age}}
+    assert {category: pulled[full.pk][category] for category in ALL} == expected
+    assert (pulled[withdrawn.pk]["consent_status"], pulled[withdrawn.pk]["disclosed_categories"]) == ("withdrawn", [])
+
+
 def test_reading_disclosures_leaves_an_access_log_row_per_referral(people, orgs, case):
     shared = referral_sharing(people, orgs, case, ["identity", "contact"])
     plain = referral_sharing(people, orgs, case, [])
