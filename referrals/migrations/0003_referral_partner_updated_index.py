@@ -8,7 +8,7 @@ class Migration(migrations.Migration):
     dependencies = [
         ("accounts", "0003_countries"),
         ("casework", "0007_case_code_prefix_index"),
-        ("referrals", "0001_consent_referrals_partner_api"),
+        ("referrals", "0002_reminders"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
