@@ -1,0 +1,96 @@
+"""Browser tests: Playwright (sync API) driving Debian's headless Chromium against a live server.
+
+The server is pytest-django's `live_server`: the project in a thread of the test process, on the
+test database, serving static files through Django's StaticFilesHandler (no collectstatic), so a
+test can make its data with the factories and services and see it in the browser at once. It
+needs `transactional_db`: every browser test writes real rows that the server thread must see.
+
+Chromium is `/usr/bin/chromium` from Debian (`.ci/run` installs it with apt when missing);
+Playwright's own browser downloads are never used. Tests are marked `browser`.
+
+Screenshots: `screenshot(page, name)` writes `docs/screenshots/<name>.png` only when
+`PATHWAY_SCREENSHOTS=1` (to refresh the committed images after a page changes); otherwise into
+`var/screenshots/` (ignored by git), so CI still exercises them without dirtying the tree.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import Browser, Page, sync_playwright
+
+CHROMIUM = os.environ.get("PATHWAY_CHROMIUM", "/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--no-sandbox",  # CI runs as root
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+ROOT = Path(__file__).resolve().parents[2]
+PASSWORD = "browser-test-password-1"
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    for item in items:
+        if Path(str(item.fspath)).parent == Path(__file__).parent:
+            item.add_marker(pytest.mark.browser)
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Browser]:
+    if not Path(CHROMIUM).exists():
+        pytest.fail(f"{CHROMIUM} is missing: install Debian's chromium (.ci/run does it with apt)")
+    # Playwright's sync API keeps an event loop running in the test thread from here to the end of
+    # the session; Django refuses ORM calls from such a thread unless told that this is deliberate
+    # (it is: the tests' own factories, never concurrent with the loop's work).
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture
+def page(browser: Browser, live_server, transactional_db, reference) -> Iterator[Page]:  # type: ignore[no-untyped-def]
+    """A fresh browser context (no cookies) at a phone-and-laptop friendly size, with
+    `page.base_url` set to the live server."""
+    context = browser.new_context(viewport={"width": 1024, "height": 800}, locale="en-GB", base_url=live_server.url)
+    context.set_default_timeout(15_000)
+    tab = context.new_page()
+    yield tab
+    context.close()
+
+
+def login_as(page: Page, user, password: str = PASSWORD) -> None:  # type: ignore[no-untyped-def]
+    """Log in through the real login form (axes and all). Sets the user's password first."""
+    user.set_password(password)
+    user.save(update_fields=["password"])
+    page.goto("/accounts/login/")
+    page.locator("#id_username").fill(user.username)
+    page.locator("#id_password").fill(password)
+    page.locator("form.stack button[type=submit]").click()
+    page.wait_for_load_state()
+    assert "/accounts/login/" not in page.url, "login failed"
+
+
+def screenshot(page: Page, name: str) -> Path:
+    """Save a full-page screenshot; see the module docstring for where it goes."""
+    if os.environ.get("PATHWAY_SCREENSHOTS") == "1":
+        folder = ROOT / "docs" / "screenshots"
+    else:
+        folder = ROOT / "var" / "screenshots"
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / f"{name}.png"
+    page.screenshot(path=str(path), full_page=True)
+    return path
+
+
+def assert_no_horizontal_scroll(page: Page) -> None:
+    """The page fits its viewport's width (checked at 360 px by the tests that call it)."""
+    overflow = page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
+    assert overflow <= 0, f"horizontal scroll of {overflow}px"
