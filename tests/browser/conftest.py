@@ -66,10 +66,13 @@ def page(browser: Browser, live_server, transactional_db, reference) -> Iterator
     context.close()
 
 
-def login_as(page: Page, user, password: str = PASSWORD) -> None:  # type: ignore[no-untyped-def]
-    """Log in through the real login form (axes and all). Sets the user's password first."""
+def login_as(page: Page, user, *, language: str | None = "en", password: str = PASSWORD) -> None:  # type: ignore[no-untyped-def]
+    """Log in through the real login form (axes and all). Sets the user's password first, and
+    the user's stored page language (users are created with Lao, the default; None keeps it)."""
     user.set_password(password)
-    user.save(update_fields=["password"])
+    if language is not None:
+        user.language = language
+    user.save(update_fields=["password", "language"])
     page.goto("/accounts/login/")
     page.locator("#id_username").fill(user.username)
     page.locator("#id_password").fill(password)
