@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.db.models import Prefetch
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import render
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_safe
@@ -43,10 +43,10 @@ def case_list(request: HttpRequest) -> HttpResponse:
     provinces = [(p.code, local_name(p)) for p in Province.objects.order_by("name_en")]
     form = forms.CaseFilterForm(request.GET or None, workers=workers, provinces=provinces)
     search = ""
-    filters: dict[str, Any] = {}
+    filters = QueryDict(mutable=True)  # the API's CaseFilter reads lists (status=a&status=b)
     if form.is_bound and form.is_valid():
         search = form.cleaned_data["search"].strip()
-        filters = {k: v for k, v in form.cleaned_data.items() if k != "search" and v}
+        filters.update({k: v for k, v in form.cleaned_data.items() if k != "search" and v})
     cases = CaseFilter(filters, queryset=selectors.case_list(user=user, search=search)).qs
     page = paginate(request, cases)
     shown = list(page.object_list)

@@ -16,7 +16,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from accounts.errors import ApplicationError
+from accounts.errors import ApplicationError, PermissionDenied
 from accounts.pages import show_error
 from casework import forms, permissions, selectors
 from casework.models import RepatriationStep
@@ -35,7 +35,9 @@ def _handle(
     done: str,
     rename: dict[str, str] | None = None,
 ) -> HttpResponse:
-    case = selectors.case_detail(user=request.user, case_id=case_id)
+    case = selectors.case_detail(user=request.user, case_id=case_id)  # 404 outside scope
+    if not permissions.change_case.allows(request.user, case):  # seen but not changeable: 403 before any form check
+        raise PermissionDenied(_("You cannot change this case."))
     if form.is_valid():
         try:
             call(case, form.cleaned_data)
