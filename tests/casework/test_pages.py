@@ -307,7 +307,9 @@ def test_repatriation_steps_change_through_the_checklist(client, people, case):
     step.refresh_from_db()
     assert step.status == "in_progress"
     page = client.get(detail(case, "repatriation")).content.decode()
-    assert step.code in page and "In progress" in page
+    assert "Case interview and documentation" in page and "In progress" in page
+    history = client.get(detail(case, "history")).content.decode()
+    assert "Case opened" in history and "Repatriation step started" in history
 
 
 # --- Audit trail, dashboard, language ----------------------------------------------------------
