@@ -96,4 +96,10 @@ def screenshot(page: Page, name: str) -> Path:
 def assert_no_horizontal_scroll(page: Page) -> None:
     """The page fits its viewport's width (checked at 360 px by the tests that call it)."""
     overflow = page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
-    assert overflow <= 0, f"horizontal scroll of {overflow}px"
+    if overflow > 0:
+        culprits = page.evaluate(
+            """() => [...document.querySelectorAll('body *')]
+                .filter(e => e.getBoundingClientRect().right > document.documentElement.clientWidth + 1)
+                .slice(0, 5).map(e => e.tagName + '.' + e.className + '#' + e.id)"""
+        )
+        raise AssertionError(f"{page.url}: horizontal scroll of {overflow}px, from {culprits}")
