@@ -81,15 +81,16 @@ def login_as(page: Page, user, *, language: str | None = "en", password: str = P
     assert "/accounts/login/" not in page.url, "login failed"
 
 
-def screenshot(page: Page, name: str) -> Path:
-    """Save a full-page screenshot; see the module docstring for where it goes."""
+def screenshot(page: Page, name: str, *, full_page: bool = True) -> Path:
+    """Save a screenshot (the whole page, or what the window shows); see the module docstring
+    for where it goes."""
     if os.environ.get("PATHWAY_SCREENSHOTS") == "1":
         folder = ROOT / "docs" / "screenshots"
     else:
         folder = ROOT / "var" / "screenshots"
     folder.mkdir(parents=True, exist_ok=True)
     path = folder / f"{name}.png"
-    page.screenshot(path=str(path), full_page=True)
+    page.screenshot(path=str(path), full_page=full_page)
     return path
 
 

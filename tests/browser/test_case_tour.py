@@ -67,7 +67,12 @@ def test_a_case_page_by_page(page, people, language):  # type: ignore[no-untyped
         expect(page.locator("nav.tabs [aria-current=page]")).to_have_attribute("href", f"?tab={tab}")
         screenshot(page, f"case-{tab}{suffix}")
     page.goto(f"/cases/{case.pk}/screening/")
-    screenshot(page, f"screening{suffix}")
+    page.locator("#ind-act-recruited-by-third-party").check()
+    page.locator("#ind-purpose-child-hazardous-work").check()
+    expect(page.locator("#suggestion")).to_have_attribute("data-suggested", "possible_victim")
+    if language == "lo":
+        expect(page.locator("#suggested-outcome")).to_have_text("ອາດເປັນຜູ້ເຄາະຮ້າຍ")
+    screenshot(page, f"screening{suffix}", full_page=False)
     page.goto("/cases/new/")
     screenshot(page, f"intake{suffix}")
 
@@ -75,7 +80,7 @@ def test_a_case_page_by_page(page, people, language):  # type: ignore[no-untyped
     for path in ("/", "/cases/", f"/cases/{case.pk}/?tab=repatriation", "/cases/new/", f"/cases/{case.pk}/screening/"):
         page.goto(path)
         assert_no_horizontal_scroll(page)
-    screenshot(page, f"screening-phone{suffix}")
+    screenshot(page, f"screening-phone{suffix}", full_page=False)
 
 
 def test_a_step_is_marked_done_and_closure_is_requested_in_the_browser(page, people):  # type: ignore[no-untyped-def]

@@ -20,7 +20,7 @@ SECRET_NOTE = "Synthetic counselling detail 7F3Q: nightmares about the journey."
 
 def test_social_worker_registers_a_girl_and_screens_her(page, people):  # type: ignore[no-untyped-def]
     login_as(page, people.social_worker)
-    screenshot(page, "dashboard")
+    screenshot(page, "dashboard-new-worker")
     page.get_by_role("link", name="New person and case").first.click()
     page.get_by_label("Given name (Lao script)").fill("ນ້ອຍ")
     page.get_by_label("Family name (Lao script)").fill("ທົດລອງ")
@@ -32,13 +32,13 @@ def test_social_worker_registers_a_girl_and_screens_her(page, people):  # type: 
     page.get_by_label("How was the person identified?").select_option("border_police")
     page.get_by_label("Identified on").fill("2026-03-01")
     page.get_by_label("Exploitation started on").fill("2025-11-15")
-    screenshot(page, "intake")
+    screenshot(page, "intake-filled")
     page.get_by_role("button", name="Register").click()
 
     expect(page.locator("h1")).to_have_text(re.compile(r"^VT-\d{4}-\d{5}$"))
     case = Case.objects.get(person__family_name_latin="Thodlong")
     assert case.assigned_worker == people.social_worker
-    screenshot(page, "case-person")
+    screenshot(page, "case-registered")
 
     page.get_by_role("link", name="Screening", exact=True).click()
     page.get_by_role("link", name="Record a screening").click()
@@ -53,7 +53,7 @@ def test_social_worker_registers_a_girl_and_screens_her(page, people):  # type: 
     page.locator("#ind-purpose-child-hazardous-work").check()
     expect(suggestion).to_have_text("Possible victim")
     assert Screening.objects.count() == 0, "nothing is saved while ticking"
-    screenshot(page, "screening")
+    screenshot(page, "screening-child", full_page=False)
     page.get_by_role("button", name="Save the screening").click()
 
     expect(page.locator("nav.tabs [aria-current=page]")).to_have_text("Screening")
@@ -100,7 +100,7 @@ def test_the_lao_switch_shows_lao_and_is_remembered_at_the_next_login(page, brow
     page.locator("form.lang button").click()
     expect(page.locator("html")).to_have_attribute("lang", "lo")
     expect(page.locator("nav.main")).to_contain_text("ກໍລະນີ")
-    screenshot(page, "dashboard-lo")
+    screenshot(page, "language-switched-lo")
     worker.refresh_from_db()
     assert worker.language == "lo"
 
