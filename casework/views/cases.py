@@ -5,10 +5,11 @@ from __future__ import annotations
 from typing import Any
 
 from django.db.models import Prefetch
-from django.http import HttpRequest, HttpResponse, QueryDict
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_safe
+from django_filters import ChoiceFilter
 
 from accounts.models import AuditAction, Province, Role
 from accounts.pages import local_name, paginate, query_without_page
@@ -16,8 +17,17 @@ from accounts.selectors import user_list
 from accounts.services import audit_record, audit_record_many
 from casework import extensions, forms, permissions, selectors
 from casework.api.filters import CaseFilter
-from casework.choices import Tier
+from casework.choices import CaseCategory, CaseStatus, Tier
 from casework.models import RepatriationStep
+
+
+class CasePageFilter(CaseFilter):
+    """The API's case filters, one value each: no DISTINCT (a multiple-choice filter adds one,
+    and DISTINCT over the page's joined rows made a filtered page of 100,000 cases take a second)."""
+
+    status = ChoiceFilter(choices=CaseStatus.choices)
+    category = ChoiceFilter(choices=CaseCategory.choices)
+
 
 TABS = [
     ("person", gettext_lazy("Person")),
@@ -43,11 +53,11 @@ def case_list(request: HttpRequest) -> HttpResponse:
     provinces = [(p.code, local_name(p)) for p in Province.objects.order_by("name_en")]
     form = forms.CaseFilterForm(request.GET or None, workers=workers, provinces=provinces)
     search = ""
-    filters = QueryDict(mutable=True)  # the API's CaseFilter reads lists (status=a&status=b)
+    filters: dict[str, Any] = {}
     if form.is_bound and form.is_valid():
         search = form.cleaned_data["search"].strip()
-        filters.update({k: v for k, v in form.cleaned_data.items() if k != "search" and v})
-    cases = CaseFilter(filters, queryset=selectors.case_list(user=user, search=search)).qs
+        filters = {k: v for k, v in form.cleaned_data.items() if k != "search" and v}
+    cases = CasePageFilter(filters, queryset=selectors.case_list(user=user, search=search)).qs
     page = paginate(request, cases)
     shown = list(page.object_list)
     selectors.record_identity_read(user=user, objects=[case.person for case in shown])

@@ -81,6 +81,8 @@ def test_a_case_page_by_page(page, people, language):  # type: ignore[no-untyped
         page.goto(path)
         assert_no_horizontal_scroll(page)
     screenshot(page, f"screening-phone{suffix}", full_page=False)
+    page.goto("/cases/")
+    screenshot(page, f"case-list-phone{suffix}")
 
 
 def test_a_step_is_marked_done_and_closure_is_requested_in_the_browser(page, people):  # type: ignore[no-untyped-def]

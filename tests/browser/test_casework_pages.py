@@ -86,7 +86,6 @@ def test_the_counsellor_reads_her_note_and_the_list_fits_a_phone(page, people): 
     login_as(page, counsellor)
     page.goto("/cases/")
     assert_no_horizontal_scroll(page)
-    screenshot(page, "case-list-phone")
     page.goto(f"/cases/{case.pk}/?tab=notes")
     expect(page.locator("section.tab")).to_contain_text(SECRET_NOTE)
     assert_no_horizontal_scroll(page)
