@@ -66,3 +66,12 @@ def step_title(step: Any) -> str:
     """A repatriation step's title in the page's language (the flows carry both)."""
     english, lao = _STEP_TITLES.get(step.code, (step.code, ""))
     return lao if (get_language() or "").startswith("lo") and lao else english
+
+
+@register.filter
+def person_name(person: Any) -> str:
+    """The names in both scripts, Lao first ("ນ້ອຍ ທົດລອງ · Noy Thodlong"); for lists, where an
+    include per row would cost more than the row."""
+    lao = f"{person.given_name_lo} {person.family_name_lo}".strip()
+    latin = f"{person.given_name_latin} {person.family_name_latin}".strip()
+    return " · ".join(part for part in (lao, latin) if part)
