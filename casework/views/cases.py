@@ -9,7 +9,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_safe
-from django_filters import ChoiceFilter
+from django_filters import CharFilter, ChoiceFilter
 
 from accounts.models import AuditAction, Province, Role
 from accounts.pages import local_name, paginate, query_without_page
@@ -23,10 +23,17 @@ from casework.models import RepatriationStep
 
 class CasePageFilter(CaseFilter):
     """The API's case filters, one value each: no DISTINCT (a multiple-choice filter adds one,
-    and DISTINCT over the page's joined rows made a filtered page of 100,000 cases take a second)."""
+    and DISTINCT over the page's joined rows made a filtered page of 100,000 cases take a second),
+    and the province by id, without joining the province table (with the join, PostgreSQL read
+    the province's people first: 1 s instead of 13 ms for a page of 100,000 cases)."""
 
     status = ChoiceFilter(choices=CaseStatus.choices)
     category = ChoiceFilter(choices=CaseCategory.choices)
+    province = CharFilter(method="filter_province")
+
+    def filter_province(self, queryset: Any, name: str, value: str) -> Any:
+        province = Province.objects.filter(code=value).values_list("pk", flat=True).first()
+        return queryset.filter(person__registration_province_id=province) if province else queryset.none()
 
 
 TABS = [
