@@ -41,18 +41,27 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
             item.add_marker(pytest.mark.browser)
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def browser() -> Iterator[Browser]:
+    """Chromium for one test module. Module-scoped, not session-scoped: while Playwright runs,
+    its event loop is running in the test thread, which later non-browser tests must not inherit."""
     if not Path(CHROMIUM).exists():
         pytest.fail(f"{CHROMIUM} is missing: install Debian's chromium (.ci/run does it with apt)")
-    # Playwright's sync API keeps an event loop running in the test thread from here to the end of
-    # the session; Django refuses ORM calls from such a thread unless told that this is deliberate
-    # (it is: the tests' own factories, never concurrent with the loop's work).
+    # Playwright's sync API keeps an event loop running in the test thread while it runs; Django
+    # refuses ORM calls from such a thread unless told that this is deliberate (it is: the tests'
+    # own factories, never concurrent with the loop's work).
+    previous = os.environ.get("DJANGO_ALLOW_ASYNC_UNSAFE")
     os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
-        yield chromium
-        chromium.close()
+    try:
+        with sync_playwright() as playwright:
+            chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
+            yield chromium
+            chromium.close()
+    finally:
+        if previous is None:
+            os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
+        else:
+            os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = previous
 
 
 @pytest.fixture
