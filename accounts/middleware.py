@@ -7,9 +7,13 @@ from collections.abc import Callable
 from typing import Any
 
 import pghistory.middleware
+from django.conf import settings
 from django.contrib.auth.middleware import LoginRequiredMiddleware
 from django.http import HttpRequest, HttpResponse
+from django.utils import translation
+from django.views import defaults
 
+from accounts import errors
 from accounts.context import RequestContext, current, request_context
 
 
@@ -53,3 +57,45 @@ class HistoryMiddleware(pghistory.middleware.HistoryMiddleware):
 
     def get_context(self, request: HttpRequest) -> dict[str, Any]:
         return {**super().get_context(request), "request_id": current().request_id}
+
+
+class UserLanguageMiddleware:
+    """Remember the language per user: at login, the user's stored language becomes the language
+    cookie (the login signal leaves it on the request); LocaleMiddleware reads that cookie on
+    every later request. The switch (accounts.views.language_switch) stores a new choice on the
+    user as well as in the cookie, so it follows the user to another computer."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        language = getattr(request, "pathway_language", None)
+        if language and translation.check_for_language(language):
+            response.set_cookie(
+                settings.LANGUAGE_COOKIE_NAME,
+                language,
+                max_age=settings.LANGUAGE_COOKIE_AGE,
+                samesite=settings.LANGUAGE_COOKIE_SAMESITE,
+                secure=settings.LANGUAGE_COOKIE_SECURE,
+                httponly=settings.LANGUAGE_COOKIE_HTTPONLY,
+            )
+        return response
+
+
+class PageErrorMiddleware:
+    """Pages call the same services and permission gates as the API: their NotFound and
+    PermissionDenied become Django's 404 and 403 pages (the API maps them to JSON itself)."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        return self.get_response(request)
+
+    def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
+        if isinstance(exception, errors.NotFound):
+            return defaults.page_not_found(request, exception)
+        if isinstance(exception, errors.PermissionDenied):
+            return defaults.permission_denied(request, exception)
+        return None

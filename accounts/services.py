@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from accounts import permissions
 from accounts.context import current as current_request
 from accounts.errors import ApplicationError, PermissionDenied
-from accounts.models import AuditAction, AuditEvent, Organisation, OrganisationKind, Province, Role, User
+from accounts.models import AuditAction, AuditEvent, Language, Organisation, OrganisationKind, Province, Role, User
 
 
 def _object_ref(obj: models.Model) -> tuple[str, str]:
@@ -150,6 +150,18 @@ def user_set_roles(*, actor: Any, user: User, roles: Iterable[str]) -> User:
     user.save(update_fields=["roles"])
     audit_record(actor=actor, action=AuditAction.UPDATE, obj=user, fields=["roles"])
     return user
+
+
+@transaction.atomic
+def user_set_language(*, actor: Any, language: str) -> Any:
+    """A user's own choice of page language (Language), kept for their next login."""
+    if language not in Language.values:
+        raise ApplicationError(_("Unknown language."), fields={"language": [_("Choose Lao or English.")]})
+    if actor.language != language:
+        actor.language = language
+        actor.save(update_fields=["language"])
+        audit_record(actor=actor, action=AuditAction.UPDATE, obj=actor, fields=["language"])
+    return actor
 
 
 def _check_roles(roles: Sequence[str], organisation: Organisation | None) -> None:

@@ -31,3 +31,11 @@ def _login_failed(sender: Any, credentials: dict[str, Any], request: Any = None,
         object_type="accounts.user",
         reason=f"username={str(credentials.get('username', ''))[:150]}",
     )
+
+
+@receiver(signals.user_logged_in)
+def _use_language(sender: Any, request: Any, user: Any, **kwargs: Any) -> None:
+    """The language the user chose last time applies from the login on: the language middleware
+    writes it into the language cookie of the login's response (accounts.middleware)."""
+    if request is not None and getattr(user, "language", ""):
+        request.pathway_language = user.language

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 from typing import Any
 
 import redis
@@ -9,15 +10,24 @@ from django.conf import settings
 from django.db import connection
 from django.db.models import Max
 from django.http import HttpRequest, HttpResponse, JsonResponse
-from django.shortcuts import render
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.views.decorators.cache import never_cache
+from django.views.i18n import set_language
 
+from accounts.errors import ApplicationError
 from accounts.models import ReminderWatermark, WorkerHeartbeat
+from accounts.services import user_set_language
 
 
-def home(request: HttpRequest) -> HttpResponse:
-    return render(request, "accounts/home.html", {"organisation": request.user.organisation})  # type: ignore[union-attr]
+def language_switch(request: HttpRequest) -> HttpResponse:
+    """Django's set_language (cookie and redirect), and for a logged-in user the choice is
+    also stored on the account, to apply at the next login on any computer."""
+    response = set_language(request)
+    language = request.POST.get("language", "")
+    if request.method == "POST" and request.user.is_authenticated and translation.check_for_language(language):
+        with contextlib.suppress(ApplicationError):  # an unknown code changes nothing, as in set_language
+            user_set_language(actor=request.user, language=language)
+    return response
 
 
 @never_cache

@@ -86,6 +86,8 @@ MIDDLEWARE = [
     "accounts.middleware.PageLoginRequiredMiddleware",
     "accounts.middleware.RequestContextMiddleware",
     "accounts.middleware.HistoryMiddleware",
+    "accounts.middleware.UserLanguageMiddleware",
+    "accounts.middleware.PageErrorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "axes.middleware.AxesMiddleware",
@@ -172,6 +174,7 @@ SESSION_COOKIE_SAMESITE = "Lax"
 LANGUAGE_CODE = "en"
 LANGUAGES = [("en", "English"), ("lo", "ລາວ")]
 LOCALE_PATHS = [BASE_DIR / "locale"]
+FORMAT_MODULE_PATH = ["config.formats"]  # day/month/year in both languages
 TIME_ZONE = "Asia/Vientiane"
 USE_I18N = True
 USE_TZ = True

@@ -3,10 +3,10 @@
 from django.contrib import admin
 from django.contrib.auth.decorators import login_not_required
 from django.urls import include, path
-from django.views.i18n import set_language
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
 
 from accounts import views as account_views
+from casework.views.dashboard import dashboard
 from referrals.partner import urls as partner_urls
 
 api_v1 = [
@@ -18,7 +18,8 @@ api_v1 = [
 ]
 
 urlpatterns = [
-    path("", account_views.home, name="home"),
+    path("", dashboard, name="home"),
+    path("cases/", include("casework.urls")),
     path("accounts/", include("accounts.urls")),
     path("healthz", login_not_required(account_views.healthz), name="healthz"),
     path("readyz", login_not_required(account_views.readyz), name="readyz"),
@@ -30,7 +31,7 @@ urlpatterns = [
     path("api/schema/swagger/", SpectacularSwaggerView.as_view(url_name="schema"), name="swagger"),
     path("api/schema/redoc/", SpectacularRedocView.as_view(url_name="schema"), name="redoc"),
     # The language switch is on the login page too.
-    path("i18n/setlang/", login_not_required(set_language), name="set_language"),
+    path("i18n/setlang/", login_not_required(account_views.language_switch), name="set_language"),
     path("admin/", admin.site.urls),
 ]
 

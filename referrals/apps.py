@@ -7,6 +7,8 @@ class ReferralsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
+        from referrals import extensions
         from referrals.reminders import register_rules
 
         register_rules()
+        extensions.register()

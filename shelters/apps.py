@@ -7,6 +7,8 @@ class SheltersConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
+        from shelters import extensions
         from shelters.reminders import register_rules
 
         register_rules()
+        extensions.register()

@@ -48,6 +48,7 @@ CASE_READERS = {"social_worker", "manager", "police"}
 CASE_WORKER = {"social_worker"}
 CASE_MANAGER = {"manager"}
 CASE_OPENERS = {"social_worker", "outsider", "counsellor", "police"}
+CASE_SCREENERS = {"social_worker", "police"}  # the case's workers, and police on cases shared with them
 SHELTER_WORKERS = {"shelter_staff", "social_worker", "manager"}  # posted staff, the operator's worker and manager
 BED_MANAGERS = {"shelter_staff", "manager", "admin"}
 DENIED = {401, 403, 404}
@@ -108,6 +109,19 @@ ROWS = [
     R("schema", "get", AUTHENTICATED),
     R("swagger", "get", AUTHENTICATED),
     R("redoc", "get", AUTHENTICATED),
+    # --- casework pages (forms posted empty: past the gate they answer 400) -----------------------
+    R("casework:case-list", "get", AUTHENTICATED),
+    R("casework:intake", "get", CASE_OPENERS),
+    R("casework:intake", "post", CASE_OPENERS),
+    R("casework:case-detail", "get", CASE_READERS, args=lambda o: object_id(o, "case")),
+    R("casework:screening-new", "get", CASE_SCREENERS, args=lambda o: object_id(o, "case")),
+    R("casework:screening-evaluate", "post", CASE_SCREENERS, args=lambda o: object_id(o, "case")),
+    *[
+        R(f"casework:{name}", "post", CASE_WORKER, args=lambda o: object_id(o, "case"))
+        for name in ("note-add", "service-add", "closure-request")
+    ],
+    R("casework:step-update", "post", CASE_WORKER, args=lambda o: [o.case.pk, o.step.pk]),
+    R("casework:case-audit", "get", CASE_MANAGER, args=lambda o: object_id(o, "case")),
     # --- reference data (tier 0) ------------------------------------------------------------
     R("v1:province-list", "get", AUTHENTICATED),
     R("v1:province-detail", "get", AUTHENTICATED, args=lambda o: ["VT"]),
@@ -734,6 +748,7 @@ STATISTICIAN_ROUTES = {
     "shelters:statistics-ctdc-report",
     "v1:statistics-list",
     "shelters:statistics-chart",
+    "casework:case-list",  # a statistician's case list is empty: no role of theirs sees a case
 }
 
 

@@ -64,7 +64,8 @@ def all_at_once(work):
 
 def test_fifty_http_admissions_for_one_bed(people, orgs):
     shelter = Shelter.objects.get(code="sengsavang-savannakhet")
-    staff = make_user("live-staff", orgs.lwu, "shelter_staff", password=PASSWORD)
+    # English: the account's language applies from the login on, and the messages are checked below.
+    staff = make_user("live-staff", orgs.lwu, "shelter_staff", password=PASSWORD, language="en")
     services.staff_post(actor=people.admin, shelter=shelter, user=staff)
     with transaction.atomic():
         case_ids = [str(open_case(people.social_worker).pk) for _ in range(WRITERS)]

@@ -1,0 +1,86 @@
+"""Helpers every app's pages share: service errors shown next to form fields, and pagination."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from django import forms
+from django.core.paginator import Page, Paginator
+from django.http import HttpRequest
+from django.utils import translation
+from django.utils.functional import cached_property
+
+from accounts.errors import ApplicationError, NotFound, PermissionDenied
+
+PAGE_SIZE = 25
+# A page counts at most this many rows: past 40 pages of 25 people filter rather than page, and
+# counting 10,000 rows of a filtered list of 100,000 cases cost more than showing the page.
+COUNT_CAP = 1_000
+
+
+class CappedCountPaginator(Paginator):
+    @cached_property
+    def count(self) -> int:
+        head = self.object_list[: COUNT_CAP + 1]
+        return len(head) if isinstance(head, list) else head.count()
+
+
+def show_error(form: forms.Form, error: ApplicationError, *, rename: Mapping[str, str] | None = None) -> None:
+    """Put a service's refusal on the form: each field message next to its field (`rename` maps a
+    service's argument name to the form's field name), the rest at the top. NotFound and
+    PermissionDenied are not form errors: they go on to become 404 and 403 pages."""
+    if isinstance(error, NotFound | PermissionDenied):
+        raise error
+    rename = rename or {}
+    placed = False
+    for name, messages in error.fields.items():
+        field = rename.get(name, name)
+        for message in messages:
+            form.add_error(field if field in form.fields else None, message)
+            placed = True
+    if not placed or not all(rename.get(name, name) in form.fields for name in error.fields):
+        form.add_error(None, error.message)
+
+
+def paginate(request: HttpRequest, items: Any, *, per_page: int = PAGE_SIZE) -> Page:
+    """One page of a list; a page number out of range gives the last page, not an error.
+    Counts stop at COUNT_CAP rows: past that the page says "more than"."""
+    page = CappedCountPaginator(items, per_page).get_page(request.GET.get("page"))
+    page.count_capped = page.paginator.count > COUNT_CAP  # type: ignore[attr-defined]
+    return page
+
+
+def query_without_page(request: HttpRequest) -> str:
+    """The current filters as a query string for the pager's links."""
+    query = request.GET.copy()
+    query.pop("page", None)
+    return query.urlencode()
+
+
+def local_name(obj: Any) -> str:
+    """A reference row's name in the page's language: `name_lo` in Lao when it has one."""
+    if obj is None:
+        return ""
+    if (translation.get_language() or "").startswith("lo") and getattr(obj, "name_lo", ""):
+        return str(obj.name_lo)
+    return str(getattr(obj, "name_en", obj))
+
+
+class LocalNameChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: Any) -> str:
+        return local_name(obj)
+
+
+class LocalNameMultipleChoiceField(forms.ModelMultipleChoiceField):
+    def label_from_instance(self, obj: Any) -> str:
+        return local_name(obj)
+
+
+class DateInput(forms.DateInput):
+    """The browser's date picker; the value travels as YYYY-MM-DD whatever the page language."""
+
+    input_type = "date"
+
+    def __init__(self, attrs: dict[str, Any] | None = None) -> None:
+        super().__init__(attrs, format="%Y-%m-%d")

@@ -1,0 +1,37 @@
+"""The first page after login: my open cases, and the panels other apps add (referrals waiting
+for my organisation, due reminders) through casework.extensions."""
+
+from __future__ import annotations
+
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.views.decorators.http import require_safe
+
+from casework import extensions, permissions, selectors
+from casework.choices import CaseStatus
+
+MY_CASES_SHOWN = 20
+
+
+@require_safe
+def dashboard(request: HttpRequest) -> HttpResponse:
+    user = request.user
+    mine = list(
+        selectors.case_list(user=user)
+        .filter(assigned_worker_id=user.pk)
+        .exclude(status=CaseStatus.CLOSED)[: MY_CASES_SHOWN + 1]
+    )
+    more = len(mine) > MY_CASES_SHOWN
+    mine = mine[:MY_CASES_SHOWN]
+    selectors.record_identity_read(user=user, objects=[case.person for case in mine])
+    return render(
+        request,
+        "casework/dashboard.html",
+        {
+            "my_cases": mine,
+            "more_cases": more,
+            "can_open": permissions.can_open_case(user),
+            "panels": extensions.dashboard_panels(request),
+            "organisation": user.organisation,  # type: ignore[union-attr]
+        },
+    )

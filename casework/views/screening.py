@@ -1,0 +1,88 @@
+"""The screening form, and the small JSON endpoint it calls as indicators are ticked so that the
+COMMIT rule's suggestion shows before the form is sent. The same service applies the same rule
+again when the form is saved."""
+
+from __future__ import annotations
+
+from itertools import groupby
+from typing import Any
+
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from accounts.errors import ApplicationError, PermissionDenied
+from accounts.pages import show_error
+from casework import forms, permissions
+from casework.choices import AppliesTo, Element, ScreeningOutcome
+from casework.models import Case, Indicator
+from casework.screening_rule import age_at_exploitation, is_child
+from casework.services import screening as service
+
+
+def _screenable_case(request: HttpRequest, case_id: Any) -> Case:
+    """The case, if the user may screen on it: 404 when they cannot see it, 403 when they only
+    read it (the page shows the case code, never a name, so it writes no identity read)."""
+    case = permissions.view_case.get(request.user, Case.objects.select_related("person"), pk=case_id)
+    if not permissions.record_screening.allows(request.user, case):
+        raise PermissionDenied(_("You cannot record a screening on this case."))
+    return case
+
+
+def _indicators_for(case: Case) -> list[Indicator]:
+    """Active indicators of the person's age group when exploited (both lists when unknown)."""
+    age = age_at_exploitation(case.person, case)
+    indicators = Indicator.objects.filter(active=True)
+    if age is not None and age >= 0:
+        indicators = indicators.exclude(applies_to=AppliesTo.ADULT if is_child(age) else AppliesTo.CHILD)
+    order = {value: position for position, value in enumerate(Element.values)}
+    return sorted(indicators, key=lambda i: (order[i.element], i.dimension, i.code))
+
+
+@require_http_methods(["GET", "POST"])
+def screening_new(request: HttpRequest, case_id: Any) -> HttpResponse:
+    case = _screenable_case(request, case_id)
+    indicators = _indicators_for(case)
+    form = forms.ScreeningForm(request.POST or None, indicators=indicators)
+    if request.method == "POST" and form.is_valid():
+        try:
+            service.screening_record(actor=request.user, case=case, **form.service_values())
+        except ApplicationError as error:
+            show_error(form, error, rename={"age_at_exploitation": "indicators"})
+        else:
+            return redirect(reverse("casework:case-detail", args=[case.pk]) + "?tab=screening")
+    ticked = set(form["indicators"].value() or [])
+    result = service.screening_evaluate(case=case, indicators=[i for i in indicators if i.code in ticked])
+    groups = [
+        (Element(element).label, [(i, i.code in ticked) for i in items])
+        for element, items in groupby(indicators, key=lambda i: i.element)
+    ]
+    return render(
+        request,
+        "casework/screening_form.html",
+        {"case": case, "form": form, "groups": groups, "result": result, "outcomes": dict(ScreeningOutcome.choices)},
+        status=400 if form.is_bound and form.errors else 200,
+    )
+
+
+@require_POST
+def screening_evaluate(request: HttpRequest, case_id: Any) -> JsonResponse:
+    """What the rule suggests for the ticked indicators; nothing is saved."""
+    case = _screenable_case(request, case_id)
+    codes = request.POST.getlist("indicators")
+    indicators = list(Indicator.objects.filter(code__in=codes, active=True))
+    result = service.screening_evaluate(case=case, indicators=indicators)
+    return JsonResponse(
+        {
+            "act": result.act,
+            "means": result.means,
+            "purpose": result.purpose,
+            "age": result.age,
+            "child": result.child,
+            "indicative": result.indicative,
+            "suggested": str(result.suggested),
+            "suggested_label": str(result.suggested.label),
+        }
+    )

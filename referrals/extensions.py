@@ -1,0 +1,51 @@
+"""What referrals add to the casework pages: the case page's "Referrals" tab, and the
+dashboard's list of referrals waiting for the user's organisation (casework.extensions)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import HttpRequest
+from django.utils.translation import gettext_lazy as _
+
+from casework.extensions import CaseTab, DashboardPanel, register_case_tab, register_dashboard_panel
+from referrals import selectors
+from referrals.choices import ReferralStatus
+
+WAITING = (ReferralStatus.SENT, ReferralStatus.ACKNOWLEDGED)
+WAITING_SHOWN = 10
+
+
+def referrals_of_case(request: HttpRequest, case: Any) -> dict[str, Any]:
+    return {"referrals": list(selectors.case_referrals(user=request.user, case=case))}
+
+
+def waiting_for_my_organisation(request: HttpRequest) -> dict[str, Any] | None:
+    """Sent referrals addressed to the user's organisation that nobody has answered yet: case
+    codes, services and dates only (the minimal data set waits behind the referral's own page)."""
+    waiting = list(
+        selectors.inbox(user=request.user)
+        .filter(status__in=WAITING)
+        .select_related("from_organisation")[: WAITING_SHOWN + 1]
+    )
+    return {"referrals": waiting[:WAITING_SHOWN], "more": len(waiting) > WAITING_SHOWN}
+
+
+def register() -> None:
+    register_case_tab(
+        CaseTab(
+            key="referrals",
+            label=_("Referrals"),
+            template="referrals/case_referrals_tab.html",
+            context=referrals_of_case,
+            position=5,
+        )
+    )
+    register_dashboard_panel(
+        DashboardPanel(
+            key="referrals-waiting",
+            template="referrals/dashboard_waiting.html",
+            context=waiting_for_my_organisation,
+            position=20,
+        )
+    )

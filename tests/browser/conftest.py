@@ -1,0 +1,115 @@
+"""Browser tests: Playwright (sync API) driving Debian's headless Chromium against a live server.
+
+The server is pytest-django's `live_server`: the project in a thread of the test process, on the
+test database, serving static files through Django's StaticFilesHandler (no collectstatic), so a
+test can make its data with the factories and services and see it in the browser at once. It
+needs `transactional_db`: every browser test writes real rows that the server thread must see.
+
+Chromium is `/usr/bin/chromium` from Debian (`.ci/run` installs it with apt when missing);
+Playwright's own browser downloads are never used. Tests are marked `browser`.
+
+Screenshots: `screenshot(page, name)` writes `docs/screenshots/<name>.png` only when
+`PATHWAY_SCREENSHOTS=1` (to refresh the committed images after a page changes); otherwise into
+`var/screenshots/` (ignored by git), so CI still exercises them without dirtying the tree.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import Browser, Page, sync_playwright
+
+CHROMIUM = os.environ.get("PATHWAY_CHROMIUM", "/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--no-sandbox",  # CI runs as root
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+ROOT = Path(__file__).resolve().parents[2]
+PASSWORD = "browser-test-password-1"
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    for item in items:
+        if Path(str(item.fspath)).parent == Path(__file__).parent:
+            item.add_marker(pytest.mark.browser)
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Browser]:
+    """Chromium for one test module. Module-scoped, not session-scoped: while Playwright runs,
+    its event loop is running in the test thread, which later non-browser tests must not inherit."""
+    if not Path(CHROMIUM).exists():
+        pytest.fail(f"{CHROMIUM} is missing: install Debian's chromium (.ci/run does it with apt)")
+    # Playwright's sync API keeps an event loop running in the test thread while it runs; Django
+    # refuses ORM calls from such a thread unless told that this is deliberate (it is: the tests'
+    # own factories, never concurrent with the loop's work).
+    previous = os.environ.get("DJANGO_ALLOW_ASYNC_UNSAFE")
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    try:
+        with sync_playwright() as playwright:
+            chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
+            yield chromium
+            chromium.close()
+    finally:
+        if previous is None:
+            os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
+        else:
+            os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = previous
+
+
+@pytest.fixture
+def page(browser: Browser, live_server, transactional_db, reference) -> Iterator[Page]:  # type: ignore[no-untyped-def]
+    """A fresh browser context (no cookies) at a phone-and-laptop friendly size, with
+    `page.base_url` set to the live server."""
+    context = browser.new_context(viewport={"width": 1024, "height": 800}, locale="en-GB", base_url=live_server.url)
+    context.set_default_timeout(15_000)
+    tab = context.new_page()
+    yield tab
+    context.close()
+
+
+def login_as(page: Page, user, *, language: str | None = "en", password: str = PASSWORD) -> None:  # type: ignore[no-untyped-def]
+    """Log in through the real login form (axes and all). Sets the user's password first, and
+    the user's stored page language (users are created with Lao, the default; None keeps it)."""
+    user.set_password(password)
+    if language is not None:
+        user.language = language
+    user.save(update_fields=["password", "language"])
+    page.goto("/accounts/login/")
+    page.locator("#id_username").fill(user.username)
+    page.locator("#id_password").fill(password)
+    page.locator("form.stack button[type=submit]").click()
+    page.wait_for_load_state()
+    assert "/accounts/login/" not in page.url, "login failed"
+
+
+def screenshot(page: Page, name: str, *, full_page: bool = True) -> Path:
+    """Save a screenshot (the whole page, or what the window shows); see the module docstring
+    for where it goes."""
+    if os.environ.get("PATHWAY_SCREENSHOTS") == "1":
+        folder = ROOT / "docs" / "screenshots"
+    else:
+        folder = ROOT / "var" / "screenshots"
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / f"{name}.png"
+    page.screenshot(path=str(path), full_page=full_page)
+    return path
+
+
+def assert_no_horizontal_scroll(page: Page) -> None:
+    """The page fits its viewport's width (checked at 360 px by the tests that call it)."""
+    overflow = page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
+    if overflow > 0:
+        culprits = page.evaluate(
+            """() => [...document.querySelectorAll('body *')]
+                .filter(e => e.getBoundingClientRect().right > document.documentElement.clientWidth + 1)
+                .slice(0, 5).map(e => e.tagName + '.' + e.className + '#' + e.id)"""
+        )
+        raise AssertionError(f"{page.url}: horizontal scroll of {overflow}px, from {culprits}")
