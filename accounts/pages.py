@@ -2,18 +2,25 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from typing import Any
+from collections.abc import Callable, Mapping
+from typing import Any, TypeVar
 
 from django import forms
+from django.core.exceptions import PermissionDenied as PagePermissionDenied
 from django.core.paginator import Page, Paginator
+from django.db.models import Model, QuerySet
 from django.http import HttpRequest
 from django.utils import translation
 from django.utils.functional import cached_property
 
 from accounts.errors import ApplicationError, NotFound, PermissionDenied
+from accounts.permissions import Permission
 
 PAGE_SIZE = 25
+T = TypeVar("T")
+M = TypeVar("M", bound=Model)
+__all__ = ["PagePermissionDenied"]  # re-exported: a page refused as a whole is Django's 403
+
 # A page counts at most this many rows: past 40 pages of 25 people filter rather than page, and
 # counting 10,000 rows of a filtered list of 100,000 cases cost more than showing the page.
 COUNT_CAP = 1_000
@@ -84,3 +91,32 @@ class DateInput(forms.DateInput):
 
     def __init__(self, attrs: dict[str, Any] | None = None) -> None:
         super().__init__(attrs, format="%Y-%m-%d")
+
+
+# --- Calling a service from a page (shelter, referral and manager pages) ----------------------------
+def submit(
+    form: forms.Form,
+    service: Callable[..., T],
+    /,
+    *args: Any,
+    rename: Mapping[str, str] | None = None,
+    **kwargs: Any,
+) -> tuple[T | None, int]:
+    """Call `service(*args, **kwargs)`. On success: (result, 200). On a refusal: (None, status)
+    with the messages on `form` (`show_error`), so the page is shown again with what was typed
+    and answers 400, or 409 when someone else changed the record first. A PermissionDenied on an
+    object the user sees (a manager approving a closure they asked for) is shown on the form with
+    403 too, so the user reads why; NotFound goes on to become the 404 page."""
+    try:
+        return service(*args, **kwargs), 200
+    except PermissionDenied as error:
+        form.add_error(None, error.message)
+        return None, error.status_code
+    except ApplicationError as error:
+        show_error(form, error, rename=rename)
+        return None, error.status_code
+
+
+def get_or_404(permission: Permission[M], user: Any, queryset: QuerySet[M] | None = None, **lookup: Any) -> M:
+    """The object through the permission's scope; missing and not-yours are the same 404."""
+    return permission.get(user, queryset, **lookup)

@@ -26,6 +26,8 @@ urlpatterns = [
     path("partner/tokens/", include(partner_urls.page_urlpatterns)),
     path("shelters/", include("shelters.urls")),
     path("notifications/", include("accounts.reminders.urls")),
+    path("referrals/", include("referrals.urls")),
+    path("manage/", include("casework.manager_urls")),
     path("api/v1/", include((api_v1, "v1"), namespace="v1")),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     path("api/schema/swagger/", SpectacularSwaggerView.as_view(url_name="schema"), name="swagger"),

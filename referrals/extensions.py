@@ -9,7 +9,7 @@ from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
 from casework.extensions import CaseTab, DashboardPanel, register_case_tab, register_dashboard_panel
-from referrals import selectors
+from referrals import permissions, selectors
 from referrals.choices import ReferralStatus
 
 WAITING = (ReferralStatus.SENT, ReferralStatus.ACKNOWLEDGED)
@@ -17,7 +17,10 @@ WAITING_SHOWN = 10
 
 
 def referrals_of_case(request: HttpRequest, case: Any) -> dict[str, Any]:
-    return {"referrals": list(selectors.case_referrals(user=request.user, case=case))}
+    return {
+        "referrals": list(selectors.case_referrals(user=request.user, case=case)),
+        "may_refer": permissions.send_referral.allows(request.user, case),
+    }
 
 
 def waiting_for_my_organisation(request: HttpRequest) -> dict[str, Any] | None:

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from casework.selectors import record_identity_read
@@ -38,10 +38,12 @@ class BoardRow:
         return self.stay is None and self.outage is None
 
 
-def bed_board(*, user: Any, shelter: Shelter, on: date | None = None) -> list[BoardRow]:
-    """Every bed in service on `on` with who is in it, or why it is out of service; three
-    queries whatever the number of beds. The caller has checked `work_shelter`. Showing
-    residents is audited (one INSERT)."""
+def bed_board(
+    *, user: Any, shelter: Shelter, on: date | None = None, offset: int = 0, limit: int | None = None
+) -> list[BoardRow]:
+    """Every bed in service on `on` (or the slice `offset`, `limit` of them, in board order)
+    with who is in it, or why it is out of service; three queries whatever the number of beds.
+    The caller has checked `work_shelter`. Showing residents is audited (one INSERT)."""
     on = on or timezone.localdate()
     beds = (
         Bed.objects.filter(shelter=shelter, in_service__contains=on)
@@ -49,16 +51,89 @@ def bed_board(*, user: Any, shelter: Shelter, on: date | None = None) -> list[Bo
         .prefetch_related(
             Prefetch(
                 "stays",
-                queryset=Stay.objects.filter(during__contains=on).select_related("person", "case", "shelter", "bed"),
+                # The shelter too, so the (shelter, during) GiST index finds the stays of the night.
+                queryset=Stay.objects.filter(shelter=shelter, during__contains=on).select_related(
+                    "person", "case", "shelter", "bed"
+                ),
                 to_attr="current",
             ),
             Prefetch("outages", queryset=BedOutage.objects.filter(during__contains=on), to_attr="current_outages"),
         )
-        .order_by("room__name", "label")
+        .order_by("room__name", "label", "id")
     )
+    if limit is not None:
+        beds = beds[offset : offset + limit]
     rows = [
         BoardRow(bed=bed, stay=next(iter(bed.current), None), outage=next(iter(bed.current_outages), None))
         for bed in beds
     ]
     record_identity_read(user=user, objects=[row.stay.person for row in rows if row.stay])
     return rows
+
+
+def free_beds(*, shelters: Any, on: date) -> list[Bed]:
+    """Beds of `shelters` in service on `on` with nobody in them and no outage that night, in
+    board order. Whether a stay may start there is still the service's to say (an outage or a
+    retirement may be planned)."""
+    # The stays of the night through the (shelter, during) GiST index, not every stay of each bed.
+    taken = Stay.objects.filter(shelter__in=shelters, during__contains=on, bed__isnull=False).values("bed_id")
+    out = BedOutage.objects.filter(bed__shelter__in=shelters, during__contains=on).values("bed_id")
+    return list(
+        Bed.objects.filter(shelter__in=shelters, in_service__contains=on)
+        .exclude(pk__in=taken)
+        .exclude(pk__in=out)
+        .select_related("room", "shelter")
+        .order_by("shelter__name_en", "room__name", "label")
+    )
+
+
+def unbedded_stays(*, shelter: Shelter, on: date) -> list[Stay]:
+    """Current residents without a bed (admitted before one was free). They name people: the
+    page that shows them records the read (`record_identity_read`)."""
+    return list(current_stays(shelter=shelter, on=on).filter(bed__isnull=True))
+
+
+def transfer_targets(*, user: Any, stay: Stay) -> list[Shelter]:
+    """Active shelters the resident may be transferred to by `user`: ones they work in, and the
+    other shelters of the same operator (shelters.services.stay_transfer says the rest)."""
+    return list(
+        Shelter.objects.filter(permissions.work_shelter.filter(user) | Q(operator_id=stay.shelter.operator_id))
+        .filter(is_active=True)
+        .exclude(pk=stay.shelter_id)
+        .order_by("name_en", "code")
+    )
+
+
+@dataclass(frozen=True)
+class BoardCounts:
+    beds: int
+    occupied: int
+    out_of_service: int
+    unbedded: int
+
+    @property
+    def free(self) -> int:
+        return self.beds - self.occupied - self.out_of_service
+
+
+def board_counts(*, shelter: Shelter, on: date) -> BoardCounts:
+    """Tonight's totals for the whole shelter (the board may show one page of its beds). The
+    services keep a bed from being both occupied and out of service on one night."""
+    beds = Bed.objects.filter(shelter=shelter, in_service__contains=on)
+    stays = Stay.objects.filter(shelter=shelter, during__contains=on)
+    return BoardCounts(
+        beds=beds.count(),
+        occupied=stays.filter(bed__in=beds).count(),
+        out_of_service=BedOutage.objects.filter(bed__in=beds, during__contains=on).count(),
+        unbedded=stays.filter(bed__isnull=True).count(),
+    )
+
+
+def planned_discharges(*, shelter: Shelter, on: date, until: date) -> list[Stay]:
+    """Residents on `on` whose planned discharge is no later than `until`. They name people:
+    the page that shows them records the read."""
+    return list(
+        current_stays(shelter=shelter, on=on)
+        .filter(planned_discharge_on__lte=until)
+        .order_by("planned_discharge_on", "person__case_code")
+    )

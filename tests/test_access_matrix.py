@@ -207,6 +207,10 @@ ROWS = [
         args=lambda o: object_id(o, "case"),
         body=lambda o: {"summary": "s", "goals": [{"support_type": "education", "objective": "school"}]},
     ),
+    # --- manager pages: any manager opens them, over the organisations they manage -------------
+    R("manage:workload", "get", {"manager", "national_manager"}),
+    R("manage:closures", "get", {"manager", "national_manager"}),
+    R("manage:closure-decide", "post", CASE_MANAGER, args=lambda o: [o.case.pk, "approve"]),
     R("v1:plan-submit", "post", CASE_WORKER, args=lambda o: object_id(o, "plan")),
     R("v1:plan-approve", "post", CASE_MANAGER, args=lambda o: object_id(o, "plan")),
     R("v1:plan-return-plan", "post", CASE_MANAGER, args=lambda o: object_id(o, "plan"), body=lambda o: {"reason": "x"}),
@@ -336,6 +340,14 @@ ROWS = [
         STATISTICIANS,
         body=lambda o: {"measure": "identified", "breakdown": "sex", "first": "2025", "last": "2026"},
     ),
+    R("shelters:list", "get", SHELTER_WORKERS | {"admin"}),
+    R("shelters:board", "get", SHELTER_WORKERS, args=lambda o: [o.shelter.code]),
+    R("shelters:admit", "get", SHELTER_WORKERS, args=lambda o: [o.shelter.code]),
+    R("shelters:admit", "post", SHELTER_WORKERS, args=lambda o: [o.shelter.code]),
+    R("shelters:discharge", "get", SHELTER_WORKERS, args=lambda o: object_id(o, "stay")),
+    R("shelters:discharge", "post", SHELTER_WORKERS, args=lambda o: object_id(o, "stay")),
+    R("shelters:transfer", "get", SHELTER_WORKERS, args=lambda o: object_id(o, "stay")),
+    R("shelters:bed-out-of-service", "get", BED_MANAGERS, args=lambda o: object_id(o, "spare_bed")),
     R("v1:shelter-list", "get", AUTHENTICATED),
     R("v1:shelter-detail", "get", AUTHENTICATED, args=lambda o: object_id(o, "shelter")),
     R("v1:shelter-board", "get", SHELTER_WORKERS, args=lambda o: object_id(o, "shelter")),
@@ -479,6 +491,14 @@ ROWS = [
     ),
     R("v1:consent-detail", "get", CASE_READERS, args=lambda o: object_id(o, "consent")),
     R("v1:consent-withdraw", "post", CASE_WORKER | CASE_MANAGER, args=lambda o: object_id(o, "consent")),
+    R("referrals:inbox", "get", AUTHENTICATED),
+    R("referrals:sent", "get", AUTHENTICATED),
+    R("referrals:create", "get", CASE_WORKER, args=lambda o: object_id(o, "case")),
+    R("referrals:create", "post", CASE_WORKER, args=lambda o: object_id(o, "case")),
+    R("referrals:detail", "get", REFERRAL_READERS, args=lambda o: object_id(o, "referral")),
+    R("referrals:act", "post", REFERRAL_RECEIVER, args=lambda o: [o.referral.pk, "acknowledge"]),
+    R("referrals:act", "post", CASE_WORKER, args=lambda o: [o.referral.pk, "withdraw"]),
+    R("referrals:act", "post", CASE_WORKER, args=lambda o: [o.draft.pk, "send"]),
     R("v1:referral-list", "get", AUTHENTICATED, contains=REFERRAL_READERS),
     R(
         "v1:referral-list",
@@ -749,6 +769,12 @@ STATISTICIAN_ROUTES = {
     "v1:statistics-list",
     "shelters:statistics-chart",
     "casework:case-list",  # a statistician's case list is empty: no role of theirs sees a case
+    # their own reminders: case codes and links only, and a statistician is assigned no case
+    "notifications:list",
+    "notifications:read-all",
+    # empty for them: the inbox needs a receiving role, the sent list a case the user may see
+    "referrals:inbox",
+    "referrals:sent",
 }
 
 

@@ -1,0 +1,13 @@
+"""Manager pages, mounted under /manage/ (config/urls.py)."""
+
+from django.urls import path
+
+from casework import manager_views
+
+app_name = "manage"
+
+urlpatterns = [
+    path("workload/", manager_views.team_workload, name="workload"),
+    path("closures/", manager_views.closure_approvals, name="closures"),
+    path("closures/<uuid:pk>/<slug:decision>/", manager_views.closure_decide, name="closure-decide"),
+]

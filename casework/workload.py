@@ -1,0 +1,104 @@
+"""A manager's view of the team: open cases per worker and what is overdue on them, counted in
+a handful of grouped queries whatever the number of cases (no personal data: counts only)."""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from django.db.models import Count, Q, QuerySet
+
+from accounts.models import Role, User
+from casework.choices import CaseStatus, StepStatus
+from casework.models import Case, FollowUpVisit, RepatriationStep
+from casework.permissions import manage_case, managed_organisations
+
+OPEN_STEP = (StepStatus.PENDING, StepStatus.IN_PROGRESS, StepStatus.BLOCKED)
+
+
+@dataclass(frozen=True)
+class WorkerLoad:
+    worker: User | None  # None: cases nobody is assigned to
+    open_cases: int
+    closure_pending: int
+    overdue_follow_ups: int
+    overdue_steps: int
+
+    @property
+    def overdue(self) -> int:
+        return self.overdue_follow_ups + self.overdue_steps
+
+
+def open_managed_cases(*, user: Any) -> QuerySet[Case]:
+    """Cases the manager decides on (their organisations' cases) that are not closed."""
+    return Case.objects.filter(manage_case.filter(user)).exclude(status=CaseStatus.CLOSED)
+
+
+def team_workload(*, user: Any, today: date) -> list[WorkerLoad]:
+    """One row per active social worker or counsellor of the organisations the user manages
+    (with nothing to do too), plus one for unassigned cases if any; busiest first."""
+    cases = open_managed_cases(user=user)
+    counts = {
+        row["assigned_worker"]: row
+        for row in cases.values("assigned_worker").annotate(
+            n=Count("pk"), pending=Count("pk", filter=Q(closure_requested_at__isnull=False))
+        )
+    }
+    follow_ups = Counter(
+        {
+            row["case__assigned_worker"]: row["n"]
+            for row in FollowUpVisit.objects.filter(case__in=cases, due_on__lt=today, done_on__isnull=True)
+            .values("case__assigned_worker")
+            .annotate(n=Count("pk"))
+        }
+    )
+    steps = Counter(
+        {
+            row["repatriation__case__assigned_worker"]: row["n"]
+            for row in RepatriationStep.objects.filter(
+                repatriation__case__in=cases, due_on__lt=today, status__in=OPEN_STEP
+            )
+            .values("repatriation__case__assigned_worker")
+            .annotate(n=Count("pk"))
+        }
+    )
+    workers = {
+        worker.pk: worker
+        for worker in User.objects.filter(
+            Q(
+                organisation_id__in=managed_organisations(user),
+                is_active=True,
+                roles__overlap=[Role.SOCIAL_WORKER, Role.COUNSELLOR],
+            )
+            | Q(pk__in=[pk for pk in counts if pk is not None])
+        ).select_related("organisation")
+    }
+    keys = list(workers) + ([None] if None in counts or None in follow_ups or None in steps else [])
+    rows = [
+        WorkerLoad(
+            worker=workers.get(key) if key is not None else None,
+            open_cases=counts.get(key, {}).get("n", 0),
+            closure_pending=counts.get(key, {}).get("pending", 0),
+            overdue_follow_ups=follow_ups.get(key, 0),
+            overdue_steps=steps.get(key, 0),
+        )
+        for key in keys
+    ]
+    return sorted(rows, key=lambda row: (-row.open_cases, -row.overdue, row.worker is None, _name(row.worker)))
+
+
+def _name(worker: User | None) -> str:
+    return worker.get_username() if worker else ""
+
+
+def closures_awaiting(*, user: Any) -> QuerySet[Case]:
+    """Cases whose closure was asked for and awaits a manager of the user's organisations,
+    oldest request first."""
+    return (
+        open_managed_cases(user=user)
+        .filter(closure_requested_at__isnull=False)
+        .select_related("person", "owner", "closure_requested_by", "assigned_worker")
+        .order_by("closure_requested_at", "id")
+    )

@@ -1,0 +1,294 @@
+"""Referral pages: create and send from a case, the receiving organisation's inbox, the list of
+referrals my organisation sent, and one referral with its history and status buttons.
+
+Every change calls referrals.services; a refusal is shown next to the field it names (consent
+coverage next to the consent, a missing reason next to the reason). The receiving side never
+sees the case, only the disclosure (referrals.selectors.disclosure), and each disclosure read
+is written to the audit log, as in the API.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from django.contrib import messages
+from django.db import transaction
+from django.db.models import QuerySet
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.functional import Promise
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
+
+from accounts.errors import ApplicationError, PermissionDenied
+from accounts.models import AuditAction
+from accounts.pages import PagePermissionDenied, get_or_404, local_name, paginate, show_error, submit
+from accounts.permissions import has_role
+from casework.models import Case
+from casework.permissions import view_case
+from referrals import permissions, selectors, services
+from referrals.choices import ReferralStatus
+from referrals.forms import SEND, AnswerForm, InboxFilter, ReferralForm
+from referrals.models import Referral
+from referrals.transitions import FINAL, REFERRAL
+
+S = ReferralStatus
+
+
+# --- Create and send ------------------------------------------------------------------------------
+@require_http_methods(["GET", "POST"])
+def referral_create(request: HttpRequest, case_pk: Any) -> HttpResponse:
+    """A referral from a case: saved as a draft, or created and sent at once (both or nothing:
+    a send the consent does not cover leaves no draft behind)."""
+    user = request.user
+    case = get_or_404(view_case, user, Case.objects.select_related("person"), pk=case_pk)
+    if not permissions.send_referral.allows(user, case):
+        raise PagePermissionDenied(_("You cannot refer from this case."))
+    consents = permissions.view_consent.scope(user).filter(case=case).order_by("-given_at")
+    form = ReferralForm(request.POST or None, organisation_id=user.organisation_id, consents=consents)  # type: ignore[union-attr]
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            referral, status = _create(request, form, case)
+            if referral is not None:
+                return redirect("referrals:detail", pk=referral.pk)
+        else:
+            status = 400
+    return render(request, "referrals/create.html", {"case": case, "form": form}, status=status)
+
+
+def _create(request: HttpRequest, form: ReferralForm, case: Case) -> tuple[Referral | None, int]:
+    data = form.cleaned_data
+    try:
+        with transaction.atomic():
+            referral = services.referral_create(
+                actor=request.user,
+                case=case,
+                to_organisation=data["to_organisation"],
+                service_types=data["service_types"],
+                urgency=data["urgency"],
+                reason=data["reason"],
+                shared_categories=data["shared_categories"],
+                consent=data["consent"],
+            )
+            if request.POST.get("action") == SEND:
+                services.referral_send(actor=request.user, referral=referral)
+    except PermissionDenied as error:
+        form.add_error(None, error.message)
+        return None, error.status_code
+    except ApplicationError as error:
+        show_error(form, error)
+        return None, error.status_code
+    if referral.status == S.SENT:
+        messages.success(request, _("Referral sent to %(org)s.") % {"org": local_name(referral.to_organisation)})
+    else:
+        messages.success(request, _("Draft saved; it has not been sent."))
+    return referral, 200
+
+
+# --- Lists --------------------------------------------------------------------------------------------
+@require_safe
+def inbox(request: HttpRequest) -> HttpResponse:
+    """Referrals sent to my organisation, newest first, with what their consent discloses (each
+    row shown is an audited read)."""
+    filters = InboxFilter(request.GET or None)
+    chosen = filters.cleaned_data.get("status") if filters.is_valid() else None
+    referrals = selectors.inbox(user=request.user, status=chosen or None).select_related("from_worker")
+    page = paginate(request, referrals)
+    now = timezone.now()
+    rows = [(referral, selectors.disclosure(referral, now=now)) for referral in page]
+    if rows:
+        selectors.record_disclosure_read(referrals=list(page), user=request.user, action=AuditAction.LIST, now=now)
+    context = {
+        "filters": filters,
+        "page": page,
+        "rows": rows,
+        "now": now,
+        "query": f"status={chosen}" if chosen else "",
+        "receives": has_role(request.user, *permissions.RECEIVER_ROLES),
+    }
+    return render(request, "referrals/inbox.html", context)
+
+
+@require_safe
+def sent(request: HttpRequest) -> HttpResponse:
+    """Referrals my organisation made, drafts included, on the cases I may see. Case codes
+    only, no identity."""
+    user = request.user
+    # The sending side of view_referral only: a referral never goes to its own organisation.
+    referrals = (
+        Referral.objects.filter(
+            from_organisation_id=user.organisation_id,  # type: ignore[union-attr]
+            case__in=view_case.scope(user).values("pk"),
+        )
+        .select_related("to_organisation", "case__person", "from_worker")
+        .prefetch_related("service_types")
+        .order_by("-created_at", "id")
+    )
+    page = paginate(request, referrals)
+    return render(request, "referrals/sent.html", {"page": page, "now": timezone.now()})
+
+
+# --- One referral -----------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class Action:
+    """A status button: who presses it, what it moves to, and the text it carries (if any)."""
+
+    name: str
+    label: Promise
+    sender: bool
+    target: str
+    call: Callable[..., Any]
+    text_label: Promise | None = None
+    text_kwarg: str = ""
+
+
+ACTIONS = {
+    action.name: action
+    for action in (
+        Action("send", gettext_lazy("Send"), True, S.SENT, lambda u, r, t: services.referral_send(actor=u, referral=r)),
+        Action(
+            "withdraw",
+            gettext_lazy("Withdraw"),
+            True,
+            S.WITHDRAWN,
+            lambda u, r, t: services.referral_withdraw(actor=u, referral=r, reason=t),
+            gettext_lazy("Why it is withdrawn"),
+        ),
+        Action(
+            "acknowledge",
+            gettext_lazy("Acknowledge receipt"),
+            False,
+            S.ACKNOWLEDGED,
+            lambda u, r, t: services.referral_acknowledge(actor=u, referral=r),
+        ),
+        Action(
+            "accept",
+            gettext_lazy("Accept"),
+            False,
+            S.ACCEPTED,
+            lambda u, r, t: services.referral_accept(actor=u, referral=r, note=t),
+            gettext_lazy("Note (optional)"),
+        ),
+        Action(
+            "decline",
+            gettext_lazy("Decline"),
+            False,
+            S.DECLINED,
+            lambda u, r, t: services.referral_decline(actor=u, referral=r, reason=t),
+            gettext_lazy("Why it is declined"),
+        ),
+        Action(
+            "start",
+            gettext_lazy("Start the service"),
+            False,
+            S.IN_PROGRESS,
+            lambda u, r, t: services.referral_start(actor=u, referral=r),
+        ),
+        Action(
+            "complete",
+            gettext_lazy("Complete"),
+            False,
+            S.COMPLETED,
+            lambda u, r, t: services.referral_complete(actor=u, referral=r, outcome=t),
+            gettext_lazy("What the service achieved"),
+        ),
+        Action(
+            "close",
+            gettext_lazy("Close without service"),
+            False,
+            S.CLOSED_WITHOUT_SERVICE,
+            lambda u, r, t: services.referral_close_without_service(actor=u, referral=r, reason=t),
+            gettext_lazy("Why no service was given"),
+        ),
+    )
+}
+# The receiver may accept or decline straight from `sent` (the acknowledgement is implied).
+IMPLIED_FROM_SENT = frozenset({S.ACCEPTED, S.DECLINED})
+TEXT_FIELDS = {"reason": "text", "outcome": "text", "note": "text"}
+
+
+def _available(action: Action, referral: Referral, *, sender: bool, receiver: bool) -> bool:
+    if (action.sender and not sender) or (not action.sender and not receiver):
+        return False
+    if action.name == "withdraw":
+        return referral.status not in FINAL and referral.status != S.DRAFT
+    return REFERRAL.can(referral.status, action.target) or (
+        referral.status == S.SENT and action.target in IMPLIED_FROM_SENT
+    )
+
+
+def _referrals(user: Any) -> QuerySet[Referral]:
+    return selectors.with_disclosure_data(Referral.objects.select_related("from_worker"))
+
+
+@require_safe
+def referral_detail(request: HttpRequest, pk: Any) -> HttpResponse:
+    return _detail(request, get_or_404(permissions.view_referral, request.user, _referrals(request.user), pk=pk))
+
+
+def _detail(
+    request: HttpRequest, referral: Referral, failed: tuple[str, AnswerForm] | None = None, status: int = 200
+) -> HttpResponse:
+    """The referral as its side sees it: the sender the referral and its case code, the
+    receiver the disclosure (logged); the history; the buttons this user may press now."""
+    user = request.user
+    sender = view_case.allows(user, referral.case)
+    receiver = permissions.receives(user, referral)
+    now = timezone.now()
+    disclosure = None
+    if not sender:
+        disclosure = selectors.disclosure(referral, now=now)
+        if request.method == "GET":
+            selectors.record_disclosure_read(referrals=[referral], user=user, action=AuditAction.VIEW, now=now)
+    events = referral.events.select_related("organisation", "actor").order_by("seq")
+    if not sender:
+        events = events.exclude(kind__in=selectors.DRAFT_EVENT_KINDS)
+    may_send = sender and permissions.send_referral.allows(user, referral)
+    may_answer = receiver and permissions.answer_referral.allows(user, referral)
+    actions = [
+        (action, failed[1] if failed and failed[0] == action.name else AnswerForm(prefix=action.name))
+        for action in ACTIONS.values()
+        if _available(action, referral, sender=may_send, receiver=may_answer)
+    ]
+    shown = {action.name for action, _form in actions}
+    context = {
+        "referral": referral,
+        "refused": failed[1].errors.get("__all__", []) if failed and failed[0] not in shown else [],
+        "sender": sender,
+        "disclosure": disclosure,
+        "services": sorted(referral.service_types.all(), key=lambda s: (s.position, s.code)),
+        "history": [(event, _event_label(event)) for event in events],
+        "actions": actions,
+        "now": now,
+    }
+    return render(request, "referrals/detail.html", context, status=status)
+
+
+def _event_label(event: Any) -> str:
+    if event.to_status:
+        return str(S(event.to_status).label)
+    return _("Note") if event.kind == "note" else _("Draft changed")
+
+
+@require_POST
+def referral_act(request: HttpRequest, pk: Any, action: str) -> HttpResponse:
+    """Press one status button; the service decides (403 if this user may not, 409 if someone
+    moved the referral first, 400 with the message next to the text)."""
+    chosen = ACTIONS.get(action)
+    if chosen is None:
+        raise Http404
+    referral = get_or_404(permissions.view_referral, request.user, _referrals(request.user), pk=pk)
+    form = AnswerForm(request.POST, prefix=chosen.name)
+    if not form.is_valid():
+        return _detail(request, referral, (chosen.name, form), 400)
+    done, status = submit(form, chosen.call, request.user, referral, form.cleaned_data["text"], rename=TEXT_FIELDS)
+    if done is None:
+        referral = _referrals(request.user).get(pk=referral.pk)
+        return _detail(request, referral, (chosen.name, form), status)
+    messages.success(request, _("Referral: %(status)s.") % {"status": S(done.status).label})
+    return redirect("referrals:detail", pk=referral.pk)

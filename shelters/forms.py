@@ -1,0 +1,113 @@
+"""Forms of the shelter pages. They check shapes only (a date is a date, a choice is offered);
+every rule (who may admit, which shelter accepts whom, a taken bed) is the service's to say."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from accounts.pages import DateInput, local_name
+from shelters.choices import ExitDestination
+from shelters.models import Bed, Shelter
+
+DATE = DateInput()
+NO_BED = ""
+
+
+def bed_label(bed: Bed) -> str:
+    return f"{bed.room.name} · {bed.label}" if bed.room_id and bed.room else bed.label
+
+
+class AdmitForm(forms.Form):
+    case_code = forms.CharField(
+        label=_("Case code"),
+        max_length=20,
+        help_text=_("The person's case code, for example VT-2026-00042 (on the referral or the case page)."),
+    )
+    admitted_on = forms.DateField(label=_("Admitted on"), widget=DATE)
+    bed = forms.ChoiceField(label=_("Bed"), required=False)
+    planned_discharge_on = forms.DateField(label=_("Planned discharge (optional)"), required=False, widget=DATE)
+
+    def __init__(self, *args: Any, beds: list[Bed], **kwargs: Any) -> None:
+        kwargs.setdefault("initial", {}).setdefault("admitted_on", timezone.localdate())
+        super().__init__(*args, **kwargs)
+        self.beds = {str(bed.pk): bed for bed in beds}
+        self.fields["bed"].choices = [(NO_BED, _("No bed yet"))] + [  # type: ignore[attr-defined]
+            (key, bed_label(bed)) for key, bed in self.beds.items()
+        ]
+
+    def clean_case_code(self) -> str:
+        return self.cleaned_data["case_code"].strip().upper()
+
+    def chosen_bed(self) -> Bed | None:
+        return self.beds.get(self.cleaned_data.get("bed") or NO_BED)
+
+
+class DischargeForm(forms.Form):
+    discharged_on = forms.DateField(
+        label=_("Discharged on"),
+        widget=DATE,
+        help_text=_("The day the person left: that night is no longer counted."),
+    )
+    destination = forms.ChoiceField(
+        label=_("Where the person went"),
+        choices=[("", "—")] + [choice for choice in ExitDestination.choices if choice[0] != ExitDestination.BED_MOVE],
+    )
+    reason = forms.CharField(
+        label=_("What is known about the departure"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Required when the person left without notice or re-migrated."),
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("initial", {}).setdefault("discharged_on", timezone.localdate())
+        super().__init__(*args, **kwargs)
+
+
+class TransferForm(forms.Form):
+    to_shelter = forms.ChoiceField(label=_("To shelter"))
+    on = forms.DateField(label=_("Transferred on"), widget=DATE)
+    to_bed = forms.ChoiceField(
+        label=_("Bed in the new shelter (optional)"),
+        required=False,
+        help_text=_("Only free beds of shelters you work in are listed; the new shelter can assign one later."),
+    )
+    reason = forms.CharField(label=_("Reason (optional)"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+    def __init__(self, *args: Any, shelters: list[Shelter], beds: list[Bed], **kwargs: Any) -> None:
+        kwargs.setdefault("initial", {}).setdefault("on", timezone.localdate())
+        super().__init__(*args, **kwargs)
+        self.shelters = {shelter.code: shelter for shelter in shelters}
+        self.beds = {str(bed.pk): bed for bed in beds}
+        self.fields["to_shelter"].choices = [("", "—")] + [  # type: ignore[attr-defined]
+            (shelter.code, local_name(shelter)) for shelter in shelters
+        ]
+        groups: dict[str, list[tuple[str, str]]] = {}
+        for key, bed in self.beds.items():
+            groups.setdefault(local_name(bed.shelter), []).append((key, bed_label(bed)))
+        self.fields["to_bed"].choices = [(NO_BED, _("No bed yet")), *groups.items()]  # type: ignore[attr-defined]
+
+    def chosen_shelter(self) -> Shelter:
+        return self.shelters[self.cleaned_data["to_shelter"]]
+
+    def chosen_bed(self) -> Bed | None:
+        return self.beds.get(self.cleaned_data.get("to_bed") or NO_BED)
+
+
+class OutageForm(forms.Form):
+    start = forms.DateField(label=_("Out of service from"), widget=DATE)
+    end = forms.DateField(
+        label=_("Back in service on (optional)"),
+        required=False,
+        widget=DATE,
+        help_text=_("Leave empty while nobody knows."),
+    )
+    reason = forms.CharField(label=_("Reason"), max_length=200)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("initial", {}).setdefault("start", timezone.localdate())
+        super().__init__(*args, **kwargs)
