@@ -10,6 +10,7 @@ import pytest
 import time_machine
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import EmailState, Notification, ReminderOccurrence, ReminderSetting, ReminderWatermark
@@ -312,3 +313,22 @@ def test_done_before_escalation_is_never_escalated_and_escalated_ones_close_in_t
         assistance.note_add(actor=people.social_worker, case=other, text="visited")
     assert tick_at(due + days(5) + timedelta(minutes=1))["resolved"] == 0  # the tick skips escalated ones
     assert engine.resolve(now=due + days(5) + timedelta(minutes=2)) == 1  # reminders_resolve
+
+
+def test_the_dashboard_shows_my_due_reminders_until_read(client, people, case):
+    tick_at(case.created_at + days(30) + timedelta(minutes=1))
+    [notification] = told(people.social_worker)
+    code = case.person.case_code
+
+    client.force_login(people.social_worker)
+    html = client.get(reverse("home")).content.decode()
+    panel = html[html.index("Due reminders") :]
+    assert code in panel and "No reminders." not in panel
+
+    client.force_login(people.police)  # nobody else's reminders
+    assert "No reminders." in client.get(reverse("home")).content.decode()
+
+    client.force_login(people.social_worker)
+    client.post(reverse("notifications:read", args=[notification.pk]))
+    panel = client.get(reverse("home")).content.decode()
+    assert "No reminders." in panel[panel.index("Due reminders") :]
