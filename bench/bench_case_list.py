@@ -20,6 +20,8 @@ import subprocess
 import sys
 import time
 import urllib.request
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -80,16 +82,9 @@ def query_count(path: str, username: str) -> int:
     return len(queries.captured_queries)
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--requests", type=int, default=300)
-    args = parser.parse_args()
-
-    import django
-
-    django.setup()
-    from casework.models import Case, Person
-
+@contextmanager
+def gunicorn() -> Iterator[str]:
+    """The production server (DEBUG off, 2 workers) on a free port; yields its base URL."""
     port = free_port()
     env = {**os.environ, "DEBUG": "0", "ALLOWED_HOSTS": "127.0.0.1", "LOG_LEVEL": "WARNING"}
     server = subprocess.Popen(
@@ -107,6 +102,23 @@ def main() -> None:
                 break
             except OSError:
                 time.sleep(0.2)
+        yield base
+    finally:
+        server.terminate()
+        server.wait(timeout=20)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--requests", type=int, default=300)
+    args = parser.parse_args()
+
+    import django
+
+    django.setup()
+    from casework.models import Case, Person
+
+    with gunicorn() as base:
         sample = Case.objects.filter(owner__code="mlsw-vt").select_related("person").first()
         scenarios = [
             ("manager", "case list, page 1", "/api/v1/cases/"),
@@ -126,9 +138,6 @@ def main() -> None:
                 f"{username:<14} {label:<28} {statistics.median(timings):8.1f} {percentile(timings, 0.95):8.1f} "
                 f"{percentile(timings, 0.99):8.1f} {query_count(path, username):8d}"
             )
-    finally:
-        server.terminate()
-        server.wait(timeout=20)
 
 
 if __name__ == "__main__":

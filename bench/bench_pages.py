@@ -16,17 +16,14 @@ from __future__ import annotations
 import argparse
 import os
 import statistics
-import subprocess
 import sys
-import time
-import urllib.request
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
 
-from bench.bench_case_list import free_port, measure, percentile, query_count, session_cookie  # noqa: E402
+from bench.bench_case_list import gunicorn, measure, percentile, query_count, session_cookie  # noqa: E402
 
 
 def main() -> None:
@@ -39,23 +36,7 @@ def main() -> None:
     django.setup()
     from casework.models import Case, CaseNote, Person
 
-    port = free_port()
-    env = {**os.environ, "DEBUG": "0", "ALLOWED_HOSTS": "127.0.0.1", "LOG_LEVEL": "WARNING"}
-    server = subprocess.Popen(
-        [sys.executable, "-m", "gunicorn", "config.wsgi", "--bind", f"127.0.0.1:{port}", "--workers", "2"],
-        cwd=ROOT,
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    base = f"http://127.0.0.1:{port}"
-    try:
-        for _ in range(100):
-            try:
-                urllib.request.urlopen(base + "/healthz", timeout=1)
-                break
-            except OSError:
-                time.sleep(0.2)
+    with gunicorn() as base:
         # A case of the demo office with notes (the busiest kind of case page).
         noted = CaseNote.objects.filter(case__owner__code="mlsw-vt").values_list("case_id", flat=True).first()
         sample = Case.objects.select_related("person").get(pk=noted)
@@ -88,9 +69,6 @@ def main() -> None:
                 f"{percentile(timings, 0.99):8.1f} {query_count(path, username):8d}",
                 flush=True,
             )
-    finally:
-        server.terminate()
-        server.wait(timeout=20)
 
 
 if __name__ == "__main__":
