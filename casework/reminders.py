@@ -19,15 +19,13 @@ from typing import Any
 from django.db.models import Exists, OuterRef, QuerySet
 from django.utils.translation import gettext_lazy as _
 
-from accounts.models import ReminderOccurrence
-from accounts.reminders import Rule, Window, register
+from accounts.reminders import Occurrences, Rule, Window, register, still_among
 from casework.choices import CaseStatus, RepatriationStatus, ScreeningOutcome, StepStatus
 from casework.models import Case, CaseNote, FollowUpVisit, RepatriationStep, Screening
 
 OPEN_CASE = [CaseStatus.OPEN, CaseStatus.ACTIVE]
 OPEN_STEP = [StepStatus.PENDING, StepStatus.IN_PROGRESS]
 OPEN_REPATRIATION = [RepatriationStatus.IN_PROGRESS, RepatriationStatus.AWAITING_LEGAL_PROCEEDINGS]
-Occurrences = QuerySet[ReminderOccurrence]
 
 
 def _open_steps() -> QuerySet[RepatriationStep]:
@@ -41,11 +39,6 @@ def _open_visits() -> QuerySet[FollowUpVisit]:
 def _screenings_needing_assessment() -> QuerySet[Screening]:
     later = Screening.objects.filter(case=OuterRef("case"), created_at__gt=OuterRef("created_at"))
     return Screening.objects.filter(outcome=ScreeningOutcome.NEEDS_FURTHER_ASSESSMENT).filter(~Exists(later))
-
-
-def _matching(occurrences: Occurrences, objects: QuerySet[Any]) -> Occurrences:
-    """The occurrences whose object is still among `objects`."""
-    return occurrences.filter(Exists(objects.filter(pk=OuterRef("object_id"))))
 
 
 def step_candidates(window: Window) -> Iterator[QuerySet[Any]]:
@@ -77,7 +70,7 @@ def silent_case_candidates(window: Window) -> Iterator[QuerySet[Any]]:
 def silent_case_still_due(occurrences: Occurrences) -> Occurrences:
     """A note written since the reminder fell due, or the case closing, ends it."""
     noted = CaseNote.objects.filter(case=OuterRef("object_id"), written_at__gte=OuterRef("due_at"))
-    return _matching(occurrences, Case.objects.filter(status__in=OPEN_CASE)).filter(~Exists(noted))
+    return still_among(occurrences, Case.objects.filter(status__in=OPEN_CASE)).filter(~Exists(noted))
 
 
 RULES = (
@@ -87,7 +80,7 @@ RULES = (
         message=_("A repatriation step of this case is past its due date."),
         days=1,
         candidates=step_candidates,
-        still_due=lambda occurrences: _matching(occurrences, _open_steps()),
+        still_due=lambda occurrences: still_among(occurrences, _open_steps()),
     ),
     Rule(
         code="follow_up_due",
@@ -95,7 +88,7 @@ RULES = (
         message=_("A follow-up monitoring visit is due."),
         days=0,
         candidates=visit_candidates,
-        still_due=lambda occurrences: _matching(occurrences, _open_visits()),
+        still_due=lambda occurrences: still_among(occurrences, _open_visits()),
     ),
     Rule(
         code="follow_up_overdue",
@@ -103,7 +96,7 @@ RULES = (
         message=_("A follow-up monitoring visit is overdue and has not been recorded."),
         days=7,
         candidates=visit_candidates,
-        still_due=lambda occurrences: _matching(occurrences, _open_visits()),
+        still_due=lambda occurrences: still_among(occurrences, _open_visits()),
     ),
     Rule(
         code="screening_needs_assessment",
@@ -111,7 +104,7 @@ RULES = (
         message=_("A screening that needs further assessment has not been followed up."),
         days=7,
         candidates=screening_candidates,
-        still_due=lambda occurrences: _matching(occurrences, _screenings_needing_assessment()),
+        still_due=lambda occurrences: still_among(occurrences, _screenings_needing_assessment()),
     ),
     Rule(
         code="case_without_note",

@@ -10,17 +10,15 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from typing import Any
 
-from django.db.models import Exists, OuterRef, QuerySet
+from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
-from accounts.models import ReminderOccurrence
-from accounts.reminders import Rule, Window, register
+from accounts.reminders import Occurrences, Rule, Window, register, still_among
 from referrals.choices import ReferralStatus
 from referrals.models import Referral
 
 UNACKNOWLEDGED = [ReferralStatus.SENT]
 UNANSWERED = [ReferralStatus.SENT, ReferralStatus.ACKNOWLEDGED]
-Occurrences = QuerySet[ReminderOccurrence]
 
 
 def _in(statuses: list[str]) -> QuerySet[Referral]:
@@ -35,7 +33,7 @@ def _candidates(statuses: list[str]) -> Callable[[Window], Iterator[QuerySet[Any
 
 
 def _still_due(statuses: list[str]) -> Callable[[Occurrences], Occurrences]:
-    return lambda occurrences: occurrences.filter(Exists(_in(statuses).filter(pk=OuterRef("object_id"))))
+    return lambda occurrences: still_among(occurrences, _in(statuses))
 
 
 RULES = (

@@ -13,12 +13,9 @@ from typing import Any
 from django.db.models import Exists, OuterRef, QuerySet
 from django.utils.translation import gettext_lazy as _
 
-from accounts.models import ReminderOccurrence
-from accounts.reminders import Rule, Window, register
+from accounts.reminders import Occurrences, Rule, Window, register, still_among
 from casework.models import CasePlan
 from shelters.models import Stay
-
-Occurrences = QuerySet[ReminderOccurrence]
 
 
 def open_stays() -> QuerySet[Stay]:
@@ -34,17 +31,13 @@ def _unreviewed() -> QuerySet[Stay]:
     return open_stays().filter(~Exists(reviewed))
 
 
-def _matching(occurrences: Occurrences, stays: QuerySet[Stay]) -> Occurrences:
-    return occurrences.filter(Exists(stays.filter(pk=OuterRef("object_id"))))
-
-
 def discharge_candidates(window: Window) -> Iterator[QuerySet[Any]]:
     yield window.rows(_past_discharge(), base="planned_discharge_on", date_based=True)
 
 
 def discharge_still_due(occurrences: Occurrences) -> Occurrences:
     """Discharged, or the planned date moved past the reminder's due time, ends it."""
-    return _matching(occurrences, _past_discharge().filter(planned_discharge_on__lte=OuterRef("due_at")))
+    return still_among(occurrences, _past_discharge().filter(planned_discharge_on__lte=OuterRef("due_at")))
 
 
 def review_candidates(window: Window) -> Iterator[QuerySet[Any]]:
@@ -66,7 +59,7 @@ RULES = (
         message=_("The person has stayed in the shelter for a long time without an approved case plan."),
         days=90,
         candidates=review_candidates,
-        still_due=lambda occurrences: _matching(occurrences, _unreviewed()),
+        still_due=lambda occurrences: still_among(occurrences, _unreviewed()),
     ),
 )
 

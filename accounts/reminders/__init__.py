@@ -7,7 +7,7 @@ natural key (rule, object, due time), tells the assigned worker in the app and b
 escalates to the organisation's managers and closes occurrences whose condition is gone.
 """
 
-from accounts.reminders.registry import Rule, all_rules, get_rule, register
+from accounts.reminders.registry import Occurrences, Rule, all_rules, get_rule, register, still_among
 from accounts.reminders.window import Window
 
-__all__ = ["Rule", "Window", "all_rules", "get_rule", "register"]
+__all__ = ["Occurrences", "Rule", "Window", "all_rules", "get_rule", "register", "still_among"]

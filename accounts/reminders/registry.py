@@ -6,12 +6,20 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import QuerySet
+from django.db.models import Exists, OuterRef, QuerySet
 from django.utils.functional import Promise
 
 from accounts.models import ReminderOccurrence, ReminderSetting
 
 DEFAULT_ESCALATE_AFTER_DAYS = 3
+
+
+Occurrences = QuerySet[ReminderOccurrence]
+
+
+def still_among(occurrences: Occurrences, objects: QuerySet[Any]) -> Occurrences:
+    """The occurrences whose object is still among `objects`: the usual `still_due` of a rule."""
+    return occurrences.filter(Exists(objects.filter(pk=OuterRef("object_id"))))
 
 
 @dataclass(frozen=True)

@@ -90,82 +90,57 @@ EXAMPLE_WITHDRAWN = {
 }
 
 
-UNAUTHENTICATED = OpenApiResponse(
-    s.PartnerErrorSerializer,
-    description="No token, or an unknown, revoked or expired one (`WWW-Authenticate: Bearer`).",
-    examples=[
-        OpenApiExample(
-            "unauthenticated",
-            value={"detail": "Invalid, expired or revoked token.", "code": "authentication_failed", "errors": {}},
-        )
-    ],
+def _error(description: str, **examples: tuple[str, str, dict[str, list[str]]]) -> OpenApiResponse:
+    """An error answer in the schema: the shared JSON error shape, one example per
+    `name=(detail, code, field errors)` (underscores in the name read as spaces)."""
+    return OpenApiResponse(
+        s.PartnerErrorSerializer,
+        description=description,
+        examples=[
+            OpenApiExample(name.replace("_", " "), value={"detail": detail, "code": code, "errors": errors})
+            for name, (detail, code, errors) in examples.items()
+        ],
+    )
+
+
+UNAUTHENTICATED = _error(
+    "No token, or an unknown, revoked or expired one (`WWW-Authenticate: Bearer`).",
+    unauthenticated=("Invalid, expired or revoked token.", "authentication_failed", {}),
 )
-NOT_FOUND = OpenApiResponse(
-    s.PartnerErrorSerializer,
-    description="No such referral, or not addressed to your organisation (the two look the same).",
-    examples=[OpenApiExample("not found", value={"detail": "Not found.", "code": "not_found", "errors": {}})],
+NOT_FOUND = _error(
+    "No such referral, or not addressed to your organisation (the two look the same).",
+    not_found=("Not found.", "not_found", {}),
 )
-THROTTLED = OpenApiResponse(
-    s.PartnerErrorSerializer,
-    description="Over the token's quota (default 120 requests a minute); retry after `Retry-After` seconds.",
-    examples=[
-        OpenApiExample(
-            "throttled",
-            value={
-                "detail": "Request was throttled. Expected available in 21 seconds.",
-                "code": "throttled",
-                "errors": {},
-            },
-        )
-    ],
+THROTTLED = _error(
+    "Over the token's quota (default 120 requests a minute); retry after `Retry-After` seconds.",
+    throttled=("Request was throttled. Expected available in 21 seconds.", "throttled", {}),
 )
-BAD_REQUEST = OpenApiResponse(
-    s.PartnerErrorSerializer,
-    description="Invalid input, a missing Idempotency-Key, or a status change the lifecycle does not allow.",
-    examples=[
-        OpenApiExample(
-            "not allowed now",
-            value={
-                "detail": "Cannot change status from sent to in_progress.",
-                "code": "invalid",
-                "errors": {"status": ["Not allowed from the current status."]},
-            },
-        ),
-        OpenApiExample(
-            "no idempotency key",
-            value={
-                "detail": "Send an Idempotency-Key header with every change, and the same key when you retry it.",
-                "code": "invalid",
-                "errors": {"Idempotency-Key": ["This header is required."]},
-            },
-        ),
-    ],
+BAD_REQUEST = _error(
+    "Invalid input, a missing Idempotency-Key, or a status change the lifecycle does not allow.",
+    not_allowed_now=(
+        "Cannot change status from sent to in_progress.",
+        "invalid",
+        {"status": ["Not allowed from the current status."]},
+    ),
+    no_idempotency_key=(
+        "Send an Idempotency-Key header with every change, and the same key when you retry it.",
+        "invalid",
+        {"Idempotency-Key": ["This header is required."]},
+    ),
 )
-FORBIDDEN = OpenApiResponse(s.PartnerErrorSerializer, description="The token was revoked while the request ran.")
-CONFLICT = OpenApiResponse(
-    s.PartnerErrorSerializer,
-    description="Someone else changed the referral's status first; GET it and decide again.",
-    examples=[
-        OpenApiExample(
-            "conflict",
-            value={"detail": "Someone else changed this first.", "code": "conflict", "errors": {}},
-        )
-    ],
+FORBIDDEN = _error("The token was revoked while the request ran.")
+CONFLICT = _error(
+    "Someone else changed the referral's status first; GET it and decide again.",
+    conflict=("Someone else changed this first.", "conflict", {}),
 )
-KEY_REUSED = OpenApiResponse(
-    s.PartnerErrorSerializer,
-    description="This Idempotency-Key was already used for a different request.",
-    examples=[
-        OpenApiExample(
-            "key reused",
-            value={
-                "detail": "This Idempotency-Key was already used for a different request. Use a new key for every "
-                "new change, and the same key only to retry the same change.",
-                "code": "idempotency_key_reused",
-                "errors": {"Idempotency-Key": ["Already used for a different request."]},
-            },
-        )
-    ],
+KEY_REUSED = _error(
+    "This Idempotency-Key was already used for a different request.",
+    key_reused=(
+        "This Idempotency-Key was already used for a different request. Use a new key for every "
+        "new change, and the same key only to retry the same change.",
+        "idempotency_key_reused",
+        {"Idempotency-Key": ["Already used for a different request."]},
+    ),
 )
 READ_ERRORS = {400: BAD_REQUEST, 401: UNAUTHENTICATED, 429: THROTTLED}
 RETRY_AFTER = OpenApiParameter(
