@@ -153,6 +153,7 @@ class AuditAction(models.TextChoices):
     LOGIN_FAILED = "login_failed", _("Failed login")
     LOGOUT = "logout", _("Logged out")
     BREAK_GLASS = "break_glass", _("Emergency access")
+    ANONYMISE = "anonymise", _("Anonymised")
 
 
 @pgtrigger.register(

@@ -62,12 +62,12 @@ def audit_record(
 
 
 def audit_record_many(
-    *, actor: Any, action: str, objects: Sequence[models.Model], fields: Iterable[str] = ()
+    *, actor: Any, action: str, objects: Sequence[models.Model], fields: Iterable[str] = (), reason: str = ""
 ) -> list[AuditEvent]:
-    """One INSERT for a whole page of a list that shows personal data."""
+    """One INSERT for a whole page of a list that shows personal data (or a batch of changes)."""
     fields = list(fields)
     rows = [
-        _audit_row(actor=actor, action=action, object_type=t, object_id=i, fields=fields, reason="")
+        _audit_row(actor=actor, action=action, object_type=t, object_id=i, fields=fields, reason=reason)
         for t, i in map(_object_ref, objects)
     ]
     return AuditEvent.objects.bulk_create(rows)

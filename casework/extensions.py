@@ -1,5 +1,6 @@
 """Places where apps that build on casework (shelters, referrals, reminders) add to its pages
-without casework importing them: a tab of the case page, a panel of the dashboard.
+and its data protection without casework importing them: a tab of the case page, a panel of
+the dashboard, and the records each app holds about a person (PersonRecords).
 
 Each app registers in its AppConfig.ready(); the `context` function gets the request (and the
 case, for a tab), calls that app's own selectors (scoped and audited there) and returns the
@@ -31,8 +32,22 @@ class DashboardPanel:
     position: int
 
 
+@dataclass(frozen=True)
+class PersonRecords:
+    """What one app holds about people. `collect(person, case_ids)` returns {section: [records]}
+    of the person on those cases (the ones the exporting manager may see) for a subject access
+    export; `anonymise(person_ids)` clears that app's personal data of those people (and its row
+    history) for the retention rule, keeping what the statistics count. Both run inside
+    casework's transaction, which writes the audit rows."""
+
+    key: str
+    collect: Callable[[Any, list[Any]], dict[str, list[dict[str, Any]]]]
+    anonymise: Callable[[list[Any]], None]
+
+
 CASE_TABS: dict[str, CaseTab] = {}
 DASHBOARD_PANELS: dict[str, DashboardPanel] = {}
+PERSON_RECORDS: dict[str, PersonRecords] = {}
 
 
 def register_case_tab(tab: CaseTab) -> None:
@@ -41,6 +56,10 @@ def register_case_tab(tab: CaseTab) -> None:
 
 def register_dashboard_panel(panel: DashboardPanel) -> None:
     DASHBOARD_PANELS[panel.key] = panel
+
+
+def register_person_records(records: PersonRecords) -> None:
+    PERSON_RECORDS[records.key] = records
 
 
 def dashboard_panels(request: HttpRequest) -> list[tuple[str, dict[str, Any]]]:

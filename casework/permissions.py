@@ -192,6 +192,20 @@ def _people_visible(user: Any) -> Q:
 view_person = define("casework.view_person", Person, predicate=_can_view_person, filter=_people_visible)
 
 
+# --- Exports of personal data (a subject access request): managers over one of the cases ------
+def _can_export_person(user: Any, person: Person) -> bool:
+    managed = managed_organisations(user)
+    return bool(managed) and any(case.owner_id in managed for case in person.cases.all())
+
+
+def _people_exportable(user: Any) -> Q:
+    managed = managed_organisations(user)
+    return Q(pk__in=Case.objects.filter(owner_id__in=managed).values("person_id")) if managed else NOTHING
+
+
+export_person = define("casework.export_person", Person, predicate=_can_export_person, filter=_people_exportable)
+
+
 def can_open_case(user: Any) -> bool:
     """Social workers, counsellors and police (at identification) open cases for their own
     organisation."""

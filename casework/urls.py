@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from casework.views import audit, cases, intake, records, screening
+from casework.views import audit, cases, intake, records, screening, subject_access
 
 app_name = "casework"
 
@@ -17,4 +17,5 @@ urlpatterns = [
     path("<uuid:case_id>/closure/", records.closure_request, name="closure-request"),
     path("<uuid:case_id>/steps/<uuid:step_id>/", records.step_update, name="step-update"),
     path("<uuid:case_id>/audit/", audit.case_audit, name="case-audit"),
+    path("<uuid:case_id>/subject-access/", subject_access.subject_access, name="subject-access"),
 ]

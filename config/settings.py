@@ -329,6 +329,9 @@ SCREENING_REFLECTION_DAYS = int(env("SCREENING_REFLECTION_DAYS", "30"))
 STATISTICS_MIN_CELL = int(env("STATISTICS_MIN_CELL", "5"))
 STATISTICS_CTDC_K = int(env("STATISTICS_CTDC_K", "11"))
 STATISTICS_CTDC_MAX_SUPPRESSED = float(env("STATISTICS_CTDC_MAX_SUPPRESSED", "0.05"))
+# Retention (docs/data-protection.md): people whose cases have all been closed this many years
+# are anonymised by `manage.py anonymise_closed_cases` (statistics keep counting them).
+RETENTION_YEARS = int(env("RETENTION_YEARS", "10"))
 
 EMAIL_BACKEND = env("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", "pathway@localhost")

@@ -1,5 +1,6 @@
-"""What referrals add to the casework pages: the case page's "Referrals" tab, and the
-dashboard's list of referrals waiting for the user's organisation (casework.extensions)."""
+"""What referrals add to casework (casework.extensions): the case page's "Referrals" tab, the
+dashboard's list of referrals waiting for the user's organisation, and the consents and
+referrals in a subject access export and the retention rule."""
 
 from __future__ import annotations
 
@@ -8,8 +9,15 @@ from typing import Any
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
-from casework.extensions import CaseTab, DashboardPanel, register_case_tab, register_dashboard_panel
-from referrals import permissions, selectors
+from casework.extensions import (
+    CaseTab,
+    DashboardPanel,
+    PersonRecords,
+    register_case_tab,
+    register_dashboard_panel,
+    register_person_records,
+)
+from referrals import permissions, selectors, services
 from referrals.choices import ReferralStatus
 
 WAITING = (ReferralStatus.SENT, ReferralStatus.ACKNOWLEDGED)
@@ -51,4 +59,7 @@ def register() -> None:
             context=waiting_for_my_organisation,
             position=20,
         )
+    )
+    register_person_records(
+        PersonRecords(key="referrals", collect=selectors.person_records, anonymise=services.person_records_anonymise)
     )

@@ -20,6 +20,7 @@ from accounts.context import current as current_request
 from accounts.models import AuditAction, AuditEvent
 from casework.ages import age_on
 from casework.models import Case, Screening
+from casework.privacy import as_record
 from referrals import permissions
 from referrals.choices import DataCategory, ReferralStatus
 from referrals.models import Consent, PartnerToken, Referral, ReferralEvent
@@ -375,3 +376,29 @@ def record_disclosure_read(
         for referral in referrals
     ]
     return AuditEvent.objects.bulk_create(rows)
+
+
+def person_records(person: Any, case_ids: list[Any]) -> dict[str, list[dict[str, Any]]]:
+    """A subject access export's referral part: the person's consents, and the referrals of the
+    cases the exporting manager may see with their events (casework.services.subject_access)."""
+    consents = (
+        Consent.objects.filter(person=person, case_id__in=case_ids)
+        .prefetch_related("service_types")
+        .order_by("given_at", "id")
+    )
+    referrals = (
+        Referral.objects.filter(case_id__in=case_ids)
+        .prefetch_related("service_types", Prefetch("events", queryset=ReferralEvent.objects.order_by("seq")))
+        .order_by("created_at", "id")
+    )
+    return {
+        "consents": [{**as_record(c), "service_types": [t.pk for t in c.service_types.all()]} for c in consents],
+        "referrals": [
+            {
+                **as_record(r),
+                "service_types": [t.pk for t in r.service_types.all()],
+                "events": [as_record(e, exclude=["txid"]) for e in r.events.all()],
+            }
+            for r in referrals
+        ],
+    }

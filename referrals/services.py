@@ -26,6 +26,7 @@ from accounts.permissions import Permission
 from accounts.services import audit_record
 from casework.models import Case, CaseEvent, FamilyMember, ServiceType
 from casework.permissions import change_case, manage_case
+from casework.privacy import clear
 from casework.services.common import record, require, validate
 from referrals import permissions
 from referrals.changes import record_change
@@ -597,3 +598,16 @@ def _log(
         data={**data, "via": "partner_api", "by": token.organisation.code},
     )
     audit_record(actor=None, action=action, obj=referral, fields=fields, reason=f"partner token {token.prefix}")
+
+
+def person_records_anonymise(person_ids: list[Any]) -> None:
+    """The retention rule's part in referrals (casework.services.retention): the free text of the
+    people's consents, referrals and referral events. Who referred whom to which services, when,
+    and with which outcome status stays."""
+    clear(
+        Consent.objects.filter(person_id__in=person_ids),
+        redact=("purpose", "best_interest_reason", "withdrawal_note"),
+    )
+    referrals = Referral.objects.filter(case__person_id__in=person_ids)
+    clear(referrals, redact=("reason", "decline_reason", "outcome"))
+    clear(ReferralEvent.objects.filter(referral__in=referrals), redact=("note",))

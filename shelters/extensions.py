@@ -1,4 +1,5 @@
-"""What shelters add to the casework pages: the case page's "Stays" tab (casework.extensions)."""
+"""What shelters add to casework (casework.extensions): the case page's "Stays" tab, and the
+stays in a subject access export and the retention rule."""
 
 from __future__ import annotations
 
@@ -7,7 +8,8 @@ from typing import Any
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
-from casework.extensions import CaseTab, register_case_tab
+from casework.extensions import CaseTab, PersonRecords, register_case_tab, register_person_records
+from shelters import selectors, services
 from shelters.permissions import view_stay
 
 
@@ -23,4 +25,7 @@ def register() -> None:
         CaseTab(
             key="stays", label=_("Stays"), template="shelters/case_stays_tab.html", context=stays_of_case, position=4
         )
+    )
+    register_person_records(
+        PersonRecords(key="shelters", collect=selectors.person_records, anonymise=services.person_records_anonymise)
     )

@@ -10,9 +10,10 @@ from typing import Any
 from django.db.models import Prefetch, Q, QuerySet
 from django.utils import timezone
 
+from casework.privacy import as_record
 from casework.selectors import record_identity_read
 from shelters import permissions
-from shelters.models import Bed, BedOutage, Shelter, Stay
+from shelters.models import Bed, BedOutage, NonResidentialAssistance, Shelter, Stay
 
 
 def shelter_list(*, user: Any) -> QuerySet[Shelter]:
@@ -137,3 +138,20 @@ def planned_discharges(*, shelter: Shelter, on: date, until: date) -> list[Stay]
         .filter(planned_discharge_on__lte=until)
         .order_by("planned_discharge_on", "person__case_code")
     )
+
+
+def person_records(person: Any, case_ids: list[Any]) -> dict[str, list[dict[str, Any]]]:
+    """A subject access export's shelter part: the person's stays and non-residential assistance
+    on the cases the exporting manager may see (casework.services.subject_access audits it)."""
+    stays = Stay.objects.filter(person=person, case_id__in=case_ids).order_by("during", "id")
+    assisted = (
+        NonResidentialAssistance.objects.filter(person=person, case_id__in=case_ids)
+        .prefetch_related("service_types")
+        .order_by("assisted_on", "id")
+    )
+    return {
+        "stays": [{**as_record(stay), "during": [stay.during.lower, stay.during.upper]} for stay in stays],
+        "non_residential_assistance": [
+            {**as_record(a), "service_types": [t.pk for t in a.service_types.all()]} for a in assisted
+        ],
+    }

@@ -39,6 +39,7 @@ from casework.ages import age_on
 from casework.choices import CaseCategory, CaseStatus, Sex
 from casework.models import Case, Person, ServiceType
 from casework.permissions import managed_organisations
+from casework.privacy import clear
 from casework.services.common import record
 from shelters import permissions
 from shelters.choices import ExitDestination
@@ -617,3 +618,11 @@ def _require_bed(actor: Any, bed: Bed) -> None:
 
 def _refuse(field: str, message: str) -> NoReturn:
     raise ApplicationError(message, fields={field: [message]})
+
+
+def person_records_anonymise(person_ids: list[Any]) -> None:
+    """The retention rule's part in shelters (casework.services.retention): the free text of the
+    people's stays and non-residential assistance. Dates, shelters, beds, exits and ages stay:
+    the occupancy reports and statistics count them."""
+    clear(Stay.objects.filter(person_id__in=person_ids), redact=("exit_reason",))
+    clear(NonResidentialAssistance.objects.filter(person_id__in=person_ids), redact=("notes",))

@@ -79,6 +79,9 @@ class Person(models.Model):
     identity_document = models.CharField(max_length=100, blank=True)
 
     merged_into = models.ForeignKey("self", null=True, blank=True, on_delete=models.PROTECT, related_name="merged")
+    anonymised_at = models.DateTimeField(
+        null=True, blank=True, editable=False, help_text=_("When the retention rule cleared the identity")
+    )
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)

@@ -19,6 +19,7 @@ from casework import extensions, forms, permissions, selectors
 from casework.api.filters import CaseFilter
 from casework.choices import CaseCategory, CaseStatus, Tier
 from casework.models import RepatriationStep
+from casework.services.subject_access import child_records
 
 
 class CasePageFilter(CaseFilter):
@@ -122,7 +123,12 @@ def render_case(
 def _tab_context(request: HttpRequest, case: Any, tab: str) -> dict[str, Any]:
     user = request.user
     if tab == "person":
-        return {"family": list(case.person.family.all())}
+        exportable = permissions.export_person.allows(user, case.person)
+        return {
+            "family": list(case.person.family.all()),
+            "can_export_person": exportable,
+            "child_record": exportable and child_records(case.person),
+        }
     if tab == "screening":
         screenings = (
             permissions.view_screening.scope(user)

@@ -1,0 +1,109 @@
+"""A subject access request: everything Pathway holds about one person, as one JSON document,
+for a manager over one of the person's cases (casework.permissions.export_person).
+
+Like every export of personal data it is audited (one row: the person, the sections, how many
+records, the format) in the same transaction, and a child's record (a case identified while
+under 18) is never exported (access.md). The export covers the cases the manager may see and
+says how many others exist; tier-3 notes (counselling, medical) keep their text back unless the
+manager is also the assigned counsellor, and are listed so the request can be completed by them.
+Other apps add their sections (stays, consents, referrals) through casework.extensions."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from accounts.errors import NotFound, PermissionDenied
+from accounts.models import AuditAction
+from accounts.services import audit_record
+from casework import extensions, permissions
+from casework.models import Case, Person
+from casework.privacy import as_record
+
+FORMAT = "pathway-subject-access/1"
+WITHHELD = "[withheld: tier 3, only the assigned counsellor may read it]"
+
+
+def child_records(person: Person) -> bool:
+    """Was the person under 18 when one of their cases was identified?"""
+    return person.cases.filter(child_at_identification=True).exists()
+
+
+@transaction.atomic
+def subject_access_export(*, actor: Any, person: Person, fmt: str = "json") -> dict[str, Any]:
+    if not permissions.view_person.allows(actor, person):
+        raise NotFound(_("Not found."))
+    if not permissions.export_person.allows(actor, person):
+        raise PermissionDenied(_("Only a manager of one of the person's cases may export their data."))
+    if child_records(person):
+        raise PermissionDenied(
+            _("A child's record is never exported. Show it on screen with the guardian or the best-interest officer.")
+        )
+    visible = list(
+        permissions.view_case.scope(actor, Case.objects.filter(person=person))
+        .prefetch_related("exploitation_forms")
+        .order_by("identified_on", "id")
+    )
+    case_ids = [case.pk for case in visible]
+    document: dict[str, Any] = {
+        "format": FORMAT,
+        "generated_at": timezone.now(),
+        "person": as_record(person, exclude=["name_key"]),
+        "records_merged_into_this_one": [as_record(p, exclude=["name_key"]) for p in person.merged.all()],
+        "family": [as_record(member) for member in person.family.all()],
+        "cases": [_case(actor, case) for case in visible],
+        "cases_outside_your_scope": person.cases.count() - len(visible),
+    }
+    for other in sorted(extensions.PERSON_RECORDS.values(), key=lambda r: r.key):
+        document.update(other.collect(person, case_ids))
+    count = _count(document)
+    audit_record(
+        actor=actor,
+        action=AuditAction.EXPORT,
+        obj=person,
+        fields=[key for key in document if key not in ("format", "generated_at")],
+        reason=f"subject access request: {count} records, {fmt}",
+    )
+    return document
+
+
+def _case(actor: Any, case: Case) -> dict[str, Any]:
+    notes = []
+    readable = set(permissions.view_note.scope(actor).filter(case=case).values_list("pk", flat=True))
+    for note in case.notes.order_by("written_at", "id"):
+        record = as_record(note)
+        if note.pk not in readable:
+            record["text"] = WITHHELD
+        notes.append(record)
+    plan = case.plan if hasattr(case, "plan") else None  # the reverse one-to-one raises when absent
+    return {
+        **as_record(case),
+        "exploitation_forms": [form.pk for form in case.exploitation_forms.all()],
+        "screenings": [
+            {**as_record(s), "indicators": [as_record(i, exclude=["screening"]) for i in s.observed.all()]}
+            for s in case.screenings.order_by("screened_on", "created_at")
+        ],
+        "services": [as_record(s) for s in case.services.order_by("created_at", "id")],
+        "notes": notes,
+        "plan": {**as_record(plan), "goals": [as_record(g) for g in plan.goals.all()]} if plan else None,
+        "follow_up_visits": [as_record(v) for v in case.follow_ups.all()],
+        "repatriations": [
+            {**as_record(r), "steps": [as_record(s) for s in r.steps.order_by("position")]}
+            for r in case.repatriations.order_by("started_at")
+        ],
+        "transfers": [as_record(t) for t in case.transfers.order_by("requested_at")],
+        "shares": [as_record(s) for s in case.shares.order_by("granted_at")],
+        "timeline": [as_record(e) for e in case.events.order_by("at", "id")],
+    }
+
+
+def _count(value: Any) -> int:
+    """Records in the document: every dict with an id."""
+    if isinstance(value, dict):
+        return int("id" in value) + sum(_count(v) for v in value.values())
+    if isinstance(value, list):
+        return sum(_count(v) for v in value)
+    return 0
