@@ -122,6 +122,9 @@ ROWS = [
     ],
     R("casework:step-update", "post", CASE_WORKER, args=lambda o: [o.case.pk, o.step.pk]),
     R("casework:case-audit", "get", CASE_MANAGER, args=lambda o: object_id(o, "case")),
+    # A person's data export (subject access): the managers over the case; never a child's record.
+    R("casework:subject-access", "get", CASE_MANAGER, args=lambda o: object_id(o, "adult_case")),
+    R("casework:subject-access", "get", set(), args=lambda o: object_id(o, "case")),
     # --- reference data (tier 0) ------------------------------------------------------------
     R("v1:province-list", "get", AUTHENTICATED),
     R("v1:province-detail", "get", AUTHENTICATED, args=lambda o: ["VT"]),
@@ -676,6 +679,9 @@ def world(people, orgs):
         people=people,
         orgs=orgs,
         case=case,
+        adult_case=open_case(
+            sw, person_values={"given_name_latin": "Adult", "sex": "female", "date_of_birth": date(1990, 1, 1)}
+        ),
         plan=plan,
         service=service,
         note=note,
