@@ -6,22 +6,27 @@ nothing, a second run changes nothing, and each person gets one audit row withou
 from __future__ import annotations
 
 import re
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 from django.core.management import CommandError, call_command
 from django.db import connection
+from django.utils import timezone
 
 from accounts.models import AuditAction, AuditEvent
 from casework.ages import age_on
 from casework.models import Case, CaseNote, FamilyMember, Person
-from casework.privacy import REDACTED, generalised_birth_date
-from casework.services.retention import anonymise_closed_cases, people_due, retention_cutoff
+from casework.privacy import REDACTED, generalised_birth_date, history_models
+from casework.services.cases import case_closure_approve, case_closure_request
+from casework.services.merge import person_merge
+from casework.services.retention import CASEWORK_TEXT, anonymise_closed_cases, people_due, retention_cutoff
+from referrals.models import Consent, Referral
 from seeds.generator import generate
 from shelters import reports
-from shelters.models import Shelter
+from shelters.models import Shelter, Stay
 from shelters.statistics import ctdc, queries
 from shelters.statistics.queries import Scope
+from tests.factories import open_case
 
 pytestmark = pytest.mark.django_db
 
@@ -115,6 +120,41 @@ def test_statistics_are_the_same_and_the_identities_are_gone(generated):
     assert AuditEvent.objects.count() - audits == events.count() == len(ids)
     assert {e.object_id for e in events} == {str(pk) for pk in ids}
     assert all(e.actor_id is None and not pattern.search(e.reason + " ".join(e.fields)) for e in events)
+
+
+def test_free_text_is_redacted_in_every_history_table_too(generated):
+    ids = list(people_due(before=AFTER_TODAY).values_list("pk", flat=True))
+    anonymise_closed_cases(before=AFTER_TODAY)
+    tracked = [
+        *((model, to_person, redact) for model, to_person, _blank, redact in CASEWORK_TEXT),
+        (Stay, "person_id", ("exit_reason",)),
+        (Consent, "person_id", ("purpose", "best_interest_reason", "withdrawal_note")),
+        (Referral, "case__person_id", ("reason", "decline_reason", "outcome")),
+    ]
+    checked = 0
+    for model, to_person, redact in tracked:
+        rows = model.objects.filter(**{f"{to_person}__in": ids}).values_list("pk", flat=True)
+        for history in (model, *history_models(model)):
+            key = "pk__in" if history is model else "pgh_obj_id__in"
+            for values in history.objects.filter(**{key: list(rows)}).values_list(*redact):
+                assert set(values) <= {"", REDACTED}, f"{history.__name__} keeps {values}"
+                checked += 1
+    assert checked > 1000
+
+
+def test_records_merged_into_a_person_are_anonymised_with_them(people):
+    sw, manager = people.social_worker, people.manager
+    keep, merge = (
+        open_case(sw, person_values={"given_name_latin": given, "sex": "male", "estimated_age": 30}).person
+        for given in ("Keepname", "Mergedname")
+    )
+    person_merge(actor=manager, keep=keep, merge=merge, reason="same person")
+    for case in keep.cases.all():
+        case_closure_request(actor=sw, case=case, reason="reintegrated")
+        case_closure_approve(actor=manager, case=case)
+    assert anonymise_closed_cases(before=timezone.now() + timedelta(days=1)) == 1
+    assert set(Person.objects.filter(pk__in=[keep.pk, merge.pk]).values_list("given_name_latin", flat=True)) == {""}
+    assert AuditEvent.objects.filter(action=AuditAction.ANONYMISE).count() == 2
 
 
 def test_a_dry_run_changes_nothing_and_a_second_run_finds_nobody(generated):
