@@ -10,18 +10,20 @@ from datetime import date
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.core.serializers.json import DjangoJSONEncoder
 from django.test import Client
 from django.urls import reverse
 
-from accounts.models import AuditAction, AuditEvent
+from accounts.models import AuditAction, AuditEvent, Role
 from casework import permissions
 from casework.choices import NoteKind, Tier
 from casework.models import CaseNote, Person, ServiceType
 from casework.services import assistance
 from casework.services import people as people_services
-from casework.services.subject_access import WITHHELD
+from casework.services.subject_access import WITHHELD, subject_access_export
 from referrals import services as referral_services
-from tests.factories import open_case
+from seeds.generator import generate
+from tests.factories import make_user, open_case
 from tests.permission_checks import assert_predicate_matches_filter
 
 pytestmark = pytest.mark.django_db
@@ -156,3 +158,21 @@ def test_export_permission_predicate_matches_filter(people, two):
     assert_predicate_matches_filter(
         permissions.export_person, people.all, Person.objects.filter(pk__in=[two[0].person_id, child.person_id])
     )
+
+
+def test_a_full_record_from_the_generator_exports_as_json(reference):
+    """Stays, referrals with events, repatriations, screenings: every kind of row serialises."""
+    generate(people=150, seed=5, batch_size=150, today=date(2026, 7, 1))
+    person = (
+        Person.objects.filter(stays__isnull=False, cases__referrals__isnull=False, cases__child_at_identification=False)
+        .exclude(cases__child_at_identification=True)
+        .distinct()
+        .first()
+    )
+    assert person is not None
+    owner = person.cases.first().owner
+    manager = make_user("sar-manager", owner, Role.MANAGER)
+    document = subject_access_export(actor=manager, person=person)
+    text = json.dumps(document, cls=DjangoJSONEncoder)
+    assert document["stays"] and document["referrals"] and person.case_code in text
+    assert all(case["screenings"] is not None for case in document["cases"])
