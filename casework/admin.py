@@ -6,12 +6,14 @@ from __future__ import annotations
 
 from typing import Any
 
+from django import forms
 from django.contrib import admin
 from django.http import HttpRequest
 
 from accounts.admin import ReferenceAdmin, ScopedAdmin
 from accounts.models import Country
 from casework import permissions
+from casework.cadence import MonthsField
 from casework.models import (
     BorderPoint,
     Case,
@@ -24,6 +26,7 @@ from casework.models import (
     ServiceType,
 )
 from casework.selectors import record_identity_read
+from casework.services.follow_ups import follow_up_policy_save
 
 
 class LookupAdmin(ReferenceAdmin):
@@ -60,10 +63,28 @@ class ElementThresholdAdmin(LookupAdmin):
     search_fields = []
 
 
+class FollowUpPolicyForm(forms.ModelForm):
+    months = MonthsField()
+
+    class Meta:
+        model = FollowUpPolicy
+        fields = ["code", "name_en", "months", "organisation", "is_default"]
+
+
 @admin.register(FollowUpPolicy)
 class FollowUpPolicyAdmin(LookupAdmin):
-    list_display = ["code", "name_en", "interval_days", "duration_days", "is_default"]
+    """Shared policies a case plan may choose, and the organisations' own cadences (their managers
+    keep theirs on /notifications/rules/). Saved through the service, which re-plans the visits
+    still to come of the cases that follow the policy."""
+
+    form = FollowUpPolicyForm
+    list_display = ["code", "name_en", "months", "organisation", "is_default"]
     list_editable = []
+    list_select_related = ["organisation"]
+    search_fields = ["code", "name_en"]
+
+    def save_model(self, request: HttpRequest, obj: FollowUpPolicy, form: Any, change: bool) -> None:
+        follow_up_policy_save(actor=request.user, policy=obj, created=not change)
 
 
 class ReadOnlyScopedAdmin(ScopedAdmin):

@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Country, District, Province
 from accounts.pages import DateInput, LocalNameChoiceField, LocalNameMultipleChoiceField
+from casework.cadence import MonthsField
 from casework.choices import (
     CaseCategory,
     CaseStatus,
@@ -254,3 +255,9 @@ class StepForm(forms.Form):
         if data.get("action") in ("skip", "block") and not (data.get("reason") or "").strip():
             self.add_error("reason", _("Say why."))
         return data
+
+
+class CadenceForm(forms.Form):
+    """An organisation's follow-up visits, on the reminder rules page (casework/reminders.py)."""
+
+    months = MonthsField()

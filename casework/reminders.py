@@ -4,7 +4,8 @@
   its due date (default 1: the day after);
 - follow_up_due / follow_up_overdue: a scheduled monitoring visit not recorded, on its due date
   (default 0) and again `days` later (default 7); the visit dates come from the follow-up
-  policy of the case plan (casework.FollowUpPolicy);
+  policy (casework.FollowUpPolicy: 1, 3, 6 and 12 months after reintegration by default), whose
+  months an organisation's managers set with the follow_up_due rule on the rules page;
 - screening_needs_assessment: the case's latest screening says "needs further assessment",
   `days` after it was screened (default 7);
 - case_without_note: an open case with no note for `days` (default 30) since its last note, or
@@ -19,9 +20,12 @@ from typing import Any
 from django.db.models import Exists, OuterRef, QuerySet
 from django.utils.translation import gettext_lazy as _
 
-from accounts.reminders import Occurrences, Rule, Window, register, still_among
+from accounts.reminders import Occurrences, Rule, RuleExtra, Window, register, still_among
 from casework.choices import CaseStatus, RepatriationStatus, ScreeningOutcome, StepStatus
+from casework.forms import CadenceForm
 from casework.models import Case, CaseNote, FollowUpVisit, RepatriationStep, Screening
+from casework.selectors import follow_up_months_of
+from casework.services.follow_ups import organisation_cadence_save
 
 OPEN_CASE = [CaseStatus.OPEN, CaseStatus.ACTIVE]
 OPEN_STEP = [StepStatus.PENDING, StepStatus.IN_PROGRESS]
@@ -73,6 +77,14 @@ def silent_case_still_due(occurrences: Occurrences) -> Occurrences:
     return still_among(occurrences, Case.objects.filter(status__in=OPEN_CASE)).filter(~Exists(noted))
 
 
+def cadence_form(organisation: Any, data: Any, prefix: str) -> CadenceForm:
+    return CadenceForm(data, prefix=prefix, initial={"months": follow_up_months_of(organisation)})
+
+
+def cadence_save(actor: Any, organisation: Any, cleaned_data: dict[str, Any]) -> None:
+    organisation_cadence_save(actor=actor, organisation=organisation, months=cleaned_data["months"])
+
+
 RULES = (
     Rule(
         code="repatriation_step_overdue",
@@ -89,6 +101,7 @@ RULES = (
         days=0,
         candidates=visit_candidates,
         still_due=lambda occurrences: still_among(occurrences, _open_visits()),
+        extra=RuleExtra(form=cadence_form, save=cadence_save),
     ),
     Rule(
         code="follow_up_overdue",

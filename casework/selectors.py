@@ -15,7 +15,7 @@ from accounts.errors import PermissionDenied
 from accounts.models import AuditAction, AuditEvent, User
 from accounts.services import audit_record, audit_record_many
 from casework import permissions
-from casework.models import PERSON_IDENTITY_FIELDS, Case, CaseEvent, Person
+from casework.models import PERSON_IDENTITY_FIELDS, Case, CaseEvent, FollowUpPolicy, Person
 
 
 def case_list(*, user: Any, search: str = "") -> QuerySet[Case]:
@@ -122,3 +122,13 @@ def case_changes(*, user: Any, case: Case, limit: int = 500) -> list[Any]:
     for event in events:
         event.username = usernames.get(str((event.pgh_context or {}).get("user")))
     return events
+
+
+def follow_up_months_of(organisation: Any) -> list[int]:
+    """The months of the follow-up visits an organisation's cases get when their plan chose no
+    policy: its own cadence, else the shared default (services.follow_ups.policy_for)."""
+    policy = (
+        FollowUpPolicy.objects.filter(organisation=organisation).first()
+        or FollowUpPolicy.objects.filter(is_default=True).first()
+    )
+    return list(policy.months) if policy else []

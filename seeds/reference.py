@@ -127,8 +127,9 @@ def load_casework_lists(counts: Counter[str]) -> None:
         sync(BorderPoint, {"code": row["code"]}, _lookup(row, position, country_id=row["country"]), counts)
     for row in casework["thresholds"]:
         sync(ElementThreshold, {"element": row["element"]}, {k: row[k] for k in ("strong", "medium", "weak")}, counts)
+    # In file order: the former default gives up the flag before the new one takes it.
     for row in casework["follow_up_policies"]:
-        values = {k: row[k] for k in ("name_en", "interval_days", "duration_days", "is_default")}
+        values = {k: row[k] for k in ("name_en", "months", "is_default")}
         sync(FollowUpPolicy, {"code": row["code"]}, values, counts)
     for row in read("indicators.json")["indicators"]:
         fields = ("element", "dimension", "strength", "applies_to", "exploitation_kind", "text_en", "text_lo")

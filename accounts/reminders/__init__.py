@@ -7,7 +7,7 @@ natural key (rule, object, due time), tells the assigned worker in the app and b
 escalates to the organisation's managers and closes occurrences whose condition is gone.
 """
 
-from accounts.reminders.registry import Occurrences, Rule, all_rules, get_rule, register, still_among
+from accounts.reminders.registry import Occurrences, Rule, RuleExtra, all_rules, get_rule, register, still_among
 from accounts.reminders.window import Window
 
-__all__ = ["Occurrences", "Rule", "Window", "all_rules", "get_rule", "register", "still_among"]
+__all__ = ["Occurrences", "Rule", "RuleExtra", "Window", "all_rules", "get_rule", "register", "still_among"]

@@ -6,6 +6,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
 
+from django import forms
 from django.db.models import Exists, OuterRef, QuerySet
 from django.utils.functional import Promise
 
@@ -23,6 +24,17 @@ def still_among(occurrences: Occurrences, objects: QuerySet[Any]) -> Occurrences
 
 
 @dataclass(frozen=True)
+class RuleExtra:
+    """Settings of a rule that its own app keeps, shown in the rule's box on the rules page
+    (casework: the months of the follow-up visits). `form(organisation, data, prefix)` returns
+    the app's form, bound when `data` is given; `save(actor, organisation, cleaned_data)` runs
+    in the page's transaction and raises ApplicationError to refuse."""
+
+    form: Callable[[Any, Any, str], forms.Form]
+    save: Callable[[Any, Any, dict[str, Any]], None]
+
+
+@dataclass(frozen=True)
 class Rule:
     """A reminder rule. `candidates(window)` returns querysets of rows due in the window (made
     with `Window.rows`); `still_due(open_occurrences)` narrows a queryset of this rule's open
@@ -35,6 +47,7 @@ class Rule:
     candidates: Callable[[Any], Iterable[QuerySet[Any]]]
     still_due: Callable[[QuerySet[ReminderOccurrence]], QuerySet[ReminderOccurrence]]
     escalate_after_days: int = DEFAULT_ESCALATE_AFTER_DAYS
+    extra: RuleExtra | None = None
 
 
 _RULES: dict[str, Rule] = {}

@@ -4,7 +4,7 @@ manager keeps for their organisation. Plus the header's unread count."""
 from __future__ import annotations
 
 from collections.abc import Callable
-from functools import cache
+from functools import cache, partial
 from typing import Any
 
 from django import forms
@@ -74,7 +74,11 @@ class RuleForm(forms.Form):
     )
 
 
-def _forms(data: Any, settings: list[Effective]) -> list[tuple[Effective, RuleForm]]:
+Forms = list[tuple[Effective, RuleForm, forms.Form | None]]
+
+
+def _forms(data: Any, organisation: Any, settings: list[Effective]) -> Forms:
+    """Each rule's form, and the form of its app's own settings (RuleExtra) when it has some."""
     return [
         (
             setting,
@@ -87,35 +91,65 @@ def _forms(data: Any, settings: list[Effective]) -> list[tuple[Effective, RuleFo
                     "escalate_after_days": setting.escalate_after_days,
                 },
             ),
+            setting.rule.extra.form(organisation, data, f"{setting.rule.code}-extra") if setting.rule.extra else None,
         )
         for setting in settings
     ]
+
+
+def _save(actor: Any, organisation: Any, forms_: Forms) -> bool:
+    """Save what changed, all or nothing; a refusal goes to the form it came from."""
+    steps: list[tuple[forms.Form, Callable[[], Any]]] = []
+    for setting, form, extra in forms_:
+        if form.has_changed() or setting.customised:
+            steps.append(
+                (
+                    form,
+                    partial(
+                        services.reminder_setting_save,
+                        actor=actor,
+                        organisation=organisation,
+                        rule=setting.rule.code,
+                        **form.cleaned_data,
+                    ),
+                )
+            )
+        if extra is not None and setting.rule.extra is not None and extra.has_changed():
+            steps.append((extra, partial(setting.rule.extra.save, actor, organisation, extra.cleaned_data)))
+    try:
+        with transaction.atomic():
+            for form, step in steps:
+                try:
+                    step()
+                except errors.ApplicationError as error:
+                    _add_errors(form, error)
+                    raise
+    except errors.ApplicationError:
+        return False
+    return True
+
+
+def _add_errors(form: forms.Form, error: errors.ApplicationError) -> None:
+    form.add_error(None, error.message)
+    for field, problems in (error.fields or {}).items():
+        for problem in problems:
+            form.add_error(field if field in form.fields else None, problem)
 
 
 @never_cache
 @require_http_methods(["GET", "HEAD", "POST"])
 def reminder_settings(request: HttpRequest) -> HttpResponse:
     """A manager's page: every rule of their organisation, on or off, its delay and when it
-    escalates; defaults shown until changed."""
+    escalates, and the settings an app keeps with a rule (the follow-up visits' months);
+    defaults shown until changed."""
     organisation = request.user.organisation  # type: ignore[union-attr]
     if not permissions.can_manage_reminders_of(request.user, organisation):
         raise PermissionDenied(_("Only the organisation's managers can change its reminder rules."))
     settings = effective_settings(organisation.pk)
-    forms_ = _forms(request.POST if request.method == "POST" else None, settings)
-    if request.method == "POST" and all(form.is_valid() for _setting, form in forms_):
-        try:
-            with transaction.atomic():
-                for setting, form in forms_:
-                    if form.has_changed() or setting.customised:
-                        services.reminder_setting_save(
-                            actor=request.user, organisation=organisation, rule=setting.rule.code, **form.cleaned_data
-                        )
-        except errors.ApplicationError as error:
-            form.add_error(None, error.message)
-            for field, problems in (error.fields or {}).items():
-                for problem in problems:
-                    form.add_error(field if field in form.fields else None, problem)
-        else:
+    forms_ = _forms(request.POST if request.method == "POST" else None, organisation, settings)
+    if request.method == "POST":
+        valid = [form.is_valid() and (extra is None or extra.is_valid()) for _setting, form, extra in forms_]
+        if all(valid) and _save(request.user, organisation, forms_):
             messages.success(request, _("The reminder rules were saved."))
             return redirect("notifications:rules")
     status = 400 if request.method == "POST" else 200

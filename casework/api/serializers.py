@@ -451,7 +451,13 @@ class PlanSerializer(serializers.ModelSerializer):
 class PlanInputSerializer(serializers.Serializer):
     summary = serializers.CharField(allow_blank=True)
     goals = GoalSerializer(many=True)
-    follow_up_policy = code_field(FollowUpPolicy, required=False, allow_null=True)
+    # A shared policy, or none: the owner organisation's own cadence applies (follow_ups.policy_for).
+    follow_up_policy = serializers.SlugRelatedField(
+        slug_field="code",
+        queryset=FollowUpPolicy.objects.filter(organisation__isnull=True),
+        required=False,
+        allow_null=True,
+    )
 
 
 class FollowUpSerializer(serializers.ModelSerializer):

@@ -20,7 +20,7 @@ from casework.api import serializers as s
 from casework.api.filters import CaseFilter
 from casework.duplicates import find_duplicates
 from casework.models import Case, CasePlan, CaseTransfer, FollowUpVisit, Person
-from casework.services import assistance, cases, people
+from casework.services import assistance, cases, follow_ups, people
 from casework.services.merge import person_merge
 
 
@@ -330,4 +330,4 @@ class FollowUpViewSet(mixins.ListModelMixin, ScopedViewSet):
     @action(detail=True, methods=["post"])
     def record(self, request: Request, pk: str) -> Response:
         data = self.read_input(s.FollowUpRecordSerializer)
-        return self.respond(assistance.follow_up_record(actor=request.user, visit=self.get_object(), **data))
+        return self.respond(follow_ups.follow_up_record(actor=request.user, visit=self.get_object(), **data))

@@ -109,10 +109,13 @@ class CasePlanGoal(models.Model):
 
 
 class FollowUpVisit(models.Model):
-    """A monitoring visit due on a date (from the follow-up policy after reintegration)."""
+    """A monitoring visit due on a date, a number of months (the follow-up policy) after
+    `reintegrated_on`, the return home it counts from: kept so that a changed policy can re-plan
+    the visits still to come (null for visits planned before it was kept: never re-planned)."""
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     case = models.ForeignKey("casework.Case", on_delete=models.CASCADE, related_name="follow_ups")
+    reintegrated_on = models.DateField(null=True, blank=True)
     due_on = models.DateField()
     done_on = models.DateField(null=True, blank=True)
     done_by = models.ForeignKey(

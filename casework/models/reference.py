@@ -3,10 +3,12 @@ Lao-specific list is uncertain, seed it as a lookup table)."""
 
 from __future__ import annotations
 
+from django.contrib.postgres.fields import ArrayField
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from casework.cadence import MAX_MONTH, validate_months
 from casework.choices import AppliesTo, Dimension, Element, ExploitationKind, Strength
 
 
@@ -102,12 +104,21 @@ class ElementThreshold(models.Model):
 
 
 class FollowUpPolicy(models.Model):
-    """How often reintegrated people are visited and for how long (seeded 30 days for 365)."""
+    """When reintegrated people are visited: `months` after the return home, in calendar months
+    (casework.cadence; 1, 3, 6, 12 by default). A policy without an organisation is a shared one a
+    case plan may choose (one of them is the default); a policy with one is that organisation's
+    own cadence, kept by its managers on the reminder rules page, used when the plan chose none."""
 
     code = models.SlugField(max_length=60, primary_key=True)
     name_en = models.CharField(max_length=200)
-    interval_days = models.PositiveSmallIntegerField()
-    duration_days = models.PositiveSmallIntegerField()
+    months = ArrayField(
+        models.PositiveSmallIntegerField(),
+        validators=[validate_months],
+        help_text=_("Months after reintegration, e.g. 1, 3, 6, 12"),
+    )
+    organisation = models.OneToOneField(
+        "accounts.Organisation", null=True, blank=True, on_delete=models.CASCADE, related_name="follow_up_policy"
+    )
     is_default = models.BooleanField(default=False)
 
     class Meta:
@@ -116,7 +127,12 @@ class FollowUpPolicy(models.Model):
             models.UniqueConstraint(
                 fields=["is_default"], condition=Q(is_default=True), name="one_default_follow_up_policy"
             ),
-            models.CheckConstraint(condition=Q(interval_days__gte=1), name="follow_up_interval_positive"),
+            models.CheckConstraint(
+                condition=Q(months__len__gte=1) & Q(months__len__lte=MAX_MONTH), name="follow_up_months_listed"
+            ),
+            models.CheckConstraint(
+                condition=Q(organisation__isnull=True) | Q(is_default=False), name="follow_up_default_is_shared"
+            ),
         ]
 
     def __str__(self) -> str:

@@ -1,10 +1,10 @@
-"""What a case receives: services (the victims' rights), notes, the case plan with its manager
-approval, and follow-up visits."""
+"""What a case receives: services (the victims' rights), notes, and the case plan with its
+manager approval (its follow-up visits: casework.services.follow_ups)."""
 
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import date, timedelta
+from datetime import date
 from typing import Any
 
 from django.db import transaction
@@ -15,8 +15,9 @@ from accounts.errors import ApplicationError, PermissionDenied
 from accounts.models import AuditAction, Organisation
 from casework import permissions, transitions
 from casework.choices import ApprovalStatus, NoteKind, ServiceStatus, Tier
-from casework.models import Case, CaseNote, CasePlan, CasePlanGoal, FollowUpPolicy, FollowUpVisit, Service, ServiceType
+from casework.models import Case, CaseNote, CasePlan, CasePlanGoal, FollowUpPolicy, Service, ServiceType
 from casework.services.common import record, require, require_text, validate
+from casework.services.follow_ups import follow_ups_replan
 
 
 # --- Services -----------------------------------------------------------------------------------
@@ -126,7 +127,7 @@ def plan_save(
     follow_up_policy: FollowUpPolicy | None = None,
 ) -> CasePlan:
     """Write the plan and its goals. Changing an approved plan starts a new draft, which a
-    manager approves again."""
+    manager approves again. Choosing another follow-up policy re-plans the visits still to come."""
     require(permissions.change_case, actor, case, _("You cannot change this case's plan."))
     plan = CasePlan.objects.select_for_update().filter(case=case).first()
     if plan is None:
@@ -138,10 +139,13 @@ def plan_save(
         )
     elif plan.status == ApprovalStatus.APPROVED:
         transitions.PLAN.move(plan, ApprovalStatus.DRAFT, approved_by=None, approved_at=None)
+    policy_changed = plan.follow_up_policy_id != (follow_up_policy.pk if follow_up_policy else None)
     plan.summary = summary
     plan.follow_up_policy = follow_up_policy
     validate(plan, exclude=["case"])
     plan.save()
+    if policy_changed:
+        follow_ups_replan(actor=actor, case=case)
     goal_rows = [CasePlanGoal(plan=plan, **goal) for goal in goals]
     for goal in goal_rows:
         validate(goal, exclude=["plan"])
@@ -180,41 +184,3 @@ def plan_return(*, actor: Any, plan: CasePlan, reason: str) -> CasePlan:
     transitions.PLAN.move(plan, ApprovalStatus.RETURNED, return_reason=reason)
     record(plan.case, actor, "plan_returned", obj=plan)
     return plan
-
-
-# --- Follow-up visits ---------------------------------------------------------------------------
-def follow_up_dates(policy: FollowUpPolicy, start: date) -> list[date]:
-    """Visit dates every `interval_days` after `start`, up to `duration_days`."""
-    return [
-        start + timedelta(days=day)
-        for day in range(policy.interval_days, policy.duration_days + 1, policy.interval_days)
-    ]
-
-
-def follow_ups_schedule(*, case: Case, start: date, policy: FollowUpPolicy | None = None) -> int:
-    """Create the visits due after `start` (idempotent: a date already scheduled is kept). Called
-    by the services that end a stay or a repatriation in reintegration; returns how many are new."""
-    policy = policy or FollowUpPolicy.objects.get(is_default=True)
-    visits = [FollowUpVisit(case=case, due_on=due) for due in follow_up_dates(policy, start)]
-    before = case.follow_ups.count()
-    FollowUpVisit.objects.bulk_create(visits, ignore_conflicts=True)
-    return case.follow_ups.count() - before
-
-
-@transaction.atomic
-def follow_up_record(*, actor: Any, visit: FollowUpVisit, done_on: date, notes: str = "") -> FollowUpVisit:
-    require(permissions.change_case, actor, visit.case, _("You cannot record visits on this case."))
-    if done_on > timezone.localdate():
-        raise ApplicationError(
-            _("Please correct the errors below."), fields={"done_on": [_("This date is in the future.")]}
-        )
-    if (
-        FollowUpVisit.objects.filter(pk=visit.pk, done_on__isnull=True).update(
-            done_on=done_on, done_by=actor, notes=notes
-        )
-        != 1
-    ):
-        raise ApplicationError(_("This visit was already recorded."), fields={"done_on": [_("Already recorded.")]})
-    visit.refresh_from_db()
-    record(visit.case, actor, "follow_up_recorded", obj=visit, due_on=visit.due_on.isoformat())
-    return visit

@@ -30,10 +30,11 @@ from casework.choices import (
     ReturnDestination,
     StepStatus,
 )
-from casework.models import BorderPoint, Case, FollowUpPolicy, Repatriation, RepatriationStep
+from casework.models import BorderPoint, Case, Repatriation, RepatriationStep
 from casework.repatriation_flows import ASSESSMENT_STEPS, FLOW_COUNTRY, RETURN_STEP, flow_steps
-from casework.services.assistance import follow_ups_schedule, note_add
+from casework.services.assistance import note_add
 from casework.services.common import record, require, require_text, validate
+from casework.services.follow_ups import follow_ups_schedule, policy_for
 
 LAO_PDR = "LA"
 FINISHED = (StepStatus.DONE, StepStatus.SKIPPED)
@@ -263,7 +264,7 @@ def return_decide(
     Repatriation.objects.filter(pk=locked.pk).update(
         destination=destination, best_interests_decision=best_interests_decision.strip()
     )
-    policy = _follow_up_policy(locked.case)
+    policy = policy_for(locked.case)
     scheduled = follow_ups_schedule(case=locked.case, start=done_on, policy=policy) if policy else 0
     repatriation.refresh_from_db()
     record(
@@ -411,14 +412,6 @@ def _complete_if_finished(repatriation: Repatriation, actor: Any) -> None:
         obj=repatriation,
         fields=["status"],
         repatriation=str(repatriation.pk),
-    )
-
-
-def _follow_up_policy(case: Case) -> FollowUpPolicy | None:
-    """The policy the case plan chose, else the default one."""
-    return (
-        FollowUpPolicy.objects.filter(caseplan__case=case).first()
-        or FollowUpPolicy.objects.filter(is_default=True).first()
     )
 
 

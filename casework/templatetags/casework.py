@@ -41,6 +41,7 @@ EVENTS = {
     "plan_approved": _("Case plan approved"),
     "plan_returned": _("Case plan returned for changes"),
     "follow_up_recorded": _("Follow-up visit recorded"),
+    "follow_ups_replanned": _("Follow-up visits re-planned"),
     "repatriation_started": _("Repatriation started"),
     "repatriation_step_started": _("Repatriation step started"),
     "repatriation_step_done": _("Repatriation step done"),

@@ -1,7 +1,7 @@
 """Case plans and follow-up visits: for a share of active (and closed) cases a plan with goals,
 approved by the owner's manager, waiting for approval, returned or still a draft; and after each
 return home (a repatriation's escort to the family, a stay that ended in family reunification)
-the visits of the follow-up policy (every 30 days for a year by default), the past ones mostly
+the visits of the follow-up policy (1, 3, 6 and 12 months after by default), the past ones mostly
 done. A closed case keeps only the visits due before its closure."""
 
 from __future__ import annotations
@@ -9,10 +9,10 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import date, timedelta
 
+from casework.cadence import visit_dates
 from casework.choices import ApprovalStatus, CaseCategory, CaseStatus
 from casework.choices import SupportPlanType as Support
 from casework.models import Case, CasePlan, CasePlanGoal, FollowUpVisit
-from casework.services.assistance import follow_up_dates
 from seeds.generator.base import Part
 from seeds.generator.copy import Batch, build
 
@@ -118,12 +118,15 @@ class Plans(Part):
         if policy is None:
             return
         limit = self.end_of(case)
-        due_days = sorted({due for start in homecomings for due in follow_up_dates(policy, start)})
+        starts: dict[date, date] = {}  # due day -> the return home it counts from (the first one)
+        for start in sorted(homecomings):
+            for due in visit_dates(policy.months, start):
+                starts.setdefault(due, start)
         worker = self.worker_for(case)
-        for due in due_days:
+        for due, start in sorted(starts.items()):
             if case.closed_at is not None and due > limit:
                 continue
-            visit = build(FollowUpVisit, id=self.uuid(), case_id=case.pk, due_on=due)
+            visit = build(FollowUpVisit, id=self.uuid(), case_id=case.pk, reintegrated_on=start, due_on=due)
             if due <= self.today and self.chance(0.85):
                 visit.done_on = min(due + timedelta(days=self.rng.randint(-3, 10)), limit)
                 visit.done_by_id = worker.pk

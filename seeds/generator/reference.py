@@ -39,7 +39,7 @@ class Reference:
     thresholds: dict[str, Any]
     countries: set[str]
     reflection_days: int
-    policies: dict[str, FollowUpPolicy]  # code -> policy; the default one first
+    policies: dict[str, FollowUpPolicy]  # code -> shared policy; the default one first
     shelters: list[Shelter]  # active shelters, the occupancy load's excluded
     beds: dict[Any, list[Bed]]  # shelter pk -> its beds, by label
     registers_in: dict[str, int] = field(default_factory=dict)  # owner code -> its province
@@ -76,7 +76,10 @@ class Reference:
             thresholds=thresholds,
             countries=set(Country.objects.values_list("code", flat=True)),
             reflection_days=getattr(settings, "SCREENING_REFLECTION_DAYS", 30),
-            policies={p.code: p for p in FollowUpPolicy.objects.order_by("-is_default", "code")},
+            policies={
+                p.code: p
+                for p in FollowUpPolicy.objects.filter(organisation__isnull=True).order_by("-is_default", "code")
+            },
             shelters=shelters,
             beds=beds,
         )
