@@ -24,7 +24,7 @@ from django.utils import timezone
 from accounts.models import Country, Notification, ReminderOccurrence
 from casework.choices import CaseCategory
 from casework.models import FollowUpPolicy, Indicator, ServiceType
-from casework.services import assistance, cases, repatriation, screening
+from casework.services import assistance, cases, follow_ups, repatriation, screening
 from referrals import services as referral_services
 from referrals import webhooks
 from shelters import services as shelter_services
@@ -587,7 +587,7 @@ def world(people, orgs):
     assistance.plan_submit(actor=sw, plan=plan)
     service = assistance.service_add(actor=sw, case=case, service_type=ServiceType.objects.get(code="legal_aid"))
     note = assistance.note_add(actor=sw, case=case, text="first visit")
-    assistance.follow_ups_schedule(
+    follow_ups.follow_ups_schedule(
         case=case, start=date(2026, 1, 1), policy=FollowUpPolicy.objects.get(is_default=True)
     )
     transfer = cases.case_transfer_request(actor=sw, case=case, to_organisation=orgs.lwu, reason="counselling")

@@ -20,6 +20,7 @@ from django.db.models import Count
 from accounts.models import Organisation, Province, Role, User
 from casework import permissions
 from casework.ages import age_on, is_child_on
+from casework.cadence import visit_dates
 from casework.choices import ApprovalStatus, FamilyAssessment, ReturnDestination, StepStatus, Tier
 from casework.models import (
     Case,
@@ -633,11 +634,8 @@ def test_plans_are_approved_by_the_owners_manager_and_follow_ups_come_after_a_re
     assert visits
     for visit in visits:
         policy = policies.get(visit.case_id) or default
-        assert any(
-            0 < (visit.due_on - home).days <= policy.duration_days
-            and (visit.due_on - home).days % policy.interval_days == 0
-            for home in homecomings[visit.case_id]
-        ), visit.pk
+        assert visit.reintegrated_on in homecomings[visit.case_id], visit.pk
+        assert visit.due_on in visit_dates(policy.months, visit.reintegrated_on), visit.pk
         if visit.done_on is not None:
             assert visit.due_on <= TODAY and visit.done_on <= TODAY and visit.done_by_id
         if visit.case.status == "closed":
@@ -650,10 +648,7 @@ def test_plans_are_approved_by_the_owners_manager_and_follow_ups_come_after_a_re
         scheduled = {visit.due_on for visit in visits if visit.case_id == case_id}
         policy = policies.get(case_id) or default
         for home in homecomings[case_id]:
-            assert {
-                home + timedelta(days=d)
-                for d in range(policy.interval_days, policy.duration_days + 1, policy.interval_days)
-            } <= scheduled
+            assert set(visit_dates(policy.months, home)) <= scheduled
 
 
 # --- The services work on generated data -----------------------------------------------------------

@@ -12,6 +12,7 @@ from django.utils.translation import gettext
 from accounts import permissions
 from accounts.models import EmailState, Notification, ReminderSetting
 from accounts.reminders import delivery, engine
+from casework.models import FollowUpPolicy
 from tests.accounts.reminders import days, tick_at, told
 from tests.factories import open_case
 from tests.permission_checks import assert_predicate_matches_filter
@@ -138,7 +139,7 @@ def test_the_manager_changes_a_rule_on_the_page_and_errors_show_next_to_the_fiel
     form["case_without_note-days"] = "-3"
     refused = client.post(reverse("notifications:rules"), form)
     assert refused.status_code == 400
-    errors = {setting.rule.code: dict(f.errors) for setting, f in refused.context["forms"]}
+    errors = {setting.rule.code: dict(f.errors) for setting, f, _extra in refused.context["forms"]}
     assert "days" in errors["case_without_note"]
     assert not ReminderSetting.objects.exists()
     form["case_without_note-days"] = "20"
@@ -148,12 +149,36 @@ def test_the_manager_changes_a_rule_on_the_page_and_errors_show_next_to_the_fiel
     assert saved == {"case_without_note": (True, 20), "referral_unacknowledged": (False, 3)}
 
 
+def test_the_manager_sets_the_follow_up_months_with_the_rules_and_a_bad_list_is_refused(client, people, orgs):
+    client.force_login(people.manager)
+    page = client.get(reverse("notifications:rules"))
+    assert 'value="1, 3, 6, 12"' in page.content.decode()  # the default, until changed
+    form = {f"{rule}-{field}": value for rule, field, value in _defaults(page)}
+    form["case_without_note-days"] = "20"
+    form["follow_up_due-extra-months"] = "3, 1"
+    refused = client.post(reverse("notifications:rules"), form)
+    assert refused.status_code == 400
+    extras = {setting.rule.code: extra for setting, _form, extra in refused.context["forms"] if extra}
+    assert extras["follow_up_due"].errors == {
+        "months": [gettext("List the months from the first to the last, each once, e.g. %(example)s.")
+                   % {"example": "1, 3, 6, 12"}]
+    }  # fmt: skip
+    assert not ReminderSetting.objects.exists() and not FollowUpPolicy.objects.filter(organisation=orgs.mlsw_vt)
+    form["follow_up_due-extra-months"] = "1, 2, 3"
+    assert client.post(reverse("notifications:rules"), form).status_code == 302
+    assert FollowUpPolicy.objects.get(organisation=orgs.mlsw_vt).months == [1, 2, 3]
+    assert ReminderSetting.objects.get(organisation=orgs.mlsw_vt, rule="case_without_note").days == 20
+    assert 'value="1, 2, 3"' in client.get(reverse("notifications:rules")).content.decode()
+
+
 def _defaults(page):  # type: ignore[no-untyped-def]
-    for setting, _form in page.context["forms"]:
+    for setting, _form, extra in page.context["forms"]:
         if setting.enabled:
             yield setting.rule.code, "enabled", "on"
         yield setting.rule.code, "days", str(setting.days)
         yield setting.rule.code, "escalate_after_days", str(setting.escalate_after_days)
+        for field in extra or ():
+            yield f"{setting.rule.code}-extra", field.name, field.value()
 
 
 def test_only_managers_see_the_rules_page(client, people):

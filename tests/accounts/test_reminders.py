@@ -18,7 +18,7 @@ from accounts.reminders import engine
 from accounts.reminders.services import reminder_setting_save
 from accounts.reminders.window import day_start
 from casework.models import FollowUpPolicy
-from casework.services import assistance
+from casework.services import assistance, follow_ups
 from referrals import services as referral_services
 from tests.accounts.reminders import days, occurrences, tick_at, told
 from tests.concurrency import run_concurrently
@@ -88,14 +88,14 @@ def test_referral_reminders_fall_due_after_3_and_7_days_and_close_on_acknowledge
 def test_follow_up_visits_remind_on_the_day_and_a_week_later_until_recorded(people, case):
     start = timezone.localdate() - timedelta(days=40)
     policy = FollowUpPolicy.objects.get(is_default=True)
-    assistance.follow_ups_schedule(case=case, start=start, policy=policy)
+    follow_ups.follow_ups_schedule(case=case, start=start, policy=policy)
     first = case.follow_ups.order_by("due_on").first()
     tick_at(day_start(first.due_on) + timedelta(hours=1))
     assert [o.object_id for o in occurrences("follow_up_due")] == [first.pk]
     assert occurrences("follow_up_overdue") == []
     tick_at(day_start(first.due_on) + days(7) + timedelta(hours=1))
     assert [o.object_id for o in occurrences("follow_up_overdue")] == [first.pk]
-    assistance.follow_up_record(actor=people.social_worker, visit=first, done_on=first.due_on)
+    follow_ups.follow_up_record(actor=people.social_worker, visit=first, done_on=first.due_on)
     engine.resolve(now=timezone.now())
     assert not ReminderOccurrence.objects.filter(rule__startswith="follow_up", resolved_at__isnull=True).exists()
 

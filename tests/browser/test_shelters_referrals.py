@@ -1,7 +1,8 @@
 """Browser flows of the shelter, referral and manager pages: a worker admits a resident from the
 bed board; a referral goes out and the receiving organisation acknowledges it from its inbox; a
-manager downloads the occupancy report (XLSX and CSV) and the files open. Each flow checks the
-phone width (360 px) on its main page and saves screenshots for docs/user-guide-shelters-referrals.md."""
+manager downloads the occupancy report (XLSX and CSV) and the files open, and sets the follow-up
+visits on the reminder rules page. Each flow checks the phone width (360 px) on its main page and
+saves screenshots for docs/user-guide-shelters-referrals.md."""
 
 from __future__ import annotations
 
@@ -15,7 +16,7 @@ from django.db.backends.postgresql.psycopg_any import DateRange
 from django.utils import timezone
 
 from casework.choices import CaseCategory
-from casework.models import ServiceType
+from casework.models import FollowUpPolicy, ServiceType
 from casework.services import cases
 from referrals import services as referral_services
 from shelters import services as shelter_services
@@ -197,3 +198,23 @@ def test_a_manager_exports_the_occupancy_report(page, people, shelter, tmp_path)
     table = tmp_path / "table.xlsx"
     table_download.value.save_as(table)
     assert openpyxl.load_workbook(table).active.max_row > 2
+
+
+def test_a_manager_sets_the_follow_up_visits_on_the_reminder_rules_page(page, people, orgs):  # type: ignore[no-untyped-def]
+    login_as(page, people.manager)
+    page.goto("/notifications/rules/")
+    months = page.locator("#id_follow_up_due-extra-months")
+    assert months.input_value() == "1, 3, 6, 12"
+    months.fill("6, 3")
+    page.get_by_role("button", name="Save").click()
+    page.wait_for_load_state()
+    assert "List the months from the first to the last" in page.locator("fieldset", has=months).inner_text()
+    assert not FollowUpPolicy.objects.filter(organisation=orgs.mlsw_vt).exists()
+    page.locator("#id_follow_up_due-extra-months").fill("1, 3, 6, 9, 12")
+    page.get_by_role("button", name="Save").click()
+    page.wait_for_url("**/notifications/rules/")
+    assert page.locator("#id_follow_up_due-extra-months").input_value() == "1, 3, 6, 9, 12"
+    assert FollowUpPolicy.objects.get(organisation=orgs.mlsw_vt).months == [1, 3, 6, 9, 12]
+    page.set_viewport_size(PHONE)
+    assert_no_horizontal_scroll(page)
+    screenshot(page, "manager-reminder-rules")

@@ -5,7 +5,7 @@ import pytest
 from accounts.errors import ApplicationError, NotFound, PermissionDenied
 from casework import permissions
 from casework.models import CaseNote, FollowUpPolicy, Service, ServiceType
-from casework.services import assistance, cases
+from casework.services import assistance, cases, follow_ups
 from tests.factories import open_case
 
 pytestmark = pytest.mark.django_db
@@ -124,10 +124,10 @@ def test_a_case_plan_needs_a_goal_and_another_persons_approval(people, case):
 
 def test_follow_up_visits_follow_the_policy_and_are_scheduled_once(people, case):
     policy = FollowUpPolicy.objects.get(is_default=True)
-    created = assistance.follow_ups_schedule(case=case, start=date(2026, 1, 1))
-    assert created == policy.duration_days // policy.interval_days
-    assert assistance.follow_ups_schedule(case=case, start=date(2026, 1, 1)) == 0
+    created = follow_ups.follow_ups_schedule(case=case, start=date(2026, 1, 1))
+    assert created == len(policy.months)
+    assert follow_ups.follow_ups_schedule(case=case, start=date(2026, 1, 1)) == 0
     visit = case.follow_ups.first()
-    assistance.follow_up_record(actor=people.social_worker, visit=visit, done_on=date(2026, 2, 1))
+    follow_ups.follow_up_record(actor=people.social_worker, visit=visit, done_on=date(2026, 2, 1))
     with pytest.raises(ApplicationError):
-        assistance.follow_up_record(actor=people.social_worker, visit=visit, done_on=date(2026, 2, 2))
+        follow_ups.follow_up_record(actor=people.social_worker, visit=visit, done_on=date(2026, 2, 2))

@@ -7,12 +7,14 @@ from django.utils import timezone
 
 from accounts.errors import ApplicationError, Conflict, NotFound, PermissionDenied
 from accounts.models import AuditEvent, Country
+from casework.cadence import add_months
 from casework.choices import RepatriationFlow
 from casework.models import BorderPoint, CaseEvent, CaseNote, FollowUpPolicy, FollowUpVisit, Repatriation
 from casework.repatriation_flows import ASSESSMENT_STEPS, FLOWS, RETURN_STEP, SIDES, flow_steps
 from casework.services import repatriation as services
-from casework.services.assistance import follow_ups_schedule, plan_save
+from casework.services.assistance import plan_save
 from casework.services.cases import case_share
+from casework.services.follow_ups import follow_ups_schedule
 from casework.services.people import person_update
 from tests.factories import open_case
 
@@ -426,10 +428,9 @@ def test_the_return_schedules_follow_up_visits_from_the_default_policy(people, c
     services.return_decide(
         actor=people.social_worker, repatriation=rep, destination="family", reason="r", done_on=done_on
     )
-    visits = list(FollowUpVisit.objects.filter(case=case).values_list("due_on", flat=True))
-    assert len(visits) == policy.duration_days // policy.interval_days
-    assert visits[0] == done_on + timedelta(days=policy.interval_days)
-    assert max(visits) <= done_on + timedelta(days=policy.duration_days)
+    visits = list(FollowUpVisit.objects.filter(case=case).values_list("due_on", "reintegrated_on"))
+    assert policy.months == [1, 3, 6, 12]
+    assert visits == [(add_months(done_on, month), done_on) for month in (1, 3, 6, 12)]
     assert CaseEvent.objects.get(kind="return_decided").data["follow_ups_scheduled"] == len(visits)
 
 
@@ -443,11 +444,11 @@ def test_follow_up_scheduling_adds_no_duplicate_visits(people, case, rep, today)
 
 
 def test_the_case_plans_follow_up_policy_wins_over_the_default(people, case, rep):
-    milestones = FollowUpPolicy.objects.get(code="reintegration-milestones")
+    milestones = FollowUpPolicy.objects.get(code="monthly-one-year")
     plan_save(actor=people.social_worker, case=case, summary="", goals=[], follow_up_policy=milestones)
     services.family_assessment_record(actor=people.social_worker, repatriation=rep, result="safe", reason="r")
     services.return_decide(actor=people.social_worker, repatriation=rep, destination="family", reason="r")
-    assert FollowUpVisit.objects.filter(case=case).count() == milestones.duration_days // milestones.interval_days
+    assert FollowUpVisit.objects.filter(case=case).count() == len(milestones.months)
 
 
 # --- Who may ------------------------------------------------------------------------------------------
