@@ -215,6 +215,6 @@ def test_a_manager_sets_the_follow_up_visits_on_the_reminder_rules_page(page, pe
     page.wait_for_url("**/notifications/rules/")
     assert page.locator("#id_follow_up_due-extra-months").input_value() == "1, 3, 6, 9, 12"
     assert FollowUpPolicy.objects.get(organisation=orgs.mlsw_vt).months == [1, 3, 6, 9, 12]
+    screenshot(page, "manager-reminder-rules")
     page.set_viewport_size(PHONE)
     assert_no_horizontal_scroll(page)
-    screenshot(page, "manager-reminder-rules")
