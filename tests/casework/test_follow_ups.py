@@ -3,6 +3,7 @@ organisation's own cadence, re-planning only the visits still to come, and their
 
 from __future__ import annotations
 
+import importlib
 from datetime import date, datetime, timedelta
 
 import pytest
@@ -101,6 +102,20 @@ def test_the_months_field_says_what_is_wrong(typed, message):
     with pytest.raises(ValidationError) as refused:
         MonthsField().clean(typed)
     assert refused.value.messages == [message]
+
+
+@pytest.mark.parametrize(
+    ("interval_days", "duration_days", "months"),
+    [(30, 365, list(range(1, 13))), (90, 365, [3, 6, 9, 12]), (400, 365, [13]), (30, 3650, None)],
+)
+def test_the_migration_turns_old_day_policies_into_the_nearest_months(interval_days, duration_days, months):
+    migration = importlib.import_module("casework.migrations.0009_follow_up_months_after_reintegration")
+    converted = migration.months_of(interval_days, duration_days)
+    if months is None:  # ten years: capped at 60 months, still a valid cadence
+        assert converted[-1] == 60
+    else:
+        assert converted == months
+    validate_months(converted)
 
 
 # --- Planning --------------------------------------------------------------------------------------
