@@ -109,7 +109,7 @@ def test_the_months_field_says_what_is_wrong(typed, message):
     [(30, 365, list(range(1, 13))), (90, 365, [3, 6, 9, 12]), (400, 365, [13]), (30, 3650, None)],
 )
 def test_the_migration_turns_old_day_policies_into_the_nearest_months(interval_days, duration_days, months):
-    migration = importlib.import_module("casework.migrations.0009_follow_up_months_after_reintegration")
+    migration = importlib.import_module("casework.migrations.0010_follow_up_months_after_reintegration")
     converted = migration.months_of(interval_days, duration_days)
     if months is None:  # ten years: capped at 60 months, still a valid cadence
         assert converted[-1] == 60

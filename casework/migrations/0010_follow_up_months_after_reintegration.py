@@ -49,8 +49,8 @@ UPDATE casework_followupvisit AS visit SET reintegrated_on = (
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("accounts", "0004_reminders"),
-        ("casework", "0008_reminders"),
+        ("accounts", "0005_audit_action_anonymise"),
+        ("casework", "0009_person_anonymised_at"),
     ]
 
     operations = [
