@@ -109,7 +109,8 @@ GENERATE_SQL = [
     """,
     """
     INSERT INTO shelters_stay (id, shelter_id, bed_id, person_id, case_id, during, episode_started_on,
-        age_at_admission, exit_destination, exit_reason, admitted_by_id, created_at, case_category, person_sex)
+        age_at_admission, exit_destination, exit_reason, admitted_by_id, created_at, case_category, person_sex,
+        person_has_other_stays)
     SELECT stay_id, shelter_id, bed_id, person_id, case_id, daterange(admitted, discharged), admitted,
            CASE WHEN r3 < 0.05 THEN NULL ELSE 8 + floor(r3 * 100)::int %% 30 END,
            CASE WHEN discharged IS NULL THEN ''
@@ -117,7 +118,7 @@ GENERATE_SQL = [
                             'repatriated_to_country_of_origin', 'other_shelter_lao', 'transit_centre',
                             'hospital_or_treatment', 'detention_or_custody', 'remigrated_abroad',
                             'left_without_notice', 'deceased', 'unknown'])[1 + floor(r2 * 1000)::int %% 12] END,
-           '', %(user)s, now(), category, sex
+           '', %(user)s, now(), category, sex, false
     FROM bench_gen
     """,
     # A few outages (one bed in thirty, two to six weeks in 2023) and 20,000 non-residential contacts.
