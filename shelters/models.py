@@ -9,7 +9,8 @@ from django.contrib.postgres.constraints import ExclusionConstraint
 from django.contrib.postgres.fields import ArrayField, DateRangeField, RangeOperators
 from django.contrib.postgres.indexes import GistIndex
 from django.db import models
-from django.db.models import F, Q
+from django.db.models import F, Func, Q
+from django.db.models.expressions import CombinedExpression
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Organisation, Province
@@ -179,6 +180,22 @@ class Stay(models.Model):
             # Covers the census of one night (the residents at the start and end of a report's
             # period, and their episodes) without touching the table.
             GistIndex(fields=["shelter", "during"], include=["episode_started_on"], name="stay_census_gist"),
+            # The occupancy report's pass over the stays (shelters/reports.py): in the order of its
+            # grouping (shelter, destination, length of the episode) and carrying every column it
+            # reads, so it folds the stays as they come from the index, without a hash table or the
+            # table itself.
+            models.Index(
+                F("shelter"),
+                F("exit_destination"),
+                CombinedExpression(
+                    Func(F("during"), function="upper"),
+                    "-",
+                    F("episode_started_on"),
+                    output_field=models.IntegerField(),
+                ),
+                include=["during", "episode_started_on", "bed"],
+                name="stay_exit_length_idx",
+            ),
             # For the reminders (shelters/reminders.py): open stays by planned discharge and admission.
             models.Index(
                 fields=["planned_discharge_on"],
