@@ -12,8 +12,13 @@ from django import forms
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.http import HttpRequest
+from django.urls import reverse
+from django.utils.html import format_html
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from accounts import permissions
+from accounts import permissions, services
 from accounts.models import AuditEvent, District, Organisation, Province, ReminderSetting, User
 from accounts.reminders import services as reminder_services
 from accounts.reminders.registry import all_rules
@@ -71,10 +76,23 @@ class DistrictAdmin(ReferenceAdmin):
 
 @admin.register(Organisation)
 class OrganisationAdmin(ReferenceAdmin):
-    list_display = ["name_en", "code", "kind", "province", "is_active"]
-    list_filter = ["kind", "province", "is_active"]
+    list_display = ["name_en", "code", "kind", "province", "is_active", "two_factor_required"]
+    list_filter = ["kind", "province", "is_active", "two_factor_required"]
     search_fields = ["name_en", "name_lo", "code"]
     list_select_related = ["province"]
+
+    def save_model(self, request: HttpRequest, obj: Organisation, form: Any, change: bool) -> None:
+        """Changes go through the service (permission, validation, audit row)."""
+        if change:
+            services.organisation_update(actor=request.user, organisation=obj, fields=form.changed_data)
+        else:
+            super().save_model(request, obj, form, change)
+
+
+# Devices are never edited here (the secret would show, unaudited): a user enrols on their own
+# page, and an administrator resets a lost one from the user's admin page (audited, with a reason).
+if admin.site.is_registered(TOTPDevice):
+    admin.site.unregister(TOTPDevice)
 
 
 @admin.register(User)
@@ -86,8 +104,18 @@ class UserAdmin(ScopedAdmin, DjangoUserAdmin):
     list_select_related = ["organisation"]
     fieldsets = (
         *DjangoUserAdmin.fieldsets,
-        ("Pathway", {"fields": ("organisation", "roles", "language")}),
+        ("Pathway", {"fields": ("organisation", "roles", "language", "two_factor")}),
     )
+    readonly_fields = ["two_factor"]
+
+    @admin.display(description=gettext_lazy("Second factor"))
+    def two_factor(self, obj: User) -> str:
+        if obj.pk is None:
+            return "-"
+        state = (
+            _("authenticator app set up") if TOTPDevice.objects.filter(user=obj, confirmed=True).exists() else _("none")
+        )
+        return format_html('{} · <a href="{}">{}</a>', state, reverse("two_factor:reset", args=[obj.pk]), _("Reset"))
 
 
 @admin.register(AuditEvent)

@@ -84,6 +84,11 @@ class Organisation(models.Model):
         Province, null=True, blank=True, on_delete=models.PROTECT, help_text=_("Empty for a national organisation")
     )
     is_active = models.BooleanField(default=True)
+    two_factor_required = models.BooleanField(
+        _("two-factor required"),
+        default=False,
+        help_text=_("Members must confirm each login with a code from an authenticator app."),
+    )
 
     class Meta:
         ordering = ["name_en"]

@@ -98,6 +98,19 @@ def organisation_create(
 
 
 @transaction.atomic
+def organisation_update(*, actor: Any, organisation: Organisation, fields: Iterable[str]) -> Organisation:
+    """Save an administrator's changes to an organisation (the admin's form), e.g. switching
+    `two_factor_required` on: from the members' next request on, pages ask for their code."""
+    if not permissions.change_organisation.allows(actor, organisation):
+        raise PermissionDenied(_("Only an administrator can change organisations."))
+    fields = sorted(set(fields))
+    _validate(organisation)
+    organisation.save(update_fields=fields or None)
+    audit_record(actor=actor, action=AuditAction.UPDATE, obj=organisation, fields=fields)
+    return organisation
+
+
+@transaction.atomic
 def user_create(
     *,
     actor: Any,

@@ -3,20 +3,49 @@
 from __future__ import annotations
 
 import contextlib
+import math
 from typing import Any
 
 import redis
 from django.conf import settings
+from django.contrib.auth import views as auth_views
 from django.db import connection
 from django.db.models import Max
 from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import render
 from django.utils import timezone, translation
+from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.i18n import set_language
 
 from accounts.errors import ApplicationError
+from accounts.middleware import client_ip
 from accounts.models import ReminderWatermark, WorkerHeartbeat
 from accounts.services import user_set_language
+from accounts.throttling import over_quota, parse_rate
+
+
+def sign_in_throttled(request: HttpRequest) -> HttpResponse | None:
+    """Count one sign-in attempt (a password or a second-factor code) from the caller's address;
+    over LOGIN_RATE_PER_ADDRESS, the 429 page with Retry-After. Axes locks one user at one
+    address after repeated failures; this also slows one address trying many users."""
+    wait = over_quota(f"sign-in:{client_ip(request)}", parse_rate(settings.LOGIN_RATE_PER_ADDRESS))
+    if wait is None:
+        return None
+    seconds = math.ceil(wait)
+    message = _("Too many sign-in attempts from your address. Try again in %(seconds)s seconds.") % {"seconds": seconds}
+    response = render(request, "error.html", {"status": 429, "message": message}, status=429)
+    response["Retry-After"] = str(seconds)
+    return response
+
+
+class LoginView(auth_views.LoginView):
+    """Django's login, with the sign-in rate limit per address in front of the password check."""
+
+    redirect_authenticated_user = True
+
+    def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        return sign_in_throttled(request) or super().post(request, *args, **kwargs)
 
 
 def language_switch(request: HttpRequest) -> HttpResponse:

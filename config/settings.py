@@ -14,6 +14,7 @@ import time
 from pathlib import Path
 
 import dj_database_url
+from csp.constants import NONCE, NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -68,6 +69,9 @@ INSTALLED_APPS = [
     "pghistory",
     "rules.apps.AutodiscoverRulesConfig",
     "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "csp",
     "accounts",
     "casework",
     "shelters",
@@ -77,13 +81,16 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "accounts.middleware.PageLoginRequiredMiddleware",
+    "accounts.two_factor.middleware.SecondFactorMiddleware",
     "accounts.middleware.RequestContextMiddleware",
     "accounts.middleware.HistoryMiddleware",
     "accounts.middleware.UserLanguageMiddleware",
@@ -165,6 +172,15 @@ AXES_IPWARE_PROXY_COUNT = int(env("TRUSTED_PROXY_COUNT", "0")) or None
 AXES_IPWARE_META_PRECEDENCE_ORDER = ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"]
 AXES_ENABLED = env_bool("AXES_ENABLED", True)
 
+# Sign-in attempts (a password or a second-factor code) per client address and window, on top
+# of axes' lockout per user and address: one address cannot try many accounts quickly either.
+LOGIN_RATE_PER_ADDRESS = env("LOGIN_RATE_PER_ADDRESS", "30/min")
+
+# Second factor (TOTP, django-otp): optional for everyone, required for the members of an
+# organisation whose `two_factor_required` is on (docs/roles.md). Codes are throttled per device.
+OTP_TOTP_ISSUER = env("OTP_TOTP_ISSUER", "Pathway")
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True
+
 SESSION_COOKIE_AGE = int(env("SESSION_IDLE_SECONDS", str(30 * 60)))
 SESSION_SAVE_EVERY_REQUEST = True  # the age above is an idle timeout
 SESSION_COOKIE_HTTPONLY = True
@@ -195,10 +211,32 @@ STORAGES = {
     },
 }
 
+# --- Content Security Policy (django-csp 4; docs/deployment.md) -------------------------------
+# Our pages load scripts, styles, fonts and images from this site only; an inline script runs
+# only with the request's nonce (`{{ request.csp_nonce }}`). No inline style: styles live in
+# static/*.css. The API documentation pages widen this for their CDN (config/urls.py).
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF, NONCE],
+        "style-src": [SELF],
+        "img-src": [SELF, "data:"],  # data: for the empty favicon and the chart-to-PNG download
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "frame-ancestors": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+    }
+}
+
 # --- API --------------------------------------------------------------------------------------
 REST_FRAMEWORK = {
-    "DEFAULT_AUTHENTICATION_CLASSES": ["rest_framework.authentication.SessionAuthentication"],
+    # A session counts only once its second factor is done, where one is needed (accounts.two_factor).
+    "DEFAULT_AUTHENTICATION_CLASSES": ["accounts.api.authentication.VerifiedSessionAuthentication"],
     "DEFAULT_PERMISSION_CLASSES": ["accounts.api.permissions.ActiveUser"],
+    # Per staff user (partner tokens have their own quota: referrals.partner.throttling).
+    "DEFAULT_THROTTLE_CLASSES": ["accounts.api.throttling.StaffUserThrottle"],
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "DEFAULT_PAGINATION_CLASS": "accounts.api.pagination.StablePageNumberPagination",
     "PAGE_SIZE": 50,
@@ -257,6 +295,9 @@ SPECTACULAR_SETTINGS = {
         "accounts.api.schema.omittable_fields_not_required",
     ],
 }
+
+# Staff API requests per user and window (None or "off": no quota); see docs/api.md.
+API_THROTTLE_RATE = env("API_THROTTLE_RATE", "600/min")
 
 # --- Cache: shared by every process (throttling counts requests across web workers) ----------
 # The cache only speeds things up and counts API calls for throttling: if Redis is down, reads

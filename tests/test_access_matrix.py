@@ -97,6 +97,14 @@ ROWS = [
     R("home", "get", AUTHENTICATED),
     R("login", "get", EVERYONE),
     R("logout", "post", EVERYONE, redirect_to_login_is_success=True),
+    # the second factor: your own code and set-up pages (with nothing owed, verify sends you on);
+    # an administrator resets another user's device
+    R("two_factor:verify", "get", AUTHENTICATED),
+    R("two_factor:verify", "post", AUTHENTICATED),
+    R("two_factor:setup", "get", AUTHENTICATED),
+    R("two_factor:setup", "post", AUTHENTICATED),
+    R("two_factor:reset", "get", {"admin"}, args=lambda o: [o.people.social_worker.pk]),
+    R("two_factor:reset", "post", {"admin"}, args=lambda o: [o.people.social_worker.pk]),
     R("healthz", "get", EVERYONE),
     R("readyz", "get", EVERYONE),
     # --- reminders: your own notifications; managers set their organisation's rules ------------
@@ -755,6 +763,8 @@ STATISTICIAN_ROUTES = {
     "healthz",
     "readyz",
     "set_language",
+    "two_factor:verify",  # their own second factor
+    "two_factor:setup",
     "schema",
     "swagger",
     "redoc",
