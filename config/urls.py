@@ -1,9 +1,11 @@
 """Top-level routes: pages, the versioned API, its schema, health probes and the admin."""
 
+from csp.constants import SELF, UNSAFE_INLINE
+from csp.decorators import csp_update
 from django.contrib import admin
 from django.contrib.auth.decorators import login_not_required
 from django.urls import include, path
-from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
+from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerSplitView
 
 from accounts import views as account_views
 from casework.views.dashboard import dashboard
@@ -16,6 +18,20 @@ api_v1 = [
     path("", include("referrals.api.urls")),
     path("partner/", include("referrals.partner.urls")),
 ]
+
+# The API documentation pages run Swagger UI and Redoc from their CDN, and both style their
+# elements inline: only these two developer pages widen the Content Security Policy for that.
+# (Swagger's split view serves its start-up script from our own URL, not inline.)
+DOCS_CDN = "https://cdn.jsdelivr.net"
+api_docs_policy = csp_update(
+    {
+        "script-src": [DOCS_CDN],
+        "style-src": [DOCS_CDN, "https://fonts.googleapis.com", UNSAFE_INLINE],
+        "font-src": ["https://fonts.gstatic.com"],
+        "img-src": [DOCS_CDN],
+        "worker-src": [SELF, "blob:"],
+    }
+)
 
 urlpatterns = [
     path("", dashboard, name="home"),
@@ -30,8 +46,10 @@ urlpatterns = [
     path("manage/", include("casework.manager_urls")),
     path("api/v1/", include((api_v1, "v1"), namespace="v1")),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
-    path("api/schema/swagger/", SpectacularSwaggerView.as_view(url_name="schema"), name="swagger"),
-    path("api/schema/redoc/", SpectacularRedocView.as_view(url_name="schema"), name="redoc"),
+    path(
+        "api/schema/swagger/", api_docs_policy(SpectacularSwaggerSplitView.as_view(url_name="schema")), name="swagger"
+    ),
+    path("api/schema/redoc/", api_docs_policy(SpectacularRedocView.as_view(url_name="schema")), name="redoc"),
     # The language switch is on the login page too.
     path("i18n/setlang/", login_not_required(account_views.language_switch), name="set_language"),
     path("admin/", admin.site.urls),

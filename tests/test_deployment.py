@@ -1,6 +1,7 @@
 """The production shape: settings that refuse to start half-configured, `check --deploy`
 clean, and a docker-compose.yml that wires the services the settings expect."""
 
+import json
 import os
 import re
 import subprocess
@@ -31,6 +32,34 @@ def test_check_deploy_is_clean_with_production_settings():
     result = manage("check", "--deploy", "--fail-level", "WARNING", **PRODUCTION)
     assert result.returncode == 0, result.stderr
     assert "no issues" in result.stdout
+
+
+def test_production_cookies_are_secure_http_only_and_same_site_and_pages_carry_the_csp():
+    names = [
+        "SESSION_COOKIE_SECURE",
+        "SESSION_COOKIE_HTTPONLY",
+        "SESSION_COOKIE_SAMESITE",
+        "SESSION_SAVE_EVERY_REQUEST",
+        "SESSION_COOKIE_AGE",
+        "CSRF_COOKIE_SECURE",
+        "SECURE_SSL_REDIRECT",
+        "SECURE_HSTS_SECONDS",
+        "MIDDLEWARE",
+    ]
+    script = (
+        f"import json; from django.conf import settings as s; print(json.dumps({{n: getattr(s, n) for n in {names}}}))"
+    )
+    result = manage("shell", "-c", script, **PRODUCTION)
+    assert result.returncode == 0, result.stderr
+    values = json.loads(result.stdout.strip().splitlines()[-1])
+    assert values["SESSION_COOKIE_SECURE"] is True and values["CSRF_COOKIE_SECURE"] is True
+    assert values["SESSION_COOKIE_HTTPONLY"] is True
+    assert values["SESSION_COOKIE_SAMESITE"] == "Lax"
+    assert values["SESSION_SAVE_EVERY_REQUEST"] is True, "the cookie age is an idle timeout"
+    assert 0 < values["SESSION_COOKIE_AGE"] <= 3600
+    assert values["SECURE_SSL_REDIRECT"] is True and values["SECURE_HSTS_SECONDS"] >= 31536000
+    assert "csp.middleware.CSPMiddleware" in values["MIDDLEWARE"]
+    assert "django_otp.middleware.OTPMiddleware" in values["MIDDLEWARE"]
 
 
 @pytest.mark.parametrize("missing", ["SECRET_KEY", "ALLOWED_HOSTS", "DATABASE_URL"])
