@@ -11,6 +11,7 @@ from typing import Any
 from django import forms
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest
 from django.urls import reverse
 from django.utils.html import format_html
@@ -88,6 +89,10 @@ class OrganisationAdmin(ReferenceAdmin):
         else:
             super().save_model(request, obj, form, change)
 
+
+# One way in: the admin's own login form would skip the sign-in rate limit per address, so it
+# sends the visitor to Pathway's login page (then back); axes and the second factor apply as usual.
+admin.site.login = login_required(admin.site.login)  # type: ignore[method-assign]
 
 # Devices are never edited here (the secret would show, unaudited): a user enrols on their own
 # page, and an administrator resets a lost one from the user's admin page (audited, with a reason).

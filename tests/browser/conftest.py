@@ -20,7 +20,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Browser, Page, sync_playwright
+from playwright.sync_api import Browser, BrowserContext, ConsoleMessage, Page, sync_playwright
 
 CHROMIUM = os.environ.get("PATHWAY_CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -67,12 +67,32 @@ def browser() -> Iterator[Browser]:
 @pytest.fixture
 def page(browser: Browser, live_server, transactional_db, reference) -> Iterator[Page]:  # type: ignore[no-untyped-def]
     """A fresh browser context (no cookies) at a phone-and-laptop friendly size, with
-    `page.base_url` set to the live server."""
+    `page.base_url` set to the live server. Every test that uses it fails if the browser reports
+    a Content Security Policy violation or a script error on any page it opened."""
     context = browser.new_context(viewport={"width": 1024, "height": 800}, locale="en-GB", base_url=live_server.url)
     context.set_default_timeout(15_000)
+    problems = watch_for_policy_violations(context)
     tab = context.new_page()
     yield tab
     context.close()
+    assert problems == [], "the browser refused something (Content Security Policy) or a script failed"
+
+
+def watch_for_policy_violations(context: BrowserContext) -> list[str]:
+    """Collect, for every page of `context`, the console's CSP messages ("Refused to ...
+    because it violates the following Content Security Policy directive") and uncaught errors."""
+    problems: list[str] = []
+
+    def on_console(message: ConsoleMessage) -> None:
+        if "Content Security Policy" in message.text or message.text.startswith("Refused to"):
+            problems.append(f"{message.location.get('url', '')}: {message.text}")
+
+    def on_page(new_page: Page) -> None:
+        new_page.on("pageerror", lambda error: problems.append(f"{new_page.url}: {error}"))
+
+    context.on("console", on_console)
+    context.on("page", on_page)
+    return problems
 
 
 def login_as(page: Page, user, *, language: str | None = "en", password: str = PASSWORD) -> None:  # type: ignore[no-untyped-def]
