@@ -48,8 +48,9 @@ def test_the_main_pages_work_under_the_policy(page, people, case):  # type: igno
     # The screening page's inline script carries the nonce and runs; its fetch is to 'self'.
     visit(page, f"/cases/{case.pk}/screening/")
     assert page.evaluate("window.PATHWAY_YES") == "present"
-    page.locator("input[name=indicators]").first.check()
-    expect(page.locator("#suggested-outcome")).not_to_be_empty()
+    expect(page.locator("#el-act")).to_have_text("absent")
+    page.locator("#ind-act-recruited-by-third-party").check()
+    expect(page.locator("#el-act")).to_have_text("present")
     visit(page, "/accounts/two-factor/setup/")
     expect(page.locator("figure.qr svg")).to_be_visible()
 
