@@ -174,7 +174,7 @@ AXES_ENABLED = env_bool("AXES_ENABLED", True)
 
 # Sign-in attempts (a password or a second-factor code) per client address and window, on top
 # of axes' lockout per user and address: one address cannot try many accounts quickly either.
-LOGIN_RATE_PER_ADDRESS = env("LOGIN_RATE_PER_ADDRESS", "30/min")
+LOGIN_RATE_PER_ADDRESS = env("LOGIN_RATE_PER_ADDRESS", "60/min")
 
 # Second factor (TOTP, django-otp): optional for everyone, required for the members of an
 # organisation whose `two_factor_required` is on (docs/roles.md). Codes are throttled per device.
@@ -296,8 +296,9 @@ SPECTACULAR_SETTINGS = {
     ],
 }
 
-# Staff API requests per user and window (None or "off": no quota); see docs/api.md.
+# API requests per staff user, and per partner token, and window ("off": no quota); docs/api.md.
 API_THROTTLE_RATE = env("API_THROTTLE_RATE", "600/min")
+PARTNER_API_THROTTLE_RATE = env("PARTNER_API_THROTTLE_RATE", "120/min")  # per partner token
 
 # --- Cache: shared by every process (throttling counts requests across web workers) ----------
 # The cache only speeds things up and counts API calls for throttling: if Redis is down, reads
