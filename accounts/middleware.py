@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ipaddress
 import uuid
 from collections.abc import Callable
 from typing import Any
@@ -34,11 +35,23 @@ class RequestContextMiddleware:
 
 
 def client_ip(request: HttpRequest) -> str | None:
-    """The client's address as django-axes sees it (behind TRUSTED_PROXY_COUNT proxies), so the
-    audit log and the lockout agree on who is knocking."""
-    from axes.helpers import get_client_ip_address
-
-    return get_client_ip_address(request) or None
+    """The client's address: REMOTE_ADDR, or behind TRUSTED_PROXY_COUNT reverse proxies the
+    address the outermost one saw. Each proxy appends the address it received the request from
+    to X-Forwarded-For, so that is the Nth entry from the right; anything further left was sent
+    by the client and may be forged. django-axes (AXES_CLIENT_IP_CALLABLE), the sign-in rate
+    limit and the audit log all ask here, so they agree on who is knocking."""
+    remote = request.META.get("REMOTE_ADDR") or None
+    proxies = settings.TRUSTED_PROXY_COUNT
+    if proxies <= 0:
+        return remote
+    chain = [entry.strip() for entry in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",") if entry.strip()]
+    if len(chain) < proxies:
+        return remote  # not through all of our proxies: the nearest address is all we know
+    candidate = chain[-proxies]
+    try:
+        return str(ipaddress.ip_address(candidate))
+    except ValueError:
+        return remote
 
 
 class PageLoginRequiredMiddleware(LoginRequiredMiddleware):

@@ -168,8 +168,10 @@ AXES_FAILURE_LIMIT = int(env("AXES_FAILURE_LIMIT", "5"))
 AXES_COOLOFF_TIME = float(env("AXES_COOLOFF_HOURS", "0.25"))
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
-AXES_IPWARE_PROXY_COUNT = int(env("TRUSTED_PROXY_COUNT", "0")) or None
-AXES_IPWARE_META_PRECEDENCE_ORDER = ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"]
+# The reverse proxies in front of the web processes: the client's address is the one the
+# outermost of them saw (accounts.middleware.client_ip); lockouts, rate limits and audit rows use it.
+TRUSTED_PROXY_COUNT = int(env("TRUSTED_PROXY_COUNT", "0"))
+AXES_CLIENT_IP_CALLABLE = "accounts.middleware.client_ip"
 AXES_ENABLED = env_bool("AXES_ENABLED", True)
 
 # Sign-in attempts (a password or a second-factor code) per client address and window, on top

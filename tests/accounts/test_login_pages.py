@@ -1,5 +1,13 @@
+from datetime import timedelta
+
 import pytest
+import time_machine
+from django.test import override_settings
 from django.urls import reverse
+from django.utils import timezone
+
+from accounts.middleware import client_ip
+from accounts.models import AuditAction, AuditEvent
 
 pytestmark = pytest.mark.django_db
 
@@ -47,3 +55,54 @@ def test_lockout_is_per_user_and_address(client, worker, settings):
 def test_the_login_page_is_offered_in_lao(client, reference):
     response = client.get(reverse("login"), HTTP_ACCEPT_LANGUAGE="lo")
     assert b'lang="lo"' in response.content
+
+
+def fail(client, username: str, times: int, **meta) -> None:  # type: ignore[no-untyped-def]
+    for _ in range(times):
+        client.post(reverse("login"), {"username": username, "password": "nope"}, **meta)
+
+
+def behind_proxy(client_address: str, forged: str = "") -> dict[str, str]:
+    """A request as the reverse proxy (10.0.0.254) passes it on: the proxy appends the address it
+    saw to whatever X-Forwarded-For the client sent."""
+    chain = f"{forged}, {client_address}" if forged else client_address
+    return {"REMOTE_ADDR": "10.0.0.254", "HTTP_X_FORWARDED_FOR": chain}
+
+
+@override_settings(TRUSTED_PROXY_COUNT=1)
+def test_behind_the_proxy_the_lockout_and_the_audit_see_the_real_client(client, worker, settings):
+    fail(client, "sw", settings.AXES_FAILURE_LIMIT, **behind_proxy("198.51.100.7"))
+    assert AuditEvent.objects.filter(action=AuditAction.LOGIN_FAILED, ip_address="198.51.100.7").exists()
+    login = {"username": "sw", "password": PASSWORD}
+    assert client.post(reverse("login"), login, **behind_proxy("198.51.100.7")).status_code == 429
+    # A forged X-Forwarded-For does not escape: the proxy's own entry is the one that counts.
+    assert client.post(reverse("login"), login, **behind_proxy("198.51.100.7", forged="192.0.2.1")).status_code == 429
+    # A colleague behind the same proxy is not locked out with them.
+    assert client.post(reverse("login"), login, **behind_proxy("198.51.100.8")).status_code == 302
+
+
+def test_without_a_trusted_proxy_x_forwarded_for_is_ignored(rf, settings):
+    settings.TRUSTED_PROXY_COUNT = 0
+    request = rf.get("/", REMOTE_ADDR="203.0.113.9", HTTP_X_FORWARDED_FOR="192.0.2.1")
+    assert client_ip(request) == "203.0.113.9"
+    settings.TRUSTED_PROXY_COUNT = 2
+    assert client_ip(rf.get("/", REMOTE_ADDR="10.0.0.2", HTTP_X_FORWARDED_FOR="192.0.2.1, 198.51.100.3, 10.0.0.1")) == (
+        "198.51.100.3"
+    )
+    assert client_ip(rf.get("/", REMOTE_ADDR="10.0.0.2", HTTP_X_FORWARDED_FOR="198.51.100.3")) == "10.0.0.2"
+    assert client_ip(rf.get("/", REMOTE_ADDR="10.0.0.2", HTTP_X_FORWARDED_FOR="junk, 10.0.0.1")) == "10.0.0.2"
+
+
+def test_the_lockout_lifts_itself_after_the_cool_off(client, worker, settings):
+    start = timezone.now()
+    with time_machine.travel(start, tick=False):
+        fail(client, "sw", settings.AXES_FAILURE_LIMIT, REMOTE_ADDR="10.0.0.3")
+        login = {"username": "sw", "password": PASSWORD}
+        assert client.post(reverse("login"), login, REMOTE_ADDR="10.0.0.3").status_code == 429
+    with time_machine.travel(start + timedelta(hours=settings.AXES_COOLOFF_TIME, minutes=1), tick=False):
+        assert client.post(reverse("login"), login, REMOTE_ADDR="10.0.0.3").status_code == 302
+
+
+def test_the_admin_has_no_login_form_of_its_own(client, reference):
+    answer = client.get("/admin/login/")
+    assert answer.status_code == 302 and answer["Location"].startswith(reverse("login"))
