@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -69,12 +70,26 @@ def page(browser: Browser, live_server, transactional_db, reference) -> Iterator
     """A fresh browser context (no cookies) at a phone-and-laptop friendly size, with
     `page.base_url` set to the live server. Every test that uses it fails if the browser reports
     a Content Security Policy violation or a script error on any page it opened."""
-    context = browser.new_context(viewport={"width": 1024, "height": 800}, locale="en-GB", base_url=live_server.url)
+    with watched_page(browser, live_server.url) as tab:
+        yield tab
+
+
+@pytest.fixture
+def other_computer(browser: Browser, live_server, page) -> Iterator[Page]:  # type: ignore[no-untyped-def]
+    """A second browser (its own cookies) on the same live server, watched like `page`."""
+    with watched_page(browser, live_server.url) as tab:
+        yield tab
+
+
+@contextmanager
+def watched_page(browser: Browser, base_url: str) -> Iterator[Page]:
+    context = browser.new_context(viewport={"width": 1024, "height": 800}, locale="en-GB", base_url=base_url)
     context.set_default_timeout(15_000)
     problems = watch_for_policy_violations(context)
-    tab = context.new_page()
-    yield tab
-    context.close()
+    try:
+        yield context.new_page()
+    finally:
+        context.close()
     assert problems == [], "the browser refused something (Content Security Policy) or a script failed"
 
 
