@@ -102,6 +102,9 @@ def test_only_the_api_documentation_pages_load_from_their_cdn(client, people):
     docs = client.get(reverse("swagger"))
     assert "https://cdn.jsdelivr.net" in directives(docs)["script-src"]
     assert b"<script>" not in docs.content, "swagger's start-up script is served from our URL"
+    script = client.get(reverse("swagger") + "?script=")
+    assert script.status_code == 200 and script["Content-Type"].startswith("application/javascript")
+    assert "https://cdn.jsdelivr.net" in directives(client.get(reverse("redoc")))["script-src"]
     assert "https://cdn.jsdelivr.net" not in client.get(reverse("home"))["Content-Security-Policy"]
 
 
