@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('accounts', '0004_reminders'),
+        ('accounts', '0005_audit_action_anonymise'),
     ]
 
     operations = [
