@@ -11,6 +11,7 @@ from datetime import date
 from playwright.sync_api import expect
 
 from casework.models import Case, CaseNote, Screening
+from casework.names import name_filter
 from casework.services import assistance, cases
 from tests.browser.conftest import assert_no_horizontal_scroll, login_as, screenshot
 from tests.factories import open_case
@@ -36,7 +37,7 @@ def test_social_worker_registers_a_girl_and_screens_her(page, people):  # type: 
     page.get_by_role("button", name="Register").click()
 
     expect(page.locator("h1")).to_have_text(re.compile(r"^VT-\d{4}-\d{5}$"))
-    case = Case.objects.get(person__family_name_latin="Thodlong")
+    case = Case.objects.get(name_filter("Thodlong", "person__"))
     assert case.assigned_worker == people.social_worker
     screenshot(page, "case-registered")
 
