@@ -228,8 +228,10 @@ def _rewrite(table: Table, where: str, params: dict[str, Any], run: _Pass) -> in
             index_columns = list(indexes)
             new += [indexes[c] for c in index_columns]
         updates.append([*new, pk])
+    if not updates:
+        return 0
     columns = [*table.columns, *index_columns]
-    types = _types(table.name) if updates else {}
+    types = _types(table.name)
     assignments = ", ".join(f"{c} = new.{c}::{types[c]}" for c in columns)
     for start in range(0, len(updates), UPDATE_CHUNK):
         chunk = updates[start : start + UPDATE_CHUNK]

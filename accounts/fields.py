@@ -54,6 +54,15 @@ class EncryptedMixin:
             return value
         return Sealed.of(crypto.decrypt(value), value)
 
+    def pre_save(self, model_instance: Any, add: bool) -> Any:
+        """Encrypt now and keep the ciphertext on the instance: the next save of the same
+        instance writes it again instead of a new one."""
+        value = super().pre_save(model_instance, add)  # type: ignore[misc]
+        if value and not (isinstance(value, Sealed) and crypto.is_current(value.ciphertext)):
+            value = Sealed.of(str(value), crypto.encrypt(str(value)))
+            setattr(model_instance, self.attname, value)
+        return value
+
     def get_db_prep_value(self, value: Any, connection: Any, prepared: bool = False) -> Any:
         value = super().get_db_prep_value(value, connection, prepared)  # type: ignore[misc]
         if not value:
