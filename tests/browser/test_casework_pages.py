@@ -63,6 +63,29 @@ def test_social_worker_registers_a_girl_and_screens_her(page, people):  # type: 
     expect(page.locator("section.tab")).to_contain_text("Possible victim")
 
 
+def test_the_case_list_finds_people_by_words_of_their_encrypted_names(page, people):  # type: ignore[no-untyped-def]
+    names = {"given_name_lo": "ແກ້ວ", "family_name_lo": "ທົດລອງ", "given_name_latin": "Keo"}
+    names["family_name_latin"] = "Thodlong"
+    wanted = open_case(people.social_worker, person_values={**names, "sex": "female", "estimated_age": 30}).person
+    other = open_case(people.social_worker).person  # Noy Synthetic
+    login_as(page, people.social_worker)
+    page.goto("/cases/")
+    for term, found in (("Thodlong", True), ("ທົດລອງ", True), ("Todlong keo", True), ("Thod", False)):
+        page.get_by_label("Case code or name").fill(term)
+        page.get_by_role("button", name="Filter").click()
+        cards = page.locator("li.card")
+        if found:
+            expect(cards).to_have_count(1)
+            expect(cards.first).to_contain_text(wanted.case_code)
+            expect(cards.first).to_contain_text("Keo Thodlong")
+        else:
+            expect(page.get_by_text("No case matches.")).to_be_visible()
+    page.get_by_label("Case code or name").fill(other.case_code)
+    page.get_by_role("button", name="Filter").click()
+    expect(page.locator("li.card")).to_have_count(1)
+    expect(page.locator("li.card").first).to_contain_text(other.case_code)
+
+
 def test_police_see_the_case_but_no_counselling_note(page, people, orgs):  # type: ignore[no-untyped-def]
     counsellor = people.counsellor
     case = open_case(counsellor)
