@@ -52,15 +52,22 @@ class Keyring:
         return self.current + SEPARATOR
 
 
+def _ids(keys: tuple[str, ...]) -> tuple[str, ...]:
+    ids = tuple(key_id(key) for key in keys)
+    if len(set(ids)) != len(ids):
+        raise ImproperlyConfigured("A key is listed twice (or two keys share an id): list each key once")
+    return ids
+
+
 @lru_cache(maxsize=8)
 def _field_keyring(keys: tuple[str, ...]) -> Keyring:
-    ids = tuple(key_id(key) for key in keys)
+    ids = _ids(keys)
     return Keyring(ids[0], ids, {i: Fernet(key.encode()) for i, key in zip(ids, keys, strict=True)}, {})
 
 
 @lru_cache(maxsize=8)
 def _index_keyring(keys: tuple[str, ...]) -> Keyring:
-    ids = tuple(key_id(key) for key in keys)
+    ids = _ids(keys)
     raw = {i: base64.urlsafe_b64decode(key.encode()) for i, key in zip(ids, keys, strict=True)}
     return Keyring(ids[0], ids, {}, raw)
 
