@@ -11,7 +11,7 @@ from io import StringIO
 
 import pytest
 from cryptography.fernet import Fernet
-from django.core.exceptions import FieldError
+from django.core.exceptions import FieldError, ImproperlyConfigured
 from django.core.management import CommandError, call_command
 from django.db import connection
 from django.urls import reverse
@@ -292,3 +292,9 @@ def test_the_migration_encrypts_plaintext_rows_and_indexes_them_and_reverses(per
         (CONTACT["phone"], NAMES["given_name_lo"])
     ]
     assert stored("casework_familymember", "name") == [(RELATIVE["name"],)]
+
+
+def test_a_key_listed_twice_is_refused(settings):
+    settings.FIELD_ENCRYPTION_KEYS = [settings.FIELD_ENCRYPTION_KEYS[0]] * 2
+    with pytest.raises(ImproperlyConfigured, match="listed twice"):
+        crypto.encrypt("x")
