@@ -263,7 +263,7 @@ def test_an_interrupted_rotation_is_finished_by_running_it_again(people, setting
 
 # --- The migration that introduced encryption ---------------------------------------------------
 def test_the_migration_encrypts_plaintext_rows_and_indexes_them_and_reverses(person):
-    migration = importlib.import_module("casework.migrations.0010_encrypt_existing_identity_values")
+    migration = importlib.import_module("casework.migrations.0012_encrypt_existing_identity_values")
     with connection.cursor() as cursor:  # the rows as they were before encryption existed
         for table in ("casework_person", "casework_personhistory"):
             cursor.execute(
