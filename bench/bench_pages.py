@@ -41,7 +41,7 @@ def main() -> None:
         noted = CaseNote.objects.filter(case__owner__code="mlsw-vt").values_list("case_id", flat=True).first()
         sample = Case.objects.select_related("person").get(pk=noted)
         case = f"/cases/{sample.pk}/"
-        name = (sample.person.family_name_latin or sample.person.given_name_latin or "a")[:4]
+        name = sample.person.family_name_latin or sample.person.given_name_latin or "a"  # whole words only
         scenarios = [
             ("manager", "case list, page 1", "/cases/"),
             ("manager", "case list, page 100", "/cases/?page=100"),

@@ -2,8 +2,14 @@
 
 The same person is often registered twice: by police at the border and by a shelter, with the
 name romanised differently and given and family name swapped. A match needs a similar name
-(normalised Latin key by trigram similarity, or the same name in Lao script) corroborated by a
-close birth date and/or the same district of origin.
+(enough of the same folded Latin words, or the same words in Lao script) corroborated by a close
+birth date and/or the same district of origin.
+
+Names are encrypted; the comparison runs on their blind indexes (casework.names): the keyed
+hashes of each folded word. Folding makes the usual romanisations equal (Phonsavanh, Ponsavan,
+Phonesavanh), and the order of words never matters, but a misspelling folding does not cover
+is a different word: there is no fuzzy match on encrypted names (the trade-off is documented in
+docs/deployment.md, "Encrypted fields").
 
 Privacy: the worker sees full candidates only among the people they may see anyway. Matches
 outside their scope are only counted (`hidden_matches`), never named, so the worker knows to ask
@@ -12,13 +18,11 @@ a manager without learning who else is on file. Only staff who register or manag
 
 from __future__ import annotations
 
-import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from django.contrib.postgres.search import TrigramSimilarity
 from django.db.models import (
     BooleanField,
     Case,
@@ -42,10 +46,10 @@ from accounts.models import Role
 from accounts.permissions import has_role
 from casework import permissions
 from casework.models import Person
-from casework.names import name_key
+from casework.names import lao_tokens, latin_tokens, token_indexes
 from casework.selectors import record_identity_read
 
-SIMILARITY_THRESHOLD = 0.5
+SIMILARITY_THRESHOLD = 0.5  # shared words / all words of both names (Jaccard)
 EXACT_BIRTH_YEARS = 2  # two known birth dates
 ESTIMATED_BIRTH_YEARS = 3  # either side only estimated
 
@@ -148,30 +152,36 @@ def likely_matches(
 ) -> QuerySet[Person] | None:
     """Every likely match, unscoped and annotated with `score`, `similarity` and the boolean
     reasons; None when no name was given (nothing to compare). Callers scope it."""
-    key = name_key(given_name_latin, family_name_latin)
-    lao = _lao_name_match(given_name_lo, family_name_lo)
-    if not key and lao is None:
+    latin = latin_tokens(given_name_latin, family_name_latin)
+    lao = lao_tokens(given_name_lo, family_name_lo)
+    if not (latin or lao):
         return None
     people = Person.objects.filter(merged_into__isnull=True)
     excluded = _ids(exclude)
     if excluded:
         people = people.exclude(pk__in=excluded)
 
-    # Name: the `%` operator lets PostgreSQL use the trigram GIN index (at pg_trgm's own
-    # threshold, 0.3 by default); the similarity then applies ours.
-    if key:
-        people = people.annotate(similarity=TrigramSimilarity("name_key", key))
-        latin = Q(name_key__trigram_similar=key, similarity__gte=SIMILARITY_THRESHOLD)
+    # Name: the overlap operator (&&) finds the candidates through the GIN indexes of the word
+    # hashes; the share of words in common then applies our threshold. The hashes are those of
+    # every configured index key, so that a key rotation half-way through still finds everyone.
+    similar_latin = same_lao = None
+    if latin:
+        hashes = token_indexes(latin)
+        people = people.annotate(similarity=SharedWords("name_index_latin", hashes, len(latin)))
+        similar_latin = Q(name_index_latin__overlap=hashes, similarity__gte=SIMILARITY_THRESHOLD)
     else:
         people = people.annotate(similarity=Value(0.0, output_field=FloatField()))
-        latin = None
+    if lao:  # the same Lao-script words, in any order: all shared, none more
+        hashes = token_indexes(lao)
+        people = people.annotate(lao_similarity=SharedWords("name_index_lo", hashes, len(lao)))
+        same_lao = Q(name_index_lo__overlap=hashes, lao_similarity=1.0)
     name_match = Q(pk__in=[])
-    for condition in (latin, lao):
+    for condition in (similar_latin, same_lao):
         if condition is not None:
             name_match |= condition
     people = people.filter(name_match).annotate(
-        similar_name=_flag(latin) if latin is not None else Value(False),
-        same_lao_name=_flag(lao) if lao is not None else Value(False),
+        similar_name=_flag(similar_latin) if similar_latin is not None else Value(False),
+        same_lao_name=_flag(same_lao) if same_lao is not None else Value(False),
     )
 
     # Birth: both known and close; both known and far apart is a different person.
@@ -225,21 +235,6 @@ def _reasons(person: Person) -> tuple[str, ...]:
     return tuple(reasons)
 
 
-def _lao_name_match(given: str, family: str) -> Q | None:
-    """The same Lao-script name, in either order (documents swap given and family name)."""
-    given, family = _clean_lao(given), _clean_lao(family)
-    if given and family:
-        return Q(given_name_lo=given, family_name_lo=family) | Q(given_name_lo=family, family_name_lo=given)
-    single = given or family
-    if single:
-        return Q(given_name_lo=single, family_name_lo="") | Q(given_name_lo="", family_name_lo=single)
-    return None
-
-
-def _clean_lao(value: str) -> str:
-    return " ".join(unicodedata.normalize("NFC", value or "").split())
-
-
 def _query_birth(birth: date | None, age: int | None, today: date) -> tuple[date, bool] | None:
     """The birth date the worker gave (exact) or one implied by an estimated age (not exact)."""
     if birth is not None:
@@ -262,6 +257,27 @@ def _birth_conditions(birth: date, exact: bool) -> tuple[Q, Q, Q]:
         close_exact = Q(pk__in=[])
         close_estimated = Q(implied_birth__range=wide)
     return close_exact, close_estimated, Q(implied_birth__isnull=False)
+
+
+class SharedWords(Func):
+    """The Jaccard similarity of an array of word hashes and the query's: words in common over
+    words in either. `hashes` holds the query's `words` under every configured index key; a row
+    is indexed under one key only, so at most `words` of them can be shared."""
+
+    output_field = FloatField()
+
+    def __init__(self, column: str, hashes: list[str], words: int) -> None:
+        super().__init__(F(column))
+        self.hashes, self.words = hashes, words
+
+    def as_sql(self, compiler: Any, connection: Any, **extra: Any) -> tuple[str, list[Any]]:  # type: ignore[override]
+        column, params = compiler.compile(self.get_source_expressions()[0])
+        # Only a column name is interpolated; the values are parameters.
+        sql = (
+            f"(SELECT count(*)::float / (cardinality({column}) + %s - count(*)) "  # noqa: S608
+            f"FROM unnest({column}) AS word WHERE word = ANY(%s))"
+        )
+        return sql, [*params, self.words, *params, self.hashes]
 
 
 class ImpliedBirth(Func):

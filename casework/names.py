@@ -1,13 +1,24 @@
-"""A matching key for Latin transliterations of Lao names.
+"""Names as searchable tokens, and their blind indexes.
 
-The same Lao name is romanised many ways (Phonsavanh, Ponsavan, Phonesavanh; Xaysomboun,
-Saisomboun), and given and family names are swapped between documents. The key folds the usual
-variants so that duplicate search compares like with like; trigram similarity does the rest."""
+Names are encrypted at rest (accounts.crypto), so they are found through keyed hashes of their
+normalised words instead. The same Lao name is romanised many ways (Phonsavanh, Ponsavan,
+Phonesavanh; Xaysomboun, Saisomboun), and given and family names are swapped between documents:
+Latin words are folded so that the usual variants give the same token, hence the same hash.
+What folding does not catch (a typo, a dropped syllable) is no longer found: a hash has no
+"similar", only "equal" (docs/deployment.md, "Encrypted fields")."""
 
 from __future__ import annotations
 
+import operator
 import re
 import unicodedata
+from collections.abc import Mapping
+from functools import reduce
+from typing import Any
+
+from django.db.models import Q
+
+from accounts import crypto
 
 # Order matters: longer spellings first.
 _FOLDS = (
@@ -28,16 +39,65 @@ _FOLDS = (
 )
 
 
-def name_key(*parts: str) -> str:
-    """Fold each name part, then sort them so that the order of given and family name does not
-    matter. Empty when there is no Latin name."""
-    tokens = []
-    for part in parts:
-        for word in re.split(r"[\s\-']+", part or ""):
-            folded = _fold(word)
-            if folded:
-                tokens.append(folded)
-    return " ".join(sorted(tokens))
+NAME_FIELDS = ("given_name_lo", "family_name_lo", "given_name_latin", "family_name_latin")
+_LAO = re.compile(r"[\u0e80-\u0eff]")
+_INVISIBLE = re.compile(r"[\u200b-\u200d\ufeff]")
+
+
+def latin_tokens(*parts: str) -> list[str]:
+    """The folded words of a Latin-letter name, sorted and without repeats: the order of given
+    and family name does not matter."""
+    return sorted({folded for part in parts for word in re.split(r"[\s\-']+", part or "") if (folded := _fold(word))})
+
+
+def lao_tokens(*parts: str) -> list[str]:
+    """The words of a Lao-script name in one Unicode form (NFKC folds the composed and spelled-out
+    vowel signs and ligatures keyboards produce), sorted and without repeats."""
+    text = _INVISIBLE.sub("", unicodedata.normalize("NFKC", " ".join(part or "" for part in parts)))
+    return sorted(set(text.split()))
+
+
+def search_tokens(term: str) -> tuple[list[str], list[str]]:
+    """A search term's words as (Latin, Lao) tokens: each word is normalised as the script it is
+    written in."""
+    words = term.split()
+    return latin_tokens(*(w for w in words if not _LAO.search(w))), lao_tokens(*(w for w in words if _LAO.search(w)))
+
+
+def name_indexes(names: Mapping[str, str]) -> dict[str, Any]:
+    """The blind indexes of a person's names under the current index key: the keyed hash of every
+    token, per script (Person.name_index_latin, Person.name_index_lo). The full name is the set of
+    its tokens: an exact full-name match is an equal set, in either order."""
+    latin = latin_tokens(names.get("given_name_latin", ""), names.get("family_name_latin", ""))
+    lao = lao_tokens(names.get("given_name_lo", ""), names.get("family_name_lo", ""))
+    return {
+        "name_index_latin": sorted(crypto.blind_index(token) for token in latin),
+        "name_index_lo": sorted(crypto.blind_index(token) for token in lao),
+        "name_index_key": crypto.index_keys().current,
+    }
+
+
+def token_indexes(tokens: list[str]) -> list[str]:
+    """The indexes of these tokens under every configured index key (current and previous)."""
+    return [index for token in tokens for index in crypto.blind_indexes(token)]
+
+
+def name_filter(term: str, path: str = "") -> Q | None:
+    """People whose names contain every word of `term` (whole words, after folding: "Ponsavan"
+    finds "Phonsavanh"), through the GIN indexes of the token hashes. `path` is the lookup path
+    to the person (`person__` from a case). None when the term has no word to look for."""
+    latin, lao = search_tokens(term)
+    if not (latin or lao):
+        return None
+    per_key = []
+    for kid in crypto.index_keys().ids:
+        condition = Q()
+        if latin:
+            condition &= Q(**{f"{path}name_index_latin__contains": [crypto.blind_index(t, kid) for t in latin]})
+        if lao:
+            condition &= Q(**{f"{path}name_index_lo__contains": [crypto.blind_index(t, kid) for t in lao]})
+        per_key.append(condition)
+    return reduce(operator.or_, per_key)
 
 
 def _fold(word: str) -> str:

@@ -16,6 +16,7 @@ from accounts.models import AuditAction, AuditEvent, User
 from accounts.services import audit_record, audit_record_many
 from casework import permissions
 from casework.models import PERSON_IDENTITY_FIELDS, Case, CaseEvent, FollowUpPolicy, Person
+from casework.names import name_filter
 
 
 def case_list(*, user: Any, search: str = "") -> QuerySet[Case]:
@@ -32,16 +33,16 @@ def case_list(*, user: Any, search: str = "") -> QuerySet[Case]:
 CASE_CODE = re.compile(r"^[A-Za-z]{2}-\d{1,4}(-\d*)?$")
 
 
-def _search(term: str) -> Q:
-    """Case code (exact or prefix), or part of a name in either script. A term shaped like a
-    case code searches codes only, through their prefix index."""
+def _search(term: str, path: str = "person__") -> Q:
+    """Case code (exact or prefix), or whole words of a name in either script (names are
+    encrypted: they are found through the blind indexes of their words, casework.names). A term
+    shaped like a case code searches codes only, through their prefix index."""
     term = term.strip()
     if CASE_CODE.match(term):
-        return Q(person__case_code__startswith=term.upper())
-    q = Q(person__case_code__istartswith=term)
-    for field in ("given_name_lo", "family_name_lo", "given_name_latin", "family_name_latin"):
-        q |= Q(**{f"person__{field}__icontains": term})
-    return q
+        return Q(**{f"{path}case_code__startswith": term.upper()})
+    q = Q(**{f"{path}case_code__istartswith": term})
+    names = name_filter(term, path)
+    return q if names is None else q | names
 
 
 def case_detail(*, user: Any, case_id: Any) -> Case:
@@ -70,14 +71,7 @@ def record_identity_read(*, user: Any, objects: Sequence[Person], action: str = 
 def person_list(*, user: Any, search: str = "") -> QuerySet[Person]:
     people = permissions.view_person.scope(user).filter(merged_into__isnull=True)
     if search:
-        term = search.strip()
-        people = people.filter(
-            Q(case_code__istartswith=term)
-            | Q(given_name_latin__icontains=term)
-            | Q(family_name_latin__icontains=term)
-            | Q(given_name_lo__icontains=term)
-            | Q(family_name_lo__icontains=term)
-        )
+        people = people.filter(_search(search, path=""))
     return people.select_related("registration_province", "nationality", "origin_province", "origin_district").order_by(
         "case_code"
     )

@@ -2,8 +2,8 @@
 
 Development needs no variables at all (embedded PostgreSQL, local Redis defaults).
 Production is switched on with PATHWAY_ENV=production and then refuses to start without a
-secret key, allowed hosts and a database URL, and turns on every HTTPS protection that
-`manage.py check --deploy` asks for.
+secret key, allowed hosts, a database URL and the keys of the encrypted fields, and turns on
+every HTTPS protection that `manage.py check --deploy` asks for.
 """
 
 from __future__ import annotations
@@ -16,6 +16,8 @@ from pathlib import Path
 import dj_database_url
 from csp.constants import NONCE, NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
+
+from config import keys
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -52,6 +54,20 @@ else:
     SECRET_KEY = env("SECRET_KEY", "dev-only-insecure-key-never-used-in-production-5c1f")
     ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "localhost,127.0.0.1,testserver,[::1]")
     DEBUG = env_bool("DEBUG", True)
+
+# --- Personal fields encrypted at rest (config/keys.py, docs/deployment.md) ---------------------
+# Comma-separated, the current key first; older keys are only read, until a rotation is done.
+FIELD_ENCRYPTION_KEYS = env_list("PATHWAY_FIELD_KEYS")
+BLIND_INDEX_KEYS = env_list("PATHWAY_BLIND_INDEX_KEYS")
+if PRODUCTION:
+    FIELD_ENCRYPTION_KEYS = FIELD_ENCRYPTION_KEYS or [required("PATHWAY_FIELD_KEYS")]
+    BLIND_INDEX_KEYS = BLIND_INDEX_KEYS or [required("PATHWAY_BLIND_INDEX_KEYS")]
+else:
+    FIELD_ENCRYPTION_KEYS = FIELD_ENCRYPTION_KEYS or [keys.DEVELOPMENT_FIELD_KEY]
+    BLIND_INDEX_KEYS = BLIND_INDEX_KEYS or [keys.DEVELOPMENT_BLIND_INDEX_KEY]
+keys.check_keys(
+    field_keys=FIELD_ENCRYPTION_KEYS, index_keys=BLIND_INDEX_KEYS, secret_key=SECRET_KEY, production=PRODUCTION
+)
 
 INSTALLED_APPS = [
     "django.contrib.admin",

@@ -17,6 +17,7 @@ from django.db import connection, transaction
 from django.db.backends.postgresql.psycopg_any import DateRange
 from django.db.models import Count
 
+from accounts import crypto
 from accounts.models import Organisation, Province, Role, User
 from casework import permissions
 from casework.ages import age_on, is_child_on
@@ -159,12 +160,21 @@ def test_case_codes_are_unique_gap_free_and_the_counter_is_the_maximum(generated
         )
 
 
-def test_the_name_key_is_the_normalised_latin_name(generated):
-    from casework.names import name_key
+def test_names_are_encrypted_and_indexed_as_registration_does(generated):
+    """The generator writes with COPY, past save(): the values are still encrypted by the
+    field and the blind indexes are those a registration computes."""
+    from casework.names import NAME_FIELDS, name_indexes
 
-    for person in Person.objects.all():
-        assert person.name_key == name_key(person.given_name_latin, person.family_name_latin)
+    people = list(Person.objects.all())
+    for person in people:
+        indexes = name_indexes({name: getattr(person, name) for name in NAME_FIELDS})
+        assert [person.name_index_latin, person.name_index_lo, person.name_index_key] == list(indexes.values())
         assert person.origin_district is None or person.origin_district.province_id == person.origin_province_id
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT family_name_latin FROM casework_person UNION ALL SELECT name FROM casework_familymember")
+        stored = [value for (value,) in cursor.fetchall()]
+    assert len(stored) > len(people)
+    assert all(value.startswith(crypto.field_keys().prefix) for value in stored)
 
 
 def test_every_screening_stores_what_the_rule_makes_of_its_indicators(generated):

@@ -11,12 +11,16 @@ from pathlib import Path
 import pytest
 import yaml
 
+from config.keys import DEVELOPMENT_BLIND_INDEX_KEY
+
 ROOT = Path(__file__).resolve().parent.parent
 PRODUCTION = {
     "PATHWAY_ENV": "production",
     "SECRET_KEY": "x" * 64 + "-a-long-random-production-secret",
     "ALLOWED_HOSTS": "pathway.example.org",
     "DATABASE_URL": "postgresql://pathway@127.0.0.1:5432/pathway",
+    "PATHWAY_FIELD_KEYS": "zGgkFbCQH6aGqcGPAF1ofVdRIVUIaAaj7A9m-DIGgZg=",
+    "PATHWAY_BLIND_INDEX_KEYS": "xUA2u5D9UPY6Ai0GzW8cTfSx5KC-aDq5Jc9Rk7dN6OU=",
 }
 
 
@@ -62,12 +66,29 @@ def test_production_cookies_are_secure_http_only_and_same_site_and_pages_carry_t
     assert "django_otp.middleware.OTPMiddleware" in values["MIDDLEWARE"]
 
 
-@pytest.mark.parametrize("missing", ["SECRET_KEY", "ALLOWED_HOSTS", "DATABASE_URL"])
+@pytest.mark.parametrize(
+    "missing", ["SECRET_KEY", "ALLOWED_HOSTS", "DATABASE_URL", "PATHWAY_FIELD_KEYS", "PATHWAY_BLIND_INDEX_KEYS"]
+)
 def test_production_refuses_to_start_without(missing):
     environment = {key: value for key, value in PRODUCTION.items() if key != missing}
     result = manage("check", **environment)
     assert result.returncode != 0
     assert f"{missing} must be set when PATHWAY_ENV=production" in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("changes", "message"),
+    [
+        ({"PATHWAY_FIELD_KEYS": "too-short"}, "PATHWAY_FIELD_KEYS: every key must be 32 bytes"),
+        ({"PATHWAY_BLIND_INDEX_KEYS": DEVELOPMENT_BLIND_INDEX_KEY}, "the development key cannot be used in production"),
+        ({"PATHWAY_BLIND_INDEX_KEYS": PRODUCTION["PATHWAY_FIELD_KEYS"]}, "must not share a key"),
+        ({"SECRET_KEY": PRODUCTION["PATHWAY_FIELD_KEYS"]}, "PATHWAY_FIELD_KEYS must not reuse SECRET_KEY"),
+    ],
+)
+def test_production_refuses_unusable_encryption_keys(changes, message):
+    result = manage("check", **{**PRODUCTION, **changes})
+    assert result.returncode != 0
+    assert message in result.stderr
 
 
 def test_only_postgresql_is_accepted():
@@ -102,6 +123,7 @@ def test_compose_passes_the_variables_the_settings_read(compose):
     for name in ("web", "worker", "beat"):
         environment = compose["services"][name]["environment"]
         assert {"PATHWAY_ENV", "SECRET_KEY", "ALLOWED_HOSTS", "DATABASE_URL", "REDIS_URL"} <= set(environment)
+        assert {"PATHWAY_FIELD_KEYS", "PATHWAY_BLIND_INDEX_KEYS"} <= set(environment)
         unknown = set(environment) - read_by_settings
         assert not unknown, f"{name} sets variables the settings never read: {unknown}"
     assert compose["services"]["web"]["environment"]["DATABASE_URL"].split("@")[1].startswith("db:5432/")

@@ -30,7 +30,7 @@ def identity_from_scope(person: Person) -> bool:
 
 
 class CaseViewSet(mixins.ListModelMixin, ScopedViewSet):
-    """Cases the caller may see. `?search=` matches a case code prefix or part of a name."""
+    """Cases the caller may see. `?search=` matches a case code prefix or whole words of a name."""
 
     permission = permissions.view_case
     filterset_class = CaseFilter
@@ -44,7 +44,9 @@ class CaseViewSet(mixins.ListModelMixin, ScopedViewSet):
     def get_serializer_context(self) -> dict[str, Any]:
         return {**super().get_serializer_context(), "identity_visible": identity_from_scope}
 
-    @extend_schema(parameters=[OpenApiParameter("search", str, description="Case code prefix or part of a name")])
+    @extend_schema(
+        parameters=[OpenApiParameter("search", str, description="Case code prefix, or whole words of a name")]
+    )
     def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         page = self.paginate_queryset(self.filter_queryset(self.get_queryset()))
         selectors.record_identity_read(user=request.user, objects=[case.person for case in page])

@@ -1,19 +1,31 @@
 """People (victims and persons at risk) and their family members. Names, birth dates, origin
-village and contacts are tier 2 (identity); lists and logs show the case code only."""
+village and contacts are tier 2 (identity); lists and logs show the case code only.
+
+The identity fields that name or locate a person are encrypted at rest (accounts.fields): the
+names, village, phone, contact notes, identity document, and a relative's name, phone and
+notes. Names are found through blind indexes of their words (casework.names). Kept in clear,
+because statistics and the duplicate search compute with them in SQL: sex, date of birth and
+the estimated age, and the province and district of origin (docs/deployment.md, "Encrypted
+fields", says why)."""
 
 from __future__ import annotations
 
 import uuid
+from typing import Any
 
 from django.conf import settings
 from django.contrib.postgres.fields import ArrayField
-from django.contrib.postgres.indexes import GinIndex, OpClass
+from django.contrib.postgres.indexes import GinIndex
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from accounts.fields import EncryptedCharField, EncryptedTextField
 from casework.choices import Relationship, Sex
 from casework.models.history import tracked
+from casework.names import NAME_FIELDS, name_indexes
+
+NAME_INDEX_FIELDS = ("name_index_latin", "name_index_lo", "name_index_key")
 
 # Fields that identify a person (tier 2). Serializers, pages and audit rows use this list.
 PERSON_IDENTITY_FIELDS = (
@@ -49,12 +61,19 @@ class Person(models.Model):
     registration_province = models.ForeignKey("accounts.Province", on_delete=models.PROTECT, related_name="+")
     registered_on = models.DateField()
 
-    given_name_lo = models.CharField(_("given name (Lao script)"), max_length=100, blank=True)
-    family_name_lo = models.CharField(_("family name (Lao script)"), max_length=100, blank=True)
-    given_name_latin = models.CharField(_("given name (Latin letters)"), max_length=100, blank=True)
-    family_name_latin = models.CharField(_("family name (Latin letters)"), max_length=100, blank=True)
-    name_key = models.CharField(
-        max_length=200, blank=True, editable=False, help_text=_("Normalised Latin name for duplicate search")
+    given_name_lo = EncryptedCharField(_("given name (Lao script)"), max_length=100, blank=True)
+    family_name_lo = EncryptedCharField(_("family name (Lao script)"), max_length=100, blank=True)
+    given_name_latin = EncryptedCharField(_("given name (Latin letters)"), max_length=100, blank=True)
+    family_name_latin = EncryptedCharField(_("family name (Latin letters)"), max_length=100, blank=True)
+    # Blind indexes of the names' words (casework.names), kept by save() and index_names().
+    name_index_latin = ArrayField(
+        models.CharField(max_length=32), default=list, blank=True, editable=False, help_text=_("Keyed hashes")
+    )
+    name_index_lo = ArrayField(
+        models.CharField(max_length=32), default=list, blank=True, editable=False, help_text=_("Keyed hashes")
+    )
+    name_index_key = models.CharField(
+        max_length=8, blank=True, editable=False, help_text=_("Id of the key the name indexes were computed with")
     )
 
     sex = models.CharField(max_length=10, choices=Sex.choices)
@@ -73,10 +92,10 @@ class Person(models.Model):
         "accounts.Province", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     origin_district = models.ForeignKey("accounts.District", null=True, blank=True, on_delete=models.PROTECT)
-    origin_village = models.CharField(max_length=200, blank=True)
-    phone = models.CharField(max_length=20, blank=True)
-    contact_notes = models.TextField(blank=True)
-    identity_document = models.CharField(max_length=100, blank=True)
+    origin_village = EncryptedCharField(max_length=200, blank=True)
+    phone = EncryptedCharField(max_length=20, blank=True)
+    contact_notes = EncryptedTextField(blank=True)
+    identity_document = EncryptedCharField(max_length=100, blank=True)
 
     merged_into = models.ForeignKey("self", null=True, blank=True, on_delete=models.PROTECT, related_name="merged")
     anonymised_at = models.DateTimeField(
@@ -103,10 +122,10 @@ class Person(models.Model):
             ),
         ]
         indexes = [
-            GinIndex(OpClass("name_key", name="gin_trgm_ops"), name="person_name_key_trgm"),
+            # Name search and duplicate search: "has these words" (@>) and "shares a word" (&&).
+            GinIndex(fields=["name_index_latin"], name="person_name_index_latin"),
+            GinIndex(fields=["name_index_lo"], name="person_name_index_lo"),
             models.Index(fields=["origin_district", "date_of_birth"], name="person_origin_birth_idx"),
-            # Exact Lao-script name matches (duplicate search, either order).
-            models.Index(fields=["given_name_lo", "family_name_lo"], name="person_lao_name_idx"),
             models.Index(fields=["-created_at", "id"], name="person_created_idx"),
             # Prefix search on case codes (LIKE 'VT-2026-%').
             models.Index(fields=["case_code"], opclasses=["varchar_pattern_ops"], name="person_case_code_prefix_idx"),
@@ -115,6 +134,24 @@ class Person(models.Model):
     def __str__(self) -> str:
         return self.case_code  # never a name: __str__ ends up in logs and admin messages
 
+    # For accounts.field_keys: recompute these from the decrypted names when the index key changes.
+    blind_index_key_field = "name_index_key"
+    blind_indexes = staticmethod(name_indexes)
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        """Recompute the name indexes whenever the names may have changed. (Bulk writes that skip
+        save() call index_names() themselves; a queryset update() of names would leave them stale.)"""
+        update_fields = kwargs.get("update_fields")
+        if update_fields is None or set(update_fields) & set(NAME_FIELDS):
+            self.index_names()
+            if update_fields is not None:
+                kwargs["update_fields"] = {*update_fields, *NAME_INDEX_FIELDS}
+        super().save(*args, **kwargs)
+
+    def index_names(self) -> None:
+        for name, value in name_indexes({field: getattr(self, field) for field in NAME_FIELDS}).items():
+            setattr(self, name, value)
+
 
 class FamilyMember(models.Model):
     """A relative or guardian (tier 2). `is_guardian` marks who may consent for a child."""
@@ -122,11 +159,11 @@ class FamilyMember(models.Model):
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="family")
     relationship = models.CharField(max_length=20, choices=Relationship.choices)
-    name = models.CharField(max_length=200)
+    name = EncryptedCharField(max_length=200)
     is_guardian = models.BooleanField(default=False)
-    phone = models.CharField(max_length=20, blank=True)
+    phone = EncryptedCharField(max_length=20, blank=True)
     lives_in_village_of_origin = models.BooleanField(null=True, blank=True)
-    notes = models.TextField(blank=True)
+    notes = EncryptedTextField(blank=True)
 
     class Meta:
         ordering = ["relationship", "id"]

@@ -19,7 +19,6 @@ from accounts.services import audit_record
 from casework import permissions
 from casework.ages import is_child_on
 from casework.models import Case, FamilyMember, Person
-from casework.names import name_key
 from casework.services.common import record, validate
 
 # Filled one by one when empty on the record that stays.
@@ -63,9 +62,8 @@ def person_merge(*, actor: Any, keep: Person, merge: Person, reason: str) -> Per
     filled = _fill_empty(keep, merge)
     now = timezone.now()
     if filled:
-        keep.name_key = name_key(keep.given_name_latin, keep.family_name_latin)
         validate(keep)
-        keep.save(update_fields=[*filled, "name_key", "updated_at"])
+        keep.save(update_fields=[*filled, "updated_at"])  # save() adds the name indexes
 
     moved = list(Case.objects.select_for_update().filter(person=merge).order_by("created_at", "id"))
     Case.objects.filter(pk__in=[case.pk for case in moved]).update(person=keep, updated_at=now)

@@ -14,7 +14,6 @@ from accounts.models import AuditAction, Province
 from accounts.services import audit_record
 from casework import permissions
 from casework.models import PERSON_IDENTITY_FIELDS, Case, FamilyMember, Person
-from casework.names import name_key
 from casework.services.common import record, validate
 
 PERSON_FIELDS = (
@@ -85,7 +84,6 @@ def person_register(
     person = Person(
         registration_province=registration_province, registered_on=registered_on, created_by=actor, **values
     )
-    person.name_key = name_key(person.given_name_latin, person.family_name_latin)
     validate(person, exclude=["case_code"])
     person.case_code = allocate_case_code(province=registration_province, year=registered_on.year)
     person.save(force_insert=True)
@@ -106,8 +104,8 @@ def person_update(*, actor: Any, person: Person, **changes: Any) -> Person:
     merged = {**{name: getattr(person, name) for name in ("date_of_birth", "estimated_age")}, **changes}
     check_person_values(merged)
     for name, value in changes.items():
-        setattr(person, name, value)
-    person.name_key = name_key(person.given_name_latin, person.family_name_latin)
+        if getattr(person, name) != value:  # an unchanged encrypted value keeps its ciphertext
+            setattr(person, name, value)
     validate(person)
     person.save()
     record(case, actor, "person_updated", obj=person, fields=sorted(changes), fields_changed=sorted(changes))

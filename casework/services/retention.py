@@ -43,8 +43,10 @@ from casework.models import (
 from casework.models.screening import ScreeningIndicator
 from casework.privacy import clear, generalised_birth_date, history_models
 
-# Identity fields emptied on the person (the birth date is generalised instead).
-PERSON_BLANK = (*(f for f in PERSON_IDENTITY_FIELDS if f != "date_of_birth"), "name_key", "origin_district")
+# Identity fields emptied on the person (the birth date is generalised instead), and the blind
+# indexes of the names emptied with them (an anonymised person is found by no name).
+PERSON_BLANK = (*(f for f in PERSON_IDENTITY_FIELDS if f != "date_of_birth"), "origin_district")
+PERSON_NO_NAME_INDEXES = {"name_index_latin": [], "name_index_lo": []}
 # (model, how it reaches the person, fields emptied, free-text fields redacted)
 CASEWORK_TEXT: tuple[tuple[type[Any], str, tuple[str, ...], tuple[str, ...]], ...] = (
     (FamilyMember, "person_id", ("name", "phone"), ("notes",)),
@@ -112,7 +114,7 @@ def anonymise_people(people: list[Person], *, reason: str) -> None:
     records = list(Person.objects.filter(Q(pk__in=survivors) | Q(merged_into_id__in=survivors)))
     ids = [person.pk for person in records]
     _generalise_birth_dates(records)
-    clear(Person.objects.filter(pk__in=ids), blank=PERSON_BLANK)
+    clear(Person.objects.filter(pk__in=ids), blank=PERSON_BLANK, **PERSON_NO_NAME_INDEXES)
     Person.objects.filter(pk__in=ids).update(anonymised_at=timezone.now())
     for model, to_person, blank, redact in CASEWORK_TEXT:
         clear(model.objects.filter(**{f"{to_person}__in": ids}), blank=blank, redact=redact)

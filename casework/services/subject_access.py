@@ -21,6 +21,7 @@ from accounts.models import AuditAction
 from accounts.services import audit_record
 from casework import extensions, permissions
 from casework.models import Case, Person
+from casework.models.people import NAME_INDEX_FIELDS
 from casework.privacy import as_record
 
 FORMAT = "pathway-subject-access/1"
@@ -51,8 +52,8 @@ def subject_access_export(*, actor: Any, person: Person, fmt: str = "json") -> d
     document: dict[str, Any] = {
         "format": FORMAT,
         "generated_at": timezone.now(),
-        "person": as_record(person, exclude=["name_key"]),
-        "records_merged_into_this_one": [as_record(p, exclude=["name_key"]) for p in person.merged.all()],
+        "person": as_record(person, exclude=NAME_INDEX_FIELDS),
+        "records_merged_into_this_one": [as_record(p, exclude=NAME_INDEX_FIELDS) for p in person.merged.all()],
         "family": [as_record(member) for member in person.family.all()],
         "cases": [_case(actor, case) for case in visible],
         "cases_outside_your_scope": person.cases.count() - len(visible),

@@ -14,6 +14,7 @@ from django.apps import apps
 from django.db import DEFAULT_DB_ALIAS, connection, connections, models
 from django.db.models.base import ModelState
 
+from accounts.fields import encrypted_fields
 from casework.models import (
     Case,
     CaseEvent,
@@ -129,7 +130,8 @@ class Batch:
 
 # Field types whose Python values PostgreSQL's driver takes as they are (UUID, str, date,
 # datetime, bool, int): they skip Django's per-value preparation, which costs more than the COPY
-# itself. The others (JSON, arrays, ranges) go through it, as bulk_create would.
+# itself. The others (JSON, arrays, ranges) go through it, as bulk_create would, and so do the
+# encrypted fields (accounts.fields), whose preparation is the encryption.
 AS_IS = (
     models.UUIDField,
     models.CharField,
@@ -145,13 +147,14 @@ def copy_rows(model: type[models.Model], objs: Iterable[models.Model], batch_siz
     Values go through each field's own database preparation where the field needs one."""
     fields = [f for f in model._meta.concrete_fields if not (f.primary_key and isinstance(f, models.AutoField))]
     columns = ", ".join(connection.ops.quote_name(str(f.column)) for f in fields)
+    encrypted = encrypted_fields(model)
     values = (
         attrgetter(*[f.attname for f in fields]) if len(fields) > 1 else lambda obj: (getattr(obj, fields[0].attname),)
     )
     prepare = [
         (n, f.get_db_prep_save)
         for n, f in enumerate(fields)
-        if not isinstance(cast(Any, f).target_field if f.is_relation else f, AS_IS)
+        if not isinstance(cast(Any, f).target_field if f.is_relation else f, AS_IS) or f in encrypted
     ]
     database = connections[DEFAULT_DB_ALIAS]  # the wrapper itself: the proxy costs a lookup per value
     sql = f"COPY {connection.ops.quote_name(model._meta.db_table)} ({columns}) FROM STDIN"

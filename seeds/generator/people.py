@@ -14,7 +14,6 @@ from accounts.models import Province
 from casework.ages import is_child_on, whole_years
 from casework.choices import CaseCategory, Relationship, Sex
 from casework.models import FamilyMember, Person
-from casework.names import name_key
 from seeds.generator.base import Part
 from seeds.generator.copy import Batch, build
 from seeds.generator.names import FAMILY, GIVEN_FEMALE, GIVEN_MALE, HMONG_FAMILY, RESPELLINGS, VILLAGES
@@ -98,7 +97,7 @@ class People(Part):
         self.birth(person, born)
         self.languages(person, nationality, ethnicity)
         person.updated_at = person.created_at
-        person.name_key = name_key(person.given_name_latin, person.family_name_latin)
+        person.index_names()  # COPY skips save(), which does it otherwise
         return person, {"category": category, "owner": owner, "worker": worker, "repatriated": repatriated}
 
     def birth(self, person: Person, born: date) -> None:
@@ -138,7 +137,7 @@ class People(Part):
             born = first.age_estimated_on - timedelta(days=365 * first.estimated_age)
             person.estimated_age = max(0, whole_years(born, person.registered_on))
             person.age_estimated_on = person.registered_on
-        person.name_key = name_key(person.given_name_latin, person.family_name_latin)
+        person.index_names()
         return person, {**new_facts, "category": facts["category"], "repatriated": False}
 
     def respell(self, name: str) -> str:
