@@ -6,21 +6,27 @@ Visibility of a case comes from relationships, never from per-object grants:
 - staff of an organisation the case is actively shared with (CaseShare);
 - managers whose organisation is the owner or above it (a national MLSW manager sees the
   cases of every MLSW provincial office).
+- a manager or administrator holding a valid emergency grant (BreakGlassGrant) on the case:
+  read only, tiers 1-2 (the tier-3 and change permissions below never look at grants), until
+  the grant expires.
 Within a visible case, tiers narrow further: tier-3 notes only for the assigned counsellor;
 health services never for police.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any, TypeVar
 
-from django.db.models import Exists, Model, OuterRef, Q
+from django.db.models import Exists, Model, OuterRef, Q, QuerySet
+from django.utils import timezone
 
 from accounts.models import Role
 from accounts.permissions import NOTHING, Permission, define, has_role
 from accounts.selectors import organisation_subtree_ids
 from casework.choices import Tier, TransferStatus
 from casework.models import (
+    BreakGlassGrant,
     Case,
     CaseNote,
     CasePlan,
@@ -35,6 +41,8 @@ from casework.models import (
 )
 
 CASE_STAFF = (Role.SOCIAL_WORKER, Role.COUNSELLOR, Role.POLICE)
+# Who may open a case outside their scope in an emergency (access.md: break-glass).
+BREAK_GLASS_ROLES = (Role.MANAGER, Role.ADMIN)
 # Who answers a transfer offered to their organisation.
 TRANSFER_DECIDERS = (Role.MANAGER, Role.SOCIAL_WORKER, Role.COUNSELLOR)
 M = TypeVar("M", bound=Model)
@@ -61,13 +69,35 @@ def _is_shared(case: Case, organisation_id: Any) -> bool:
     return case.shares.filter(organisation_id=organisation_id, revoked_at__isnull=True).exists()
 
 
+# --- Emergency access (break-glass) ---------------------------------------------------------
+def active_grants(user: Any) -> QuerySet[BreakGlassGrant]:
+    """The user's emergency grants valid now (none for roles that may not break glass)."""
+    if not has_role(user, *BREAK_GLASS_ROLES):
+        return BreakGlassGrant.objects.none()
+    now = timezone.now()
+    return BreakGlassGrant.objects.filter(user_id=user.pk, starts_at__lte=now, expires_at__gt=now)
+
+
+def emergency_reasons(user: Any, person_ids: Iterable[Any]) -> dict[Any, str]:
+    """For the audit rows of a read: the reason of the grant through which the user reads each
+    of these people (none when they read them in their own scope, or hold no grant)."""
+    if not has_role(user, *BREAK_GLASS_ROLES):
+        return {}
+    grants = active_grants(user).filter(case__person_id__in=list(person_ids)).order_by("starts_at")
+    return {
+        person_id: f"break-glass: {reason}" for person_id, reason in grants.values_list("case__person_id", "reason")
+    }
+
+
 # --- Seeing a case --------------------------------------------------------------------------
 def _can_view_case(user: Any, case: Case) -> bool:
     if case.assigned_worker_id == user.pk or case.owner_id in managed_organisations(user):
         return True
     if has_role(user, *CASE_STAFF) and case.owner_id == user.organisation_id:
         return True
-    return has_role(user, *CASE_STAFF, Role.MANAGER) and _is_shared(case, user.organisation_id)
+    if has_role(user, *CASE_STAFF, Role.MANAGER) and _is_shared(case, user.organisation_id):
+        return True
+    return active_grants(user).filter(case_id=case.pk).exists()
 
 
 def _cases_visible(user: Any) -> Q:
@@ -79,6 +109,8 @@ def _cases_visible(user: Any) -> Q:
         q |= Q(owner_id=user.organisation_id)
     if has_role(user, *CASE_STAFF, Role.MANAGER):
         q |= Q(_shared_with(user.organisation_id))
+    if has_role(user, *BREAK_GLASS_ROLES):
+        q |= Q(Exists(active_grants(user).filter(case_id=OuterRef("pk"))))
     return q
 
 
