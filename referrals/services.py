@@ -417,7 +417,9 @@ def consent_override_request(*, actor: Any, referral: Referral, reason: str) -> 
     sending organisation other than the requester approves (consent_override_decide). Those
     managers are alerted in the app and by e-mail (case code only)."""
     _require(permissions.send_referral, actor, referral, _("You cannot ask to share this referral."))
-    reason = _required_text(reason, "reason", _("Say why sharing without consent is needed to protect a life."))
+    reason, why = (reason or "").strip(), _("Say why sharing without consent is needed to protect a life.")
+    if not reason:
+        raise ApplicationError(why, fields={"reason": [why]})
     locked = Referral.objects.select_for_update().select_related("case__person").get(pk=referral.pk)
     if locked.status != ReferralStatus.DRAFT:
         raise ApplicationError(
@@ -465,7 +467,8 @@ def consent_override_decide(*, actor: Any, override: ConsentOverride, approve: b
         raise PermissionDenied(_("Only a manager of the sending organisation decides a consent override."))
     note = (note or "").strip()
     if not approve and not note:
-        raise ApplicationError(_("Say why the override is rejected."), fields={"note": [_required()]})
+        why = _("Say why the override is rejected.")
+        raise ApplicationError(why, fields={"note": [why]})
     now = timezone.now()
     status = ConsentOverride.Status.APPROVED if approve else ConsentOverride.Status.REJECTED
     updated = ConsentOverride.objects.filter(pk=override.pk, status=ConsentOverride.Status.PENDING).update(
