@@ -18,7 +18,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any, TypeVar
 
-from django.db.models import Exists, Model, OuterRef, Q, QuerySet
+from django.db.models import Exists, Model, OuterRef, Q
 from django.utils import timezone
 
 from accounts.models import Role
@@ -70,23 +70,41 @@ def _is_shared(case: Case, organisation_id: Any) -> bool:
 
 
 # --- Emergency access (break-glass) ---------------------------------------------------------
-def active_grants(user: Any) -> QuerySet[BreakGlassGrant]:
-    """The user's emergency grants valid now (none for roles that may not break glass)."""
+def _grants(user: Any) -> list[tuple[Any, Any, str, Any, Any]]:
+    """The user's unexpired emergency grants as (case, person, reason, starts, expires), read
+    once per request (cached on the user like `managed_organisations`; opening a grant clears
+    it). Users who may not break glass never cost a query, and for the others a user without a
+    grant leaves every case query exactly as it was."""
     if not has_role(user, *BREAK_GLASS_ROLES):
-        return BreakGlassGrant.objects.none()
+        return []
+    cached = getattr(user, "_pathway_grants", None)
+    if cached is None:
+        cached = list(
+            BreakGlassGrant.objects.filter(user_id=user.pk, expires_at__gt=timezone.now()).values_list(
+                "case_id", "case__person_id", "reason", "starts_at", "expires_at"
+            )
+        )
+        user._pathway_grants = cached
     now = timezone.now()
-    return BreakGlassGrant.objects.filter(user_id=user.pk, starts_at__lte=now, expires_at__gt=now)
+    return [grant for grant in cached if grant[3] <= now < grant[4]]
+
+
+def forget_grants(user: Any) -> None:
+    """After a grant opens, so that the same request sees it (works through request.user's lazy wrapper)."""
+    if hasattr(user, "_pathway_grants"):
+        del user._pathway_grants
+
+
+def emergency_case_ids(user: Any) -> frozenset[Any]:
+    """The cases the user may read now through an emergency grant."""
+    return frozenset(grant[0] for grant in _grants(user))
 
 
 def emergency_reasons(user: Any, person_ids: Iterable[Any]) -> dict[Any, str]:
     """For the audit rows of a read: the reason of the grant through which the user reads each
     of these people (none when they read them in their own scope, or hold no grant)."""
-    if not has_role(user, *BREAK_GLASS_ROLES):
-        return {}
-    grants = active_grants(user).filter(case__person_id__in=list(person_ids)).order_by("starts_at")
-    return {
-        person_id: f"break-glass: {reason}" for person_id, reason in grants.values_list("case__person_id", "reason")
-    }
+    wanted = set(person_ids)
+    return {grant[1]: f"break-glass: {grant[2]}" for grant in _grants(user) if grant[1] in wanted}
 
 
 # --- Seeing a case --------------------------------------------------------------------------
@@ -97,7 +115,7 @@ def _can_view_case(user: Any, case: Case) -> bool:
         return True
     if has_role(user, *CASE_STAFF, Role.MANAGER) and _is_shared(case, user.organisation_id):
         return True
-    return active_grants(user).filter(case_id=case.pk).exists()
+    return case.pk in emergency_case_ids(user)
 
 
 def _cases_visible(user: Any) -> Q:
@@ -109,8 +127,9 @@ def _cases_visible(user: Any) -> Q:
         q |= Q(owner_id=user.organisation_id)
     if has_role(user, *CASE_STAFF, Role.MANAGER):
         q |= Q(_shared_with(user.organisation_id))
-    if has_role(user, *BREAK_GLASS_ROLES):
-        q |= Q(Exists(active_grants(user).filter(case_id=OuterRef("pk"))))
+    granted = emergency_case_ids(user)
+    if granted:
+        q |= Q(pk__in=granted)
     return q
 
 

@@ -24,7 +24,7 @@ from accounts.reminders.alerts import send_alert
 from accounts.reminders.registry import Alert
 from accounts.services import audit_record
 from casework.models import BreakGlassGrant, Case, CaseEvent
-from casework.permissions import BREAK_GLASS_ROLES, view_case
+from casework.permissions import BREAK_GLASS_ROLES, forget_grants, view_case
 
 REASON_MAX_LENGTH = 2000
 ALERT = Alert(
@@ -72,6 +72,7 @@ def break_glass_open(*, actor: Any, case_code: str, reason: str, now: datetime |
     grant = BreakGlassGrant.objects.create(
         user=actor, case=case, reason=reason, starts_at=now, expires_at=now + grant_duration()
     )
+    forget_grants(actor)
     audit_record(actor=actor, action=AuditAction.BREAK_GLASS, obj=case, fields=["expires_at"], reason=reason)
     # The timeline says that it happened and until when; the reason stays in the access log.
     CaseEvent.objects.create(
