@@ -7,8 +7,8 @@ Visibility of a case comes from relationships, never from per-object grants:
 - managers whose organisation is the owner or above it (a national MLSW manager sees the
   cases of every MLSW provincial office).
 - a manager or administrator holding a valid emergency grant (BreakGlassGrant) on the case:
-  read only, tiers 1-2 (the tier-3 and change permissions below never look at grants), until
-  the grant expires.
+  read only, tiers 1-2 (the tier-3 and change permissions below never look at grants, and
+  health services need the case in scope), until the grant expires.
 Within a visible case, tiers narrow further: tier-3 notes only for the assigned counsellor;
 health services never for police.
 """
@@ -100,6 +100,12 @@ def emergency_case_ids(user: Any) -> frozenset[Any]:
     return frozenset(grant[0] for grant in _grants(user))
 
 
+def emergency_until(user: Any, case: Case) -> Any:
+    """When the user's emergency access to this case ends; None when they read it in scope."""
+    until = max((grant[4] for grant in _grants(user) if grant[0] == case.pk), default=None)
+    return None if until is None or _in_scope(user, case) else until
+
+
 def emergency_reasons(user: Any, person_ids: Iterable[Any]) -> dict[Any, str]:
     """For the audit rows of a read: the reason of the grant through which the user reads each
     of these people (none when they read them in their own scope, or hold no grant)."""
@@ -108,17 +114,16 @@ def emergency_reasons(user: Any, person_ids: Iterable[Any]) -> dict[Any, str]:
 
 
 # --- Seeing a case --------------------------------------------------------------------------
-def _can_view_case(user: Any, case: Case) -> bool:
+def _in_scope(user: Any, case: Case) -> bool:
+    """Visible through the user's relationships with the case (everything but emergency grants)."""
     if case.assigned_worker_id == user.pk or case.owner_id in managed_organisations(user):
         return True
     if has_role(user, *CASE_STAFF) and case.owner_id == user.organisation_id:
         return True
-    if has_role(user, *CASE_STAFF, Role.MANAGER) and _is_shared(case, user.organisation_id):
-        return True
-    return case.pk in emergency_case_ids(user)
+    return has_role(user, *CASE_STAFF, Role.MANAGER) and _is_shared(case, user.organisation_id)
 
 
-def _cases_visible(user: Any) -> Q:
+def _cases_in_scope(user: Any) -> Q:
     q = Q(assigned_worker_id=user.pk)
     managed = managed_organisations(user)
     if managed:
@@ -127,10 +132,16 @@ def _cases_visible(user: Any) -> Q:
         q |= Q(owner_id=user.organisation_id)
     if has_role(user, *CASE_STAFF, Role.MANAGER):
         q |= Q(_shared_with(user.organisation_id))
-    granted = emergency_case_ids(user)
-    if granted:
-        q |= Q(pk__in=granted)
     return q
+
+
+def _can_view_case(user: Any, case: Case) -> bool:
+    return _in_scope(user, case) or case.pk in emergency_case_ids(user)
+
+
+def _cases_visible(user: Any) -> Q:
+    granted = emergency_case_ids(user)
+    return _cases_in_scope(user) | Q(pk__in=granted) if granted else _cases_in_scope(user)
 
 
 view_case = define("casework.view_case", Case, predicate=_can_view_case, filter=_cases_visible)
@@ -215,9 +226,13 @@ view_note = define("casework.view_casenote", CaseNote, predicate=_can_view_note,
 
 
 # --- Services: health services (medical, mental health) never reach police ------------------
+# An emergency grant reads tiers 1-2 only: a health service is a medical detail (tier 3), so it
+# stays with the readers in scope.
 def _can_view_service(user: Any, service: Service) -> bool:
-    if service.service_type.health and has_role(user, Role.POLICE) and not has_role(user, Role.SOCIAL_WORKER):
-        return False
+    if service.service_type.health:
+        if has_role(user, Role.POLICE) and not has_role(user, Role.SOCIAL_WORKER):
+            return False
+        return _in_scope(user, service.case)
     return _can_view_case(user, service.case)
 
 
@@ -225,6 +240,8 @@ def _services_visible(user: Any) -> Q:
     q = Q(case__in=Case.objects.filter(_cases_visible(user)).values("pk"))
     if has_role(user, Role.POLICE) and not has_role(user, Role.SOCIAL_WORKER):
         q &= Q(service_type__health=False)
+    elif emergency_case_ids(user):
+        q &= Q(service_type__health=False) | Q(case__in=Case.objects.filter(_cases_in_scope(user)).values("pk"))
     return q
 
 

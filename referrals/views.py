@@ -269,7 +269,8 @@ def _detail(
     )
     context = {
         "overrides": overrides,
-        "override_form": (override_form or OverrideRequestForm()) if may_ask_override else None,
+        # A form sent back with its errors is shown even when the request can no longer be made.
+        "override_form": override_form or (OverrideRequestForm() if may_ask_override else None),
         "referral": referral,
         "refused": failed[1].errors.get("__all__", []) if failed and failed[0] not in shown else [],
         "sender": sender,

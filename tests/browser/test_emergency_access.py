@@ -38,6 +38,7 @@ def test_a_manager_opens_a_case_outside_their_scope_with_a_reason(page, people):
     page.wait_for_url(f"**/cases/{case.pk}/")
     assert "Emergency access to" in page.locator(".messages").inner_text()
     assert "Khamla" in page.content()
+    assert "read only" in page.locator("#emergency-banner").inner_text()
     grant = BreakGlassGrant.objects.get()
     assert grant.user == people.national_manager and grant.reason.startswith("Police found")
     assert AuditEvent.objects.filter(action=AuditAction.BREAK_GLASS, object_id=str(case.pk)).exists()

@@ -16,7 +16,7 @@ from accounts.errors import ApplicationError, PermissionDenied
 from accounts.models import AuditAction, AuditEvent, Notification, Role
 from accounts.reminders.delivery import build_message
 from casework import permissions
-from casework.models import BreakGlassGrant, Case, Person
+from casework.models import BreakGlassGrant, Case, Person, Service, ServiceType
 from casework.services import assistance, break_glass
 from tests.factories import make_user, open_case
 from tests.permission_checks import assert_predicate_matches_filter
@@ -37,6 +37,8 @@ def case(people):  # type: ignore[no-untyped-def]
     """A case of the Vientiane office: outside the national manager's and the admin's scope."""
     case = open_case(people.social_worker)
     assistance.note_add(actor=people.social_worker, case=case, text="visited the family")
+    for code in ("legal_aid", "medical_care"):  # medical care is a health service: tier 3
+        assistance.service_add(actor=people.social_worker, case=case, service_type=ServiceType.objects.get(code=code))
     return case
 
 
@@ -140,6 +142,8 @@ def test_the_admin_reads_tiers_one_and_two_only(people, case):
     assert client.get(reverse("v1:person-detail", args=[case.person_id])).status_code == 200
     notes = client.get(reverse("v1:note-list")).json()
     assert [note["text"] for note in notes["results"]] == ["visited the family"]  # tier 1; tier 3 never
+    services = client.get(reverse("v1:service-list")).json()["results"]
+    assert [service["service_type"] for service in services] == ["legal_aid"]  # no health service
     assert client.patch(
         reverse("v1:case-detail", args=[case.pk]), {"category": "rape"}, content_type="application/json"
     ).status_code in (403, 404)
@@ -161,6 +165,7 @@ def test_predicate_and_filter_agree_with_grants(people, orgs, case):
     for permission in (permissions.view_case, permissions.change_case, permissions.manage_case):
         assert_predicate_matches_filter(permission, users, cases)
     assert_predicate_matches_filter(permissions.view_person, users, Person.objects.all())
+    assert_predicate_matches_filter(permissions.view_service, users, Service.objects.select_related("service_type"))
 
 
 def test_the_not_found_page_offers_emergency_access_to_managers_only(people, case):
