@@ -110,6 +110,7 @@ class EmergencyAccessForm(forms.Form):
     case_code = forms.CharField(label=gettext_lazy("Case code"), required=False, max_length=20)
     reason = forms.CharField(
         label=gettext_lazy("Why you must open this case now"),
+        help_text=gettext_lazy("Write no names: the reason is kept in the access log for good."),
         required=False,
         max_length=break_glass.REASON_MAX_LENGTH,
         widget=forms.Textarea(attrs={"rows": 3}),

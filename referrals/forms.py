@@ -85,6 +85,7 @@ class InboxFilter(forms.Form):
 class OverrideRequestForm(forms.Form):
     reason = forms.CharField(
         label=_("Why sharing without consent is needed to protect a life"),
+        help_text=_("Write no names: the reason goes to the access log."),
         required=False,  # the service says it is required, for the page and the API alike
         widget=forms.Textarea(attrs={"rows": 3}),
         max_length=4000,

@@ -733,7 +733,7 @@ def _log(
 
 def person_records_anonymise(person_ids: list[Any]) -> None:
     """The retention rule's part in referrals (casework.services.retention): the free text of the
-    people's consents, referrals and referral events. Who referred whom to which services, when,
+    people's consents, referrals, referral events and consent overrides. Who referred whom to which services, when,
     and with which outcome status stays."""
     clear(
         Consent.objects.filter(person_id__in=person_ids),
@@ -742,3 +742,4 @@ def person_records_anonymise(person_ids: list[Any]) -> None:
     referrals = Referral.objects.filter(case__person_id__in=person_ids)
     clear(referrals, redact=("reason", "decline_reason", "outcome"))
     clear(ReferralEvent.objects.filter(referral__in=referrals), redact=("note",))
+    clear(ConsentOverride.objects.filter(referral__in=referrals), redact=("reason", "decision_note"))

@@ -11,7 +11,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('casework', '0008_reminders'),
+        ('casework', '0009_person_anonymised_at'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
