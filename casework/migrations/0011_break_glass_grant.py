@@ -11,7 +11,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('casework', '0009_person_anonymised_at'),
+        ('casework', '0010_follow_up_months_after_reintegration'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
