@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 from django.contrib.auth.password_validation import validate_password
@@ -62,13 +62,28 @@ def audit_record(
 
 
 def audit_record_many(
-    *, actor: Any, action: str, objects: Sequence[models.Model], fields: Iterable[str] = (), reason: str = ""
+    *,
+    actor: Any,
+    action: str,
+    objects: Sequence[models.Model],
+    fields: Iterable[str] = (),
+    reason: str = "",
+    reasons: Mapping[Any, str] | None = None,
 ) -> list[AuditEvent]:
-    """One INSERT for a whole page of a list that shows personal data (or a batch of changes)."""
-    fields = list(fields)
+    """One INSERT for a whole page of a list that shows personal data (or a batch of changes):
+    every row carries `reason`, unless `reasons` gives its object (by pk) its own, e.g. the
+    emergency grant it was read through."""
+    fields, reasons = list(fields), reasons or {}
     rows = [
-        _audit_row(actor=actor, action=action, object_type=t, object_id=i, fields=fields, reason=reason)
-        for t, i in map(_object_ref, objects)
+        _audit_row(
+            actor=actor,
+            action=action,
+            object_type=obj._meta.label_lower,
+            object_id=str(obj.pk),
+            fields=fields,
+            reason=reasons.get(obj.pk, reason),
+        )
+        for obj in objects
     ]
     return AuditEvent.objects.bulk_create(rows)
 

@@ -8,7 +8,7 @@ from typing import Any
 from django.http import HttpRequest
 
 from accounts import permissions
-from accounts.reminders.registry import get_rule
+from accounts.reminders.registry import describe
 from casework.extensions import DashboardPanel, register_dashboard_panel
 
 SHOWN = 5
@@ -21,7 +21,7 @@ def due_reminders(request: HttpRequest) -> dict[str, Any]:
         .select_related("occurrence")
         .order_by("occurrence__due_at", "id")[: SHOWN + 1]
     )
-    rows = [(notification, get_rule(notification.occurrence.rule)) for notification in unread]
+    rows = [(notification, describe(notification.occurrence.rule)) for notification in unread]
     return {"rows": rows[:SHOWN], "more": len(rows) > SHOWN}
 
 

@@ -10,4 +10,5 @@ urlpatterns = [
     path("workload/", manager_views.team_workload, name="workload"),
     path("closures/", manager_views.closure_approvals, name="closures"),
     path("closures/<uuid:pk>/<slug:decision>/", manager_views.closure_decide, name="closure-decide"),
+    path("emergency-access/", manager_views.emergency_access, name="emergency-access"),
 ]

@@ -1,9 +1,11 @@
-"""Manager pages: the team's workload and the closures awaiting approval.
+"""Manager pages: the team's workload, the closures awaiting approval, and emergency access.
 
 Open to managers (`casework.permissions.managed_organisations` not empty), over the cases of the
 organisations they manage; anyone else gets 403, a case outside their sight 404. The pages show
 case codes and counts, never a person's identity, so they write no access-log row; approving or
 returning a closure goes through casework.services.cases, which writes the trail.
+Emergency access (break-glass) is for managers and administrators: a case code and a reason
+open one case outside their scope for a limited time (casework.services.break_glass).
 """
 
 from __future__ import annotations
@@ -17,12 +19,14 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.decorators.http import require_POST, require_safe
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from accounts.pages import PagePermissionDenied, get_or_404, paginate, submit
+from accounts.permissions import has_role
 from casework import workload
 from casework.models import Case
-from casework.permissions import managed_organisations, view_case
+from casework.permissions import BREAK_GLASS_ROLES, managed_organisations, view_case
+from casework.services import break_glass
 from casework.services import cases as case_services
 
 
@@ -99,3 +103,44 @@ def closure_decide(request: HttpRequest, pk: Any, decision: str) -> HttpResponse
         return _closures(request, (case.pk, decision, form), status)
     messages.success(request, message % {"code": case.person.case_code})
     return redirect("manage:closures")
+
+
+class EmergencyAccessForm(forms.Form):
+    # Not required here: the service says what is missing, once, for the page and any caller.
+    case_code = forms.CharField(label=gettext_lazy("Case code"), required=False, max_length=20)
+    reason = forms.CharField(
+        label=gettext_lazy("Why you must open this case now"),
+        help_text=gettext_lazy("Write no names: the reason is kept in the access log for good."),
+        required=False,
+        max_length=break_glass.REASON_MAX_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def emergency_access(request: HttpRequest) -> HttpResponse:
+    """Break-glass: a manager or administrator opens a case outside their scope with a reason.
+    Anyone else gets 403, so the page tells them nothing about which cases exist."""
+    if not has_role(request.user, *BREAK_GLASS_ROLES):
+        raise PagePermissionDenied(_("Only managers and administrators can use emergency access."))
+    form = EmergencyAccessForm(request.POST or None, initial={"case_code": request.GET.get("case", "")[:20]})
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            grant, status = submit(form, break_glass.break_glass_open, actor=request.user, **form.cleaned_data)
+            if grant is not None:
+                messages.warning(
+                    request,
+                    _("Emergency access to %(code)s until %(time)s. Every read is recorded with your reason.")
+                    % {
+                        "code": grant.case.person.case_code,
+                        "time": timezone.localtime(grant.expires_at).strftime("%H:%M"),
+                    },
+                )
+                return redirect("casework:case-detail", case_id=grant.case_id)
+        else:
+            status = 400
+    now = timezone.now()
+    grants = break_glass.grants_of(user=request.user).filter(expires_at__gt=now)[:20]
+    context = {"form": form, "grants": grants, "minutes": int(break_glass.grant_duration().total_seconds() // 60)}
+    return render(request, "casework/emergency_access.html", context, status=status)

@@ -6,21 +6,27 @@ Visibility of a case comes from relationships, never from per-object grants:
 - staff of an organisation the case is actively shared with (CaseShare);
 - managers whose organisation is the owner or above it (a national MLSW manager sees the
   cases of every MLSW provincial office).
+- a manager or administrator holding a valid emergency grant (BreakGlassGrant) on the case:
+  read only, tiers 1-2 (the tier-3 and change permissions below never look at grants, and
+  health services need the case in scope), until the grant expires.
 Within a visible case, tiers narrow further: tier-3 notes only for the assigned counsellor;
 health services never for police.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any, TypeVar
 
 from django.db.models import Exists, Model, OuterRef, Q
+from django.utils import timezone
 
 from accounts.models import Role
 from accounts.permissions import NOTHING, Permission, define, has_role
 from accounts.selectors import organisation_subtree_ids
 from casework.choices import Tier, TransferStatus
 from casework.models import (
+    BreakGlassGrant,
     Case,
     CaseNote,
     CasePlan,
@@ -35,6 +41,8 @@ from casework.models import (
 )
 
 CASE_STAFF = (Role.SOCIAL_WORKER, Role.COUNSELLOR, Role.POLICE)
+# Who may open a case outside their scope in an emergency (access.md: break-glass).
+BREAK_GLASS_ROLES = (Role.MANAGER, Role.ADMIN)
 # Who answers a transfer offered to their organisation.
 TRANSFER_DECIDERS = (Role.MANAGER, Role.SOCIAL_WORKER, Role.COUNSELLOR)
 M = TypeVar("M", bound=Model)
@@ -61,8 +69,53 @@ def _is_shared(case: Case, organisation_id: Any) -> bool:
     return case.shares.filter(organisation_id=organisation_id, revoked_at__isnull=True).exists()
 
 
+# --- Emergency access (break-glass) ---------------------------------------------------------
+def _grants(user: Any) -> list[tuple[Any, Any, str, Any, Any]]:
+    """The user's unexpired emergency grants as (case, person, reason, starts, expires), read
+    once per request (cached on the user like `managed_organisations`; opening a grant clears
+    it). Users who may not break glass never cost a query, and for the others a user without a
+    grant leaves every case query exactly as it was."""
+    if not has_role(user, *BREAK_GLASS_ROLES):
+        return []
+    cached = getattr(user, "_pathway_grants", None)
+    if cached is None:
+        cached = list(
+            BreakGlassGrant.objects.filter(user_id=user.pk, expires_at__gt=timezone.now()).values_list(
+                "case_id", "case__person_id", "reason", "starts_at", "expires_at"
+            )
+        )
+        user._pathway_grants = cached
+    now = timezone.now()
+    return [grant for grant in cached if grant[3] <= now < grant[4]]
+
+
+def forget_grants(user: Any) -> None:
+    """After a grant opens, so that the same request sees it (works through request.user's lazy wrapper)."""
+    if hasattr(user, "_pathway_grants"):
+        del user._pathway_grants
+
+
+def emergency_case_ids(user: Any) -> frozenset[Any]:
+    """The cases the user may read now through an emergency grant."""
+    return frozenset(grant[0] for grant in _grants(user))
+
+
+def emergency_until(user: Any, case: Case) -> Any:
+    """When the user's emergency access to this case ends; None when they read it in scope."""
+    until = max((grant[4] for grant in _grants(user) if grant[0] == case.pk), default=None)
+    return None if until is None or _in_scope(user, case) else until
+
+
+def emergency_reasons(user: Any, person_ids: Iterable[Any]) -> dict[Any, str]:
+    """For the audit rows of a read: the reason of the grant through which the user reads each
+    of these people (none when they read them in their own scope, or hold no grant)."""
+    wanted = set(person_ids)
+    return {grant[1]: f"break-glass: {grant[2]}" for grant in _grants(user) if grant[1] in wanted}
+
+
 # --- Seeing a case --------------------------------------------------------------------------
-def _can_view_case(user: Any, case: Case) -> bool:
+def _in_scope(user: Any, case: Case) -> bool:
+    """Visible through the user's relationships with the case (everything but emergency grants)."""
     if case.assigned_worker_id == user.pk or case.owner_id in managed_organisations(user):
         return True
     if has_role(user, *CASE_STAFF) and case.owner_id == user.organisation_id:
@@ -70,7 +123,7 @@ def _can_view_case(user: Any, case: Case) -> bool:
     return has_role(user, *CASE_STAFF, Role.MANAGER) and _is_shared(case, user.organisation_id)
 
 
-def _cases_visible(user: Any) -> Q:
+def _cases_in_scope(user: Any) -> Q:
     q = Q(assigned_worker_id=user.pk)
     managed = managed_organisations(user)
     if managed:
@@ -80,6 +133,15 @@ def _cases_visible(user: Any) -> Q:
     if has_role(user, *CASE_STAFF, Role.MANAGER):
         q |= Q(_shared_with(user.organisation_id))
     return q
+
+
+def _can_view_case(user: Any, case: Case) -> bool:
+    return _in_scope(user, case) or case.pk in emergency_case_ids(user)
+
+
+def _cases_visible(user: Any) -> Q:
+    granted = emergency_case_ids(user)
+    return _cases_in_scope(user) | Q(pk__in=granted) if granted else _cases_in_scope(user)
 
 
 view_case = define("casework.view_case", Case, predicate=_can_view_case, filter=_cases_visible)
@@ -164,9 +226,13 @@ view_note = define("casework.view_casenote", CaseNote, predicate=_can_view_note,
 
 
 # --- Services: health services (medical, mental health) never reach police ------------------
+# An emergency grant reads tiers 1-2 only: a health service is a medical detail (tier 3), so it
+# stays with the readers in scope.
 def _can_view_service(user: Any, service: Service) -> bool:
-    if service.service_type.health and has_role(user, Role.POLICE) and not has_role(user, Role.SOCIAL_WORKER):
-        return False
+    if service.service_type.health:
+        if has_role(user, Role.POLICE) and not has_role(user, Role.SOCIAL_WORKER):
+            return False
+        return _in_scope(user, service.case)
     return _can_view_case(user, service.case)
 
 
@@ -174,6 +240,8 @@ def _services_visible(user: Any) -> Q:
     q = Q(case__in=Case.objects.filter(_cases_visible(user)).values("pk"))
     if has_role(user, Role.POLICE) and not has_role(user, Role.SOCIAL_WORKER):
         q &= Q(service_type__health=False)
+    elif emergency_case_ids(user):
+        q &= Q(service_type__health=False) | Q(case__in=Case.objects.filter(_cases_in_scope(user)).values("pk"))
     return q
 
 

@@ -59,13 +59,17 @@ def case_detail(*, user: Any, case_id: Any) -> Case:
 
 def record_identity_read(*, user: Any, objects: Sequence[Person], action: str = AuditAction.LIST) -> None:
     """Every read of identity data leaves an access-log row: one row for a detail, one INSERT
-    for a page of a list."""
+    for a page of a list. A read through an emergency grant carries the grant's reason."""
     if not objects:
         return
+    reasons = permissions.emergency_reasons(user, [person.pk for person in objects])
     if action == AuditAction.VIEW and len(objects) == 1:
-        audit_record(actor=user, action=action, obj=objects[0], fields=PERSON_IDENTITY_FIELDS)
+        person = objects[0]
+        audit_record(
+            actor=user, action=action, obj=person, fields=PERSON_IDENTITY_FIELDS, reason=reasons.get(person.pk, "")
+        )
     else:
-        audit_record_many(actor=user, action=action, objects=objects, fields=PERSON_IDENTITY_FIELDS)
+        audit_record_many(actor=user, action=action, objects=objects, fields=PERSON_IDENTITY_FIELDS, reasons=reasons)
 
 
 def person_list(*, user: Any, search: str = "") -> QuerySet[Person]:

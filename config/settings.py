@@ -410,6 +410,9 @@ REMINDERS_SCAN_GRACE_HOURS = int(env("REMINDERS_SCAN_GRACE_HOURS", "48"))
 _first_scan = env("REMINDERS_FIRST_SCAN_DAYS", "30")  # "all": the first scan starts at the beginning
 REMINDERS_FIRST_SCAN_DAYS = None if _first_scan == "all" else int(_first_scan)
 
+# --- Emergency access (break-glass, docs/audit.md) ------------------------------------------
+BREAK_GLASS_HOURS = float(env("BREAK_GLASS_HOURS", "1"))  # how long one emergency grant lasts
+
 # --- Production hardening (what `check --deploy` asks for) ------------------------------------
 if PRODUCTION:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")

@@ -7,8 +7,10 @@ class ReferralsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
-        from referrals import extensions
+        from accounts.reminders.registry import register_alert
+        from referrals import extensions, services
         from referrals.reminders import register_rules
 
         register_rules()
+        register_alert(*services.OVERRIDE_ALERTS)
         extensions.register()

@@ -80,3 +80,19 @@ class InboxFilter(forms.Form):
         required=False,
         choices=[("", _("All"))] + [c for c in ReferralStatus.choices if c[0] != ReferralStatus.DRAFT],
     )
+
+
+class OverrideRequestForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Why sharing without consent is needed to protect a life"),
+        help_text=_("Write no names: the reason goes to the access log."),
+        required=False,  # the service says it is required, for the page and the API alike
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=4000,
+    )
+
+
+class OverrideDecisionForm(forms.Form):
+    note = forms.CharField(
+        label=_("Note (required to reject)"), required=False, widget=forms.Textarea(attrs={"rows": 2}), max_length=4000
+    )

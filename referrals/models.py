@@ -119,6 +119,56 @@ class Referral(models.Model):
         ]
 
 
+class ConsentOverride(models.Model):
+    """A request to send a referral without (covering) consent to protect a life: the requester
+    gives the reason; a manager of the sending organisation other than the requester approves
+    or rejects it (four eyes, enforced by the database too). Only an approved request sets the
+    referral's `consent_override`, and only then can it be sent."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Waiting for approval")
+        APPROVED = "approved", _("Approved")
+        REJECTED = "rejected", _("Rejected")
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    referral = models.ForeignKey(Referral, on_delete=models.PROTECT, related_name="consent_overrides")
+    reason = models.TextField()
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
+    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    requested_at = models.DateTimeField()
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+    decision_note = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["-requested_at"]
+        constraints = [
+            models.CheckConstraint(condition=Q(status__in=["pending", "approved", "rejected"]), name="override_status"),
+            models.CheckConstraint(condition=~Q(reason=""), name="override_reasoned"),
+            models.UniqueConstraint(
+                fields=["referral"], condition=Q(status__in=["pending", "approved"]), name="override_one_open"
+            ),
+            # Decided exactly when not pending, and never by the person who asked.
+            models.CheckConstraint(
+                condition=Q(status="pending", decided_by__isnull=True, decided_at__isnull=True)
+                | (
+                    ~Q(status="pending")
+                    & Q(decided_by__isnull=False, decided_at__isnull=False)
+                    & ~Q(decided_by=models.F("requested_by"))
+                ),
+                name="override_four_eyes",
+            ),
+            models.CheckConstraint(
+                condition=~Q(status="rejected") | ~Q(decision_note=""), name="override_rejection_reasoned"
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["status", "-requested_at"], condition=Q(status="pending"), name="override_pending_idx")
+        ]
+
+
 class ReferralEvent(models.Model):
     """Every status change and note, with who (staff or a partner token), when and a sequence
     number from one database sequence: the stream partners pull incrementally."""

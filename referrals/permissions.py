@@ -6,6 +6,8 @@ partner role, Consent), each predicate beside its filter.
 - Staff of the receiving organisation with a casework role see what is addressed to it once it
   has been sent (the inbox) and answer it. They do not see the case: they get the disclosure.
 - A partner's API token sees the same inbox (`referrals_for_token`) while it is active.
+- A consent override request is seen with its referral by the sending side, and decided by a
+  manager of the sending organisation who did not ask for it (four eyes).
 """
 
 from __future__ import annotations
@@ -24,7 +26,7 @@ from casework.ages import is_child_on
 from casework.models import Case
 from casework.permissions import change_case, view_case
 from referrals.choices import ConsentGivenBy, ReferralStatus
-from referrals.models import Consent, PartnerToken, Referral
+from referrals.models import Consent, ConsentOverride, PartnerToken, Referral
 
 # Who answers a referral for the receiving organisation (and sees its inbox).
 RECEIVER_ROLES = (Role.SOCIAL_WORKER, Role.COUNSELLOR, Role.MANAGER)
@@ -81,6 +83,41 @@ view_consent = define(
     Consent,
     predicate=lambda user, consent: view_case.allows(user, consent.case),
     filter=lambda user: _through_cases(view_case, user),
+)
+
+
+# --- Consent overrides: asked by the sending side, decided by a second person -----------------------
+def manages_sender(user: Any, override: ConsentOverride) -> bool:
+    return (
+        has_role(user, Role.MANAGER)
+        and user.organisation_id is not None
+        and override.referral.from_organisation_id == user.organisation_id
+    )
+
+
+def _sender_managed(user: Any) -> Q:
+    if not has_role(user, Role.MANAGER) or user.organisation_id is None:
+        return NOTHING
+    return Q(referral__from_organisation_id=user.organisation_id)
+
+
+view_override = define(
+    "referrals.view_consentoverride",
+    ConsentOverride,
+    predicate=lambda user, override: manages_sender(user, override) or view_case.allows(user, override.referral.case),
+    filter=lambda user: (
+        _sender_managed(user) | Q(referral__case__in=Case.objects.filter(view_case.filter(user)).values("pk"))
+    ),
+)
+decide_override = define(
+    "referrals.decide_consentoverride",
+    ConsentOverride,
+    predicate=lambda user, override: (
+        manages_sender(user, override)
+        and override.status == ConsentOverride.Status.PENDING
+        and override.requested_by_id != user.pk
+    ),
+    filter=lambda user: _sender_managed(user) & Q(status=ConsentOverride.Status.PENDING) & ~Q(requested_by_id=user.pk),
 )
 
 

@@ -19,10 +19,13 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from accounts.errors import ApplicationError, Conflict, NotFound, PermissionDenied
-from accounts.models import AuditAction, Organisation
+from accounts.models import AuditAction, Organisation, Role, User
 from accounts.permissions import Permission
+from accounts.reminders.alerts import resolve_alert, send_alert
+from accounts.reminders.registry import Alert
 from accounts.services import audit_record
 from casework.models import Case, CaseEvent, FamilyMember, ServiceType
 from casework.permissions import change_case, manage_case
@@ -31,7 +34,7 @@ from casework.services.common import record, require, validate
 from referrals import permissions
 from referrals.changes import record_change
 from referrals.choices import ConsentGivenBy, DataCategory, ReferralStatus, Urgency
-from referrals.models import Consent, PartnerToken, Referral, ReferralEvent
+from referrals.models import Consent, ConsentOverride, PartnerToken, Referral, ReferralEvent
 from referrals.transitions import REFERRAL
 
 # (acknowledge within, answer within) after sending, by urgency. domain.md: a referral not
@@ -285,6 +288,12 @@ def referral_update_draft(
             _("Only a draft can be changed; this referral has been sent."),
             fields={"status": [_("Not a draft.")]},
         )
+    if _open_override(locked) is not None:
+        # The override was asked (or approved) for this recipient, data and services exactly.
+        raise ApplicationError(
+            _("A consent override was asked for this draft as it is; it can no longer be changed."),
+            fields={"consent_override": [_("Ask for a new referral instead.")]},
+        )
     if "reason" in changes:
         changes["reason"] = (changes["reason"] or "").strip()
     if "shared_categories" in changes:
@@ -334,22 +343,27 @@ def _check_draft(referral: Referral, services: list[ServiceType]) -> None:
 def referral_send(*, actor: Any, referral: Referral) -> Referral:
     """Send a draft, only when a consent covers it (same person, this recipient, every shared
     category and requested service, neither withdrawn nor expired; for a child a guardian's
-    or a best-interest consent). Sets the acknowledge and answer due dates by urgency. It shares
-    the minimal data set only: the receiving organisation does not get the case."""
+    or a best-interest consent) or a second person approved a consent override. Sets the
+    acknowledge and answer due dates by urgency. It shares the minimal data set only: the
+    receiving organisation does not get the case."""
     _require(permissions.send_referral, actor, referral, _("You cannot send this referral."))
     REFERRAL.check(referral.status, ReferralStatus.SENT)
     now = timezone.now()
+    # An approved consent override (consent_override_decide) replaces the consent check; read
+    # from the database, since it is set by another person's transaction and never unset.
+    overridden = Referral.objects.filter(pk=referral.pk, consent_override=True).exists()
     # Locked, so that a withdrawal committing meanwhile is either seen here or waits for us.
     consent = (
-        Consent.objects.select_for_update(no_key=True).get(pk=referral.consent_id) if referral.consent_id else None
+        Consent.objects.select_for_update(no_key=True).get(pk=referral.consent_id)
+        if referral.consent_id and not overridden
+        else None
     )
-    # Even a referral flagged consent_override needs a covering consent here: an override needs a
-    # reason, a second approver and an alert (security-and-performance.md 2), which no flow records yet.
-    problems = permissions.consent_problems(referral, consent, now=now)
+    problems = {} if overridden else permissions.consent_problems(referral, consent, now=now)
     if problems:
         messages = [message for field_messages in problems.values() for message in field_messages]
         raise ApplicationError(" ".join(messages), fields=problems)
     acknowledge_within, answer_within = due_within(referral.urgency)
+    referral.consent_override = overridden
     _move(
         referral,
         ReferralStatus.SENT,
@@ -372,6 +386,121 @@ def referral_withdraw(*, actor: Any, referral: Referral, reason: str) -> Referra
         referral, ReferralStatus.WITHDRAWN, kind="withdrawn", organisation=actor.organisation, actor=actor, note=reason
     )
     return referral
+
+
+# --- Consent override: sharing without consent to protect a life, approved by a second person -------
+OVERRIDE_REQUESTED = Alert(
+    code="consent_override_requested",
+    title=gettext_lazy("Consent override to approve"),
+    message=gettext_lazy(
+        "A referral from this case asks to share without consent to protect a life: approve or reject it."
+    ),
+)
+OVERRIDE_DECIDED = Alert(
+    code="consent_override_decided",
+    title=gettext_lazy("Consent override decided"),
+    message=gettext_lazy("A manager decided your request to share without consent; see the referral."),
+)
+OVERRIDE_ALERTS = (OVERRIDE_REQUESTED, OVERRIDE_DECIDED)
+
+
+def _open_override(referral: Referral) -> ConsentOverride | None:
+    return ConsentOverride.objects.filter(
+        referral_id=referral.pk, status__in=[ConsentOverride.Status.PENDING, ConsentOverride.Status.APPROVED]
+    ).first()
+
+
+@transaction.atomic
+def consent_override_request(*, actor: Any, referral: Referral, reason: str) -> ConsentOverride:
+    """Ask to send this draft without (covering) consent because a life is at risk. Nothing is
+    shared yet: the draft stays a draft, invisible to the receiver, until a manager of the
+    sending organisation other than the requester approves (consent_override_decide). Those
+    managers are alerted in the app and by e-mail (case code only)."""
+    _require(permissions.send_referral, actor, referral, _("You cannot ask to share this referral."))
+    reason, why = (reason or "").strip(), _("Say why sharing without consent is needed to protect a life.")
+    if not reason:
+        raise ApplicationError(why, fields={"reason": [why]})
+    locked = Referral.objects.select_for_update().select_related("case__person").get(pk=referral.pk)
+    if locked.status != ReferralStatus.DRAFT:
+        raise ApplicationError(
+            _("Only a draft can be sent with a consent override."), fields={"status": [_("Not a draft.")]}
+        )
+    if _open_override(locked) is not None:
+        raise Conflict(_("A consent override was already asked for this referral."))
+    now = timezone.now()
+    override = ConsentOverride.objects.create(referral=locked, reason=reason, requested_by=actor, requested_at=now)
+    _log(
+        locked,
+        "consent_override_requested",
+        actor=actor,
+        action=AuditAction.CREATE,
+        fields=["consent_override"],
+        reason=reason,
+        override=str(override.pk),
+    )
+    approvers = User.objects.filter(
+        organisation_id=locked.from_organisation_id, roles__contains=[Role.MANAGER], is_active=True
+    ).exclude(pk=actor.pk)
+    send_alert(
+        OVERRIDE_REQUESTED,
+        object_id=override.pk,
+        case_id=locked.case_id,
+        case_code=locked.case.person.case_code,
+        organisation_id=locked.from_organisation_id,
+        users=approvers,
+        now=now,
+    )
+    return override
+
+
+@transaction.atomic
+def consent_override_decide(*, actor: Any, override: ConsentOverride, approve: bool, note: str = "") -> ConsentOverride:
+    """A manager of the sending organisation, never the requester, approves (the draft may then
+    be sent without consent) or rejects (with a note; the draft stays blocked) an override."""
+    if not permissions.view_override.allows(actor, override):
+        raise NotFound(_("Not found."))
+    if override.requested_by_id == actor.pk:
+        raise PermissionDenied(_("You asked for this override: another manager must decide it."))
+    if not permissions.decide_override.allows(actor, override):
+        if override.status != ConsentOverride.Status.PENDING and permissions.manages_sender(actor, override):
+            raise Conflict(_("This request was already decided."))
+        raise PermissionDenied(_("Only a manager of the sending organisation decides a consent override."))
+    note = (note or "").strip()
+    if not approve and not note:
+        why = _("Say why the override is rejected.")
+        raise ApplicationError(why, fields={"note": [why]})
+    now = timezone.now()
+    status = ConsentOverride.Status.APPROVED if approve else ConsentOverride.Status.REJECTED
+    updated = ConsentOverride.objects.filter(pk=override.pk, status=ConsentOverride.Status.PENDING).update(
+        status=status, decided_by=actor, decided_at=now, decision_note=note
+    )
+    if updated != 1:
+        raise Conflict(_("This request was already decided."))
+    referral = Referral.objects.select_for_update().select_related("case__person").get(pk=override.referral_id)
+    if approve:
+        if referral.status != ReferralStatus.DRAFT:
+            raise Conflict(_("The referral is no longer a draft."))
+        Referral.objects.filter(pk=referral.pk).update(consent_override=True, updated_at=now)
+    _log(
+        referral,
+        f"consent_override_{status}",
+        actor=actor,
+        fields=["consent_override"],
+        reason=note or override.reason,
+        override=str(override.pk),
+    )
+    resolve_alert(OVERRIDE_REQUESTED, object_id=override.pk, now=now)
+    send_alert(
+        OVERRIDE_DECIDED,
+        object_id=override.pk,
+        case_id=referral.case_id,
+        case_code=referral.case.person.case_code,
+        organisation_id=referral.from_organisation_id,
+        users=[override.requested_by],
+        now=now,
+    )
+    override.refresh_from_db()
+    return override
 
 
 # --- Receiving side: staff of the receiving organisation, or its partner token ------------------
@@ -584,12 +713,14 @@ def _log(
     token: PartnerToken | None = None,
     action: str = AuditAction.UPDATE,
     fields: Iterable[str] = (),
+    reason: str = "",
     **data: Any,
 ) -> None:
-    """The case timeline row and the audit row: codes and ids only, never the note or reason."""
+    """The case timeline row and the audit row: codes and ids only, never the note or reason
+    (a consent override's reason goes to the audit row only)."""
     data = {"referral": str(referral.pk), **data}
     if token is None:
-        record(referral.case, actor, kind, action=action, obj=referral, fields=fields, **data)
+        record(referral.case, actor, kind, action=action, obj=referral, fields=fields, reason=reason, **data)
         return
     CaseEvent.objects.create(
         case_id=referral.case_id,
@@ -602,7 +733,7 @@ def _log(
 
 def person_records_anonymise(person_ids: list[Any]) -> None:
     """The retention rule's part in referrals (casework.services.retention): the free text of the
-    people's consents, referrals and referral events. Who referred whom to which services, when,
+    people's consents, referrals, referral events and consent overrides. Who referred whom to which services, when,
     and with which outcome status stays."""
     clear(
         Consent.objects.filter(person_id__in=person_ids),
@@ -611,3 +742,4 @@ def person_records_anonymise(person_ids: list[Any]) -> None:
     referrals = Referral.objects.filter(case__person_id__in=person_ids)
     clear(referrals, redact=("reason", "decline_reason", "outcome"))
     clear(ReferralEvent.objects.filter(referral__in=referrals), redact=("note",))
+    clear(ConsentOverride.objects.filter(referral__in=referrals), redact=("reason", "decision_note"))

@@ -10,6 +10,9 @@ urlpatterns = [
     path("inbox/", views.inbox, name="inbox"),
     path("sent/", views.sent, name="sent"),
     path("new/<uuid:case_pk>/", views.referral_create, name="create"),
+    path("overrides/", views.overrides, name="overrides"),
+    path("overrides/<uuid:pk>/<slug:decision>/", views.override_decide, name="override-decide"),
     path("<uuid:pk>/", views.referral_detail, name="detail"),
+    path("<uuid:pk>/override/", views.override_request, name="override-request"),
     path("<uuid:pk>/<slug:action>/", views.referral_act, name="act"),
 ]

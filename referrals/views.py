@@ -25,15 +25,15 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from accounts.errors import ApplicationError, PermissionDenied
-from accounts.models import AuditAction
+from accounts.models import AuditAction, Role
 from accounts.pages import PagePermissionDenied, get_or_404, local_name, paginate, show_error, submit
 from accounts.permissions import has_role
 from casework.models import Case
 from casework.permissions import view_case
 from referrals import permissions, selectors, services
 from referrals.choices import ReferralStatus
-from referrals.forms import SEND, AnswerForm, InboxFilter, ReferralForm
-from referrals.models import Referral
+from referrals.forms import SEND, AnswerForm, InboxFilter, OverrideDecisionForm, OverrideRequestForm, ReferralForm
+from referrals.models import ConsentOverride, Referral
 from referrals.transitions import FINAL, REFERRAL
 
 S = ReferralStatus
@@ -232,7 +232,11 @@ def referral_detail(request: HttpRequest, pk: Any) -> HttpResponse:
 
 
 def _detail(
-    request: HttpRequest, referral: Referral, failed: tuple[str, AnswerForm] | None = None, status: int = 200
+    request: HttpRequest,
+    referral: Referral,
+    failed: tuple[str, AnswerForm] | None = None,
+    status: int = 200,
+    override_form: OverrideRequestForm | None = None,
 ) -> HttpResponse:
     """The referral as its side sees it: the sender the referral and its case code, the
     receiver the disclosure (logged); the history; the buttons this user may press now."""
@@ -256,7 +260,17 @@ def _detail(
         if _available(action, referral, sender=may_send, receiver=may_answer)
     ]
     shown = {action.name for action, _form in actions}
+    overrides = list(referral.consent_overrides.select_related("requested_by", "decided_by")) if sender else []
+    may_ask_override = (
+        may_send
+        and referral.status == S.DRAFT
+        and not any(o.status != ConsentOverride.Status.REJECTED for o in overrides)
+        and bool(permissions.consent_problems(referral, referral.consent if referral.consent_id else None, now=now))
+    )
     context = {
+        "overrides": overrides,
+        # A form sent back with its errors is shown even when the request can no longer be made.
+        "override_form": override_form or (OverrideRequestForm() if may_ask_override else None),
         "referral": referral,
         "refused": failed[1].errors.get("__all__", []) if failed and failed[0] not in shown else [],
         "sender": sender,
@@ -292,3 +306,95 @@ def referral_act(request: HttpRequest, pk: Any, action: str) -> HttpResponse:
         return _detail(request, referral, (chosen.name, form), status)
     messages.success(request, _("Referral: %(status)s.") % {"status": S(done.status).label})
     return redirect("referrals:detail", pk=referral.pk)
+
+
+# --- Consent override: asked on the referral, decided by another manager ------------------------------
+@require_POST
+def override_request(request: HttpRequest, pk: Any) -> HttpResponse:
+    """Ask to send this draft without consent to protect a life (a reason is required)."""
+    referral = get_or_404(permissions.view_referral, request.user, _referrals(request.user), pk=pk)
+    form = OverrideRequestForm(request.POST)
+    if not form.is_valid():
+        return _detail(request, referral, status=400, override_form=form)
+    done, status = submit(
+        form,
+        services.consent_override_request,
+        actor=request.user,
+        referral=referral,
+        reason=form.cleaned_data["reason"],
+    )
+    if done is None:
+        return _detail(request, referral, status=status, override_form=form)
+    messages.success(request, _("Override asked: a manager of your organisation must approve it before sending."))
+    return redirect("referrals:detail", pk=referral.pk)
+
+
+def _require_manager(request: HttpRequest) -> None:
+    if not has_role(request.user, Role.MANAGER):
+        raise PagePermissionDenied(_("Only managers decide consent overrides."))
+
+
+@require_safe
+def overrides(request: HttpRequest) -> HttpResponse:
+    return _overrides(request)
+
+
+def _overrides(
+    request: HttpRequest, failed: tuple[Any, OverrideDecisionForm] | None = None, status: int = 200
+) -> HttpResponse:
+    """A manager's list of the override requests of their organisation waiting for a decision,
+    with the reason (no identity: the case code only). Their own requests are listed without
+    buttons: another manager decides them."""
+    _require_manager(request)
+    user = request.user
+    pending = (
+        permissions.view_override.scope(user)
+        .filter(status=ConsentOverride.Status.PENDING, referral__from_organisation_id=user.organisation_id)  # type: ignore[union-attr]
+        .select_related("referral__case__person", "referral__to_organisation", "requested_by")
+        .order_by("requested_at", "id")
+    )
+    page = paginate(request, pending)
+    rows = [
+        (
+            override,
+            permissions.decide_override.allows(user, override),
+            failed[1] if failed and failed[0] == override.pk else OverrideDecisionForm(prefix=str(override.pk)),
+        )
+        for override in page
+    ]
+    shown = {override.pk for override in page}
+    refused = failed[1].errors.get("__all__", []) if failed and failed[0] not in shown else []
+    context = {"page": page, "rows": rows, "refused": refused}
+    return render(request, "referrals/overrides.html", context, status=status)
+
+
+OVERRIDE_DECISIONS = {"approve": True, "reject": False}
+
+
+@require_POST
+def override_decide(request: HttpRequest, pk: Any, decision: str) -> HttpResponse:
+    _require_manager(request)
+    if decision not in OVERRIDE_DECISIONS:
+        raise Http404
+    override = get_or_404(
+        permissions.view_override, request.user, ConsentOverride.objects.select_related("referral__case__person"), pk=pk
+    )
+    form = OverrideDecisionForm(request.POST, prefix=str(override.pk))
+    if not form.is_valid():
+        return _overrides(request, (override.pk, form), 400)
+    done, status = submit(
+        form,
+        services.consent_override_decide,
+        actor=request.user,
+        override=override,
+        approve=OVERRIDE_DECISIONS[decision],
+        note=form.cleaned_data["note"],
+    )
+    if done is None:
+        return _overrides(request, (override.pk, form), status)
+    code = override.referral.case.person.case_code
+    if done.status == ConsentOverride.Status.APPROVED:
+        messages.success(request, _("Override for %(code)s approved: the referral may now be sent.") % {"code": code})
+    else:
+        messages.success(request, _("Override for %(code)s rejected.") % {"code": code})
+    return redirect("referrals:overrides")

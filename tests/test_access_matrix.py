@@ -55,6 +55,7 @@ DENIED = {401, 403, 404}
 REFERRAL_RECEIVER = {"counsellor"}  # an LWU social worker and counsellor: answers for LWU
 REFERRAL_READERS = CASE_READERS | REFERRAL_RECEIVER
 REMINDER_MANAGERS = {"manager", "national_manager", "admin"}  # each for their own organisation
+BREAK_GLASSERS = {"manager", "national_manager", "admin"}  # access.md: break-glass, with a reason
 
 
 def report_period(o: Any) -> dict[str, str]:
@@ -222,6 +223,9 @@ ROWS = [
     R("manage:workload", "get", {"manager", "national_manager"}),
     R("manage:closures", "get", {"manager", "national_manager"}),
     R("manage:closure-decide", "post", CASE_MANAGER, args=lambda o: [o.case.pk, "approve"]),
+    # --- emergency access (break-glass): managers and administrators only, with a reason -----------
+    R("manage:emergency-access", "get", BREAK_GLASSERS),
+    R("manage:emergency-access", "post", BREAK_GLASSERS),
     R("v1:plan-submit", "post", CASE_WORKER, args=lambda o: object_id(o, "plan")),
     R("v1:plan-approve", "post", CASE_MANAGER, args=lambda o: object_id(o, "plan")),
     R("v1:plan-return-plan", "post", CASE_MANAGER, args=lambda o: object_id(o, "plan"), body=lambda o: {"reason": "x"}),
@@ -510,6 +514,27 @@ ROWS = [
     R("referrals:act", "post", REFERRAL_RECEIVER, args=lambda o: [o.referral.pk, "acknowledge"]),
     R("referrals:act", "post", CASE_WORKER, args=lambda o: [o.referral.pk, "withdraw"]),
     R("referrals:act", "post", CASE_WORKER, args=lambda o: [o.draft.pk, "send"]),
+    # --- consent override: the case's worker asks, a manager of the sending office decides --------
+    R("referrals:override-request", "post", CASE_WORKER, args=lambda o: object_id(o, "override_draft")),
+    R("referrals:overrides", "get", {"manager", "national_manager"}),
+    R("referrals:override-decide", "post", CASE_MANAGER, args=lambda o: [o.override.pk, "approve"]),
+    R(
+        "v1:referral-consent-override",
+        "post",
+        CASE_WORKER,
+        args=lambda o: object_id(o, "override_draft"),
+        body=lambda o: {"reason": "threatened"},
+    ),
+    R("v1:consent-override-list", "get", AUTHENTICATED, contains=CASE_READERS),
+    R("v1:consent-override-detail", "get", CASE_READERS, args=lambda o: object_id(o, "override")),
+    R("v1:consent-override-approve", "post", CASE_MANAGER, args=lambda o: object_id(o, "override")),
+    R(
+        "v1:consent-override-reject",
+        "post",
+        CASE_MANAGER,
+        args=lambda o: object_id(o, "override"),
+        body=lambda o: {"note": "ask the person first"},
+    ),
     R("v1:referral-list", "get", AUTHENTICATED, contains=REFERRAL_READERS),
     R(
         "v1:referral-list",
@@ -660,6 +685,12 @@ def world(people, orgs):
         actor=sw, referral=referral_services.referral_create(actor=sw, **referral_values)
     )
     draft = referral_services.referral_create(actor=sw, **referral_values)
+    # A draft without consent whose worker asked to share it anyway (a life at risk).
+    override_draft = referral_services.referral_create(actor=sw, **{**referral_values, "consent": None})
+    pending = referral_services.referral_create(actor=sw, **{**referral_values, "consent": None})
+    override = referral_services.consent_override_request(
+        actor=sw, referral=pending, reason="threatened by the recruiter"
+    )
     webhook, _ = webhooks.webhook_register(
         actor=people.partner, organisation=orgs.ngo, url="https://hooks.example.org/ngo"
     )
@@ -678,6 +709,8 @@ def world(people, orgs):
         consent=consent,
         referral=referral,
         draft=draft,
+        override_draft=override_draft,
+        override=override,
         webhook=webhook,
         shelter=shelter,
         stay=stay,
@@ -743,6 +776,7 @@ def test_access(row, world, client):
                     "v1:consent-list": str(world.consent.pk),
                     "v1:referral-list": str(world.referral.pk),
                     "v1:referral-inbox": str(world.referral.pk),
+                    "v1:consent-override-list": str(world.override.pk),
                     "v1:webhook-list": str(world.webhook.pk),
                 }
                 key = expected_ids[row.name]

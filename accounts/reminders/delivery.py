@@ -25,7 +25,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from accounts.models import EmailState, Notification
-from accounts.reminders.registry import get_rule
+from accounts.reminders.registry import Alert, describe
 
 logger = logging.getLogger(__name__)
 
@@ -42,16 +42,21 @@ def build_message(notification: Notification) -> EmailMessage:
     """The e-mail for one notification, in its user's language. No name, no case content:
     the case code, what is due, and a link to the notification list (which needs a login)."""
     occurrence, user = notification.occurrence, notification.user
-    rule = get_rule(occurrence.rule)
+    rule = describe(occurrence.rule)
     with translation.override(user.language):
         context = {
             "case_code": occurrence.case_code,
             "message": rule.message if rule else occurrence.rule,
             "due_on": occurrence.due_at.date(),
             "escalation": notification.escalation,
+            "alert": isinstance(rule, Alert),
             "link": settings.SITE_URL.rstrip("/") + reverse("notifications:list"),
         }
-        subject = _("Pathway reminder: case %(case_code)s") % {"case_code": occurrence.case_code}
+        subject = (
+            _("Pathway alert: case %(case_code)s")
+            if isinstance(rule, Alert)
+            else _("Pathway reminder: case %(case_code)s")
+        ) % {"case_code": occurrence.case_code}
         body = render_to_string("notifications/email.txt", context)
     return EmailMessage(
         subject=subject,

@@ -68,6 +68,29 @@ def get_rule(code: str) -> Rule | None:
 
 
 @dataclass(frozen=True)
+class Alert:
+    """A notification that is not a reminder: something happened that people must hear about at
+    once (accounts/reminders/alerts.py). No scan, no escalation, not on the rules page."""
+
+    code: str
+    title: Promise
+    message: Promise
+
+
+_ALERTS: dict[str, Alert] = {}
+
+
+def register_alert(*alerts: Alert) -> None:
+    for alert in alerts:
+        _ALERTS[alert.code] = alert
+
+
+def describe(code: str) -> Rule | Alert | None:
+    """What a notification's occurrence is about, for the pages and e-mails that show it."""
+    return _RULES.get(code) or _ALERTS.get(code)
+
+
+@dataclass(frozen=True)
 class Effective:
     """One rule's settings for one organisation, defaults filled in."""
 

@@ -21,7 +21,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts import errors, permissions
 from accounts.reminders import services
-from accounts.reminders.registry import Effective, effective_settings, get_rule
+from accounts.reminders.registry import Effective, describe, effective_settings
 
 PAGE_SIZE = 25
 
@@ -47,7 +47,7 @@ def notification_list(request: HttpRequest) -> HttpResponse:
         permissions.view_notification.scope(request.user).select_related("occurrence").order_by("-created_at", "-id")
     )
     page = Paginator(notifications, PAGE_SIZE).get_page(request.GET.get("page"))
-    rows = [(notification, get_rule(notification.occurrence.rule)) for notification in page]
+    rows = [(notification, describe(notification.occurrence.rule)) for notification in page]
     return render(request, "notifications/list.html", {"page": page, "rows": rows})
 
 

@@ -1,7 +1,7 @@
 """Casework models, one module per part of the domain."""
 
 from casework.models.assistance import CaseNote, CasePlan, CasePlanGoal, FollowUpVisit, Service
-from casework.models.cases import Case, CaseEvent, CaseShare, CaseTransfer
+from casework.models.cases import BreakGlassGrant, Case, CaseEvent, CaseShare, CaseTransfer
 from casework.models.people import PERSON_IDENTITY_FIELDS, CaseCodeCounter, FamilyMember, Person
 from casework.models.reference import (
     BorderPoint,
@@ -18,6 +18,7 @@ from casework.models.screening import Screening, ScreeningIndicator
 __all__ = [
     "PERSON_IDENTITY_FIELDS",
     "BorderPoint",
+    "BreakGlassGrant",
     "Case",
     "CaseCodeCounter",
     "CaseEvent",

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import uuid
 
+import pgtrigger
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
@@ -154,3 +155,32 @@ class CaseEvent(models.Model):
     class Meta:
         ordering = ["-at", "-id"]
         indexes = [models.Index(fields=["case", "-at"], name="case_event_case_idx")]
+
+
+@pgtrigger.register(
+    # A grant is evidence: like the audit log, it is never rewritten or removed.
+    pgtrigger.Protect(name="break_glass_append_only", operation=pgtrigger.Update | pgtrigger.Delete),
+)
+class BreakGlassGrant(models.Model):
+    """Emergency access (access.md: break-glass): a manager or administrator reads one case
+    outside their scope (tiers 1-2, never tier 3, never a change) for a stated reason, from
+    `starts_at` until `expires_at`. Every read in that time is audited with the reason, and
+    the owning organisation's managers are alerted when it opens."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="break_glass_grants")
+    reason = models.TextField()
+    starts_at = models.DateTimeField()
+    expires_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["-starts_at"]
+        constraints = [
+            models.CheckConstraint(condition=~Q(reason=""), name="break_glass_reasoned"),
+            models.CheckConstraint(condition=Q(expires_at__gt=F("starts_at")), name="break_glass_expires_after_start"),
+        ]
+        indexes = [models.Index(fields=["user", "case", "-expires_at"], name="break_glass_user_case_idx")]
+
+    def __str__(self) -> str:
+        return f"break-glass {self.pk} on {self.case_id} until {self.expires_at:%Y-%m-%d %H:%M}"

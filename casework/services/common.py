@@ -37,12 +37,14 @@ def record(
     action: str = AuditAction.UPDATE,
     obj: models.Model | None = None,
     fields: Iterable[str] = (),
+    reason: str = "",
     **data: Any,
 ) -> None:
     """Write the readable timeline row and the audit row of one change, in the caller's
-    transaction. `data` holds codes and ids only, never names or free text."""
+    transaction. `data` holds codes and ids only, never names or free text; a `reason` the
+    audit row must carry (an override's, an emergency's) goes to the audit log only."""
     CaseEvent.objects.create(case=case, actor=actor if getattr(actor, "pk", None) else None, kind=kind, data=data)
-    audit_record(actor=actor, action=action, obj=obj or case, fields=fields)
+    audit_record(actor=actor, action=action, obj=obj or case, fields=fields, reason=reason)
 
 
 def validate(instance: models.Model, exclude: list[str] | None = None) -> None:

@@ -52,6 +52,7 @@ EVENTS = {
     "repatriation_resumed": _("Repatriation resumed"),
     "repatriation_cancelled": _("Repatriation cancelled"),
     "repatriation_completed": _("Repatriation completed"),
+    "break_glass": _("Opened through emergency access"),
 }
 _STEP_TITLES = {step.code: (step.title_en, step.title_lo) for steps in FLOWS.values() for step in steps}
 

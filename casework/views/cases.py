@@ -114,6 +114,7 @@ def render_case(
         "can_screen": permissions.record_screening.allows(user, case),
         "can_manage": permissions.manage_case.allows(user, case),
         "identity_visible": permissions.view_identity(user, case.person),
+        "emergency_until": permissions.emergency_until(user, case),
     }
     context.update(_tab_context(request, case, tab))
     context.update(forms_sent or {})

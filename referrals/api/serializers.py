@@ -23,7 +23,7 @@ from accounts.models import Organisation
 from casework.models import ServiceType
 from referrals import selectors
 from referrals.choices import ConsentGivenBy, DataCategory, ReferralStatus, Urgency
-from referrals.models import Consent, Referral, ReferralEvent, Webhook
+from referrals.models import Consent, ConsentOverride, Referral, ReferralEvent, Webhook
 from referrals.partner import serializers as partner
 
 TEXT_MAX_LENGTH = 4000  # referrals.services.NOTE_MAX_LENGTH
@@ -211,6 +211,35 @@ class ReferralDraftSerializer(ReferralInputSerializer):
 
 class ReferralReasonSerializer(serializers.Serializer):
     reason = serializers.CharField(max_length=TEXT_MAX_LENGTH)
+
+
+class OverrideNoteSerializer(serializers.Serializer):
+    note = serializers.CharField(max_length=TEXT_MAX_LENGTH, required=False, allow_blank=True)
+
+
+class ConsentOverrideSerializer(serializers.ModelSerializer):
+    """A request to send a referral without consent to protect a life, and its decision."""
+
+    referral = serializers.UUIDField(source="referral_id", read_only=True)
+    case_code = serializers.CharField(source="referral.case.person.case_code", read_only=True)
+    requested_by = serializers.SlugRelatedField(slug_field="username", read_only=True)
+    decided_by = serializers.SlugRelatedField(slug_field="username", read_only=True, allow_null=True)
+
+    class Meta:
+        model = ConsentOverride
+        fields = [
+            "id",
+            "referral",
+            "case_code",
+            "status",
+            "reason",
+            "requested_by",
+            "requested_at",
+            "decided_by",
+            "decided_at",
+            "decision_note",
+        ]
+        read_only_fields = fields
 
 
 class ReferralOutcomeSerializer(serializers.Serializer):

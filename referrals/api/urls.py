@@ -6,6 +6,7 @@ from referrals.api import views
 router = SimpleRouter()
 router.register("consents", views.ConsentViewSet, basename="consent")
 router.register("referrals", views.ReferralViewSet, basename="referral")
+router.register("consent-overrides", views.ConsentOverrideViewSet, basename="consent-override")
 router.register("webhooks", views.WebhookViewSet, basename="webhook")
 
 urlpatterns = router.urls

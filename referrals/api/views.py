@@ -28,7 +28,7 @@ from casework.permissions import view_case
 from referrals import permissions, selectors, services, webhooks
 from referrals.api import serializers as s
 from referrals.choices import ReferralStatus
-from referrals.models import Consent, Referral, Webhook
+from referrals.models import Consent, ConsentOverride, Referral, Webhook
 
 CONSENTS = "consents"
 REFERRALS = "referrals"
@@ -269,6 +269,24 @@ class ReferralViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedVi
 
     @extend_schema(
         tags=[REFERRALS],
+        summary="Ask to send the draft without consent to protect a life (sender)",
+        description=(
+            "Creates a pending consent override with the reason. The draft stays a draft, invisible to the "
+            "receiver, until a manager of your organisation other than you approves it "
+            "(`POST /consent-overrides/{id}/approve/`); then `send` works without a covering consent."
+        ),
+        request=s.ReferralReasonSerializer,
+        responses={201: s.ConsentOverrideSerializer, 409: OpenApiResponse(description="Already asked."), **REFUSED},
+    )
+    @action(detail=True, methods=["post"], url_path="consent-override")
+    def consent_override(self, request: Request, pk: str) -> Response:
+        referral = self.get_object()
+        reason = self.read_input(s.ReferralReasonSerializer)["reason"]
+        override = services.consent_override_request(actor=request.user, referral=referral, reason=reason)
+        return self.respond(override, s.ConsentOverrideSerializer, status.HTTP_201_CREATED)
+
+    @extend_schema(
+        tags=[REFERRALS],
         summary="Withdraw the referral (sender)",
         request=s.ReferralReasonSerializer,
         responses={200: s.ReferralSerializer, **REFUSED},
@@ -361,6 +379,55 @@ class ReferralViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedVi
         note = self.read_input(s.ReferralNoteSerializer)["note"]
         event = services.referral_add_note(referral=self.get_object(), note=note, actor=request.user)
         return self.respond(event, s.ReferralEventSerializer, status.HTTP_201_CREATED)
+
+
+# --- Consent overrides: the second person's decision -------------------------------------------------
+@extend_schema_view(
+    list=extend_schema(tags=[REFERRALS], summary="Consent override requests you may see"),
+    retrieve=extend_schema(
+        tags=[REFERRALS],
+        summary="One consent override request",
+        responses={200: s.ConsentOverrideSerializer, 404: DENIED[404]},
+    ),
+)
+class ConsentOverrideViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedViewSet):
+    """Managers of the sending organisation see its requests and decide those they did not make;
+    the case's workers see the requests on their referrals."""
+
+    permission = permissions.view_override
+    serializer_class = s.ConsentOverrideSerializer
+
+    def base_queryset(self) -> QuerySet[ConsentOverride]:
+        return ConsentOverride.objects.select_related("referral__case__person", "requested_by", "decided_by").order_by(
+            "-requested_at", "id"
+        )
+
+    def _decide(self, approve: bool) -> Response:
+        note = self.read_input(s.OverrideNoteSerializer).get("note", "")
+        override = services.consent_override_decide(
+            actor=self.request.user, override=self.get_object(), approve=approve, note=note
+        )
+        return self.respond(override)
+
+    @extend_schema(
+        tags=[REFERRALS],
+        summary="Approve: the draft may be sent without consent (a manager, not the requester)",
+        request=s.OverrideNoteSerializer,
+        responses={200: s.ConsentOverrideSerializer, 409: OpenApiResponse(description="Already decided."), **REFUSED},
+    )
+    @action(detail=True, methods=["post"])
+    def approve(self, request: Request, pk: str) -> Response:
+        return self._decide(True)
+
+    @extend_schema(
+        tags=[REFERRALS],
+        summary="Reject, with a note (a manager, not the requester)",
+        request=s.OverrideNoteSerializer,
+        responses={200: s.ConsentOverrideSerializer, 409: OpenApiResponse(description="Already decided."), **REFUSED},
+    )
+    @action(detail=True, methods=["post"])
+    def reject(self, request: Request, pk: str) -> Response:
+        return self._decide(False)
 
 
 # --- Webhooks -----------------------------------------------------------------------------------------
