@@ -23,7 +23,7 @@ from casework.models import Case, Screening
 from casework.privacy import as_record
 from referrals import permissions
 from referrals.choices import DataCategory, ReferralStatus
-from referrals.models import Consent, PartnerToken, Referral, ReferralEvent
+from referrals.models import Consent, ConsentOverride, PartnerToken, Referral, ReferralEvent
 
 # Event kinds written while the referral was a draft: the receiver never sees them.
 DRAFT_EVENT_KINDS = ("created", "draft_updated")
@@ -380,7 +380,8 @@ def record_disclosure_read(
 
 def person_records(person: Any, case_ids: list[Any]) -> dict[str, list[dict[str, Any]]]:
     """A subject access export's referral part: the person's consents, and the referrals of the
-    cases the exporting manager may see with their events (casework.services.subject_access)."""
+    cases the exporting manager may see with their events and consent overrides (the reason given
+    for sharing without consent is about the person too; casework.services.subject_access)."""
     consents = (
         Consent.objects.filter(person=person, case_id__in=case_ids)
         .prefetch_related("service_types")
@@ -388,7 +389,11 @@ def person_records(person: Any, case_ids: list[Any]) -> dict[str, list[dict[str,
     )
     referrals = (
         Referral.objects.filter(case_id__in=case_ids)
-        .prefetch_related("service_types", Prefetch("events", queryset=ReferralEvent.objects.order_by("seq")))
+        .prefetch_related(
+            "service_types",
+            Prefetch("events", queryset=ReferralEvent.objects.order_by("seq")),
+            Prefetch("consent_overrides", queryset=ConsentOverride.objects.order_by("requested_at")),
+        )
         .order_by("created_at", "id")
     )
     return {
@@ -398,6 +403,7 @@ def person_records(person: Any, case_ids: list[Any]) -> dict[str, list[dict[str,
                 **as_record(r),
                 "service_types": [t.pk for t in r.service_types.all()],
                 "events": [as_record(e, exclude=["txid"]) for e in r.events.all()],
+                "consent_overrides": [as_record(o) for o in r.consent_overrides.all()],
             }
             for r in referrals
         ],

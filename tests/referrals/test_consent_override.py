@@ -208,3 +208,14 @@ def test_override_permissions_agree_with_their_filters(office, people):
     users = [office.requester, office.approver, people.social_worker, people.national_manager, people.police]
     for permission in (permissions.view_override, permissions.decide_override):
         assert_predicate_matches_filter(permission, users, ConsentOverride.objects.all())
+
+
+def test_the_subject_access_export_carries_the_override_and_its_reason(people, office):  # type: ignore[no-untyped-def]
+    override = ask(office)
+    services.consent_override_decide(actor=office.approver, override=override, approve=False, note="ask her first")
+    response = client_for(people.manager).get(reverse("casework:subject-access", args=[office.case.pk]))
+    assert response.status_code == 200
+    (referral,) = response.json()["referrals"]
+    assert [(o["reason"], o["status"], o["decision_note"]) for o in referral["consent_overrides"]] == [
+        (REASON, "rejected", "ask her first")
+    ]
