@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import sys
 
-from django.db import InterfaceError, OperationalError
+from django.db import DataError, InterfaceError, OperationalError
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
@@ -17,6 +17,17 @@ RETRY_AFTER_SECONDS = 5
 
 def database_unavailable(error: BaseException | None) -> bool:
     return isinstance(error, OperationalError | InterfaceError)
+
+
+def nul_character_sent(error: BaseException | None) -> bool:
+    """A NUL character in text that reached the database (a lookup by a code, a search, a
+    nested JSON value): PostgreSQL cannot store one, and psycopg refuses it before sending
+    anything. The client sent it, so the API and the pages answer 400 (nul_message), not 500."""
+    return isinstance(error, DataError) and "NUL (0x00)" in str(error)
+
+
+def nul_message() -> str:
+    return _("Text cannot contain NUL (0x00) characters.")
 
 
 def unavailable_message() -> str:

@@ -49,7 +49,8 @@ def referral_create(request: HttpRequest, case_pk: Any) -> HttpResponse:
     if not permissions.send_referral.allows(user, case):
         raise PagePermissionDenied(_("You cannot refer from this case."))
     consents = permissions.view_consent.scope(user).filter(case=case).order_by("-given_at")
-    form = ReferralForm(request.POST or None, organisation_id=user.organisation_id, consents=consents)  # type: ignore[union-attr]
+    posted = request.POST if request.method == "POST" else None  # an empty post is told what is missing
+    form = ReferralForm(posted, organisation_id=user.organisation_id, consents=consents)  # type: ignore[union-attr]
     status = 200
     if request.method == "POST":
         if form.is_valid():

@@ -5,13 +5,24 @@ row fails `test_every_route_has_a_row`. Allowed means the request got past the a
 (any status but 401/403/404 and the login redirect); denied means 401/403/404 or the redirect.
 Objects belong to `t-mlsw-vt` (the social worker's and manager's office) and the case is shared
 with the police unit, so every persona is either inside or outside scope of each object.
+
+Personas: the staff of `tests/conftest.py` (one session each), `anonymous` (no credentials),
+and three partner API clients that carry a token and no session: `partner_token` (t-ngo's,
+to which one referral is addressed), `other_partner_token` (t-ngo-2's: outside scope) and
+`revoked_token` (t-ngo's, revoked). Every persona tries every row: `len(ROWS) x len(PERSONAS)`
+cells, plus the list rows' in/out-of-scope check; the figure is in the generated table of
+docs/roles.md (`test_roles_doc_shows_the_matrix`; regenerate with
+`PATHWAY_WRITE_DOCS=1 python3 pathway test tests/test_access_matrix.py -k roles_doc`).
 """
 
 from __future__ import annotations
 
+import os
+import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
+from pathlib import Path
 from types import SimpleNamespace
 from typing import Any
 
@@ -27,9 +38,11 @@ from casework.models import FollowUpPolicy, Indicator, ServiceType
 from casework.services import assistance, cases, follow_ups, repatriation, screening
 from referrals import services as referral_services
 from referrals import webhooks
+from referrals.partner.tokens import token_issue, token_revoke
 from shelters import services as shelter_services
 from shelters.models import Bed, NonResidentialAssistance, Shelter
 from tests.factories import open_case
+from tests.referrals import sent_for
 
 AUTHENTICATED = {
     "social_worker",
@@ -43,7 +56,13 @@ AUTHENTICATED = {
     "statistician",
     "admin",
 }
-EVERYONE = AUTHENTICATED | {"anonymous"}
+TOKENS = {"partner_token", "other_partner_token", "revoked_token"}  # partner API clients: a token, no session
+UNAUTHENTICATED = {"anonymous"} | TOKENS  # staff routes ignore tokens: these are all strangers there
+EVERYONE = AUTHENTICATED | UNAUTHENTICATED
+PERSONAS = sorted(EVERYONE, key=lambda name: (name in UNAUTHENTICATED, name))  # the docs table's columns
+PUBLIC_ROUTES = {"login", "logout", "healthz", "readyz", "set_language"}  # the only rows open to strangers
+PARTNER_API = {"partner_token"}  # the valid token of the organisation the partner referral is addressed to
+PARTNER_CLIENTS = {"partner_token", "other_partner_token"}  # valid tokens: their own lists, empty or not
 CASE_READERS = {"social_worker", "manager", "police"}
 CASE_WORKER = {"social_worker"}
 CASE_MANAGER = {"manager"}
@@ -68,8 +87,6 @@ STATISTICIANS = {"statistician", "manager", "national_manager"}  # aggregates on
 def statistics_years(o: Any) -> dict[str, str]:
     return {"first": "2025", "last": "2026"}
 
-
-PARTNER_REFERRAL_ID = "5b0f6c1e-8f0a-4d1b-9a8e-2f6c3d7b9a10"  # any id: a session is refused first
 
 # Routes left out on purpose, with the reason.
 NOT_IN_MATRIX = {
@@ -429,15 +446,29 @@ ROWS = [
             "service_types": ["counselling"],
         },
     ),
-    # --- partner API: tokens only (a staff session is refused); the token side is tested in
+    # --- partner API: tokens only (a staff session is refused); its behaviour is tested in
     # tests/referrals/test_partner_api.py --------------------------------------------------------
-    R("v1:partner-referral-list", "get", set()),
-    R("v1:partner-referral-detail", "get", set(), args=lambda o: [PARTNER_REFERRAL_ID]),
+    R("v1:partner-referral-list", "get", PARTNER_CLIENTS, contains=PARTNER_API),
+    R("v1:partner-referral-detail", "get", PARTNER_API, args=lambda o: object_id(o, "partner_referral")),
     *[
-        R(f"v1:partner-referral-{name}", "post", set(), args=lambda o: [PARTNER_REFERRAL_ID])
-        for name in ("acknowledge", "accept", "decline", "start", "complete", "close-without-service", "notes")
+        R(
+            f"v1:partner-referral-{verb}",
+            "post",
+            PARTNER_API,
+            args=lambda o: object_id(o, "partner_referral"),
+            body=body,
+        )
+        for verb, body in (
+            ("acknowledge", lambda o: {}),
+            ("accept", lambda o: {}),
+            ("decline", lambda o: {"reason": "full"}),
+            ("start", lambda o: {}),
+            ("complete", lambda o: {"outcome": "done"}),
+            ("close-without-service", lambda o: {"reason": "never came"}),
+            ("notes", lambda o: {"note": "x"}),
+        )
     ],
-    R("v1:partner-event-list", "get", set()),
+    R("v1:partner-event-list", "get", PARTNER_CLIENTS),  # each client's own change stream
     R("partner-tokens", "get", {"partner", "admin"}),
     R("partner-tokens", "post", {"partner", "admin"}),
     # --- repatriation ----------------------------------------------------------------------------
@@ -691,6 +722,13 @@ def world(people, orgs):
     override = referral_services.consent_override_request(
         actor=sw, referral=pending, reason="threatened by the recruiter"
     )
+    partner_referral = sent_for(sw, open_case(sw), orgs.ngo)
+    tokens = {
+        "partner_token": token_issue(actor=people.partner, organisation=orgs.ngo, name="matrix"),
+        "other_partner_token": token_issue(actor=people.admin, organisation=orgs.ngo_other, name="matrix"),
+        "revoked_token": token_issue(actor=people.partner, organisation=orgs.ngo, name="revoked"),
+    }
+    token_revoke(actor=people.partner, token=tokens["revoked_token"][0])
     webhook, _ = webhooks.webhook_register(
         actor=people.partner, organisation=orgs.ngo, url="https://hooks.example.org/ngo"
     )
@@ -705,6 +743,8 @@ def world(people, orgs):
         created_at=timezone.now(),
     )
     return SimpleNamespace(
+        partner_referral=partner_referral,
+        tokens={persona: plaintext for persona, (_, plaintext) in tokens.items()},
         notification=Notification.objects.create(occurrence=occurrence, user=sw, created_at=timezone.now()),
         consent=consent,
         referral=referral,
@@ -739,18 +779,19 @@ def world(people, orgs):
 @pytest.mark.parametrize("row", ROWS, ids=lambda row: f"{row.method.upper()} {row.name}")
 def test_access(row, world, client):
     failures = []
-    for persona, user in vars(world.people).items():
-        if persona == "all":
-            continue
+    for persona in PERSONAS:
         with transaction.atomic():
             client.logout()
-            if persona != "anonymous":
-                client.force_login(user)
+            headers = {}
+            if persona in TOKENS:
+                headers = {"Authorization": f"Bearer {world.tokens[persona]}", "Idempotency-Key": str(uuid.uuid4())}
+            elif persona != "anonymous":
+                client.force_login(getattr(world.people, persona))
             url = reverse(row.name, args=row.args(world))
             response = (
-                getattr(client, row.method)(url, row.body(world), content_type="application/json")
+                getattr(client, row.method)(url, row.body(world), content_type="application/json", headers=headers)
                 if row.method in ("post", "put", "patch")
-                else client.get(url, row.body(world))
+                else client.get(url, row.body(world), headers=headers)
             )
             login_redirect = response.status_code == 302 and "/accounts/login/" in response.get("Location", "")
             denied = response.status_code in DENIED or (login_redirect and not row.redirect_to_login_is_success)
@@ -778,6 +819,7 @@ def test_access(row, world, client):
                     "v1:referral-inbox": str(world.referral.pk),
                     "v1:consent-override-list": str(world.override.pk),
                     "v1:webhook-list": str(world.webhook.pk),
+                    "v1:partner-referral-list": str(world.partner_referral.pk),
                 }
                 key = expected_ids[row.name]
                 if (key in shown) != (persona in row.contains):
@@ -848,3 +890,67 @@ def test_the_statistician_reaches_no_personal_record():
 @pytest.mark.django_db
 def test_the_api_index_needs_a_login(client, reference):
     assert client.get(reverse("v1:api-root")).status_code in DENIED
+
+
+def test_the_personas_are_the_fixtures_staff_anonymous_and_tokens(people):
+    assert set(vars(people)) - {"all"} == EVERYONE - TOKENS, "a new persona in conftest needs a place in the matrix"
+
+
+def test_strangers_reach_only_the_public_routes_and_tokens_only_the_partner_api():
+    """Anonymous and the token personas try every row (test_access); here: which rows let them in."""
+    for row in ROWS:
+        if row.name in PUBLIC_ROUTES:
+            assert row.allowed >= UNAUTHENTICATED, f"{row.name} is public: open it to every stranger"
+        elif row.name.startswith("v1:partner-"):
+            assert row.allowed <= PARTNER_CLIENTS, f"{row.name}: the partner API is for valid tokens only"
+            assert row.allowed >= PARTNER_API, f"{row.name}: the valid token of the referral's receiver gets in"
+        else:
+            assert not row.allowed & UNAUTHENTICATED, f"{row.name} lets a stranger in: add a login requirement"
+
+
+# --- docs/roles.md: the same table, rendered ------------------------------------------------------
+ROLES_DOC = Path(__file__).resolve().parent.parent / "docs" / "roles.md"
+DOC_START, DOC_END = "<!-- access-matrix:start -->", "<!-- access-matrix:end -->"
+
+
+def cells_tested() -> tuple[int, int]:
+    """(requests checked for allowed/denied, list answers checked for the in-scope object)."""
+    return len(ROWS) * len(PERSONAS), sum(len(row.allowed) for row in ROWS if row.contains is not None)
+
+
+def render_matrix() -> str:
+    """Markdown: one line per row, one column per persona; `✓` allowed, `✓+` allowed and the
+    list shows the in-scope object, `·` denied."""
+
+    def cell(row: Row, persona: str) -> str:
+        if persona not in row.allowed:
+            return "·"
+        return "✓+" if row.contains and persona in row.contains else "✓"
+
+    lines = [
+        "| method | route | " + " | ".join(f"`{persona}`" for persona in PERSONAS) + " |",
+        "|---|---|" + "---|" * len(PERSONAS),
+        *(
+            f"| {row.method.upper()} | `{row.name}` | " + " | ".join(cell(row, p) for p in PERSONAS) + " |"
+            for row in ROWS
+        ),
+    ]
+    requests, lists = cells_tested()
+    lines.append("")
+    lines.append(
+        f"{len(ROWS)} rows x {len(PERSONAS)} personas = {requests} requests checked, "
+        f"plus {lists} list answers checked for the in-scope object."
+    )
+    return "\n".join(lines)
+
+
+def test_roles_doc_shows_the_matrix():
+    """docs/roles.md carries the matrix between the markers; PATHWAY_WRITE_DOCS=1 rewrites it."""
+    text = ROLES_DOC.read_text()
+    before, rest = text.split(DOC_START)
+    _, after = rest.split(DOC_END)
+    expected = f"{before}{DOC_START}\n{render_matrix()}\n{DOC_END}{after}"
+    if os.environ.get("PATHWAY_WRITE_DOCS"):
+        ROLES_DOC.write_text(expected)
+        text = expected
+    assert text == expected, "docs/roles.md is out of date: run with PATHWAY_WRITE_DOCS=1 to regenerate it"

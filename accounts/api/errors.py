@@ -19,7 +19,13 @@ from rest_framework import exceptions, status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
-from accounts.error_pages import RETRY_AFTER_SECONDS, database_unavailable, unavailable_message
+from accounts.error_pages import (
+    RETRY_AFTER_SECONDS,
+    database_unavailable,
+    nul_character_sent,
+    nul_message,
+    unavailable_message,
+)
 from accounts.errors import ApplicationError
 
 # SQLSTATEs a client can provoke by racing another client: exclusion (double booking) and
@@ -36,6 +42,8 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
     if isinstance(exc, DjangoValidationError):
         fields = exc.message_dict if hasattr(exc, "error_dict") else {"non_field_errors": exc.messages}
         return _error(400, _("Please correct the errors below."), "invalid", fields)
+    if nul_character_sent(exc):
+        return _error(400, nul_message(), "invalid", {})
     if database_unavailable(exc):
         response = _error(status.HTTP_503_SERVICE_UNAVAILABLE, unavailable_message(), "database_unavailable", {})
         response["Retry-After"] = str(RETRY_AFTER_SECONDS)

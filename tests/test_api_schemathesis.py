@@ -1,0 +1,125 @@
+"""Schemathesis over the whole OpenAPI schema (issue 8, part 6): every operation, called as
+every role (a session for staff, a token for the partner API) with generated parameters and
+bodies, answers without a server error and with a documented content type.
+
+In-process through WSGI on committed data (transaction=True, as in
+tests/referrals/test_partner_schema.py, which checks the partner API's answers in more depth).
+Generated ids are mixed with the ids of real records of the access matrix's world, so that
+the operations reach their 200, 400, 403 and 409 answers, not only 404. The number of examples
+is bounded (EXAMPLES_PER_OPERATION) so that the test fits CI time; `CASES_RUN` is printed."""
+
+from __future__ import annotations
+
+import secrets
+from collections import Counter
+from typing import Any
+
+import hypothesis
+import pytest
+import schemathesis
+from django.core.wsgi import get_wsgi_application
+from django.test import Client, override_settings
+from hypothesis import HealthCheck, Phase, given
+from hypothesis import strategies as st
+from schemathesis.checks import not_a_server_error
+from schemathesis.specs.openapi.checks import content_type_conformance
+
+from tests import hostile
+from tests.test_access_matrix import world  # noqa: F401 (the fixture)
+
+STATUSES: Counter[str] = Counter()  # answers by class, printed: the run reached more than 404s
+
+EXAMPLES_PER_OPERATION = 4
+CHECKS = [not_a_server_error, content_type_conformance]
+STAFF_ROLES = ("social_worker", "counsellor", "shelter_staff", "manager", "police", "partner", "statistician", "admin")
+
+
+def known_values(o: Any) -> list[str]:
+    """The keys of every record the world made: path parameters drawn from these find records."""
+    values = {"VT", "0101", "TH", "forced_labour", "legal_aid", "boten", "khmu", o.indicator_code, o.shelter.code}
+    values.update(str(value.pk) for value in vars(o).values() if hasattr(value, "pk"))
+    values.update(str(user.pk) for user in o.people.all if user.pk)
+    return sorted(values)
+
+
+def session_login(user: Any) -> dict[str, dict[str, str]]:
+    """A logged-in session's cookie and a CSRF token, as a browser sends them."""
+    client = Client()
+    client.force_login(user)
+    csrf = secrets.token_hex(16)  # 32 characters: the unmasked secret form Django accepts
+    return {
+        "cookies": {"sessionid": client.cookies["sessionid"].value, "csrftoken": csrf},
+        "headers": {"X-CSRFToken": csrf},
+    }
+
+
+def load_schema(user: Any) -> Any:
+    browser = Client()
+    browser.force_login(user)
+    served = browser.get("/api/schema/", {"format": "json"})
+    assert served.status_code == 200
+    schema = schemathesis.openapi.from_dict(served.json())
+    schema.app = get_wsgi_application()
+    return schema
+
+
+def run(operations: list[Any], credentials: dict[str, dict[str, str]], known: list[str], failures: list[str]) -> int:
+    """Call each operation EXAMPLES_PER_OPERATION times; note each failing operation (with
+    hypothesis' smallest example) and go on, so that one run lists every failure."""
+    calls = 0
+
+    def with_known_values(values: tuple[Any, str | None, str | None]) -> Any:
+        case, known_value, payload = values
+        if known_value is not None:
+            for name in case.path_parameters or {}:
+                case.path_parameters[name] = known_value
+        if payload is not None and case.query:
+            case.query[sorted(case.query)[0]] = payload
+        case.cookies = {**(case.cookies or {}), **credentials.get("cookies", {})}
+        return case
+
+    for operation in operations:
+        strategy = st.tuples(
+            operation.as_strategy(), st.sampled_from([None, *known]), st.sampled_from([None, *hostile.ALL])
+        ).map(with_known_values)
+
+        @hypothesis.settings(
+            max_examples=EXAMPLES_PER_OPERATION,
+            deadline=None,
+            database=None,
+            derandomize=True,
+            phases=[Phase.explicit, Phase.generate],
+            suppress_health_check=list(HealthCheck),
+        )
+        @given(case=strategy)
+        def answers(case: Any) -> None:
+            nonlocal calls
+            calls += 1
+            response = case.call_and_validate(headers=credentials["headers"], checks=CHECKS)
+            STATUSES[f"{response.status_code // 100}xx"] += 1
+
+        try:
+            answers()
+        except (Exception, BaseExceptionGroup) as error:  # schemathesis raises a group of failures
+            failures.append(f"{operation.method.upper()} {operation.path}: {str(error)[:2000]}")
+    return calls
+
+
+@pytest.mark.django_db(transaction=True)
+@override_settings(PARTNER_API_THROTTLE_RATE=None)
+def test_every_operation_as_every_role_answers_without_a_server_error(world):  # noqa: F811
+    from referrals.partner.tokens import token_issue
+
+    known = known_values(world)
+    schema = load_schema(world.people.social_worker)
+    staff_operations = [r.ok() for r in schema.exclude(path_regex=r"^/api/v1/partner/").get_all_operations()]
+    partner_operations = [r.ok() for r in schema.include(path_regex=r"^/api/v1/partner/").get_all_operations()]
+    assert len(staff_operations) > 50 and len(partner_operations) == 10
+    cases_run, failures = 0, []
+    for role in STAFF_ROLES:
+        cases_run += run(staff_operations, session_login(getattr(world.people, role)), known, failures)
+    _, plaintext = token_issue(actor=world.people.partner, organisation=world.orgs.ngo, name="schemathesis")
+    cases_run += run(partner_operations, {"headers": {"Authorization": f"Bearer {plaintext}"}}, known, failures)
+    print(f"schemathesis: {cases_run} cases over {len(staff_operations) + len(partner_operations)} operations")
+    print("answers by class:", dict(sorted(STATUSES.items())))
+    assert not failures, "\n\n".join(failures)
