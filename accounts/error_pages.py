@@ -22,7 +22,8 @@ def database_unavailable(error: BaseException | None) -> bool:
 def nul_character_sent(error: BaseException | None) -> bool:
     """A NUL character in text that reached the database (a lookup by a code, a search, a
     nested JSON value): PostgreSQL cannot store one, and psycopg refuses it before sending
-    anything. The client sent it, so the API and the pages answer 400 (nul_message), not 500."""
+    anything. The client sent it, so the API answers 400 (nul_message), not 500; page
+    forms refuse a NUL in their fields before any query (tests/test_form_fuzz.py)."""
     return isinstance(error, DataError) and "NUL (0x00)" in str(error)
 
 

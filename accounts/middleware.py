@@ -10,14 +10,12 @@ from typing import Any
 import pghistory.middleware
 from django.conf import settings
 from django.contrib.auth.middleware import LoginRequiredMiddleware
-from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
-from django.template.loader import render_to_string
+from django.http import HttpRequest, HttpResponse
 from django.utils import translation
 from django.views import defaults
 
 from accounts import errors
 from accounts.context import RequestContext, current, request_context
-from accounts.error_pages import nul_character_sent, nul_message
 
 
 class RequestContextMiddleware:
@@ -100,8 +98,7 @@ class UserLanguageMiddleware:
 
 class PageErrorMiddleware:
     """Pages call the same services and permission gates as the API: their NotFound and
-    PermissionDenied become Django's 404 and 403 pages, and a NUL character the client sent a
-    400 page (the API maps them to JSON itself)."""
+    PermissionDenied become Django's 404 and 403 pages (the API maps them to JSON itself)."""
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
@@ -114,7 +111,4 @@ class PageErrorMiddleware:
             return defaults.page_not_found(request, exception)
         if isinstance(exception, errors.PermissionDenied):
             return defaults.permission_denied(request, exception)
-        if nul_character_sent(exception):
-            page = render_to_string("error.html", {"status": 400, "message": nul_message()}, request=request)
-            return HttpResponseBadRequest(page)
         return None
