@@ -11,10 +11,16 @@ Playwright's own browser downloads are never used. Tests are marked `browser`.
 Screenshots: `screenshot(page, name)` writes `docs/screenshots/<name>.png` only when
 `PATHWAY_SCREENSHOTS=1` (to refresh the committed images after a page changes); otherwise into
 `var/screenshots/` (ignored by git), so CI still exercises them without dirtying the tree.
+
+Privacy (access.md: no log line carries names or contact details): every browser test runs with
+the root logger at DEBUG and every log record captured, the live server's included (it is a
+thread of this process); at the end, no record may contain a name, phone, village, document
+number or contact note of any person in the database (`no_personal_data_in_logs`).
 """
 
 from __future__ import annotations
 
+import logging
 import os
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -40,6 +46,50 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     for item in items:
         if Path(str(item.fspath)).parent == Path(__file__).parent:
             item.add_marker(pytest.mark.browser)
+
+
+class _EveryRecord(logging.Handler):
+    def __init__(self) -> None:
+        super().__init__(logging.DEBUG)
+        self.setFormatter(logging.Formatter("%(name)s %(levelname)s %(message)s"))  # with tracebacks
+        self.lines: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.lines.append(self.format(record))
+
+
+def personal_values() -> set[str]:
+    """What must never be logged: every person's and family member's identity and contacts."""
+    from casework.models import FamilyMember, Person
+
+    fields = ("given_name_lo", "family_name_lo", "given_name_latin", "family_name_latin", "origin_village", "phone")
+    values = set(Person.objects.values_list(*fields, "identity_document", "contact_notes"))
+    values |= set(FamilyMember.objects.values_list("name", "phone"))
+    return {value.strip() for row in values for value in row if value and len(value.strip()) >= 3}
+
+
+@pytest.fixture(autouse=True)
+def no_personal_data_in_logs(transactional_db) -> Iterator[list[str]]:  # type: ignore[no-untyped-def]
+    """Capture every log record (root at DEBUG, and the loggers settings quiet down) during the
+    test, then fail if one carries a person's personal data. Depends on `transactional_db` so
+    that it checks before the database is flushed."""
+    from django.conf import settings
+
+    handler = _EveryRecord()
+    loggers = [logging.getLogger(), *(logging.getLogger(name) for name in settings.LOGGING.get("loggers", {}))]
+    levels = [logger.level for logger in loggers]
+    logging.getLogger().addHandler(handler)
+    for logger in loggers:
+        logger.setLevel(logging.DEBUG)
+    try:
+        yield handler.lines
+    finally:
+        logging.getLogger().removeHandler(handler)
+        for logger, level in zip(loggers, levels, strict=True):
+            logger.setLevel(level)
+    logged = "\n".join(handler.lines)
+    leaks = sorted(value for value in personal_values() if value in logged)
+    assert not leaks, f"personal data in the logs: {leaks}"
 
 
 @pytest.fixture(scope="module")
