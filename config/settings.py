@@ -311,6 +311,7 @@ SPECTACULAR_SETTINGS = {
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
         "accounts.api.schema.omittable_fields_not_required",
+        "accounts.api.schema.document_error_answers",
     ],
 }
 

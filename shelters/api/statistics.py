@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.utils.translation import gettext as _
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import extend_schema, extend_schema_serializer
 from rest_framework import serializers, viewsets
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -44,6 +44,7 @@ class StatisticsLineSerializer(serializers.Serializer):
     is_total = serializers.BooleanField()
 
 
+@extend_schema_serializer(many=False)  # the list action answers one table, not an array of them
 class StatisticsTableSerializer(serializers.Serializer):
     title = serializers.CharField()
     threshold = serializers.IntegerField(help_text="Figures from 1 to threshold - 1 are hidden, with complements")
