@@ -57,10 +57,11 @@ def plausible(field: Field) -> str:
 
 
 def hostile_examples(fields: dict[str, Field]) -> list[dict[str, str]]:
-    """Each hostile string in every text field, the other fields filled in plausibly."""
+    """Nothing at all (the referral form once answered that with a 400 and no message), then
+    each hostile string in every text field, the other fields filled in plausibly."""
     texts = [name for name, field in fields.items() if field.kind in ("text", "textarea", "search")]
     base = {name: plausible(field) for name, field in fields.items()}
-    return [{**base, **dict.fromkeys(texts, payload)} for payload in hostile.ALL] if texts else []
+    return [{}, *({**base, **dict.fromkeys(texts, payload)} for payload in (hostile.ALL if texts else []))]
 
 
 def with_examples(test: Callable[..., None], examples: list[dict[str, str]]) -> Callable[..., None]:
