@@ -146,10 +146,13 @@ def test_every_operation_as_every_role_answers_without_a_server_error(world):  #
 
 
 def test_the_staff_api_documents_its_error_answers_and_the_statistics_table(tmp_path):
-    """Found by this test's schema checks: undocumented 400/403/404/409 answers everywhere, and
-    the statistics documented as an array of tables while the API answers one."""
+    """Found by this test's schema checks: undocumented 400/403/404/409 answers everywhere, the
+    statistics documented as an array of tables while the API answers one, and a shelter's
+    residents documented as a page while the API answers a plain array."""
     call_command("spectacular", "--format", "openapi-json", "--file", str(tmp_path / "schema.json"))
     paths = json.loads((tmp_path / "schema.json").read_text())["paths"]
     assert set(paths["/api/v1/cases/{id}/"]["patch"]["responses"]) >= {"200", "400", "403", "404", "409"}
     statistics = paths["/api/v1/statistics/"]["get"]["responses"]["200"]["content"]["application/json"]["schema"]
     assert statistics == {"$ref": "#/components/schemas/StatisticsTable"}
+    residents = paths["/api/v1/shelters/{id}/residents/"]["get"]["responses"]["200"]["content"]["application/json"]
+    assert residents["schema"] == {"type": "array", "items": {"$ref": "#/components/schemas/Stay"}}

@@ -57,7 +57,7 @@ class ShelterViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedVie
         return Response(s.BoardRowSerializer(rows, many=True, context=context).data)
 
     @extend_schema(responses=s.StaySerializer(many=True))
-    @action(detail=True, methods=["get"])
+    @action(detail=True, methods=["get"], pagination_class=None)  # all current residents: no pages
     def residents(self, request: Request, pk: str) -> Response:
         """Current residents, bed by bed (audited)."""
         stays = list(selectors.current_stays(shelter=self._workable(), on=timezone.localdate()))
