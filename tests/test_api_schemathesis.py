@@ -18,34 +18,20 @@ import secrets
 from collections import Counter
 from typing import Any
 
-import hypothesis
 import pytest
 import schemathesis
 from django.core.management import call_command
 from django.core.wsgi import get_wsgi_application
 from django.test import Client, override_settings
-from hypothesis import HealthCheck, Phase, given
+from hypothesis import given
 from hypothesis import strategies as st
-from schemathesis.checks import not_a_server_error
-from schemathesis.specs.openapi.checks import (
-    content_type_conformance,
-    response_headers_conformance,
-    response_schema_conformance,
-    status_code_conformance,
-)
 
 from referrals.partner.tokens import token_issue
 from tests import hostile
+from tests.schema_runs import CHECKS, bounded_run
 from tests.test_access_matrix import world  # noqa: F401 (the fixture)
 
 EXAMPLES_PER_OPERATION = 4
-CHECKS = [
-    not_a_server_error,
-    status_code_conformance,
-    content_type_conformance,
-    response_schema_conformance,
-    response_headers_conformance,
-]
 STAFF_ROLES = ("social_worker", "counsellor", "shelter_staff", "manager", "police", "partner", "statistician", "admin")
 
 
@@ -104,14 +90,7 @@ def run(
             operation.as_strategy(), st.sampled_from([None, *known]), st.sampled_from([None, *hostile.ALL])
         ).map(with_known_values)
 
-        @hypothesis.settings(
-            max_examples=EXAMPLES_PER_OPERATION,
-            deadline=None,
-            database=None,
-            derandomize=True,
-            phases=[Phase.explicit, Phase.generate],
-            suppress_health_check=list(HealthCheck),
-        )
+        @bounded_run(EXAMPLES_PER_OPERATION)
         @given(case=strategy)
         def answers(case: Any) -> None:
             response = case.call_and_validate(headers=credentials["headers"], checks=CHECKS)

@@ -7,36 +7,23 @@ In-process through WSGI, on committed data (transaction=True: no test transactio
 `on_commit` work), with the throttle off. Generated ids are mixed with the ids of real
 referrals in every state, so that the 200 answers are exercised, not only the 404s."""
 
-import hypothesis
 import pytest
 import schemathesis
 from django.core.management import call_command
 from django.core.wsgi import get_wsgi_application
 from django.test import Client, override_settings
-from hypothesis import HealthCheck, Phase, given
+from hypothesis import given
 from hypothesis import strategies as st
-from schemathesis.checks import not_a_server_error
-from schemathesis.specs.openapi.checks import (
-    content_type_conformance,
-    ignored_auth,
-    response_headers_conformance,
-    response_schema_conformance,
-    status_code_conformance,
-)
+from schemathesis.specs.openapi.checks import ignored_auth
 
 from referrals import services
 from referrals.partner.tokens import token_issue
 from tests.referrals import adult_case, consent_for, sent_for
+from tests.schema_runs import CHECKS as STAFF_AND_PARTNER_CHECKS
+from tests.schema_runs import bounded_run
 
 EXAMPLES_PER_OPERATION = 25
-CHECKS = [
-    not_a_server_error,
-    response_schema_conformance,
-    status_code_conformance,
-    content_type_conformance,
-    response_headers_conformance,
-    ignored_auth,
-]
+CHECKS = [*STAFF_AND_PARTNER_CHECKS, ignored_auth]
 ALL_CATEGORIES = ("identity", "contact", "origin", "language", "case_summary", "screening", "health")
 
 
@@ -97,14 +84,7 @@ def test_the_partner_api_conforms_to_its_schema(people, orgs):
     for operation in operations:
         strategy = st.tuples(operation.as_strategy(), st.sampled_from([None, *ids])).map(with_known_id)
 
-        @hypothesis.settings(
-            max_examples=EXAMPLES_PER_OPERATION,
-            deadline=None,
-            database=None,
-            derandomize=True,
-            phases=[Phase.explicit, Phase.generate],
-            suppress_health_check=list(HealthCheck),
-        )
+        @bounded_run(EXAMPLES_PER_OPERATION)
         @given(case=strategy)
         def conforms(case):
             case.call_and_validate(headers={"Authorization": f"Bearer {plaintext}"}, checks=CHECKS)
