@@ -21,6 +21,9 @@ from collections import Counter
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from bench.load_report import print_rows_written
+
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
 
 
@@ -77,16 +80,7 @@ def main() -> None:
             timings=timings,
         )
     elapsed = time.monotonic() - started
-    total = sum(counts.values())
-
-    print(f"\n{'model':<40} {'rows':>10} {'write s':>9} {'rows/s':>10}")
-    for label, rows in sorted(counts.items(), key=lambda item: -item[1]):
-        seconds = timings.get(label, 0.0)
-        rate = f"{rows / seconds:10.0f}" if seconds else f"{'-':>10}"
-        print(f"{label:<40} {rows:>10,} {seconds:9.1f} {rate}")
-    for label in sorted(set(timings) - set(counts)):
-        print(f"{label:<40} {'':>10} {timings[label]:9.1f}")
-    print(f"{'total':<40} {total:>10,} {elapsed:9.1f} {total / elapsed:10.0f}")
+    total = print_rows_written(counts, timings, elapsed)
     rate = f"{args.people / elapsed:.0f} people/s, {total / elapsed:.0f} rows/s"
     print(f"\n{args.people:,} people in {elapsed:.1f} s ({rate})")
     with connection.cursor() as cursor:

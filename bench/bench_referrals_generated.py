@@ -31,6 +31,9 @@ from datetime import date
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from bench.load_report import print_rows_written
+
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
 
 BY_RECEIVER = """
@@ -135,15 +138,7 @@ def main() -> None:
     else:
         counts, timings = run_parts(args.parts)
     elapsed = time.monotonic() - started
-    total = sum(counts.values())
-    print(f"\n{'model':<40} {'rows':>10} {'write s':>9} {'rows/s':>10}")
-    for label, rows in sorted(counts.items(), key=lambda item: -item[1]):
-        seconds = timings.get(label, 0.0)
-        rate = f"{rows / seconds:10.0f}" if seconds else f"{'-':>10}"
-        print(f"{label:<40} {rows:>10,} {seconds:9.1f} {rate}")
-    for label in sorted(set(timings) - set(counts)):
-        print(f"{label:<40} {'':>10} {timings[label]:9.1f}")
-    print(f"{'total':<40} {total:>10,} {elapsed:9.1f} {total / elapsed:10.0f}")
+    print_rows_written(counts, timings, elapsed)
     print(f"\n{args.referrals:,} referrals in {elapsed:.1f} s ({args.referrals / elapsed:.0f} referrals/s)\n")
     with connection.cursor() as cursor:
         for label, sql in TOTALS.items():
