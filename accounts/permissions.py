@@ -109,23 +109,26 @@ change_user = define(
 )
 
 
-# --- Audit events: admins all; managers those of their organisation's staff ------------------
-# (The audit trail of one case is governed by casework's case permission.)
-def _can_view_audit(user: Any, event: AuditEvent) -> bool:
+# --- Rows of an organisation that its managers oversee: admins all, managers their own -----------
+def _admin_or_own_manager(user: Any, row: Any) -> bool:
     if has_role(user, Role.ADMIN):
         return True
-    return has_role(user, Role.MANAGER) and event.organisation_id == user.organisation_id
+    return has_role(user, Role.MANAGER) and row.organisation_id == user.organisation_id
 
 
+def _admin_or_own_manager_filter(user: Any) -> Q:
+    if has_role(user, Role.ADMIN):
+        return EVERYTHING
+    return Q(organisation_id=user.organisation_id) if has_role(user, Role.MANAGER) else NOTHING
+
+
+# --- Audit events: admins all; managers those of their organisation's staff ------------------
+# (The audit trail of one case is governed by casework's case permission.)
 view_auditevent = define(
     "accounts.view_auditevent",
     AuditEvent,
-    predicate=_can_view_audit,
-    filter=lambda user: (
-        EVERYTHING
-        if has_role(user, Role.ADMIN)
-        else (Q(organisation_id=user.organisation_id) if has_role(user, Role.MANAGER) else NOTHING)
-    ),
+    predicate=_admin_or_own_manager,
+    filter=_admin_or_own_manager_filter,
 )
 
 
@@ -138,26 +141,16 @@ view_notification = define(
 )
 
 
-def _can_manage_reminders(user: Any, setting: ReminderSetting) -> bool:
-    if has_role(user, Role.ADMIN):
-        return True
-    return has_role(user, Role.MANAGER) and setting.organisation_id == user.organisation_id
-
-
 manage_reminder_settings = define(
     "accounts.manage_reminder_settings",
     ReminderSetting,
-    predicate=_can_manage_reminders,
-    filter=lambda user: (
-        EVERYTHING
-        if has_role(user, Role.ADMIN)
-        else (Q(organisation_id=user.organisation_id) if has_role(user, Role.MANAGER) else NOTHING)
-    ),
+    predicate=_admin_or_own_manager,
+    filter=_admin_or_own_manager_filter,
 )
 
 
 def can_manage_reminders_of(user: Any, organisation: Organisation | None) -> bool:
     """The settings page asks before any row exists."""
-    return organisation is not None and _can_manage_reminders(
+    return organisation is not None and _admin_or_own_manager(
         user, ReminderSetting(organisation_id=organisation.pk, rule="")
     )
