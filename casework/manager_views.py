@@ -23,7 +23,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 
 from accounts.pages import PagePermissionDenied, get_or_404, paginate, submit
 from accounts.permissions import has_role
-from casework import workload
+from casework import selectors, workload
 from casework.models import Case
 from casework.permissions import BREAK_GLASS_ROLES, managed_organisations, view_case
 from casework.services import break_glass
@@ -141,6 +141,6 @@ def emergency_access(request: HttpRequest) -> HttpResponse:
         else:
             status = 400
     now = timezone.now()
-    grants = break_glass.grants_of(user=request.user).filter(expires_at__gt=now)[:20]
+    grants = selectors.break_glass_grants(user=request.user).filter(expires_at__gt=now)[:20]
     context = {"form": form, "grants": grants, "minutes": int(break_glass.grant_duration().total_seconds() // 60)}
     return render(request, "casework/emergency_access.html", context, status=status)

@@ -15,7 +15,7 @@ from accounts.errors import PermissionDenied
 from accounts.models import AuditAction, AuditEvent, User
 from accounts.services import audit_record, audit_record_many
 from casework import permissions
-from casework.models import PERSON_IDENTITY_FIELDS, Case, CaseEvent, FollowUpPolicy, Person
+from casework.models import PERSON_IDENTITY_FIELDS, BreakGlassGrant, Case, CaseEvent, FollowUpPolicy, Person
 from casework.names import name_filter
 
 
@@ -130,3 +130,8 @@ def follow_up_months_of(organisation: Any) -> list[int]:
         or FollowUpPolicy.objects.filter(is_default=True).first()
     )
     return list(policy.months) if policy else []
+
+
+def break_glass_grants(*, user: Any) -> QuerySet[BreakGlassGrant]:
+    """The user's own emergency grants, newest first (the form page lists the valid ones)."""
+    return BreakGlassGrant.objects.filter(user_id=user.pk).select_related("case__person").order_by("-starts_at")

@@ -89,8 +89,3 @@ def break_glass_open(*, actor: Any, case_code: str, reason: str, now: datetime |
         now=now,
     )
     return grant
-
-
-def grants_of(*, user: Any) -> Any:
-    """The user's own emergency grants, newest first (the form page lists the valid ones)."""
-    return BreakGlassGrant.objects.filter(user_id=user.pk).select_related("case__person").order_by("-starts_at")
