@@ -209,7 +209,10 @@ class WorkerHeartbeat(models.Model):
         return f"{self.hostname} @ {self.seen_at:%Y-%m-%d %H:%M:%S}"
 
 
-# --- Follow-up reminders (the engine is accounts/reminders/; the rules live in each app) --------
+# --- Follow-up reminders (the engine is notifications/; the rules live in each app) --------
+# These four tables belong to notifications/ but their models stay here, in accounts' migration
+# history (accounts 0004), so that existing databases need no table move; notifications imports
+# them from accounts.models (docs/development.md, "where code lives").
 class ReminderSetting(models.Model):
     """One organisation's choice for one rule; a rule without a row uses its defaults in code."""
 

@@ -11,9 +11,9 @@ from django.db import models, transaction
 from django.utils.translation import gettext as _
 
 from accounts import permissions
-from accounts.context import current as current_request
-from accounts.errors import ApplicationError, PermissionDenied
 from accounts.models import AuditAction, AuditEvent, Language, Organisation, OrganisationKind, Province, Role, User
+from core.context import current as current_request
+from core.errors import ApplicationError, PermissionDenied
 
 
 def _object_ref(obj: models.Model) -> tuple[str, str]:

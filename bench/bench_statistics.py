@@ -1,4 +1,4 @@
-"""Time the national statistics (shelters/statistics) on a large synthetic data set.
+"""Time the national statistics (national_statistics/) on a large synthetic data set.
 
 Run by hand against a database filled by `seed_demo` (read only: it writes nothing):
 
@@ -49,8 +49,8 @@ def main() -> None:
     from accounts.models import Organisation, Role, User
     from accounts.selectors import organisation_subtree_ids
     from casework.models import Case, Person
-    from shelters.statistics import ctdc, queries, tables, views
-    from shelters.statistics.queries import Scope
+    from national_statistics import ctdc, queries, tables, views
+    from national_statistics.queries import Scope
 
     everyone = Scope(owners=None)
     office = Organisation.objects.filter(province__isnull=False, kind="mlsw").order_by("code").first()
@@ -92,7 +92,7 @@ def main() -> None:
     factory = RequestFactory()
 
     def page(user: User) -> None:
-        request = factory.get("/shelters/statistics/", {"first": args.first, "last": args.last})
+        request = factory.get("/statistics/", {"first": args.first, "last": args.last})
         request.user = user
         response = views.statistics_page(request)
         assert response.status_code == 200, response.status_code

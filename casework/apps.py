@@ -7,10 +7,10 @@ class CaseworkConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
-        from accounts.reminders.registry import register_alert
         from casework import dashboard_reminders
         from casework.reminders import register_rules
         from casework.services import break_glass
+        from notifications.registry import register_alert
 
         register_rules()
         register_alert(break_glass.ALERT)

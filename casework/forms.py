@@ -1,6 +1,6 @@
 """Forms of the casework pages. They check the shape of the input (types, choices, required
 fields); the rules themselves stay in the services, whose refusals the views put back on these
-forms next to the fields (accounts.pages.show_error)."""
+forms next to the fields (core.pages.show_error)."""
 
 from __future__ import annotations
 
@@ -10,7 +10,6 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Country, District, Province
-from accounts.pages import DateInput, LocalNameChoiceField, LocalNameMultipleChoiceField
 from casework.cadence import MonthsField
 from casework.choices import (
     CaseCategory,
@@ -26,6 +25,7 @@ from casework.choices import (
 )
 from casework.models import ExploitationForm, Indicator, ServiceType
 from casework.services.screening import INTERVIEW_FACTS
+from core.pages import DateInput, LocalNameChoiceField, LocalNameMultipleChoiceField
 
 BLANK = [("", "—")]
 

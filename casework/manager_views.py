@@ -21,13 +21,13 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from accounts.pages import PagePermissionDenied, get_or_404, paginate, submit
-from accounts.permissions import has_role
 from casework import selectors, workload
 from casework.models import Case
 from casework.permissions import BREAK_GLASS_ROLES, managed_organisations, view_case
 from casework.services import break_glass
 from casework.services import cases as case_services
+from core.pages import PagePermissionDenied, get_or_404, paginate, submit
+from core.permissions import has_role
 
 
 def _require_manager(request: HttpRequest) -> None:

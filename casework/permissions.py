@@ -22,7 +22,6 @@ from django.db.models import Exists, Model, OuterRef, Q
 from django.utils import timezone
 
 from accounts.models import Role
-from accounts.permissions import NOTHING, Permission, define, has_role
 from accounts.selectors import organisation_subtree_ids
 from casework.choices import Tier, TransferStatus
 from casework.models import (
@@ -39,6 +38,7 @@ from casework.models import (
     Screening,
     Service,
 )
+from core.permissions import NOTHING, Permission, define, has_role
 
 CASE_STAFF = (Role.SOCIAL_WORKER, Role.COUNSELLOR, Role.POLICE)
 # Who may open a case outside their scope in an emergency (access.md: break-glass).

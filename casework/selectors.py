@@ -11,12 +11,12 @@ from django.db.models import Prefetch, Q, QuerySet
 from django.utils.translation import gettext as _
 from pghistory.models import MiddlewareEvents
 
-from accounts.errors import PermissionDenied
 from accounts.models import AuditAction, AuditEvent, User
 from accounts.services import audit_record, audit_record_many
 from casework import permissions
 from casework.models import PERSON_IDENTITY_FIELDS, BreakGlassGrant, Case, CaseEvent, FollowUpPolicy, Person
 from casework.names import name_filter
+from core.errors import PermissionDenied
 
 
 def case_list(*, user: Any, search: str = "") -> QuerySet[Case]:

@@ -88,10 +88,13 @@ INSTALLED_APPS = [
     "django_otp",
     "django_otp.plugins.otp_totp",
     "csp",
+    "core",
     "accounts",
+    "notifications",
     "casework",
     "shelters",
     "referrals",
+    "national_statistics",
     "seeds",
 ]
 
@@ -105,12 +108,12 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
-    "accounts.middleware.PageLoginRequiredMiddleware",
+    "core.middleware.PageLoginRequiredMiddleware",
     "accounts.two_factor.middleware.SecondFactorMiddleware",
-    "accounts.middleware.RequestContextMiddleware",
-    "accounts.middleware.HistoryMiddleware",
-    "accounts.middleware.UserLanguageMiddleware",
-    "accounts.middleware.PageErrorMiddleware",
+    "core.middleware.RequestContextMiddleware",
+    "core.middleware.HistoryMiddleware",
+    "core.middleware.UserLanguageMiddleware",
+    "core.middleware.PageErrorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "axes.middleware.AxesMiddleware",
@@ -130,7 +133,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "accounts.reminders.views.unread_notifications",
+                "notifications.views.unread_notifications",
             ],
         },
     },
@@ -185,9 +188,9 @@ AXES_COOLOFF_TIME = float(env("AXES_COOLOFF_HOURS", "0.25"))
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 # The reverse proxies in front of the web processes: the client's address is the one the
-# outermost of them saw (accounts.middleware.client_ip); lockouts, rate limits and audit rows use it.
+# outermost of them saw (core.middleware.client_ip); lockouts, rate limits and audit rows use it.
 TRUSTED_PROXY_COUNT = int(env("TRUSTED_PROXY_COUNT", "0"))
-AXES_CLIENT_IP_CALLABLE = "accounts.middleware.client_ip"
+AXES_CLIENT_IP_CALLABLE = "core.middleware.client_ip"
 AXES_ENABLED = env_bool("AXES_ENABLED", True)
 
 # Sign-in attempts (a password or a second-factor code) per client address and window, on top
@@ -252,14 +255,14 @@ CONTENT_SECURITY_POLICY = {
 REST_FRAMEWORK = {
     # A session counts only once its second factor is done, where one is needed (accounts.two_factor).
     "DEFAULT_AUTHENTICATION_CLASSES": ["accounts.api.authentication.VerifiedSessionAuthentication"],
-    "DEFAULT_PERMISSION_CLASSES": ["accounts.api.permissions.ActiveUser"],
+    "DEFAULT_PERMISSION_CLASSES": ["core.api.permissions.ActiveUser"],
     # Per staff user (partner tokens have their own quota: referrals.partner.throttling).
-    "DEFAULT_THROTTLE_CLASSES": ["accounts.api.throttling.StaffUserThrottle"],
+    "DEFAULT_THROTTLE_CLASSES": ["core.api.throttling.StaffUserThrottle"],
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
-    "DEFAULT_PAGINATION_CLASS": "accounts.api.pagination.StablePageNumberPagination",
+    "DEFAULT_PAGINATION_CLASS": "core.api.pagination.StablePageNumberPagination",
     "PAGE_SIZE": 50,
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
-    "EXCEPTION_HANDLER": "accounts.api.errors.exception_handler",
+    "EXCEPTION_HANDLER": "core.api.errors.exception_handler",
     "DEFAULT_VERSIONING_CLASS": "rest_framework.versioning.NamespaceVersioning",
     "ALLOWED_VERSIONS": ["v1"],
     "DEFAULT_VERSION": "v1",
@@ -310,8 +313,8 @@ SPECTACULAR_SETTINGS = {
     },
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
-        "accounts.api.schema.omittable_fields_not_required",
-        "accounts.api.schema.document_error_answers",
+        "core.api.schema.omittable_fields_not_required",
+        "core.api.schema.document_error_answers",
     ],
 }
 

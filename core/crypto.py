@@ -3,7 +3,7 @@
 A value is stored as `<key id>$<Fernet token>` (AES-128-CBC with HMAC-SHA256, from the
 `cryptography` package). The key id names the key that encrypted it, so a value can be
 decrypted with any configured key and a rotation can find the values the current key has not
-encrypted yet (accounts.field_keys). Blank values stay blank: whether a person has a phone
+encrypted yet (core.field_keys). Blank values stay blank: whether a person has a phone
 number is not a secret worth the cost of making every "is it empty?" test impossible.
 
 A blind index is a keyed hash (HMAC-SHA256, truncated to 128 bits) of a normalised value: the

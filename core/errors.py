@@ -1,7 +1,7 @@
 """Errors that services raise and every interface (API, pages, admin) turns into an answer.
 
 Services never return error codes; they raise one of these with a message a social worker can
-act on. The API maps them to 400/403/404/409 JSON (accounts.api.errors), pages to form errors.
+act on. The API maps them to 400/403/404/409 JSON (core.api.errors), pages to form errors.
 """
 
 from __future__ import annotations

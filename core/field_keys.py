@@ -1,7 +1,7 @@
 """Re-encrypting the encrypted fields with the current key, in batches (`manage.py rotate_field_keys`),
 and encrypting plaintext the first time (the migration that introduced encryption).
 
-Every model with encrypted fields (accounts.fields) is found by itself, with its row-history table
+Every model with encrypted fields (core.fields) is found by itself, with its row-history table
 (django-pghistory), whose rows hold copies of the same ciphertexts: a key cannot be removed while
 a history row still needs it. A model may also declare blind indexes computed from its decrypted
 values (`blind_index_key_field` and `blind_indexes`, see casework.models.Person); rows indexed
@@ -26,8 +26,8 @@ import pgtrigger
 from django.apps import apps
 from django.db import connection, transaction
 
-from accounts import crypto
-from accounts.fields import encrypted_fields
+from core import crypto
+from core.fields import encrypted_fields
 
 Progress = Callable[[str], None]
 

@@ -1,5 +1,5 @@
 """Model fields encrypted at rest: code reads and assigns plain strings, the database holds
-ciphertext (accounts.crypto). Forms, serializers and validators see the plaintext, so max_length
+ciphertext (core.crypto). Forms, serializers and validators see the plaintext, so max_length
 limits the text a person types, not the (longer) stored value, which is a `text` column.
 
 An encrypted value cannot be compared in SQL: only `isnull` and `= ''` (blank) lookups exist;
@@ -19,7 +19,7 @@ from django.core.exceptions import FieldError
 from django.db import models
 from django.db.models.lookups import Exact, IsNull
 
-from accounts import crypto
+from core import crypto
 
 
 class Sealed(str):

@@ -14,8 +14,8 @@ from django.http import HttpRequest, HttpResponse
 from django.utils import translation
 from django.views import defaults
 
-from accounts import errors
-from accounts.context import RequestContext, current, request_context
+from core import errors
+from core.context import RequestContext, current, request_context
 
 
 class RequestContextMiddleware:

@@ -13,8 +13,8 @@ from django.http import HttpRequest
 from django.utils import translation
 from django.utils.functional import cached_property
 
-from accounts.errors import ApplicationError, NotFound, PermissionDenied
-from accounts.permissions import Permission
+from core.errors import ApplicationError, NotFound, PermissionDenied
+from core.permissions import Permission
 
 PAGE_SIZE = 25
 T = TypeVar("T")

@@ -1,5 +1,5 @@
 """Fixed-window request quotas counted in the shared cache (Redis), for the API throttles
-(accounts.api.throttling) and the sign-in rate limit per address (accounts.two_factor.views).
+(core.api.throttling) and the sign-in rate limit per address (accounts.two_factor.views).
 
 DRF's SimpleRateThrottle keeps a list of timestamps and writes it back after reading it, so
 concurrent requests can slip past it (encode/django-rest-framework#8127). These counters use the

@@ -14,7 +14,7 @@ from typing import Any
 from django.db import models
 from django.utils.translation import gettext as _
 
-from accounts.errors import ApplicationError, Conflict
+from core.errors import ApplicationError, Conflict
 
 
 @dataclass(frozen=True)

@@ -23,8 +23,8 @@ from django.db import connection, transaction
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from national_statistics.queries import Scope
 from shelters.exports import Sheet
-from shelters.statistics.queries import Scope
 
 SUPPRESSED = "*"
 # CTDC's ageBroad bins (upper bounds, inclusive), and the label of each.

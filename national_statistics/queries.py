@@ -127,7 +127,7 @@ OTHER = "__other__"
 @dataclass(frozen=True)
 class Scope:
     """Whose cases are counted: everyone's (statisticians, national view) or those owned by these
-    organisations (a manager's). See shelters.permissions.run_statistics."""
+    organisations (a manager's). See national_statistics.permissions.run_statistics."""
 
     owners: frozenset[Any] | None
 

@@ -10,10 +10,10 @@ from typing import Any
 from django.conf import settings
 from django.utils.translation import gettext as _
 
+from national_statistics import queries
+from national_statistics.queries import Counts, Scope
+from national_statistics.suppression import Protected, protect
 from shelters.exports import Sheet
-from shelters.statistics import queries
-from shelters.statistics.queries import Counts, Scope
-from shelters.statistics.suppression import Protected, protect
 
 HIDDEN = "x"  # what a hidden cell shows: the same for small cells and for their complements
 

@@ -23,11 +23,11 @@ from django.utils.translation import gettext_lazy
 
 from accounts.models import AuditAction
 from accounts.services import audit_record
+from national_statistics import ctdc, queries, tables
+from national_statistics.permissions import run_statistics, statistics_owners
+from national_statistics.queries import Scope
 from shelters import charts, exports
 from shelters.models import Shelter
-from shelters.permissions import run_statistics, statistics_owners
-from shelters.statistics import ctdc, queries, tables
-from shelters.statistics.queries import Scope
 from shelters.views import aggregates_only
 
 BREAKDOWNS = ("province", "category", "sex", "age_group", "exploitation", "nationality", "country")
@@ -147,7 +147,7 @@ def statistics_page(request: HttpRequest) -> HttpResponse:
     scope = _scope(request)
     form = _form(request)
     if not form.is_valid():
-        return render(request, "shelters/statistics.html", {"form": form}, status=400)
+        return render(request, "statistics/statistics.html", {"form": form}, status=400)
     published = {name: _table(name, form, scope) for name in TABLES}
     query = _query(form)
     context = {
@@ -158,10 +158,7 @@ def statistics_page(request: HttpRequest) -> HttpResponse:
             (
                 name,
                 table,
-                [
-                    (fmt.upper(), reverse("shelters:statistics-download", args=[name, fmt]) + query)
-                    for fmt in ("csv", "xlsx")
-                ],
+                [(fmt.upper(), reverse("statistics:download", args=[name, fmt]) + query) for fmt in ("csv", "xlsx")],
             )
             for name, table in published.items()
         ],
@@ -169,13 +166,13 @@ def statistics_page(request: HttpRequest) -> HttpResponse:
             (
                 name,
                 _chart(name, form, scope, published["by-year"]),
-                reverse("shelters:statistics-chart", args=[name]) + query,
+                reverse("statistics:chart", args=[name]) + query,
             )
             for name in CHARTS
         ],
-        "ctdc_page": reverse("shelters:statistics-ctdc-report") + query,
+        "ctdc_page": reverse("statistics:ctdc-report") + query,
     }
-    return render(request, "shelters/statistics.html", context)
+    return render(request, "statistics/statistics.html", context)
 
 
 @aggregates_only
@@ -184,18 +181,16 @@ def statistics_ctdc_report(request: HttpRequest) -> HttpResponse:
     scope = _scope(request)
     form = _form(request)
     if not form.is_valid():
-        return render(request, "shelters/statistics.html", {"form": form}, status=400)
+        return render(request, "statistics/statistics.html", {"form": form}, status=400)
     anonymised = ctdc.export(scope)
     query = _query(form)
     context = {
         "ctdc": anonymised,
         "ctdc_report": ctdc.report_lines(anonymised),
-        "ctdc_links": [
-            (fmt.upper(), reverse("shelters:statistics-ctdc", args=[fmt]) + query) for fmt in ("csv", "xlsx")
-        ],
-        "back": reverse("shelters:statistics") + query,
+        "ctdc_links": [(fmt.upper(), reverse("statistics:ctdc", args=[fmt]) + query) for fmt in ("csv", "xlsx")],
+        "back": reverse("statistics:page") + query,
     }
-    return render(request, "shelters/statistics_ctdc.html", context)
+    return render(request, "statistics/statistics_ctdc.html", context)
 
 
 @aggregates_only
@@ -203,7 +198,7 @@ def statistics_download(request: HttpRequest, table: str, fmt: str) -> HttpRespo
     scope = _scope(request)
     form = _form(request)
     if not form.is_valid():
-        return render(request, "shelters/statistics.html", {"form": form}, status=400)
+        return render(request, "statistics/statistics.html", {"form": form}, status=400)
     sheet = _table(table, form, scope).sheet()
     _audit_export(request, f"{table}.{fmt}", form)
     filename = f"statistics_{table}_{form.cleaned_data['first']}_{form.cleaned_data['last']}"
@@ -216,7 +211,7 @@ def statistics_ctdc(request: HttpRequest, fmt: str) -> HttpResponseBase:
     scope = _scope(request)
     form = _form(request)
     if not form.is_valid():
-        return render(request, "shelters/statistics.html", {"form": form}, status=400)
+        return render(request, "statistics/statistics.html", {"form": form}, status=400)
     result = ctdc.export(scope)
     _audit_export(request, f"ctdc.{fmt}", form)
     filename = f"ctdc_k{result.k}_{timezone.localdate().isoformat()}"
@@ -232,7 +227,7 @@ def statistics_chart(request: HttpRequest, chart: str) -> HttpResponseBase:
     scope = _scope(request)
     form = _form(request)
     if not form.is_valid():
-        return render(request, "shelters/statistics.html", {"form": form}, status=400)
+        return render(request, "statistics/statistics.html", {"form": form}, status=400)
     svg = _chart(chart, form, scope)
     _audit_export(request, f"{chart}.svg", form)
     response = HttpResponse(charts.standalone(svg), content_type="image/svg+xml")

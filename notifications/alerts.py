@@ -5,7 +5,7 @@ An alert reuses the reminders' storage and delivery: one `ReminderOccurrence` (r
 alert's code, object = the grant or request, due now, the case code) and one `Notification` per
 recipient, written in the caller's transaction, so the alert exists exactly when the thing it
 reports does. The in-app list shows it at once; the reminder tick e-mails it like any
-notification (accounts/reminders/delivery.py: the case code and a link, never a name). Alerts
+notification (notifications/delivery.py: the case code and a link, never a name). Alerts
 are not rules: the engine never scans, resolves or escalates them.
 """
 
@@ -18,7 +18,7 @@ from typing import Any
 from django.utils import timezone
 
 from accounts.models import EmailState, Notification, ReminderOccurrence, User
-from accounts.reminders.registry import Alert
+from notifications.registry import Alert
 
 
 def send_alert(

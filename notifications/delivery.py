@@ -25,7 +25,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from accounts.models import EmailState, Notification
-from accounts.reminders.registry import Alert, describe
+from notifications.registry import Alert, describe
 
 logger = logging.getLogger(__name__)
 
@@ -115,7 +115,7 @@ def pending_ids(*, limit: int = PER_TICK) -> list[int]:
 def enqueue_pending() -> int:
     """Queue the pending e-mails in batches of ids. A batch that is lost, expires or dies with
     its worker is simply queued again by a later tick: the state lives in the database."""
-    from accounts.tasks import send_notification_emails  # the tasks module imports this one
+    from notifications.tasks import send_notification_emails  # the tasks module imports this one
 
     ids = pending_ids()
     queue = getattr(settings, "REMINDER_QUEUE", None) or None

@@ -29,8 +29,8 @@ from accounts.models import (
     Role,
     User,
 )
-from accounts.reminders.registry import Rule, all_rules
-from accounts.reminders.window import ROW_COLUMNS, Window
+from notifications.registry import Rule, all_rules
+from notifications.window import ROW_COLUMNS, Window
 
 EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 OCCURRENCE = ReminderOccurrence._meta.db_table
@@ -172,7 +172,7 @@ def escalate(*, now: datetime) -> int:
 
 def tick(*, now: datetime | None = None) -> dict[str, Any]:
     """One pass of the engine: scan every rule, resolve, escalate, queue the pending e-mails."""
-    from accounts.reminders.delivery import enqueue_pending
+    from notifications.delivery import enqueue_pending
 
     now = now or timezone.now()
     scanned = {rule.code: scan(rule, now=now) for rule in all_rules()}

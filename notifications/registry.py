@@ -70,7 +70,7 @@ def get_rule(code: str) -> Rule | None:
 @dataclass(frozen=True)
 class Alert:
     """A notification that is not a reminder: something happened that people must hear about at
-    once (accounts/reminders/alerts.py). No scan, no escalation, not on the rules page."""
+    once (notifications/alerts.py). No scan, no escalation, not on the rules page."""
 
     code: str
     title: Promise

@@ -11,11 +11,11 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from accounts import permissions
-from accounts.errors import ApplicationError, PermissionDenied
 from accounts.models import AuditAction, Notification, Organisation, ReminderSetting, ReminderWatermark
-from accounts.reminders.registry import get_rule
 from accounts.services import audit_record
+from core.errors import ApplicationError, PermissionDenied
+from notifications import permissions
+from notifications.registry import get_rule
 
 MAX_DAYS = 3650
 MAX_ESCALATION_DAYS = 365

@@ -19,9 +19,9 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
-from accounts import errors, permissions
-from accounts.reminders import services
-from accounts.reminders.registry import Effective, describe, effective_settings
+from core import errors
+from notifications import permissions, services
+from notifications.registry import Effective, describe, effective_settings
 
 PAGE_SIZE = 25
 

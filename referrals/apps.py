@@ -7,7 +7,7 @@ class ReferralsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
-        from accounts.reminders.registry import register_alert
+        from notifications.registry import register_alert
         from referrals import extensions, services
         from referrals.reminders import register_rules
 

@@ -21,10 +21,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import Role
-from accounts.permissions import EVERYTHING, NOTHING, Permission, define, has_role
 from casework.ages import is_child_on
 from casework.models import Case
 from casework.permissions import change_case, view_case
+from core.permissions import EVERYTHING, NOTHING, Permission, define, has_role
 from referrals.choices import ConsentGivenBy, ReferralStatus
 from referrals.models import Consent, ConsentOverride, PartnerToken, Referral
 

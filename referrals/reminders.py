@@ -1,4 +1,4 @@
-"""Referrals' reminder rules (registered in ReferralsConfig.ready; engine: accounts.reminders).
+"""Referrals' reminder rules (registered in ReferralsConfig.ready; engine: notifications).
 The sending case's worker is reminded to chase the receiving organisation:
 
 - referral_unacknowledged: still "sent" `days` after it was sent (default 3);
@@ -13,7 +13,8 @@ from typing import Any
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
-from accounts.reminders import Occurrences, Rule, Window, register, still_among
+from notifications.registry import Occurrences, Rule, register, still_among
+from notifications.window import Window
 from referrals.choices import ReferralStatus
 from referrals.models import Referral
 

@@ -16,11 +16,11 @@ from django.contrib.postgres.expressions import ArraySubquery
 from django.db.models import F, Min, OuterRef, Prefetch, QuerySet, Subquery
 from django.utils import timezone
 
-from accounts.context import current as current_request
 from accounts.models import AuditAction, AuditEvent
 from casework.ages import age_on
 from casework.models import Case, Screening
 from casework.privacy import as_record
+from core.context import current as current_request
 from referrals import permissions
 from referrals.choices import DataCategory, ReferralStatus
 from referrals.models import Consent, ConsentOverride, PartnerToken, Referral, ReferralEvent

@@ -21,16 +21,16 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from accounts.errors import ApplicationError, Conflict, NotFound, PermissionDenied
 from accounts.models import AuditAction, Organisation, Role, User
-from accounts.permissions import Permission
-from accounts.reminders.alerts import resolve_alert, send_alert
-from accounts.reminders.registry import Alert
 from accounts.services import audit_record
 from casework.models import Case, CaseEvent, FamilyMember, ServiceType
 from casework.permissions import change_case, manage_case
 from casework.privacy import clear
 from casework.services.common import record, require, validate
+from core.errors import ApplicationError, Conflict, NotFound, PermissionDenied
+from core.permissions import Permission
+from notifications.alerts import resolve_alert, send_alert
+from notifications.registry import Alert
 from referrals import permissions
 from referrals.changes import record_change
 from referrals.choices import ConsentGivenBy, DataCategory, ReferralStatus, Urgency

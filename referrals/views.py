@@ -24,12 +24,12 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from accounts.errors import ApplicationError, PermissionDenied
 from accounts.models import AuditAction, Role
-from accounts.pages import PagePermissionDenied, get_or_404, local_name, paginate, show_error, submit
-from accounts.permissions import has_role
 from casework.models import Case
 from casework.permissions import view_case
+from core.errors import ApplicationError, PermissionDenied
+from core.pages import PagePermissionDenied, get_or_404, local_name, paginate, show_error, submit
+from core.permissions import has_role
 from referrals import permissions, selectors, services
 from referrals.choices import ReferralStatus
 from referrals.forms import SEND, AnswerForm, InboxFilter, OverrideDecisionForm, OverrideRequestForm, ReferralForm

@@ -73,10 +73,10 @@ from django.db.models.functions import Now
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from accounts.errors import ApplicationError, PermissionDenied
 from accounts.models import AuditAction, Organisation, Role
-from accounts.permissions import EVERYTHING, NOTHING, define, has_role
 from accounts.services import audit_record
+from core.errors import ApplicationError, PermissionDenied
+from core.permissions import EVERYTHING, NOTHING, define, has_role
 from referrals.choices import ReferralStatus
 from referrals.models import Referral, ReferralEvent, Webhook, WebhookDelivery
 

@@ -21,10 +21,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_safe
 
-from accounts.pages import PagePermissionDenied, get_or_404, local_name, paginate, submit
 from casework.choices import CaseStatus
 from casework.models import Case
 from casework.selectors import record_identity_read
+from core.pages import PagePermissionDenied, get_or_404, local_name, paginate, submit
 from shelters import permissions, selectors, services
 from shelters.forms import AdmitForm, DischargeForm, OutageForm, TransferForm
 from shelters.models import Bed, BedOutage, Shelter, Stay

@@ -9,7 +9,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from accounts.pages import DateInput, local_name
+from core.pages import DateInput, local_name
 from shelters.choices import ExitDestination
 from shelters.models import Bed, Shelter
 

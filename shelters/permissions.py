@@ -16,9 +16,8 @@ from django.db.models import Q
 from django.utils import timezone
 
 from accounts.models import Role
-from accounts.permissions import EVERYTHING, NOTHING, define, has_role
-from casework.models import Case
 from casework.permissions import managed_organisations, view_case
+from core.permissions import EVERYTHING, NOTHING, define, has_role
 from shelters.models import Bed, BedOutage, NonResidentialAssistance, Shelter, Stay
 
 
@@ -159,29 +158,3 @@ view_bed_outage = define(
     predicate=lambda user, outage: _can_see_bed(user, outage.bed),
     filter=lambda user: Q(bed__in=Bed.objects.filter(view_bed.filter(user)).values("pk")),
 )
-
-
-# --- National statistics: whose cases a user's aggregate counts cover --------------------------
-# Statisticians (NCAW-MC, NCATIP) count every case; managers the cases of the organisations they
-# oversee. Counting a case never shows it: this permission only scopes aggregates (access.md:
-# statisticians see anonymised aggregates only, no personal record).
-def statistics_owners(user: Any) -> frozenset[Any] | None:
-    """None for every case, else the owner organisations counted (empty: nothing)."""
-    if has_role(user, Role.STATISTICIAN):
-        return None
-    return managed_organisations(user)
-
-
-def _counts_case(user: Any, case: Case) -> bool:
-    owners = statistics_owners(user)
-    return owners is None or case.owner_id in owners
-
-
-def _counted(user: Any) -> Q:
-    owners = statistics_owners(user)
-    if owners is None:
-        return EVERYTHING
-    return Q(owner_id__in=owners) if owners else NOTHING
-
-
-run_statistics = define("shelters.run_statistics", Case, predicate=_counts_case, filter=_counted)

@@ -31,7 +31,6 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from accounts.errors import ApplicationError, Conflict, NotFound, PermissionDenied
 from accounts.models import AuditAction, Role, User
 from accounts.permissions import change_user, view_user
 from accounts.services import audit_record
@@ -41,6 +40,7 @@ from casework.models import Case, Person, ServiceType
 from casework.permissions import managed_organisations
 from casework.privacy import clear
 from casework.services.common import record
+from core.errors import ApplicationError, Conflict, NotFound, PermissionDenied
 from shelters import permissions
 from shelters.choices import ExitDestination
 from shelters.models import Bed, BedOutage, NonResidentialAssistance, Room, Shelter, ShelterStaff, Stay

@@ -2,7 +2,7 @@
 every role (a session for staff, a token for the partner API) with generated parameters and
 bodies (hostile strings mixed into the query), answers without a server error, with a
 documented status and content type, and with a body and headers that conform to the schema
-(accounts.api.schema.document_error_answers documents the staff API's error answers).
+(core.api.schema.document_error_answers documents the staff API's error answers).
 
 In-process through WSGI on committed data (transaction=True, as in
 tests/referrals/test_partner_schema.py, which checks the partner API's answers in more depth).

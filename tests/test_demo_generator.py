@@ -17,7 +17,6 @@ from django.db import connection, transaction
 from django.db.backends.postgresql.psycopg_any import DateRange
 from django.db.models import Count
 
-from accounts import crypto
 from accounts.models import Organisation, Province, Role, User
 from casework import permissions
 from casework.ages import age_on, is_child_on
@@ -41,6 +40,7 @@ from casework.models import (
 from casework.repatriation_flows import ASSESSMENT_STEPS, RETURN_STEP, flow_steps
 from casework.screening_rule import Threshold, evaluate
 from casework.services.cases import case_open
+from core import crypto
 from referrals.choices import ConsentGivenBy, DataCategory, ReferralStatus
 from referrals.models import Consent, Referral
 from referrals.permissions import consent_problems, is_child_for_consent

@@ -12,7 +12,7 @@ def test_roles_doc_names_exactly_the_roles_in_the_code():
 
 
 def test_reminders_doc_lists_exactly_the_registered_rules_with_their_defaults():
-    from accounts.reminders import all_rules
+    from notifications.registry import all_rules
 
     rows = re.findall(r"^\| `([a-z_]+)` \| [^|]+ \| (\d+) \|", (DOCS / "reminders.md").read_text(), flags=re.MULTILINE)
     assert {code: int(days) for code, days in rows} == {rule.code: rule.days for rule in all_rules()}

@@ -134,7 +134,7 @@ SEARCHES = {
     "case list": ("social_worker", lambda o: reverse("casework:case-list")),
     "referral inbox": ("counsellor", lambda o: reverse("referrals:inbox")),
     "occupancy report": ("manager", lambda o: reverse("shelters:occupancy-report")),
-    "statistics": ("statistician", lambda o: reverse("shelters:statistics")),
+    "statistics": ("statistician", lambda o: reverse("statistics:page")),
 }
 
 SETTINGS = hypothesis.settings(

@@ -12,7 +12,6 @@ from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from accounts.api.viewsets import ScopedViewSet
 from accounts.models import Country, Organisation
 from casework import permissions
 from casework.api.serializers import code_field
@@ -20,6 +19,7 @@ from casework.choices import CancellationReason, FamilyAssessment, RepatriationF
 from casework.models import BorderPoint, Case, Repatriation, RepatriationStep
 from casework.repatriation_flows import flow_steps
 from casework.services import repatriation as service
+from core.api.viewsets import ScopedViewSet
 
 
 class StepSerializer(serializers.ModelSerializer):

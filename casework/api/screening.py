@@ -11,12 +11,12 @@ from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from accounts.api.viewsets import ScopedViewSet
 from casework import permissions
 from casework.choices import DecidingBody, ScreeningOutcome, ScreeningPlace
 from casework.models import Case, Indicator, Screening, ScreeningIndicator
 from casework.services import screening as service
 from casework.services.screening import INTERVIEW_FACTS
+from core.api.viewsets import ScopedViewSet
 
 
 class ObservedSerializer(serializers.ModelSerializer):

@@ -11,7 +11,6 @@ from typing import Any
 from django.utils import timezone
 from rest_framework import serializers
 
-from accounts.api.schema import OMITTABLE
 from accounts.models import AuditEvent, Country, District, Organisation, Province, User
 from casework import permissions
 from casework.ages import age_on
@@ -33,6 +32,7 @@ from casework.models import (
     Service,
     ServiceType,
 )
+from core.api.schema import OMITTABLE
 
 IDENTITY_HELP = f"{OMITTABLE} the caller may see this person's identity (tier 2)."
 NAME_FIELDS = ("given_name_lo", "family_name_lo", "given_name_latin", "family_name_latin")

@@ -1,5 +1,5 @@
 """Casework API: thin viewsets. Reads go through selectors (scoped, audited); writes through
-services (permission, validation, timeline, audit). Errors become JSON by accounts.api.errors."""
+services (permission, validation, timeline, audit). Errors become JSON by core.api.errors."""
 
 from __future__ import annotations
 
@@ -12,7 +12,6 @@ from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from accounts.api.viewsets import ScopedViewSet
 from accounts.models import AuditAction
 from accounts.services import audit_record
 from casework import permissions, selectors
@@ -22,6 +21,7 @@ from casework.duplicates import find_duplicates
 from casework.models import Case, CasePlan, CaseTransfer, FollowUpVisit, Person
 from casework.services import assistance, cases, follow_ups, people
 from casework.services.merge import person_merge
+from core.api.viewsets import ScopedViewSet
 
 
 def identity_from_scope(person: Person) -> bool:

@@ -17,14 +17,14 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from accounts.errors import ApplicationError, PermissionDenied
 from accounts.models import AuditAction, Role, User
-from accounts.permissions import has_role
-from accounts.reminders.alerts import send_alert
-from accounts.reminders.registry import Alert
 from accounts.services import audit_record
 from casework.models import BreakGlassGrant, Case, CaseEvent
 from casework.permissions import BREAK_GLASS_ROLES, forget_grants, view_case
+from core.errors import ApplicationError, PermissionDenied
+from core.permissions import has_role
+from notifications.alerts import send_alert
+from notifications.registry import Alert
 
 REASON_MAX_LENGTH = 2000
 ALERT = Alert(

@@ -11,7 +11,6 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from accounts.errors import ApplicationError, Conflict, PermissionDenied
 from accounts.models import AuditAction, Organisation, Province, Role, User
 from casework import permissions, transitions
 from casework.ages import is_child_on
@@ -19,6 +18,7 @@ from casework.choices import CaseStatus, ClosureReason, TransferStatus
 from casework.models import Case, CaseShare, CaseTransfer, ExploitationForm, Person
 from casework.services.common import record, require, require_text, validate
 from casework.services.people import person_register
+from core.errors import ApplicationError, Conflict, PermissionDenied
 
 CASE_DETAIL_FIELDS = (
     "category",

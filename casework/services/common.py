@@ -9,11 +9,11 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext as _
 
-from accounts.errors import ApplicationError, NotFound, PermissionDenied
 from accounts.models import AuditAction
-from accounts.permissions import Permission
 from accounts.services import audit_record
 from casework.models import Case, CaseEvent
+from core.errors import ApplicationError, NotFound, PermissionDenied
+from core.permissions import Permission
 
 
 def require(permission: Permission[Any], user: Any, obj: Any, message: str) -> None:

@@ -18,13 +18,14 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts import permissions as account_permissions
-from accounts.errors import ApplicationError, PermissionDenied
 from accounts.models import AuditAction, Organisation
 from accounts.services import audit_record
 from casework import permissions
 from casework.cadence import validate_months, visit_dates
 from casework.models import Case, FollowUpPolicy, FollowUpVisit
 from casework.services.common import record, require, validate
+from core.errors import ApplicationError, PermissionDenied
+from notifications import permissions as notification_permissions
 
 
 def policy_for(case: Case) -> FollowUpPolicy | None:
@@ -105,7 +106,7 @@ def _replan_following(actor: Any, policy: FollowUpPolicy) -> int:
 def organisation_cadence_save(*, actor: Any, organisation: Organisation, months: list[int]) -> FollowUpPolicy:
     """An organisation's own cadence (its managers, on the reminder rules page): used by its
     cases whose plan chose no policy; their visits still to come are re-planned."""
-    if not account_permissions.can_manage_reminders_of(actor, organisation):
+    if not notification_permissions.can_manage_reminders_of(actor, organisation):
         raise PermissionDenied(_("Only the organisation's managers can change its follow-up visits."))
     try:
         validate_months(months)

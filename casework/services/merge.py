@@ -13,13 +13,13 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from accounts.errors import ApplicationError, NotFound, PermissionDenied
 from accounts.models import AuditAction
 from accounts.services import audit_record
 from casework import permissions
 from casework.ages import is_child_on
 from casework.models import Case, FamilyMember, Person
 from casework.services.common import record, validate
+from core.errors import ApplicationError, NotFound, PermissionDenied
 
 # Filled one by one when empty on the record that stays.
 FILL_FIELDS = (

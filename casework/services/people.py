@@ -9,12 +9,12 @@ from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from accounts.errors import ApplicationError, NotFound, PermissionDenied
 from accounts.models import AuditAction, Province
 from accounts.services import audit_record
 from casework import permissions
 from casework.models import PERSON_IDENTITY_FIELDS, Case, FamilyMember, Person
 from casework.services.common import record, validate
+from core.errors import ApplicationError, NotFound, PermissionDenied
 
 PERSON_FIELDS = (
     *PERSON_IDENTITY_FIELDS,

@@ -16,13 +16,13 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from accounts.errors import NotFound, PermissionDenied
 from accounts.models import AuditAction
 from accounts.services import audit_record
 from casework import extensions, permissions
 from casework.models import Case, Person
 from casework.models.people import NAME_INDEX_FIELDS
 from casework.privacy import as_record
+from core.errors import NotFound, PermissionDenied
 
 FORMAT = "pathway-subject-access/1"
 WITHHELD = "[withheld: tier 3, only the assigned counsellor may read it]"

@@ -12,7 +12,6 @@ from django.views.decorators.http import require_safe
 from django_filters import CharFilter, ChoiceFilter
 
 from accounts.models import AuditAction, Province, Role
-from accounts.pages import local_name, paginate, query_without_page
 from accounts.selectors import user_list
 from accounts.services import audit_record, audit_record_many
 from casework import extensions, forms, permissions, selectors
@@ -20,6 +19,7 @@ from casework.api.filters import CaseFilter
 from casework.choices import CaseCategory, CaseStatus, Tier
 from casework.models import RepatriationStep
 from casework.services.subject_access import child_records
+from core.pages import local_name, paginate, query_without_page
 
 
 class CasePageFilter(CaseFilter):

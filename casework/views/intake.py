@@ -10,11 +10,11 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from accounts.errors import ApplicationError, PermissionDenied
-from accounts.pages import show_error
 from casework import forms, permissions
 from casework.duplicates import find_duplicates
 from casework.services.cases import case_open
+from core.errors import ApplicationError, PermissionDenied
+from core.pages import show_error
 
 DUPLICATE_KEYS = (
     "given_name_latin",

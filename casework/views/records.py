@@ -16,12 +16,12 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from accounts.errors import ApplicationError, PermissionDenied
-from accounts.pages import show_error
 from casework import forms, permissions, selectors
 from casework.models import RepatriationStep
 from casework.services import assistance, cases, repatriation
 from casework.views.cases import render_case
+from core.errors import ApplicationError, PermissionDenied
+from core.pages import show_error
 
 
 def _handle(

@@ -2,7 +2,7 @@
 
     {"detail": "<message>", "code": "<code>", "errors": {"field": ["message", ...]}}
 
-Service errors (accounts.errors) map to their status; Django's own ValidationError to 400; a
+Service errors (core.errors) map to their status; Django's own ValidationError to 400; a
 database refusal of a double booking or a duplicate to 409; a database that does not answer to 503
 with Retry-After. Nothing a client sends becomes a 500.
 """
@@ -19,14 +19,14 @@ from rest_framework import exceptions, status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
-from accounts.error_pages import (
+from core.error_pages import (
     RETRY_AFTER_SECONDS,
     database_unavailable,
     nul_character_sent,
     nul_message,
     unavailable_message,
 )
-from accounts.errors import ApplicationError
+from core.errors import ApplicationError
 
 # SQLSTATEs a client can provoke by racing another client: exclusion (double booking) and
 # unique violations. Anything else stays a server error, which it is.

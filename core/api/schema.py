@@ -24,7 +24,7 @@ def omittable_fields_not_required(result: dict[str, Any], generator: Any, reques
 
 ERROR_SCHEMA = {
     "type": "object",
-    "description": "accounts.api.errors: one shape for every answer that is not a success.",
+    "description": "core.api.errors: one shape for every answer that is not a success.",
     "properties": {
         "detail": {"type": "string"},
         "code": {"type": "string"},
@@ -35,7 +35,7 @@ ERROR_SCHEMA = {
 
 
 def document_error_answers(result: dict[str, Any], generator: Any, request: Any, public: bool) -> dict[str, Any]:
-    """Add the error answers every staff operation can give (accounts.api.errors) where a view
+    """Add the error answers every staff operation can give (core.api.errors) where a view
     did not describe its own: 400 for bad input or a change the rules refuse, 403 without a
     session or for a forbidden action, 404 for an id that is missing or outside the caller's
     scope (or a page past the end), 409 when a change lost a race.

@@ -1,5 +1,5 @@
 """API quotas: per staff user here, per partner token in referrals.partner.throttling. Both count
-in fixed windows in Redis (accounts.throttling); over the quota DRF answers 429 with Retry-After."""
+in fixed windows in Redis (core.throttling); over the quota DRF answers 429 with Retry-After."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from typing import Any
 from django.conf import settings
 from rest_framework.throttling import BaseThrottle
 
-from accounts.throttling import over_quota, parse_rate
+from core.throttling import over_quota, parse_rate
 
 
 class QuotaThrottle(BaseThrottle):

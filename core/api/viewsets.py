@@ -10,7 +10,7 @@ from django.db.models import QuerySet
 from rest_framework import serializers, status, viewsets
 from rest_framework.response import Response
 
-from accounts.permissions import Permission
+from core.permissions import Permission
 
 
 class ScopedViewSet(viewsets.GenericViewSet):

@@ -6,7 +6,7 @@ from typing import Any
 
 from django import template
 
-from accounts import pages
+from core import pages
 
 register = template.Library()
 

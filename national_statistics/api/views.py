@@ -11,12 +11,12 @@ from rest_framework import serializers, viewsets
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from accounts.errors import PermissionDenied
 from accounts.models import AuditAction
 from accounts.services import audit_record
-from shelters.permissions import run_statistics, statistics_owners
-from shelters.statistics import queries, tables
-from shelters.statistics.queries import Scope
+from core.errors import PermissionDenied
+from national_statistics import queries, tables
+from national_statistics.permissions import run_statistics, statistics_owners
+from national_statistics.queries import Scope
 
 BREAKDOWNS = ("province", "category", "sex", "age_group", "exploitation", "nationality", "country")
 

@@ -18,9 +18,9 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from accounts.api.schema import OMITTABLE
 from accounts.models import Organisation
 from casework.models import ServiceType
+from core.api.schema import OMITTABLE
 from referrals import selectors
 from referrals.choices import ConsentGivenBy, DataCategory, ReferralStatus, Urgency
 from referrals.models import Consent, ConsentOverride, Referral, ReferralEvent, Webhook

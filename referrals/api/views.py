@@ -20,11 +20,11 @@ from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from accounts.api.viewsets import ScopedViewSet
-from accounts.errors import ApplicationError
 from accounts.models import AuditAction
 from casework.models import Case, FamilyMember
 from casework.permissions import view_case
+from core.api.viewsets import ScopedViewSet
+from core.errors import ApplicationError
 from referrals import permissions, selectors, services, webhooks
 from referrals.api import serializers as s
 from referrals.choices import ReferralStatus

@@ -22,10 +22,10 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from accounts.errors import ApplicationError, PermissionDenied
 from accounts.models import AuditAction, Organisation, OrganisationKind, Role
-from accounts.permissions import EVERYTHING, NOTHING, define, has_role
 from accounts.services import audit_record
+from core.errors import ApplicationError, PermissionDenied
+from core.permissions import EVERYTHING, NOTHING, define, has_role
 from referrals.models import PartnerToken
 
 TOKEN_PREFIX = "pw_"  # noqa: S105 (the public marker of every token, not a secret)

@@ -3,7 +3,7 @@ staff page under /partner/tokens/).
 
 The API views take only `PartnerTokenAuthentication` (a staff session is ignored there), read
 through `referrals.permissions.referrals_for_token` and `referrals.selectors`, write through
-`referrals.services` with `token=`, and answer with the JSON error shape of accounts.api.errors.
+`referrals.services` with `token=`, and answer with the JSON error shape of core.api.errors.
 Every call leaves audit rows: reads here (one INSERT per page), changes in the services, and
 refusals (403/404) here, each naming the token's prefix.
 """
@@ -37,9 +37,9 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.utils.urls import remove_query_param, replace_query_param
 
-from accounts.context import current as current_request
-from accounts.errors import ApplicationError, NotFound
 from accounts.models import AuditAction, AuditEvent, Organisation
+from core.context import current as current_request
+from core.errors import ApplicationError, NotFound
 from referrals import permissions, selectors, services
 from referrals.models import PartnerToken, Referral, ReferralEvent
 from referrals.partner import idempotency, tokens

@@ -6,9 +6,9 @@ from typing import Any
 
 from rest_framework import serializers
 
-from accounts.api.schema import OMITTABLE
 from casework.api.serializers import PersonBriefSerializer, code_field
 from casework.models import Case, ServiceType
+from core.api.schema import OMITTABLE
 from shelters import permissions
 from shelters.choices import ExitDestination
 from shelters.models import Bed, BedOutage, NonResidentialAssistance, Shelter, Stay

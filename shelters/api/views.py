@@ -14,10 +14,10 @@ from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from accounts.api.viewsets import ScopedViewSet
-from accounts.errors import PermissionDenied
 from casework.api.views import identity_from_scope
 from casework.selectors import record_identity_read
+from core.api.viewsets import ScopedViewSet
+from core.errors import PermissionDenied
 from shelters import permissions, selectors, services
 from shelters.api import serializers as s
 from shelters.models import Bed, BedOutage, NonResidentialAssistance, Shelter, Stay

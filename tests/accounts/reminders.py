@@ -6,7 +6,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from accounts.models import Notification, ReminderOccurrence
-from accounts.reminders import engine
+from notifications import engine
 
 
 def tick_at(now: datetime) -> dict[str, Any]:

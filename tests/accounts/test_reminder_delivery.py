@@ -9,10 +9,9 @@ from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext
 
-from accounts import permissions
 from accounts.models import EmailState, Notification, ReminderSetting
-from accounts.reminders import delivery, engine
 from casework.models import FollowUpPolicy
+from notifications import delivery, engine, permissions
 from tests.accounts.reminders import days, tick_at, told
 from tests.factories import open_case
 from tests.permission_checks import assert_predicate_matches_filter
@@ -119,7 +118,7 @@ def test_the_list_is_paginated(client, people):
         case = open_case(people.social_worker)
     tick_at(case.created_at + days(31))
     client.force_login(people.social_worker)
-    from accounts.reminders import views
+    from notifications import views
 
     original = views.PAGE_SIZE
     views.PAGE_SIZE = 2

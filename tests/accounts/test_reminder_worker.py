@@ -21,8 +21,8 @@ from django.utils import timezone
 from django_celery_beat.models import IntervalSchedule, PeriodicTask
 
 from accounts.models import EmailState, Notification, ReminderOccurrence, ReminderWatermark
-from accounts.tasks import reminders_tick, send_notification_emails
 from casework.models import Case
+from notifications.tasks import reminders_tick, send_notification_emails
 from tests.factories import open_case
 from tests.processes import celery_beat, celery_worker
 

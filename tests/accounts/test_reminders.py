@@ -14,11 +14,11 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import EmailState, Notification, ReminderOccurrence, ReminderSetting, ReminderWatermark
-from accounts.reminders import engine
-from accounts.reminders.services import reminder_setting_save
-from accounts.reminders.window import day_start
 from casework.models import FollowUpPolicy
 from casework.services import assistance, follow_ups
+from notifications import engine
+from notifications.services import reminder_setting_save
+from notifications.window import day_start
 from referrals import services as referral_services
 from tests.accounts.reminders import days, occurrences, tick_at, told
 from tests.concurrency import run_concurrently
@@ -228,8 +228,8 @@ def test_a_tick_costs_the_same_number_of_queries_whatever_falls_due(people, case
 
 
 def test_settings_are_validated_and_audited(people, orgs):
-    from accounts.errors import ApplicationError, PermissionDenied
     from accounts.models import AuditEvent
+    from core.errors import ApplicationError, PermissionDenied
 
     with pytest.raises(ApplicationError) as error:
         reminder_setting_save(

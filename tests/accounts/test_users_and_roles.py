@@ -2,8 +2,8 @@ import pytest
 from django.db import IntegrityError, connection, transaction
 
 from accounts import services
-from accounts.errors import ApplicationError, PermissionDenied
 from accounts.models import AuditEvent, OrganisationKind, Role, User
+from core.errors import ApplicationError, PermissionDenied
 
 pytestmark = pytest.mark.django_db
 

@@ -59,7 +59,7 @@ def test_the_manager_and_statistics_pages_work_under_the_policy(page, people):  
     login_as(page, people.manager)  # (the occupancy report: test_shelters_referrals.py)
     for path in ("/manage/workload/", "/manage/closures/", "/notifications/rules/"):
         visit(page, path)
-    visit(page, "/shelters/statistics/")
+    visit(page, "/statistics/")
     expect(page.locator("figure svg").first).to_be_visible()
     # The PNG button draws the chart's SVG (a data: image) on a canvas and downloads it.
     with page.expect_download() as download:

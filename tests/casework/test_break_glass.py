@@ -12,12 +12,12 @@ import time_machine
 from django.test import Client
 from django.urls import reverse
 
-from accounts.errors import ApplicationError, PermissionDenied
 from accounts.models import AuditAction, AuditEvent, Notification, Role
-from accounts.reminders.delivery import build_message
 from casework import permissions
 from casework.models import BreakGlassGrant, Case, Person, Service, ServiceType
 from casework.services import assistance, break_glass
+from core.errors import ApplicationError, PermissionDenied
+from notifications.delivery import build_message
 from tests.factories import make_user, open_case
 from tests.permission_checks import assert_predicate_matches_filter
 

@@ -1,10 +1,10 @@
 import pytest
 
-from accounts.errors import ApplicationError, Conflict, NotFound, PermissionDenied
 from accounts.models import AuditEvent
 from casework import permissions
 from casework.models import Case, CaseEvent, Person
 from casework.services import cases as services
+from core.errors import ApplicationError, Conflict, NotFound, PermissionDenied
 from tests.factories import make_user, open_case
 from tests.permission_checks import assert_predicate_matches_filter
 

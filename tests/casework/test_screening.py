@@ -7,11 +7,11 @@ import pytest
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from accounts.errors import ApplicationError, Conflict, NotFound, PermissionDenied
 from accounts.models import AuditEvent
 from casework.models import CaseEvent, ElementThreshold, Indicator, Person, Screening, ScreeningIndicator
 from casework.services import screening as services
 from casework.services.cases import case_closure_approve, case_closure_request, case_share
+from core.errors import ApplicationError, Conflict, NotFound, PermissionDenied
 from tests.factories import open_case
 
 pytestmark = pytest.mark.django_db

@@ -7,10 +7,10 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from accounts.errors import ApplicationError, Conflict, NotFound, PermissionDenied
 from accounts.models import AuditEvent, User
 from casework.models import CaseEvent, Person
 from casework.services.cases import case_closure_approve, case_closure_request
+from core.errors import ApplicationError, Conflict, NotFound, PermissionDenied
 from referrals import selectors, services
 from referrals.models import Consent, Referral, ReferralEvent
 from tests.concurrency import run_concurrently

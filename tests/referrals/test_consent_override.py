@@ -14,8 +14,8 @@ from django.urls import reverse
 from django.utils import timezone
 from rest_framework.test import APIClient
 
-from accounts.errors import ApplicationError, Conflict, NotFound, PermissionDenied
 from accounts.models import AuditAction, AuditEvent, Notification, Role
+from core.errors import ApplicationError, Conflict, NotFound, PermissionDenied
 from referrals import permissions, services
 from referrals.choices import ReferralStatus
 from referrals.models import ConsentOverride, Referral

@@ -8,10 +8,10 @@ from types import SimpleNamespace
 import pytest
 from django.utils import timezone
 
-from accounts.errors import ApplicationError, Conflict, NotFound, PermissionDenied
 from accounts.models import AuditEvent, Role, User
 from casework.models import CaseEvent, CaseShare
 from casework.permissions import view_case
+from core.errors import ApplicationError, Conflict, NotFound, PermissionDenied
 from referrals import permissions, selectors, services
 from referrals.models import Consent, PartnerToken, Referral, ReferralEvent
 from tests.concurrency import run_concurrently

@@ -14,8 +14,8 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from accounts.errors import ApplicationError, PermissionDenied
 from accounts.models import AuditEvent, Role
+from core.errors import ApplicationError, PermissionDenied
 from referrals.models import PartnerToken
 from referrals.partner.tokens import manage_partner_token, token_issue, token_revoke
 from tests.factories import make_user

@@ -27,8 +27,8 @@ import pytest
 from django.db import IntegrityError, connections, transaction
 from django.utils import timezone
 
-from accounts.errors import ApplicationError, PermissionDenied
 from casework.models import ServiceType
+from core.errors import ApplicationError, PermissionDenied
 from referrals import services, webhooks
 from referrals.models import Referral, ReferralEvent, WebhookDelivery
 from tests.factories import make_user, open_case

@@ -8,10 +8,10 @@ import pytest
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
-from accounts.errors import ApplicationError, Conflict, NotFound, PermissionDenied
 from accounts.models import AuditEvent, Organisation, Role
 from casework.models import CaseEvent, ServiceType
 from casework.services.cases import case_closure_approve, case_closure_request
+from core.errors import ApplicationError, Conflict, NotFound, PermissionDenied
 from shelters import services
 from shelters.models import Bed, BedOutage, NonResidentialAssistance, Shelter, ShelterStaff, Stay
 from tests.factories import make_user, open_case

@@ -19,9 +19,9 @@ from hypothesis import strategies as st
 
 from accounts.models import AuditAction, AuditEvent, Country
 from casework.models import Case, ExploitationForm, Repatriation
-from shelters.permissions import run_statistics, statistics_owners
-from shelters.statistics import ctdc, queries, tables
-from shelters.statistics.queries import Scope
+from national_statistics import ctdc, queries, tables
+from national_statistics.permissions import run_statistics, statistics_owners
+from national_statistics.queries import Scope
 from tests.factories import open_case
 from tests.permission_checks import assert_predicate_matches_filter
 from tests.shelters.test_statistics_suppression import recoverable
@@ -180,7 +180,7 @@ def test_the_export_is_k_anonymous_and_has_no_identifier(people, settings):
     register(sw, 9, year=2025, age=25, forms=["sexual_exploitation"])
     register(sw, 2, year=2025, age=50, sex="male", forms=["forced_marriage"])
     register(sw, 3, year=2025, category="rape")  # not trafficking: not exported
-    response = client_for(people.statistician).get(reverse("shelters:statistics-ctdc", args=["csv"]), YEARS)
+    response = client_for(people.statistician).get(reverse("statistics:ctdc", args=["csv"]), YEARS)
     assert response.status_code == 200
     rows = list(csv.reader(io.StringIO(b"".join(response.streaming_content).decode("utf-8-sig"))))
     header, records = rows[0], rows[1:]
@@ -197,7 +197,7 @@ def test_the_export_is_k_anonymous_and_has_no_identifier(people, settings):
 def test_the_report_page_says_what_was_generalised(people, settings):
     settings.STATISTICS_CTDC_K = 3
     register(people.social_worker, 4, year=2024, forms=["forced_labour"])
-    response = client_for(people.statistician).get(reverse("shelters:statistics-ctdc-report"), YEARS)
+    response = client_for(people.statistician).get(reverse("statistics:ctdc-report"), YEARS)
     assert response.status_code == 200
     assert response.context["ctdc"].exported == 4
     html = response.content.decode()
@@ -207,7 +207,7 @@ def test_the_report_page_says_what_was_generalised(people, settings):
 def test_the_xlsx_export_carries_the_report(people, settings):
     settings.STATISTICS_CTDC_K = 3
     register(people.social_worker, 4, year=2024, forms=["forced_labour"])
-    response = client_for(people.manager).get(reverse("shelters:statistics-ctdc", args=["xlsx"]), YEARS)
+    response = client_for(people.manager).get(reverse("statistics:ctdc", args=["xlsx"]), YEARS)
     book = openpyxl.load_workbook(io.BytesIO(response.content))
     assert book.sheetnames == ["records", "report"]
     report = list(book["report"].iter_rows(values_only=True))
@@ -255,7 +255,7 @@ def test_the_page_shows_protected_tables_and_charts_and_no_person(people):
     register(sw, 7, year=2024)
     register(sw, 2, year=2024, sex="male")
     response = client_for(people.statistician).get(
-        reverse("shelters:statistics"), {**YEARS, "measure": "identified", "breakdown": "sex"}
+        reverse("statistics:page"), {**YEARS, "measure": "identified", "breakdown": "sex"}
     )
     assert response.status_code == 200
     html = response.content.decode()
@@ -279,7 +279,7 @@ def test_the_trend_hides_a_small_year_and_its_complement(people):
 
 def test_the_province_chart_never_shows_a_hidden_figure(people):
     register(people.social_worker, 3, year=2024)  # 3 in Vientiane Capital: hidden
-    response = client_for(people.manager).get(reverse("shelters:statistics-chart", args=["provinces"]), YEARS)
+    response = client_for(people.manager).get(reverse("statistics:chart", args=["provinces"]), YEARS)
     assert response.status_code == 200 and response["Content-Type"] == "image/svg+xml"
     svg = response.content.decode()
     assert svg.startswith("<?xml") and "<svg" in svg
@@ -291,9 +291,7 @@ def test_table_downloads_show_x_for_hidden_cells(people):
     register(people.social_worker, 7, year=2024)
     register(people.social_worker, 2, year=2024, sex="male")
     query = {**YEARS, "measure": "identified", "breakdown": "sex"}
-    response = client_for(people.statistician).get(
-        reverse("shelters:statistics-download", args=["by-year", "csv"]), query
-    )
+    response = client_for(people.statistician).get(reverse("statistics:download", args=["by-year", "csv"]), query)
     rows = list(csv.reader(io.StringIO(b"".join(response.streaming_content).decode("utf-8-sig"))))
     male = next(row for row in rows if row[0] == "Male")
     assert male[1] == tables.HIDDEN
@@ -302,12 +300,10 @@ def test_table_downloads_show_x_for_hidden_cells(people):
 
 def test_a_bad_request_is_a_400_and_other_roles_get_403(people):
     client = client_for(people.statistician)
-    assert client.get(reverse("shelters:statistics"), {"first": "2026", "last": "2020"}).status_code == 400
-    assert (
-        client.get(reverse("shelters:statistics"), {"measure": "identified", "breakdown": "country"}).status_code == 400
-    )
+    assert client.get(reverse("statistics:page"), {"first": "2026", "last": "2020"}).status_code == 400
+    assert client.get(reverse("statistics:page"), {"measure": "identified", "breakdown": "country"}).status_code == 400
     for persona in ("social_worker", "police", "shelter_staff", "partner", "admin"):
-        response = client_for(getattr(people, persona)).get(reverse("shelters:statistics"))
+        response = client_for(getattr(people, persona)).get(reverse("statistics:page"))
         assert response.status_code == 403, persona
 
 

@@ -1,4 +1,4 @@
-"""Small-cell protection (shelters/statistics/suppression.py), checked against an independent
+"""Small-cell protection (national_statistics/suppression.py), checked against an independent
 oracle: exact linear algebra over every additive line of the table. A hidden cell is
 recoverable when the published cells and the line equations fix its value."""
 
@@ -9,8 +9,8 @@ from fractions import Fraction
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from shelters.statistics import suppression
-from shelters.statistics.suppression import lines, protect
+from national_statistics import suppression
+from national_statistics.suppression import lines, protect
 
 THRESHOLD = 5
 

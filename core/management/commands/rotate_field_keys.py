@@ -2,7 +2,7 @@ import time
 
 from django.core.management.base import BaseCommand, CommandError
 
-from accounts import field_keys
+from core import field_keys
 
 
 class Command(BaseCommand):
