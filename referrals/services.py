@@ -23,7 +23,8 @@ from django.utils.translation import gettext_lazy
 
 from accounts.models import AuditAction, Organisation, Role, User
 from accounts.services import audit_record
-from casework.models import Case, CaseEvent, FamilyMember, ServiceType
+from casework import timeline
+from casework.models import Case, FamilyMember, ServiceType
 from casework.permissions import change_case, manage_case
 from casework.privacy import clear
 from casework.services.common import record, require, validate
@@ -216,9 +217,7 @@ def consent_expiry_record(*, now: datetime | None = None) -> int:
     ]
     for referral in referrals:
         record_change(referral, kind="consent_expired", organisation=referral.from_organisation)
-        CaseEvent.objects.create(
-            case_id=referral.case_id, kind="referral_consent_expired", data={"referral": str(referral.pk)}
-        )
+        timeline.write(referral.case_id, None, "referral_consent_expired", referral=str(referral.pk))
         audit_record(actor=None, action=AuditAction.UPDATE, obj=referral, reason="consent expired")
     return len(referrals)
 
@@ -722,12 +721,7 @@ def _log(
     if token is None:
         record(referral.case, actor, kind, action=action, obj=referral, fields=fields, reason=reason, **data)
         return
-    CaseEvent.objects.create(
-        case_id=referral.case_id,
-        actor=None,
-        kind=kind,
-        data={**data, "via": "partner_api", "by": token.organisation.code},
-    )
+    timeline.write(referral.case_id, None, kind, **data, via="partner_api", by=token.organisation.code)
     audit_record(actor=None, action=action, obj=referral, fields=fields, reason=f"partner token {token.prefix}")
 
 

@@ -34,6 +34,7 @@ from referrals import permissions, selectors, services
 from referrals.choices import ReferralStatus
 from referrals.forms import SEND, AnswerForm, InboxFilter, OverrideDecisionForm, OverrideRequestForm, ReferralForm
 from referrals.models import ConsentOverride, Referral
+from referrals.timeline import REFERRAL_EVENTS
 from referrals.transitions import FINAL, REFERRAL
 
 S = ReferralStatus
@@ -287,7 +288,7 @@ def _detail(
 def _event_label(event: Any) -> str:
     if event.to_status:
         return str(S(event.to_status).label)
-    return _("Note") if event.kind == "note" else _("Draft changed")
+    return REFERRAL_EVENTS.label(event.kind)
 
 
 @require_POST

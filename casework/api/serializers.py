@@ -32,6 +32,7 @@ from casework.models import (
     Service,
     ServiceType,
 )
+from casework.timeline import CASE_EVENTS
 from core.api.schema import OMITTABLE
 
 IDENTITY_HELP = f"{OMITTABLE} the caller may see this person's identity (tier 2)."
@@ -366,10 +367,15 @@ class TransferAcceptSerializer(serializers.Serializer):
 
 class CaseEventSerializer(serializers.ModelSerializer):
     actor = serializers.SlugRelatedField(slug_field="username", read_only=True, allow_null=True)
+    label = serializers.SerializerMethodField()
 
     class Meta:
         model = CaseEvent
-        fields = ["id", "at", "actor", "kind", "data"]
+        fields = ["id", "at", "actor", "kind", "label", "data"]
+
+    def get_label(self, event: CaseEvent) -> str:
+        """The event's name in the caller's language (casework.timeline)."""
+        return CASE_EVENTS.label(event.kind)
 
 
 class ChangeSerializer(serializers.Serializer):

@@ -19,7 +19,8 @@ from django.utils.translation import gettext_lazy
 
 from accounts.models import AuditAction, Role, User
 from accounts.services import audit_record
-from casework.models import BreakGlassGrant, Case, CaseEvent
+from casework import timeline
+from casework.models import BreakGlassGrant, Case
 from casework.permissions import BREAK_GLASS_ROLES, forget_grants, view_case
 from core.errors import ApplicationError, PermissionDenied
 from core.permissions import has_role
@@ -75,9 +76,7 @@ def break_glass_open(*, actor: Any, case_code: str, reason: str, now: datetime |
     forget_grants(actor)
     audit_record(actor=actor, action=AuditAction.BREAK_GLASS, obj=case, fields=["expires_at"], reason=reason)
     # The timeline says that it happened and until when; the reason stays in the access log.
-    CaseEvent.objects.create(
-        case=case, actor=actor, kind="break_glass", data={"grant": str(grant.pk), "until": grant.expires_at.isoformat()}
-    )
+    timeline.write(case, actor, "break_glass", grant=str(grant.pk), until=grant.expires_at.isoformat())
     managers = User.objects.filter(organisation_id=case.owner_id, roles__contains=[Role.MANAGER], is_active=True)
     send_alert(
         ALERT,

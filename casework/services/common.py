@@ -11,7 +11,8 @@ from django.utils.translation import gettext as _
 
 from accounts.models import AuditAction
 from accounts.services import audit_record
-from casework.models import Case, CaseEvent
+from casework import timeline
+from casework.models import Case
 from core.errors import ApplicationError, NotFound, PermissionDenied
 from core.permissions import Permission
 
@@ -43,7 +44,7 @@ def record(
     """Write the readable timeline row and the audit row of one change, in the caller's
     transaction. `data` holds codes and ids only, never names or free text; a `reason` the
     audit row must carry (an override's, an emergency's) goes to the audit log only."""
-    CaseEvent.objects.create(case=case, actor=actor if getattr(actor, "pk", None) else None, kind=kind, data=data)
+    timeline.write(case, actor, kind, **data)
     audit_record(actor=actor, action=action, obj=obj or case, fields=fields, reason=reason)
 
 

@@ -22,6 +22,7 @@ from casework import extensions, permissions
 from casework.models import Case, Person
 from casework.models.people import NAME_INDEX_FIELDS
 from casework.privacy import as_record
+from casework.timeline import CASE_EVENTS
 from core.errors import NotFound, PermissionDenied
 
 FORMAT = "pathway-subject-access/1"
@@ -97,7 +98,7 @@ def _case(actor: Any, case: Case) -> dict[str, Any]:
         ],
         "transfers": [as_record(t) for t in case.transfers.order_by("requested_at")],
         "shares": [as_record(s) for s in case.shares.order_by("granted_at")],
-        "timeline": [as_record(e) for e in case.events.order_by("at", "id")],
+        "timeline": [{**as_record(e), "label": CASE_EVENTS.label(e.kind)} for e in case.events.order_by("at", "id")],
     }
 
 
