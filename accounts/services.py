@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 
 from accounts import permissions
 from accounts.models import AuditAction, AuditEvent, Language, Organisation, OrganisationKind, Province, Role, User
+from core.actors import Actor, PartnerSystem, Staff, staff
 from core.context import current as current_request
 from core.errors import ApplicationError, PermissionDenied
 
@@ -21,14 +22,20 @@ def _object_ref(obj: models.Model) -> tuple[str, str]:
 
 
 def _audit_row(
-    *, actor: Any, action: str, object_type: str, object_id: str, fields: Iterable[str], reason: str
+    *, actor: Actor | None, action: str, object_type: str, object_id: str, fields: Iterable[str], reason: str
 ) -> AuditEvent:
+    """A user acting is named with their organisation and roles; a partner system by its
+    organisation and its token's prefix (in the reason); Pathway itself (SYSTEM) by nothing."""
     context = current_request()
-    user = actor if getattr(actor, "is_authenticated", False) else None
+    user = staff(actor)
+    organisation_id = user.organisation_id if user else None
+    if user is None and isinstance(actor, PartnerSystem):
+        organisation_id = actor.organisation_id
+        reason = f"partner token {actor.prefix}" + (f": {reason}" if reason else "")
     return AuditEvent(
         actor=user,
         actor_username=user.get_username() if user else "",
-        organisation_id=user.organisation_id if user else None,
+        organisation_id=organisation_id,
         roles=list(user.roles) if user else [],
         action=action,
         object_type=object_type,
@@ -42,7 +49,7 @@ def _audit_row(
 
 def audit_record(
     *,
-    actor: Any,
+    actor: Actor | None,
     action: str,
     obj: models.Model | None = None,
     object_type: str = "",
@@ -63,27 +70,32 @@ def audit_record(
 
 def audit_record_many(
     *,
-    actor: Any,
+    actor: Actor | None,
     action: str,
-    objects: Sequence[models.Model],
+    objects: Sequence[models.Model] = (),
+    object_type: str = "",
+    object_ids: Iterable[str] = (),
     fields: Iterable[str] = (),
+    fields_by: Mapping[Any, Iterable[str]] | None = None,
     reason: str = "",
     reasons: Mapping[Any, str] | None = None,
 ) -> list[AuditEvent]:
     """One INSERT for a whole page of a list that shows personal data (or a batch of changes):
-    every row carries `reason`, unless `reasons` gives its object (by pk) its own, e.g. the
-    emergency grant it was read through."""
-    fields, reasons = list(fields), reasons or {}
+    the `objects`, or the `object_ids` of `object_type` (a refused or empty partner call). Every
+    row carries `fields` and `reason`, unless `fields_by` / `reasons` give its object (by pk) its
+    own, e.g. the categories of one disclosure, the emergency grant it was read through."""
+    fields, fields_by, reasons = list(fields), fields_by or {}, reasons or {}
+    refs = [(obj._meta.label_lower, obj.pk) for obj in objects] + [(object_type, pk) for pk in object_ids]
     rows = [
         _audit_row(
             actor=actor,
             action=action,
-            object_type=obj._meta.label_lower,
-            object_id=str(obj.pk),
-            fields=fields,
-            reason=reasons.get(obj.pk, reason),
+            object_type=kind,
+            object_id=str(pk),
+            fields=fields_by.get(pk, fields),
+            reason=reasons.get(pk, reason),
         )
-        for obj in objects
+        for kind, pk in refs
     ]
     return AuditEvent.objects.bulk_create(rows)
 
@@ -91,7 +103,7 @@ def audit_record_many(
 @transaction.atomic
 def organisation_create(
     *,
-    actor: Any,
+    actor: Staff,
     code: str,
     name_en: str,
     kind: str,
@@ -113,7 +125,7 @@ def organisation_create(
 
 
 @transaction.atomic
-def organisation_update(*, actor: Any, organisation: Organisation, fields: Iterable[str]) -> Organisation:
+def organisation_update(*, actor: Staff, organisation: Organisation, fields: Iterable[str]) -> Organisation:
     """Save an administrator's changes to an organisation (the admin's form), e.g. switching
     `two_factor_required` on: from the members' next request on, pages ask for their code."""
     if not permissions.change_organisation.allows(actor, organisation):
@@ -128,7 +140,7 @@ def organisation_update(*, actor: Any, organisation: Organisation, fields: Itera
 @transaction.atomic
 def user_create(
     *,
-    actor: Any,
+    actor: Staff,
     username: str,
     organisation: Organisation,
     roles: Iterable[str],
@@ -169,7 +181,7 @@ def user_create(
 
 
 @transaction.atomic
-def user_set_roles(*, actor: Any, user: User, roles: Iterable[str]) -> User:
+def user_set_roles(*, actor: Staff, user: User, roles: Iterable[str]) -> User:
     if not permissions.change_user.allows(actor, user):
         raise PermissionDenied(_("Only an administrator can change roles."))
     roles = sorted(set(roles))
@@ -181,7 +193,7 @@ def user_set_roles(*, actor: Any, user: User, roles: Iterable[str]) -> User:
 
 
 @transaction.atomic
-def user_set_language(*, actor: Any, language: str) -> Any:
+def user_set_language(*, actor: Staff, language: str) -> Any:
     """A user's own choice of page language (Language), kept for their next login."""
     if language not in Language.values:
         raise ApplicationError(_("Unknown language."), fields={"language": [_("Choose Lao or English.")]})

@@ -9,6 +9,7 @@ from django.dispatch import receiver
 
 from accounts.models import AuditAction
 from accounts.services import audit_record
+from core.actors import SYSTEM
 
 
 @receiver(signals.user_logged_in)
@@ -26,7 +27,7 @@ def _logged_out(sender: Any, request: Any, user: Any, **kwargs: Any) -> None:
 def _login_failed(sender: Any, credentials: dict[str, Any], request: Any = None, **kwargs: Any) -> None:
     # The attempted username is kept (it is a staff login, not a victim's name); never the password.
     audit_record(
-        actor=None,
+        actor=SYSTEM,
         action=AuditAction.LOGIN_FAILED,
         object_type="accounts.user",
         reason=f"username={str(credentials.get('username', ''))[:150]}",

@@ -26,13 +26,14 @@ from casework.models import Case
 from casework.permissions import BREAK_GLASS_ROLES, managed_organisations, view_case
 from casework.services import break_glass
 from casework.services import cases as case_services
-from core.pages import PagePermissionDenied, get_or_404, paginate, submit
+from core.errors import PermissionDenied
+from core.pages import get_or_404, paginate, submit
 from core.permissions import has_role
 
 
 def _require_manager(request: HttpRequest) -> None:
     if not managed_organisations(request.user):
-        raise PagePermissionDenied(_("Only managers see this page."))
+        raise PermissionDenied(_("Only managers see this page."))
 
 
 @require_safe
@@ -122,7 +123,7 @@ def emergency_access(request: HttpRequest) -> HttpResponse:
     """Break-glass: a manager or administrator opens a case outside their scope with a reason.
     Anyone else gets 403, so the page tells them nothing about which cases exist."""
     if not has_role(request.user, *BREAK_GLASS_ROLES):
-        raise PagePermissionDenied(_("Only managers and administrators can use emergency access."))
+        raise PermissionDenied(_("Only managers and administrators can use emergency access."))
     form = EmergencyAccessForm(request.POST or None, initial={"case_code": request.GET.get("case", "")[:20]})
     status = 200
     if request.method == "POST":

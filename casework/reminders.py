@@ -25,6 +25,7 @@ from casework.forms import CadenceForm
 from casework.models import Case, CaseNote, FollowUpVisit, RepatriationStep, Screening
 from casework.selectors import follow_up_months_of
 from casework.services.follow_ups import organisation_cadence_save
+from core.actors import Staff
 from notifications.registry import Occurrences, Rule, RuleExtra, register, still_among
 from notifications.window import Window
 
@@ -82,7 +83,7 @@ def cadence_form(organisation: Any, data: Any, prefix: str) -> CadenceForm:
     return CadenceForm(data, prefix=prefix, initial={"months": follow_up_months_of(organisation)})
 
 
-def cadence_save(actor: Any, organisation: Any, cleaned_data: dict[str, Any]) -> None:
+def cadence_save(actor: Staff, organisation: Any, cleaned_data: dict[str, Any]) -> None:
     organisation_cadence_save(actor=actor, organisation=organisation, months=cleaned_data["months"])
 
 

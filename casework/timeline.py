@@ -9,6 +9,7 @@ from typing import Any
 
 from django.utils.translation import gettext_lazy as _
 
+from core.actors import Actor, staff
 from core.timeline import EventKinds
 
 CASE_EVENTS = EventKinds("casework_caseevent", constraint="case_event_kind_registered")
@@ -61,14 +62,15 @@ CASE_EVENTS.register(
 )
 
 
-def write(case: Any, actor: Any, kind: str, **data: Any) -> Any:
+def write(case: Any, actor: Actor, kind: str, **data: Any) -> Any:
     """One timeline row, in the caller's transaction. `data` holds codes and ids, never names or
-    free text; `actor` is a staff user, or None for the system and partner systems."""
+    free text. The row names the member of staff who acted; a partner system or Pathway itself
+    leave it empty (the data says `via` which partner)."""
     from casework.models import CaseEvent
 
     return CaseEvent.objects.create(
         case_id=getattr(case, "pk", case),
-        actor=actor if getattr(actor, "pk", None) else None,
+        actor=staff(actor),
         kind=CASE_EVENTS.require(kind),
         data=data,
     )

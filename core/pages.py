@@ -6,7 +6,6 @@ from collections.abc import Callable, Mapping
 from typing import Any, TypeVar
 
 from django import forms
-from django.core.exceptions import PermissionDenied as PagePermissionDenied
 from django.core.paginator import Page, Paginator
 from django.db.models import Model, QuerySet
 from django.http import HttpRequest
@@ -19,7 +18,6 @@ from core.permissions import Permission
 PAGE_SIZE = 25
 T = TypeVar("T")
 M = TypeVar("M", bound=Model)
-__all__ = ["PagePermissionDenied"]  # re-exported: a page refused as a whole is Django's 403
 
 # A page counts at most this many rows: past 40 pages of 25 people filter rather than page, and
 # counting 10,000 rows of a filtered list of 100,000 cases cost more than showing the page.
@@ -33,12 +31,17 @@ class CappedCountPaginator(Paginator):
         return len(head) if isinstance(head, list) else head.count()
 
 
-def show_error(form: forms.Form, error: ApplicationError, *, rename: Mapping[str, str] | None = None) -> None:
-    """Put a service's refusal on the form: each field message next to its field (`rename` maps a
-    service's argument name to the form's field name), the rest at the top. NotFound and
-    PermissionDenied are not form errors: they go on to become 404 and 403 pages."""
-    if isinstance(error, NotFound | PermissionDenied):
+def show_error(form: forms.Form, error: ApplicationError, *, rename: Mapping[str, str] | None = None) -> int:
+    """The one way a page shows a service's refusal: each field message next to its field
+    (`rename` maps a service's argument name to the form's field name), the rest at the top.
+    Returns the status to answer with: 400, 409 when someone else changed the record first, 403
+    for a PermissionDenied on an object the user sees (a manager approving a closure they asked
+    for), shown on the form so the user reads why. NotFound goes on to become the 404 page."""
+    if isinstance(error, NotFound):
         raise error
+    if isinstance(error, PermissionDenied):
+        form.add_error(None, error.message)
+        return error.status_code
     rename = rename or {}
     placed = False
     for name, messages in error.fields.items():
@@ -48,6 +51,7 @@ def show_error(form: forms.Form, error: ApplicationError, *, rename: Mapping[str
             placed = True
     if not placed or not all(rename.get(name, name) in form.fields for name in error.fields):
         form.add_error(None, error.message)
+    return error.status_code
 
 
 def paginate(request: HttpRequest, items: Any, *, per_page: int = PAGE_SIZE) -> Page:
@@ -103,18 +107,12 @@ def submit(
     **kwargs: Any,
 ) -> tuple[T | None, int]:
     """Call `service(*args, **kwargs)`. On success: (result, 200). On a refusal: (None, status)
-    with the messages on `form` (`show_error`), so the page is shown again with what was typed
-    and answers 400, or 409 when someone else changed the record first. A PermissionDenied on an
-    object the user sees (a manager approving a closure they asked for) is shown on the form with
-    403 too, so the user reads why; NotFound goes on to become the 404 page."""
+    with the messages on `form` and the status `show_error` gives, so the page is shown again
+    with what was typed."""
     try:
         return service(*args, **kwargs), 200
-    except PermissionDenied as error:
-        form.add_error(None, error.message)
-        return None, error.status_code
     except ApplicationError as error:
-        show_error(form, error, rename=rename)
-        return None, error.status_code
+        return None, show_error(form, error, rename=rename)
 
 
 def get_or_404(permission: Permission[M], user: Any, queryset: QuerySet[M] | None = None, **lookup: Any) -> M:

@@ -18,7 +18,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext as _
 
-from core.errors import NotFound
+from core.errors import NotFound, PermissionDenied
 
 M = TypeVar("M", bound=models.Model)
 
@@ -49,6 +49,19 @@ class Permission(Generic[M]):
         if not (user.is_authenticated and user.is_active):
             return queryset.none()
         return queryset.filter(self.filter(user))
+
+    def require(
+        self, user: Any, obj: Any, message: str, *, seen: Permission[Any] | None = None, seen_obj: Any = None
+    ) -> None:
+        """The one gate of every service: pass if `user` may do this to `obj`. Otherwise 404 when
+        they cannot even see the object (`seen`, asked of `seen_obj` or `obj`; without it the
+        object is public and the refusal is 403), 403 with `message` when they see it but may not
+        do this. The two answers must not tell an outsider which records exist."""
+        if self.allows(user, obj):
+            return
+        if seen is not None and not seen.allows(user, obj if seen_obj is None else seen_obj):
+            raise NotFound(_("Not found."))
+        raise PermissionDenied(message)
 
     def get(self, user: Any, queryset: models.QuerySet[M] | None = None, **lookup: Any) -> M:
         try:

@@ -12,7 +12,6 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
-from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse, QueryDict
 from django.http.response import HttpResponseBase
 from django.shortcuts import render
@@ -23,6 +22,7 @@ from django.utils.translation import gettext_lazy
 
 from accounts.models import AuditAction
 from accounts.services import audit_record
+from core.errors import PermissionDenied
 from national_statistics import ctdc, queries, tables
 from national_statistics.permissions import run_statistics, statistics_owners
 from national_statistics.queries import Scope

@@ -4,7 +4,6 @@ settings. (The engine's own writes are in engine.py and delivery.py.)"""
 from __future__ import annotations
 
 from datetime import timedelta
-from typing import Any
 
 from django.db import transaction
 from django.db.models import F
@@ -13,6 +12,7 @@ from django.utils.translation import gettext as _
 
 from accounts.models import AuditAction, Notification, Organisation, ReminderSetting, ReminderWatermark
 from accounts.services import audit_record
+from core.actors import Staff
 from core.errors import ApplicationError, PermissionDenied
 from notifications import permissions
 from notifications.registry import get_rule
@@ -21,20 +21,20 @@ MAX_DAYS = 3650
 MAX_ESCALATION_DAYS = 365
 
 
-def notification_mark_read(*, actor: Any, notification_id: int) -> Notification:
+def notification_mark_read(*, actor: Staff, notification_id: int) -> Notification:
     notification = permissions.view_notification.get(actor, pk=notification_id)
     Notification.objects.filter(pk=notification.pk, read_at__isnull=True).update(read_at=timezone.now())
     notification.refresh_from_db(fields=["read_at"])
     return notification
 
 
-def notifications_mark_all_read(*, actor: Any) -> int:
+def notifications_mark_all_read(*, actor: Staff) -> int:
     return permissions.view_notification.scope(actor).filter(read_at__isnull=True).update(read_at=timezone.now())
 
 
 @transaction.atomic
 def reminder_setting_save(
-    *, actor: Any, organisation: Organisation, rule: str, enabled: bool, days: int, escalate_after_days: int
+    *, actor: Staff, organisation: Organisation, rule: str, enabled: bool, days: int, escalate_after_days: int
 ) -> ReminderSetting:
     """Set one rule for one organisation. Shortening the delay moves the rule's watermark back by
     the difference, so the objects that fall due earlier now are not skipped by the next scan

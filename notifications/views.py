@@ -9,7 +9,6 @@ from typing import Any
 
 from django import forms
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
@@ -20,6 +19,9 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
 from core import errors
+from core.actors import Staff
+from core.errors import PermissionDenied
+from core.pages import show_error
 from notifications import permissions, services
 from notifications.registry import Effective, describe, effective_settings
 
@@ -97,7 +99,7 @@ def _forms(data: Any, organisation: Any, settings: list[Effective]) -> Forms:
     ]
 
 
-def _save(actor: Any, organisation: Any, forms_: Forms) -> bool:
+def _save(actor: Staff, organisation: Any, forms_: Forms) -> bool:
     """Save what changed, all or nothing; a refusal goes to the form it came from."""
     steps: list[tuple[forms.Form, Callable[[], Any]]] = []
     for setting, form, extra in forms_:
@@ -122,18 +124,11 @@ def _save(actor: Any, organisation: Any, forms_: Forms) -> bool:
                 try:
                     step()
                 except errors.ApplicationError as error:
-                    _add_errors(form, error)
+                    show_error(form, error)
                     raise
     except errors.ApplicationError:
         return False
     return True
-
-
-def _add_errors(form: forms.Form, error: errors.ApplicationError) -> None:
-    form.add_error(None, error.message)
-    for field, problems in (error.fields or {}).items():
-        for problem in problems:
-            form.add_error(field if field in form.fields else None, problem)
 
 
 @never_cache

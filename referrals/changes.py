@@ -15,6 +15,7 @@ from typing import Any
 
 from django.db import connection
 
+from core.actors import Staff
 from referrals.models import Referral, ReferralEvent
 from referrals.timeline import REFERRAL_EVENTS
 from referrals.webhooks import schedule_deliveries
@@ -27,7 +28,7 @@ def record_change(
     *,
     kind: str,
     organisation: Any,
-    actor: Any = None,
+    actor: Staff | None = None,
     token: Any = None,
     from_status: str = "",
     to_status: str = "",

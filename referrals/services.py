@@ -28,8 +28,9 @@ from casework.models import Case, FamilyMember, ServiceType
 from casework.permissions import change_case, manage_case
 from casework.privacy import clear
 from casework.services.common import record, require, validate
+from core.actors import SYSTEM, Staff
 from core.errors import ApplicationError, Conflict, NotFound, PermissionDenied
-from core.permissions import Permission
+from core.validation import required_text
 from notifications.alerts import resolve_alert, send_alert
 from notifications.registry import Alert
 from referrals import permissions
@@ -63,7 +64,7 @@ def due_within(urgency: str) -> tuple[timedelta, timedelta]:
 @transaction.atomic
 def consent_record(
     *,
-    actor: Any,
+    actor: Staff,
     case: Case,
     recipient: Organisation,
     data_categories: Iterable[str],
@@ -168,7 +169,7 @@ def _check_giver(
 
 
 @transaction.atomic
-def consent_withdraw(*, actor: Any, consent: Consent, note: str = "") -> Consent:
+def consent_withdraw(*, actor: Staff, consent: Consent, note: str = "") -> Consent:
     """The person takes the consent back: from this commit on, the referrals it covers disclose
     nothing of tier 2 and can no longer be sent. Each referral the partner already has gets an
     event, so an incremental pull shows the partner the referral without the withdrawn data.
@@ -217,8 +218,8 @@ def consent_expiry_record(*, now: datetime | None = None) -> int:
     ]
     for referral in referrals:
         record_change(referral, kind="consent_expired", organisation=referral.from_organisation)
-        timeline.write(referral.case_id, None, "referral_consent_expired", referral=str(referral.pk))
-        audit_record(actor=None, action=AuditAction.UPDATE, obj=referral, reason="consent expired")
+        timeline.write(referral.case_id, SYSTEM, "referral_consent_expired", referral=str(referral.pk))
+        audit_record(actor=SYSTEM, action=AuditAction.UPDATE, obj=referral, reason="consent expired")
     return len(referrals)
 
 
@@ -230,7 +231,7 @@ def _lock_referrals(queryset: Any) -> list[Referral]:
 @transaction.atomic
 def referral_create(
     *,
-    actor: Any,
+    actor: Staff,
     case: Case,
     to_organisation: Organisation,
     service_types: Iterable[ServiceType],
@@ -273,11 +274,13 @@ def referral_create(
 
 @transaction.atomic
 def referral_update_draft(
-    *, actor: Any, referral: Referral, service_types: Iterable[ServiceType] | None = None, **changes: Any
+    *, actor: Staff, referral: Referral, service_types: Iterable[ServiceType] | None = None, **changes: Any
 ) -> Referral:
     """Change a draft: any of to_organisation, service_types, urgency, reason,
     shared_categories, consent (None unlinks it). A sent referral is never rewritten."""
-    _require(permissions.send_referral, actor, referral, _("You cannot change this referral."))
+    permissions.send_referral.require(
+        actor, referral, _("You cannot change this referral."), seen=permissions.view_referral
+    )
     unknown = set(changes) - set(DRAFT_FIELDS)
     if unknown:
         raise ApplicationError(_("Unknown fields."), fields={name: [_("Cannot be changed here.")] for name in unknown})
@@ -339,13 +342,15 @@ def _check_draft(referral: Referral, services: list[ServiceType]) -> None:
 
 
 @transaction.atomic
-def referral_send(*, actor: Any, referral: Referral) -> Referral:
+def referral_send(*, actor: Staff, referral: Referral) -> Referral:
     """Send a draft, only when a consent covers it (same person, this recipient, every shared
     category and requested service, neither withdrawn nor expired; for a child a guardian's
     or a best-interest consent) or a second person approved a consent override. Sets the
     acknowledge and answer due dates by urgency. It shares the minimal data set only: the
     receiving organisation does not get the case."""
-    _require(permissions.send_referral, actor, referral, _("You cannot send this referral."))
+    permissions.send_referral.require(
+        actor, referral, _("You cannot send this referral."), seen=permissions.view_referral
+    )
     REFERRAL.check(referral.status, ReferralStatus.SENT)
     now = timezone.now()
     # An approved consent override (consent_override_decide) replaces the consent check; read
@@ -377,10 +382,12 @@ def referral_send(*, actor: Any, referral: Referral) -> Referral:
 
 
 @transaction.atomic
-def referral_withdraw(*, actor: Any, referral: Referral, reason: str) -> Referral:
+def referral_withdraw(*, actor: Staff, referral: Referral, reason: str) -> Referral:
     """The sender takes a referral back from any status that is not final."""
-    _require(permissions.send_referral, actor, referral, _("You cannot withdraw this referral."))
-    reason = _required_text(reason, "reason", _("Say why the referral is withdrawn."))
+    permissions.send_referral.require(
+        actor, referral, _("You cannot withdraw this referral."), seen=permissions.view_referral
+    )
+    reason = required_text(reason, field="reason", message=_("Say why the referral is withdrawn."))
     _move(
         referral, ReferralStatus.WITHDRAWN, kind="withdrawn", organisation=actor.organisation, actor=actor, note=reason
     )
@@ -410,12 +417,14 @@ def _open_override(referral: Referral) -> ConsentOverride | None:
 
 
 @transaction.atomic
-def consent_override_request(*, actor: Any, referral: Referral, reason: str) -> ConsentOverride:
+def consent_override_request(*, actor: Staff, referral: Referral, reason: str) -> ConsentOverride:
     """Ask to send this draft without (covering) consent because a life is at risk. Nothing is
     shared yet: the draft stays a draft, invisible to the receiver, until a manager of the
     sending organisation other than the requester approves (consent_override_decide). Those
     managers are alerted in the app and by e-mail (case code only)."""
-    _require(permissions.send_referral, actor, referral, _("You cannot ask to share this referral."))
+    permissions.send_referral.require(
+        actor, referral, _("You cannot ask to share this referral."), seen=permissions.view_referral
+    )
     reason, why = (reason or "").strip(), _("Say why sharing without consent is needed to protect a life.")
     if not reason:
         raise ApplicationError(why, fields={"reason": [why]})
@@ -453,7 +462,9 @@ def consent_override_request(*, actor: Any, referral: Referral, reason: str) -> 
 
 
 @transaction.atomic
-def consent_override_decide(*, actor: Any, override: ConsentOverride, approve: bool, note: str = "") -> ConsentOverride:
+def consent_override_decide(
+    *, actor: Staff, override: ConsentOverride, approve: bool, note: str = ""
+) -> ConsentOverride:
     """A manager of the sending organisation, never the requester, approves (the draft may then
     be sent without consent) or rejects (with a note; the draft stays blocked) an override."""
     if not permissions.view_override.allows(actor, override):
@@ -504,7 +515,9 @@ def consent_override_decide(*, actor: Any, override: ConsentOverride, approve: b
 
 # --- Receiving side: staff of the receiving organisation, or its partner token ------------------
 @transaction.atomic
-def referral_acknowledge(*, referral: Referral, actor: Any = None, token: PartnerToken | None = None) -> Referral:
+def referral_acknowledge(
+    *, referral: Referral, actor: Staff | None = None, token: PartnerToken | None = None
+) -> Referral:
     organisation = _receiver(referral, actor, token)
     _move(
         referral, ReferralStatus.ACKNOWLEDGED, kind="acknowledged", organisation=organisation, actor=actor, token=token
@@ -514,7 +527,7 @@ def referral_acknowledge(*, referral: Referral, actor: Any = None, token: Partne
 
 @transaction.atomic
 def referral_accept(
-    *, referral: Referral, actor: Any = None, token: PartnerToken | None = None, note: str = ""
+    *, referral: Referral, actor: Staff | None = None, token: PartnerToken | None = None, note: str = ""
 ) -> Referral:
     """Accept; straight from `sent` the acknowledgement is implied and recorded first."""
     organisation = _receiver(referral, actor, token)
@@ -533,10 +546,10 @@ def referral_accept(
 
 @transaction.atomic
 def referral_decline(
-    *, referral: Referral, reason: str, actor: Any = None, token: PartnerToken | None = None
+    *, referral: Referral, reason: str, actor: Staff | None = None, token: PartnerToken | None = None
 ) -> Referral:
     organisation = _receiver(referral, actor, token)
-    reason = _required_text(reason, "reason", _("Say why the referral is declined."))
+    reason = required_text(reason, field="reason", message=_("Say why the referral is declined."))
     _acknowledge_if_sent(referral, organisation, actor, token)
     _move(
         referral,
@@ -552,7 +565,7 @@ def referral_decline(
 
 
 @transaction.atomic
-def referral_start(*, referral: Referral, actor: Any = None, token: PartnerToken | None = None) -> Referral:
+def referral_start(*, referral: Referral, actor: Staff | None = None, token: PartnerToken | None = None) -> Referral:
     organisation = _receiver(referral, actor, token)
     _move(referral, ReferralStatus.IN_PROGRESS, kind="started", organisation=organisation, actor=actor, token=token)
     return referral
@@ -560,10 +573,10 @@ def referral_start(*, referral: Referral, actor: Any = None, token: PartnerToken
 
 @transaction.atomic
 def referral_complete(
-    *, referral: Referral, outcome: str, actor: Any = None, token: PartnerToken | None = None
+    *, referral: Referral, outcome: str, actor: Staff | None = None, token: PartnerToken | None = None
 ) -> Referral:
     organisation = _receiver(referral, actor, token)
-    outcome = _required_text(outcome, "outcome", _("Say what the service achieved."))
+    outcome = required_text(outcome, field="outcome", message=_("Say what the service achieved."))
     _move(
         referral,
         ReferralStatus.COMPLETED,
@@ -579,12 +592,12 @@ def referral_complete(
 
 @transaction.atomic
 def referral_close_without_service(
-    *, referral: Referral, reason: str, actor: Any = None, token: PartnerToken | None = None
+    *, referral: Referral, reason: str, actor: Staff | None = None, token: PartnerToken | None = None
 ) -> Referral:
     """The receiver closes an accepted or started referral whose service did not happen; the
     reason is kept as the referral's outcome."""
     organisation = _receiver(referral, actor, token)
-    reason = _required_text(reason, "reason", _("Say why no service was given."))
+    reason = required_text(reason, field="reason", message=_("Say why no service was given."))
     _move(
         referral,
         ReferralStatus.CLOSED_WITHOUT_SERVICE,
@@ -600,7 +613,7 @@ def referral_close_without_service(
 
 @transaction.atomic
 def referral_add_note(
-    *, referral: Referral, note: str, actor: Any = None, token: PartnerToken | None = None
+    *, referral: Referral, note: str, actor: Staff | None = None, token: PartnerToken | None = None
 ) -> ReferralEvent:
     """A message between the two organisations on a sent referral: an event without a status
     change. Either side writes: the sender's case workers, the receiver's staff or token."""
@@ -609,9 +622,11 @@ def referral_add_note(
     if token is not None or permissions.receives(actor, referral):
         organisation = _receiver(referral, actor, token)
     else:
-        _require(permissions.send_referral, actor, referral, _("You cannot write on this referral."))
+        permissions.send_referral.require(
+            actor, referral, _("You cannot write on this referral."), seen=permissions.view_referral
+        )
         organisation = actor.organisation
-    note = _required_text(note, "note", _("Write the note."))
+    note = required_text(note, field="note", message=_("Write the note."))
     if len(note) > NOTE_MAX_LENGTH:
         raise ApplicationError(
             _("This note is too long."), fields={"note": [_("At most %(n)d characters.") % {"n": NOTE_MAX_LENGTH}]}
@@ -627,16 +642,7 @@ def referral_add_note(
 
 
 # --- Pieces ---------------------------------------------------------------------------------------
-def _require(permission: Permission[Referral], user: Any, referral: Referral, message: str) -> None:
-    """404 when the user cannot see the referral at all, 403 when they see it but may not act."""
-    if permission.allows(user, referral):
-        return
-    if not permissions.view_referral.allows(user, referral):
-        raise NotFound(_("Not found."))
-    raise PermissionDenied(message)
-
-
-def _receiver(referral: Referral, actor: Any, token: PartnerToken | None) -> Organisation:
+def _receiver(referral: Referral, actor: Staff, token: PartnerToken | None) -> Organisation:
     """The receiving organisation, acting through exactly one of a staff member or a token."""
     if (actor is None) == (token is None):
         raise ApplicationError(_("Act either as a member of staff or through a partner token."))
@@ -646,23 +652,16 @@ def _receiver(referral: Referral, actor: Any, token: PartnerToken | None) -> Org
         if not permissions.token_sees(token, referral):
             raise NotFound(_("Not found."))
         return token.organisation
-    _require(
-        permissions.answer_referral,
+    permissions.answer_referral.require(
         actor,
         referral,
         _("Only social workers, counsellors and managers of the receiving organisation answer referrals."),
+        seen=permissions.view_referral,
     )
     return actor.organisation
 
 
-def _required_text(value: str, field: str, message: str) -> str:
-    value = (value or "").strip()
-    if not value:
-        raise ApplicationError(message, fields={field: [_required()]})
-    return value
-
-
-def _acknowledge_if_sent(referral: Referral, organisation: Organisation, actor: Any, token: Any) -> None:
+def _acknowledge_if_sent(referral: Referral, organisation: Organisation, actor: Staff, token: Any) -> None:
     if referral.status == ReferralStatus.SENT:
         _move(
             referral,
@@ -680,7 +679,7 @@ def _move(
     *,
     kind: str,
     organisation: Organisation,
-    actor: Any = None,
+    actor: Staff | None = None,
     token: PartnerToken | None = None,
     note: str = "",
     **changes: Any,
@@ -708,7 +707,7 @@ def _log(
     referral: Referral,
     kind: str,
     *,
-    actor: Any,
+    actor: Staff,
     token: PartnerToken | None = None,
     action: str = AuditAction.UPDATE,
     fields: Iterable[str] = (),
@@ -721,8 +720,8 @@ def _log(
     if token is None:
         record(referral.case, actor, kind, action=action, obj=referral, fields=fields, reason=reason, **data)
         return
-    timeline.write(referral.case_id, None, kind, **data, via="partner_api", by=token.organisation.code)
-    audit_record(actor=None, action=action, obj=referral, fields=fields, reason=f"partner token {token.prefix}")
+    timeline.write(referral.case_id, token, kind, **data, via="partner_api", by=token.organisation.code)
+    audit_record(actor=token, action=action, obj=referral, fields=fields)
 
 
 def person_records_anonymise(person_ids: list[Any]) -> None:

@@ -28,7 +28,7 @@ from accounts.models import AuditAction, Role
 from casework.models import Case
 from casework.permissions import view_case
 from core.errors import ApplicationError, PermissionDenied
-from core.pages import PagePermissionDenied, get_or_404, local_name, paginate, show_error, submit
+from core.pages import get_or_404, local_name, paginate, show_error, submit
 from core.permissions import has_role
 from referrals import permissions, selectors, services
 from referrals.choices import ReferralStatus
@@ -48,7 +48,7 @@ def referral_create(request: HttpRequest, case_pk: Any) -> HttpResponse:
     user = request.user
     case = get_or_404(view_case, user, Case.objects.select_related("person"), pk=case_pk)
     if not permissions.send_referral.allows(user, case):
-        raise PagePermissionDenied(_("You cannot refer from this case."))
+        raise PermissionDenied(_("You cannot refer from this case."))
     consents = permissions.view_consent.scope(user).filter(case=case).order_by("-given_at")
     posted = request.POST if request.method == "POST" else None  # an empty post is told what is missing
     form = ReferralForm(posted, organisation_id=user.organisation_id, consents=consents)  # type: ignore[union-attr]
@@ -79,12 +79,8 @@ def _create(request: HttpRequest, form: ReferralForm, case: Case) -> tuple[Refer
             )
             if request.POST.get("action") == SEND:
                 services.referral_send(actor=request.user, referral=referral)
-    except PermissionDenied as error:
-        form.add_error(None, error.message)
-        return None, error.status_code
     except ApplicationError as error:
-        show_error(form, error)
-        return None, error.status_code
+        return None, show_error(form, error)
     if referral.status == S.SENT:
         messages.success(request, _("Referral sent to %(org)s.") % {"org": local_name(referral.to_organisation)})
     else:
@@ -333,7 +329,7 @@ def override_request(request: HttpRequest, pk: Any) -> HttpResponse:
 
 def _require_manager(request: HttpRequest) -> None:
     if not has_role(request.user, Role.MANAGER):
-        raise PagePermissionDenied(_("Only managers decide consent overrides."))
+        raise PermissionDenied(_("Only managers decide consent overrides."))
 
 
 @require_safe

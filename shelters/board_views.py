@@ -24,7 +24,8 @@ from django.views.decorators.http import require_http_methods, require_safe
 from casework.choices import CaseStatus
 from casework.models import Case
 from casework.selectors import record_identity_read
-from core.pages import PagePermissionDenied, get_or_404, local_name, paginate, submit
+from core.errors import PermissionDenied
+from core.pages import get_or_404, local_name, paginate, submit
 from shelters import permissions, selectors, services
 from shelters.forms import AdmitForm, DischargeForm, OutageForm, TransferForm
 from shelters.models import Bed, BedOutage, Shelter, Stay
@@ -58,7 +59,7 @@ def shelter_list(request: HttpRequest) -> HttpResponse:
         .order_by("name_en", "code")
     )
     if not shelters.exists():
-        raise PagePermissionDenied(_("You do not work in or manage any shelter."))
+        raise PermissionDenied(_("You do not work in or manage any shelter."))
     page = paginate(request, shelters)
     workable = {shelter.pk for shelter in page if permissions.work_shelter.allows(user, shelter)}
     reportable = run_reports_any(user)
@@ -76,7 +77,7 @@ def run_reports_any(user: Any) -> bool:
 def _workable_shelter(request: HttpRequest, code: str) -> Shelter:
     shelter = get_object_or_404(Shelter.objects.select_related("operator", "province"), code=code)
     if not permissions.work_shelter.allows(request.user, shelter):
-        raise PagePermissionDenied(_("Only the shelter's staff and its operator see who lives there."))
+        raise PermissionDenied(_("Only the shelter's staff and its operator see who lives there."))
     return shelter
 
 
@@ -158,7 +159,7 @@ def _workable_stay(request: HttpRequest, pk: Any) -> Stay:
         pk=pk,
     )
     if not permissions.work_shelter.allows(request.user, stay.shelter):
-        raise PagePermissionDenied(_("You cannot change stays in this shelter."))
+        raise PermissionDenied(_("You cannot change stays in this shelter."))
     if request.method == "GET":
         record_identity_read(user=request.user, objects=[stay.person], action="view")
     return stay
@@ -233,7 +234,7 @@ def _stay_context(stay: Stay, form: Any, title: str) -> dict[str, Any]:
 def bed_out_of_service(request: HttpRequest, pk: Any) -> HttpResponse:
     bed = get_or_404(permissions.view_bed, request.user, Bed.objects.select_related("shelter", "room"), pk=pk)
     if not permissions.manage_beds.allows(request.user, bed.shelter):
-        raise PagePermissionDenied(_("You cannot manage the beds of this shelter."))
+        raise PermissionDenied(_("You cannot manage the beds of this shelter."))
     status = 200
     if request.method == "POST":
         form = OutageForm(request.POST)

@@ -40,6 +40,7 @@ from casework.models import Case, Person, ServiceType
 from casework.permissions import managed_organisations
 from casework.privacy import clear
 from casework.services.common import record
+from core.actors import Staff
 from core.errors import ApplicationError, Conflict, NotFound, PermissionDenied
 from shelters import permissions
 from shelters.choices import ExitDestination
@@ -58,7 +59,7 @@ REASON_REQUIRED = frozenset({ExitDestination.LEFT_WITHOUT_NOTICE, ExitDestinatio
 
 # --- Staff postings -------------------------------------------------------------------------------
 @transaction.atomic
-def staff_post(*, actor: Any, shelter: Shelter, user: User) -> ShelterStaff:
+def staff_post(*, actor: Staff, shelter: Shelter, user: User) -> ShelterStaff:
     """Post a `shelter_staff` user to a shelter: they then work there and see its current
     residents. An administrator posts anyone; a manager over the operator posts staff they see."""
     _require_staffing(actor, shelter, user)
@@ -78,7 +79,7 @@ def staff_post(*, actor: Any, shelter: Shelter, user: User) -> ShelterStaff:
 
 
 @transaction.atomic
-def staff_unpost(*, actor: Any, shelter: Shelter, user: User) -> None:
+def staff_unpost(*, actor: Staff, shelter: Shelter, user: User) -> None:
     _require_staffing(actor, shelter, user)
     posting = ShelterStaff.objects.select_for_update().filter(shelter=shelter, user=user).first()
     if posting is None:
@@ -88,7 +89,7 @@ def staff_unpost(*, actor: Any, shelter: Shelter, user: User) -> None:
     user.__dict__.pop("_pathway_shelters", None)
 
 
-def _require_staffing(actor: Any, shelter: Shelter, user: User) -> None:
+def _require_staffing(actor: Staff, shelter: Shelter, user: User) -> None:
     if change_user.allows(actor, user):
         return
     if shelter.operator_id in managed_organisations(actor):
@@ -102,7 +103,7 @@ def _require_staffing(actor: Any, shelter: Shelter, user: User) -> None:
 @transaction.atomic
 def stay_admit(
     *,
-    actor: Any,
+    actor: Staff,
     shelter: Shelter,
     case: Case,
     admitted_on: date,
@@ -149,7 +150,7 @@ def stay_admit(
 
 # --- Discharge ------------------------------------------------------------------------------------
 @transaction.atomic
-def stay_discharge(*, actor: Any, stay: Stay, discharged_on: date, destination: str, reason: str = "") -> Stay:
+def stay_discharge(*, actor: Staff, stay: Stay, discharged_on: date, destination: str, reason: str = "") -> Stay:
     """Close the stay at `discharged_on` (that night is not counted). Only an open stay can be
     discharged: if another writer closed it first, 409."""
     _require_stay(actor, stay, _("You cannot discharge residents of this shelter."))
@@ -176,7 +177,7 @@ def stay_discharge(*, actor: Any, stay: Stay, discharged_on: date, destination: 
 # --- Transfer and bed moves -----------------------------------------------------------------------
 @transaction.atomic
 def stay_transfer(
-    *, actor: Any, stay: Stay, to_shelter: Shelter, on: date, to_bed: Bed | None = None, reason: str = ""
+    *, actor: Staff, stay: Stay, to_shelter: Shelter, on: date, to_bed: Bed | None = None, reason: str = ""
 ) -> Stay:
     """Close the stay on `on` and open the next one in `to_shelter` from `on`, all or nothing.
     The target applies its admission rules as for any admission."""
@@ -191,7 +192,7 @@ def stay_transfer(
 
 
 @transaction.atomic
-def stay_move_bed(*, actor: Any, stay: Stay, to_bed: Bed, on: date) -> Stay:
+def stay_move_bed(*, actor: Staff, stay: Stay, to_bed: Bed, on: date) -> Stay:
     """Move a resident to another bed of the same shelter from `on`: the stay is closed and the
     next one opened (a transfer to the same shelter), so each bed's nights stay exact. On the
     admission day no night was spent in the first bed yet: the stay itself changes bed.
@@ -221,7 +222,7 @@ def stay_move_bed(*, actor: Any, stay: Stay, to_bed: Bed, on: date) -> Stay:
     )
 
 
-def _change_bed_in_place(actor: Any, stay: Stay, to_bed: Bed) -> Stay:
+def _change_bed_in_place(actor: Staff, stay: Stay, to_bed: Bed) -> Stay:
     bed = _lock_bed_for_stay(to_bed, stay.shelter, stay.during.lower)
     with _guarded():
         updated = Stay.objects.filter(pk=stay.pk, during__upper_inf=True).update(bed=bed)
@@ -245,7 +246,7 @@ def _change_bed_in_place(actor: Any, stay: Stay, to_bed: Bed) -> Stay:
 
 
 def _continue(
-    actor: Any,
+    actor: Staff,
     stay: Stay,
     *,
     shelter: Shelter,
@@ -304,7 +305,7 @@ def _continue(
 
 # --- Planned discharge ----------------------------------------------------------------------------
 @transaction.atomic
-def stay_set_planned_discharge(*, actor: Any, stay: Stay, planned_discharge_on: date | None) -> Stay:
+def stay_set_planned_discharge(*, actor: Staff, stay: Stay, planned_discharge_on: date | None) -> Stay:
     """Set or clear the planned discharge of an open stay (reminders look at it)."""
     _require_stay(actor, stay, _("You cannot change stays in this shelter."))
     if planned_discharge_on is not None and planned_discharge_on <= stay.during.lower:
@@ -327,7 +328,7 @@ def stay_set_planned_discharge(*, actor: Any, stay: Stay, planned_discharge_on: 
 
 # --- Beds and outages -----------------------------------------------------------------------------
 @transaction.atomic
-def bed_add(*, actor: Any, shelter: Shelter, label: str, in_service_from: date, room: Room | None = None) -> Bed:
+def bed_add(*, actor: Staff, shelter: Shelter, label: str, in_service_from: date, room: Room | None = None) -> Bed:
     _require_shelter(permissions.manage_beds, actor, shelter, _("You cannot manage the beds of this shelter."))
     label = label.strip()
     if not label:
@@ -347,7 +348,7 @@ def bed_add(*, actor: Any, shelter: Shelter, label: str, in_service_from: date, 
 
 
 @transaction.atomic
-def bed_retire(*, actor: Any, bed: Bed, on: date) -> Bed:
+def bed_retire(*, actor: Staff, bed: Bed, on: date) -> Bed:
     """Take a bed out of use for good from `on` (its in-service range ends there). Refused while
     a stay or an outage still uses the bed from that date."""
     _require_bed(actor, bed)
@@ -367,7 +368,7 @@ def bed_retire(*, actor: Any, bed: Bed, on: date) -> Bed:
 
 
 @transaction.atomic
-def bed_outage_start(*, actor: Any, bed: Bed, start: date, reason: str, end: date | None = None) -> BedOutage:
+def bed_outage_start(*, actor: Staff, bed: Bed, start: date, reason: str, end: date | None = None) -> BedOutage:
     """Mark a bed out of service over `[start, end)` (open while `end` is unknown). Refused over a
     night the bed is occupied; the database refuses an outage overlapping another (409)."""
     _require_bed(actor, bed)
@@ -389,7 +390,7 @@ def bed_outage_start(*, actor: Any, bed: Bed, start: date, reason: str, end: dat
 
 
 @transaction.atomic
-def bed_outage_end(*, actor: Any, outage: BedOutage, end: date) -> BedOutage:
+def bed_outage_end(*, actor: Staff, outage: BedOutage, end: date) -> BedOutage:
     """End an outage on `end` (the bed is back in service that night), or move its end."""
     bed = outage.bed
     _require_bed(actor, bed)
@@ -410,7 +411,7 @@ def bed_outage_end(*, actor: Any, outage: BedOutage, end: date) -> BedOutage:
 @transaction.atomic
 def non_residential_record(
     *,
-    actor: Any,
+    actor: Staff,
     shelter: Shelter,
     case: Case,
     assisted_on: date,
@@ -568,7 +569,7 @@ def _check_end(stay: Stay, on: date, field: str) -> None:
         )
 
 
-def _close(stay: Stay, on: date, *, destination: str, reason: str, actor: Any) -> None:
+def _close(stay: Stay, on: date, *, destination: str, reason: str, actor: Staff) -> None:
     """Compare-and-swap: close the stay only if it is still open."""
     during = DateRange(stay.during.lower, on)
     updated = Stay.objects.filter(pk=stay.pk, during__upper_inf=True).update(
@@ -595,25 +596,19 @@ def _guarded() -> Iterator[None]:
 
 
 # --- Permission gates ---------------------------------------------------------------------------
-def _require_shelter(permission: Any, actor: Any, shelter: Shelter, message: str) -> None:
+def _require_shelter(permission: Any, actor: Staff, shelter: Shelter, message: str) -> None:
     """Shelters are public (tier 0): a refusal on one is always a 403."""
-    if not permission.allows(actor, shelter):
-        raise PermissionDenied(message)
+    permission.require(actor, shelter, message)
 
 
-def _require_stay(actor: Any, stay: Stay, message: str) -> None:
+def _require_stay(actor: Staff, stay: Stay, message: str) -> None:
     """404 when the actor cannot see the stay, 403 when they see it but do not work the shelter."""
-    if not permissions.view_stay.allows(actor, stay):
-        raise NotFound(_("Not found."))
-    if not permissions.work_shelter.allows(actor, stay.shelter):
-        raise PermissionDenied(message)
+    permissions.work_shelter.require(actor, stay.shelter, message, seen=permissions.view_stay, seen_obj=stay)
 
 
-def _require_bed(actor: Any, bed: Bed) -> None:
-    if not permissions.view_bed.allows(actor, bed):
-        raise NotFound(_("Not found."))
-    if not permissions.manage_beds.allows(actor, bed.shelter):
-        raise PermissionDenied(_("You cannot manage the beds of this shelter."))
+def _require_bed(actor: Staff, bed: Bed) -> None:
+    message = _("You cannot manage the beds of this shelter.")
+    permissions.manage_beds.require(actor, bed.shelter, message, seen=permissions.view_bed, seen_obj=bed)
 
 
 def _refuse(field: str, message: str) -> NoReturn:

@@ -9,7 +9,6 @@ case's identity is audited with the grant's reason (casework.selectors.record_id
 from __future__ import annotations
 
 from datetime import datetime, timedelta
-from typing import Any
 
 from django.conf import settings
 from django.db import transaction
@@ -22,6 +21,7 @@ from accounts.services import audit_record
 from casework import timeline
 from casework.models import BreakGlassGrant, Case
 from casework.permissions import BREAK_GLASS_ROLES, forget_grants, view_case
+from core.actors import Staff
 from core.errors import ApplicationError, PermissionDenied
 from core.permissions import has_role
 from notifications.alerts import send_alert
@@ -43,7 +43,7 @@ def grant_duration() -> timedelta:
 
 
 @transaction.atomic
-def break_glass_open(*, actor: Any, case_code: str, reason: str, now: datetime | None = None) -> BreakGlassGrant:
+def break_glass_open(*, actor: Staff, case_code: str, reason: str, now: datetime | None = None) -> BreakGlassGrant:
     """Open the case with this code (the person's latest case) for `actor` for one grant
     duration. Refused (400, per field) without a reason or for an unknown code, and for a case
     the actor can already open; only managers and administrators may do this at all (403)."""

@@ -13,26 +13,22 @@ from accounts.models import AuditAction
 from accounts.services import audit_record
 from casework import timeline
 from casework.models import Case
-from core.errors import ApplicationError, NotFound, PermissionDenied
+from core.actors import Actor
+from core.errors import ApplicationError
 from core.permissions import Permission
 
 
 def require(permission: Permission[Any], user: Any, obj: Any, message: str) -> None:
-    """Refuse with 404 when the user cannot even see the case, 403 when they see it but may
-    not do this (access.md: the two answers must not leak which cases exist)."""
-    if permission.allows(user, obj):
-        return
+    """Permission.require with the case as what must be seen (404 for a case the user cannot see)."""
     from casework.permissions import view_case
 
     case = obj if isinstance(obj, Case) else getattr(obj, "case", None)
-    if case is not None and not view_case.allows(user, case):
-        raise NotFound(_("Not found."))
-    raise PermissionDenied(message)
+    permission.require(user, obj, message, seen=view_case if case is not None else None, seen_obj=case)
 
 
 def record(
     case: Case,
-    actor: Any,
+    actor: Actor,
     kind: str,
     *,
     action: str = AuditAction.UPDATE,
@@ -53,10 +49,3 @@ def validate(instance: models.Model, exclude: list[str] | None = None) -> None:
         instance.full_clean(exclude=exclude, validate_constraints=True)
     except ValidationError as error:
         raise ApplicationError(_("Please correct the errors below."), fields=error.message_dict) from error
-
-
-def require_text(value: str, *, field: str, message: str) -> None:
-    """Refuse a blank reason, note or purpose (400 naming the field): every refusal, transfer
-    and closure in casework must say why."""
-    if not value.strip():
-        raise ApplicationError(message, fields={field: [_("This field is required.")]})

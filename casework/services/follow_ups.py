@@ -9,7 +9,6 @@ A removed visit's open reminders close at the next resolution pass (casework/rem
 from __future__ import annotations
 
 from datetime import date
-from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -24,6 +23,7 @@ from casework import permissions
 from casework.cadence import validate_months, visit_dates
 from casework.models import Case, FollowUpPolicy, FollowUpVisit
 from casework.services.common import record, require, validate
+from core.actors import Staff
 from core.errors import ApplicationError, PermissionDenied
 from notifications import permissions as notification_permissions
 
@@ -51,7 +51,7 @@ def follow_ups_schedule(*, case: Case, start: date, policy: FollowUpPolicy | Non
     return case.follow_ups.count() - before
 
 
-def follow_ups_replan(*, actor: Any, case: Case, today: date | None = None) -> tuple[int, int]:
+def follow_ups_replan(*, actor: Staff, case: Case, today: date | None = None) -> tuple[int, int]:
     """Make the visits still to come follow the case's policy now; (added, removed). Writes the
     timeline and audit rows only when something changed."""
     policy = policy_for(case)
@@ -93,7 +93,7 @@ def _cases_following(policy: FollowUpPolicy, today: date) -> QuerySet[Case]:
     return Case.objects.filter(following).filter(Exists(_to_come(today).filter(case=OuterRef("pk"))))
 
 
-def _replan_following(actor: Any, policy: FollowUpPolicy) -> int:
+def _replan_following(actor: Staff, policy: FollowUpPolicy) -> int:
     """Re-plan every case that follows `policy`; how many cases changed."""
     today = timezone.localdate()
     return sum(
@@ -103,7 +103,7 @@ def _replan_following(actor: Any, policy: FollowUpPolicy) -> int:
 
 
 @transaction.atomic
-def organisation_cadence_save(*, actor: Any, organisation: Organisation, months: list[int]) -> FollowUpPolicy:
+def organisation_cadence_save(*, actor: Staff, organisation: Organisation, months: list[int]) -> FollowUpPolicy:
     """An organisation's own cadence (its managers, on the reminder rules page): used by its
     cases whose plan chose no policy; their visits still to come are re-planned."""
     if not notification_permissions.can_manage_reminders_of(actor, organisation):
@@ -126,7 +126,7 @@ def organisation_cadence_save(*, actor: Any, organisation: Organisation, months:
 
 
 @transaction.atomic
-def follow_up_policy_save(*, actor: Any, policy: FollowUpPolicy, created: bool) -> FollowUpPolicy:
+def follow_up_policy_save(*, actor: Staff, policy: FollowUpPolicy, created: bool) -> FollowUpPolicy:
     """A policy as an administrator edits it in the admin: validated, audited, and the cases that
     follow it re-planned."""
     if not account_permissions.change_organisation.allows(actor, None):
@@ -139,7 +139,7 @@ def follow_up_policy_save(*, actor: Any, policy: FollowUpPolicy, created: bool) 
 
 
 @transaction.atomic
-def follow_up_record(*, actor: Any, visit: FollowUpVisit, done_on: date, notes: str = "") -> FollowUpVisit:
+def follow_up_record(*, actor: Staff, visit: FollowUpVisit, done_on: date, notes: str = "") -> FollowUpVisit:
     require(permissions.change_case, actor, visit.case, _("You cannot record visits on this case."))
     if done_on > timezone.localdate():
         raise ApplicationError(

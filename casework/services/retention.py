@@ -42,6 +42,7 @@ from casework.models import (
 )
 from casework.models.screening import ScreeningIndicator
 from casework.privacy import clear, generalised_birth_date, history_models
+from core.actors import SYSTEM
 
 # Identity fields emptied on the person (the birth date is generalised instead), and the blind
 # indexes of the names emptied with them (an anonymised person is found by no name).
@@ -120,7 +121,7 @@ def anonymise_people(people: list[Person], *, reason: str) -> None:
         clear(model.objects.filter(**{f"{to_person}__in": ids}), blank=blank, redact=redact)
     for other in extensions.PERSON_RECORDS.values():
         other.anonymise(ids)
-    audit_record_many(actor=None, action=AuditAction.ANONYMISE, objects=records, fields=AUDITED_FIELDS, reason=reason)
+    audit_record_many(actor=SYSTEM, action=AuditAction.ANONYMISE, objects=records, fields=AUDITED_FIELDS, reason=reason)
 
 
 def _generalise_birth_dates(records: list[Person]) -> None:

@@ -20,6 +20,7 @@ from casework.choices import AppliesTo, DecidingBody, Element, ScreeningOutcome
 from casework.models import Case, ElementThreshold, Indicator, Screening, ScreeningIndicator
 from casework.screening_rule import DEFAULT_THRESHOLD, RuleResult, Threshold, age_at_exploitation, evaluate, is_child
 from casework.services.common import record, require, validate
+from core.actors import Staff
 from core.errors import ApplicationError, Conflict
 
 # The interview facts a screening records besides the indicators (HTCDS / IOM screening form).
@@ -60,7 +61,7 @@ def screening_evaluate(*, case: Case, indicators: Iterable[Indicator]) -> RuleRe
 @transaction.atomic
 def screening_record(
     *,
-    actor: Any,
+    actor: Staff,
     case: Case,
     place: str,
     screened_on: date,
@@ -147,7 +148,7 @@ def screening_record(
 
 @transaction.atomic
 def screening_confirm(
-    *, actor: Any, screening: Screening, outcome: str, deciding_body: str, decided_on: date, reason: str
+    *, actor: Staff, screening: Screening, outcome: str, deciding_body: str, decided_on: date, reason: str
 ) -> Screening:
     """A deciding body's later decision on a screening (police or a court confirm an actual
     victim, or find the person is not one). The reason replaces the stored override reason (the
@@ -189,7 +190,7 @@ def screening_confirm(
 
 
 @transaction.atomic
-def screening_opt_in(*, actor: Any, screening: Screening, on: date) -> Screening:
+def screening_opt_in(*, actor: Staff, screening: Screening, on: date) -> Screening:
     """The person chooses to give an investigative interview before their reflection period
     ends. Only once: a second answer is a conflict, not an overwrite."""
     require(permissions.record_screening, actor, screening.case, _("You cannot change this screening."))

@@ -23,6 +23,7 @@ from casework.models import Case, Person
 from casework.models.people import NAME_INDEX_FIELDS
 from casework.privacy import as_record
 from casework.timeline import CASE_EVENTS
+from core.actors import Staff
 from core.errors import NotFound, PermissionDenied
 
 FORMAT = "pathway-subject-access/1"
@@ -35,7 +36,7 @@ def child_records(person: Person) -> bool:
 
 
 @transaction.atomic
-def subject_access_export(*, actor: Any, person: Person, fmt: str = "json") -> dict[str, Any]:
+def subject_access_export(*, actor: Staff, person: Person, fmt: str = "json") -> dict[str, Any]:
     if not permissions.view_person.allows(actor, person):
         raise NotFound(_("Not found."))
     if not permissions.export_person.allows(actor, person):
@@ -72,7 +73,7 @@ def subject_access_export(*, actor: Any, person: Person, fmt: str = "json") -> d
     return document
 
 
-def _case(actor: Any, case: Case) -> dict[str, Any]:
+def _case(actor: Staff, case: Case) -> dict[str, Any]:
     notes = []
     readable = set(permissions.view_note.scope(actor).filter(case=case).values_list("pk", flat=True))
     for note in case.notes.order_by("written_at", "id"):

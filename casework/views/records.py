@@ -38,15 +38,16 @@ def _handle(
     case = selectors.case_detail(user=request.user, case_id=case_id)  # 404 outside scope
     if not permissions.change_case.allows(request.user, case):  # seen but not changeable: 403 before any form check
         raise PermissionDenied(_("You cannot change this case."))
+    status = 400
     if form.is_valid():
         try:
             call(case, form.cleaned_data)
         except ApplicationError as error:
-            show_error(form, error, rename=rename)
+            status = show_error(form, error, rename=rename)
         else:
             messages.success(request, done)
             return redirect(reverse("casework:case-detail", args=[case.pk]) + f"?tab={tab}")
-    return render_case(request, case, tab, forms_sent={form_name: form}, status=400)
+    return render_case(request, case, tab, forms_sent={form_name: form}, status=status)
 
 
 @require_POST

@@ -17,7 +17,6 @@ from typing import Any
 
 from django import forms
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied as PagePermissionDenied
 from django.db.models import Max
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -37,9 +36,10 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.utils.urls import remove_query_param, replace_query_param
 
-from accounts.models import AuditAction, AuditEvent, Organisation
-from core.context import current as current_request
-from core.errors import ApplicationError, NotFound
+from accounts.models import AuditAction, Organisation
+from accounts.services import audit_record_many
+from core.errors import ApplicationError, NotFound, PermissionDenied
+from core.pages import show_error
 from referrals import permissions, selectors, services
 from referrals.models import PartnerToken, Referral, ReferralEvent
 from referrals.partner import idempotency, tokens
@@ -290,23 +290,13 @@ def _audit(
 ) -> None:
     """Audit rows for partner calls that referrals.selectors.record_disclosure_read does not
     cover (empty pages, the event stream, refusals): one INSERT for all of them."""
-    context = current_request()
-    reason = f"partner token {token.prefix}" + (f": {note}" if note else "")
-    AuditEvent.objects.bulk_create(
-        [
-            AuditEvent(
-                actor=None,
-                organisation_id=token.organisation_id,
-                action=action,
-                object_type=Referral._meta.label_lower,
-                object_id=object_id,
-                fields=sorted(set(fields)),
-                ip_address=context.ip_address,
-                request_id=context.request_id,
-                reason=reason,
-            )
-            for object_id in object_ids
-        ]
+    audit_record_many(
+        actor=token,
+        action=action,
+        object_type=Referral._meta.label_lower,
+        object_ids=object_ids,
+        fields=fields,
+        reason=note,
     )
 
 
@@ -619,7 +609,7 @@ def token_page(request: HttpRequest) -> HttpResponse:
     tokens of the caller's organisation (admins: of every partner NGO)."""
     user = request.user
     if not tokens.manage_partner_token.allows(user, None):
-        raise PagePermissionDenied
+        raise PermissionDenied(_("Only managers of a partner organisation and administrators manage its API tokens."))
     organisations = tokens.token_organisations(user=user)
     context: dict[str, Any] = {}
     form = TokenCreateForm(organisations=organisations)
@@ -645,13 +635,7 @@ def token_page(request: HttpRequest) -> HttpResponse:
                     expires_at=form.expires_at(),
                 )
             except ApplicationError as error:
-                for field, errors in error.fields.items():
-                    name = {"expires_at": "expires_on"}.get(field, field)
-                    for message in errors:
-                        form.add_error(name if name in form.fields else None, message)
-                if not error.fields:
-                    form.add_error(None, error.message)
-                status = 400
+                status = show_error(form, error, rename={"expires_at": "expires_on"})
             else:
                 context.update(new_token=new_token, plaintext=plaintext)
                 form = TokenCreateForm(organisations=organisations)
