@@ -1,41 +1,34 @@
-"""Consent per disclosure and the referral lifecycle (domain.md: Referrals; access.md: Consent).
+"""The referral's lifecycle (domain.md: Referrals): drafted, sent, answered and closed.
 
 Every change appends to the stream partners pull (`referrals.changes.record_change`) and leaves
 a row on the case timeline and in the audit log, in the same transaction. The sending side acts
 as staff; the receiving side as staff of the receiving organisation or through its API token.
-
-Lock order, everywhere: the consent row, then the referral rows (pk order), then the stream's
-advisory lock (taken by record_change). A writer that took the advisory lock first and then
-waited for a referral row could deadlock with one that holds the row and waits for the lock.
+Lock order: see referrals/services/__init__.py.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import datetime, timedelta
+from datetime import timedelta
 from typing import Any
 
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
-from accounts.models import AuditAction, Organisation, Role, User
+from accounts.models import AuditAction, Organisation
 from accounts.services import audit_record
 from casework import timeline
-from casework.models import Case, FamilyMember, ServiceType
-from casework.permissions import change_case, manage_case
+from casework.models import Case, ServiceType
 from casework.privacy import clear
 from casework.services.common import record, require, validate
-from core.actors import SYSTEM, Staff
-from core.errors import ApplicationError, Conflict, NotFound, PermissionDenied
+from core.actors import Staff
+from core.errors import ApplicationError, NotFound, PermissionDenied
 from core.validation import required_text
-from notifications.alerts import resolve_alert, send_alert
-from notifications.registry import Alert
 from referrals import permissions
 from referrals.changes import record_change
-from referrals.choices import ConsentGivenBy, DataCategory, ReferralStatus, Urgency
+from referrals.choices import DataCategory, ReferralStatus, Urgency
 from referrals.models import Consent, ConsentOverride, PartnerToken, Referral, ReferralEvent
 from referrals.transitions import REFERRAL
 
@@ -51,180 +44,9 @@ NOTE_MAX_LENGTH = 4000
 DRAFT_FIELDS = ("to_organisation", "service_types", "urgency", "reason", "shared_categories", "consent")
 
 
-def _required() -> str:
-    return _("This field is required.")
-
-
 def due_within(urgency: str) -> tuple[timedelta, timedelta]:
     table = getattr(settings, "REFERRAL_DUE_WITHIN", DUE_WITHIN)
     return table.get(urgency) or DUE_WITHIN.get(urgency) or DUE_WITHIN[Urgency.ROUTINE]
-
-
-# --- Consent ----------------------------------------------------------------------------------
-@transaction.atomic
-def consent_record(
-    *,
-    actor: Staff,
-    case: Case,
-    recipient: Organisation,
-    data_categories: Iterable[str],
-    service_types: Iterable[ServiceType],
-    purpose: str,
-    given_by: str,
-    guardian: FamilyMember | None = None,
-    best_interest_reason: str = "",
-    given_at: datetime | None = None,
-    expires_at: datetime | None = None,
-) -> Consent:
-    """Record one disclosure the person agreed to: which organisation may receive which data
-    categories for which services. For a child (under 18 on the consent date) a guardian
-    consents or a best-interest decision is recorded; an adult consents for themselves."""
-    require(change_case, actor, case, _("You cannot record consent for this case."))
-    now = timezone.now()
-    given_at = given_at or now
-    categories = sorted(set(data_categories))
-    services = list(dict.fromkeys(service_types))
-    purpose = purpose.strip()
-    best_interest_reason = best_interest_reason.strip()
-    errors: dict[str, list[str]] = {}
-    if not categories:
-        errors["data_categories"] = [_("Choose at least one category of data.")]
-    elif set(categories) - set(DataCategory.values):
-        errors["data_categories"] = [_("Unknown data category.")]
-    if not services:
-        errors["service_types"] = [_("Choose at least one service.")]
-    elif any(not service.active for service in services):
-        errors["service_types"] = [_("A chosen service is no longer offered.")]
-    if not purpose:
-        errors["purpose"] = [_required()]
-    if recipient is None or not recipient.is_active:
-        errors["recipient"] = [_("Choose an active organisation.")]
-    if given_at > now:
-        errors["given_at"] = [_("This date is in the future.")]
-    if expires_at is not None and expires_at <= given_at:
-        errors["expires_at"] = [_("The consent must expire after it was given.")]
-    _check_giver(errors, case, given_by, guardian, best_interest_reason, timezone.localdate(given_at))
-    if errors:
-        raise ApplicationError(_("Please correct the errors below."), fields=errors)
-    consent = Consent(
-        person_id=case.person_id,
-        case=case,
-        recipient=recipient,
-        data_categories=categories,
-        purpose=purpose,
-        given_by=given_by,
-        guardian=guardian,
-        best_interest_reason=best_interest_reason,
-        given_at=given_at,
-        expires_at=expires_at,
-        recorded_by=actor,
-    )
-    validate(consent)
-    consent.save(force_insert=True)
-    consent.service_types.set(services)
-    record(
-        case,
-        actor,
-        "consent_recorded",
-        action=AuditAction.CREATE,
-        obj=consent,
-        consent=str(consent.pk),
-        recipient=recipient.code,
-        categories=categories,
-        services=sorted(service.code for service in services),
-        given_by=given_by,
-    )
-    return consent
-
-
-def _check_giver(
-    errors: dict[str, list[str]],
-    case: Case,
-    given_by: str,
-    guardian: FamilyMember | None,
-    reason: str,
-    on: Any,
-) -> None:
-    if given_by not in ConsentGivenBy.values:
-        errors["given_by"] = [_("Say who gave the consent.")]
-        return
-    child = permissions.is_child_for_consent(case.person, on)
-    if child and given_by == ConsentGivenBy.PERSON:
-        errors["given_by"] = [
-            _("The person is a child on this date: a guardian consents, or a best-interest decision is recorded.")
-        ]
-    elif not child and given_by != ConsentGivenBy.PERSON:
-        errors["given_by"] = [_("The person is an adult on this date and gives their own consent.")]
-    if given_by == ConsentGivenBy.GUARDIAN:
-        if guardian is None:
-            errors["guardian"] = [_("Name the guardian who consented.")]
-        elif guardian.person_id != case.person_id or not guardian.is_guardian:
-            errors["guardian"] = [_("Choose a guardian recorded in this person's family.")]
-    elif guardian is not None:
-        errors["guardian"] = [_("Only for a consent given by a guardian.")]
-    if given_by == ConsentGivenBy.BEST_INTEREST and not reason:
-        errors["best_interest_reason"] = [_("Say why sharing is in the child's best interest.")]
-    elif given_by != ConsentGivenBy.BEST_INTEREST and reason:
-        errors["best_interest_reason"] = [_("Only for a best-interest decision.")]
-
-
-@transaction.atomic
-def consent_withdraw(*, actor: Staff, consent: Consent, note: str = "") -> Consent:
-    """The person takes the consent back: from this commit on, the referrals it covers disclose
-    nothing of tier 2 and can no longer be sent. Each referral the partner already has gets an
-    event, so an incremental pull shows the partner the referral without the withdrawn data.
-    Allowed to the case's workers and its managers, also once the case is closed."""
-    case = consent.case
-    if not manage_case.allows(actor, case):
-        require(change_case, actor, case, _("You cannot withdraw this consent."))
-    now = timezone.now()
-    updated = Consent.objects.filter(pk=consent.pk, withdrawn_at__isnull=True).update(
-        withdrawn_at=now, withdrawn_by=actor, withdrawal_note=note.strip()
-    )
-    if updated != 1:
-        raise Conflict(_("This consent was already withdrawn."))
-    consent.withdrawn_at, consent.withdrawn_by, consent.withdrawal_note = now, actor, note.strip()
-    affected = _lock_referrals(Referral.objects.filter(consent=consent).exclude(status=ReferralStatus.DRAFT))
-    for referral in affected:
-        record_change(referral, kind="consent_withdrawn", organisation=actor.organisation, actor=actor)
-    record(
-        case,
-        actor,
-        "consent_withdrawn",
-        obj=consent,
-        fields=["withdrawn_at"],
-        consent=str(consent.pk),
-        referrals=[str(referral.pk) for referral in affected],
-    )
-    return consent
-
-
-@transaction.atomic
-def consent_expiry_record(*, now: datetime | None = None) -> int:
-    """Tell partners about consents that ran out: one `consent_expired` event per sent referral
-    whose consent has expired, once (a periodic task calls this; running it twice adds nothing).
-    The disclosure already stops at expiry; the event makes the referral reappear in the pull."""
-    now = now or timezone.now()
-    due = (
-        Referral.objects.filter(consent__expires_at__lte=now, consent__withdrawn_at__isnull=True)
-        .exclude(status=ReferralStatus.DRAFT)
-        .exclude(events__kind="consent_expired")
-    )
-    referrals = [
-        referral
-        for referral in _lock_referrals(due)
-        # Checked again under the row lock: a run committing meanwhile has written the event.
-        if not ReferralEvent.objects.filter(referral=referral, kind="consent_expired").exists()
-    ]
-    for referral in referrals:
-        record_change(referral, kind="consent_expired", organisation=referral.from_organisation)
-        timeline.write(referral.case_id, SYSTEM, "referral_consent_expired", referral=str(referral.pk))
-        audit_record(actor=SYSTEM, action=AuditAction.UPDATE, obj=referral, reason="consent expired")
-    return len(referrals)
-
-
-def _lock_referrals(queryset: Any) -> list[Referral]:
-    return list(queryset.select_for_update(of=("self",)).select_related("from_organisation").order_by("pk"))
 
 
 # --- Sending side -----------------------------------------------------------------------------
@@ -319,7 +141,7 @@ def _check_draft(referral: Referral, services: list[ServiceType]) -> None:
     errors: dict[str, list[str]] = {}
     to_organisation = referral.to_organisation if referral.to_organisation_id else None
     if to_organisation is None:
-        errors["to_organisation"] = [_required()]
+        errors["to_organisation"] = [_("This field is required.")]
     elif to_organisation.pk == referral.from_organisation_id:
         errors["to_organisation"] = [_("Refer to another organisation.")]
     elif not to_organisation.is_active:
@@ -331,7 +153,7 @@ def _check_draft(referral: Referral, services: list[ServiceType]) -> None:
     if referral.urgency not in Urgency.values:
         errors["urgency"] = [_("Choose an urgency.")]
     if not referral.reason:
-        errors["reason"] = [_required()]
+        errors["reason"] = [_("This field is required.")]
     if set(referral.shared_categories) - set(DataCategory.values):
         errors["shared_categories"] = [_("Unknown data category.")]
     consent = referral.consent if referral.consent_id else None
@@ -392,125 +214,6 @@ def referral_withdraw(*, actor: Staff, referral: Referral, reason: str) -> Refer
         referral, ReferralStatus.WITHDRAWN, kind="withdrawn", organisation=actor.organisation, actor=actor, note=reason
     )
     return referral
-
-
-# --- Consent override: sharing without consent to protect a life, approved by a second person -------
-OVERRIDE_REQUESTED = Alert(
-    code="consent_override_requested",
-    title=gettext_lazy("Consent override to approve"),
-    message=gettext_lazy(
-        "A referral from this case asks to share without consent to protect a life: approve or reject it."
-    ),
-)
-OVERRIDE_DECIDED = Alert(
-    code="consent_override_decided",
-    title=gettext_lazy("Consent override decided"),
-    message=gettext_lazy("A manager decided your request to share without consent; see the referral."),
-)
-OVERRIDE_ALERTS = (OVERRIDE_REQUESTED, OVERRIDE_DECIDED)
-
-
-def _open_override(referral: Referral) -> ConsentOverride | None:
-    return ConsentOverride.objects.filter(
-        referral_id=referral.pk, status__in=[ConsentOverride.Status.PENDING, ConsentOverride.Status.APPROVED]
-    ).first()
-
-
-@transaction.atomic
-def consent_override_request(*, actor: Staff, referral: Referral, reason: str) -> ConsentOverride:
-    """Ask to send this draft without (covering) consent because a life is at risk. Nothing is
-    shared yet: the draft stays a draft, invisible to the receiver, until a manager of the
-    sending organisation other than the requester approves (consent_override_decide). Those
-    managers are alerted in the app and by e-mail (case code only)."""
-    permissions.send_referral.require(
-        actor, referral, _("You cannot ask to share this referral."), seen=permissions.view_referral
-    )
-    reason, why = (reason or "").strip(), _("Say why sharing without consent is needed to protect a life.")
-    if not reason:
-        raise ApplicationError(why, fields={"reason": [why]})
-    locked = Referral.objects.select_for_update().select_related("case__person").get(pk=referral.pk)
-    if locked.status != ReferralStatus.DRAFT:
-        raise ApplicationError(
-            _("Only a draft can be sent with a consent override."), fields={"status": [_("Not a draft.")]}
-        )
-    if _open_override(locked) is not None:
-        raise Conflict(_("A consent override was already asked for this referral."))
-    now = timezone.now()
-    override = ConsentOverride.objects.create(referral=locked, reason=reason, requested_by=actor, requested_at=now)
-    _log(
-        locked,
-        "consent_override_requested",
-        actor=actor,
-        action=AuditAction.CREATE,
-        fields=["consent_override"],
-        reason=reason,
-        override=str(override.pk),
-    )
-    approvers = User.objects.filter(
-        organisation_id=locked.from_organisation_id, roles__contains=[Role.MANAGER], is_active=True
-    ).exclude(pk=actor.pk)
-    send_alert(
-        OVERRIDE_REQUESTED,
-        object_id=override.pk,
-        case_id=locked.case_id,
-        case_code=locked.case.person.case_code,
-        organisation_id=locked.from_organisation_id,
-        users=approvers,
-        now=now,
-    )
-    return override
-
-
-@transaction.atomic
-def consent_override_decide(
-    *, actor: Staff, override: ConsentOverride, approve: bool, note: str = ""
-) -> ConsentOverride:
-    """A manager of the sending organisation, never the requester, approves (the draft may then
-    be sent without consent) or rejects (with a note; the draft stays blocked) an override."""
-    if not permissions.view_override.allows(actor, override):
-        raise NotFound(_("Not found."))
-    if override.requested_by_id == actor.pk:
-        raise PermissionDenied(_("You asked for this override: another manager must decide it."))
-    if not permissions.decide_override.allows(actor, override):
-        if override.status != ConsentOverride.Status.PENDING and permissions.manages_sender(actor, override):
-            raise Conflict(_("This request was already decided."))
-        raise PermissionDenied(_("Only a manager of the sending organisation decides a consent override."))
-    note = (note or "").strip()
-    if not approve and not note:
-        why = _("Say why the override is rejected.")
-        raise ApplicationError(why, fields={"note": [why]})
-    now = timezone.now()
-    status = ConsentOverride.Status.APPROVED if approve else ConsentOverride.Status.REJECTED
-    updated = ConsentOverride.objects.filter(pk=override.pk, status=ConsentOverride.Status.PENDING).update(
-        status=status, decided_by=actor, decided_at=now, decision_note=note
-    )
-    if updated != 1:
-        raise Conflict(_("This request was already decided."))
-    referral = Referral.objects.select_for_update().select_related("case__person").get(pk=override.referral_id)
-    if approve:
-        if referral.status != ReferralStatus.DRAFT:
-            raise Conflict(_("The referral is no longer a draft."))
-        Referral.objects.filter(pk=referral.pk).update(consent_override=True, updated_at=now)
-    _log(
-        referral,
-        f"consent_override_{status}",
-        actor=actor,
-        fields=["consent_override"],
-        reason=note or override.reason,
-        override=str(override.pk),
-    )
-    resolve_alert(OVERRIDE_REQUESTED, object_id=override.pk, now=now)
-    send_alert(
-        OVERRIDE_DECIDED,
-        object_id=override.pk,
-        case_id=referral.case_id,
-        case_code=referral.case.person.case_code,
-        organisation_id=referral.from_organisation_id,
-        users=[override.requested_by],
-        now=now,
-    )
-    override.refresh_from_db()
-    return override
 
 
 # --- Receiving side: staff of the receiving organisation, or its partner token ------------------
@@ -639,6 +342,12 @@ def referral_add_note(
     event = record_change(referral, kind="note", organisation=organisation, actor=actor, token=token, note=note)
     _log(referral, "referral_note_added", actor=actor, token=token, event=event.seq)
     return event
+
+
+def _open_override(referral: Referral) -> ConsentOverride | None:
+    return ConsentOverride.objects.filter(
+        referral_id=referral.pk, status__in=[ConsentOverride.Status.PENDING, ConsentOverride.Status.APPROVED]
+    ).first()
 
 
 # --- Pieces ---------------------------------------------------------------------------------------

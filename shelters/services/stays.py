@@ -20,7 +20,7 @@ shelters; a transfer to another operator's shelter is that shelter's admission).
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import date
 from typing import Any, NoReturn
@@ -31,20 +31,18 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from accounts.models import AuditAction, Role, User
-from accounts.permissions import change_user, view_user
+from accounts.models import AuditAction
 from accounts.services import audit_record
 from casework.ages import age_on
 from casework.choices import CaseCategory, CaseStatus, Sex
-from casework.models import Case, Person, ServiceType
-from casework.permissions import managed_organisations
+from casework.models import Case, Person
 from casework.privacy import clear
 from casework.services.common import record
 from core.actors import Staff
-from core.errors import ApplicationError, Conflict, NotFound, PermissionDenied
+from core.errors import ApplicationError, Conflict, PermissionDenied
 from shelters import permissions
 from shelters.choices import ExitDestination
-from shelters.models import Bed, BedOutage, NonResidentialAssistance, Room, Shelter, ShelterStaff, Stay
+from shelters.models import Bed, BedOutage, NonResidentialAssistance, Shelter, Stay
 
 EXCLUSION_VIOLATION = "23P01"
 UNIQUE_VIOLATION = "23505"
@@ -55,48 +53,6 @@ CONFLICT_MESSAGES = {
 }
 # Exits that leave nobody to tell what happened are fine; these two need the worker's account.
 REASON_REQUIRED = frozenset({ExitDestination.LEFT_WITHOUT_NOTICE, ExitDestination.REMIGRATED})
-
-
-# --- Staff postings -------------------------------------------------------------------------------
-@transaction.atomic
-def staff_post(*, actor: Staff, shelter: Shelter, user: User) -> ShelterStaff:
-    """Post a `shelter_staff` user to a shelter: they then work there and see its current
-    residents. An administrator posts anyone; a manager over the operator posts staff they see."""
-    _require_staffing(actor, shelter, user)
-    if not (user.is_active and user.has_role(Role.SHELTER_STAFF)):
-        message = _("Only active shelter staff can be posted to a shelter.")
-        raise ApplicationError(message, fields={"user": [message]})
-    try:
-        with transaction.atomic():
-            posting = ShelterStaff.objects.create(shelter=shelter, user=user)
-    except IntegrityError as error:
-        if getattr(error.__cause__, "sqlstate", None) != UNIQUE_VIOLATION:
-            raise
-        raise Conflict(_("This user is already posted to this shelter.")) from error
-    user.__dict__.pop("_pathway_shelters", None)  # the posting applies to this request too
-    audit_record(actor=actor, action=AuditAction.CREATE, obj=posting, fields=["shelter", "user"])
-    return posting
-
-
-@transaction.atomic
-def staff_unpost(*, actor: Staff, shelter: Shelter, user: User) -> None:
-    _require_staffing(actor, shelter, user)
-    posting = ShelterStaff.objects.select_for_update().filter(shelter=shelter, user=user).first()
-    if posting is None:
-        raise NotFound(_("This user is not posted to this shelter."))
-    audit_record(actor=actor, action=AuditAction.DELETE, obj=posting, fields=["shelter", "user"])
-    posting.delete()
-    user.__dict__.pop("_pathway_shelters", None)
-
-
-def _require_staffing(actor: Staff, shelter: Shelter, user: User) -> None:
-    if change_user.allows(actor, user):
-        return
-    if shelter.operator_id in managed_organisations(actor):
-        if not view_user.allows(actor, user):
-            raise NotFound(_("Not found."))
-        return
-    raise PermissionDenied(_("Only an administrator or a manager of the shelter's operator can post staff."))
 
 
 # --- Admission ------------------------------------------------------------------------------------
@@ -324,134 +280,6 @@ def stay_set_planned_discharge(*, actor: Staff, stay: Stay, planned_discharge_on
         planned_discharge_on=planned_discharge_on.isoformat() if planned_discharge_on else None,
     )
     return stay
-
-
-# --- Beds and outages -----------------------------------------------------------------------------
-@transaction.atomic
-def bed_add(*, actor: Staff, shelter: Shelter, label: str, in_service_from: date, room: Room | None = None) -> Bed:
-    _require_shelter(permissions.manage_beds, actor, shelter, _("You cannot manage the beds of this shelter."))
-    label = label.strip()
-    if not label:
-        _refuse("label", _("Give the bed a label."))
-    if room is not None and room.shelter_id != shelter.pk:
-        _refuse("room", _("This room belongs to another shelter."))
-    bed = Bed(shelter=shelter, room=room, label=label, in_service=DateRange(in_service_from, None))
-    try:
-        with transaction.atomic():
-            bed.save(force_insert=True)
-    except IntegrityError as error:
-        if getattr(error.__cause__, "sqlstate", None) != UNIQUE_VIOLATION:
-            raise
-        raise Conflict(_("This shelter already has a bed with this label.")) from error
-    audit_record(actor=actor, action=AuditAction.CREATE, obj=bed, fields=["label", "in_service"])
-    return bed
-
-
-@transaction.atomic
-def bed_retire(*, actor: Staff, bed: Bed, on: date) -> Bed:
-    """Take a bed out of use for good from `on` (its in-service range ends there). Refused while
-    a stay or an outage still uses the bed from that date."""
-    _require_bed(actor, bed)
-    bed = _lock_bed(bed)
-    if not bed.in_service.upper_inf:
-        raise Conflict(_("This bed is already retired."))
-    if on <= bed.in_service.lower:
-        _refuse("on", _("A bed is retired at the earliest the day after it was set up."))
-    _check_bed_free(bed, DateRange(on, None), "on")
-    outage = bed.outages.filter(during__overlap=DateRange(on, None)).order_by("during").first()
-    if outage is not None:
-        _refuse("on", _("This bed has an outage %(dates)s; end it first.") % {"dates": _outage_dates(outage)})
-    Bed.objects.filter(pk=bed.pk).update(in_service=DateRange(bed.in_service.lower, on))
-    bed.refresh_from_db(fields=["in_service"])
-    audit_record(actor=actor, action=AuditAction.UPDATE, obj=bed, fields=["in_service"])
-    return bed
-
-
-@transaction.atomic
-def bed_outage_start(*, actor: Staff, bed: Bed, start: date, reason: str, end: date | None = None) -> BedOutage:
-    """Mark a bed out of service over `[start, end)` (open while `end` is unknown). Refused over a
-    night the bed is occupied; the database refuses an outage overlapping another (409)."""
-    _require_bed(actor, bed)
-    reason = reason.strip()
-    if not reason:
-        _refuse("reason", _("Say why the bed is out of service."))
-    if end is not None and end <= start:
-        _refuse("end", _("The end must be after the start."))
-    bed = _lock_bed(bed)
-    if start not in bed.in_service:
-        _refuse("start", _("The bed is not in service on that date."))
-    during = DateRange(start, end)
-    _check_bed_free(bed, during, "start")
-    outage = BedOutage(bed=bed, during=during, reason=reason, recorded_by=actor)
-    with _guarded():
-        outage.save(force_insert=True)
-    audit_record(actor=actor, action=AuditAction.CREATE, obj=outage, fields=["during", "reason"])
-    return outage
-
-
-@transaction.atomic
-def bed_outage_end(*, actor: Staff, outage: BedOutage, end: date) -> BedOutage:
-    """End an outage on `end` (the bed is back in service that night), or move its end."""
-    bed = outage.bed
-    _require_bed(actor, bed)
-    bed = _lock_bed(bed)
-    outage = BedOutage.objects.get(pk=outage.pk)
-    if end <= outage.during.lower:
-        _refuse("end", _("The end must be after the start."))
-    during = DateRange(outage.during.lower, end)
-    _check_bed_free(bed, during, "end")
-    with _guarded():
-        BedOutage.objects.filter(pk=outage.pk).update(during=during)
-    outage.during = during
-    audit_record(actor=actor, action=AuditAction.UPDATE, obj=outage, fields=["during"])
-    return outage
-
-
-# --- Non-residential assistance -------------------------------------------------------------------
-@transaction.atomic
-def non_residential_record(
-    *,
-    actor: Staff,
-    shelter: Shelter,
-    case: Case,
-    assisted_on: date,
-    service_types: Iterable[ServiceType],
-    notes: str = "",
-) -> NonResidentialAssistance:
-    """A person assisted by the shelter without residing there (counted apart from residents)."""
-    _require_shelter(permissions.work_shelter, actor, shelter, _("You cannot record assistance for this shelter."))
-    service_types = list(service_types)
-    if assisted_on > timezone.localdate():
-        _refuse("assisted_on", _("This date is in the future."))
-    if case.status == CaseStatus.CLOSED:
-        _refuse("case", _("This case is closed."))
-    if not service_types:
-        _refuse("service_types", _("Choose at least one service."))
-    if any(not service_type.active for service_type in service_types):
-        _refuse("service_types", _("One of these services is no longer offered."))
-    if Stay.objects.filter(person_id=case.person_id, shelter=shelter, during__contains=assisted_on).exists():
-        _refuse("assisted_on", _("This person was residing in this shelter on that date."))
-    assistance = NonResidentialAssistance(
-        shelter=shelter,
-        person_id=case.person_id,
-        case=case,
-        assisted_on=assisted_on,
-        notes=notes.strip(),
-        recorded_by=actor,
-    )
-    assistance.save(force_insert=True)
-    assistance.service_types.set(service_types)
-    record(
-        case,
-        actor,
-        "non_residential_recorded",
-        action=AuditAction.CREATE,
-        obj=assistance,
-        shelter=shelter.code,
-        assisted_on=assisted_on.isoformat(),
-        services=sorted(service_type.code for service_type in service_types),
-    )
-    return assistance
 
 
 # --- Rules --------------------------------------------------------------------------------------
