@@ -8,10 +8,13 @@ RUN useradd --system --create-home --home-dir /app pathway
 WORKDIR /app
 COPY pyproject.toml README.md ./
 COPY config ./config
+COPY core ./core
 COPY accounts ./accounts
+COPY notifications ./notifications
 COPY casework ./casework
 COPY shelters ./shelters
 COPY referrals ./referrals
+COPY national_statistics ./national_statistics
 COPY seeds ./seeds
 COPY templates ./templates
 COPY static ./static
