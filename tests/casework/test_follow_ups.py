@@ -19,8 +19,8 @@ from casework.services import assistance, follow_ups
 from core.errors import ApplicationError, PermissionDenied
 from notifications import engine
 from notifications.window import day_start
-from tests.accounts.reminders import occurrences, tick_at
 from tests.factories import open_case
+from tests.notifications.reminders import occurrences, tick_at
 
 pytestmark = pytest.mark.django_db
 

@@ -12,8 +12,8 @@ from django.utils.translation import gettext
 from accounts.models import EmailState, Notification, ReminderSetting
 from casework.models import FollowUpPolicy
 from notifications import delivery, engine, permissions
-from tests.accounts.reminders import days, tick_at, told
 from tests.factories import open_case
+from tests.notifications.reminders import days, tick_at, told
 from tests.permission_checks import assert_predicate_matches_filter
 
 pytestmark = pytest.mark.django_db

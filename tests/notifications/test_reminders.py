@@ -20,9 +20,9 @@ from notifications import engine
 from notifications.services import reminder_setting_save
 from notifications.window import day_start
 from referrals import services as referral_services
-from tests.accounts.reminders import days, occurrences, tick_at, told
 from tests.concurrency import run_concurrently
 from tests.factories import open_case
+from tests.notifications.reminders import days, occurrences, tick_at, told
 from tests.referrals import sent_for
 
 pytestmark = pytest.mark.django_db
