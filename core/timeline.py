@@ -11,6 +11,7 @@ from typing import Any
 
 from django.db import connections, transaction
 from django.utils.functional import Promise
+from django.utils.translation import gettext
 
 
 class EventKinds:
@@ -39,8 +40,6 @@ class EventKinds:
     def label(self, code: str) -> str:
         """The label in the active language (an unknown code from old rows shows as a generic
         label, not as the code)."""
-        from django.utils.translation import gettext
-
         label = self._labels.get(code)
         return str(label) if label is not None else gettext("Other change")
 
