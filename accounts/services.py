@@ -86,17 +86,15 @@ def audit_record_many(
     own, e.g. the categories of one disclosure, the emergency grant it was read through."""
     fields, fields_by, reasons = list(fields), fields_by or {}, reasons or {}
     refs = [(obj._meta.label_lower, obj.pk) for obj in objects] + [(object_type, pk) for pk in object_ids]
-    rows = [
-        _audit_row(
-            actor=actor,
-            action=action,
-            object_type=kind,
-            object_id=str(pk),
-            fields=fields_by.get(pk, fields),
-            reason=reasons.get(pk, reason),
+    rows = []
+    for kind, pk in refs:
+        reason_of = reasons.get(pk, reason)
+        row = _audit_row(
+            actor=actor, action=action, object_type=kind, object_id=str(pk), fields=fields, reason=reason_of
         )
-        for kind, pk in refs
-    ]
+        if pk in fields_by:
+            row.fields = list(fields_by[pk])  # in the order they were shown (a disclosure's categories)
+        rows.append(row)
     return AuditEvent.objects.bulk_create(rows)
 
 
