@@ -23,8 +23,8 @@ from national_statistics import ctdc, queries, tables
 from national_statistics.permissions import run_statistics, statistics_owners
 from national_statistics.queries import Scope
 from tests.factories import open_case
+from tests.national_statistics.test_statistics_suppression import recoverable
 from tests.permission_checks import assert_predicate_matches_filter
-from tests.shelters.test_statistics_suppression import recoverable
 
 pytestmark = pytest.mark.django_db
 EVERYONE = Scope(owners=None)
