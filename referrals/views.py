@@ -28,6 +28,7 @@ from accounts.errors import ApplicationError, PermissionDenied
 from accounts.models import AuditAction, Role
 from accounts.pages import PagePermissionDenied, get_or_404, local_name, paginate, show_error, submit
 from accounts.permissions import has_role
+from casework import health
 from casework.models import Case
 from casework.permissions import view_case
 from referrals import permissions, selectors, services
@@ -250,6 +251,11 @@ def _detail(
         disclosure = selectors.disclosure(referral, now=now)
         if request.method == "GET":
             selectors.record_disclosure_read(referrals=[referral], user=user, action=AuditAction.VIEW, now=now)
+    services = sorted(referral.service_types.all(), key=lambda s: (s.position, s.code))
+    # About health, for a caller who may not see that: no health service, no free text.
+    withheld = not permissions.sees_health(user, referral) and health.about_health(services, referral.shared_categories)
+    if withheld:
+        services = [service for service in services if not service.health]
     events = referral.events.select_related("organisation", "actor").order_by("seq")
     if not sender:
         events = events.exclude(kind__in=selectors.DRAFT_EVENT_KINDS)
@@ -276,7 +282,11 @@ def _detail(
         "refused": failed[1].errors.get("__all__", []) if failed and failed[0] not in shown else [],
         "sender": sender,
         "disclosure": disclosure,
-        "services": sorted(referral.service_types.all(), key=lambda s: (s.position, s.code)),
+        "services": services,
+        "withheld": withheld,
+        "shared_categories": health.without_health(referral.shared_categories, frozenset())
+        if withheld
+        else referral.shared_categories,
         "history": [(event, _event_label(event)) for event in events],
         "actions": actions,
         "now": now,

@@ -24,7 +24,7 @@ from accounts.api.viewsets import ScopedViewSet
 from accounts.errors import ApplicationError
 from accounts.models import AuditAction
 from casework.models import Case, FamilyMember
-from casework.permissions import view_case
+from casework.permissions import view_case, view_health
 from referrals import permissions, selectors, services, webhooks
 from referrals.api import serializers as s
 from referrals.choices import ReferralStatus
@@ -44,7 +44,7 @@ def with_side(user: Any, referrals: QuerySet[Referral]) -> QuerySet[Referral]:
     """Annotate `case_visible`: whether the caller may see each referral's case (the sending
     side), in the same query, so a page of any length costs the same."""
     visible_cases = Case.objects.filter(view_case.filter(user), pk=OuterRef("case_id"))
-    return referrals.annotate(case_visible=Exists(visible_cases))
+    return referrals.annotate(case_visible=Exists(visible_cases), health_visible=permissions.health_visible(user))
 
 
 # --- Consents -----------------------------------------------------------------------------------------
@@ -69,9 +69,11 @@ class ConsentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedVie
     filterset_class = ConsentFilter
 
     def base_queryset(self) -> QuerySet[Consent]:
+        health_cases = Case.objects.filter(view_health.filter(self.request.user), pk=OuterRef("case_id"))
         return (
             Consent.objects.select_related("recipient", "recorded_by", "withdrawn_by")
             .prefetch_related("service_types")
+            .annotate(health_visible=Exists(health_cases))
             .order_by("-given_at", "id")
         )
 
@@ -206,7 +208,8 @@ class ReferralViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedVi
         if not s.sender_view(referral):
             events = events.exclude(kind__in=selectors.DRAFT_EVENT_KINDS)
         page = self.paginate_queryset(events)
-        return self.get_paginated_response(s.ReferralEventSerializer(page, many=True).data)
+        context = {"withhold_notes": s.withholds_health(referral)}
+        return self.get_paginated_response(s.ReferralEventSerializer(page, many=True, context=context).data)
 
     # --- the sending side --------------------------------------------------------------------------------
     def _consent(self, consent_id: UUID | None) -> Consent | None:
