@@ -29,8 +29,8 @@ def health_codes() -> frozenset[str]:
     return frozenset(ServiceType.objects.filter(health=True).values_list("code", flat=True))
 
 
-def without_health(codes: Iterable[str], health: frozenset[str]) -> list[str]:
-    """Service codes or data categories, minus the health ones."""
+def without_health(codes: Iterable[str], health: frozenset[str] = frozenset()) -> list[str]:
+    """Service codes (minus those in `health`) or data categories, minus the health ones."""
     return [code for code in codes if code not in health and code != HEALTH_CATEGORY]
 
 

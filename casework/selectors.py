@@ -15,7 +15,17 @@ from accounts.errors import PermissionDenied
 from accounts.models import AuditAction, AuditEvent, User
 from accounts.services import audit_record, audit_record_many
 from casework import health, permissions
-from casework.models import PERSON_IDENTITY_FIELDS, BreakGlassGrant, Case, CaseEvent, FollowUpPolicy, Person
+from casework.choices import SupportPlanType
+from casework.models import (
+    PERSON_IDENTITY_FIELDS,
+    BreakGlassGrant,
+    Case,
+    CaseEvent,
+    CasePlan,
+    CasePlanGoal,
+    FollowUpPolicy,
+    Person,
+)
 from casework.names import name_filter
 
 
@@ -94,6 +104,15 @@ def case_timeline(*, user: Any, case: Case) -> QuerySet[CaseEvent]:
 def timeline_shown(*, user: Any, case: Case, events: Iterable[CaseEvent]) -> list[CaseEvent]:
     """Rows of `case_timeline` as the caller may see them: health codes withheld from their data."""
     return health.redact_events(events, health=permissions.view_health.allows(user, case))
+
+
+def case_plan(*, user: Any, case: Case) -> CasePlan | None:
+    """The plan of a case the caller has already fetched through view_case; its health goals only
+    for a reader of the case's health (view_health)."""
+    goals = CasePlanGoal.objects.all()
+    if not permissions.view_health.allows(user, case):
+        goals = goals.exclude(support_type=SupportPlanType.HEALTH)
+    return CasePlan.objects.filter(case=case).prefetch_related(Prefetch("goals", queryset=goals)).first()
 
 
 def case_access_log(*, user: Any, case: Case) -> QuerySet[AuditEvent]:

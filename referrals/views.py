@@ -284,7 +284,7 @@ def _detail(
         "disclosure": disclosure,
         "services": services,
         "withheld": withheld,
-        "shared_categories": health.without_health(referral.shared_categories, frozenset())
+        "shared_categories": health.without_health(referral.shared_categories)
         if withheld
         else referral.shared_categories,
         "history": [(event, _event_label(event)) for event in events],

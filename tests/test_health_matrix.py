@@ -56,6 +56,15 @@ def health_world(people, orgs):  # type: ignore[no-untyped-def]
     assistance.service_add(actor=sw, case=case, service_type=legal)
     assistance.note_add(actor=counsellor, case=case, text="HEALTHSECRET-note", kind=NoteKind.COUNSELLING)
     assistance.note_add(actor=sw, case=case, text="first visit")
+    assistance.plan_save(
+        actor=sw,
+        case=case,
+        summary="s",
+        goals=[
+            {"support_type": "health", "objective": "HEALTHSECRET-goal"},
+            {"support_type": "education", "objective": "school"},
+        ],
+    )
     consent = referral_services.consent_record(
         actor=sw,
         case=case,
@@ -217,6 +226,13 @@ SHAPES = [
         ("HEALTHSECRET-note",),
         SENSITIVE_READERS,
     ),
+    # --- the case plan: its health goals ----------------------------------------------------------
+    Shape(
+        "plan API",
+        lambda c, w: _json(c, case_url("v1:case-plan")(w)),
+        ("'support_type': 'health'", "HEALTHSECRET-goal"),
+        HEALTH_READERS,
+    ),
     # --- notifications: case codes and links only, for everyone ----------------------------------
     Shape(
         "notifications page",
@@ -270,6 +286,8 @@ def test_the_police_and_the_emergency_reader_see_the_rest_of_the_case(health_wor
         assert referral["service_types"] == ["legal_aid"] and referral["shared_categories"] == ["identity"], persona
         assert "reason" not in referral and "outcome" not in referral, persona
         assert consent["service_types"] == ["legal_aid"] and "purpose" not in consent, persona
+        plan = client.get(reverse("v1:case-plan", args=[health_world.case.pk])).json()
+        assert [goal["support_type"] for goal in plan["goals"]] == ["education"], persona
         client.logout()
 
 

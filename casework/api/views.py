@@ -148,7 +148,7 @@ class CaseViewSet(mixins.ListModelMixin, ScopedViewSet):
         if request.method == "PUT":
             data = self.read_input(s.PlanInputSerializer)
             return self.respond(assistance.plan_save(actor=request.user, case=case, **data), s.PlanSerializer)
-        plan = CasePlan.objects.filter(case=case).prefetch_related("goals").first()
+        plan = selectors.case_plan(user=request.user, case=case)
         if plan is None:
             return Response({"detail": "This case has no plan yet.", "code": "not_found", "errors": {}}, status=404)
         return self.respond(plan, s.PlanSerializer)

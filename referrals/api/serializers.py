@@ -80,7 +80,7 @@ class ConsentSerializer(serializers.ModelSerializer):
         services = instance.service_types.all()
         if not getattr(instance, "health_visible", False) and health.about_health(services, instance.data_categories):
             data["service_types"] = [service.code for service in services if not service.health]
-            data["data_categories"] = health.without_health(data["data_categories"], frozenset())
+            data["data_categories"] = health.without_health(data["data_categories"])
             for name in ("purpose", "best_interest_reason", "withdrawal_note"):
                 data.pop(name)
         return data
@@ -205,7 +205,7 @@ class ReferralSerializer(serializers.ModelSerializer):
         if withholds_health(instance):
             shown = [service.code for service in instance.service_types.all() if not service.health]
             data["service_types"] = shown
-            data["shared_categories"] = health.without_health(data["shared_categories"], frozenset())
+            data["shared_categories"] = health.without_health(data["shared_categories"])
             for name in WITHHELD_TEXT:
                 data.pop(name)
         return data
