@@ -124,6 +124,16 @@ view_override = define(
         _sender_managed(user) | Q(referral__case__in=Case.objects.filter(view_case.filter(user)).values("pk"))
     ),
 )
+
+
+def override_health_visible(user: Any) -> ExpressionWrapper:
+    """May the user read an override request's text about a referral about health, as an
+    annotation: the case's health readers (casework view_health), and the managers of the sending
+    organisation, who must read it to decide."""
+    cases = Case.objects.filter(view_health.filter(user)).values("pk")
+    return ExpressionWrapper(Q(referral__case__in=cases) | _sender_managed(user), output_field=BooleanField())
+
+
 decide_override = define(
     "referrals.decide_consentoverride",
     ConsentOverride,

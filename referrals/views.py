@@ -129,9 +129,14 @@ def sent(request: HttpRequest) -> HttpResponse:
         )
         .select_related("to_organisation", "case__person", "from_worker")
         .prefetch_related("service_types")
+        .annotate(health_visible=permissions.health_visible(user))
         .order_by("-created_at", "id")
     )
     page = paginate(request, referrals)
+    for referral in page.object_list:  # health services only for a reader of the case's health
+        referral.services_shown = [
+            service for service in referral.service_types.all() if referral.health_visible or not service.health
+        ]
     return render(request, "referrals/sent.html", {"page": page, "now": timezone.now()})
 
 

@@ -88,6 +88,18 @@ def health_world(people, orgs):  # type: ignore[no-untyped-def]
         ),
     )
     referral_services.referral_accept(actor=counsellor, referral=referral, note="HEALTHSECRET-accept")
+    unconsented = referral_services.referral_create(
+        actor=sw,
+        case=case,
+        to_organisation=orgs.lwu,
+        service_types=[medical],
+        urgency="routine",
+        reason="x",
+        shared_categories=["identity"],
+    )
+    override = referral_services.consent_override_request(
+        actor=sw, referral=unconsented, reason="HEALTHSECRET-override"
+    )
     shelter = Shelter.objects.create(
         code="h-shelter",
         name_en="Health test shelter",
@@ -110,7 +122,9 @@ def health_world(people, orgs):  # type: ignore[no-untyped-def]
     break_glass.break_glass_open(
         actor=people.national_manager, case_code=case.person.case_code, reason="missing person: where is she?"
     )
-    return SimpleNamespace(case=case, consent=consent, referral=referral, assisted=assisted, people=people)
+    return SimpleNamespace(
+        case=case, consent=consent, referral=referral, override=override, assisted=assisted, people=people
+    )
 
 
 def _json(client: Any, url: str, **query: Any) -> str | None:
@@ -187,10 +201,22 @@ SHAPES = [
         (HEALTH_NAME, "HEALTHSECRET-reason", "HEALTHSECRET-accept"),
         HEALTH_READERS,
     ),
+    Shape(  # my organisation's referrals: the case's own office only
+        "sent referrals page",
+        lambda c, w: _page(c, reverse("referrals:sent")),
+        (HEALTH_NAME,),
+        {"social_worker", "manager"},
+    ),
     Shape(
         "case page referrals tab",
         lambda c, w: _page(c, case_url("casework:case-detail")(w), tab="referrals"),
         (HEALTH_NAME,),
+        HEALTH_READERS,
+    ),
+    Shape(
+        "consent override API",
+        lambda c, w: _json(c, reverse("v1:consent-override-detail", args=[w.override.pk])),
+        ("HEALTHSECRET-override",),
         HEALTH_READERS,
     ),
     # --- consents -------------------------------------------------------------------------------

@@ -275,6 +275,19 @@ class ConsentOverrideSerializer(serializers.ModelSerializer):
             "decision_note",
         ]
         read_only_fields = fields
+        extra_kwargs = {"reason": HEALTH_TEXT, "decision_note": HEALTH_TEXT}
+
+    def to_representation(self, instance: ConsentOverride) -> dict[str, Any]:
+        """The text is absent for a caller who may not read it about a referral about health
+        (`health_visible`, annotated by the view's queryset)."""
+        data = super().to_representation(instance)
+        referral = instance.referral
+        if not getattr(instance, "health_visible", False) and health.about_health(
+            referral.service_types.all(), referral.shared_categories
+        ):
+            for name in self.Meta.extra_kwargs:
+                data.pop(name)
+        return data
 
 
 class ReferralOutcomeSerializer(serializers.Serializer):

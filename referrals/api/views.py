@@ -47,6 +47,15 @@ def with_side(user: Any, referrals: QuerySet[Referral]) -> QuerySet[Referral]:
     return referrals.annotate(case_visible=Exists(visible_cases), health_visible=permissions.health_visible(user))
 
 
+def overrides_seen_by(user: Any) -> QuerySet[ConsentOverride]:
+    """Override requests with what their serializer reads: `health_visible` annotated."""
+    return (
+        ConsentOverride.objects.select_related("referral__case__person", "requested_by", "decided_by")
+        .prefetch_related("referral__service_types")
+        .annotate(health_visible=permissions.override_health_visible(user))
+    )
+
+
 # --- Consents -----------------------------------------------------------------------------------------
 class ConsentFilter(filters.FilterSet):
     # A UUID, not a model choice: an unknown case and someone else's give the same (empty) answer.
@@ -286,7 +295,8 @@ class ReferralViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedVi
         referral = self.get_object()
         reason = self.read_input(s.ReferralReasonSerializer)["reason"]
         override = services.consent_override_request(actor=request.user, referral=referral, reason=reason)
-        return self.respond(override, s.ConsentOverrideSerializer, status.HTTP_201_CREATED)
+        shown = overrides_seen_by(request.user).get(pk=override.pk)
+        return self.respond(shown, s.ConsentOverrideSerializer, status.HTTP_201_CREATED)
 
     @extend_schema(
         tags=[REFERRALS],
@@ -401,16 +411,14 @@ class ConsentOverrideViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, S
     serializer_class = s.ConsentOverrideSerializer
 
     def base_queryset(self) -> QuerySet[ConsentOverride]:
-        return ConsentOverride.objects.select_related("referral__case__person", "requested_by", "decided_by").order_by(
-            "-requested_at", "id"
-        )
+        return overrides_seen_by(self.request.user).order_by("-requested_at", "id")
 
     def _decide(self, approve: bool) -> Response:
         note = self.read_input(s.OverrideNoteSerializer).get("note", "")
         override = services.consent_override_decide(
             actor=self.request.user, override=self.get_object(), approve=approve, note=note
         )
-        return self.respond(override)
+        return self.respond(self.get_queryset().get(pk=override.pk))
 
     @extend_schema(
         tags=[REFERRALS],
