@@ -40,6 +40,19 @@ def about_health(service_types: Iterable[ServiceType], categories: Iterable[str]
     return any(service.health for service in service_types) or HEALTH_CATEGORY in categories
 
 
+def withhold(
+    data: dict[str, Any], services: Iterable[ServiceType], *, categories: str = "", text: Iterable[str] = ()
+) -> None:
+    """Take the health content out of a record's representation about health: the health
+    services from `service_types`, the health category from the list named `categories`, and
+    the free text fields `text` (absent, not blanked)."""
+    data["service_types"] = [service.code for service in services if not service.health]
+    if categories:
+        data[categories] = without_health(data[categories])
+    for name in text:
+        data.pop(name)
+
+
 def hidden_events(*, health: bool, sensitive: bool) -> Q:
     """Timeline events left out entirely for a reader who may not see health (health services)
     or tier 3 (counselling and medical notes) of the case."""

@@ -79,10 +79,7 @@ class ConsentSerializer(serializers.ModelSerializer):
         data = super().to_representation(instance)
         services = instance.service_types.all()
         if not getattr(instance, "health_visible", False) and health.about_health(services, instance.data_categories):
-            data["service_types"] = [service.code for service in services if not service.health]
-            data["data_categories"] = health.without_health(data["data_categories"])
-            for name in ("purpose", "best_interest_reason", "withdrawal_note"):
-                data.pop(name)
+            health.withhold(data, services, categories="data_categories", text=self.Meta.extra_kwargs)
         return data
 
     def get_in_force(self, consent: Consent) -> bool:
@@ -203,16 +200,10 @@ class ReferralSerializer(serializers.ModelSerializer):
             data.pop("case")
             data.pop("consent")
         if withholds_health(instance):
-            shown = [service.code for service in instance.service_types.all() if not service.health]
-            data["service_types"] = shown
-            data["shared_categories"] = health.without_health(data["shared_categories"])
-            for name in WITHHELD_TEXT:
-                data.pop(name)
+            health.withhold(
+                data, instance.service_types.all(), categories="shared_categories", text=self.Meta.extra_kwargs
+            )
         return data
-
-
-# Free text written about a referral; absent for a caller who may not see its health content.
-WITHHELD_TEXT = tuple(ReferralSerializer.Meta.extra_kwargs)
 
 
 def sender_view(referral: Referral) -> bool:

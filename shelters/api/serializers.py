@@ -152,8 +152,7 @@ class NonResidentialSerializer(serializers.ModelSerializer):
         data = super().to_representation(instance)
         services = instance.service_types.all()
         if not getattr(instance, "health_visible", False) and health.about_health(services):
-            data["service_types"] = [service.code for service in services if not service.health]
-            data.pop("notes")
+            health.withhold(data, services, text=self.Meta.extra_kwargs)
         return data
 
 
