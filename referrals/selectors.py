@@ -19,7 +19,8 @@ from django.utils import timezone
 from accounts.context import current as current_request
 from accounts.models import AuditAction, AuditEvent
 from casework.ages import age_on
-from casework.models import Case, Screening
+from casework.models import Case, Screening, ServiceType
+from casework.permissions import view_health
 from casework.privacy import as_record
 from referrals import permissions
 from referrals.choices import DataCategory, ReferralStatus
@@ -126,12 +127,14 @@ def with_disclosure_columns(referrals: QuerySet[Referral]) -> QuerySet[Referral]
 # --- Staff ---------------------------------------------------------------------------------------
 def case_referrals(*, user: Any, case: Case) -> QuerySet[Referral]:
     """The referrals of one case the user may see: all of them for the case's staff; for staff
-    of a receiving organisation only the sent ones addressed to it."""
+    of a receiving organisation only the sent ones addressed to it. Health services are left out
+    for a user who may not see the case's health content (casework view_health)."""
+    services = ServiceType.objects.all() if view_health.allows(user, case) else ServiceType.objects.filter(health=False)
     return (
         permissions.view_referral.scope(user)
         .filter(case=case)
         .select_related("from_organisation", "to_organisation", "from_worker", "consent", "case__person")
-        .prefetch_related("service_types")
+        .prefetch_related(Prefetch("service_types", queryset=services))
         .order_by("-created_at", "id")
     )
 

@@ -12,13 +12,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import Q
+from django.db.models import BooleanField, ExpressionWrapper, Q
 from django.utils import timezone
 
 from accounts.models import Role
 from accounts.permissions import EVERYTHING, NOTHING, define, has_role
 from casework.models import Case
-from casework.permissions import managed_organisations, view_case
+from casework.permissions import managed_organisations, view_case, view_health
 from shelters.models import Bed, BedOutage, NonResidentialAssistance, Shelter, Stay
 
 
@@ -152,6 +152,16 @@ view_non_residential = define(
         | Q(case__in=view_case.scope(user).values("pk"))
     ),
 )
+
+
+def health_visible(user: Any) -> ExpressionWrapper:
+    """May the user see a non-residential record's health services and notes, as an annotation:
+    the shelter's workers, who gave the assistance, and the case's readers by casework's health
+    rule (view_health: never police, never through an emergency grant)."""
+    shelters = Shelter.objects.filter(work_shelter.filter(user)).values("pk")
+    cases = view_health.scope(user).values("pk")
+    return ExpressionWrapper(Q(shelter__in=shelters) | Q(case__in=cases), output_field=BooleanField())
+
 
 view_bed_outage = define(
     "shelters.view_bedoutage",

@@ -20,6 +20,7 @@ from rest_framework import serializers
 
 from accounts.api.schema import OMITTABLE
 from accounts.models import Organisation
+from casework import health
 from casework.models import ServiceType
 from referrals import selectors
 from referrals.choices import ConsentGivenBy, DataCategory, ReferralStatus, Urgency
@@ -29,6 +30,8 @@ from referrals.partner import serializers as partner
 TEXT_MAX_LENGTH = 4000  # referrals.services.NOTE_MAX_LENGTH
 SENDER_ONLY = f"{OMITTABLE} the caller works on the referring case."
 RECEIVER_ONLY = f"{OMITTABLE} the caller answers for the receiving organisation (then instead of the case)."
+HEALTH_ONLY = f"{OMITTABLE} the caller may see the case's health content, or the record is not about health."
+HEALTH_TEXT = {"help_text": HEALTH_ONLY}
 
 
 def code_field(model: type[Model], **kwargs: Any) -> serializers.SlugRelatedField:
@@ -68,6 +71,16 @@ class ConsentSerializer(serializers.ModelSerializer):
             "withdrawal_note",
             "in_force",
         ]
+        extra_kwargs = {"purpose": HEALTH_TEXT, "best_interest_reason": HEALTH_TEXT, "withdrawal_note": HEALTH_TEXT}
+
+    def to_representation(self, instance: Consent) -> dict[str, Any]:
+        """Health services, the health category and the free text are absent for a caller who may
+        not see the case's health content (`health_visible`, annotated by the view's queryset)."""
+        data = super().to_representation(instance)
+        services = instance.service_types.all()
+        if not getattr(instance, "health_visible", False) and health.about_health(services, instance.data_categories):
+            health.withhold(data, services, categories="data_categories", text=self.Meta.extra_kwargs)
+        return data
 
     def get_in_force(self, consent: Consent) -> bool:
         now = timezone.now()
@@ -158,6 +171,7 @@ class ReferralSerializer(serializers.ModelSerializer):
             "created_at",
             "updated_at",
         ]
+        extra_kwargs = dict.fromkeys(("reason", "decline_reason", "outcome"), HEALTH_TEXT)
 
     def _now(self) -> Any:
         return self.context.get("now") or timezone.now()
@@ -185,12 +199,24 @@ class ReferralSerializer(serializers.ModelSerializer):
         else:
             data.pop("case")
             data.pop("consent")
+        if withholds_health(instance):
+            health.withhold(
+                data, instance.service_types.all(), categories="shared_categories", text=self.Meta.extra_kwargs
+            )
         return data
 
 
 def sender_view(referral: Referral) -> bool:
     """The caller sees the referral's case (annotated by the view's queryset)."""
     return bool(getattr(referral, "case_visible", False))
+
+
+def withholds_health(referral: Referral) -> bool:
+    """The referral is about health and the caller may not see that (`health_visible`, annotated
+    by the view's queryset: referrals.permissions.sees_health)."""
+    if getattr(referral, "health_visible", False):
+        return False
+    return health.about_health(referral.service_types.all(), referral.shared_categories)
 
 
 class ReferralInputSerializer(serializers.Serializer):
@@ -240,6 +266,19 @@ class ConsentOverrideSerializer(serializers.ModelSerializer):
             "decision_note",
         ]
         read_only_fields = fields
+        extra_kwargs = {"reason": HEALTH_TEXT, "decision_note": HEALTH_TEXT}
+
+    def to_representation(self, instance: ConsentOverride) -> dict[str, Any]:
+        """The text is absent for a caller who may not read it about a referral about health
+        (`health_visible`, annotated by the view's queryset)."""
+        data = super().to_representation(instance)
+        referral = instance.referral
+        if not getattr(instance, "health_visible", False) and health.about_health(
+            referral.service_types.all(), referral.shared_categories
+        ):
+            for name in self.Meta.extra_kwargs:
+                data.pop(name)
+        return data
 
 
 class ReferralOutcomeSerializer(serializers.Serializer):
@@ -264,13 +303,23 @@ class InboxQuerySerializer(serializers.Serializer):
 
 
 class ReferralEventSerializer(serializers.ModelSerializer):
+    """One step of a referral's history; `note` is absent when the caller may not see the
+    referral's health content (context `withhold_notes`)."""
+
     organisation = serializers.SlugRelatedField(slug_field="code", read_only=True)
     actor = serializers.SlugRelatedField(slug_field="username", read_only=True, allow_null=True)
     via_partner_api = serializers.SerializerMethodField()
 
+    def to_representation(self, instance: ReferralEvent) -> dict[str, Any]:
+        data = super().to_representation(instance)
+        if self.context.get("withhold_notes"):
+            data.pop("note")
+        return data
+
     class Meta:
         model = ReferralEvent
         fields = ["seq", "at", "kind", "from_status", "to_status", "note", "organisation", "actor", "via_partner_api"]
+        extra_kwargs = {"note": HEALTH_TEXT}
 
     def get_via_partner_api(self, event: ReferralEvent) -> bool:
         return event.token_id is not None

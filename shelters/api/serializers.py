@@ -7,6 +7,7 @@ from typing import Any
 from rest_framework import serializers
 
 from accounts.api.schema import OMITTABLE
+from casework import health
 from casework.api.serializers import PersonBriefSerializer, code_field
 from casework.models import Case, ServiceType
 from shelters import permissions
@@ -134,12 +135,25 @@ class OutageEndSerializer(serializers.Serializer):
 
 
 class NonResidentialSerializer(serializers.ModelSerializer):
+    """Health services and the notes are absent for a caller who may not see them (`health_visible`,
+    annotated by the view's queryset: shelters.permissions.health_visible)."""
+
     shelter = serializers.SlugRelatedField(slug_field="code", read_only=True)
     service_types = serializers.SlugRelatedField(slug_field="code", many=True, read_only=True)
 
     class Meta:
         model = NonResidentialAssistance
         fields = ["id", "shelter", "case", "assisted_on", "service_types", "notes"]
+        extra_kwargs = {
+            "notes": {"help_text": f"{OMITTABLE} the caller may see its health content, or it is not about health."}
+        }
+
+    def to_representation(self, instance: NonResidentialAssistance) -> dict[str, Any]:
+        data = super().to_representation(instance)
+        services = instance.service_types.all()
+        if not getattr(instance, "health_visible", False) and health.about_health(services):
+            health.withhold(data, services, text=self.Meta.extra_kwargs)
+        return data
 
 
 class NonResidentialInputSerializer(serializers.Serializer):

@@ -187,6 +187,7 @@ class NonResidentialViewSet(mixins.ListModelMixin, ScopedViewSet):
         return (
             NonResidentialAssistance.objects.select_related("shelter")
             .prefetch_related("service_types")
+            .annotate(health_visible=permissions.health_visible(self.request.user))
             .order_by("-assisted_on", "id")
         )
 
@@ -194,4 +195,4 @@ class NonResidentialViewSet(mixins.ListModelMixin, ScopedViewSet):
     def create(self, request: Request) -> Response:
         data = self.read_input(s.NonResidentialInputSerializer)
         record = services.non_residential_record(actor=request.user, **data)
-        return self.respond(record, status_code=status.HTTP_201_CREATED)
+        return self.respond(self.get_queryset().get(pk=record.pk), status_code=status.HTTP_201_CREATED)
