@@ -1,8 +1,8 @@
 """The counts of the national statistics, computed by PostgreSQL (docs/statistics.md defines
-each one). One aggregate statement per table: the facts of a measure (one row per case and
+each one). One aggregate statement per grid: the facts of a measure (one row per case and
 year it counts in), joined to the case and the person for the breakdowns, and counted as
-distinct persons per cell, per row, per column and in total. No person's row
-ever reaches Python: only (row value, column value, count).
+distinct persons per cell (breakdown value and year) and per year. No person's row ever
+reaches Python: only (row value, year, count).
 
 Measures (a person counts once per cell however many facts they have there):
 - identified: a case whose identification date is in the year;
@@ -117,11 +117,13 @@ DIMENSIONS: dict[str, tuple[Any, str]] = {
     "country": (gettext_lazy("Country of return"), "f.extra"),
     "shelter": (gettext_lazy("Shelter"), "f.extra"),
     "age_sex": (gettext_lazy("Age group and sex"), f"({_AGE_GROUP}) || '_' || p.sex"),
+    # The finest cell of the shelter residents' grid: shelter, category, age group and sex.
+    "resident": (
+        gettext_lazy("Shelter residents"),
+        f"f.extra || ' ' || c.category || ' ' || ({_AGE_GROUP}) || '_' || p.sex",
+    ),
 }
-ONLY_FOR = {"country": {"repatriated"}, "shelter": {"sheltered"}}
-# Breakdowns whose rare values are merged into one "other" line instead of being suppressed one by one.
-OPEN_ENDED = {"nationality", "country"}
-OTHER = "__other__"
+ONLY_FOR = {"country": {"repatriated"}, "shelter": {"sheltered"}, "resident": {"sheltered"}}
 
 
 @dataclass(frozen=True)
@@ -138,7 +140,8 @@ class Scope:
 
 @dataclass(frozen=True)
 class Counts:
-    """True counts of one table before protection; `rows` and `cols` are the values (keys)."""
+    """True counts of one grid before protection; `rows` and `cols` are the values (keys);
+    `col_totals` are the distinct persons of each column (a year's total)."""
 
     measure: str
     row_dimension: str
@@ -146,9 +149,7 @@ class Counts:
     rows: list[str]
     cols: list[str]
     cells: list[list[int]]
-    row_totals: list[int]
     col_totals: list[int]
-    grand_total: int
 
 
 def _sql(measure: str, row: str, col: str, shelter: bool, filters: Collection[str]) -> str:
@@ -167,13 +168,9 @@ base AS MATERIALIZED (
     WHERE (%(everyone)s OR c.owner_id = ANY(%(owners)s::uuid[]))
       {where_shelter}
 )
-SELECT r, k, 0, 0, count(*) FROM base GROUP BY r, k
+SELECT r, k, false, count(*) FROM base GROUP BY r, k
 UNION ALL
-SELECT r, NULL, 0, 1, count(*) FROM (SELECT DISTINCT r, person_id FROM base) per_row GROUP BY r
-UNION ALL
-SELECT NULL, k, 1, 0, count(*) FROM (SELECT DISTINCT k, person_id FROM base) per_col GROUP BY k
-UNION ALL
-SELECT NULL, NULL, 1, 1, count(*) FROM (SELECT DISTINCT person_id FROM base) everyone
+SELECT NULL, k, true, count(*) FROM (SELECT DISTINCT k, person_id FROM base) per_col GROUP BY k
 """  # noqa: S608 - the interpolated parts are constants of this module; values are parameters
 
 
@@ -190,8 +187,9 @@ def counts(
     row_values: Sequence[str] | None = None,
     col_values: Sequence[str] | None = None,
 ) -> Counts:
-    """One table of distinct persons: `measure` by `row` x `col` over the years first..last.
-    Rows and columns are the given values (zeros included), else those found, sorted."""
+    """One grid of distinct persons: `measure` by `row` x `col` over the years first..last, and
+    each column's total. Rows and columns are the given values (zeros included), else those
+    found, sorted."""
     if measure not in FACTS:
         raise ValueError(f"unknown measure {measure}")
     filters = filters or {}
@@ -213,23 +211,15 @@ def counts(
         cursor.execute(_sql(measure, row, col, shelter is not None, list(filters)), params)
         found = cursor.fetchall()
     inner: dict[tuple[str, str], int] = {}
-    by_row: dict[str, int] = {}
     by_col: dict[str, int] = {}
-    grand = 0
-    for r, k, all_r, all_k, n in found:
+    for r, k, all_r, n in found:
         r, k = "" if r is None else str(r), "" if k is None else str(k)
-        if all_r and all_k:
-            grand = n
-        elif all_k:
-            by_row[r] = n
-        elif all_r:
+        if all_r:
             by_col[k] = n
         else:
             inner[(r, k)] = n
-    rows = list(row_values) if row_values is not None else sorted(by_row)
+    rows = list(row_values) if row_values is not None else sorted({r for r, _k in inner})
     cols = list(col_values) if col_values is not None else sorted(by_col)
-    # Values outside the given lists (e.g. a year-less fact) are left out of the lines but not
-    # out of the totals, which count every person in the scope.
     return Counts(
         measure=measure,
         row_dimension=row,
@@ -237,9 +227,7 @@ def counts(
         rows=rows,
         cols=cols,
         cells=[[inner.get((r, k), 0) for k in cols] for r in rows],
-        row_totals=[by_row.get(r, 0) for r in rows],
         col_totals=[by_col.get(k, 0) for k in cols],
-        grand_total=grand,
     )
 
 
@@ -258,15 +246,14 @@ base AS MATERIALIZED (
     WHERE (%(everyone)s OR c.owner_id = ANY(%(owners)s::uuid[]))
 )
 SELECT measure, year, count(*) FROM base GROUP BY measure, year
-UNION ALL
-SELECT measure, NULL, count(DISTINCT person_id) FROM base GROUP BY measure
 """
 )
 
 
-def yearly_totals(*, first: int, last: int, scope: Scope) -> dict[str, tuple[list[int], int]]:
-    """Distinct persons per year for every measure at once (the trend chart), and over all the
-    years: {measure: ([per year], all years)}. One statement, no join with the person."""
+def yearly_totals(*, first: int, last: int, scope: Scope) -> dict[str, list[int]]:
+    """Distinct persons per year for every measure at once (the trend chart): {measure: [per
+    year]}, the same figures as the year totals of every grid. One statement, no join with the
+    person."""
     if last < first or last - first >= MAX_YEARS:
         raise ValueError("choose at most twenty years, the first before the last")
     params = {"first": first, "last": last, "everyone": scope.everyone, "owners": [str(o) for o in scope.owners or ()]}
@@ -275,34 +262,8 @@ def yearly_totals(*, first: int, last: int, scope: Scope) -> dict[str, tuple[lis
         cursor.execute(_TOTALS_SQL, params)
         found = cursor.fetchall()
     years = list(range(first, last + 1))
-    per_year = {(measure, year): n for measure, year, n in found if year is not None}
-    overall = {measure: n for measure, year, n in found if year is None}
-    return {
-        measure: ([per_year.get((measure, year), 0) for year in years], overall.get(measure, 0)) for measure in FACTS
-    }
-
-
-def merge_rare_rows(table: Counts, threshold: int) -> Counts:
-    """Fold the rows whose total is below the threshold into one "other" row (for single-valued
-    open-ended breakdowns: a person is in one row only, so the folded row is their sum)."""
-    keep = [i for i, total in enumerate(table.row_totals) if total >= threshold]
-    fold = [i for i, total in enumerate(table.row_totals) if total < threshold and total > 0]
-    if len(fold) < 2:
-        return table
-    rows = [table.rows[i] for i in keep] + [OTHER]
-    cells = [table.cells[i] for i in keep] + [[sum(table.cells[i][j] for i in fold) for j in range(len(table.cols))]]
-    totals = [table.row_totals[i] for i in keep] + [sum(table.row_totals[i] for i in fold)]
-    return Counts(
-        measure=table.measure,
-        row_dimension=table.row_dimension,
-        col_dimension=table.col_dimension,
-        rows=rows,
-        cols=table.cols,
-        cells=cells,
-        row_totals=totals,
-        col_totals=table.col_totals,
-        grand_total=table.grand_total,
-    )
+    per_year = {(measure, year): n for measure, year, n in found}
+    return {measure: [per_year.get((measure, year), 0) for year in years] for measure in FACTS}
 
 
 # --- Values and labels of each breakdown (reference data, tier 0) --------------------------------
@@ -331,7 +292,7 @@ def fixed_values(dimension: str, *, first: int, last: int) -> list[str] | None:
 
 def labels(dimension: str, values: Collection[str]) -> dict[str, str]:
     """Display labels for the values of a breakdown."""
-    found: dict[str, str] = {OTHER: str(gettext_lazy("Other (merged: each fewer than the threshold)"))}
+    found: dict[str, str] = {}
     if dimension == "province":
         found.update({str(p.pk): _name(p) for p in Province.objects.all()})
     elif dimension in ("nationality", "country"):
