@@ -11,6 +11,7 @@ Before the fixed grid: the 2 persons identified in Savannakhet in 2021 were hidd
 from __future__ import annotations
 
 import io
+import re
 from datetime import UTC, date, datetime
 
 import openpyxl
@@ -123,11 +124,15 @@ def attack(user, shelters) -> tuple[Attacker, dict]:
     # add up to the year's total; the residents' cells add up to the category, age and sex cells.
     for (measure, breakdown), seen in labels.items():
         for year in YEARS:
-            attacker.equation({**{(measure, breakdown, label, year): 1 for label in seen}, (measure, "total", year): -1}, 0)
+            attacker.equation(
+                {**{(measure, breakdown, label, year): 1 for label in seen}, (measure, "total", year): -1}, 0
+            )
     places = [str(s.pk) for s in shelters]
     categories = [str(label) for _value, label in queries.CaseCategory.choices]
     groups = list(queries.labels("age_sex", queries.AGE_SEX).values())
-    resident = {(p, c, g, y): ("resident", p, c, g, y) for p in places for c in categories for g in groups for y in YEARS}
+    resident = {
+        (p, c, g, y): ("resident", p, c, g, y) for p in places for c in categories for g in groups for y in YEARS
+    }
     for year in YEARS:
         for category in categories:
             parts = {v: 1 for (p, c, g, y), v in resident.items() if c == category and y == year}
@@ -153,6 +158,7 @@ def attack(user, shelters) -> tuple[Attacker, dict]:
                      lambda y: ("repatriated", "total", y))  # fmt: skip
             chosen = [str(Shelter.objects.get(code=shelter).pk)] if shelter else places
             for line in published["shelter-residents"]:
+
                 def cells(category, group):
                     return [resident[(p, c, g, y)] for p in chosen for c in category for g in group for y in years]
 
@@ -180,3 +186,28 @@ def test_no_hidden_count_can_be_solved_from_everything_published(people, data, p
     leaks = sorted(attacker.leaks().items(), key=lambda leak: (leak[0][:2] != ("identified", "province"), repr(leak)))
     # Before the fixed grid the first of them was ('identified', 'province', 'Savannakhet', 2021) = 1.
     assert not leaks, f"{len(leaks)} hidden counts solved from the published figures, e.g. {leaks[:6]}"
+
+
+def test_the_ctdc_report_gives_no_count_to_subtract_a_hidden_year_from(people):
+    """Before: the report said how many trafficking persons there were over all years (and how
+    many were left out), so a year hidden in the tables was that number minus the other years."""
+    register(people.social_worker, 2, year=2021)
+    register(people.social_worker, 12, year=2022)
+    client = client_for(people.statistician)
+    attacker = Attacker()
+    for year in (2021, 2022):  # one-year tables only: nothing to subtract between ranges
+        query = {"measure": "identified", "breakdown": "category", "first": year, "last": year}
+        lines = client.get(reverse("v1:statistics-list"), query).json()["lines"]
+        table_of(attacker, lines, [year], lambda label, y: (label, y), lambda y: ("total", y))
+    attacker.equation({("Human trafficking", 2021): 1, ("Human trafficking", 2022): 1, "all": -1}, 0)
+    for fmt in ("xlsx", "csv"):
+        response = client.get(reverse("shelters:statistics-ctdc", args=[fmt]), {"first": 2021, "last": 2022})
+        if fmt == "xlsx":
+            for label, value in openpyxl.load_workbook(io.BytesIO(response.content))["report"].iter_rows(
+                values_only=True
+            ):
+                assert not str(label).startswith("Persons"), label
+    page = client.get(reverse("shelters:statistics-ctdc-report"), {"first": 2021, "last": 2022}).content.decode()
+    found = re.search(r"of (\d+) persons exported", page)
+    attacker.publish(["all"], int(found.group(1)) if found else None)
+    assert ("Human trafficking", 2021) in attacker.hidden and attacker.leaks() == {}
