@@ -23,9 +23,9 @@ from psycopg.types.range import DateRange
 from accounts.models import Country, Province
 from casework.models import Case, ExploitationForm, Repatriation
 from shelters.models import Shelter, Stay
+from shelters.permissions import statistics_owners
 from shelters.statistics import queries, tables
 from shelters.statistics.queries import Scope
-from shelters.permissions import statistics_owners
 from tests.shelters.statistics_attacker import Attacker
 from tests.shelters.test_statistics import register
 
@@ -93,6 +93,11 @@ def table_of(attacker, lines, years, cell, total):
         attacker.publish([var(year) for year in years], line["total"])
 
 
+def residents(resident, places, categories, groups, years):
+    """The unknowns a figure of the residents' table sums: per shelter, category, group, year."""
+    return [resident[(p, c, g, y)] for p in places for c in categories for g in groups for y in years]
+
+
 def as_dict(table):
     return [{"label": line.label, "values": line.values, "total": line.total, "is_total": line.is_total}
             for line in table.lines]  # fmt: skip
@@ -158,14 +163,10 @@ def attack(user, shelters) -> tuple[Attacker, dict]:
                      lambda y: ("repatriated", "total", y))  # fmt: skip
             chosen = [str(Shelter.objects.get(code=shelter).pk)] if shelter else places
             for line in published["shelter-residents"]:
-
-                def cells(category, group):
-                    return [resident[(p, c, g, y)] for p in chosen for c in category for g in group for y in years]
-
                 row = categories if line["is_total"] else [line["label"]]
                 for group, value in zip(groups, line["values"], strict=True):
-                    attacker.publish(cells(row, [group]), value)
-                attacker.publish(cells(row, groups), line["total"])
+                    attacker.publish(residents(resident, chosen, row, [group], years), value)
+                attacker.publish(residents(resident, chosen, row, groups, years), line["total"])
     # The CTDC-style export's report: a count of all trafficking persons, if it gives one.
     response = client.get(reverse("shelters:statistics-ctdc", args=["xlsx"]), {"first": 2021, "last": 2026})
     report = openpyxl.load_workbook(io.BytesIO(response.content))["report"]
@@ -200,14 +201,11 @@ def test_the_ctdc_report_gives_no_count_to_subtract_a_hidden_year_from(people):
         lines = client.get(reverse("v1:statistics-list"), query).json()["lines"]
         table_of(attacker, lines, [year], lambda label, y: (label, y), lambda y: ("total", y))
     attacker.equation({("Human trafficking", 2021): 1, ("Human trafficking", 2022): 1, "all": -1}, 0)
-    for fmt in ("xlsx", "csv"):
-        response = client.get(reverse("shelters:statistics-ctdc", args=[fmt]), {"first": 2021, "last": 2022})
-        if fmt == "xlsx":
-            for label, value in openpyxl.load_workbook(io.BytesIO(response.content))["report"].iter_rows(
-                values_only=True
-            ):
-                assert not str(label).startswith("Persons"), label
+    response = client.get(reverse("shelters:statistics-ctdc", args=["xlsx"]), {"first": 2021, "last": 2022})
+    for label, value in openpyxl.load_workbook(io.BytesIO(response.content))["report"].iter_rows(values_only=True):
+        if str(label).startswith("Persons (first trafficking case"):
+            attacker.publish(["all"], int(value))
     page = client.get(reverse("shelters:statistics-ctdc-report"), {"first": 2021, "last": 2022}).content.decode()
-    found = re.search(r"of (\d+) persons exported", page)
-    attacker.publish(["all"], int(found.group(1)) if found else None)
+    if found := re.search(r"of (\d+) persons exported", page):
+        attacker.publish(["all"], int(found.group(1)))
     assert ("Human trafficking", 2021) in attacker.hidden and attacker.leaks() == {}

@@ -19,7 +19,7 @@ def column_leaks(cells: list[int], total: int) -> dict:
     for i, (value, hide) in enumerate(zip(cells, protect_column(cells, threshold=THRESHOLD), strict=True)):
         attacker.publish([i], None if hide else value)
     attacker.publish(["total"], None if small(total, THRESHOLD) else total)
-    attacker.equation({**{i: 1 for i in range(len(cells))}, "total": -1}, 0)
+    attacker.equation({**dict.fromkeys(range(len(cells)), 1), "total": -1}, 0)
     return attacker.leaks()
 
 
@@ -75,5 +75,5 @@ def test_no_hidden_cell_or_margin_of_a_cross_tabulation_can_be_solved(values):
     for margin, hide in margins:
         name = ("margin", tuple(sorted(margin)))
         attacker.publish([name], None if hide else sum(cells[k] for k in margin))
-        attacker.equation({**{k: 1 for k in margin}, name: -1}, 0)
+        attacker.equation({**dict.fromkeys(margin, 1), name: -1}, 0)
     assert attacker.leaks() == {}
