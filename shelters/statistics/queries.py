@@ -152,15 +152,22 @@ class Counts:
     col_totals: list[int]
 
 
-def _sql(measure: str, row: str, col: str, shelter: bool, filters: Collection[str]) -> str:
-    exploitation = "exploitation" in (row, col, *filters)
+def _sql(measure: str, rows: Sequence[str], col: str, shelter: bool, filters: Collection[str]) -> str:
+    exploitation = "exploitation" in (*rows, col, *filters)
     join = "LEFT JOIN casework_case_exploitation_forms ef ON ef.case_id = c.id" if exploitation else ""
     where_shelter = "AND f.extra = %(shelter)s" if shelter else ""
     where_shelter += "".join(f" AND {DIMENSIONS[name][1]} = %(filter_{name})s" for name in filters)
+    values = ", ".join(f"{DIMENSIONS[row][1]} AS r{i}" for i, row in enumerate(rows))
+    # With one breakdown the base is already distinct per (row, year, person).
+    persons = "count(*)" if len(rows) == 1 else "count(DISTINCT person_id)"
+    per_row = "".join(
+        f"SELECT {i}, r{i}::text, k, {persons} FROM base GROUP BY r{i}, k\nUNION ALL\n"  # noqa: S608 - constants
+        for i in range(len(rows))
+    )
     return f"""
 WITH f(case_id, year, child, extra) AS ({FACTS[measure]}),
 base AS MATERIALIZED (
-    SELECT DISTINCT {DIMENSIONS[row][1]} AS r, {DIMENSIONS[col][1]} AS k, c.person_id
+    SELECT DISTINCT {values}, {DIMENSIONS[col][1]} AS k, c.person_id
     FROM f
     JOIN casework_case c ON c.id = f.case_id
     JOIN casework_person p ON p.id = c.person_id
@@ -168,15 +175,13 @@ base AS MATERIALIZED (
     WHERE (%(everyone)s OR c.owner_id = ANY(%(owners)s::uuid[]))
       {where_shelter}
 )
-SELECT r, k, false, count(*) FROM base GROUP BY r, k
-UNION ALL
-SELECT NULL, k, true, count(*) FROM (SELECT DISTINCT k, person_id FROM base) per_col GROUP BY k
+{per_row}SELECT -1, NULL, k, count(*) FROM (SELECT DISTINCT k, person_id FROM base) per_col GROUP BY k
 """  # noqa: S608 - the interpolated parts are constants of this module; values are parameters
 
 
-def counts(
+def grids(
     measure: str,
-    row: str,
+    rows: Sequence[str],
     col: str,
     *,
     first: int,
@@ -184,16 +189,16 @@ def counts(
     scope: Scope,
     shelter: Any = None,
     filters: dict[str, str] | None = None,
-    row_values: Sequence[str] | None = None,
+    row_values: Sequence[Sequence[str] | None] | None = None,
     col_values: Sequence[str] | None = None,
-) -> Counts:
-    """One grid of distinct persons: `measure` by `row` x `col` over the years first..last, and
-    each column's total. Rows and columns are the given values (zeros included), else those
-    found, sorted."""
+) -> list[Counts]:
+    """Grids of distinct persons, one statement for all: `measure` by each of `rows` x `col`
+    over the years first..last, and each column's total. Rows and columns are the given values
+    (zeros included), else those found, sorted."""
     if measure not in FACTS:
         raise ValueError(f"unknown measure {measure}")
     filters = filters or {}
-    for dimension in (row, col, *filters):
+    for dimension in (*rows, col, *filters):
         if dimension not in DIMENSIONS or measure not in ONLY_FOR.get(dimension, {measure}):
             raise ValueError(f"{dimension} is not a breakdown of {measure}")
     if last < first or last - first >= MAX_YEARS:
@@ -208,27 +213,38 @@ def counts(
     }
     with transaction.atomic(), connection.cursor() as cursor:
         cursor.execute("SELECT set_config('work_mem', '64MB', true), set_config('jit', 'off', true)")
-        cursor.execute(_sql(measure, row, col, shelter is not None, list(filters)), params)
+        cursor.execute(_sql(measure, rows, col, shelter is not None, list(filters)), params)
         found = cursor.fetchall()
-    inner: dict[tuple[str, str], int] = {}
+    inner: dict[tuple[int, str, str], int] = {}
     by_col: dict[str, int] = {}
-    for r, k, all_r, n in found:
+    for i, r, k, n in found:
         r, k = "" if r is None else str(r), "" if k is None else str(k)
-        if all_r:
+        if i < 0:
             by_col[k] = n
         else:
-            inner[(r, k)] = n
-    rows = list(row_values) if row_values is not None else sorted({r for r, _k in inner})
+            inner[(i, r, k)] = n
     cols = list(col_values) if col_values is not None else sorted(by_col)
-    return Counts(
-        measure=measure,
-        row_dimension=row,
-        col_dimension=col,
-        rows=rows,
-        cols=cols,
-        cells=[[inner.get((r, k), 0) for k in cols] for r in rows],
-        col_totals=[by_col.get(k, 0) for k in cols],
-    )
+    made = []
+    for i, row in enumerate(rows):
+        given = row_values[i] if row_values is not None else None
+        keys = list(given) if given is not None else sorted({r for j, r, _k in inner if j == i})
+        made.append(
+            Counts(
+                measure=measure,
+                row_dimension=row,
+                col_dimension=col,
+                rows=keys,
+                cols=cols,
+                cells=[[inner.get((i, r, k), 0) for k in cols] for r in keys],
+                col_totals=[by_col.get(k, 0) for k in cols],
+            )
+        )
+    return made
+
+
+def counts(measure: str, row: str, col: str, *, row_values: Sequence[str] | None = None, **options: Any) -> Counts:
+    """One grid (see `grids`)."""
+    return grids(measure, [row], col, row_values=[row_values], **options)[0]
 
 
 # Built from the constants above only; values are parameters.

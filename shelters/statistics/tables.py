@@ -100,16 +100,16 @@ def publish(table: Counts, title: str) -> Published:
     )
 
 
-def grid_counts(measure: str, row: str, *, first: int, last: int, scope: Scope, **options: Any) -> Counts:
-    """The true counts of a measure by a breakdown (rows) and year (columns)."""
-    return queries.counts(
+def grid_counts(measure: str, rows: list[str], *, first: int, last: int, scope: Scope, **options: Any) -> list[Counts]:
+    """The true counts of a measure by each breakdown (rows) and year (columns), one statement."""
+    return queries.grids(
         measure,
-        row,
+        rows,
         "year",
         first=first,
         last=last,
         scope=scope,
-        row_values=queries.fixed_values(row, first=first, last=last),
+        row_values=[queries.fixed_values(row, first=first, last=last) for row in rows],
         col_values=queries.fixed_values("year", first=first, last=last),
         **options,
     )
@@ -123,15 +123,15 @@ def by_year(measure: str, row: str, *, first: int, last: int, scope: Scope) -> P
         "first": first,
         "last": last,
     }
-    return publish(grid_counts(measure, row, first=first, last=last, scope=scope), title)
+    return publish(grid_counts(measure, [row], first=first, last=last, scope=scope)[0], title)
 
 
 # --- The tables of the government's periodic reports --------------------------------------------
 def child_victims(*, first: int, last: int, scope: Scope) -> Published:
     """Children (under 18 when identified) identified as trafficking cases, by sex and year."""
-    counts = grid_counts(
+    (counts,) = grid_counts(
         "identified",
-        "sex",
+        ["sex"],
         first=first,
         last=last,
         scope=scope,
@@ -144,7 +144,7 @@ def repatriated(*, first: int, last: int, scope: Scope) -> Published:
     """Persons repatriated, by the country they returned from (Thailand, China, ...) and year:
     the grid of repatriated by country, as the table of that breakdown shows it."""
     return publish(
-        grid_counts("repatriated", "country", first=first, last=last, scope=scope),
+        grid_counts("repatriated", ["country"], first=first, last=last, scope=scope)[0],
         _("Persons repatriated, by country of return and year"),
     )
 
@@ -172,14 +172,12 @@ def shelter_residents(*, first: int, last: int, scope: Scope, shelter: Any = Non
     is shelter x category x age group x sex per year, protected with the category, age and sex
     grids of "sheltered" whose columns are its sums; a figure over several years or shelters is
     the sum of the grid's published cells."""
-    years = range(first, last + 1)
-    found = grid_counts("sheltered", "resident", first=first, last=last, scope=scope)
-    margins = {dim: protect_grid(grid_counts("sheltered", dim, first=first, last=last, scope=scope), threshold())
-               for dim in RESIDENT_MARGINS}  # fmt: skip
+    found, *sums = grid_counts("sheltered", ["resident", *RESIDENT_MARGINS], first=first, last=last, scope=scope)
+    margins = {counts.row_dimension: protect_grid(counts, threshold()) for counts in sums}
     keys = {dim: queries.fixed_values(dim, first=first, last=last) or [] for dim in RESIDENT_MARGINS}
     year_totals = protect_grid(found, threshold()).year_totals
     published: dict[tuple[str, str, str], list[int | None]] = {}  # (category, age_sex) -> per cell and year
-    for j, _year in enumerate(years):
+    for j in range(len(found.cols)):
         cells = {}
         for key, row in zip(found.rows, found.cells, strict=True):
             if row[j]:
