@@ -83,23 +83,19 @@ def determined(hidden: set[K], sums: Iterable[frozenset[K]], secrets: Iterable[f
 def complete(
     values: dict[K, int], hidden: set[K], sums: Sequence[frozenset[K]], secrets: Sequence[frozenset[K]]
 ) -> set[K]:
-    """Hide more cells of `values` (cheapest first: non-zero before zero, then small) until no
-    secret is determined by the published `sums`; every hidden cell is a secret itself."""
+    """Hide more cells of `values` until no secret (nor any hidden cell) is determined by the
+    published `sums`. Each round gives away the cheapest published cell (non-zero before zero,
+    then small) next to the first determined secret: in it, or in a published sum that meets it
+    (the grand total aside); else the cheapest anywhere. With every cell hidden nothing is
+    determined when the sums are whole breakdowns of a product of values whose own columns are
+    protected (module docstring), so the rounds end."""
     hidden = set(hidden)
-    while True:
-        found = determined(hidden, sums, [*secrets, *(frozenset([cell]) for cell in sorted(hidden, key=repr))])
-        if not found:
-            return hidden
+    everything = frozenset(values)
+    while found := determined(hidden, sums, [*secrets, *(frozenset([cell]) for cell in hidden)]):
         secret = found[0]
-        candidates = sorted(
-            (cell for cell in values if cell not in hidden),
-            key=lambda cell: (values[cell] == 0, values[cell], repr(cell)),
-        )
-        chosen = next((cell for cell in candidates if not determined(hidden | {cell}, sums, [secret])), None)
-        if chosen is None:  # no single cell frees it: give away the cheapest one it shares a sum with
-            related = [cell for cell in candidates if cell in secret or any(cell in s and s & secret for s in sums)]
-            # Unreachable when the sums' own columns are protected: with every cell hidden, the
-            # sums of different breakdowns meet only in the total (module docstring).
-            assert related, "a secret the published sums fix even with every cell hidden"
-            chosen = related[0]
-        hidden.add(chosen)
+        near = set(secret).union(*(s for s in sums if s & secret and s != everything))
+        published = [cell for cell in values if cell not in hidden]
+        assert published, "a secret the published sums fix even with every cell hidden"
+        candidates = [cell for cell in published if cell in near] or published
+        hidden.add(min(candidates, key=lambda cell: (values[cell] == 0, values[cell], repr(cell))))
+    return hidden

@@ -175,19 +175,25 @@ def shelter_residents(*, first: int, last: int, scope: Scope, shelter: Any = Non
     found, *sums = grid_counts("sheltered", ["resident", *RESIDENT_MARGINS], first=first, last=last, scope=scope)
     margins = {counts.row_dimension: protect_grid(counts, threshold()) for counts in sums}
     keys = {dim: queries.fixed_values(dim, first=first, last=last) or [] for dim in RESIDENT_MARGINS}
+    groups = queries.AGE_SEX
     year_totals = protect_grid(found, threshold()).year_totals
     published: dict[tuple[str, str, str], list[int | None]] = {}  # (category, age_sex) -> per cell and year
     for j in range(len(found.cols)):
-        cells = {}
-        for key, row in zip(found.rows, found.cells, strict=True):
-            if row[j]:
-                place, category, age_sex = key.split(" ")
-                cells[(place, category, *age_sex.split("_", 1))] = row[j]
+        counted = {tuple(key.split(" ")): row[j] for key, row in zip(found.rows, found.cells, strict=True) if row[j]}
+        # Every cell of the year's shelters, zeros too: a zero shown is known, and the pattern
+        # of zeros could otherwise tie a category to an age group (suppression.complete).
+        places = sorted({place for place, _category, _group in counted})
+        cells = {
+            (place, category, *group.split("_", 1)): counted.get((place, category, group), 0)
+            for place in places
+            for category in keys["category"]
+            for group in groups
+        }
         hidden = _residents_year(cells, margins, keys, j, year_totals[j])
         for cell, n in cells.items():
             if shelter is None or cell[0] == str(shelter):
                 published.setdefault((cell[1], f"{cell[2]}_{cell[3]}"), []).append(None if cell in hidden else n)
-    categories, groups = keys["category"], queries.AGE_SEX
+    categories = keys["category"]
     table = [[total(published.get((category, group), [])) for group in groups] for category in categories]
     row_names = queries.labels("category", categories)
     col_names = queries.labels("age_sex", groups)
