@@ -77,3 +77,16 @@ def test_no_hidden_cell_or_margin_of_a_cross_tabulation_can_be_solved(values):
         attacker.publish([name], None if hide else sum(cells[k] for k in margin))
         attacker.equation({**dict.fromkeys(margin, 1), name: -1}, 0)
     assert attacker.leaks() == {}
+
+
+def test_a_known_zero_is_hidden_when_the_pattern_of_zeros_would_solve_a_cell():
+    # (category, age): the category and age columns are published by their own grids. The
+    # zeros of categories b and c among the "n" ages are shown, so "n" is a-n alone: a-n (hidden
+    # to protect b-y's 1) would be the published 6 unless one of those zeros is hidden too.
+    cells = {("a", "y"): 7, ("a", "n"): 6, ("b", "y"): 1, ("b", "n"): 0, ("c", "y"): 7, ("c", "n"): 0}
+    a, b, c, y, n = [frozenset(k for k in cells if k[i] == v) for i, values in ((0, "abc"), (1, "yn")) for v in values]
+    assert protect_column([13, 1, 7], threshold=THRESHOLD) == [False, True, True]  # categories b and c hidden
+    hidden_margins, sums = [b, c], [a, y, n, frozenset(cells)]
+    hidden = complete(cells, {("b", "y")}, sums, hidden_margins)
+    assert ("b", "n") in hidden or ("c", "n") in hidden
+    assert determined(hidden, sums, [*hidden_margins, *(frozenset([cell]) for cell in hidden)]) == []
