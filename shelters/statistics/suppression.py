@@ -23,7 +23,7 @@ sums, adding complements until none is.
 
 from __future__ import annotations
 
-from collections.abc import Hashable, Iterable, Sequence
+from collections.abc import Hashable, Sequence
 from fractions import Fraction
 from typing import TypeVar
 
@@ -46,11 +46,17 @@ def protect_column(cells: Sequence[int], *, threshold: int) -> list[bool]:
     return hidden
 
 
-def determined(hidden: set[K], sums: Iterable[frozenset[K]], secrets: Iterable[frozenset[K]]) -> list[frozenset[K]]:
+def determined(hidden: set[K], sums: Sequence[frozenset[K]], secrets: Sequence[frozenset[K]]) -> list[frozenset[K]]:
     """The secrets (sums of cells that are not published) whose value the published sums fix.
     Published cells are known, so only the hidden cells are unknowns: a secret is fixed exactly
-    when its hidden part lies in the span of the published sums' hidden parts."""
-    order = {cell: i for i, cell in enumerate(sorted(hidden, key=repr))}
+    when its hidden part lies in the span of the published sums' hidden parts. Hidden cells that
+    lie in the same sums and secrets are one column (no published sum tells them apart, so a
+    single one of them is never fixed): a handful of columns, whatever the number of cells."""
+    wide = [secret for secret in secrets if len(secret) != 1]
+    groups: dict[tuple[bool, ...], list[K]] = {}
+    for cell in hidden:
+        groups.setdefault(tuple(cell in part for part in (*sums, *wide)), []).append(cell)
+    keys = list(groups)
     basis: dict[int, list[Fraction]] = {}  # pivot column -> reduced row
 
     def reduce(row: list[Fraction]) -> list[Fraction]:
@@ -60,15 +66,8 @@ def determined(hidden: set[K], sums: Iterable[frozenset[K]], secrets: Iterable[f
                 row = [a - factor * b for a, b in zip(row, base, strict=True)]
         return row
 
-    def vector(cells: frozenset[K]) -> list[Fraction]:
-        row = [Fraction(0)] * len(order)
-        for cell in cells:
-            if cell in order:
-                row[order[cell]] = Fraction(1)
-        return row
-
-    for cells in sums:
-        row = reduce(vector(cells))
+    for k in range(len(sums)):
+        row = reduce([Fraction(int(key[k])) for key in keys])
         pivot = next((i for i, v in enumerate(row) if v), None)
         if pivot is not None:
             row = [v / row[pivot] for v in row]
@@ -77,7 +76,20 @@ def determined(hidden: set[K], sums: Iterable[frozenset[K]], secrets: Iterable[f
                     factor = base[pivot]
                     basis[other] = [a - factor * b for a, b in zip(base, row, strict=True)]
             basis[pivot] = row
-    return [secret for secret in secrets if not any(reduce(vector(secret)))]
+    position = {cell: i for i, key in enumerate(keys) for cell in groups[key]}
+    found = []
+    for secret in secrets:
+        if len(secret) == 1:
+            (cell,) = secret
+            if cell in position and len(groups[keys[position[cell]]]) > 1:
+                continue  # a twin in every sum: never fixed alone
+            vector = [Fraction(int(cell in position and i == position[cell])) for i in range(len(keys))]
+        else:
+            j = len(sums) + wide.index(secret)
+            vector = [Fraction(int(key[j])) for key in keys]
+        if not any(reduce(vector)):
+            found.append(secret)
+    return found
 
 
 def complete(
