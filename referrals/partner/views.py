@@ -31,15 +31,16 @@ from drf_spectacular.utils import OpenApiExample, OpenApiParameter, OpenApiRespo
 from rest_framework import serializers as drf_serializers
 from rest_framework import viewsets
 from rest_framework.decorators import action
-from rest_framework.parsers import JSONParser
 from rest_framework.renderers import JSONRenderer
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.utils.urls import remove_query_param, replace_query_param
 
+from accounts.api.parsers import JSONParser
 from accounts.context import current as current_request
 from accounts.errors import ApplicationError, NotFound
 from accounts.models import AuditAction, AuditEvent, Organisation
+from accounts.services import audit_text
 from referrals import permissions, selectors, services
 from referrals.models import PartnerToken, Referral, ReferralEvent
 from referrals.partner import idempotency, tokens
