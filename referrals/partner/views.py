@@ -280,7 +280,7 @@ class PartnerViewSet(viewsets.GenericViewSet):
             _audit(
                 self.token,
                 AuditAction.VIEW if self.request.method == "GET" else AuditAction.UPDATE,
-                [str(self.kwargs.get("pk", ""))[:64]],
+                [str(self.kwargs.get("pk", ""))],
                 note=f"refused {response.status_code}",
             )
         return response
@@ -300,7 +300,7 @@ def _audit(
                 organisation_id=token.organisation_id,
                 action=action,
                 object_type=Referral._meta.label_lower,
-                object_id=object_id,
+                object_id=audit_text(object_id)[:64],  # a refused URL's id is whatever was sent
                 fields=sorted(set(fields)),
                 ip_address=context.ip_address,
                 request_id=context.request_id,
