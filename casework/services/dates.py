@@ -2,9 +2,11 @@
 changes: nothing in a case happens before the person was born, exploitation starts before it
 ends and before the identification, a case is identified on or before the day it was opened
 (so also before its closure), and no date is in the future. Intake, the person's and the
-case's changes and merges all call these checks, so the API, the pages and the admin share
-them; the database holds the ordering within a case and the birth rule as its last line
-(casework.models: case_dates_ordered, case_dates_after_birth, person_birth_before_cases).
+case's changes and merges all call these checks, so the API and the pages share them (the
+admin shows people and cases read-only); the database holds the order within a case and the
+birth rule as its last line (casework.models: the checks case_exploitation_dates_ordered and
+case_exploitation_starts_by_identification, the triggers case_dates_after_birth and
+person_birth_before_cases), which the seeds' COPY passes through too.
 
 A birth known only as an estimate ("about 14 on 2026-03-01") allows any birth date that gives
 that age on that day; events are refused only before the earliest of them."""

@@ -100,7 +100,8 @@ def person_update(*, actor: Any, person: Person, **changes: Any) -> Person:
     if unknown:
         raise ApplicationError(_("Unknown fields."), fields={name: [_("Not a person field.")] for name in unknown})
     case = _changeable_case(actor, person)
-    if "estimated_age" in changes and "age_estimated_on" not in changes:  # an estimate is dated when made
+    if "age_estimated_on" not in changes and changes.get("estimated_age", person.estimated_age) != person.estimated_age:
+        # A new estimate is dated when made (as at registration); an unchanged one keeps its date.
         changes["age_estimated_on"] = None if changes["estimated_age"] is None else timezone.localdate()
     merged = {**{name: getattr(person, name) for name in ("date_of_birth", "estimated_age")}, **changes}
     check_person_values(merged)
