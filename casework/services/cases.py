@@ -18,6 +18,7 @@ from casework.ages import is_child_on
 from casework.choices import CaseStatus, ClosureReason, TransferStatus
 from casework.models import Case, CaseShare, CaseTransfer, ExploitationForm, Person
 from casework.services.common import record, require, require_text, validate
+from casework.services.dates import check_case_dates
 from casework.services.people import person_register
 
 CASE_DETAIL_FIELDS = (
@@ -49,10 +50,6 @@ def case_open(
     one. The case belongs to the actor's organisation; a social worker opening it is assigned."""
     if not permissions.can_open_case(actor):
         raise PermissionDenied(_("Your role cannot open cases."))
-    if identified_on > timezone.localdate():
-        raise ApplicationError(
-            _("Please correct the errors below."), fields={"identified_on": [_("This date is in the future.")]}
-        )
     if person is None:
         province = registration_province or actor.organisation.province
         if province is None:
@@ -79,7 +76,7 @@ def case_open(
         created_by=actor,
         **details,
     )
-    _check_exploitation_dates(case)
+    check_case_dates(case)
     validate(case)
     case.save(force_insert=True)
     case.exploitation_forms.set(exploitation_forms)
@@ -97,7 +94,7 @@ def case_update(
         raise ApplicationError(_("Unknown fields."), fields={name: [_("Cannot be changed here.")] for name in unknown})
     for name, value in changes.items():
         setattr(case, name, value)
-    _check_exploitation_dates(case)
+    check_case_dates(case)
     if "identified_on" in changes:
         case.child_at_identification = is_child_on(case.person, case.identified_on)
     validate(case)
@@ -299,20 +296,3 @@ def _check_worker(worker: User, organisation: Organisation) -> None:
             _("Cases go to a social worker or counsellor of the owning organisation."),
             fields={"worker": [_("Choose a worker of %(org)s.") % {"org": organisation}]},
         )
-
-
-def _check_exploitation_dates(case: Case) -> None:
-    today = timezone.localdate()
-    errors = {}
-    for name in ("exploitation_started_on", "exploitation_ended_on"):
-        value = getattr(case, name)
-        if value and value > today:
-            errors[name] = [_("This date is in the future.")]
-    if (
-        case.exploitation_started_on
-        and case.exploitation_ended_on
-        and case.exploitation_started_on > case.exploitation_ended_on
-    ):
-        errors["exploitation_ended_on"] = [_("The end is before the start.")]
-    if errors:
-        raise ApplicationError(_("Please correct the errors below."), fields=errors)

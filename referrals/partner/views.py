@@ -31,15 +31,16 @@ from drf_spectacular.utils import OpenApiExample, OpenApiParameter, OpenApiRespo
 from rest_framework import serializers as drf_serializers
 from rest_framework import viewsets
 from rest_framework.decorators import action
-from rest_framework.parsers import JSONParser
 from rest_framework.renderers import JSONRenderer
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.utils.urls import remove_query_param, replace_query_param
 
+from accounts.api.parsers import JSONParser
 from accounts.context import current as current_request
 from accounts.errors import ApplicationError, NotFound
 from accounts.models import AuditAction, AuditEvent, Organisation
+from accounts.services import audit_text
 from referrals import permissions, selectors, services
 from referrals.models import PartnerToken, Referral, ReferralEvent
 from referrals.partner import idempotency, tokens
@@ -279,7 +280,7 @@ class PartnerViewSet(viewsets.GenericViewSet):
             _audit(
                 self.token,
                 AuditAction.VIEW if self.request.method == "GET" else AuditAction.UPDATE,
-                [str(self.kwargs.get("pk", ""))[:64]],
+                [str(self.kwargs.get("pk", ""))],
                 note=f"refused {response.status_code}",
             )
         return response
@@ -299,7 +300,7 @@ def _audit(
                 organisation_id=token.organisation_id,
                 action=action,
                 object_type=Referral._meta.label_lower,
-                object_id=object_id,
+                object_id=audit_text(object_id)[:64],  # a refused URL's id is whatever was sent
                 fields=sorted(set(fields)),
                 ip_address=context.ip_address,
                 request_id=context.request_id,
