@@ -864,7 +864,7 @@ def test_a_record_named_in_a_body_answers_outsiders_as_if_it_did_not_exist(world
     failures, compared = [], 0
     for row in ROWS:
         body = row.body(world)
-        keys = [key for key, value in body.items() if value in named]
+        keys = [key for key, value in body.items() if isinstance(value, str) and value in named]
         if not row.name.startswith("v1:") or row.method not in ("post", "put", "patch") or not keys:
             continue
         url = reverse(row.name, args=row.args(world))
