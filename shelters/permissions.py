@@ -180,17 +180,29 @@ def _stays_visible(user: Any) -> Q:
 view_stay = define("shelters.view_stay", Stay, predicate=_can_view_stay, filter=_stays_visible)
 
 
-# --- Non-residential assistance: the shelter's workers and whoever sees the case -------------
+# --- Non-residential assistance: the operator, whoever sees the case, and the shelter's staff
+# that day only (as for residents: they see the people the shelter serves now, not former ones) --
+def _can_view_non_residential(user: Any, record: NonResidentialAssistance) -> bool:
+    if record.shelter_id in posted_shelter_ids(user) and record.assisted_on == timezone.localdate():
+        return True
+    return _operates(user, record.shelter) or (record.case is not None and view_case.allows(user, record.case))
+
+
+def _non_residential_visible(user: Any) -> Q:
+    q = Q(shelter__in=Shelter.objects.filter(_operated(user)).values("pk")) | Q(
+        case__in=view_case.scope(user).values("pk")
+    )
+    posted = posted_shelter_ids(user)
+    if posted:
+        q |= Q(shelter_id__in=posted, assisted_on=timezone.localdate())
+    return q
+
+
 view_non_residential = define(
     "shelters.view_nonresidentialassistance",
     NonResidentialAssistance,
-    predicate=lambda user, record: (
-        _can_work(user, record.shelter) or (record.case is not None and view_case.allows(user, record.case))
-    ),
-    filter=lambda user: (
-        Q(shelter__in=Shelter.objects.filter(work_shelter.filter(user)).values("pk"))
-        | Q(case__in=view_case.scope(user).values("pk"))
-    ),
+    predicate=_can_view_non_residential,
+    filter=_non_residential_visible,
 )
 
 view_bed_outage = define(

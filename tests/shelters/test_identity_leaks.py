@@ -239,3 +239,21 @@ def test_the_admit_permissions_predicate_matches_its_filter(people, orgs, staff,
         linked,
         shared,
     }
+
+
+def test_staff_see_the_days_non_residential_assistance_only(api, people, staff, cpc, today):
+    case = stranger(people)
+    refer_to_shelter(case, cpc)
+    legal_aid = [ServiceType.objects.get(code="legal_aid")]
+    for day in (today - timedelta(days=7), today):
+        services.non_residential_record(
+            actor=staff, shelter=cpc, case=case, assisted_on=day, service_types=legal_aid, notes="came by"
+        )
+    records = list(NonResidentialAssistance.objects.filter(case=case).order_by("assisted_on"))
+    api.force_authenticate(staff)
+    listed = [row["assisted_on"] for row in api.get(reverse("v1:non-residential-list")).json()["results"]]
+    assert listed == [str(today)]
+    operator_worker = make_user("sw-cpc", cpc.operator, Role.SOCIAL_WORKER)
+    api.force_authenticate(operator_worker)
+    assert len(api.get(reverse("v1:non-residential-list")).json()["results"]) == 2
+    assert_predicate_matches_filter(permissions.view_non_residential, [*people.all, operator_worker], records)
