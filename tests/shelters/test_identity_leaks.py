@@ -16,6 +16,7 @@ from django.utils import timezone
 
 from accounts.models import AuditEvent, Organisation, Role
 from casework.models import Case, ServiceType
+from casework.permissions import case_in_scope
 from casework.services.cases import case_closure_approve, case_closure_request, case_share
 from referrals import services as referral_services
 from shelters import permissions, services
@@ -233,6 +234,7 @@ def test_the_admit_permissions_predicate_matches_its_filter(people, orgs, staff,
     cases = [linked, shared, owned, stranger(people)]
     users = [*people.all, make_user("mgr-sengsavang", Organisation.objects.get(code="sengsavang"), Role.MANAGER)]
     assert_predicate_matches_filter(permissions.admit_case, users, cases)
+    assert_predicate_matches_filter(case_in_scope, users, cases)
     admissible = set(permissions.admit_case.scope(staff).filter(pk__in=[c.pk for c in cases]))
     assert admissible == {linked, shared, owned}
     assert set(Case.objects.filter(permissions.admissible_here(staff, cpc), pk__in=[c.pk for c in cases])) == {
