@@ -147,6 +147,17 @@ def _cases_visible(user: Any) -> Q:
 
 
 view_case = define("casework.view_case", Case, predicate=_can_view_case, filter=_cases_visible)
+# The same without emergency grants (read only): the cases a user may act on through their
+# own relationships with them.
+case_in_scope = define("casework.case_in_scope", Case, predicate=_in_scope, filter=_cases_in_scope)
+
+
+def cases_of_organisations(organisation_ids: Any) -> Q:
+    """Cases owned by, or actively shared with, one of these organisations (ids or a subquery):
+    the organisation may act on them (a shelter it runs admits them) even where the acting user
+    may not read them."""
+    shared = CaseShare.objects.filter(organisation_id__in=organisation_ids, revoked_at__isnull=True)
+    return Q(owner_id__in=organisation_ids) | Q(pk__in=shared.values("case_id"))
 
 
 # --- Changing a case (screening, services, notes, plan, repatriation steps) -----------------

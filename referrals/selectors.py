@@ -13,7 +13,7 @@ from datetime import datetime
 from typing import Any
 
 from django.contrib.postgres.expressions import ArraySubquery
-from django.db.models import F, Min, OuterRef, Prefetch, QuerySet, Subquery
+from django.db.models import F, Min, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.utils import timezone
 
 from accounts.context import current as current_request
@@ -137,6 +137,20 @@ def case_referrals(*, user: Any, case: Case) -> QuerySet[Referral]:
         .prefetch_related(Prefetch("service_types", queryset=services))
         .order_by("-created_at", "id")
     )
+
+
+# A referral the receiver still owes or gives the service: it may act on the case for it.
+OPEN_STATUSES = (ReferralStatus.SENT, ReferralStatus.ACKNOWLEDGED, ReferralStatus.ACCEPTED, ReferralStatus.IN_PROGRESS)
+
+
+def referred_cases(organisation_ids: Any, service_type: str) -> Q:
+    """Cases with an open referral to one of these organisations for this service
+    (casework.extensions.referred_cases): a shelter's operator admits the ones referred to it
+    for a placement."""
+    referred = Referral.objects.filter(
+        to_organisation_id__in=organisation_ids, status__in=OPEN_STATUSES, service_types__code=service_type
+    )
+    return Q(pk__in=referred.values("case_id"))
 
 
 def inbox(*, user: Any, status: str | None = None) -> QuerySet[Referral]:

@@ -31,7 +31,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from accounts.errors import ApplicationError, Conflict, NotFound, PermissionDenied
+from accounts.errors import ApplicationError, Conflict, NotFound, PermissionDenied, not_found
 from accounts.models import AuditAction, Role, User
 from accounts.permissions import change_user, view_user
 from accounts.services import audit_record
@@ -110,9 +110,11 @@ def stay_admit(
     planned_discharge_on: date | None = None,
 ) -> Stay:
     """Admit the case's person to the shelter (and bed) from `admitted_on`, open-ended. The
-    shelter must accept the person on that date; the database refuses a taken bed and a person
-    already staying somewhere (409)."""
+    actor must be able to act on the case there (`_require_case`); the shelter must accept the
+    person on that date; the database refuses a taken bed and a person already staying
+    somewhere (409)."""
     _require_shelter(permissions.work_shelter, actor, shelter, _("You cannot admit residents to this shelter."))
+    _require_case(actor, shelter, case)
     if admitted_on > timezone.localdate():
         _refuse("admitted_on", _("The admission date is in the future."))
     if planned_discharge_on is not None and planned_discharge_on <= admitted_on:
@@ -419,6 +421,7 @@ def non_residential_record(
 ) -> NonResidentialAssistance:
     """A person assisted by the shelter without residing there (counted apart from residents)."""
     _require_shelter(permissions.work_shelter, actor, shelter, _("You cannot record assistance for this shelter."))
+    _require_case(actor, shelter, case)
     service_types = list(service_types)
     if assisted_on > timezone.localdate():
         _refuse("assisted_on", _("This date is in the future."))
@@ -599,6 +602,14 @@ def _require_shelter(permission: Any, actor: Any, shelter: Shelter, message: str
     """Shelters are public (tier 0): a refusal on one is always a 403."""
     if not permission.allows(actor, shelter):
         raise PermissionDenied(message)
+
+
+def _require_case(actor: Any, shelter: Shelter, case: Case) -> None:
+    """The case must be one the actor may act on in this shelter (permissions.admissible_here);
+    until that is established, any other case gets the answer of a missing one, before any rule
+    that would tell something about the person (closed, sex, age, date of birth)."""
+    if not Case.objects.filter(permissions.admissible_here(actor, shelter), pk=case.pk).exists():
+        raise not_found("case")
 
 
 def _require_stay(actor: Any, stay: Stay, message: str) -> None:

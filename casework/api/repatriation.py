@@ -15,9 +15,9 @@ from rest_framework.response import Response
 from accounts.api.viewsets import ScopedViewSet
 from accounts.models import Country, Organisation
 from casework import permissions
-from casework.api.serializers import code_field
+from casework.api.serializers import case_field, code_field
 from casework.choices import CancellationReason, FamilyAssessment, RepatriationFlow, ReturnDestination
-from casework.models import BorderPoint, Case, Repatriation, RepatriationStep
+from casework.models import BorderPoint, Repatriation, RepatriationStep
 from casework.repatriation_flows import flow_steps
 from casework.services import repatriation as service
 
@@ -86,7 +86,7 @@ class RepatriationSerializer(serializers.ModelSerializer):
 
 
 class StartSerializer(serializers.Serializer):
-    case = serializers.PrimaryKeyRelatedField(queryset=Case.objects.all())
+    case = case_field()
     flow = serializers.ChoiceField(choices=RepatriationFlow.choices)
     from_country = serializers.PrimaryKeyRelatedField(queryset=Country.objects.all())
     partner_abroad = serializers.CharField(max_length=200, required=False, allow_blank=True)

@@ -13,8 +13,9 @@ from rest_framework.response import Response
 
 from accounts.api.viewsets import ScopedViewSet
 from casework import permissions
+from casework.api.serializers import case_field
 from casework.choices import DecidingBody, ScreeningOutcome, ScreeningPlace
-from casework.models import Case, Indicator, Screening, ScreeningIndicator
+from casework.models import Indicator, Screening, ScreeningIndicator
 from casework.services import screening as service
 from casework.services.screening import INTERVIEW_FACTS
 
@@ -72,7 +73,7 @@ class ObservedInputSerializer(serializers.Serializer):
 
 
 class ScreeningInputSerializer(serializers.Serializer):
-    case = serializers.PrimaryKeyRelatedField(queryset=Case.objects.all())
+    case = case_field()
     place = serializers.ChoiceField(choices=ScreeningPlace.choices)
     screened_on = serializers.DateField()
     indicators = ObservedInputSerializer(many=True)
@@ -95,7 +96,7 @@ class ScreeningInputSerializer(serializers.Serializer):
 
 
 class EvaluateInputSerializer(serializers.Serializer):
-    case = serializers.PrimaryKeyRelatedField(queryset=Case.objects.all())
+    case = case_field()
     indicators = serializers.ListField(child=serializers.CharField(max_length=80))
 
 

@@ -11,6 +11,7 @@ from typing import Any
 from django.utils import timezone
 from rest_framework import serializers
 
+from accounts.api.fields import ScopedRelatedField
 from accounts.api.schema import OMITTABLE
 from accounts.models import AuditEvent, Country, District, Organisation, Province, User
 from casework import permissions
@@ -40,6 +41,12 @@ NAME_FIELDS = ("given_name_lo", "family_name_lo", "given_name_latin", "family_na
 
 def code_field(model: type, **kwargs: Any) -> serializers.SlugRelatedField:
     return serializers.SlugRelatedField(slug_field="code", queryset=model._default_manager.all(), **kwargs)
+
+
+def case_field(**kwargs: Any) -> ScopedRelatedField:
+    """A case id in a request body: one the caller may see, else the same 404 as a missing one
+    (the service then says 403 if they see it but may not do this)."""
+    return ScopedRelatedField(permissions.view_case, **kwargs)
 
 
 # --- Reference lists ------------------------------------------------------------------------
@@ -193,9 +200,7 @@ class DuplicateReportSerializer(serializers.Serializer):
 
 
 class MergeSerializer(serializers.Serializer):
-    merge = serializers.PrimaryKeyRelatedField(
-        queryset=Person.objects.all(), help_text="The record folded into this one"
-    )
+    merge = ScopedRelatedField(permissions.view_person, help_text="The record folded into this one")
     reason = serializers.CharField()
 
 
@@ -283,8 +288,8 @@ class CaseDetailSerializer(CaseListSerializer):
 class CaseIntakeSerializer(serializers.Serializer):
     """Open a case for a new person (`person_values`) or one already registered (`person`)."""
 
-    person = serializers.PrimaryKeyRelatedField(
-        queryset=Person.objects.filter(merged_into__isnull=True), required=False
+    person = ScopedRelatedField(
+        permissions.view_person, queryset=Person.objects.filter(merged_into__isnull=True), required=False
     )
     person_values = PersonInputSerializer(required=False)
     registration_province = code_field(Province, required=False)
@@ -394,7 +399,7 @@ class AccessLogSerializer(serializers.ModelSerializer):
 
 # --- Services, notes, plans, visits --------------------------------------------------------
 class ServiceInputSerializer(serializers.Serializer):
-    case = serializers.PrimaryKeyRelatedField(queryset=Case.objects.all())
+    case = case_field()
     service_type = code_field(ServiceType)
     provider = code_field(Organisation, required=False, allow_null=True)
     provider_name = serializers.CharField(max_length=200, required=False, allow_blank=True)
@@ -412,7 +417,7 @@ class ServiceStatusSerializer(serializers.Serializer):
 
 
 class NoteInputSerializer(serializers.Serializer):
-    case = serializers.PrimaryKeyRelatedField(queryset=Case.objects.all())
+    case = case_field()
     text = serializers.CharField()
     kind = serializers.ChoiceField(choices=NoteKind.choices, default=NoteKind.GENERAL)
     tier = serializers.ChoiceField(choices=Tier.choices, default=Tier.METADATA)

@@ -11,7 +11,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from accounts.errors import ApplicationError, Conflict, PermissionDenied
+from accounts.errors import ApplicationError, Conflict, PermissionDenied, not_found
 from accounts.models import AuditAction, Organisation, Province, Role, User
 from casework import permissions, transitions
 from casework.ages import is_child_on
@@ -59,7 +59,7 @@ def case_open(
             )
         person = person_register(actor=actor, registration_province=province, **(person_values or {}))
     elif not permissions.view_person.allows(actor, person):
-        raise ApplicationError(_("Unknown person."), fields={"person": [_("Not found.")]})
+        raise not_found("person")  # as for a person nobody has (accounts.api.fields)
     if assigned_worker is None and actor.has_role(Role.SOCIAL_WORKER, Role.COUNSELLOR):
         assigned_worker = actor
     if assigned_worker is not None:

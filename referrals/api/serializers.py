@@ -21,6 +21,7 @@ from rest_framework import serializers
 from accounts.api.schema import OMITTABLE
 from accounts.models import Organisation
 from casework import health
+from casework.api.serializers import case_field
 from casework.models import ServiceType
 from referrals import selectors
 from referrals.choices import ConsentGivenBy, DataCategory, ReferralStatus, Urgency
@@ -92,7 +93,7 @@ class ConsentSerializer(serializers.ModelSerializer):
 
 
 class ConsentInputSerializer(serializers.Serializer):
-    case = serializers.UUIDField()
+    case = case_field()
     recipient = code_field(Organisation, help_text=_("Code of the organisation that may receive the data."))
     data_categories = categories_field()
     service_types = code_field(ServiceType, many=True, help_text=_("Service type codes the disclosure is for."))
@@ -220,7 +221,7 @@ def withholds_health(referral: Referral) -> bool:
 
 
 class ReferralInputSerializer(serializers.Serializer):
-    case = serializers.UUIDField()
+    case = case_field()
     to_organisation = code_field(Organisation)
     service_types = code_field(ServiceType, many=True)
     urgency = serializers.ChoiceField(choices=Urgency.choices, required=False, default=Urgency.ROUTINE)

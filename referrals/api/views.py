@@ -99,7 +99,7 @@ class ConsentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedVie
     )
     def create(self, request: Request) -> Response:
         data = self.read_input(s.ConsentInputSerializer)
-        case = view_case.get(request.user, pk=data.pop("case"))
+        case = data.pop("case")
         guardian_id = data.pop("guardian", None)
         guardian = None
         if guardian_id is not None:
@@ -241,7 +241,7 @@ class ReferralViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedVi
     )
     def create(self, request: Request) -> Response:
         data = self.read_input(s.ReferralInputSerializer)
-        case = view_case.get(request.user, pk=data.pop("case"))
+        case = data.pop("case")
         consent = self._consent(data.pop("consent", None))
         referral = services.referral_create(actor=request.user, case=case, consent=consent, **data)
         return self._answer(referral.pk, status.HTTP_201_CREATED)

@@ -6,10 +6,11 @@ from typing import Any
 
 from rest_framework import serializers
 
+from accounts.api.fields import ScopedRelatedField
 from accounts.api.schema import OMITTABLE
 from casework import health
 from casework.api.serializers import PersonBriefSerializer, code_field
-from casework.models import Case, ServiceType
+from casework.models import ServiceType
 from shelters import permissions
 from shelters.choices import ExitDestination
 from shelters.models import Bed, BedOutage, NonResidentialAssistance, Shelter, Stay
@@ -77,8 +78,13 @@ class BoardRowSerializer(serializers.Serializer):
     bed_id = serializers.UUIDField(source="bed.id")
     room = serializers.CharField(source="bed.room.name", default=None, allow_null=True)
     free = serializers.BooleanField()
+    occupied = serializers.BooleanField(help_text="Someone is in the bed that night, shown or not.")
     out_of_service = serializers.SerializerMethodField()
-    stay = StaySerializer(allow_null=True)
+    stay = StaySerializer(
+        allow_null=True,
+        help_text="Who is in the bed: null when it is free, and for shelter staff when the resident is not "
+        "one of today's (another night's board shows occupancy only).",
+    )
 
     def get_out_of_service(self, row: Any) -> str | None:
         return row.outage.reason if row.outage else None
@@ -86,7 +92,7 @@ class BoardRowSerializer(serializers.Serializer):
 
 class AdmitSerializer(serializers.Serializer):
     shelter = code_field(Shelter)
-    case = serializers.PrimaryKeyRelatedField(queryset=Case.objects.all())
+    case = ScopedRelatedField(permissions.admit_case)
     admitted_on = serializers.DateField()
     bed = serializers.PrimaryKeyRelatedField(queryset=Bed.objects.all(), required=False, allow_null=True)
     planned_discharge_on = serializers.DateField(required=False, allow_null=True)
@@ -158,7 +164,7 @@ class NonResidentialSerializer(serializers.ModelSerializer):
 
 class NonResidentialInputSerializer(serializers.Serializer):
     shelter = code_field(Shelter)
-    case = serializers.PrimaryKeyRelatedField(queryset=Case.objects.all())
+    case = ScopedRelatedField(permissions.admit_case)
     assisted_on = serializers.DateField()
     service_types = code_field(ServiceType, many=True)
     notes = serializers.CharField(required=False, allow_blank=True, default="")

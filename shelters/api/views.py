@@ -50,7 +50,9 @@ class ShelterViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedVie
     )
     @action(detail=True, methods=["get"])
     def board(self, request: Request, pk: str) -> Response:
-        """Every bed in service: who is in it (with the planned discharge) or why it is out of service."""
+        """Every bed in service: who is in it (with the planned discharge) or why it is out of service.
+        Shelter staff see who only for today's residents: on another night a bed is `occupied`
+        with no `stay`."""
         on = _date_param(request, "on")
         rows = selectors.bed_board(user=request.user, shelter=self._workable(), on=on)
         context = {**self.get_serializer_context(), "identity_visible": identity_from_scope}
