@@ -369,6 +369,11 @@ CELERY_BEAT_SCHEDULE = {
     "reminders-resolve": {"task": "accounts.tasks.reminders_resolve", "schedule": 600.0, "options": {"expires": 590}},
 }
 WEBHOOK_CA_BUNDLE = env("WEBHOOK_CA_BUNDLE")  # extra CAs trusted for partner webhooks (tests, private CAs)
+# Networks partner webhooks may reach although they are not public (referrals.webhook_addresses):
+# tests and development only (the tests' receiver on 127.0.0.1); production refuses to start with it.
+WEBHOOK_ALLOWED_NETWORKS = env_list("WEBHOOK_ALLOWED_NETWORKS")
+if PRODUCTION and WEBHOOK_ALLOWED_NETWORKS:
+    raise ImproperlyConfigured("WEBHOOK_ALLOWED_NETWORKS is for tests and development only")
 
 # --- Logging: no personal data, ever; only ids and codes reach log lines; times in UTC --------
 logging.Formatter.converter = time.gmtime
