@@ -2,7 +2,8 @@
 
     {"detail": "<message>", "code": "<code>", "errors": {"field": ["message", ...]}}
 
-Service errors (accounts.errors) map to their status; Django's own ValidationError to 400; a
+Service errors (accounts.errors) map to their status; Django's own ValidationError to 400; a body
+too large to read to 413; a
 database refusal of a double booking or a duplicate to 409; a database that does not answer to 503
 with Retry-After. Nothing a client sends becomes a 500.
 """
@@ -11,6 +12,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.core.exceptions import SuspiciousOperation
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import IntegrityError
 from django.http import Http404
@@ -24,6 +26,7 @@ from accounts.error_pages import (
     database_unavailable,
     nul_character_sent,
     nul_message,
+    refused_request,
     unavailable_message,
 )
 from accounts.errors import ApplicationError
@@ -42,6 +45,9 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
     if isinstance(exc, DjangoValidationError):
         fields = exc.message_dict if hasattr(exc, "error_dict") else {"non_field_errors": exc.messages}
         return _error(400, _("Please correct the errors below."), "invalid", fields)
+    if isinstance(exc, SuspiciousOperation):  # a body over DATA_UPLOAD_MAX_MEMORY_SIZE (413), too many fields
+        status_code, code, message = refused_request(exc)
+        return _error(status_code, message, code, {})
     if nul_character_sent(exc):
         return _error(400, nul_message(), "invalid", {})
     if database_unavailable(exc):
