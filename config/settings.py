@@ -255,7 +255,7 @@ REST_FRAMEWORK = {
     "DEFAULT_PERMISSION_CLASSES": ["accounts.api.permissions.ActiveUser"],
     # Per staff user (partner tokens have their own quota: referrals.partner.throttling).
     "DEFAULT_THROTTLE_CLASSES": ["accounts.api.throttling.StaffUserThrottle"],
-    "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
+    "DEFAULT_FILTER_BACKENDS": ["accounts.api.filters.StrictFilterBackend"],  # an unreadable value is a 400
     "DEFAULT_PAGINATION_CLASS": "accounts.api.pagination.StablePageNumberPagination",
     "PAGE_SIZE": 50,
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
