@@ -113,7 +113,7 @@ MIDDLEWARE = [
     "accounts.middleware.PageErrorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
-    "axes.middleware.AxesMiddleware",
+    "accounts.middleware.LockoutMiddleware",  # django-axes' AxesMiddleware, with Retry-After
 ]
 
 ROOT_URLCONF = "config.urls"
