@@ -3,9 +3,10 @@
     {"detail": "<message>", "code": "<code>", "errors": {"field": ["message", ...]}}
 
 Service errors (accounts.errors) map to their status; Django's own ValidationError to 400; a body
-too large to read to 413; a
-database refusal of a double booking or a duplicate to 409; a database that does not answer to 503
-with Retry-After. Nothing a client sends becomes a 500.
+too large to read to 413; a database refusal of a double booking or a duplicate to 409 and of a
+check constraint to 400, with the message on the field (accounts.constraints), never the
+constraint's name; a database that does not answer to 503 with Retry-After. Nothing a client
+sends becomes a 500.
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from rest_framework import exceptions, status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
+from accounts.constraints import database_refusal_errors
 from accounts.error_pages import (
     RETRY_AFTER_SECONDS,
     database_unavailable,
@@ -37,6 +39,9 @@ CONFLICT_SQLSTATES = {
     "23P01": _("This conflicts with an existing record (double booking)."),
     "23505": _("This record already exists."),
 }
+
+
+CHECK_VIOLATION = "23514"  # a check constraint: named in the diagnostics, answered on its field
 
 
 def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
@@ -56,8 +61,11 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
         return response
     if isinstance(exc, IntegrityError):
         sqlstate = getattr(exc.__cause__, "sqlstate", None)
+        fields = database_refusal_errors(getattr(getattr(exc.__cause__, "diag", None), "constraint_name", None))
         if sqlstate in CONFLICT_SQLSTATES:
-            return _error(status.HTTP_409_CONFLICT, str(CONFLICT_SQLSTATES[sqlstate]), "conflict", {})
+            return _error(status.HTTP_409_CONFLICT, str(CONFLICT_SQLSTATES[sqlstate]), "conflict", fields)
+        if sqlstate == CHECK_VIOLATION and fields:
+            return _error(400, _("Please correct the errors below."), "invalid", fields)
         return None
     if isinstance(exc, Http404):
         exc = exceptions.NotFound(_("Not found."))
