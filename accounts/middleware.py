@@ -10,7 +10,6 @@ from typing import Any
 
 import pghistory.middleware
 from axes.helpers import get_client_username, get_cool_off
-from axes.middleware import AxesMiddleware
 from axes.models import AccessAttempt
 from django.conf import settings
 from django.contrib.auth.middleware import LoginRequiredMiddleware
@@ -119,12 +118,16 @@ class PageErrorMiddleware:
         return None
 
 
-class LockoutMiddleware(AxesMiddleware):
-    """django-axes' lockout (429), with Retry-After: the seconds until the cool-off lifts it,
-    counted from the last failed attempt of this user name from this address."""
+class LockoutRetryAfterMiddleware:
+    """Adds Retry-After to django-axes' lockout (429), which it wraps (listed just before
+    AxesMiddleware): the seconds until the cool-off lifts it, counted from the last failed
+    attempt of this user name from this address."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        response = super().__call__(request)
+        response = self.get_response(request)
         if getattr(request, "axes_locked_out", False) and response.status_code == 429:
             response["Retry-After"] = str(lockout_seconds_left(request))
         return response

@@ -113,7 +113,8 @@ MIDDLEWARE = [
     "accounts.middleware.PageErrorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
-    "accounts.middleware.LockoutMiddleware",  # django-axes' AxesMiddleware, with Retry-After
+    "accounts.middleware.LockoutRetryAfterMiddleware",  # Retry-After on the lockout's 429 (below)
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
