@@ -27,8 +27,7 @@ class StrictFilterBackend(DjangoFilterBackend):
 
 
 def refuse_unread_values(form: forms.Form) -> None:
-    """Add an error to every field that was sent a value but cleaned to nothing."""
+    """Add an error to every field that was sent a value (the query string) but cleaned to nothing."""
     for name, value in list(form.cleaned_data.items()):
-        sent = form.data.getlist(name) if hasattr(form.data, "getlist") else [form.data.get(name)]
-        if value in (None, "") and any(str(raw or "").strip() for raw in sent):
+        if value in (None, "") and any(raw.strip() for raw in form.data.getlist(name)):
             form.add_error(name, _("This value is not valid for this filter."))
