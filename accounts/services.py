@@ -11,6 +11,7 @@ from django.db import models, transaction
 from django.utils.translation import gettext as _
 
 from accounts import permissions
+from accounts.constraints import field_errors
 from accounts.context import current as current_request
 from accounts.errors import ApplicationError, PermissionDenied
 from accounts.models import AuditAction, AuditEvent, Language, Organisation, OrganisationKind, Province, Role, User
@@ -226,4 +227,4 @@ def _validate(instance: models.Model) -> None:
     try:
         instance.full_clean()
     except ValidationError as error:
-        raise ApplicationError(_("Please correct the errors below."), fields=error.message_dict) from error
+        raise ApplicationError(_("Please correct the errors below."), fields=field_errors(instance, error)) from error

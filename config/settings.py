@@ -113,6 +113,7 @@ MIDDLEWARE = [
     "accounts.middleware.PageErrorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "accounts.middleware.LockoutRetryAfterMiddleware",  # Retry-After on the lockout's 429 (below)
     "axes.middleware.AxesMiddleware",
 ]
 
@@ -255,7 +256,7 @@ REST_FRAMEWORK = {
     "DEFAULT_PERMISSION_CLASSES": ["accounts.api.permissions.ActiveUser"],
     # Per staff user (partner tokens have their own quota: referrals.partner.throttling).
     "DEFAULT_THROTTLE_CLASSES": ["accounts.api.throttling.StaffUserThrottle"],
-    "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
+    "DEFAULT_FILTER_BACKENDS": ["accounts.api.filters.StrictFilterBackend"],  # an unreadable value is a 400
     # DRF's own three, with a JSON parser that refuses absurd nesting (400, not a RecursionError).
     "DEFAULT_PARSER_CLASSES": [
         "accounts.api.parsers.JSONParser",
@@ -375,6 +376,11 @@ CELERY_BEAT_SCHEDULE = {
     "reminders-resolve": {"task": "accounts.tasks.reminders_resolve", "schedule": 600.0, "options": {"expires": 590}},
 }
 WEBHOOK_CA_BUNDLE = env("WEBHOOK_CA_BUNDLE")  # extra CAs trusted for partner webhooks (tests, private CAs)
+# Networks partner webhooks may reach although they are not public (referrals.webhook_addresses):
+# tests and development only (the tests' receiver on 127.0.0.1); production refuses to start with it.
+WEBHOOK_ALLOWED_NETWORKS = env_list("WEBHOOK_ALLOWED_NETWORKS")
+if PRODUCTION and WEBHOOK_ALLOWED_NETWORKS:
+    raise ImproperlyConfigured("WEBHOOK_ALLOWED_NETWORKS is for tests and development only")
 
 # --- Logging: no personal data, ever; only ids and codes reach log lines; times in UTC --------
 logging.Formatter.converter = time.gmtime

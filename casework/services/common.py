@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext as _
 
+from accounts.constraints import field_errors
 from accounts.errors import ApplicationError, NotFound, PermissionDenied
 from accounts.models import AuditAction
 from accounts.permissions import Permission
@@ -51,7 +52,7 @@ def validate(instance: models.Model, exclude: list[str] | None = None) -> None:
     try:
         instance.full_clean(exclude=exclude, validate_constraints=True)
     except ValidationError as error:
-        raise ApplicationError(_("Please correct the errors below."), fields=error.message_dict) from error
+        raise ApplicationError(_("Please correct the errors below."), fields=field_errors(instance, error)) from error
 
 
 def require_text(value: str, *, field: str, message: str) -> None:

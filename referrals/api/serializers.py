@@ -12,16 +12,16 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import Model
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from accounts.api.schema import OMITTABLE
+from accounts.limits import REASON_MAX_LENGTH
 from accounts.models import Organisation
 from casework import health
-from casework.api.serializers import case_field
+from casework.api.serializers import case_field, code_field
 from casework.models import ServiceType
 from referrals import selectors
 from referrals.choices import ConsentGivenBy, DataCategory, ReferralStatus, Urgency
@@ -35,12 +35,10 @@ HEALTH_ONLY = f"{OMITTABLE} the caller may see the case's health content, or the
 HEALTH_TEXT = {"help_text": HEALTH_ONLY}
 
 
-def code_field(model: type[Model], **kwargs: Any) -> serializers.SlugRelatedField:
-    return serializers.SlugRelatedField(slug_field="code", queryset=model._default_manager.all(), **kwargs)
-
-
 def categories_field(**kwargs: Any) -> serializers.ListField:
-    return serializers.ListField(child=serializers.ChoiceField(choices=DataCategory.choices), **kwargs)
+    return serializers.ListField(
+        child=serializers.ChoiceField(choices=DataCategory.choices), max_length=len(DataCategory.choices), **kwargs
+    )
 
 
 # --- Consent ---------------------------------------------------------------------------------------
@@ -102,7 +100,7 @@ class ConsentInputSerializer(serializers.Serializer):
     guardian = serializers.UUIDField(
         required=False, allow_null=True, help_text=_("The family member (a guardian) who consented for a child.")
     )
-    best_interest_reason = serializers.CharField(required=False, allow_blank=True)
+    best_interest_reason = serializers.CharField(required=False, allow_blank=True, max_length=REASON_MAX_LENGTH)
     given_at = serializers.DateTimeField(required=False, help_text=_("Default: now."))
     expires_at = serializers.DateTimeField(required=False, allow_null=True)
 

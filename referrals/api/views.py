@@ -199,6 +199,7 @@ class ReferralViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedVi
         query = s.InboxQuerySerializer(data=request.query_params)
         query.is_valid(raise_exception=True)
         referrals = selectors.inbox(user=request.user, status=query.validated_data.get("status"))
+        referrals = self.filter_queryset(referrals)  # the list's filters (`case`) apply here too
         return self._page(with_side(request.user, referrals.select_related("from_worker")))
 
     @extend_schema(

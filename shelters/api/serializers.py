@@ -8,6 +8,7 @@ from rest_framework import serializers
 
 from accounts.api.fields import ScopedRelatedField
 from accounts.api.schema import OMITTABLE
+from accounts.limits import REASON_MAX_LENGTH, TEXT_MAX_LENGTH
 from casework import health
 from casework.api.serializers import PersonBriefSerializer, code_field
 from casework.models import ServiceType
@@ -101,14 +102,14 @@ class AdmitSerializer(serializers.Serializer):
 class DischargeSerializer(serializers.Serializer):
     discharged_on = serializers.DateField()
     destination = serializers.ChoiceField(choices=ExitDestination.choices)
-    reason = serializers.CharField(required=False, allow_blank=True, default="")
+    reason = serializers.CharField(required=False, allow_blank=True, default="", max_length=REASON_MAX_LENGTH)
 
 
 class TransferSerializer(serializers.Serializer):
     to_shelter = code_field(Shelter)
     on = serializers.DateField()
     to_bed = serializers.PrimaryKeyRelatedField(queryset=Bed.objects.all(), required=False, allow_null=True)
-    reason = serializers.CharField(required=False, allow_blank=True, default="")
+    reason = serializers.CharField(required=False, allow_blank=True, default="", max_length=REASON_MAX_LENGTH)
 
 
 class MoveBedSerializer(serializers.Serializer):
@@ -167,4 +168,4 @@ class NonResidentialInputSerializer(serializers.Serializer):
     case = ScopedRelatedField(permissions.admit_case)
     assisted_on = serializers.DateField()
     service_types = code_field(ServiceType, many=True)
-    notes = serializers.CharField(required=False, allow_blank=True, default="")
+    notes = serializers.CharField(required=False, allow_blank=True, default="", max_length=TEXT_MAX_LENGTH)
