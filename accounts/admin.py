@@ -11,6 +11,7 @@ from typing import Any
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.forms import AdminUserCreationForm
 from django.http import HttpRequest
 from django.urls import reverse
 from django.utils.html import format_html
@@ -20,6 +21,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from accounts import permissions, services
 from accounts.models import AuditEvent, District, Organisation, Province, User
+from core.errors import ApplicationError
 from core.permissions import Permission
 
 
@@ -98,10 +100,33 @@ if admin.site.is_registered(TOTPDevice):
     admin.site.unregister(TOTPDevice)
 
 
+class UserAddForm(AdminUserCreationForm):
+    """The admin's "Add user" asks for what the database and user_create require: an organisation (only a
+    superuser, made on the command line, stands outside one) and roles it allows."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["organisation"].required = True
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean()
+        try:
+            services.check_roles(cleaned.get("roles") or [], cleaned.get("organisation"))
+        except ApplicationError as error:
+            for field, messages in error.fields.items():
+                self.add_error(field, messages)
+        return cleaned
+
+
 @admin.register(User)
 class UserAdmin(ScopedAdmin, DjangoUserAdmin):
     view_permission = permissions.view_user
     change_permission = permissions.change_user
+    add_form = UserAddForm
+    add_fieldsets = (
+        (None, {"classes": ("wide",), "fields": ("username", "usable_password", "password1", "password2")}),
+        ("Pathway", {"fields": ("organisation", "roles", "language")}),
+    )
     list_display = ["username", "organisation", "roles", "is_active", "last_login"]
     list_filter = ["organisation__kind", "is_active"]
     list_select_related = ["organisation"]
@@ -119,6 +144,22 @@ class UserAdmin(ScopedAdmin, DjangoUserAdmin):
             _("authenticator app set up") if TOTPDevice.objects.filter(user=obj, confirmed=True).exists() else _("none")
         )
         return format_html('{} · <a href="{}">{}</a>', state, reverse("two_factor:reset", args=[obj.pk]), _("Reset"))
+
+    def save_model(self, request: HttpRequest, obj: User, form: Any, change: bool) -> None:
+        """A new account is made by the service (permission, validation, audit row)."""
+        if change:
+            super().save_model(request, obj, form, change)
+            return
+        created = services.user_create(
+            actor=request.user,
+            username=obj.username,
+            organisation=obj.organisation,
+            roles=obj.roles,
+            password=form.cleaned_data["password1"] if form.cleaned_data["set_usable_password"] else None,
+            language=obj.language,
+            validate_password_strength=False,  # the form has checked it, with its own messages
+        )
+        obj.pk, obj.password, obj._state.adding = created.pk, created.password, False
 
 
 @admin.register(AuditEvent)

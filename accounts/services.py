@@ -13,12 +13,19 @@ from django.utils.translation import gettext as _
 from accounts import permissions
 from accounts.models import AuditAction, AuditEvent, Language, Organisation, OrganisationKind, Province, Role, User
 from core.actors import Actor, PartnerSystem, Staff, staff
+from core.constraints import field_errors
 from core.context import current as current_request
 from core.errors import ApplicationError, PermissionDenied
 
 
 def _object_ref(obj: models.Model) -> tuple[str, str]:
     return obj._meta.label_lower, str(obj.pk)
+
+
+def audit_text(value: str) -> str:
+    """What a client sent, made storable: PostgreSQL text cannot hold NUL, and an audit row
+    that cannot be written loses the record of the call (a refused one included)."""
+    return value.replace("\x00", "\\x00")
 
 
 def _audit_row(
@@ -39,11 +46,11 @@ def _audit_row(
         roles=list(user.roles) if user else [],
         action=action,
         object_type=object_type,
-        object_id=object_id,
+        object_id=audit_text(object_id),
         fields=sorted(set(fields)),
         ip_address=context.ip_address,
         request_id=context.request_id,
-        reason=reason,
+        reason=audit_text(reason),
     )
 
 
@@ -153,7 +160,7 @@ def user_create(
     if actor is not None and not permissions.change_user.allows(actor, None):
         raise PermissionDenied(_("Only an administrator can add users."))
     roles = sorted(set(roles))
-    _check_roles(roles, organisation)
+    check_roles(roles, organisation)
     user = User(
         username=username,
         organisation=organisation,
@@ -183,7 +190,7 @@ def user_set_roles(*, actor: Staff, user: User, roles: Iterable[str]) -> User:
     if not permissions.change_user.allows(actor, user):
         raise PermissionDenied(_("Only an administrator can change roles."))
     roles = sorted(set(roles))
-    _check_roles(roles, user.organisation)
+    check_roles(roles, user.organisation)
     user.roles = roles
     user.save(update_fields=["roles"])
     audit_record(actor=actor, action=AuditAction.UPDATE, obj=user, fields=["roles"])
@@ -202,7 +209,8 @@ def user_set_language(*, actor: Staff, language: str) -> Any:
     return actor
 
 
-def _check_roles(roles: Sequence[str], organisation: Organisation | None) -> None:
+def check_roles(roles: Sequence[str], organisation: Organisation | None) -> None:
+    """Roles an account may hold in its organisation (the admin's user form checks them too)."""
     unknown = [role for role in roles if role not in Role.values]
     if unknown:
         raise ApplicationError(
@@ -229,4 +237,4 @@ def _validate(instance: models.Model) -> None:
     try:
         instance.full_clean()
     except ValidationError as error:
-        raise ApplicationError(_("Please correct the errors below."), fields=error.message_dict) from error
+        raise ApplicationError(_("Please correct the errors below."), fields=field_errors(instance, error)) from error

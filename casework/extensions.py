@@ -1,6 +1,7 @@
 """Places where apps that build on casework (shelters, referrals, reminders) add to its pages
 and its data protection without casework importing them: a tab of the case page, a panel of
-the dashboard, and the records each app holds about a person (PersonRecords).
+the dashboard, the records each app holds about a person (PersonRecords), and the cases an
+app addresses to an organisation (a referral sent to it: `referred_cases`).
 
 Each app registers in its AppConfig.ready(); the `context` function gets the request (and the
 case, for a tab), calls that app's own selectors (scoped and audited there) and returns the
@@ -12,6 +13,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from django.db.models import Q
 from django.http import HttpRequest
 
 
@@ -48,6 +50,8 @@ class PersonRecords:
 CASE_TABS: dict[str, CaseTab] = {}
 DASHBOARD_PANELS: dict[str, DashboardPanel] = {}
 PERSON_RECORDS: dict[str, PersonRecords] = {}
+# key -> function(organisation ids or a subquery of them, service type code) -> Q over Case
+CASE_REFERRALS: dict[str, Callable[[Any, str], Q]] = {}
 
 
 def register_case_tab(tab: CaseTab) -> None:
@@ -60,6 +64,19 @@ def register_dashboard_panel(panel: DashboardPanel) -> None:
 
 def register_person_records(records: PersonRecords) -> None:
     PERSON_RECORDS[records.key] = records
+
+
+def register_case_referrals(key: str, cases: Callable[[Any, str], Q]) -> None:
+    CASE_REFERRALS[key] = cases
+
+
+def referred_cases(organisation_ids: Any, service_type: str) -> Q:
+    """Cases referred to one of these organisations for this service (a filter over Case) and
+    still waiting for it or receiving it, from every app that refers cases."""
+    q = Q(pk__in=[])
+    for cases in CASE_REFERRALS.values():
+        q |= cases(organisation_ids, service_type)
+    return q
 
 
 def dashboard_panels(request: HttpRequest) -> list[tuple[str, dict[str, Any]]]:

@@ -25,6 +25,7 @@ from casework.choices import (
 )
 from casework.models import ExploitationForm, Indicator, ServiceType
 from casework.services.screening import INTERVIEW_FACTS
+from core.limits import REASON_MAX_LENGTH, TEXT_MAX_LENGTH
 from core.pages import DateInput, LocalNameChoiceField, LocalNameMultipleChoiceField
 
 BLANK = [("", "—")]
@@ -148,7 +149,10 @@ class ScreeningForm(forms.Form):
         help_text=_("Leave empty to accept the suggested outcome."),
     )
     override_reason = forms.CharField(
-        label=_("Why the outcome differs from the suggestion"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+        label=_("Why the outcome differs from the suggestion"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        max_length=REASON_MAX_LENGTH,
     )
     deciding_body = forms.ChoiceField(label=_("Deciding body"), choices=BLANK + DecidingBody.choices, required=False)
     decided_on = forms.DateField(label=_("Decided on"), required=False, widget=DateInput())
@@ -172,6 +176,7 @@ class ScreeningForm(forms.Form):
         label=_("Notes"),
         required=False,
         widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=TEXT_MAX_LENGTH,
         help_text=_("No counselling or medical detail here."),
     )
 
@@ -203,7 +208,7 @@ class ScreeningForm(forms.Form):
 
 class NoteForm(forms.Form):
     kind = forms.ChoiceField(label=_("Kind of note"), choices=NoteKind.choices)
-    text = forms.CharField(label=_("Note"), widget=forms.Textarea(attrs={"rows": 4}))
+    text = forms.CharField(label=_("Note"), widget=forms.Textarea(attrs={"rows": 4}), max_length=TEXT_MAX_LENGTH)
 
     def __init__(self, *args: Any, sensitive_allowed: bool, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -220,7 +225,9 @@ class ServiceForm(forms.Form):
     planned_on = forms.DateField(label=_("Planned for"), required=False, widget=DateInput())
     started_on = forms.DateField(label=_("Started on"), required=False, widget=DateInput())
     ended_on = forms.DateField(label=_("Ended on"), required=False, widget=DateInput())
-    notes = forms.CharField(label=_("Notes"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    notes = forms.CharField(
+        label=_("Notes"), required=False, widget=forms.Textarea(attrs={"rows": 2}), max_length=TEXT_MAX_LENGTH
+    )
 
     def __init__(self, *args: Any, hide_health: bool = False, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -231,7 +238,9 @@ class ServiceForm(forms.Form):
 
 class ClosureRequestForm(forms.Form):
     reason = forms.ChoiceField(label=_("Reason for closing"), choices=BLANK + ClosureReason.choices)
-    note = forms.CharField(label=_("Explanation"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    note = forms.CharField(
+        label=_("Explanation"), required=False, widget=forms.Textarea(attrs={"rows": 2}), max_length=REASON_MAX_LENGTH
+    )
 
 
 class StepForm(forms.Form):

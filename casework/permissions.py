@@ -9,8 +9,10 @@ Visibility of a case comes from relationships, never from per-object grants:
 - a manager or administrator holding a valid emergency grant (BreakGlassGrant) on the case:
   read only, tiers 1-2 (the tier-3 and change permissions below never look at grants, and
   health services need the case in scope), until the grant expires.
-Within a visible case, tiers narrow further: tier-3 notes only for the assigned counsellor;
-health services never for police.
+Within a visible case, tiers narrow further: tier-3 notes only for the assigned counsellor
+(view_sensitive); health services and every other trace of health (view_health) only for
+readers in scope who are not police. Every representation of a case's records (timeline,
+referrals, consents, non-residential records, exports) asks these two permissions.
 """
 
 from __future__ import annotations
@@ -145,6 +147,17 @@ def _cases_visible(user: Any) -> Q:
 
 
 view_case = define("casework.view_case", Case, predicate=_can_view_case, filter=_cases_visible)
+# The same without emergency grants (read only): the cases a user may act on through their
+# own relationships with them.
+case_in_scope = define("casework.case_in_scope", Case, predicate=_in_scope, filter=_cases_in_scope)
+
+
+def cases_of_organisations(organisation_ids: Any) -> Q:
+    """Cases owned by, or actively shared with, one of these organisations (ids or a subquery):
+    the organisation may act on them (a shelter it runs admits them) even where the acting user
+    may not read them."""
+    shared = CaseShare.objects.filter(organisation_id__in=organisation_ids, revoked_at__isnull=True)
+    return Q(owner_id__in=organisation_ids) | Q(pk__in=shared.values("case_id"))
 
 
 # --- Changing a case (screening, services, notes, plan, repatriation steps) -----------------
@@ -225,23 +238,38 @@ def _notes_visible(user: Any) -> Q:
 view_note = define("casework.view_casenote", CaseNote, predicate=_can_view_note, filter=_notes_visible)
 
 
-# --- Services: health services (medical, mental health) never reach police ------------------
-# An emergency grant reads tiers 1-2 only: a health service is a medical detail (tier 3), so it
-# stays with the readers in scope.
+# --- Health: one rule for every representation of a case's health and counselling -----------
+# Health services and the traces they leave (timeline events, consents, referrals, non-residential
+# records, exports) are medical details: readers in scope only, never police (unless they also
+# hold a casework role), and never through an emergency grant, which reads tiers 1-2 only.
+def hides_health(user: Any) -> bool:
+    """Police never receive health details (access.md), unless they also hold a casework role."""
+    return has_role(user, Role.POLICE) and not has_role(user, Role.SOCIAL_WORKER, Role.COUNSELLOR)
+
+
+def _can_view_health(user: Any, case: Case) -> bool:
+    return not hides_health(user) and _in_scope(user, case)
+
+
+def _cases_health_visible(user: Any) -> Q:
+    return NOTHING if hides_health(user) else _cases_in_scope(user)
+
+
+view_health = define("casework.view_health", Case, predicate=_can_view_health, filter=_cases_health_visible)
+
+
 def _can_view_service(user: Any, service: Service) -> bool:
     if service.service_type.health:
-        if has_role(user, Role.POLICE) and not has_role(user, Role.SOCIAL_WORKER):
-            return False
-        return _in_scope(user, service.case)
+        return _can_view_health(user, service.case)
     return _can_view_case(user, service.case)
 
 
 def _services_visible(user: Any) -> Q:
     q = Q(case__in=Case.objects.filter(_cases_visible(user)).values("pk"))
-    if has_role(user, Role.POLICE) and not has_role(user, Role.SOCIAL_WORKER):
+    if hides_health(user):
         q &= Q(service_type__health=False)
-    elif emergency_case_ids(user):
-        q &= Q(service_type__health=False) | Q(case__in=Case.objects.filter(_cases_in_scope(user)).values("pk"))
+    elif emergency_case_ids(user):  # without grants, every visible case is in scope
+        q &= Q(service_type__health=False) | Q(case__in=Case.objects.filter(_cases_health_visible(user)).values("pk"))
     return q
 
 
@@ -278,11 +306,6 @@ def can_open_case(user: Any) -> bool:
     """Social workers, counsellors and police (at identification) open cases for their own
     organisation."""
     return bool(has_role(user, *CASE_STAFF) and user.organisation_id)
-
-
-def hides_health(user: Any) -> bool:
-    """Police never receive health details (access.md), unless they also hold a casework role."""
-    return has_role(user, Role.POLICE) and not has_role(user, Role.SOCIAL_WORKER, Role.COUNSELLOR)
 
 
 # --- Transfers: the receiving organisation decides ------------------------------------------

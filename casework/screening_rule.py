@@ -125,8 +125,8 @@ def age_at_exploitation(person: HasAge, case: CaseDates) -> int | None:
     """The person's age (casework.ages.age_on) when the exploitation started, or, when that date
     is not known, on the identification date. Someone exploited at 15 and identified at 19 is a
     child case: the age at identification would wrongly demand means. None when neither a birth
-    date nor an estimate is known. A negative number means the birth date is after the
-    exploitation date, a data error the caller must refuse."""
+    date nor an estimate is known (never negative: casework.services.dates keeps every case date
+    after the birth)."""
     return age_on(person, exploitation_date(case))
 
 

@@ -4,7 +4,7 @@ log rows for personal data they reveal."""
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from typing import Any
 
 from django.db.models import Prefetch, Q, QuerySet
@@ -13,8 +13,18 @@ from pghistory.models import MiddlewareEvents
 
 from accounts.models import AuditAction, AuditEvent, User
 from accounts.services import audit_record, audit_record_many
-from casework import permissions
-from casework.models import PERSON_IDENTITY_FIELDS, BreakGlassGrant, Case, CaseEvent, FollowUpPolicy, Person
+from casework import health, permissions
+from casework.choices import SupportPlanType
+from casework.models import (
+    PERSON_IDENTITY_FIELDS,
+    BreakGlassGrant,
+    Case,
+    CaseEvent,
+    CasePlan,
+    CasePlanGoal,
+    FollowUpPolicy,
+    Person,
+)
 from casework.names import name_filter
 from core.errors import PermissionDenied
 
@@ -81,9 +91,28 @@ def person_list(*, user: Any, search: str = "") -> QuerySet[Person]:
     )
 
 
-def case_timeline(*, case: Case) -> QuerySet[CaseEvent]:
-    """The timeline of a case the caller has already fetched through view_case."""
-    return case.events.select_related("actor").order_by("-at", "-id")
+def case_timeline(*, user: Any, case: Case) -> QuerySet[CaseEvent]:
+    """The timeline of a case the caller has already fetched through view_case, without the
+    events about health services or tier-3 notes the caller may not see (casework.health). Show
+    the rows through `timeline_shown`."""
+    hidden = health.hidden_events(
+        health=permissions.view_health.allows(user, case), sensitive=permissions.view_sensitive.allows(user, case)
+    )
+    return case.events.exclude(hidden).select_related("actor").order_by("-at", "-id")
+
+
+def timeline_shown(*, user: Any, case: Case, events: Iterable[CaseEvent]) -> list[CaseEvent]:
+    """Rows of `case_timeline` as the caller may see them: health codes withheld from their data."""
+    return health.redact_events(events, health=permissions.view_health.allows(user, case))
+
+
+def case_plan(*, user: Any, case: Case) -> CasePlan | None:
+    """The plan of a case the caller has already fetched through view_case; its health goals only
+    for a reader of the case's health (view_health)."""
+    goals = CasePlanGoal.objects.all()
+    if not permissions.view_health.allows(user, case):
+        goals = goals.exclude(support_type=SupportPlanType.HEALTH)
+    return CasePlan.objects.filter(case=case).prefetch_related(Prefetch("goals", queryset=goals)).first()
 
 
 def case_access_log(*, user: Any, case: Case) -> QuerySet[AuditEvent]:

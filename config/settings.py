@@ -116,6 +116,7 @@ MIDDLEWARE = [
     "core.middleware.PageErrorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "core.middleware.LockoutRetryAfterMiddleware",  # Retry-After on the lockout's 429 (below)
     "axes.middleware.AxesMiddleware",
 ]
 
@@ -258,7 +259,13 @@ REST_FRAMEWORK = {
     "DEFAULT_PERMISSION_CLASSES": ["core.api.permissions.ActiveUser"],
     # Per staff user (partner tokens have their own quota: referrals.partner.throttling).
     "DEFAULT_THROTTLE_CLASSES": ["core.api.throttling.StaffUserThrottle"],
-    "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
+    "DEFAULT_FILTER_BACKENDS": ["core.api.filters.StrictFilterBackend"],  # an unreadable value is a 400
+    # DRF's own three, with a JSON parser that refuses absurd nesting (400, not a RecursionError).
+    "DEFAULT_PARSER_CLASSES": [
+        "core.api.parsers.JSONParser",
+        "rest_framework.parsers.FormParser",
+        "rest_framework.parsers.MultiPartParser",
+    ],
     "DEFAULT_PAGINATION_CLASS": "core.api.pagination.StablePageNumberPagination",
     "PAGE_SIZE": 50,
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
@@ -372,6 +379,11 @@ CELERY_BEAT_SCHEDULE = {
     "reminders-resolve": {"task": "accounts.tasks.reminders_resolve", "schedule": 600.0, "options": {"expires": 590}},
 }
 WEBHOOK_CA_BUNDLE = env("WEBHOOK_CA_BUNDLE")  # extra CAs trusted for partner webhooks (tests, private CAs)
+# Networks partner webhooks may reach although they are not public (referrals.webhook_addresses):
+# tests and development only (the tests' receiver on 127.0.0.1); production refuses to start with it.
+WEBHOOK_ALLOWED_NETWORKS = env_list("WEBHOOK_ALLOWED_NETWORKS")
+if PRODUCTION and WEBHOOK_ALLOWED_NETWORKS:
+    raise ImproperlyConfigured("WEBHOOK_ALLOWED_NETWORKS is for tests and development only")
 
 # --- Logging: no personal data, ever; only ids and codes reach log lines; times in UTC --------
 logging.Formatter.converter = time.gmtime

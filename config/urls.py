@@ -59,3 +59,5 @@ urlpatterns = [
 
 # A database that does not answer is a 503 with Retry-After, not a 500 (core/error_pages.py).
 handler500 = "core.error_pages.server_error"
+# A body over DATA_UPLOAD_MAX_MEMORY_SIZE is a 413, on /api/ in the API's JSON error shape.
+handler400 = "core.error_pages.bad_request"

@@ -6,6 +6,8 @@ act on. The API maps them to 400/403/404/409 JSON (core.api.errors), pages to fo
 
 from __future__ import annotations
 
+from django.utils.translation import gettext as _
+
 
 class ApplicationError(Exception):
     """A request the rules refuse (HTTP 400). `fields` maps field names to messages."""
@@ -38,3 +40,10 @@ class Conflict(ApplicationError):
 
     status_code = 409
     code = "conflict"
+
+
+def not_found(field: str) -> NotFound:
+    """The one answer for a record named in `field` that is missing or that the caller may not
+    use there: the same status, message and field message either way, so that a refusal never
+    tells whether the record exists (core.api.fields.ScopedRelatedField)."""
+    return NotFound(_("Not found."), fields={field: [_("Not found.")]})

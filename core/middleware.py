@@ -1,17 +1,21 @@
-"""Request-scoped context for the audit log, and login-required pages."""
+"""Request-scoped context for the audit log, login-required pages, and the lockout's Retry-After."""
 
 from __future__ import annotations
 
 import ipaddress
+import math
 import uuid
 from collections.abc import Callable
 from typing import Any
 
 import pghistory.middleware
+from axes.helpers import get_client_username, get_cool_off
+from axes.models import AccessAttempt
 from django.conf import settings
 from django.contrib.auth.middleware import LoginRequiredMiddleware
+from django.db.models import Max
 from django.http import HttpRequest, HttpResponse
-from django.utils import translation
+from django.utils import timezone, translation
 from django.views import defaults
 
 from core import errors
@@ -112,3 +116,28 @@ class PageErrorMiddleware:
         if isinstance(exception, errors.PermissionDenied):
             return defaults.permission_denied(request, exception)
         return None
+
+
+class LockoutRetryAfterMiddleware:
+    """Adds Retry-After to django-axes' lockout (429), which it wraps (listed just before
+    AxesMiddleware): the seconds until the cool-off lifts it, counted from the last failed
+    attempt of this user name from this address."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        if getattr(request, "axes_locked_out", False) and response.status_code == 429:
+            response["Retry-After"] = str(lockout_seconds_left(request))
+        return response
+
+
+def lockout_seconds_left(request: HttpRequest) -> int:
+    cool_off = get_cool_off(request)
+    if cool_off is None:
+        return 3600  # a lockout without a cool-off lasts until an administrator lifts it
+    username = get_client_username(request, getattr(request, "axes_credentials", None))
+    attempts = AccessAttempt.objects.filter(username=username, ip_address=getattr(request, "axes_ip_address", None))
+    last = attempts.aggregate(last=Max("attempt_time"))["last"] or timezone.now()
+    return max(1, math.ceil((last + cool_off - timezone.now()).total_seconds()))

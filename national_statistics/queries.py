@@ -1,8 +1,8 @@
 """The counts of the national statistics, computed by PostgreSQL (docs/statistics.md defines
-each one). One aggregate statement per table: the facts of a measure (one row per case and
+each one). One aggregate statement per grid: the facts of a measure (one row per case and
 year it counts in), joined to the case and the person for the breakdowns, and counted as
-distinct persons per cell, per row, per column and in total. No person's row
-ever reaches Python: only (row value, column value, count).
+distinct persons per cell (breakdown value and year) and per year. No person's row ever
+reaches Python: only (row value, year, count).
 
 Measures (a person counts once per cell however many facts they have there):
 - identified: a case whose identification date is in the year;
@@ -117,11 +117,13 @@ DIMENSIONS: dict[str, tuple[Any, str]] = {
     "country": (gettext_lazy("Country of return"), "f.extra"),
     "shelter": (gettext_lazy("Shelter"), "f.extra"),
     "age_sex": (gettext_lazy("Age group and sex"), f"({_AGE_GROUP}) || '_' || p.sex"),
+    # The finest cell of the shelter residents' grid: shelter, category, age group and sex.
+    "resident": (
+        gettext_lazy("Shelter residents"),
+        f"f.extra || ' ' || c.category || ' ' || ({_AGE_GROUP}) || '_' || p.sex",
+    ),
 }
-ONLY_FOR = {"country": {"repatriated"}, "shelter": {"sheltered"}}
-# Breakdowns whose rare values are merged into one "other" line instead of being suppressed one by one.
-OPEN_ENDED = {"nationality", "country"}
-OTHER = "__other__"
+ONLY_FOR = {"country": {"repatriated"}, "shelter": {"sheltered"}, "resident": {"sheltered"}}
 
 
 @dataclass(frozen=True)
@@ -138,7 +140,8 @@ class Scope:
 
 @dataclass(frozen=True)
 class Counts:
-    """True counts of one table before protection; `rows` and `cols` are the values (keys)."""
+    """True counts of one grid before protection; `rows` and `cols` are the values (keys);
+    `col_totals` are the distinct persons of each column (a year's total)."""
 
     measure: str
     row_dimension: str
@@ -146,20 +149,25 @@ class Counts:
     rows: list[str]
     cols: list[str]
     cells: list[list[int]]
-    row_totals: list[int]
     col_totals: list[int]
-    grand_total: int
 
 
-def _sql(measure: str, row: str, col: str, shelter: bool, filters: Collection[str]) -> str:
-    exploitation = "exploitation" in (row, col, *filters)
+def _sql(measure: str, rows: Sequence[str], col: str, shelter: bool, filters: Collection[str]) -> str:
+    exploitation = "exploitation" in (*rows, col, *filters)
     join = "LEFT JOIN casework_case_exploitation_forms ef ON ef.case_id = c.id" if exploitation else ""
     where_shelter = "AND f.extra = %(shelter)s" if shelter else ""
     where_shelter += "".join(f" AND {DIMENSIONS[name][1]} = %(filter_{name})s" for name in filters)
+    values = ", ".join(f"{DIMENSIONS[row][1]} AS r{i}" for i, row in enumerate(rows))
+    # With one breakdown the base is already distinct per (row, year, person).
+    persons = "count(*)" if len(rows) == 1 else "count(DISTINCT person_id)"
+    per_row = "".join(
+        f"SELECT {i}, r{i}::text, k, {persons} FROM base GROUP BY r{i}, k\nUNION ALL\n"  # noqa: S608 - constants
+        for i in range(len(rows))
+    )
     return f"""
 WITH f(case_id, year, child, extra) AS ({FACTS[measure]}),
 base AS MATERIALIZED (
-    SELECT DISTINCT {DIMENSIONS[row][1]} AS r, {DIMENSIONS[col][1]} AS k, c.person_id
+    SELECT DISTINCT {values}, {DIMENSIONS[col][1]} AS k, c.person_id
     FROM f
     JOIN casework_case c ON c.id = f.case_id
     JOIN casework_person p ON p.id = c.person_id
@@ -167,19 +175,13 @@ base AS MATERIALIZED (
     WHERE (%(everyone)s OR c.owner_id = ANY(%(owners)s::uuid[]))
       {where_shelter}
 )
-SELECT r, k, 0, 0, count(*) FROM base GROUP BY r, k
-UNION ALL
-SELECT r, NULL, 0, 1, count(*) FROM (SELECT DISTINCT r, person_id FROM base) per_row GROUP BY r
-UNION ALL
-SELECT NULL, k, 1, 0, count(*) FROM (SELECT DISTINCT k, person_id FROM base) per_col GROUP BY k
-UNION ALL
-SELECT NULL, NULL, 1, 1, count(*) FROM (SELECT DISTINCT person_id FROM base) everyone
+{per_row}SELECT -1, NULL, k, count(*) FROM (SELECT DISTINCT k, person_id FROM base) per_col GROUP BY k
 """  # noqa: S608 - the interpolated parts are constants of this module; values are parameters
 
 
-def counts(
+def grids(
     measure: str,
-    row: str,
+    rows: Sequence[str],
     col: str,
     *,
     first: int,
@@ -187,15 +189,16 @@ def counts(
     scope: Scope,
     shelter: Any = None,
     filters: dict[str, str] | None = None,
-    row_values: Sequence[str] | None = None,
+    row_values: Sequence[Sequence[str] | None] | None = None,
     col_values: Sequence[str] | None = None,
-) -> Counts:
-    """One table of distinct persons: `measure` by `row` x `col` over the years first..last.
-    Rows and columns are the given values (zeros included), else those found, sorted."""
+) -> list[Counts]:
+    """Grids of distinct persons, one statement for all: `measure` by each of `rows` x `col`
+    over the years first..last, and each column's total. Rows and columns are the given values
+    (zeros included), else those found, sorted."""
     if measure not in FACTS:
         raise ValueError(f"unknown measure {measure}")
     filters = filters or {}
-    for dimension in (row, col, *filters):
+    for dimension in (*rows, col, *filters):
         if dimension not in DIMENSIONS or measure not in ONLY_FOR.get(dimension, {measure}):
             raise ValueError(f"{dimension} is not a breakdown of {measure}")
     if last < first or last - first >= MAX_YEARS:
@@ -210,37 +213,38 @@ def counts(
     }
     with transaction.atomic(), connection.cursor() as cursor:
         cursor.execute("SELECT set_config('work_mem', '64MB', true), set_config('jit', 'off', true)")
-        cursor.execute(_sql(measure, row, col, shelter is not None, list(filters)), params)
+        cursor.execute(_sql(measure, rows, col, shelter is not None, list(filters)), params)
         found = cursor.fetchall()
-    inner: dict[tuple[str, str], int] = {}
-    by_row: dict[str, int] = {}
+    inner: dict[tuple[int, str, str], int] = {}
     by_col: dict[str, int] = {}
-    grand = 0
-    for r, k, all_r, all_k, n in found:
+    for i, r, k, n in found:
         r, k = "" if r is None else str(r), "" if k is None else str(k)
-        if all_r and all_k:
-            grand = n
-        elif all_k:
-            by_row[r] = n
-        elif all_r:
+        if i < 0:
             by_col[k] = n
         else:
-            inner[(r, k)] = n
-    rows = list(row_values) if row_values is not None else sorted(by_row)
+            inner[(i, r, k)] = n
     cols = list(col_values) if col_values is not None else sorted(by_col)
-    # Values outside the given lists (e.g. a year-less fact) are left out of the lines but not
-    # out of the totals, which count every person in the scope.
-    return Counts(
-        measure=measure,
-        row_dimension=row,
-        col_dimension=col,
-        rows=rows,
-        cols=cols,
-        cells=[[inner.get((r, k), 0) for k in cols] for r in rows],
-        row_totals=[by_row.get(r, 0) for r in rows],
-        col_totals=[by_col.get(k, 0) for k in cols],
-        grand_total=grand,
-    )
+    made = []
+    for i, row in enumerate(rows):
+        given = row_values[i] if row_values is not None else None
+        keys = list(given) if given is not None else sorted({r for j, r, _k in inner if j == i})
+        made.append(
+            Counts(
+                measure=measure,
+                row_dimension=row,
+                col_dimension=col,
+                rows=keys,
+                cols=cols,
+                cells=[[inner.get((i, r, k), 0) for k in cols] for r in keys],
+                col_totals=[by_col.get(k, 0) for k in cols],
+            )
+        )
+    return made
+
+
+def counts(measure: str, row: str, col: str, *, row_values: Sequence[str] | None = None, **options: Any) -> Counts:
+    """One grid (see `grids`)."""
+    return grids(measure, [row], col, row_values=[row_values], **options)[0]
 
 
 # Built from the constants above only; values are parameters.
@@ -258,15 +262,14 @@ base AS MATERIALIZED (
     WHERE (%(everyone)s OR c.owner_id = ANY(%(owners)s::uuid[]))
 )
 SELECT measure, year, count(*) FROM base GROUP BY measure, year
-UNION ALL
-SELECT measure, NULL, count(DISTINCT person_id) FROM base GROUP BY measure
 """
 )
 
 
-def yearly_totals(*, first: int, last: int, scope: Scope) -> dict[str, tuple[list[int], int]]:
-    """Distinct persons per year for every measure at once (the trend chart), and over all the
-    years: {measure: ([per year], all years)}. One statement, no join with the person."""
+def yearly_totals(*, first: int, last: int, scope: Scope) -> dict[str, list[int]]:
+    """Distinct persons per year for every measure at once (the trend chart): {measure: [per
+    year]}, the same figures as the year totals of every grid. One statement, no join with the
+    person."""
     if last < first or last - first >= MAX_YEARS:
         raise ValueError("choose at most twenty years, the first before the last")
     params = {"first": first, "last": last, "everyone": scope.everyone, "owners": [str(o) for o in scope.owners or ()]}
@@ -275,34 +278,8 @@ def yearly_totals(*, first: int, last: int, scope: Scope) -> dict[str, tuple[lis
         cursor.execute(_TOTALS_SQL, params)
         found = cursor.fetchall()
     years = list(range(first, last + 1))
-    per_year = {(measure, year): n for measure, year, n in found if year is not None}
-    overall = {measure: n for measure, year, n in found if year is None}
-    return {
-        measure: ([per_year.get((measure, year), 0) for year in years], overall.get(measure, 0)) for measure in FACTS
-    }
-
-
-def merge_rare_rows(table: Counts, threshold: int) -> Counts:
-    """Fold the rows whose total is below the threshold into one "other" row (for single-valued
-    open-ended breakdowns: a person is in one row only, so the folded row is their sum)."""
-    keep = [i for i, total in enumerate(table.row_totals) if total >= threshold]
-    fold = [i for i, total in enumerate(table.row_totals) if total < threshold and total > 0]
-    if len(fold) < 2:
-        return table
-    rows = [table.rows[i] for i in keep] + [OTHER]
-    cells = [table.cells[i] for i in keep] + [[sum(table.cells[i][j] for i in fold) for j in range(len(table.cols))]]
-    totals = [table.row_totals[i] for i in keep] + [sum(table.row_totals[i] for i in fold)]
-    return Counts(
-        measure=table.measure,
-        row_dimension=table.row_dimension,
-        col_dimension=table.col_dimension,
-        rows=rows,
-        cols=table.cols,
-        cells=cells,
-        row_totals=totals,
-        col_totals=table.col_totals,
-        grand_total=table.grand_total,
-    )
+    per_year = {(measure, year): n for measure, year, n in found}
+    return {measure: [per_year.get((measure, year), 0) for year in years] for measure in FACTS}
 
 
 # --- Values and labels of each breakdown (reference data, tier 0) --------------------------------
@@ -331,7 +308,7 @@ def fixed_values(dimension: str, *, first: int, last: int) -> list[str] | None:
 
 def labels(dimension: str, values: Collection[str]) -> dict[str, str]:
     """Display labels for the values of a breakdown."""
-    found: dict[str, str] = {OTHER: str(gettext_lazy("Other (merged: each fewer than the threshold)"))}
+    found: dict[str, str] = {}
     if dimension == "province":
         found.update({str(p.pk): _name(p) for p in Province.objects.all()})
     elif dimension in ("nationality", "country"):

@@ -1,6 +1,7 @@
 """What referrals add to casework (casework.extensions): the case page's "Referrals" tab, the
-dashboard's list of referrals waiting for the user's organisation, and the consents and
-referrals in a subject access export and the retention rule."""
+dashboard's list of referrals waiting for the user's organisation, the consents and
+referrals in a subject access export and the retention rule, and the cases referred to an
+organisation (a shelter's operator admits the cases referred to it for a placement)."""
 
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ from casework.extensions import (
     CaseTab,
     DashboardPanel,
     PersonRecords,
+    register_case_referrals,
     register_case_tab,
     register_dashboard_panel,
     register_person_records,
@@ -60,6 +62,7 @@ def register() -> None:
             position=20,
         )
     )
+    register_case_referrals("referrals", selectors.referred_cases)
     register_person_records(
         PersonRecords(key="referrals", collect=selectors.person_records, anonymise=services.person_records_anonymise)
     )

@@ -16,6 +16,7 @@ from casework.models import ServiceType
 from core.pages import LocalNameChoiceField, LocalNameMultipleChoiceField, local_name
 from referrals.choices import DataCategory, ReferralStatus, Urgency
 from referrals.models import Consent
+from referrals.services import NOTE_MAX_LENGTH
 
 SEND = "send"
 DRAFT = "draft"
@@ -44,7 +45,12 @@ class ReferralForm(forms.Form):
         required=False,
     )
     urgency = forms.ChoiceField(label=_("Urgency"), choices=Urgency.choices, initial=Urgency.ROUTINE)
-    reason = forms.CharField(label=_("Why this referral"), widget=forms.Textarea(attrs={"rows": 4}), required=False)
+    reason = forms.CharField(
+        label=_("Why this referral"),
+        widget=forms.Textarea(attrs={"rows": 4}),
+        required=False,
+        max_length=NOTE_MAX_LENGTH,
+    )
     shared_categories = forms.MultipleChoiceField(
         label=_("Data shared with the receiving organisation"),
         choices=DataCategory.choices,

@@ -16,14 +16,14 @@ from collections import defaultdict
 from datetime import datetime
 from typing import Any
 
-from django.db.models import Q, QuerySet
+from django.db.models import BooleanField, ExpressionWrapper, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import Role
 from casework.ages import is_child_on
 from casework.models import Case
-from casework.permissions import change_case, view_case
+from casework.permissions import change_case, view_case, view_health
 from core.permissions import EVERYTHING, NOTHING, Permission, define, has_role
 from referrals.choices import ConsentGivenBy, ReferralStatus
 from referrals.models import Consent, ConsentOverride, PartnerToken, Referral
@@ -64,6 +64,21 @@ view_referral = define(
     predicate=lambda user, referral: receives(user, referral) or view_case.allows(user, referral.case),
     filter=lambda user: _through_cases(view_case, user) | received_by(user),
 )
+
+
+# --- Health content of a referral: its health services, the health category, the text about them
+def sees_health(user: Any, referral: Referral) -> bool:
+    """The sending side by the case's health rule (casework view_health: never police, never
+    through an emergency grant); the receiving organisation, which is asked to provide those
+    services (police never receive: RECEIVER_ROLES)."""
+    return receives(user, referral) or view_health.allows(user, referral.case)
+
+
+def health_visible(user: Any) -> ExpressionWrapper:
+    """The filter of `sees_health`, as an annotation of a referral queryset."""
+    cases = Case.objects.filter(view_health.filter(user)).values("pk")
+    return ExpressionWrapper(received_by(user) | Q(case__in=cases), output_field=BooleanField())
+
 
 # --- Sending side: create, change a draft, send, withdraw ---------------------------------------
 # The predicate also takes the case itself ("may this user refer from this case?").
@@ -109,6 +124,16 @@ view_override = define(
         _sender_managed(user) | Q(referral__case__in=Case.objects.filter(view_case.filter(user)).values("pk"))
     ),
 )
+
+
+def override_health_visible(user: Any) -> ExpressionWrapper:
+    """May the user read an override request's text about a referral about health, as an
+    annotation: the case's health readers (casework view_health), and the managers of the sending
+    organisation, who must read it to decide."""
+    cases = Case.objects.filter(view_health.filter(user)).values("pk")
+    return ExpressionWrapper(Q(referral__case__in=cases) | _sender_managed(user), output_field=BooleanField())
+
+
 decide_override = define(
     "referrals.decide_consentoverride",
     ConsentOverride,

@@ -13,13 +13,14 @@ from datetime import datetime
 from typing import Any
 
 from django.contrib.postgres.expressions import ArraySubquery
-from django.db.models import F, Min, OuterRef, Prefetch, QuerySet, Subquery
+from django.db.models import F, Min, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.utils import timezone
 
 from accounts.models import AuditAction, AuditEvent
 from accounts.services import audit_record_many
 from casework.ages import age_on
-from casework.models import Case, Screening
+from casework.models import Case, Screening, ServiceType
+from casework.permissions import view_health
 from casework.privacy import as_record
 from referrals import permissions
 from referrals.choices import DataCategory, ReferralStatus
@@ -126,14 +127,30 @@ def with_disclosure_columns(referrals: QuerySet[Referral]) -> QuerySet[Referral]
 # --- Staff ---------------------------------------------------------------------------------------
 def case_referrals(*, user: Any, case: Case) -> QuerySet[Referral]:
     """The referrals of one case the user may see: all of them for the case's staff; for staff
-    of a receiving organisation only the sent ones addressed to it."""
+    of a receiving organisation only the sent ones addressed to it. Health services are left out
+    for a user who may not see the case's health content (casework view_health)."""
+    services = ServiceType.objects.all() if view_health.allows(user, case) else ServiceType.objects.filter(health=False)
     return (
         permissions.view_referral.scope(user)
         .filter(case=case)
         .select_related("from_organisation", "to_organisation", "from_worker", "consent", "case__person")
-        .prefetch_related("service_types")
+        .prefetch_related(Prefetch("service_types", queryset=services))
         .order_by("-created_at", "id")
     )
+
+
+# A referral the receiver still owes or gives the service: it may act on the case for it.
+OPEN_STATUSES = (ReferralStatus.SENT, ReferralStatus.ACKNOWLEDGED, ReferralStatus.ACCEPTED, ReferralStatus.IN_PROGRESS)
+
+
+def referred_cases(organisation_ids: Any, service_type: str) -> Q:
+    """Cases with an open referral to one of these organisations for this service
+    (casework.extensions.referred_cases): a shelter's operator admits the ones referred to it
+    for a placement."""
+    referred = Referral.objects.filter(
+        to_organisation_id__in=organisation_ids, status__in=OPEN_STATUSES, service_types__code=service_type
+    )
+    return Q(pk__in=referred.values("case_id"))
 
 
 def inbox(*, user: Any, status: str | None = None) -> QuerySet[Referral]:

@@ -25,6 +25,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from accounts.models import AuditAction, Role
+from casework import health
 from casework.models import Case
 from casework.permissions import view_case
 from core.errors import ApplicationError, PermissionDenied
@@ -125,9 +126,14 @@ def sent(request: HttpRequest) -> HttpResponse:
         )
         .select_related("to_organisation", "case__person", "from_worker")
         .prefetch_related("service_types")
+        .annotate(health_visible=permissions.health_visible(user))
         .order_by("-created_at", "id")
     )
     page = paginate(request, referrals)
+    for referral in page.object_list:  # health services only for a reader of the case's health
+        referral.services_shown = [
+            service for service in referral.service_types.all() if referral.health_visible or not service.health
+        ]
     return render(request, "referrals/sent.html", {"page": page, "now": timezone.now()})
 
 
@@ -247,6 +253,11 @@ def _detail(
         disclosure = selectors.disclosure(referral, now=now)
         if request.method == "GET":
             selectors.record_disclosure_read(referrals=[referral], user=user, action=AuditAction.VIEW, now=now)
+    services = sorted(referral.service_types.all(), key=lambda s: (s.position, s.code))
+    # About health, for a caller who may not see that: no health service, no free text.
+    withheld = not permissions.sees_health(user, referral) and health.about_health(services, referral.shared_categories)
+    if withheld:
+        services = [service for service in services if not service.health]
     events = referral.events.select_related("organisation", "actor").order_by("seq")
     if not sender:
         events = events.exclude(kind__in=selectors.DRAFT_EVENT_KINDS)
@@ -273,7 +284,11 @@ def _detail(
         "refused": failed[1].errors.get("__all__", []) if failed and failed[0] not in shown else [],
         "sender": sender,
         "disclosure": disclosure,
-        "services": sorted(referral.service_types.all(), key=lambda s: (s.position, s.code)),
+        "services": services,
+        "withheld": withheld,
+        "shared_categories": health.without_health(referral.shared_categories)
+        if withheld
+        else referral.shared_categories,
         "history": [(event, _event_label(event)) for event in events],
         "actions": actions,
         "now": now,

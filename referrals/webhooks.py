@@ -27,10 +27,11 @@ The body is exactly
 
 Delivery (`deliver`, run by the Celery task `referrals.tasks.deliver_webhook`):
 - the first attempt is queued when the transaction that recorded the event commits;
-- one POST straight to the endpoint (no proxy from the environment), TLS verified against the
-  system trust store plus `WEBHOOK_CA_BUNDLE`; a 2xx answer within `TIMEOUT_SECONDS` is success;
-  any other answer, a redirect (never followed), a TLS or network error, or a timeout is a
-  failed attempt;
+- one POST straight to the endpoint (no proxy from the environment), to an address vetted after
+  DNS resolution (never loopback, private, link-local, metadata...: referrals.webhook_addresses),
+  TLS verified against the system trust store plus `WEBHOOK_CA_BUNDLE`; a 2xx answer within
+  `TIMEOUT_SECONDS` is success; any other answer, a redirect (never followed), a TLS or network
+  error, a refused address or a timeout is a failed attempt;
 - after the n-th failed attempt the next one is due `backoff(n)` later (1, 2, 4, 8 ... minutes,
   never more than 6 hours); after `MAX_ATTEMPTS` failed attempts the delivery is given up;
 - due retries are re-queued by the periodic task `referrals.tasks.retry_due_webhooks` (every
@@ -45,6 +46,8 @@ Settings (optional; read at call time):
 - `WEBHOOK_CA_BUNDLE`: path of a PEM file with extra certificate authorities to trust for
   webhook endpoints, on top of the system trust store (a partner behind a private CA; the
   tests' self-signed receiver). Also read from the environment variable of the same name.
+- `WEBHOOK_ALLOWED_NETWORKS`: networks let through the address rule (tests and development
+  only; refused in production), e.g. the tests' receiver on 127.0.0.1.
 - `WEBHOOK_QUEUE`: the Celery queue deliveries are sent to (default: Celery's default queue),
   so that slow partner endpoints can be given their own worker pool.
 """
@@ -80,6 +83,7 @@ from core.errors import ApplicationError, PermissionDenied
 from core.permissions import EVERYTHING, NOTHING, define, has_role
 from referrals.choices import ReferralStatus
 from referrals.models import Referral, ReferralEvent, Webhook, WebhookDelivery
+from referrals.webhook_addresses import VettedHTTPSHandler, check_host
 
 logger = logging.getLogger(__name__)
 
@@ -134,6 +138,17 @@ def _validate_url(url: str) -> str:
         )
     if len(url) > URL_MAX_LENGTH:
         raise ApplicationError(_("The address is too long."), fields={"url": [_("Use at most 500 characters.")]})
+    try:
+        port = parts.port or 443
+    except ValueError:
+        raise ApplicationError(
+            _("A webhook must be an https:// address."), fields={"url": [_("The port is not valid.")]}
+        ) from None
+    if check_host(parts.hostname, port):
+        raise ApplicationError(
+            _("A webhook must point at a public internet address."),
+            fields={"url": [_("This address is on a private, local or reserved network.")]},
+        )
     return url
 
 
@@ -277,7 +292,7 @@ def _post(url: str, body: bytes, headers: dict[str, str]) -> tuple[int | None, s
         return None, "not an https address"
     opener = urllib.request.build_opener(
         urllib.request.ProxyHandler({}),  # straight to the partner; no proxy from the environment
-        urllib.request.HTTPSHandler(context=_tls_context()),
+        VettedHTTPSHandler(context=_tls_context()),  # resolves, checks and connects to the vetted address
         _NoRedirects(),
     )
     request = urllib.request.Request(url, data=body, headers=headers, method="POST")  # noqa: S310 (https only, checked above)

@@ -107,10 +107,15 @@ def bed_board(request: HttpRequest, code: str) -> HttpResponse:
     return render(request, "shelters/bed_board.html", context)
 
 
-def _case_for_code(code: str) -> Case | None:
+def _case_for_code(user: Any, shelter: Shelter, code: str) -> Case | None:
     """The person's open case (the newest), else their newest case, so that the service can say
-    why a closed one cannot be admitted."""
-    cases = Case.objects.filter(person__case_code=code).select_related("person").order_by("-created_at", "id")
+    why a closed one cannot be admitted; among the cases the user may admit here only
+    (permissions.admissible_here): any other code is "no case", exactly like a code nobody has."""
+    cases = (
+        Case.objects.filter(permissions.admissible_here(user, shelter), person__case_code=code)
+        .select_related("person")
+        .order_by("-created_at", "id")
+    )
     return cases.exclude(status=CaseStatus.CLOSED).first() or cases.first()
 
 
@@ -123,9 +128,9 @@ def admit(request: HttpRequest, code: str) -> HttpResponse:
     if request.method == "POST":
         form = AdmitForm(request.POST, beds=beds)
         if form.is_valid():
-            case = _case_for_code(form.cleaned_data["case_code"])
+            case = _case_for_code(request.user, shelter, form.cleaned_data["case_code"])
             if case is None:
-                form.add_error("case_code", _("No case has this code."))
+                form.add_error("case_code", _("No case you may admit to this shelter has this code."))
                 status = 400
             else:
                 stay, status = submit(

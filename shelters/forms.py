@@ -9,6 +9,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core.limits import REASON_MAX_LENGTH
 from core.pages import DateInput, local_name
 from shelters.choices import ExitDestination
 from shelters.models import Bed, Shelter
@@ -60,6 +61,7 @@ class DischargeForm(forms.Form):
         label=_("What is known about the departure"),
         required=False,
         widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=REASON_MAX_LENGTH,
         help_text=_("Required when the person left without notice or re-migrated."),
     )
 
@@ -76,7 +78,12 @@ class TransferForm(forms.Form):
         required=False,
         help_text=_("Only free beds of shelters you work in are listed; the new shelter can assign one later."),
     )
-    reason = forms.CharField(label=_("Reason (optional)"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    reason = forms.CharField(
+        label=_("Reason (optional)"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        max_length=REASON_MAX_LENGTH,
+    )
 
     def __init__(self, *args: Any, shelters: list[Shelter], beds: list[Bed], **kwargs: Any) -> None:
         kwargs.setdefault("initial", {}).setdefault("on", timezone.localdate())

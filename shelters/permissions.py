@@ -1,7 +1,12 @@
 """Who may see and do what in shelters (access.md), each predicate beside its filter.
 
 - Shelter staff work in the shelters they are posted to (ShelterStaff): they admit, transfer and
-  discharge there, and see the identity of *current* residents only.
+  discharge there, and see the identity of *current* residents only (today's: the board of
+  another night shows which beds were taken, not by whom).
+- An admission (or non-residential assistance) names a case the actor may act on there: one
+  in their own scope, or one linked to the shelter's operator (owned by it, shared with it, or
+  referred to it for a placement). Any other case, and a case that does not exist, get the
+  same answer, so that no refusal tells anything about a person the actor may not see.
 - The operator organisation's social workers may also admit and discharge; its managers (and
   managers above it) see its stays, mark beds out of service and run its reports.
 - Workers who see a case see its stays, wherever they are.
@@ -12,11 +17,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import Q
+from django.db.models import BooleanField, ExpressionWrapper, Q
 from django.utils import timezone
 
 from accounts.models import Role
-from casework.permissions import managed_organisations, view_case
+from casework.extensions import referred_cases
+from casework.models import Case
+from casework.permissions import case_in_scope, cases_of_organisations, managed_organisations, view_case, view_health
 from core.permissions import EVERYTHING, NOTHING, define, has_role
 from shelters.models import Bed, BedOutage, NonResidentialAssistance, Shelter, Stay
 
@@ -80,6 +87,40 @@ work_shelter = define(
 )
 
 
+# --- Admissions: cases the actor may name ---------------------------------------------------
+PLACEMENT = "shelter"  # the service type of a referral for a place in a shelter
+
+
+def _linked(operator_ids: Any) -> Q:
+    """Cases a shelter run by one of these organisations may act on: their own, those shared
+    with them, and those referred to them for a placement."""
+    return cases_of_organisations(operator_ids) | referred_cases(operator_ids, PLACEMENT)
+
+
+def _worked_operators(user: Any) -> Any:
+    return Shelter.objects.filter(work_shelter.filter(user)).values("operator_id")
+
+
+def _admissible(user: Any) -> Q:
+    return case_in_scope.filter(user) | _linked(_worked_operators(user))
+
+
+def _can_admit(user: Any, case: Case) -> bool:
+    linked = _linked(_worked_operators(user))
+    return case_in_scope.allows(user, case) or Case.objects.filter(linked, pk=case.pk).exists()
+
+
+# The cases a user may name in an admission or an assistance record in any shelter they work
+# (the API's case field looks them up through this filter); `admissible_here` says which of
+# them one shelter may take.
+admit_case = define("shelters.admit_case", Case, predicate=_can_admit, filter=_admissible)
+
+
+def admissible_here(user: Any, shelter: Shelter) -> Q:
+    """The filter over Case of what `user` may admit to `shelter` (they work it)."""
+    return case_in_scope.filter(user) | _linked([shelter.operator_id])
+
+
 # --- Reports: managers over the operator, and the shelter's own staff -------------------------
 def _can_report(user: Any, shelter: Shelter) -> bool:
     return shelter.pk in posted_shelter_ids(user) or shelter.operator_id in managed_organisations(user)
@@ -139,18 +180,40 @@ def _stays_visible(user: Any) -> Q:
 view_stay = define("shelters.view_stay", Stay, predicate=_can_view_stay, filter=_stays_visible)
 
 
-# --- Non-residential assistance: the shelter's workers and whoever sees the case -------------
+# --- Non-residential assistance: the operator, whoever sees the case, and the shelter's staff
+# that day only (as for residents: they see the people the shelter serves now, not former ones) --
+def _can_view_non_residential(user: Any, record: NonResidentialAssistance) -> bool:
+    if record.shelter_id in posted_shelter_ids(user) and record.assisted_on == timezone.localdate():
+        return True
+    return _operates(user, record.shelter) or (record.case is not None and view_case.allows(user, record.case))
+
+
+def _non_residential_visible(user: Any) -> Q:
+    q = Q(shelter__in=Shelter.objects.filter(_operated(user)).values("pk")) | Q(
+        case__in=view_case.scope(user).values("pk")
+    )
+    posted = posted_shelter_ids(user)
+    if posted:
+        q |= Q(shelter_id__in=posted, assisted_on=timezone.localdate())
+    return q
+
+
 view_non_residential = define(
     "shelters.view_nonresidentialassistance",
     NonResidentialAssistance,
-    predicate=lambda user, record: (
-        _can_work(user, record.shelter) or (record.case is not None and view_case.allows(user, record.case))
-    ),
-    filter=lambda user: (
-        Q(shelter__in=Shelter.objects.filter(work_shelter.filter(user)).values("pk"))
-        | Q(case__in=view_case.scope(user).values("pk"))
-    ),
+    predicate=_can_view_non_residential,
+    filter=_non_residential_visible,
 )
+
+
+def health_visible(user: Any) -> ExpressionWrapper:
+    """May the user see a non-residential record's health services and notes, as an annotation:
+    the shelter's workers, who gave the assistance, and the case's readers by casework's health
+    rule (view_health: never police, never through an emergency grant)."""
+    shelters = Shelter.objects.filter(work_shelter.filter(user)).values("pk")
+    cases = view_health.scope(user).values("pk")
+    return ExpressionWrapper(Q(shelter__in=shelters) | Q(case__in=cases), output_field=BooleanField())
+
 
 view_bed_outage = define(
     "shelters.view_bedoutage",

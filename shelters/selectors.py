@@ -30,13 +30,18 @@ def current_stays(*, shelter: Shelter, on: date) -> QuerySet[Stay]:
 
 @dataclass(frozen=True)
 class BoardRow:
+    """One bed on one night. `stay` is who is in it, only when the user may see that stay
+    (permissions.view_stay: shelter staff see today's residents only); `occupied` says whether
+    someone is, for everyone who sees the board."""
+
     bed: Bed
     stay: Stay | None
     outage: BedOutage | None
+    occupied: bool
 
     @property
     def free(self) -> bool:
-        return self.stay is None and self.outage is None
+        return not self.occupied and self.outage is None
 
 
 def bed_board(
@@ -44,7 +49,9 @@ def bed_board(
 ) -> list[BoardRow]:
     """Every bed in service on `on` (or the slice `offset`, `limit` of them, in board order)
     with who is in it, or why it is out of service; three queries whatever the number of beds.
-    The caller has checked `work_shelter`. Showing residents is audited (one INSERT)."""
+    The caller has checked `work_shelter`. A stay the user may not see (another night's
+    resident, for shelter staff) shows as an occupied bed without the stay. Showing residents
+    is audited (one INSERT)."""
     on = on or timezone.localdate()
     beds = (
         Bed.objects.filter(shelter=shelter, in_service__contains=on)
@@ -64,10 +71,13 @@ def bed_board(
     )
     if limit is not None:
         beds = beds[offset : offset + limit]
-    rows = [
-        BoardRow(bed=bed, stay=next(iter(bed.current), None), outage=next(iter(bed.current_outages), None))
-        for bed in beds
-    ]
+    rows = []
+    for bed in beds:
+        stay = next(iter(bed.current), None)
+        shown = stay if stay is not None and permissions.view_stay.allows(user, stay) else None
+        rows.append(
+            BoardRow(bed=bed, stay=shown, outage=next(iter(bed.current_outages), None), occupied=stay is not None)
+        )
     record_identity_read(user=user, objects=[row.stay.person for row in rows if row.stay])
     return rows
 

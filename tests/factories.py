@@ -55,3 +55,39 @@ def open_case(actor, *, person=None, category="trafficking", **overrides):  # ty
             },
         )
     return case_open(actor=actor, person=person, **values)
+
+
+def refer_to_shelter(case, shelter):  # type: ignore[no-untyped-def]
+    """What an admission rests on (shelters.permissions.admit_case): the case's worker refers
+    it to the shelter's operator for a placement, sent under consent (the person's own, or a
+    best-interest decision for a child or a person of unknown age)."""
+    from django.utils import timezone
+
+    from casework.models import ServiceType
+    from referrals import services
+    from referrals.permissions import is_child_for_consent
+
+    actor = case.assigned_worker
+    placement = [ServiceType.objects.get(code="shelter")]
+    child = is_child_for_consent(case.person, timezone.localdate())
+    consent = services.consent_record(
+        actor=actor,
+        case=case,
+        recipient=shelter.operator,
+        data_categories=["identity"],
+        service_types=placement,
+        purpose="shelter placement",
+        given_by="best_interest" if child else "person",
+        best_interest_reason="needs a safe place now" if child else "",
+    )
+    referral = services.referral_create(
+        actor=actor,
+        case=case,
+        to_organisation=shelter.operator,
+        service_types=placement,
+        urgency="routine",
+        reason="needs a safe place",
+        shared_categories=["identity"],
+        consent=consent,
+    )
+    return services.referral_send(actor=actor, referral=referral)

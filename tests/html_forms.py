@@ -14,6 +14,7 @@ class Field:
     kind: str  # the input type ("text", "date", "checkbox"...), "select" or "textarea"
     options: list[str] = field(default_factory=list)
     multiple: bool = False
+    maxlength: int | None = None  # the bound a browser enforces on text (the server must too)
 
 
 @dataclass
@@ -44,9 +45,11 @@ class _Reader(HTMLParser):
                 known.options.append(a.get("value", "on"))
                 known.multiple = kind == "checkbox"
             else:
-                self.forms[-1].fields[a["name"]] = Field(a["name"], kind, [a.get("value", "on")])
+                self.forms[-1].fields[a["name"]] = Field(
+                    a["name"], kind, [a.get("value", "on")], maxlength=_int(a.get("maxlength"))
+                )
         elif tag == "textarea":
-            self.forms[-1].fields[a["name"]] = Field(a["name"], "textarea")
+            self.forms[-1].fields[a["name"]] = Field(a["name"], "textarea", maxlength=_int(a.get("maxlength")))
         elif tag == "select":
             self._select = Field(a["name"], "select", multiple="multiple" in a)
             self.forms[-1].fields[a["name"]] = self._select
@@ -54,6 +57,10 @@ class _Reader(HTMLParser):
     def handle_endtag(self, tag: str) -> None:
         if tag == "select":
             self._select = None
+
+
+def _int(text: str | None) -> int | None:
+    return int(text) if text and text.isdigit() else None
 
 
 def page_forms(html: str) -> list[Form]:

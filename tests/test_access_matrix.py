@@ -35,12 +35,14 @@ from django.utils import timezone
 from accounts.models import Country, Notification, ReminderOccurrence
 from casework.choices import CaseCategory
 from casework.models import FollowUpPolicy, Indicator, ServiceType
+from casework.permissions import view_case
 from casework.services import assistance, cases, follow_ups, repatriation, screening
 from referrals import services as referral_services
 from referrals import webhooks
 from referrals.partner.tokens import token_issue, token_revoke
 from shelters import services as shelter_services
 from shelters.models import Bed, NonResidentialAssistance, Shelter
+from shelters.permissions import admit_case
 from tests.factories import open_case
 from tests.referrals import sent_for
 
@@ -184,6 +186,19 @@ ROWS = [
             "identified_on": "2026-03-01",
             "registration_province": "VT",
             "person_values": {"given_name_latin": "Matrix", "sex": "female", "estimated_age": 20},
+        },
+    ),
+    # a case for a person already registered: only those who see the person (a missing and an
+    # unseen person answer alike, test_a_record_named_in_a_body_answers_outsiders_as_if_it_did_not_exist)
+    R(
+        "v1:case-list",
+        "post",
+        {"social_worker", "police"},
+        body=lambda o: {
+            "person": str(o.case.person_id),
+            "category": "risk_group",
+            "identification_route": "ngo",
+            "identified_on": "2026-03-01",
         },
     ),
     R("v1:case-detail", "get", CASE_READERS, args=lambda o: object_id(o, "case")),
@@ -434,7 +449,8 @@ ROWS = [
         args=lambda o: object_id(o, "outage"),
         body=lambda o: {"end": "2026-02-20"},
     ),
-    R("v1:non-residential-list", "get", AUTHENTICATED, contains=SHELTER_WORKERS | {"police"}),
+    # the shelter's staff see the day's assistance only (the world's is in January): issue 14
+    R("v1:non-residential-list", "get", AUTHENTICATED, contains={"social_worker", "manager", "police"}),
     R(
         "v1:non-residential-list",
         "post",
@@ -826,6 +842,47 @@ def test_access(row, world, client):
                     problem = "missing from" if persona in row.contains else "leaked into"
                     failures.append(f"{persona}: in-scope object {problem} the list")
             transaction.set_rollback(True)
+    assert not failures, failures
+
+
+# --- A record named in a request body: out of scope and missing look alike --------------------------
+MISSING_ID = "00000000-0000-4000-8000-000000000000"
+
+
+@pytest.mark.django_db
+def test_a_record_named_in_a_body_answers_outsiders_as_if_it_did_not_exist(world, client):
+    """Every API write whose body names the world's case or person, as every persona who may not
+    see that person and may not use the route: the answer (status and body) is the answer for an
+    id nobody has. A difference would tell them the record exists (issue 14: a foreign case id
+    answered 404 and a random one 400 "Invalid pk"; shelter staff admitted any case)."""
+    named = {str(world.case.pk), str(world.case.person_id)}
+    strangers = [
+        persona
+        for persona in sorted(AUTHENTICATED)
+        if not view_case.allows(getattr(world.people, persona), world.case)
+        and not admit_case.allows(getattr(world.people, persona), world.case)
+    ]
+    failures, compared = [], 0
+    for row in ROWS:
+        body = row.body(world)
+        keys = [key for key, value in body.items() if isinstance(value, str) and value in named]
+        if not row.name.startswith("v1:") or row.method not in ("post", "put", "patch") or not keys:
+            continue
+        url = reverse(row.name, args=row.args(world))
+        for persona in strangers:
+            if persona in row.allowed:
+                continue
+            answers = []
+            for ids in (body, {**body, **dict.fromkeys(keys, MISSING_ID)}):
+                with transaction.atomic():
+                    client.force_login(getattr(world.people, persona))
+                    response = getattr(client, row.method)(url, ids, content_type="application/json")
+                    answers.append((response.status_code, response.json()))
+                    transaction.set_rollback(True)
+            compared += 1
+            if answers[0] != answers[1]:
+                failures.append(f"{row.method.upper()} {row.name} as {persona}: {answers[0]} but {answers[1]}")
+    assert compared >= 50, "the check lost its rows"
     assert not failures, failures
 
 

@@ -14,6 +14,7 @@ their answers by class are printed."""
 from __future__ import annotations
 
 import json
+import re
 import secrets
 from collections import Counter
 from typing import Any
@@ -25,6 +26,7 @@ from django.core.wsgi import get_wsgi_application
 from django.test import Client, override_settings
 from hypothesis import given
 from hypothesis import strategies as st
+from rest_framework.test import APIClient
 
 from referrals.partner.tokens import token_issue
 from tests import hostile
@@ -135,3 +137,41 @@ def test_the_staff_api_documents_its_error_answers_and_the_statistics_table(tmp_
     assert statistics == {"$ref": "#/components/schemas/StatisticsTable"}
     residents = paths["/api/v1/shelters/{id}/residents/"]["get"]["responses"]["200"]["content"]["application/json"]
     assert residents["schema"] == {"type": "array", "items": {"$ref": "#/components/schemas/Stay"}}
+
+
+def json_operations(schema: dict[str, Any]) -> list[tuple[str, str]]:
+    """(method, path) of every operation of the schema that takes a JSON body."""
+    return [
+        (method, path)
+        for path, item in schema["paths"].items()
+        for method, operation in item.items()
+        if "application/json" in operation.get("requestBody", {}).get("content", {})
+    ]
+
+
+@pytest.mark.django_db
+@override_settings(API_THROTTLE_RATE=None, PARTNER_API_THROTTLE_RATE=None)
+def test_a_deeply_nested_body_is_a_400_on_every_json_operation(api, world):  # noqa: F811
+    """A body nested 1,000 deep was a 500 (RecursionError) on every JSON endpoint; each now
+    answers 400 in the JSON error shape (core.api.parsers). Path parameters name the
+    world's case, so that the calls get past the lookups to the body; the operations that
+    still refuse before reading it (404, 403) must not fail either."""
+    api.force_login(world.people.social_worker)
+    schema = api.get("/api/schema/", {"format": "json"}).json()
+    _, plaintext = token_issue(actor=world.people.partner, organisation=world.orgs.ngo, name="deep bodies")
+    partner = APIClient()
+    partner.credentials(HTTP_AUTHORIZATION=f"Bearer {plaintext}", HTTP_IDEMPOTENCY_KEY="deep-bodies")
+    operations = json_operations(schema)
+    assert len(operations) > 30
+    parsed: Counter[str] = Counter()
+    for method, path in operations:
+        client = partner if path.startswith("/api/v1/partner/") else api
+        url = re.sub(r"\{[^}]+\}", str(world.case.pk), path)
+        for body in hostile.DEEP_BODIES:
+            response = getattr(client, method)(url, body, content_type="application/json")
+            assert response.status_code < 500, f"{method.upper()} {path}"
+            assert set(response.json()) == {"detail", "code", "errors"}, f"{method.upper()} {path}"
+            parsed[response.status_code] += 1
+            if response.status_code == 400:
+                assert response.json()["code"] == "parse_error", f"{method.upper()} {path}: {response.json()}"
+    assert parsed[400] > len(operations), parsed

@@ -91,6 +91,12 @@ def test_production_refuses_unusable_encryption_keys(changes, message):
     assert message in result.stderr
 
 
+def test_production_refuses_the_test_only_webhook_allow_list():
+    result = manage("check", **{**PRODUCTION, "WEBHOOK_ALLOWED_NETWORKS": "127.0.0.1/32"})
+    assert result.returncode != 0
+    assert "WEBHOOK_ALLOWED_NETWORKS is for tests and development only" in result.stderr
+
+
 def test_only_postgresql_is_accepted():
     result = manage("check", DATABASE_URL="sqlite:///tmp/x.db")
     assert result.returncode != 0

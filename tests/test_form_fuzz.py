@@ -172,6 +172,30 @@ def test_a_form_refuses_bad_input_with_its_errors_and_saves_nothing(name, world,
     SETTINGS(with_examples(given(data=submissions(form.fields))(posts), hostile_examples(form.fields)))()
 
 
+TEXT_KINDS = ("text", "textarea", "search", "tel", "email", "url")
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("name", FORMS)
+def test_every_text_field_of_a_form_is_bounded_and_one_over_is_refused(name, world, client):  # noqa: F811
+    """Free text has a maximum size (core.limits): the page says it (maxlength) and the
+    server refuses one character more with the form's errors, saving nothing."""
+    persona, page, action = FORMS[name]
+    client.force_login(getattr(world.people, persona))
+    form = the_form(client.get(page(world)).content.decode(), action=action(world), page_url=page(world).split("?")[0])
+    texts = {name: field for name, field in form.fields.items() if field.kind in TEXT_KINDS}
+    assert all(field.maxlength for field in texts.values()), [n for n, f in texts.items() if not f.maxlength]
+    base = {name: plausible(field) for name, field in form.fields.items()}
+    for field_name, field in texts.items():
+        with transaction.atomic():
+            before = footprint()
+            response = client.post(action(world), {**base, field_name: "x" * (field.maxlength + 1)})
+            assert response.status_code in (200, 400), (field_name, response.status_code)
+            assert 'class="errors"' in response.content.decode(), field_name
+            assert footprint() == before, field_name
+            transaction.set_rollback(True)
+
+
 @pytest.mark.django_db
 @pytest.mark.parametrize("name", SEARCHES)
 def test_a_search_or_filter_box_never_fails(name, world, client):  # noqa: F811

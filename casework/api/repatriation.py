@@ -14,12 +14,13 @@ from rest_framework.response import Response
 
 from accounts.models import Country, Organisation
 from casework import permissions
-from casework.api.serializers import code_field
+from casework.api.serializers import case_field, code_field
 from casework.choices import CancellationReason, FamilyAssessment, RepatriationFlow, ReturnDestination
-from casework.models import BorderPoint, Case, Repatriation, RepatriationStep
+from casework.models import BorderPoint, Repatriation, RepatriationStep
 from casework.repatriation_flows import flow_steps
 from casework.services import repatriation as service
 from core.api.viewsets import ScopedViewSet
+from core.limits import REASON_MAX_LENGTH, TEXT_MAX_LENGTH
 
 
 class StepSerializer(serializers.ModelSerializer):
@@ -86,9 +87,9 @@ class RepatriationSerializer(serializers.ModelSerializer):
 
 
 class StartSerializer(serializers.Serializer):
-    case = serializers.PrimaryKeyRelatedField(queryset=Case.objects.all())
+    case = case_field()
     flow = serializers.ChoiceField(choices=RepatriationFlow.choices)
-    from_country = serializers.PrimaryKeyRelatedField(queryset=Country.objects.all())
+    from_country = code_field(Country)
     partner_abroad = serializers.CharField(max_length=200, required=False, allow_blank=True)
     border_point = code_field(BorderPoint, required=False, allow_null=True)
     responsible_in_laos = code_field(Organisation, required=False, allow_null=True)
@@ -97,35 +98,35 @@ class StartSerializer(serializers.Serializer):
 
 class AssessmentSerializer(serializers.Serializer):
     result = serializers.ChoiceField(choices=FamilyAssessment.choices)
-    notes = serializers.CharField(required=False, allow_blank=True)
+    notes = serializers.CharField(required=False, allow_blank=True, max_length=TEXT_MAX_LENGTH)
     done_on = serializers.DateField(required=False)
-    reason = serializers.CharField(required=False, allow_blank=True)
+    reason = serializers.CharField(required=False, allow_blank=True, max_length=REASON_MAX_LENGTH)
 
 
 class ReturnDecisionSerializer(serializers.Serializer):
     destination = serializers.ChoiceField(choices=ReturnDestination.choices)
-    best_interests_decision = serializers.CharField(required=False, allow_blank=True)
+    best_interests_decision = serializers.CharField(required=False, allow_blank=True, max_length=TEXT_MAX_LENGTH)
     done_on = serializers.DateField(required=False)
-    reason = serializers.CharField(required=False, allow_blank=True)
+    reason = serializers.CharField(required=False, allow_blank=True, max_length=REASON_MAX_LENGTH)
 
 
 class NoteSerializer(serializers.Serializer):
-    note = serializers.CharField()
+    note = serializers.CharField(max_length=TEXT_MAX_LENGTH)
 
 
 class CancelSerializer(serializers.Serializer):
     reason = serializers.ChoiceField(choices=CancellationReason.choices)
-    note = serializers.CharField(required=False, allow_blank=True)
+    note = serializers.CharField(required=False, allow_blank=True, max_length=REASON_MAX_LENGTH)
 
 
 class CompleteSerializer(serializers.Serializer):
     done_on = serializers.DateField()
-    notes = serializers.CharField(required=False, allow_blank=True)
-    reason = serializers.CharField(required=False, allow_blank=True)
+    notes = serializers.CharField(required=False, allow_blank=True, max_length=TEXT_MAX_LENGTH)
+    reason = serializers.CharField(required=False, allow_blank=True, max_length=REASON_MAX_LENGTH)
 
 
 class StepReasonSerializer(serializers.Serializer):
-    reason = serializers.CharField()
+    reason = serializers.CharField(max_length=REASON_MAX_LENGTH)
 
 
 class RepatriationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedViewSet):

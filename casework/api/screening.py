@@ -12,11 +12,15 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from casework import permissions
+from casework.api.serializers import BoundedListSerializer, case_field
 from casework.choices import DecidingBody, ScreeningOutcome, ScreeningPlace
-from casework.models import Case, Indicator, Screening, ScreeningIndicator
+from casework.models import Indicator, Screening, ScreeningIndicator
 from casework.services import screening as service
 from casework.services.screening import INTERVIEW_FACTS
 from core.api.viewsets import ScopedViewSet
+from core.limits import REASON_MAX_LENGTH, TEXT_MAX_LENGTH
+
+INDICATORS_MAX = 200  # the COMMIT indicator list has fewer; each at most once
 
 
 class ObservedSerializer(serializers.ModelSerializer):
@@ -67,20 +71,23 @@ class ScreeningSerializer(serializers.ModelSerializer):
 
 
 class ObservedInputSerializer(serializers.Serializer):
+    class Meta:
+        list_serializer_class = BoundedListSerializer
+
     indicator = serializers.CharField(max_length=80)
-    note = serializers.CharField(required=False, allow_blank=True, default="")
+    note = serializers.CharField(required=False, allow_blank=True, default="", max_length=REASON_MAX_LENGTH)
 
 
 class ScreeningInputSerializer(serializers.Serializer):
-    case = serializers.PrimaryKeyRelatedField(queryset=Case.objects.all())
+    case = case_field()
     place = serializers.ChoiceField(choices=ScreeningPlace.choices)
     screened_on = serializers.DateField()
-    indicators = ObservedInputSerializer(many=True)
+    indicators = ObservedInputSerializer(many=True, max_length=INDICATORS_MAX)
     outcome = serializers.ChoiceField(choices=ScreeningOutcome.choices, required=False, allow_null=True)
-    override_reason = serializers.CharField(required=False, allow_blank=True, default="")
+    override_reason = serializers.CharField(required=False, allow_blank=True, default="", max_length=REASON_MAX_LENGTH)
     deciding_body = serializers.ChoiceField(choices=DecidingBody.choices, required=False, allow_blank=True, default="")
     decided_on = serializers.DateField(required=False, allow_null=True)
-    notes = serializers.CharField(required=False, allow_blank=True, default="")
+    notes = serializers.CharField(required=False, allow_blank=True, default="", max_length=TEXT_MAX_LENGTH)
     interpreter_used = serializers.BooleanField(required=False)
     interpreter_language = serializers.CharField(max_length=10, required=False, allow_blank=True)
     same_gender_interviewer_offered = serializers.BooleanField(required=False)
@@ -95,8 +102,8 @@ class ScreeningInputSerializer(serializers.Serializer):
 
 
 class EvaluateInputSerializer(serializers.Serializer):
-    case = serializers.PrimaryKeyRelatedField(queryset=Case.objects.all())
-    indicators = serializers.ListField(child=serializers.CharField(max_length=80))
+    case = case_field()
+    indicators = serializers.ListField(child=serializers.CharField(max_length=80), max_length=INDICATORS_MAX)
 
 
 class EvaluationSerializer(serializers.Serializer):
@@ -112,7 +119,7 @@ class ConfirmSerializer(serializers.Serializer):
     outcome = serializers.ChoiceField(choices=ScreeningOutcome.choices)
     deciding_body = serializers.ChoiceField(choices=DecidingBody.choices, allow_blank=True)
     decided_on = serializers.DateField()
-    reason = serializers.CharField()
+    reason = serializers.CharField(max_length=REASON_MAX_LENGTH)
 
 
 class OptInSerializer(serializers.Serializer):

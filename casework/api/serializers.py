@@ -8,8 +8,12 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.core.validators import MaxLengthValidator
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
+from rest_framework.relations import MANY_RELATION_KWARGS
 
 from accounts.models import AuditEvent, Country, District, Organisation, Province, User
 from casework import permissions
@@ -33,14 +37,54 @@ from casework.models import (
     ServiceType,
 )
 from casework.timeline import CASE_EVENTS
+from core.api.fields import ScopedRelatedField
 from core.api.schema import OMITTABLE
+from core.limits import CODE_MAX_LENGTH, LIST_MAX_ITEMS, REASON_MAX_LENGTH, TEXT_MAX_LENGTH
 
 IDENTITY_HELP = f"{OMITTABLE} the caller may see this person's identity (tier 2)."
 NAME_FIELDS = ("given_name_lo", "family_name_lo", "given_name_latin", "family_name_latin")
 
 
-def code_field(model: type, **kwargs: Any) -> serializers.SlugRelatedField:
-    return serializers.SlugRelatedField(slug_field="code", queryset=model._default_manager.all(), **kwargs)
+@extend_schema_field({"type": "string", "maxLength": CODE_MAX_LENGTH})
+class CodeField(serializers.SlugRelatedField):
+    """A reference by code: a code is short, and a list of codes is bounded (core.limits)."""
+
+    def to_internal_value(self, data: Any) -> Any:
+        if isinstance(data, str) and len(data) > CODE_MAX_LENGTH:
+            too_long = serializers.CharField.default_error_messages["max_length"]  # DRF's, translated
+            raise serializers.ValidationError(str(too_long).format(max_length=CODE_MAX_LENGTH))
+        return super().to_internal_value(data)
+
+    @classmethod
+    def many_init(cls, *args: Any, **kwargs: Any) -> serializers.ManyRelatedField:
+        options = {key: value for key, value in kwargs.items() if key in MANY_RELATION_KWARGS}
+        return serializers.ManyRelatedField(child_relation=cls(*args, **kwargs), validators=[bounded_list()], **options)
+
+
+def bounded_list(limit: int = LIST_MAX_ITEMS) -> MaxLengthValidator:
+    """A list's bound; drf-spectacular shows it as maxItems."""
+    return MaxLengthValidator(limit, message=_("Give at most %(limit_value)d items."))
+
+
+class BoundedListSerializer(serializers.ListSerializer):
+    """A list of nested objects, at most `max_length` (default LIST_MAX_ITEMS), shown as maxItems."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("max_length", LIST_MAX_ITEMS)
+        super().__init__(*args, **kwargs)
+
+    def get_validators(self) -> list[Any]:
+        return [*super().get_validators(), bounded_list(self.max_length)]
+
+
+def code_field(model: type, **kwargs: Any) -> CodeField:
+    return CodeField(slug_field="code", queryset=model._default_manager.all(), **kwargs)
+
+
+def case_field(**kwargs: Any) -> ScopedRelatedField:
+    """A case id in a request body: one the caller may see, else the same 404 as a missing one
+    (the service then says 403 if they see it but may not do this)."""
+    return ScopedRelatedField(permissions.view_case, **kwargs)
 
 
 # --- Reference lists ------------------------------------------------------------------------
@@ -79,6 +123,7 @@ class FamilyMemberSerializer(serializers.ModelSerializer):
         model = FamilyMember
         fields = ["id", "relationship", "name", "is_guardian", "phone", "lives_in_village_of_origin", "notes"]
         read_only_fields = ["id"]
+        extra_kwargs = {"notes": {"max_length": TEXT_MAX_LENGTH}}
 
 
 class PersonBriefSerializer(IdentityOmittingSerializer):
@@ -150,16 +195,18 @@ class PersonInputSerializer(serializers.Serializer):
     date_of_birth = serializers.DateField(required=False, allow_null=True)
     birth_date_estimated = serializers.BooleanField(required=False)
     estimated_age = serializers.IntegerField(required=False, allow_null=True, min_value=0, max_value=120)
-    nationality = serializers.PrimaryKeyRelatedField(queryset=Country.objects.all(), required=False)
+    nationality = code_field(Country, required=False)
     ethnicity = code_field(Ethnicity, required=False, allow_null=True)
-    languages = serializers.ListField(child=serializers.CharField(max_length=10), required=False)
+    languages = serializers.ListField(
+        child=serializers.CharField(max_length=10), required=False, max_length=LIST_MAX_ITEMS
+    )
     interpreter_needed = serializers.BooleanField(required=False)
     interpreter_language = serializers.CharField(max_length=10, required=False, allow_blank=True)
     origin_province = code_field(Province, required=False, allow_null=True)
     origin_district = code_field(District, required=False, allow_null=True)
     origin_village = serializers.CharField(max_length=200, required=False, allow_blank=True)
-    phone = serializers.RegexField(r"^\+?[0-9 ]{6,20}$", required=False, allow_blank=True)
-    contact_notes = serializers.CharField(required=False, allow_blank=True)
+    phone = serializers.RegexField(r"^\+?[0-9 ]{6,20}$", max_length=21, required=False, allow_blank=True)
+    contact_notes = serializers.CharField(required=False, allow_blank=True, max_length=REASON_MAX_LENGTH)
     identity_document = serializers.CharField(max_length=100, required=False, allow_blank=True)
 
     def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
@@ -171,10 +218,10 @@ class PersonInputSerializer(serializers.Serializer):
 
 
 class DuplicateQuerySerializer(serializers.Serializer):
-    given_name_latin = serializers.CharField(required=False, allow_blank=True, default="")
-    family_name_latin = serializers.CharField(required=False, allow_blank=True, default="")
-    given_name_lo = serializers.CharField(required=False, allow_blank=True, default="")
-    family_name_lo = serializers.CharField(required=False, allow_blank=True, default="")
+    given_name_latin = serializers.CharField(required=False, allow_blank=True, default="", max_length=100)
+    family_name_latin = serializers.CharField(required=False, allow_blank=True, default="", max_length=100)
+    given_name_lo = serializers.CharField(required=False, allow_blank=True, default="", max_length=100)
+    family_name_lo = serializers.CharField(required=False, allow_blank=True, default="", max_length=100)
     date_of_birth = serializers.DateField(required=False, allow_null=True, default=None)
     estimated_age = serializers.IntegerField(required=False, allow_null=True, min_value=0, max_value=120, default=None)
     origin_district = code_field(District, required=False, allow_null=True, default=None)
@@ -194,10 +241,8 @@ class DuplicateReportSerializer(serializers.Serializer):
 
 
 class MergeSerializer(serializers.Serializer):
-    merge = serializers.PrimaryKeyRelatedField(
-        queryset=Person.objects.all(), help_text="The record folded into this one"
-    )
-    reason = serializers.CharField()
+    merge = ScopedRelatedField(permissions.view_person, help_text="The record folded into this one")
+    reason = serializers.CharField(max_length=REASON_MAX_LENGTH)
 
 
 # --- Cases ----------------------------------------------------------------------------------
@@ -284,8 +329,8 @@ class CaseDetailSerializer(CaseListSerializer):
 class CaseIntakeSerializer(serializers.Serializer):
     """Open a case for a new person (`person_values`) or one already registered (`person`)."""
 
-    person = serializers.PrimaryKeyRelatedField(
-        queryset=Person.objects.filter(merged_into__isnull=True), required=False
+    person = ScopedRelatedField(
+        permissions.view_person, queryset=Person.objects.filter(merged_into__isnull=True), required=False
     )
     person_values = PersonInputSerializer(required=False)
     registration_province = code_field(Province, required=False)
@@ -293,9 +338,7 @@ class CaseIntakeSerializer(serializers.Serializer):
     identification_route = serializers.ChoiceField(choices=Case._meta.get_field("identification_route").choices)
     identified_on = serializers.DateField()
     exploitation_forms = code_field(ExploitationForm, many=True, required=False)
-    exploitation_country = serializers.PrimaryKeyRelatedField(
-        queryset=Country.objects.all(), required=False, allow_null=True
-    )
+    exploitation_country = code_field(Country, required=False, allow_null=True)
     exploitation_province = code_field(Province, required=False, allow_null=True)
     exploitation_started_on = serializers.DateField(required=False, allow_null=True)
     exploitation_ended_on = serializers.DateField(required=False, allow_null=True)
@@ -326,16 +369,16 @@ class ShareSerializer(serializers.Serializer):
 
 class TransferRequestSerializer(serializers.Serializer):
     to_organisation = code_field(Organisation)
-    reason = serializers.CharField()
+    reason = serializers.CharField(max_length=REASON_MAX_LENGTH)
 
 
 class ClosureRequestSerializer(serializers.Serializer):
     reason = serializers.ChoiceField(choices=ClosureReason.choices)
-    note = serializers.CharField(required=False, allow_blank=True, default="")
+    note = serializers.CharField(required=False, allow_blank=True, default="", max_length=REASON_MAX_LENGTH)
 
 
 class ReasonSerializer(serializers.Serializer):
-    reason = serializers.CharField()
+    reason = serializers.CharField(max_length=REASON_MAX_LENGTH)
 
 
 class TransferSerializer(serializers.ModelSerializer):
@@ -400,7 +443,7 @@ class AccessLogSerializer(serializers.ModelSerializer):
 
 # --- Services, notes, plans, visits --------------------------------------------------------
 class ServiceInputSerializer(serializers.Serializer):
-    case = serializers.PrimaryKeyRelatedField(queryset=Case.objects.all())
+    case = case_field()
     service_type = code_field(ServiceType)
     provider = code_field(Organisation, required=False, allow_null=True)
     provider_name = serializers.CharField(max_length=200, required=False, allow_blank=True)
@@ -408,18 +451,18 @@ class ServiceInputSerializer(serializers.Serializer):
     planned_on = serializers.DateField(required=False, allow_null=True)
     started_on = serializers.DateField(required=False, allow_null=True)
     ended_on = serializers.DateField(required=False, allow_null=True)
-    notes = serializers.CharField(required=False, allow_blank=True)
+    notes = serializers.CharField(required=False, allow_blank=True, max_length=TEXT_MAX_LENGTH)
 
 
 class ServiceStatusSerializer(serializers.Serializer):
     status = serializers.ChoiceField(choices=ServiceStatus.choices)
     on = serializers.DateField(required=False)
-    notes = serializers.CharField(required=False, allow_blank=True, default="")
+    notes = serializers.CharField(required=False, allow_blank=True, default="", max_length=TEXT_MAX_LENGTH)
 
 
 class NoteInputSerializer(serializers.Serializer):
-    case = serializers.PrimaryKeyRelatedField(queryset=Case.objects.all())
-    text = serializers.CharField()
+    case = case_field()
+    text = serializers.CharField(max_length=TEXT_MAX_LENGTH)
     kind = serializers.ChoiceField(choices=NoteKind.choices, default=NoteKind.GENERAL)
     tier = serializers.ChoiceField(choices=Tier.choices, default=Tier.METADATA)
 
@@ -428,6 +471,8 @@ class GoalSerializer(serializers.ModelSerializer):
     class Meta:
         model = CasePlanGoal
         fields = ["support_type", "objective", "target_date", "achieved_on"]
+        extra_kwargs = {"objective": {"max_length": REASON_MAX_LENGTH}}
+        list_serializer_class = BoundedListSerializer
 
 
 class PlanSerializer(serializers.ModelSerializer):
@@ -455,10 +500,10 @@ class PlanSerializer(serializers.ModelSerializer):
 
 
 class PlanInputSerializer(serializers.Serializer):
-    summary = serializers.CharField(allow_blank=True)
+    summary = serializers.CharField(allow_blank=True, max_length=TEXT_MAX_LENGTH)
     goals = GoalSerializer(many=True)
     # A shared policy, or none: the owner organisation's own cadence applies (follow_ups.policy_for).
-    follow_up_policy = serializers.SlugRelatedField(
+    follow_up_policy = CodeField(
         slug_field="code",
         queryset=FollowUpPolicy.objects.filter(organisation__isnull=True),
         required=False,
@@ -476,4 +521,4 @@ class FollowUpSerializer(serializers.ModelSerializer):
 
 class FollowUpRecordSerializer(serializers.Serializer):
     done_on = serializers.DateField()
-    notes = serializers.CharField(required=False, allow_blank=True, default="")
+    notes = serializers.CharField(required=False, allow_blank=True, default="", max_length=TEXT_MAX_LENGTH)

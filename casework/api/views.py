@@ -119,9 +119,10 @@ class CaseViewSet(mixins.ListModelMixin, ScopedViewSet):
     @extend_schema(responses=s.CaseEventSerializer(many=True))
     @action(detail=True, methods=["get"])
     def timeline(self, request: Request, pk: str) -> Response:
-        events = selectors.case_timeline(case=self.get_object())
-        page = self.paginate_queryset(events)
-        return self.get_paginated_response(s.CaseEventSerializer(page, many=True).data)
+        case = self.get_object()
+        page = self.paginate_queryset(selectors.case_timeline(user=request.user, case=case))
+        shown = selectors.timeline_shown(user=request.user, case=case, events=page or [])
+        return self.get_paginated_response(s.CaseEventSerializer(shown, many=True).data)
 
     @extend_schema(responses=s.ChangeSerializer(many=True))
     @action(detail=True, methods=["get"])
@@ -147,7 +148,7 @@ class CaseViewSet(mixins.ListModelMixin, ScopedViewSet):
         if request.method == "PUT":
             data = self.read_input(s.PlanInputSerializer)
             return self.respond(assistance.plan_save(actor=request.user, case=case, **data), s.PlanSerializer)
-        plan = CasePlan.objects.filter(case=case).prefetch_related("goals").first()
+        plan = selectors.case_plan(user=request.user, case=case)
         if plan is None:
             return Response({"detail": "This case has no plan yet.", "code": "not_found", "errors": {}}, status=404)
         return self.respond(plan, s.PlanSerializer)

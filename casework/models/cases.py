@@ -13,8 +13,27 @@ from django.utils.translation import gettext_lazy as _
 
 from casework.choices import CaseCategory, CaseStatus, ClosureReason, IdentificationRoute, TransferStatus
 from casework.models.history import tracked
+from casework.models.people import EARLIEST_BIRTH_SQL, FIRST_CASE_DATE_SQL
 
 
+@pgtrigger.register(
+    # The last line behind casework.services.dates: nothing in a case happens before the birth.
+    pgtrigger.Trigger(
+        name="case_dates_after_birth",
+        when=pgtrigger.Before,
+        operation=pgtrigger.Insert
+        | pgtrigger.UpdateOf("person_id", "identified_on", "exploitation_started_on", "exploitation_ended_on"),
+        func=f"""
+        IF {FIRST_CASE_DATE_SQL.format(row="NEW")} < (
+            SELECT {EARLIEST_BIRTH_SQL.format(row="p")} FROM casework_person p WHERE p.id = NEW.person_id
+        ) THEN
+            RAISE EXCEPTION 'case %: a date is before the person''s birth', NEW.id
+                USING ERRCODE = 'check_violation', CONSTRAINT = 'case_dates_after_birth';
+        END IF;
+        RETURN NEW;
+        """,  # noqa: S608 - constants only
+    )
+)
 @tracked("CaseHistory")
 class Case(models.Model):
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
@@ -73,6 +92,10 @@ class Case(models.Model):
                 | Q(exploitation_started_on__isnull=True)
                 | Q(exploitation_started_on__lte=F("exploitation_ended_on")),
                 name="case_exploitation_dates_ordered",
+            ),
+            models.CheckConstraint(
+                condition=Q(exploitation_started_on__isnull=True) | Q(exploitation_started_on__lte=F("identified_on")),
+                name="case_exploitation_starts_by_identification",
             ),
         ]
         indexes = [

@@ -13,6 +13,7 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
+import pgtrigger
 from django.conf import settings
 from django.contrib.postgres.fields import ArrayField
 from django.contrib.postgres.indexes import GinIndex
@@ -40,6 +41,15 @@ PERSON_IDENTITY_FIELDS = (
     "identity_document",
 )
 
+# The earliest birth date a person row allows (casework.services.dates.earliest_birth): the
+# date of birth, or the first day on which the estimated age could have been reached.
+EARLIEST_BIRTH_SQL = (
+    "COALESCE({row}.date_of_birth, "
+    "({row}.age_estimated_on - make_interval(years => {row}.estimated_age + 1))::date + 1)"
+)
+# The earliest of a case row's dates (LEAST skips NULLs).
+FIRST_CASE_DATE_SQL = "LEAST({row}.identified_on, {row}.exploitation_started_on, {row}.exploitation_ended_on)"
+
 
 class CaseCodeCounter(models.Model):
     """The last case-code number used per province and year. Taking a number is an UPSERT
@@ -54,6 +64,25 @@ class CaseCodeCounter(models.Model):
         constraints = [models.UniqueConstraint(fields=["province", "year"], name="case_code_counter_unique")]
 
 
+@pgtrigger.register(
+    # The last line behind casework.services.dates: a birth never moves after a case's dates.
+    pgtrigger.Trigger(
+        name="person_birth_before_cases",
+        when=pgtrigger.Before,
+        operation=pgtrigger.UpdateOf("date_of_birth", "estimated_age", "age_estimated_on"),
+        func=f"""
+        IF EXISTS (
+            SELECT 1 FROM casework_case c
+            WHERE c.person_id = NEW.id
+            AND {FIRST_CASE_DATE_SQL.format(row="c")} < {EARLIEST_BIRTH_SQL.format(row="NEW")}
+        ) THEN
+            RAISE EXCEPTION 'person %: a case date is before this birth', NEW.id
+                USING ERRCODE = 'check_violation', CONSTRAINT = 'person_birth_before_cases';
+        END IF;
+        RETURN NEW;
+        """,  # noqa: S608 - constants only
+    )
+)
 @tracked("PersonHistory")
 class Person(models.Model):
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)

@@ -80,7 +80,15 @@ def service_set_status(
     probe = Service(**{**{f.attname: getattr(service, f.attname) for f in Service._meta.concrete_fields}, **changes})
     _check_service_dates(probe)
     transitions.SERVICE.move(service, status, **changes)
-    record(service.case, actor, "service_status_changed", obj=service, fields=["status"], status=status)
+    record(
+        service.case,
+        actor,
+        "service_status_changed",
+        obj=service,
+        fields=["status"],
+        service=service.service_type.code,  # casework.health: whether the event is about health
+        status=status,
+    )
     return service
 
 

@@ -17,9 +17,10 @@ from casework.ages import is_child_on
 from casework.choices import CaseStatus, ClosureReason, TransferStatus
 from casework.models import Case, CaseShare, CaseTransfer, ExploitationForm, Person
 from casework.services.common import record, require, validate
+from casework.services.dates import check_case_dates
 from casework.services.people import person_register
 from core.actors import Staff
-from core.errors import ApplicationError, Conflict, PermissionDenied
+from core.errors import ApplicationError, Conflict, PermissionDenied, not_found
 from core.validation import required_text
 
 CASE_DETAIL_FIELDS = (
@@ -51,10 +52,6 @@ def case_open(
     one. The case belongs to the actor's organisation; a social worker opening it is assigned."""
     if not permissions.can_open_case(actor):
         raise PermissionDenied(_("Your role cannot open cases."))
-    if identified_on > timezone.localdate():
-        raise ApplicationError(
-            _("Please correct the errors below."), fields={"identified_on": [_("This date is in the future.")]}
-        )
     if person is None:
         province = registration_province or actor.organisation.province
         if province is None:
@@ -64,7 +61,7 @@ def case_open(
             )
         person = person_register(actor=actor, registration_province=province, **(person_values or {}))
     elif not permissions.view_person.allows(actor, person):
-        raise ApplicationError(_("Unknown person."), fields={"person": [_("Not found.")]})
+        raise not_found("person")  # as for a person nobody has (core.api.fields)
     if assigned_worker is None and actor.has_role(Role.SOCIAL_WORKER, Role.COUNSELLOR):
         assigned_worker = actor
     if assigned_worker is not None:
@@ -81,7 +78,7 @@ def case_open(
         created_by=actor,
         **details,
     )
-    _check_exploitation_dates(case)
+    check_case_dates(case)
     validate(case)
     case.save(force_insert=True)
     case.exploitation_forms.set(exploitation_forms)
@@ -99,7 +96,7 @@ def case_update(
         raise ApplicationError(_("Unknown fields."), fields={name: [_("Cannot be changed here.")] for name in unknown})
     for name, value in changes.items():
         setattr(case, name, value)
-    _check_exploitation_dates(case)
+    check_case_dates(case)
     if "identified_on" in changes:
         case.child_at_identification = is_child_on(case.person, case.identified_on)
     validate(case)
@@ -301,20 +298,3 @@ def _check_worker(worker: User, organisation: Organisation) -> None:
             _("Cases go to a social worker or counsellor of the owning organisation."),
             fields={"worker": [_("Choose a worker of %(org)s.") % {"org": organisation}]},
         )
-
-
-def _check_exploitation_dates(case: Case) -> None:
-    today = timezone.localdate()
-    errors = {}
-    for name in ("exploitation_started_on", "exploitation_ended_on"):
-        value = getattr(case, name)
-        if value and value > today:
-            errors[name] = [_("This date is in the future.")]
-    if (
-        case.exploitation_started_on
-        and case.exploitation_ended_on
-        and case.exploitation_started_on > case.exploitation_ended_on
-    ):
-        errors["exploitation_ended_on"] = [_("The end is before the start.")]
-    if errors:
-        raise ApplicationError(_("Please correct the errors below."), fields=errors)

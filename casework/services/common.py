@@ -14,6 +14,7 @@ from accounts.services import audit_record
 from casework import timeline
 from casework.models import Case
 from core.actors import Actor
+from core.constraints import field_errors
 from core.errors import ApplicationError
 from core.permissions import Permission
 
@@ -48,4 +49,4 @@ def validate(instance: models.Model, exclude: list[str] | None = None) -> None:
     try:
         instance.full_clean(exclude=exclude, validate_constraints=True)
     except ValidationError as error:
-        raise ApplicationError(_("Please correct the errors below."), fields=error.message_dict) from error
+        raise ApplicationError(_("Please correct the errors below."), fields=field_errors(instance, error)) from error

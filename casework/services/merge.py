@@ -16,9 +16,9 @@ from django.utils.translation import gettext as _
 from accounts.models import AuditAction
 from accounts.services import audit_record
 from casework import permissions
-from casework.ages import is_child_on
 from casework.models import Case, FamilyMember, Person
 from casework.services.common import record, validate
+from casework.services.dates import BIRTH_FIELDS, check_person_dates, recompute_child_flags
 from core.actors import Staff
 from core.errors import ApplicationError, NotFound, PermissionDenied
 
@@ -35,9 +35,8 @@ FILL_FIELDS = (
     "ethnicity_id",
     "languages",
 )
-# Filled together or not at all, so that a birth date never sits beside an estimate and an
-# interpreter language never beside "no interpreter needed".
-BIRTH_FIELDS = ("date_of_birth", "birth_date_estimated", "estimated_age", "age_estimated_on")
+# Filled together or not at all (with BIRTH_FIELDS), so that a birth date never sits beside an
+# estimate and an interpreter language never beside "no interpreter needed".
 INTERPRETER_FIELDS = ("interpreter_needed", "interpreter_language")
 
 
@@ -61,6 +60,7 @@ def person_merge(*, actor: Staff, keep: Person, merge: Person, reason: str) -> P
         raise ApplicationError(_("Say why these records are the same person."), fields={"reason": [_("Required.")]})
 
     filled = _fill_empty(keep, merge)
+    check_person_dates(keep, cases=Case.objects.filter(person__in=[keep, merge]))  # the survivor's birth, all cases
     now = timezone.now()
     if filled:
         validate(keep)
@@ -73,7 +73,7 @@ def person_merge(*, actor: Staff, keep: Person, merge: Person, reason: str) -> P
     Person.objects.filter(merged_into=merge).update(merged_into=keep, updated_at=now)
     merge.merged_into = keep
     merge.save(update_fields=["merged_into", "updated_at"])
-    _recompute_child_flags(keep)
+    recompute_child_flags(keep)
 
     for case in moved:
         case.person = keep
@@ -132,11 +132,3 @@ def _fill_empty(keep: Person, merge: Person) -> list[str]:
 
 def _empty(value: Any) -> bool:
     return value is None or value == "" or value == [] or value is False
-
-
-def _recompute_child_flags(person: Person) -> None:
-    """Child at identification follows the surviving record's birth date or estimate."""
-    for case in Case.objects.filter(person=person).only("id", "identified_on", "child_at_identification"):
-        child = is_child_on(person, case.identified_on)
-        if child != case.child_at_identification:
-            Case.objects.filter(pk=case.pk).update(child_at_identification=child, updated_at=timezone.now())

@@ -14,6 +14,7 @@ from accounts.services import audit_record
 from casework import permissions
 from casework.models import PERSON_IDENTITY_FIELDS, Case, FamilyMember, Person
 from casework.services.common import record, validate
+from casework.services.dates import BIRTH_FIELDS, check_person_dates, recompute_child_flags
 from core.actors import Staff
 from core.errors import ApplicationError, NotFound, PermissionDenied
 
@@ -54,13 +55,10 @@ def allocate_case_code(*, province: Province, year: int) -> str:
     return f"{province.code}-{year}-{number:05d}"
 
 
-def check_person_values(values: dict[str, Any], *, today: date | None = None) -> None:
-    """Rules a database constraint cannot hold because they depend on today's date."""
-    today = today or timezone.localdate()
+def check_person_values(values: dict[str, Any]) -> None:
+    """Rules between the person's fields (their dates: casework.services.dates)."""
     errors: dict[str, list[str]] = {}
     birth = values.get("date_of_birth")
-    if birth and birth > today:
-        errors["date_of_birth"] = [_("The date of birth cannot be in the future.")]
     estimate = values.get("estimated_age")
     if estimate is not None and not 0 <= estimate <= 120:
         errors["estimated_age"] = [_("An estimated age must be between 0 and 120.")]
@@ -85,6 +83,7 @@ def person_register(
     person = Person(
         registration_province=registration_province, registered_on=registered_on, created_by=actor, **values
     )
+    check_person_dates(person)
     validate(person, exclude=["case_code"])
     person.case_code = allocate_case_code(province=registration_province, year=registered_on.year)
     person.save(force_insert=True)
@@ -102,13 +101,19 @@ def person_update(*, actor: Staff, person: Person, **changes: Any) -> Person:
     if unknown:
         raise ApplicationError(_("Unknown fields."), fields={name: [_("Not a person field.")] for name in unknown})
     case = _changeable_case(actor, person)
+    if "age_estimated_on" not in changes and changes.get("estimated_age", person.estimated_age) != person.estimated_age:
+        # A new estimate is dated when made (as at registration); an unchanged one keeps its date.
+        changes["age_estimated_on"] = None if changes["estimated_age"] is None else timezone.localdate()
     merged = {**{name: getattr(person, name) for name in ("date_of_birth", "estimated_age")}, **changes}
     check_person_values(merged)
     for name, value in changes.items():
         if getattr(person, name) != value:  # an unchanged encrypted value keeps its ciphertext
             setattr(person, name, value)
+    check_person_dates(person)
     validate(person)
     person.save()
+    if set(BIRTH_FIELDS) & set(changes):
+        recompute_child_flags(person)
     record(case, actor, "person_updated", obj=person, fields=sorted(changes), fields_changed=sorted(changes))
     return person
 

@@ -55,7 +55,9 @@ def load_thresholds() -> dict[str, Threshold]:
 def screening_evaluate(*, case: Case, indicators: Iterable[Indicator]) -> RuleResult:
     """The rule's answer for these indicators on this case, with the stored thresholds (also
     what the screening form shows live)."""
-    return evaluate(indicators, age_at_exploitation=_age(case), thresholds=load_thresholds())
+    return evaluate(
+        indicators, age_at_exploitation=age_at_exploitation(case.person, case), thresholds=load_thresholds()
+    )
 
 
 @transaction.atomic
@@ -88,11 +90,7 @@ def screening_record(
     today = timezone.localdate()
     if screened_on > today:
         errors["screened_on"] = [_("This date is in the future.")]
-    age = _age(case)
-    if _impossible_age(case):
-        errors["age_at_exploitation"] = [
-            _("The date of birth is after the exploitation started. Correct the person's or the case's dates.")
-        ]
+    age = age_at_exploitation(case.person, case)
     observed = _observed_indicators(indicators, age, errors)
     result = evaluate(
         [indicator for indicator, _note in observed], age_at_exploitation=age, thresholds=load_thresholds()
@@ -228,17 +226,6 @@ def investigative_interview_allowed(screening: Screening, on: date) -> bool:
         return True
     opted_in = screening.opted_in_to_interview_on
     return opted_in is not None and opted_in <= on
-
-
-def _age(case: Case) -> int | None:
-    """The age at exploitation, or None when unknown or impossible (see `_impossible_age`)."""
-    return None if _impossible_age(case) else age_at_exploitation(case.person, case)
-
-
-def _impossible_age(case: Case) -> bool:
-    """A birth date after the exploitation date: a data error screening_record refuses."""
-    age = age_at_exploitation(case.person, case)
-    return age is not None and age < 0
 
 
 def _reflection_end(start: date) -> date:

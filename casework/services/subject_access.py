@@ -3,9 +3,11 @@ for a manager over one of the person's cases (casework.permissions.export_person
 
 Like every export of personal data it is audited (one row: the person, the sections, how many
 records, the format) in the same transaction, and a child's record (a case identified while
-under 18) is never exported (access.md). The export covers the cases the manager may see and
-says how many others exist; tier-3 notes (counselling, medical) keep their text back unless the
-manager is also the assigned counsellor, and are listed so the request can be completed by them.
+under 18) is never exported (access.md). The export covers the cases in the manager's own scope
+(not those read through an emergency grant) and says how many others exist; tier-3 notes
+(counselling, medical) keep their text back unless the manager is also the assigned counsellor,
+and are listed so the request can be completed by them; the timeline passes the same tier rule
+as on screen (casework.selectors.case_timeline).
 Other apps add their sections (stays, consents, referrals) through casework.extensions."""
 
 from __future__ import annotations
@@ -18,7 +20,7 @@ from django.utils.translation import gettext as _
 
 from accounts.models import AuditAction
 from accounts.services import audit_record
-from casework import extensions, permissions
+from casework import extensions, permissions, selectors
 from casework.models import Case, Person
 from casework.models.people import NAME_INDEX_FIELDS
 from casework.privacy import as_record
@@ -45,8 +47,10 @@ def subject_access_export(*, actor: Staff, person: Person, fmt: str = "json") ->
         raise PermissionDenied(
             _("A child's record is never exported. Show it on screen with the guardian or the best-interest officer.")
         )
+    # The cases in the manager's own scope: an emergency grant reads tiers 1-2 on screen, and an
+    # export holds the health services too (view_health, the rule every representation follows).
     visible = list(
-        permissions.view_case.scope(actor, Case.objects.filter(person=person))
+        permissions.view_health.scope(actor, Case.objects.filter(person=person))
         .prefetch_related("exploitation_forms")
         .order_by("identified_on", "id")
     )
@@ -99,7 +103,12 @@ def _case(actor: Staff, case: Case) -> dict[str, Any]:
         ],
         "transfers": [as_record(t) for t in case.transfers.order_by("requested_at")],
         "shares": [as_record(s) for s in case.shares.order_by("granted_at")],
-        "timeline": [{**as_record(e), "label": CASE_EVENTS.label(e.kind)} for e in case.events.order_by("at", "id")],
+        "timeline": [
+            {**as_record(e), "label": CASE_EVENTS.label(e.kind)}
+            for e in selectors.timeline_shown(
+                user=actor, case=case, events=selectors.case_timeline(user=actor, case=case).order_by("at", "id")
+            )
+        ],
     }
 
 

@@ -169,7 +169,9 @@ def _tab_context(request: HttpRequest, case: Any, tab: str) -> dict[str, Any]:
         return {"repatriations": list(trips), "step_form": forms.StepForm()}
     if tab == "history":
         return {
-            "events": list(selectors.case_timeline(case=case)[:200]),
+            "events": selectors.timeline_shown(
+                user=user, case=case, events=selectors.case_timeline(user=user, case=case)[:200]
+            ),
             "closure_form": forms.ClosureRequestForm(),
         }
     extra = extensions.CASE_TABS[tab]

@@ -35,7 +35,7 @@ def _indicators_for(case: Case) -> list[Indicator]:
     """Active indicators of the person's age group when exploited (both lists when unknown)."""
     age = age_at_exploitation(case.person, case)
     indicators = Indicator.objects.filter(active=True)
-    if age is not None and age >= 0:
+    if age is not None:
         indicators = indicators.exclude(applies_to=AppliesTo.ADULT if is_child(age) else AppliesTo.CHILD)
     order = {value: position for position, value in enumerate(Element.values)}
     return sorted(indicators, key=lambda i: (order[i.element], i.dimension, i.code))
@@ -50,7 +50,7 @@ def screening_new(request: HttpRequest, case_id: Any) -> HttpResponse:
         try:
             service.screening_record(actor=request.user, case=case, **form.service_values())
         except ApplicationError as error:
-            show_error(form, error, rename={"age_at_exploitation": "indicators"})
+            show_error(form, error)
         else:
             return redirect(reverse("casework:case-detail", args=[case.pk]) + "?tab=screening")
     ticked = set(form["indicators"].value() or [])

@@ -40,17 +40,21 @@ class StatisticsLineSerializer(serializers.Serializer):
     values = serializers.ListField(
         child=serializers.IntegerField(allow_null=True), help_text="One per column; null = hidden"
     )
-    total = serializers.IntegerField(allow_null=True, help_text="null = hidden")
+    total = serializers.IntegerField(
+        allow_null=True, help_text="The sum of the line's values over the years; null when one of them is hidden"
+    )
     is_total = serializers.BooleanField()
 
 
 @extend_schema_serializer(many=False)  # the list action answers one table, not an array of them
 class StatisticsTableSerializer(serializers.Serializer):
     title = serializers.CharField()
-    threshold = serializers.IntegerField(help_text="Figures from 1 to threshold - 1 are hidden, with complements")
+    threshold = serializers.IntegerField(
+        help_text="Figures from 1 to threshold - 1 are hidden, with a complement in the same year (docs/statistics.md)"
+    )
     row_title = serializers.CharField()
     columns = serializers.ListField(child=serializers.CharField(), source="col_labels")
-    lines = StatisticsLineSerializer(many=True, help_text="The rows, then the total line")
+    lines = StatisticsLineSerializer(many=True, help_text="The rows, then the line of the years' totals")
 
 
 class StatisticsViewSet(viewsets.ViewSet):

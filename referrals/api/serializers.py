@@ -12,15 +12,17 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import Model
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from accounts.models import Organisation
+from casework import health
+from casework.api.serializers import case_field, code_field
 from casework.models import ServiceType
 from core.api.schema import OMITTABLE
+from core.limits import REASON_MAX_LENGTH
 from referrals import selectors
 from referrals.choices import ConsentGivenBy, DataCategory, ReferralStatus, Urgency
 from referrals.models import Consent, ConsentOverride, Referral, ReferralEvent, Webhook
@@ -29,14 +31,14 @@ from referrals.partner import serializers as partner
 TEXT_MAX_LENGTH = 4000  # referrals.services.NOTE_MAX_LENGTH
 SENDER_ONLY = f"{OMITTABLE} the caller works on the referring case."
 RECEIVER_ONLY = f"{OMITTABLE} the caller answers for the receiving organisation (then instead of the case)."
-
-
-def code_field(model: type[Model], **kwargs: Any) -> serializers.SlugRelatedField:
-    return serializers.SlugRelatedField(slug_field="code", queryset=model._default_manager.all(), **kwargs)
+HEALTH_ONLY = f"{OMITTABLE} the caller may see the case's health content, or the record is not about health."
+HEALTH_TEXT = {"help_text": HEALTH_ONLY}
 
 
 def categories_field(**kwargs: Any) -> serializers.ListField:
-    return serializers.ListField(child=serializers.ChoiceField(choices=DataCategory.choices), **kwargs)
+    return serializers.ListField(
+        child=serializers.ChoiceField(choices=DataCategory.choices), max_length=len(DataCategory.choices), **kwargs
+    )
 
 
 # --- Consent ---------------------------------------------------------------------------------------
@@ -68,6 +70,16 @@ class ConsentSerializer(serializers.ModelSerializer):
             "withdrawal_note",
             "in_force",
         ]
+        extra_kwargs = {"purpose": HEALTH_TEXT, "best_interest_reason": HEALTH_TEXT, "withdrawal_note": HEALTH_TEXT}
+
+    def to_representation(self, instance: Consent) -> dict[str, Any]:
+        """Health services, the health category and the free text are absent for a caller who may
+        not see the case's health content (`health_visible`, annotated by the view's queryset)."""
+        data = super().to_representation(instance)
+        services = instance.service_types.all()
+        if not getattr(instance, "health_visible", False) and health.about_health(services, instance.data_categories):
+            health.withhold(data, services, categories="data_categories", text=self.Meta.extra_kwargs)
+        return data
 
     def get_in_force(self, consent: Consent) -> bool:
         now = timezone.now()
@@ -79,7 +91,7 @@ class ConsentSerializer(serializers.ModelSerializer):
 
 
 class ConsentInputSerializer(serializers.Serializer):
-    case = serializers.UUIDField()
+    case = case_field()
     recipient = code_field(Organisation, help_text=_("Code of the organisation that may receive the data."))
     data_categories = categories_field()
     service_types = code_field(ServiceType, many=True, help_text=_("Service type codes the disclosure is for."))
@@ -88,7 +100,7 @@ class ConsentInputSerializer(serializers.Serializer):
     guardian = serializers.UUIDField(
         required=False, allow_null=True, help_text=_("The family member (a guardian) who consented for a child.")
     )
-    best_interest_reason = serializers.CharField(required=False, allow_blank=True)
+    best_interest_reason = serializers.CharField(required=False, allow_blank=True, max_length=REASON_MAX_LENGTH)
     given_at = serializers.DateTimeField(required=False, help_text=_("Default: now."))
     expires_at = serializers.DateTimeField(required=False, allow_null=True)
 
@@ -158,6 +170,7 @@ class ReferralSerializer(serializers.ModelSerializer):
             "created_at",
             "updated_at",
         ]
+        extra_kwargs = dict.fromkeys(("reason", "decline_reason", "outcome"), HEALTH_TEXT)
 
     def _now(self) -> Any:
         return self.context.get("now") or timezone.now()
@@ -185,6 +198,10 @@ class ReferralSerializer(serializers.ModelSerializer):
         else:
             data.pop("case")
             data.pop("consent")
+        if withholds_health(instance):
+            health.withhold(
+                data, instance.service_types.all(), categories="shared_categories", text=self.Meta.extra_kwargs
+            )
         return data
 
 
@@ -193,8 +210,16 @@ def sender_view(referral: Referral) -> bool:
     return bool(getattr(referral, "case_visible", False))
 
 
+def withholds_health(referral: Referral) -> bool:
+    """The referral is about health and the caller may not see that (`health_visible`, annotated
+    by the view's queryset: referrals.permissions.sees_health)."""
+    if getattr(referral, "health_visible", False):
+        return False
+    return health.about_health(referral.service_types.all(), referral.shared_categories)
+
+
 class ReferralInputSerializer(serializers.Serializer):
-    case = serializers.UUIDField()
+    case = case_field()
     to_organisation = code_field(Organisation)
     service_types = code_field(ServiceType, many=True)
     urgency = serializers.ChoiceField(choices=Urgency.choices, required=False, default=Urgency.ROUTINE)
@@ -240,6 +265,19 @@ class ConsentOverrideSerializer(serializers.ModelSerializer):
             "decision_note",
         ]
         read_only_fields = fields
+        extra_kwargs = {"reason": HEALTH_TEXT, "decision_note": HEALTH_TEXT}
+
+    def to_representation(self, instance: ConsentOverride) -> dict[str, Any]:
+        """The text is absent for a caller who may not read it about a referral about health
+        (`health_visible`, annotated by the view's queryset)."""
+        data = super().to_representation(instance)
+        referral = instance.referral
+        if not getattr(instance, "health_visible", False) and health.about_health(
+            referral.service_types.all(), referral.shared_categories
+        ):
+            for name in self.Meta.extra_kwargs:
+                data.pop(name)
+        return data
 
 
 class ReferralOutcomeSerializer(serializers.Serializer):
@@ -264,13 +302,23 @@ class InboxQuerySerializer(serializers.Serializer):
 
 
 class ReferralEventSerializer(serializers.ModelSerializer):
+    """One step of a referral's history; `note` is absent when the caller may not see the
+    referral's health content (context `withhold_notes`)."""
+
     organisation = serializers.SlugRelatedField(slug_field="code", read_only=True)
     actor = serializers.SlugRelatedField(slug_field="username", read_only=True, allow_null=True)
     via_partner_api = serializers.SerializerMethodField()
 
+    def to_representation(self, instance: ReferralEvent) -> dict[str, Any]:
+        data = super().to_representation(instance)
+        if self.context.get("withhold_notes"):
+            data.pop("note")
+        return data
+
     class Meta:
         model = ReferralEvent
         fields = ["seq", "at", "kind", "from_status", "to_status", "note", "organisation", "actor", "via_partner_api"]
+        extra_kwargs = {"note": HEALTH_TEXT}
 
     def get_via_partner_api(self, event: ReferralEvent) -> bool:
         return event.token_id is not None

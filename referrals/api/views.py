@@ -22,7 +22,7 @@ from rest_framework.response import Response
 
 from accounts.models import AuditAction
 from casework.models import Case, FamilyMember
-from casework.permissions import view_case
+from casework.permissions import view_case, view_health
 from core.api.viewsets import ScopedViewSet
 from core.errors import ApplicationError
 from referrals import permissions, selectors, services, webhooks
@@ -44,7 +44,16 @@ def with_side(user: Any, referrals: QuerySet[Referral]) -> QuerySet[Referral]:
     """Annotate `case_visible`: whether the caller may see each referral's case (the sending
     side), in the same query, so a page of any length costs the same."""
     visible_cases = Case.objects.filter(view_case.filter(user), pk=OuterRef("case_id"))
-    return referrals.annotate(case_visible=Exists(visible_cases))
+    return referrals.annotate(case_visible=Exists(visible_cases), health_visible=permissions.health_visible(user))
+
+
+def overrides_seen_by(user: Any) -> QuerySet[ConsentOverride]:
+    """Override requests with what their serializer reads: `health_visible` annotated."""
+    return (
+        ConsentOverride.objects.select_related("referral__case__person", "requested_by", "decided_by")
+        .prefetch_related("referral__service_types")
+        .annotate(health_visible=permissions.override_health_visible(user))
+    )
 
 
 # --- Consents -----------------------------------------------------------------------------------------
@@ -69,9 +78,11 @@ class ConsentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedVie
     filterset_class = ConsentFilter
 
     def base_queryset(self) -> QuerySet[Consent]:
+        health_cases = Case.objects.filter(view_health.filter(self.request.user), pk=OuterRef("case_id"))
         return (
             Consent.objects.select_related("recipient", "recorded_by", "withdrawn_by")
             .prefetch_related("service_types")
+            .annotate(health_visible=Exists(health_cases))
             .order_by("-given_at", "id")
         )
 
@@ -88,7 +99,7 @@ class ConsentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedVie
     )
     def create(self, request: Request) -> Response:
         data = self.read_input(s.ConsentInputSerializer)
-        case = view_case.get(request.user, pk=data.pop("case"))
+        case = data.pop("case")
         guardian_id = data.pop("guardian", None)
         guardian = None
         if guardian_id is not None:
@@ -188,6 +199,7 @@ class ReferralViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedVi
         query = s.InboxQuerySerializer(data=request.query_params)
         query.is_valid(raise_exception=True)
         referrals = selectors.inbox(user=request.user, status=query.validated_data.get("status"))
+        referrals = self.filter_queryset(referrals)  # the list's filters (`case`) apply here too
         return self._page(with_side(request.user, referrals.select_related("from_worker")))
 
     @extend_schema(
@@ -206,7 +218,8 @@ class ReferralViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedVi
         if not s.sender_view(referral):
             events = events.exclude(kind__in=selectors.DRAFT_EVENT_KINDS)
         page = self.paginate_queryset(events)
-        return self.get_paginated_response(s.ReferralEventSerializer(page, many=True).data)
+        context = {"withhold_notes": s.withholds_health(referral)}
+        return self.get_paginated_response(s.ReferralEventSerializer(page, many=True, context=context).data)
 
     # --- the sending side --------------------------------------------------------------------------------
     def _consent(self, consent_id: UUID | None) -> Consent | None:
@@ -229,7 +242,7 @@ class ReferralViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedVi
     )
     def create(self, request: Request) -> Response:
         data = self.read_input(s.ReferralInputSerializer)
-        case = view_case.get(request.user, pk=data.pop("case"))
+        case = data.pop("case")
         consent = self._consent(data.pop("consent", None))
         referral = services.referral_create(actor=request.user, case=case, consent=consent, **data)
         return self._answer(referral.pk, status.HTTP_201_CREATED)
@@ -283,7 +296,8 @@ class ReferralViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedVi
         referral = self.get_object()
         reason = self.read_input(s.ReferralReasonSerializer)["reason"]
         override = services.consent_override_request(actor=request.user, referral=referral, reason=reason)
-        return self.respond(override, s.ConsentOverrideSerializer, status.HTTP_201_CREATED)
+        shown = overrides_seen_by(request.user).get(pk=override.pk)
+        return self.respond(shown, s.ConsentOverrideSerializer, status.HTTP_201_CREATED)
 
     @extend_schema(
         tags=[REFERRALS],
@@ -398,16 +412,14 @@ class ConsentOverrideViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, S
     serializer_class = s.ConsentOverrideSerializer
 
     def base_queryset(self) -> QuerySet[ConsentOverride]:
-        return ConsentOverride.objects.select_related("referral__case__person", "requested_by", "decided_by").order_by(
-            "-requested_at", "id"
-        )
+        return overrides_seen_by(self.request.user).order_by("-requested_at", "id")
 
     def _decide(self, approve: bool) -> Response:
         note = self.read_input(s.OverrideNoteSerializer).get("note", "")
         override = services.consent_override_decide(
             actor=self.request.user, override=self.get_object(), approve=approve, note=note
         )
-        return self.respond(override)
+        return self.respond(self.get_queryset().get(pk=override.pk))
 
     @extend_schema(
         tags=[REFERRALS],

@@ -21,14 +21,14 @@ from drf_spectacular.utils import OpenApiExample, extend_schema
 from rest_framework import serializers as drf_serializers
 from rest_framework import viewsets
 from rest_framework.decorators import action
-from rest_framework.parsers import JSONParser
 from rest_framework.renderers import JSONRenderer
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.utils.urls import remove_query_param, replace_query_param
 
 from accounts.models import AuditAction
-from accounts.services import audit_record_many
+from accounts.services import audit_record_many, audit_text
+from core.api.parsers import JSONParser
 from core.errors import NotFound
 from referrals import permissions, selectors, services
 from referrals.models import PartnerToken, Referral, ReferralEvent
@@ -134,7 +134,7 @@ class PartnerViewSet(viewsets.GenericViewSet):
             _audit(
                 self.token,
                 AuditAction.VIEW if self.request.method == "GET" else AuditAction.UPDATE,
-                [str(self.kwargs.get("pk", ""))[:64]],
+                [str(self.kwargs.get("pk", ""))],
                 note=f"refused {response.status_code}",
             )
         return response
@@ -149,7 +149,7 @@ def _audit(
         actor=token,
         action=action,
         object_type=Referral._meta.label_lower,
-        object_ids=object_ids,
+        object_ids=[audit_text(pk)[:64] for pk in object_ids],  # a refused URL's id is whatever was sent
         fields=fields,
         reason=note,
     )

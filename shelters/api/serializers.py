@@ -6,9 +6,12 @@ from typing import Any
 
 from rest_framework import serializers
 
+from casework import health
 from casework.api.serializers import PersonBriefSerializer, code_field
-from casework.models import Case, ServiceType
+from casework.models import ServiceType
+from core.api.fields import ScopedRelatedField
 from core.api.schema import OMITTABLE
+from core.limits import REASON_MAX_LENGTH, TEXT_MAX_LENGTH
 from shelters import permissions
 from shelters.choices import ExitDestination
 from shelters.models import Bed, BedOutage, NonResidentialAssistance, Shelter, Stay
@@ -76,8 +79,13 @@ class BoardRowSerializer(serializers.Serializer):
     bed_id = serializers.UUIDField(source="bed.id")
     room = serializers.CharField(source="bed.room.name", default=None, allow_null=True)
     free = serializers.BooleanField()
+    occupied = serializers.BooleanField(help_text="Someone is in the bed that night, shown or not.")
     out_of_service = serializers.SerializerMethodField()
-    stay = StaySerializer(allow_null=True)
+    stay = StaySerializer(
+        allow_null=True,
+        help_text="Who is in the bed: null when it is free, and for shelter staff when the resident is not "
+        "one of today's (another night's board shows occupancy only).",
+    )
 
     def get_out_of_service(self, row: Any) -> str | None:
         return row.outage.reason if row.outage else None
@@ -85,7 +93,7 @@ class BoardRowSerializer(serializers.Serializer):
 
 class AdmitSerializer(serializers.Serializer):
     shelter = code_field(Shelter)
-    case = serializers.PrimaryKeyRelatedField(queryset=Case.objects.all())
+    case = ScopedRelatedField(permissions.admit_case)
     admitted_on = serializers.DateField()
     bed = serializers.PrimaryKeyRelatedField(queryset=Bed.objects.all(), required=False, allow_null=True)
     planned_discharge_on = serializers.DateField(required=False, allow_null=True)
@@ -94,14 +102,14 @@ class AdmitSerializer(serializers.Serializer):
 class DischargeSerializer(serializers.Serializer):
     discharged_on = serializers.DateField()
     destination = serializers.ChoiceField(choices=ExitDestination.choices)
-    reason = serializers.CharField(required=False, allow_blank=True, default="")
+    reason = serializers.CharField(required=False, allow_blank=True, default="", max_length=REASON_MAX_LENGTH)
 
 
 class TransferSerializer(serializers.Serializer):
     to_shelter = code_field(Shelter)
     on = serializers.DateField()
     to_bed = serializers.PrimaryKeyRelatedField(queryset=Bed.objects.all(), required=False, allow_null=True)
-    reason = serializers.CharField(required=False, allow_blank=True, default="")
+    reason = serializers.CharField(required=False, allow_blank=True, default="", max_length=REASON_MAX_LENGTH)
 
 
 class MoveBedSerializer(serializers.Serializer):
@@ -134,17 +142,30 @@ class OutageEndSerializer(serializers.Serializer):
 
 
 class NonResidentialSerializer(serializers.ModelSerializer):
+    """Health services and the notes are absent for a caller who may not see them (`health_visible`,
+    annotated by the view's queryset: shelters.permissions.health_visible)."""
+
     shelter = serializers.SlugRelatedField(slug_field="code", read_only=True)
     service_types = serializers.SlugRelatedField(slug_field="code", many=True, read_only=True)
 
     class Meta:
         model = NonResidentialAssistance
         fields = ["id", "shelter", "case", "assisted_on", "service_types", "notes"]
+        extra_kwargs = {
+            "notes": {"help_text": f"{OMITTABLE} the caller may see its health content, or it is not about health."}
+        }
+
+    def to_representation(self, instance: NonResidentialAssistance) -> dict[str, Any]:
+        data = super().to_representation(instance)
+        services = instance.service_types.all()
+        if not getattr(instance, "health_visible", False) and health.about_health(services):
+            health.withhold(data, services, text=self.Meta.extra_kwargs)
+        return data
 
 
 class NonResidentialInputSerializer(serializers.Serializer):
     shelter = code_field(Shelter)
-    case = serializers.PrimaryKeyRelatedField(queryset=Case.objects.all())
+    case = ScopedRelatedField(permissions.admit_case)
     assisted_on = serializers.DateField()
     service_types = code_field(ServiceType, many=True)
-    notes = serializers.CharField(required=False, allow_blank=True, default="")
+    notes = serializers.CharField(required=False, allow_blank=True, default="", max_length=TEXT_MAX_LENGTH)

@@ -50,7 +50,9 @@ class ShelterViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedVie
     )
     @action(detail=True, methods=["get"])
     def board(self, request: Request, pk: str) -> Response:
-        """Every bed in service: who is in it (with the planned discharge) or why it is out of service."""
+        """Every bed in service: who is in it (with the planned discharge) or why it is out of service.
+        Shelter staff see who only for today's residents: on another night a bed is `occupied`
+        with no `stay`."""
         on = _date_param(request, "on")
         rows = selectors.bed_board(user=request.user, shelter=self._workable(), on=on)
         context = {**self.get_serializer_context(), "identity_visible": identity_from_scope}
@@ -187,6 +189,7 @@ class NonResidentialViewSet(mixins.ListModelMixin, ScopedViewSet):
         return (
             NonResidentialAssistance.objects.select_related("shelter")
             .prefetch_related("service_types")
+            .annotate(health_visible=permissions.health_visible(self.request.user))
             .order_by("-assisted_on", "id")
         )
 
@@ -194,4 +197,4 @@ class NonResidentialViewSet(mixins.ListModelMixin, ScopedViewSet):
     def create(self, request: Request) -> Response:
         data = self.read_input(s.NonResidentialInputSerializer)
         record = services.non_residential_record(actor=request.user, **data)
-        return self.respond(record, status_code=status.HTTP_201_CREATED)
+        return self.respond(self.get_queryset().get(pk=record.pk), status_code=status.HTTP_201_CREATED)

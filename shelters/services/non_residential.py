@@ -16,7 +16,7 @@ from casework.services.common import record
 from core.actors import Staff
 from shelters import permissions
 from shelters.models import NonResidentialAssistance, Shelter, Stay
-from shelters.services.stays import _refuse, _require_shelter
+from shelters.services.stays import _refuse, _require_case, _require_shelter
 
 
 # --- Non-residential assistance -------------------------------------------------------------------
@@ -32,6 +32,7 @@ def non_residential_record(
 ) -> NonResidentialAssistance:
     """A person assisted by the shelter without residing there (counted apart from residents)."""
     _require_shelter(permissions.work_shelter, actor, shelter, _("You cannot record assistance for this shelter."))
+    _require_case(actor, shelter, case)
     service_types = list(service_types)
     if assisted_on > timezone.localdate():
         _refuse("assisted_on", _("This date is in the future."))

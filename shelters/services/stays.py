@@ -39,7 +39,7 @@ from casework.models import Case, Person
 from casework.privacy import clear
 from casework.services.common import record
 from core.actors import Staff
-from core.errors import ApplicationError, Conflict, PermissionDenied
+from core.errors import ApplicationError, Conflict, PermissionDenied, not_found
 from shelters import permissions
 from shelters.choices import ExitDestination
 from shelters.models import Bed, BedOutage, NonResidentialAssistance, Shelter, Stay
@@ -67,9 +67,11 @@ def stay_admit(
     planned_discharge_on: date | None = None,
 ) -> Stay:
     """Admit the case's person to the shelter (and bed) from `admitted_on`, open-ended. The
-    shelter must accept the person on that date; the database refuses a taken bed and a person
-    already staying somewhere (409)."""
+    actor must be able to act on the case there (`_require_case`); the shelter must accept the
+    person on that date; the database refuses a taken bed and a person already staying
+    somewhere (409)."""
     _require_shelter(permissions.work_shelter, actor, shelter, _("You cannot admit residents to this shelter."))
+    _require_case(actor, shelter, case)
     if admitted_on > timezone.localdate():
         _refuse("admitted_on", _("The admission date is in the future."))
     if planned_discharge_on is not None and planned_discharge_on <= admitted_on:
@@ -427,6 +429,14 @@ def _guarded() -> Iterator[None]:
 def _require_shelter(permission: Any, actor: Staff, shelter: Shelter, message: str) -> None:
     """Shelters are public (tier 0): a refusal on one is always a 403."""
     permission.require(actor, shelter, message)
+
+
+def _require_case(actor: Staff, shelter: Shelter, case: Case) -> None:
+    """The case must be one the actor may act on in this shelter (permissions.admissible_here);
+    until that is established, any other case gets the answer of a missing one, before any rule
+    that would tell something about the person (closed, sex, age, date of birth)."""
+    if not Case.objects.filter(permissions.admissible_here(actor, shelter), pk=case.pk).exists():
+        raise not_found("case")
 
 
 def _require_stay(actor: Staff, stay: Stay, message: str) -> None:

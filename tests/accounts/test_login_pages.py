@@ -103,6 +103,26 @@ def test_the_lockout_lifts_itself_after_the_cool_off(client, worker, settings):
         assert client.post(reverse("login"), login, REMOTE_ADDR="10.0.0.3").status_code == 302
 
 
+@pytest.mark.parametrize("locked_attempts_restart_the_cool_off", [True, False])
+def test_the_lockout_says_when_to_retry(client, worker, settings, locked_attempts_restart_the_cool_off):
+    """429 with Retry-After: the seconds until the cool-off lifts it, for the page and for a
+    script (axes answers an XMLHttpRequest in JSON). By default a try while locked out starts
+    the cool-off again (AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT)."""
+    settings.AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = locked_attempts_restart_the_cool_off
+    start = timezone.now()
+    cool_off = int(settings.AXES_COOLOFF_TIME * 3600)
+    login = {"username": "sw", "password": PASSWORD}
+    with time_machine.travel(start, tick=False):
+        fail(client, "sw", settings.AXES_FAILURE_LIMIT, REMOTE_ADDR="10.0.0.4")
+    with time_machine.travel(start + timedelta(seconds=60), tick=False):
+        page = client.post(reverse("login"), login, REMOTE_ADDR="10.0.0.4")
+        script = client.post(reverse("login"), login, REMOTE_ADDR="10.0.0.4", HTTP_X_REQUESTED_WITH="XMLHttpRequest")
+    for locked in (page, script):
+        assert locked.status_code == 429
+        assert locked["Retry-After"] == str(cool_off if locked_attempts_restart_the_cool_off else cool_off - 60)
+    assert script["Content-Type"] == "application/json"
+
+
 def test_the_admin_has_no_login_form_of_its_own(client, reference):
     answer = client.get("/admin/login/")
     assert answer.status_code == 302 and answer["Location"].startswith(reverse("login"))

@@ -1,5 +1,6 @@
 import pytest
 from django.db import IntegrityError, connection, transaction
+from django.urls import reverse
 
 from accounts import services
 from accounts.models import AuditEvent, OrganisationKind, Role, User
@@ -96,3 +97,30 @@ def test_organisations_have_a_kind_and_a_province_scope(orgs):
             "VALUES (gen_random_uuid(), 'x', 'x', '', 'church', true)"
         )
     assert {choice for choice, _ in OrganisationKind.choices} == {"mlsw", "lwu", "police", "ngo", "other_gov"}
+
+
+def test_the_admins_add_user_form_asks_for_the_organisation_and_creates_through_the_service(client, people, orgs):
+    """The admin's "Add user" was a 500: its form had no organisation, which the database requires."""
+    User.objects.filter(pk=people.admin.pk).update(is_staff=True)
+    client.force_login(people.admin)
+    add = reverse("admin:accounts_user_add")
+    page = client.get(add)
+    assert page.status_code == 200
+    assert b'name="organisation"' in page.content and b'name="roles"' in page.content
+    values = {"username": "new-worker", "usable_password": "true", "language": "en", "roles": "social_worker"}
+    values |= {"password1": "a long enough passphrase", "password2": "a long enough passphrase"}
+    refusals = {
+        "organisation": {**values, "organisation": ""},
+        "roles": {**values, "organisation": orgs.lwu.pk, "roles": "police"},
+    }
+    for field, refused in refusals.items():
+        answer = client.post(add, refused)
+        assert answer.status_code == 200, field
+        assert field in answer.context["adminform"].form.errors
+    assert not User.objects.filter(username="new-worker").exists(), "nothing half-saved"
+
+    assert client.post(add, {**values, "organisation": orgs.lwu.pk}).status_code == 302
+    user = User.objects.get(username="new-worker")
+    assert (user.organisation, user.roles, user.language) == (orgs.lwu, [Role.SOCIAL_WORKER], "en")
+    assert user.check_password("a long enough passphrase")
+    assert AuditEvent.objects.filter(actor=people.admin, action="create", object_id=str(user.pk)).exists()

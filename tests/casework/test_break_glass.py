@@ -162,7 +162,12 @@ def test_predicate_and_filter_agree_with_grants(people, orgs, case):
     break_glass.break_glass_open(actor=people.national_manager, case_code=code_of(case), reason=REASON)
     cases = [Case.objects.get(pk=case.pk), other]
     users = [people.national_manager, people.admin, people.manager, people.outsider]
-    for permission in (permissions.view_case, permissions.change_case, permissions.manage_case):
+    for permission in (
+        permissions.view_case,
+        permissions.change_case,
+        permissions.manage_case,
+        permissions.view_health,
+    ):
         assert_predicate_matches_filter(permission, users, cases)
     assert_predicate_matches_filter(permissions.view_person, users, Person.objects.all())
     assert_predicate_matches_filter(permissions.view_service, users, Service.objects.select_related("service_type"))

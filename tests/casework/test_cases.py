@@ -64,6 +64,7 @@ def test_predicates_and_filters_agree_for_every_persona(people, orgs, case):
         permissions.record_screening,
         permissions.manage_case,
         permissions.view_sensitive,
+        permissions.view_health,
     ):
         assert_predicate_matches_filter(permission, people.all, cases)
     assert_predicate_matches_filter(permissions.view_person, people.all, Person.objects.all())

@@ -447,20 +447,6 @@ def test_the_guardian_question_may_be_answered_no(people, child_case):
     assert screening.guardian_or_social_worker_present is False
 
 
-def test_a_birth_date_after_the_exploitation_is_refused(people):
-    """A negative age would turn anyone into a child case; the dates must be corrected first."""
-    case = open_case(
-        people.social_worker,
-        person_values={**ADULT_PERSON, "date_of_birth": date(2012, 1, 1)},
-        exploitation_started_on=date(2011, 6, 1),
-    )
-    before = counts()
-    with pytest.raises(ApplicationError) as excinfo:
-        screen(people.social_worker, case)
-    assert "age_at_exploitation" in excinfo.value.fields
-    assert counts() == before
-
-
 # --- Who may screen ---------------------------------------------------------------------------
 def test_police_screen_a_case_shared_with_them_but_not_an_unshared_one(people, orgs, child_case):
     """Police record screenings at identification, on cases they can see."""

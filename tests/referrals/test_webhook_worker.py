@@ -15,7 +15,14 @@ from referrals import webhooks
 from referrals.models import WebhookDelivery
 from referrals.tasks import deliver_webhook, retry_due_webhooks
 from tests.processes import celery_worker
-from tests.referrals.test_webhooks import certificate, https_receiver, make_due, sent_referral, signature_ok
+from tests.referrals.test_webhooks import (
+    RECEIVER_NETWORK,
+    certificate,
+    https_receiver,
+    make_due,
+    sent_referral,
+    signature_ok,
+)
 
 pytestmark = [pytest.mark.worker, pytest.mark.django_db(transaction=True)]
 __all__ = ["certificate"]  # the session fixture, shared with test_webhooks
@@ -37,6 +44,8 @@ def receiver(certificate, settings, monkeypatch):  # type: ignore[no-untyped-def
         settings.WEBHOOK_CA_BUNDLE = running.ca_file
         # The worker process trusts the test certificate through its environment.
         monkeypatch.setenv("WEBHOOK_CA_BUNDLE", running.ca_file)
+        settings.WEBHOOK_ALLOWED_NETWORKS = [RECEIVER_NETWORK]
+        monkeypatch.setenv("WEBHOOK_ALLOWED_NETWORKS", RECEIVER_NETWORK)
         yield running
 
 

@@ -2,7 +2,8 @@
 retries with backoff, giving up, and never sending a delivery twice.
 
 Deliveries go over real HTTPS to a receiver on 127.0.0.1 with a certificate made for this test
-run by `openssl`, trusted through the WEBHOOK_CA_BUNDLE setting. The worker-process version of
+run by `openssl`, trusted through the WEBHOOK_CA_BUNDLE setting, and reachable although it is
+loopback through the test-only WEBHOOK_ALLOWED_NETWORKS setting. The worker-process version of
 these tests is test_webhook_worker.py; this module calls the delivery function in-process.
 """
 
@@ -12,6 +13,7 @@ import hashlib
 import hmac
 import json
 import shutil
+import socket
 import ssl
 import subprocess
 import threading
@@ -25,12 +27,13 @@ from typing import Any
 
 import pytest
 from django.db import IntegrityError, connections, transaction
+from django.urls import reverse
 from django.utils import timezone
 
 from casework.models import ServiceType
 from core.errors import ApplicationError, PermissionDenied
 from referrals import services, webhooks
-from referrals.models import Referral, ReferralEvent, WebhookDelivery
+from referrals.models import Referral, ReferralEvent, Webhook, WebhookDelivery
 from tests.factories import make_user, open_case
 
 
@@ -85,7 +88,7 @@ def certificate(tmp_path_factory: pytest.TempPathFactory) -> tuple[str, str]:
             "-subj",
             "/CN=127.0.0.1",
             "-addext",
-            "subjectAltName=IP:127.0.0.1",
+            "subjectAltName=IP:127.0.0.1,DNS:partner.webhook.test",
             "-keyout",
             str(key),
             "-out",
@@ -179,8 +182,16 @@ def sent_referral(sender: Any, to_organisation: Any) -> tuple[Referral, Referral
     return referral, referral.events.get(kind="sent")
 
 
+RECEIVER_NETWORK = "127.0.0.1/32"
+
+
 @pytest.fixture
-def receiver(certificate, settings):  # type: ignore[no-untyped-def]
+def loopback_allowed(settings):  # type: ignore[no-untyped-def]
+    settings.WEBHOOK_ALLOWED_NETWORKS = [RECEIVER_NETWORK]
+
+
+@pytest.fixture
+def receiver(certificate, settings, loopback_allowed):  # type: ignore[no-untyped-def]
     with https_receiver(certificate) as running:
         settings.WEBHOOK_CA_BUNDLE = running.ca_file
         yield running
@@ -336,7 +347,7 @@ def test_an_untrusted_certificate_is_refused(people, orgs, receiver, hook, setti
     assert receiver.count() == 0
 
 
-def test_an_unreachable_endpoint_is_a_failed_attempt(people, orgs, settings):
+def test_an_unreachable_endpoint_is_a_failed_attempt(people, orgs, loopback_allowed):
     import socket
 
     with socket.socket() as probe:  # a port nothing listens on
@@ -477,4 +488,94 @@ def test_a_delivery_locked_by_another_worker_is_skipped_not_sent_twice(people, o
     assert results == ["skipped"]
     assert receiver.count() == 0
     assert webhooks.deliver(delivery.pk) == "delivered"
+    assert receiver.count() == 1
+
+
+# --- Only public addresses (server-side request forgery) -----------------------------------------
+# Every spelling resolves (getaddrinfo, no DNS server needed) to loopback, private, link-local,
+# multicast, reserved or metadata addresses.
+INWARD_URLS = [
+    "https://127.0.0.1/hook",
+    "https://localhost/hook",
+    "https://127.1/hook",
+    "https://2130706433/hook",  # 127.0.0.1, decimal
+    "https://0177.0.0.1/hook",  # octal
+    "https://0x7f.0.0.1/hook",  # hexadecimal
+    "https://0.0.0.0/hook",
+    "https://10.1.2.3/hook",
+    "https://172.16.0.1/hook",
+    "https://192.168.1.1:8443/hook",
+    "https://169.254.169.254/latest/meta-data/",  # the usual cloud metadata service
+    "https://2852039166/latest/meta-data/",  # the same, decimal
+    "https://100.100.100.200/latest/meta-data/",  # shared address space (Alibaba's metadata)
+    "https://168.63.129.16/machine",  # Azure's wire server
+    "https://224.0.0.1/hook",
+    "https://240.0.0.1/hook",
+    "https://255.255.255.255/hook",
+    "https://[::1]/hook",
+    "https://[::]/hook",
+    "https://[::ffff:127.0.0.1]/hook",  # IPv4-mapped IPv6
+    "https://[::ffff:a9fe:a9fe]/hook",  # 169.254.169.254, mapped
+    "https://[64:ff9b::a9fe:a9fe]/hook",  # 169.254.169.254 through NAT64
+    "https://[2002:7f00:1::]/hook",  # 6to4 around 127.0.0.1
+    "https://[fe80::1]/hook",
+    "https://[fd00:ec2::254]/hook",  # AWS's IPv6 metadata service
+    "https://[fc00::1]/hook",
+    "https://[ff02::1]/hook",
+]
+
+
+@pytest.mark.parametrize("address", INWARD_URLS)
+def test_a_webhook_pointing_inward_is_refused_at_registration(people, orgs, address):
+    with pytest.raises(ApplicationError) as refused:
+        webhooks.webhook_register(actor=people.partner, organisation=orgs.ngo, url=address)
+    assert list(refused.value.fields) == ["url"]
+    assert not Webhook.objects.exists()
+
+
+def test_the_api_refuses_an_inward_webhook_on_the_url_field(people, orgs, api):
+    api.force_login(people.partner)
+    for address in ("https://169.254.169.254/latest/meta-data/", "https://[::ffff:7f00:1]:8000/"):
+        answer = api.post(reverse("v1:webhook-list"), {"url": address}, format="json")
+        assert answer.status_code == 400, answer.content
+        assert list(answer.json()["errors"]) == ["url"]
+    assert not Webhook.objects.exists()
+
+
+def test_a_public_address_or_a_name_that_does_not_resolve_yet_is_accepted(people, orgs):
+    for address in ("https://93.184.215.14/hook", "https://[2606:4700::1111]/hook", "https://hooks.example.invalid/"):
+        webhooks.webhook_register(actor=people.partner, organisation=orgs.ngo, url=address)
+    assert Webhook.objects.count() == 3
+
+
+def test_delivery_refuses_an_address_that_turned_inward(people, orgs, receiver, hook, settings):
+    """Registered while allowed (or before a DNS change): each attempt checks again."""
+    settings.WEBHOOK_ALLOWED_NETWORKS = []
+    _, event = sent_referral(people.social_worker, orgs.ngo)
+    delivery = WebhookDelivery.objects.get(event=event)
+    assert webhooks.deliver(delivery.pk) == "failed"
+    delivery.refresh_from_db()
+    assert delivery.last_status is None
+    assert delivery.last_error.startswith("ForbiddenAddress: 127.0.0.1 is loopback")
+    assert receiver.count() == 0
+
+
+def test_delivery_connects_to_the_address_it_vetted_not_to_a_second_lookup(people, orgs, receiver, monkeypatch):
+    """A rebinding DNS server answers the check with an allowed address and the connection with
+    another: the POST must go to the first (the receiver), the name is looked up once."""
+    real_getaddrinfo, lookups = socket.getaddrinfo, []
+
+    def rebinding(host, port, *args, **kwargs):  # type: ignore[no-untyped-def]
+        if host != "partner.webhook.test":
+            return real_getaddrinfo(host, port, *args, **kwargs)
+        lookups.append(host)
+        address = "127.0.0.1" if len(lookups) == 1 else "127.0.0.2"  # 127.0.0.2 is not allowed
+        return real_getaddrinfo(address, port, *args, **kwargs)
+
+    url = receiver.url.replace("127.0.0.1", "partner.webhook.test")
+    webhook = Webhook.objects.create(organisation=orgs.ngo, url=url, secret="s", created_by=people.partner)
+    monkeypatch.setattr(socket, "getaddrinfo", rebinding)
+    _, event = sent_referral(people.social_worker, orgs.ngo)
+    assert webhooks.deliver(WebhookDelivery.objects.get(event=event, webhook=webhook).pk) == "delivered"
+    assert lookups == ["partner.webhook.test"]
     assert receiver.count() == 1

@@ -5,9 +5,10 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import AuditEvent
+from referrals.models import Referral
 from shelters import services
 from shelters.models import Bed, Shelter
-from tests.factories import open_case
+from tests.factories import open_case, refer_to_shelter
 
 pytestmark = pytest.mark.django_db
 
@@ -27,6 +28,9 @@ def staff(people, cpc):
 
 
 def admit(api, user, shelter, case, **extra):
+    """Admit through the API a case referred to the shelter (the social worker refers it first)."""
+    if not Referral.objects.filter(case=case, to_organisation=shelter.operator).exists():
+        refer_to_shelter(case, shelter)
     api.force_authenticate(user)
     body = {
         "shelter": shelter.code,

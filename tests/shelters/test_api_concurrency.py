@@ -14,7 +14,7 @@ from django.utils import timezone
 
 from shelters import services
 from shelters.models import Bed, Shelter, Stay
-from tests.factories import make_user, open_case
+from tests.factories import make_user, open_case, refer_to_shelter
 from tests.processes import web_server
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -68,7 +68,10 @@ def test_fifty_http_admissions_for_one_bed(people, orgs):
     staff = make_user("live-staff", orgs.lwu, "shelter_staff", password=PASSWORD, language="en")
     services.staff_post(actor=people.admin, shelter=shelter, user=staff)
     with transaction.atomic():
-        case_ids = [str(open_case(people.social_worker).pk) for _ in range(WRITERS)]
+        cases = [open_case(people.social_worker) for _ in range(WRITERS)]
+        for case in cases:  # referred to the shelter for a placement: what an admission rests on
+            refer_to_shelter(case, shelter)
+        case_ids = [str(case.pk) for case in cases]
     bed_id = str(Bed.objects.get(shelter=shelter, label="B01").pk)
     on = (timezone.localdate() - timedelta(days=2)).isoformat()
     with web_server() as base_url:

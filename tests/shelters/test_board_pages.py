@@ -224,7 +224,7 @@ def test_admit_validates_the_form_before_the_service(people, shelter, case):
     response = client_for(people.shelter_staff).post(
         reverse("shelters:admit", args=[shelter.code]), {"case_code": "NO-SUCH", "admitted_on": "2026-01-01"}
     )
-    assert response.context["form"].errors["case_code"] == ["No case has this code."]
+    assert response.context["form"].errors["case_code"] == ["No case you may admit to this shelter has this code."]
     assert not Stay.objects.exists()
 
 

@@ -15,7 +15,7 @@ from core.errors import ApplicationError, Conflict
 from shelters import services
 from shelters.models import Bed, BedOutage, Shelter, Stay
 from tests.concurrency import run_concurrently
-from tests.factories import open_case
+from tests.factories import open_case, refer_to_shelter
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -33,10 +33,17 @@ def staff(people, sengsavang):
     return people.shelter_staff
 
 
-def open_cases(actor, count):
+def referred_case(actor, shelter):
+    """A case its worker referred to the shelter for a placement (what an admission rests on)."""
+    case = open_case(actor)
+    refer_to_shelter(case, shelter)
+    return case
+
+
+def open_cases(actor, count, shelter):
     """Committed in one transaction: one commit instead of fifty."""
     with transaction.atomic():
-        return [open_case(actor).pk for _ in range(count)]
+        return [referred_case(actor, shelter).pk for _ in range(count)]
 
 
 def split(outcomes):
@@ -48,7 +55,7 @@ def split(outcomes):
 
 def test_fifty_people_admitted_into_one_bed_at_once_one_gets_it(people, staff, sengsavang):
     started = time.monotonic()
-    case_ids = open_cases(people.social_worker, WRITERS)
+    case_ids = open_cases(people.social_worker, WRITERS, sengsavang)
     bed_id = Bed.objects.get(shelter=sengsavang, label="B01").pk
     on = timezone.localdate() - timedelta(days=3)
 
@@ -76,7 +83,7 @@ def test_one_person_admitted_into_fifty_beds_at_once_gets_one(people, staff, sen
     """No bed lock is shared here (each writer takes a different bed): only the one-place-per-
     person constraint stands between the writers."""
     started = time.monotonic()
-    case_id = open_case(people.social_worker).pk
+    case_id = referred_case(people.social_worker, sengsavang).pk
     bed_ids = list(Bed.objects.filter(shelter=sengsavang).order_by("label").values_list("pk", flat=True)[:WRITERS])
     assert len(bed_ids) == WRITERS
     on = timezone.localdate() - timedelta(days=3)
@@ -108,7 +115,7 @@ def test_twenty_moves_of_one_stay_at_once_one_wins(people, staff, sengsavang):
     first = services.stay_admit(
         actor=staff,
         shelter=sengsavang,
-        case=open_case(people.social_worker),
+        case=referred_case(people.social_worker, sengsavang),
         admitted_on=on,
         bed=Bed.objects.get(shelter=sengsavang, label="B01"),
     )
@@ -133,7 +140,7 @@ def test_admissions_racing_outages_on_one_bed_leave_one_or_the_other(people, sta
     """The exclusion constraints cannot see across tables (a stay against an outage): only the
     bed lock both services take keeps a bed from being occupied and out of service at once."""
     half = WRITERS // 2
-    case_ids = open_cases(people.social_worker, half)
+    case_ids = open_cases(people.social_worker, half, sengsavang)
     bed_id = Bed.objects.get(shelter=sengsavang, label="B01").pk
     on = timezone.localdate() - timedelta(days=3)
 
