@@ -1,4 +1,4 @@
-"""Who may see and do what on cases and people (access.md), each predicate beside its filter.
+"""Who may see and do what on cases and people (docs/design/access.md), each predicate beside its filter.
 
 Visibility of a case comes from relationships, never from per-object grants:
 - social workers, counsellors and police of the owning organisation;
@@ -41,7 +41,7 @@ from casework.models import (
 )
 
 CASE_STAFF = (Role.SOCIAL_WORKER, Role.COUNSELLOR, Role.POLICE)
-# Who may open a case outside their scope in an emergency (access.md: break-glass).
+# Who may open a case outside their scope in an emergency (docs/design/access.md: break-glass).
 BREAK_GLASS_ROLES = (Role.MANAGER, Role.ADMIN)
 # Who answers a transfer offered to their organisation.
 TRANSFER_DECIDERS = (Role.MANAGER, Role.SOCIAL_WORKER, Role.COUNSELLOR)
@@ -281,7 +281,7 @@ def can_open_case(user: Any) -> bool:
 
 
 def hides_health(user: Any) -> bool:
-    """Police never receive health details (access.md), unless they also hold a casework role."""
+    """Police never receive health details (docs/design/access.md), unless they also hold a casework role."""
     return has_role(user, Role.POLICE) and not has_role(user, Role.SOCIAL_WORKER, Role.COUNSELLOR)
 
 

@@ -1,4 +1,4 @@
-"""Consent per disclosure and the referral lifecycle (domain.md: Referrals; access.md: Consent).
+"""Consent per disclosure and the referral lifecycle (docs/design/domain.md: Referrals; docs/design/access.md: Consent).
 
 Every change appends to the stream partners pull (`referrals.changes.record_change`) and leaves
 a row on the case timeline and in the audit log, in the same transaction. The sending side acts
@@ -37,7 +37,7 @@ from referrals.choices import ConsentGivenBy, DataCategory, ReferralStatus, Urge
 from referrals.models import Consent, ConsentOverride, PartnerToken, Referral, ReferralEvent
 from referrals.transitions import REFERRAL
 
-# (acknowledge within, answer within) after sending, by urgency. domain.md: a referral not
+# (acknowledge within, answer within) after sending, by urgency. docs/design/domain.md: a referral not
 # acknowledged within 3 days, not answered within 7; an emergency within 24 hours (and 2 days).
 # A deployment may override the table with settings.REFERRAL_DUE_WITHIN.
 DUE_WITHIN: dict[str, tuple[timedelta, timedelta]] = {

@@ -1,4 +1,4 @@
-"""Who may see and do what in shelters (access.md), each predicate beside its filter.
+"""Who may see and do what in shelters (docs/design/access.md), each predicate beside its filter.
 
 - Shelter staff work in the shelters they are posted to (ShelterStaff): they admit, transfer and
   discharge there, and see the identity of *current* residents only.
@@ -94,7 +94,7 @@ run_reports = define("shelters.run_reports", Shelter, predicate=_can_report, fil
 
 
 # --- Beds: set up, retired and put out of service by the shelter's staff, the operator's
-# managers, and administrators (access.md: admins manage shelters) ------------------------------
+# managers, and administrators (docs/design/access.md: admins manage shelters) ------------------------------
 manage_beds = define(
     "shelters.manage_beds",
     Shelter,
@@ -163,7 +163,7 @@ view_bed_outage = define(
 
 # --- National statistics: whose cases a user's aggregate counts cover --------------------------
 # Statisticians (NCAW-MC, NCATIP) count every case; managers the cases of the organisations they
-# oversee. Counting a case never shows it: this permission only scopes aggregates (access.md:
+# oversee. Counting a case never shows it: this permission only scopes aggregates (docs/design/access.md:
 # statisticians see anonymised aggregates only, no personal record).
 def statistics_owners(user: Any) -> frozenset[Any] | None:
     """None for every case, else the owner organisations counted (empty: nothing)."""

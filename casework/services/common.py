@@ -18,7 +18,7 @@ from casework.models import Case, CaseEvent
 
 def require(permission: Permission[Any], user: Any, obj: Any, message: str) -> None:
     """Refuse with 404 when the user cannot even see the case, 403 when they see it but may
-    not do this (access.md: the two answers must not leak which cases exist)."""
+    not do this (docs/design/access.md: the two answers must not leak which cases exist)."""
     if permission.allows(user, obj):
         return
     from casework.permissions import view_case
