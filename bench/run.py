@@ -49,7 +49,7 @@ DATA_SETS = {
         name="occupancy",
         describe=lambda quick: f"{(100_000 if quick else 1_000_000):,} stays over 20 shelters and 5 years (SQL)",
         size=lambda quick: 100_000 if quick else 1_000_000,
-        sources=("bench/bench_occupancy.py",),
+        sources=("bench/occupancy_data.py",),
     ),
     "demo": DataSet(
         name="demo",
@@ -83,9 +83,9 @@ def build(data_set: str, size: int) -> None:
     call_command("migrate", interactive=False, verbosity=0)
     call_command("load_reference", verbosity=0)
     if data_set == "occupancy":
-        from bench import bench_occupancy
+        from bench.occupancy_data import generate
 
-        bench_occupancy.generate(size)
+        generate(size)
     else:
         call_command("seed_demo", people=size)
 
