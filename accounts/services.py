@@ -217,7 +217,7 @@ def check_roles(roles: Sequence[str], organisation: Organisation | None) -> None
             _("Unknown role."), fields={"roles": [_("Unknown role: %(role)s") % {"role": r} for r in unknown]}
         )
     # Police must never hold a role that opens counselling notes, and a partner is an API
-    # client of an NGO only: these combinations would quietly defeat access.md's tiers.
+    # client of an NGO only: these combinations would quietly defeat docs/design/access.md's tiers.
     if Role.POLICE in roles and Role.COUNSELLOR in roles:
         raise ApplicationError(
             _("A police account cannot also be a counsellor."), fields={"roles": [_("Choose one of the two.")]}

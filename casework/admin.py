@@ -1,6 +1,6 @@
 """Admin for casework. Reference lists are edited here by administrators. Cases and people are
 read-only here and scoped exactly as in the API (an administrator without a case role sees none:
-access.md gives admins no case content); all changes go through the services, via the app."""
+docs/design/access.md gives admins no case content); all changes go through the services, via the app."""
 
 from __future__ import annotations
 

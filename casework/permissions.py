@@ -1,4 +1,4 @@
-"""Who may see and do what on cases and people (access.md), each predicate beside its filter.
+"""Who may see and do what on cases and people (docs/design/access.md), each predicate beside its filter.
 
 Visibility of a case comes from relationships, never from per-object grants:
 - social workers, counsellors and police of the owning organisation;
@@ -43,7 +43,7 @@ from casework.models import (
 from core.permissions import NOTHING, Permission, define, has_role
 
 CASE_STAFF = (Role.SOCIAL_WORKER, Role.COUNSELLOR, Role.POLICE)
-# Who may open a case outside their scope in an emergency (access.md: break-glass).
+# Who may open a case outside their scope in an emergency (docs/design/access.md: break-glass).
 BREAK_GLASS_ROLES = (Role.MANAGER, Role.ADMIN)
 # Who answers a transfer offered to their organisation.
 TRANSFER_DECIDERS = (Role.MANAGER, Role.SOCIAL_WORKER, Role.COUNSELLOR)
@@ -243,7 +243,7 @@ view_note = define("casework.view_casenote", CaseNote, predicate=_can_view_note,
 # records, exports) are medical details: readers in scope only, never police (unless they also
 # hold a casework role), and never through an emergency grant, which reads tiers 1-2 only.
 def hides_health(user: Any) -> bool:
-    """Police never receive health details (access.md), unless they also hold a casework role."""
+    """Police never receive health details (docs/design/access.md), unless they also hold a casework role."""
     return has_role(user, Role.POLICE) and not has_role(user, Role.SOCIAL_WORKER, Role.COUNSELLOR)
 
 

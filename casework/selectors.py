@@ -116,7 +116,7 @@ def case_plan(*, user: Any, case: Case) -> CasePlan | None:
 
 
 def case_access_log(*, user: Any, case: Case) -> QuerySet[AuditEvent]:
-    """Who viewed or changed the case and its person: for managers in scope (access.md). The
+    """Who viewed or changed the case and its person: for managers in scope (docs/design/access.md). The
     case permission governs it, so it includes rows of staff outside the manager's organisation."""
     if not permissions.manage_case.allows(user, case):
         raise PermissionDenied(_("Only managers of the owning organisation see who opened this case."))

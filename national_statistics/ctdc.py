@@ -1,5 +1,5 @@
 """The anonymised record-level export in the style of IOM's Counter Trafficking Data
-Collaborative (CTDC) global dataset (domain-sources.md 3.3): one row per person identified as a
+Collaborative (CTDC) global dataset (docs/design/domain.md, CTDC export): one row per person identified as a
 trafficking case, coarse variables only, k-anonymous (default k = 11, as CTDC publishes).
 
 Every exported column is treated as a quasi-identifier, so every exported row has at least k-1

@@ -1,4 +1,4 @@
-"""Who may see, send and answer referrals, and when a consent covers a disclosure (access.md:
+"""Who may see, send and answer referrals, and when a consent covers a disclosure (docs/design/access.md:
 partner role, Consent), each predicate beside its filter.
 
 - The sending side sees a referral with its case (casework view_case), drafts included, and

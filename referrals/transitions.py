@@ -1,4 +1,4 @@
-"""Allowed status changes of a referral (domain.md: Referrals); core.transitions moves them.
+"""Allowed status changes of a referral (docs/design/domain.md: Referrals); core.transitions moves them.
 
 The receiver may accept or decline straight from `sent`: the service then moves through
 `acknowledged` first (two moves, two events), so this table stays the lifecycle as staff draw it.

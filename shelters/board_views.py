@@ -3,7 +3,7 @@ admit, discharge and transfer a resident and to put a bed out of service.
 
 Access as in the API: shelters are public (tier 0), so a shelter the user does not work in is a
 403; a stay or a bed they may not see is a 404. The board shows who is in each bed to those who
-work the shelter (access.md: shelter staff see current residents) and logs that read.
+work the shelter (docs/design/access.md: shelter staff see current residents) and logs that read.
 """
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""Exit destinations grouped as HUD's HMIS does (domain-sources.md 4), for the Lao context."""
+"""Exit destinations grouped as HUD's HMIS does (docs/design/domain.md, Occupancy), for the Lao context."""
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _

@@ -1,4 +1,4 @@
-"""Who may see and do what in shelters (access.md), each predicate beside its filter.
+"""Who may see and do what in shelters (docs/design/access.md), each predicate beside its filter.
 
 - Shelter staff work in the shelters they are posted to (ShelterStaff): they admit, transfer and
   discharge there, and see the identity of *current* residents only (today's: the board of
@@ -134,7 +134,7 @@ run_reports = define("shelters.run_reports", Shelter, predicate=_can_report, fil
 
 
 # --- Beds: set up, retired and put out of service by the shelter's staff, the operator's
-# managers, and administrators (access.md: admins manage shelters) ------------------------------
+# managers, and administrators (docs/design/access.md: admins manage shelters) ------------------------------
 manage_beds = define(
     "shelters.manage_beds",
     Shelter,

@@ -40,7 +40,7 @@ REPORTS = {
 def aggregates_only(view: Callable[..., HttpResponseBase]) -> Callable[..., HttpResponseBase]:
     """For views that show aggregates only: GET and HEAD alone (reading writes nothing), never
     cached by the browser, and marked `reads_personal_data = False`, the reason they write no
-    access-log row (access.md audits reads of tier-2 and tier-3 records; a count is neither)."""
+    access-log row (docs/design/access.md audits reads of tier-2 and tier-3 records; a count is neither)."""
 
     @never_cache
     @require_safe

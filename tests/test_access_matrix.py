@@ -1,4 +1,4 @@
-"""The access matrix (access.md): every role x every route x an object inside or outside scope.
+"""The access matrix (docs/design/access.md): every role x every route x an object inside or outside scope.
 
 Every named route of the URL conf must have at least one row here, so a new endpoint without a
 row fails `test_every_route_has_a_row`. Allowed means the request got past the access gate
@@ -76,14 +76,14 @@ DENIED = {401, 403, 404}
 REFERRAL_RECEIVER = {"counsellor"}  # an LWU social worker and counsellor: answers for LWU
 REFERRAL_READERS = CASE_READERS | REFERRAL_RECEIVER
 REMINDER_MANAGERS = {"manager", "national_manager", "admin"}  # each for their own organisation
-BREAK_GLASSERS = {"manager", "national_manager", "admin"}  # access.md: break-glass, with a reason
+BREAK_GLASSERS = {"manager", "national_manager", "admin"}  # docs/design/access.md: break-glass, with a reason
 
 
 def report_period(o: Any) -> dict[str, str]:
     return {"shelter": o.shelter.code, "start": "2026-01-01", "end": "2026-03-31"}
 
 
-STATISTICIANS = {"statistician", "manager", "national_manager"}  # aggregates only (access.md)
+STATISTICIANS = {"statistician", "manager", "national_manager"}  # aggregates only (docs/design/access.md)
 
 
 def statistics_years(o: Any) -> dict[str, str]:

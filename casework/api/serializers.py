@@ -103,7 +103,7 @@ class IdentityOmittingSerializer(serializers.ModelSerializer):
     """Drops identity fields for callers who may not see the person's identity.
 
     Views over a queryset already scoped by case visibility pass `identity_visible=lambda p: True`
-    in the context (every role that may see a case may see its person, access.md), which spares a
+    in the context (every role that may see a case may see its person, docs/design/access.md), which spares a
     query per row; elsewhere the permission is asked for each person."""
 
     identity_fields: tuple[str, ...] = ()

@@ -1,4 +1,4 @@
-"""Emergency access (access.md: break-glass): a manager or administrator opens one case outside
+"""Emergency access (docs/design/access.md: break-glass): a manager or administrator opens one case outside
 their scope by giving a reason. The grant is read-only (tiers 1-2), lasts
 settings.BREAK_GLASS_HOURS (1 hour by default), is written to the audit log with the reason
 (AuditAction.BREAK_GLASS), shows on the case's timeline, and alerts the owning organisation's

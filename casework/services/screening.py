@@ -37,7 +37,7 @@ INTERVIEW_FACTS = (
     "consent_told_retention",
     "consent_told_how_to_withdraw",
 )
-# Outcomes after which the reflection period runs (domain-sources.md 1.5).
+# Outcomes after which the reflection period runs (docs/design/domain.md, Reflection period).
 POSITIVE_OUTCOMES = frozenset({ScreeningOutcome.POSSIBLE_VICTIM, ScreeningOutcome.ACTUAL_VICTIM})
 NOTE_MAX_LENGTH: int = ScreeningIndicator._meta.get_field("note").max_length  # type: ignore[assignment]
 IndicatorChoice = tuple[Indicator | str, str]

@@ -3,7 +3,7 @@ for a manager over one of the person's cases (casework.permissions.export_person
 
 Like every export of personal data it is audited (one row: the person, the sections, how many
 records, the format) in the same transaction, and a child's record (a case identified while
-under 18) is never exported (access.md). The export covers the cases in the manager's own scope
+under 18) is never exported (docs/design/access.md). The export covers the cases in the manager's own scope
 (not those read through an emergency grant) and says how many others exist; tier-3 notes
 (counselling, medical) keep their text back unless the manager is also the assigned counsellor,
 and are listed so the request can be completed by them; the timeline passes the same tier rule

@@ -4,7 +4,7 @@ Pure reads. Each public function runs a fixed number of queries whatever the num
 one to resolve the shelters, then one aggregate statement per part of the report, so nothing
 about individual residents is ever loaded into Python, only counts.
 
-Conventions shared by every query (domain-sources.md 4):
+Conventions shared by every query (docs/design/domain.md, Occupancy):
 - A stay occupies the nights of `[admission, discharge)`: the discharge night is not a night in
   the shelter; an open stay (no discharge yet) runs on past the end of any period.
 - A period `start..end` is inclusive of both nights; in SQL it is `daterange(start, end + 1)`.

@@ -12,7 +12,7 @@ Screenshots: `screenshot(page, name)` writes `docs/screenshots/<name>.png` only 
 `PATHWAY_SCREENSHOTS=1` (to refresh the committed images after a page changes); otherwise into
 `var/screenshots/` (ignored by git), so CI still exercises them without dirtying the tree.
 
-Privacy (access.md: no log line carries names or contact details): every browser test runs with
+Privacy (docs/design/access.md: no log line carries names or contact details): every browser test runs with
 the root logger at DEBUG and every log record captured, the live server's included (it is a
 thread of this process); at the end, no record may contain a name, phone, village, document
 number or contact note of any person in the database (`no_personal_data_in_logs`).

@@ -1,4 +1,4 @@
-"""Emergency access (access.md: break-glass): a manager or administrator opens one case outside
+"""Emergency access (docs/design/access.md: break-glass): a manager or administrator opens one case outside
 their scope with a reason; read-only tiers 1-2, for settings.BREAK_GLASS_HOURS, every read
 audited with the reason, the owning organisation's managers alerted."""
 

@@ -511,7 +511,7 @@ def test_a_positive_screening_holds_investigative_interviews_back_for_the_reflec
 
 
 def test_the_reflection_period_length_is_a_setting(people, child_case, settings):
-    """The Lao length is unconfirmed (domain-sources.md 1.5), so it is configurable."""
+    """The Lao length is unconfirmed (docs/design/domain.md, Reflection period), so it is configurable."""
     settings.SCREENING_REFLECTION_DAYS = 45
     assert screen(people.social_worker, child_case).reflection_period_ends_on == SCREENED_ON + timedelta(days=45)
 

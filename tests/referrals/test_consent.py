@@ -1,4 +1,4 @@
-"""Consent per disclosure (access.md: Consent): who may give it for a child, withdrawal that
+"""Consent per disclosure (docs/design/access.md: Consent): who may give it for a child, withdrawal that
 takes effect at once, expiry, and the coverage check that refuses to send a referral, with one
 message for each thing the consent lacks."""
 

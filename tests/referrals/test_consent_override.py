@@ -1,4 +1,4 @@
-"""Consent override (access.md: Consent; security-and-performance.md 6): sharing without consent
+"""Consent override (docs/design/access.md: Consent; requirement 5): sharing without consent
 to protect a life needs a reason from the requester and the approval of a second person, a
 manager of the sending organisation; until then the draft cannot be sent and no receiver, page
 or partner token sees anything of it. Both steps are audited with their reason and alert people."""

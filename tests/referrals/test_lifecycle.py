@@ -1,4 +1,4 @@
-"""The referral lifecycle (domain.md: Referrals): every allowed move and the refused ones from
+"""The referral lifecycle (docs/design/domain.md: Referrals): every allowed move and the refused ones from
 each status, who may answer (staff of the receiving organisation or its token, never the
 sender), the rows each change leaves, due dates, and two receivers answering at once."""
 

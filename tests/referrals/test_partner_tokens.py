@@ -1,4 +1,4 @@
-"""Partner API tokens (access.md: one token per partner organisation, revocable, rotated without
+"""Partner API tokens (docs/design/access.md: one token per partner organisation, revocable, rotated without
 downtime): issued once in plaintext and kept as a SHA-256 digest, several active at a time,
 revocation and expiry effective on the next request, last use recorded, who may manage them,
 and the token page."""
