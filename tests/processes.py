@@ -24,6 +24,22 @@ def test_database_url() -> str:
     return urlunsplit(parts._replace(path="/" + connection.settings_dict["NAME"]))
 
 
+def server_params(database: str) -> dict[str, str]:
+    """libpq parameters for `database` on the test server, for tools that open their own
+    connection (psycopg, pg_dump). The host is HOST, or the socket directory that the embedded
+    server's URL passes as `?host=` (which Django keeps in OPTIONS, leaving HOST empty)."""
+    settings = connection.settings_dict
+    options = settings.get("OPTIONS", {})
+    params = {
+        "host": settings["HOST"] or options.get("host", ""),
+        "port": str(settings["PORT"] or options.get("port", "")),
+        "user": settings["USER"],
+        "password": settings["PASSWORD"],
+        "dbname": database,
+    }
+    return {name: value for name, value in params.items() if value}
+
+
 def project_env(**overrides: str) -> dict[str, str]:
     return {**os.environ, "DJANGO_SETTINGS_MODULE": "config.settings", "DATABASE_URL": test_database_url(), **overrides}
 
