@@ -15,7 +15,7 @@ from rest_framework.test import APIClient
 
 from accounts.models import OrganisationKind, Province, Role
 from seeds.reference import load_reference
-from tests.factories import OrganisationFactory, make_user
+from tests.factories import SYNTHETIC_GIRL, OrganisationFactory, make_user, open_case
 
 
 @pytest.fixture(scope="session")
@@ -64,6 +64,20 @@ def people(orgs):  # type: ignore[no-untyped-def]
     )
     personas.all = list(vars(personas).values())
     return personas
+
+
+@pytest.fixture
+def case_person():  # type: ignore[no-untyped-def]
+    """Who `case` opens a case for; a module that needs someone else (an adult, a name it looks
+    for) overrides this fixture with the person's values."""
+    return SYNTHETIC_GIRL
+
+
+@pytest.fixture
+def case(people, case_person):  # type: ignore[no-untyped-def]
+    """A case of the social worker's (Vientiane MLSW office), opened through the intake service.
+    A module that needs more on it overrides `case` with a fixture that takes this one."""
+    return open_case(people.social_worker, person_values=case_person)
 
 
 @pytest.fixture

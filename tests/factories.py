@@ -3,6 +3,8 @@ so that tests exercise the same role rules as production."""
 
 from __future__ import annotations
 
+from datetime import date
+
 import factory
 
 from accounts import services
@@ -32,10 +34,17 @@ def make_user(username: str, organisation: Organisation, *roles: str, password: 
     )
 
 
+# The person `open_case` registers unless told otherwise: a girl, a child when identified in 2026.
+SYNTHETIC_GIRL = {
+    "given_name_latin": "Noy",
+    "family_name_latin": "Synthetic",
+    "sex": "female",
+    "date_of_birth": date(2008, 5, 1),
+}
+
+
 def open_case(actor, *, person=None, category="trafficking", **overrides):  # type: ignore[no-untyped-def]
     """Open a case through the intake service, with a synthetic new person unless one is given."""
-    from datetime import date
-
     from casework.services.cases import case_open
 
     values = {
@@ -45,13 +54,5 @@ def open_case(actor, *, person=None, category="trafficking", **overrides):  # ty
         **overrides,
     }
     if person is None:
-        values.setdefault(
-            "person_values",
-            {
-                "given_name_latin": "Noy",
-                "family_name_latin": "Synthetic",
-                "sex": "female",
-                "date_of_birth": date(2008, 5, 1),
-            },
-        )
+        values.setdefault("person_values", SYNTHETIC_GIRL)
     return case_open(actor=actor, person=person, **values)

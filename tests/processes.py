@@ -7,12 +7,15 @@ import os
 import signal
 import subprocess
 import sys
+import time
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
+import pytest
 from django.db import connection
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -136,3 +139,15 @@ def web_server(*, threads: int = 25, **environment: str) -> Iterator[str]:
     finally:
         os.killpg(process.pid, signal.SIGTERM)
         process.wait(timeout=20)
+
+
+def wait_for(condition: Callable[[], Any], *, timeout: float = 90.0, what: str = "") -> Any:
+    """Poll `condition` until it returns something true (a worker's or beat's effect), and fail
+    the test after `timeout` seconds; generous, since CI machines are shared and loaded."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        value = condition()
+        if value:
+            return value
+        time.sleep(0.1)
+    pytest.fail(f"timed out waiting for {what or condition}")

@@ -17,6 +17,7 @@ from accounts.models import AuditEvent
 from casework.choices import CaseCategory
 from shelters import services
 from shelters.models import Bed, BedOutage, Room, Shelter, Stay
+from tests.clients import client_for
 from tests.factories import open_case
 
 pytestmark = pytest.mark.django_db
@@ -65,11 +66,6 @@ def bed(shelter, label):
 
 
 @pytest.fixture
-def case(people):
-    return open_case(people.social_worker)
-
-
-@pytest.fixture
 def resident(people, shelter, today):
     """A resident in bed A1 since ten days, planned to leave in three."""
     case = open_case(
@@ -89,12 +85,6 @@ def resident(people, shelter, today):
         bed=bed(shelter, "A1"),
         planned_discharge_on=today + timedelta(days=3),
     )
-
-
-def client_for(user):
-    client = Client()
-    client.force_login(user)
-    return client
 
 
 # --- List and board -----------------------------------------------------------------------------
