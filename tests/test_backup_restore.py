@@ -17,7 +17,7 @@ from psycopg.conninfo import make_conninfo
 from tests.factories import open_case
 from tests.processes import server_params
 
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = [pytest.mark.slow, pytest.mark.django_db(transaction=True)]
 
 COUNT_OBJECTS = """
 SELECT (SELECT count(*) FROM pg_trigger WHERE NOT tgisinternal),

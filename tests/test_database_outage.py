@@ -12,7 +12,7 @@ from django.db import connection
 
 from tests.processes import server_params, web_server
 
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = [pytest.mark.slow, pytest.mark.django_db(transaction=True)]
 
 
 def get(url: str, **headers: str) -> tuple[int, dict[str, str], bytes]:

@@ -23,7 +23,7 @@ from casework.models import Case
 from tests.factories import open_case
 from tests.processes import celery_beat, celery_worker, wait_for
 
-pytestmark = [pytest.mark.worker, pytest.mark.django_db(transaction=True)]
+pytestmark = [pytest.mark.slow, pytest.mark.worker, pytest.mark.django_db(transaction=True)]
 
 CASES = 40
 

@@ -15,7 +15,7 @@ from referrals.tasks import deliver_webhook, retry_due_webhooks
 from tests.processes import celery_worker, wait_for
 from tests.referrals.test_webhooks import certificate, https_receiver, make_due, sent_referral, signature_ok
 
-pytestmark = [pytest.mark.worker, pytest.mark.django_db(transaction=True)]
+pytestmark = [pytest.mark.slow, pytest.mark.worker, pytest.mark.django_db(transaction=True)]
 __all__ = ["certificate"]  # the session fixture, shared with test_webhooks
 
 
