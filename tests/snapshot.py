@@ -49,7 +49,9 @@ def take() -> None:
 def restore() -> None:
     """Put the snapshot's rows back: empty those tables (post_migrate may have refilled some after
     the flush, with other ids) and copy the rows in, with triggers and foreign-key checks off
-    for the copy (session_replication_role), as a restore of a dump would."""
+    for the copy (session_replication_role), as a restore of a dump would. They are switched
+    back on before returning: SET LOCAL in a savepoint would otherwise last until the outermost
+    transaction (the test's) ends."""
     with connection.cursor() as cursor:
         cursor.execute("SELECT tablename FROM pg_tables WHERE schemaname = %s ORDER BY tablename", [SCHEMA])
         tables = [table for (table,) in cursor.fetchall()]
@@ -68,3 +70,4 @@ def restore() -> None:
                 .format(table=sql.Identifier("public", table), copy=sql.Identifier(SCHEMA, table))
                 .as_string(cursor.connection)
             )
+        cursor.execute("SET LOCAL session_replication_role = DEFAULT")
