@@ -12,6 +12,7 @@ import logging
 import os
 import time
 from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
 
 import dj_database_url
 from csp.constants import NONCE, NONE, SELF
@@ -333,10 +334,18 @@ PARTNER_API_THROTTLE_RATE = env("PARTNER_API_THROTTLE_RATE", "120/min")  # per p
 # The cache only speeds things up and counts API calls for throttling: if Redis is down, reads
 # miss and writes are dropped (logged), so pages and the API keep working (throttling then lets
 # requests through until Redis is back); nothing is lost, nothing waits long for it.
+REDIS_URL = env("REDIS_URL", "redis://127.0.0.1:6379/0")
+if env("PYTEST_XDIST_WORKER"):
+    # Parallel test runs (pytest-xdist workers gw0, gw1, ...; set for the processes a test starts
+    # too): each worker gets a Redis database of its own after REDIS_URL's, as pytest-django gives
+    # each its own test database, so that caches, throttle counts and queues never mix.
+    _redis = urlsplit(REDIS_URL)
+    _worker_db = int(_redis.path.strip("/") or 0) + 1 + int(env("PYTEST_XDIST_WORKER", "gw0").removeprefix("gw"))
+    REDIS_URL = urlunsplit(_redis._replace(path=f"/{_worker_db % 16}"))
 CACHES = {
     "default": {
         "BACKEND": "django_redis.cache.RedisCache",
-        "LOCATION": env("CACHE_URL", env("REDIS_URL", "redis://127.0.0.1:6379/0")),
+        "LOCATION": env("CACHE_URL", REDIS_URL),
         "KEY_PREFIX": "pathway",
         "TIMEOUT": 300,
         "OPTIONS": {"IGNORE_EXCEPTIONS": True, "SOCKET_CONNECT_TIMEOUT": 0.5, "SOCKET_TIMEOUT": 0.5},
@@ -345,7 +354,6 @@ CACHES = {
 DJANGO_REDIS_LOG_IGNORED_EXCEPTIONS = True
 
 # --- Celery -----------------------------------------------------------------------------------
-REDIS_URL = env("REDIS_URL", "redis://127.0.0.1:6379/0")
 CELERY_BROKER_URL = env("CELERY_BROKER_URL", REDIS_URL)
 CELERY_RESULT_BACKEND = env("CELERY_RESULT_BACKEND", CELERY_BROKER_URL)
 CELERY_TASK_ACKS_LATE = True  # every task is idempotent; a killed worker's task is redelivered

@@ -57,14 +57,16 @@ from shelters.models import Bed, BedOutage, NonResidentialAssistance, Shelter, S
 from shelters.services import stay_admit
 from tests.factories import open_case
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.slow, pytest.mark.django_db]
 
 TODAY = date(2026, 7, 1)
 
 
-@pytest.fixture
-def generated(reference):
-    return generate(people=1000, seed=7, batch_size=400, today=TODAY)
+@pytest.fixture(scope="module")
+def generated(module_db):
+    """1,000 people, generated once for the module's tests that only read them."""
+    with module_db.unblock():
+        return generate(people=1000, seed=7, batch_size=400, today=TODAY)
 
 
 def share(part, whole):

@@ -26,6 +26,8 @@ from tests import hostile
 from tests.html_forms import Field, page_forms, the_form
 from tests.test_access_matrix import world  # noqa: F401 (the fixture)
 
+pytestmark = pytest.mark.slow
+
 EXAMPLES_PER_FORM = 25
 CHANGES = [AuditAction.CREATE, AuditAction.UPDATE, AuditAction.DELETE]
 

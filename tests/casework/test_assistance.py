@@ -12,11 +12,6 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def case(people):
-    return open_case(people.social_worker)
-
-
-@pytest.fixture
 def counselled_case(people):
     return open_case(people.counsellor)
 

@@ -11,11 +11,6 @@ from tests.permission_checks import assert_predicate_matches_filter
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def case(people):
-    return open_case(people.social_worker)
-
-
 def test_intake_registers_a_person_with_a_case_code_and_assigns_the_worker(people, case):
     assert case.person.case_code == "VT-2026-00001"
     assert case.owner == people.social_worker.organisation

@@ -27,11 +27,6 @@ pytestmark = pytest.mark.django_db
 END_OF_JANUARY = date(2026, 1, 31)
 
 
-@pytest.fixture
-def case(people):
-    return open_case(people.social_worker)
-
-
 def at_noon(day: date) -> datetime:
     return timezone.make_aware(datetime.combine(day, datetime.min.time())) + timedelta(hours=12)
 

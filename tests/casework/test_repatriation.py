@@ -39,8 +39,8 @@ def today():
 
 
 @pytest.fixture
-def case(people):
-    return open_case(people.social_worker, person_values=adult_values())
+def case_person():
+    return adult_values()
 
 
 def start(actor, case, flow=RepatriationFlow.THAILAND_MOU, country="TH", **extra):

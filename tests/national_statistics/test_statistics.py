@@ -12,7 +12,6 @@ from datetime import UTC, date, datetime
 
 import openpyxl
 import pytest
-from django.test import Client
 from django.urls import reverse
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -22,6 +21,7 @@ from casework.models import Case, ExploitationForm, Repatriation
 from national_statistics import ctdc, queries, tables
 from national_statistics.permissions import run_statistics, statistics_owners
 from national_statistics.queries import Scope
+from tests.clients import client_for
 from tests.factories import open_case
 from tests.permission_checks import assert_predicate_matches_filter
 
@@ -47,12 +47,6 @@ def register(actor, n, *, year, sex="female", age=30, category="trafficking", fo
             )
         )
     return made
-
-
-def client_for(user):
-    client = Client()
-    client.force_login(user)
-    return client
 
 
 def published_cells(table):

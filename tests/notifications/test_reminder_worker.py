@@ -8,13 +8,10 @@ from __future__ import annotations
 import os
 import re
 import signal
-import time
 import uuid
 from collections import Counter
-from collections.abc import Callable
 from datetime import timedelta
 from pathlib import Path
-from typing import Any
 
 import pytest
 from django.utils import timezone
@@ -24,21 +21,11 @@ from accounts.models import EmailState, Notification, ReminderOccurrence, Remind
 from casework.models import Case
 from notifications.tasks import reminders_tick, send_notification_emails
 from tests.factories import open_case
-from tests.processes import celery_beat, celery_worker
+from tests.processes import celery_beat, celery_worker, wait_for
 
-pytestmark = [pytest.mark.worker, pytest.mark.django_db(transaction=True)]
+pytestmark = [pytest.mark.slow, pytest.mark.worker, pytest.mark.django_db(transaction=True)]
 
 CASES = 40
-
-
-def wait_for(condition: Callable[[], Any], *, timeout: float = 90.0, what: str = "") -> Any:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        value = condition()
-        if value:
-            return value
-        time.sleep(0.1)
-    pytest.fail(f"timed out waiting for {what or condition}")
 
 
 def sent() -> int:

@@ -29,11 +29,12 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def case(people):  # type: ignore[no-untyped-def]
+def people(people):  # type: ignore[no-untyped-def]
+    """The personas, the social worker and the manager with e-mail addresses."""
     for user in (people.social_worker, people.manager):
         user.email = f"{user.username}@example.org"
         user.save(update_fields=["email"])
-    return open_case(people.social_worker)
+    return people
 
 
 def test_a_silent_case_falls_due_after_30_days_and_tells_its_worker_once(people, case):

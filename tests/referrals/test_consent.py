@@ -15,6 +15,7 @@ from referrals import selectors, services
 from referrals.models import Consent, Referral, ReferralEvent
 from tests.concurrency import run_concurrently
 from tests.referrals import (
+    ADULT,
     adult_case,
     child_case,
     consent_for,
@@ -28,8 +29,8 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def case(people):
-    return adult_case(people.social_worker)
+def case_person():
+    return ADULT
 
 
 @pytest.fixture

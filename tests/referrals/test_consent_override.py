@@ -9,7 +9,6 @@ from types import SimpleNamespace
 
 import pytest
 from django.db import IntegrityError, transaction
-from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 from rest_framework.test import APIClient
@@ -20,6 +19,7 @@ from referrals import permissions, services
 from referrals.choices import ReferralStatus
 from referrals.models import ConsentOverride, Referral
 from referrals.partner.tokens import token_issue
+from tests.clients import client_for
 from tests.factories import make_user
 from tests.permission_checks import assert_predicate_matches_filter
 from tests.referrals import adult_case, draft_for
@@ -31,12 +31,6 @@ REASON = "The recruiter knows where she hides; the NGO shelter must take her ton
 def api_for(user):  # type: ignore[no-untyped-def]
     client = APIClient()
     client.force_authenticate(user)
-    return client
-
-
-def client_for(user):  # type: ignore[no-untyped-def]
-    client = Client()
-    client.force_login(user)
     return client
 
 

@@ -84,8 +84,8 @@ def operator_manager(reference):
 
 
 @pytest.fixture
-def case(people):
-    return open_case(people.social_worker, person_values=person())
+def case_person():
+    return person()
 
 
 def bed(shelter, label="B01"):
