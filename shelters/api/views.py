@@ -197,4 +197,6 @@ class NonResidentialViewSet(mixins.ListModelMixin, ScopedViewSet):
     def create(self, request: Request) -> Response:
         data = self.read_input(s.NonResidentialInputSerializer)
         record = services.non_residential_record(actor=request.user, **data)
-        return self.respond(self.get_queryset().get(pk=record.pk), status_code=status.HTTP_201_CREATED)
+        # The answer echoes what the actor just recorded, even a past day's record that posted
+        # staff will not see in the list afterwards; health fields still pass `health_visible`.
+        return self.respond(self.base_queryset().get(pk=record.pk), status_code=status.HTTP_201_CREATED)
