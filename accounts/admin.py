@@ -21,6 +21,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from accounts import permissions, services
 from accounts.models import AuditEvent, District, Organisation, Province, User
+from core.actors import signed_in
 from core.errors import ApplicationError
 from core.permissions import Permission
 
@@ -85,7 +86,7 @@ class OrganisationAdmin(ReferenceAdmin):
     def save_model(self, request: HttpRequest, obj: Organisation, form: Any, change: bool) -> None:
         """Changes go through the service (permission, validation, audit row)."""
         if change:
-            services.organisation_update(actor=request.user, organisation=obj, fields=form.changed_data)
+            services.organisation_update(actor=signed_in(request), organisation=obj, fields=form.changed_data)
         else:
             super().save_model(request, obj, form, change)
 
@@ -151,7 +152,7 @@ class UserAdmin(ScopedAdmin, DjangoUserAdmin):
             super().save_model(request, obj, form, change)
             return
         created = services.user_create(
-            actor=request.user,
+            actor=signed_in(request),
             username=obj.username,
             organisation=obj.organisation,
             roles=obj.roles,

@@ -27,6 +27,7 @@ from casework.models import (
 )
 from casework.selectors import record_identity_read
 from casework.services.follow_ups import follow_up_policy_save
+from core.actors import signed_in
 
 
 class LookupAdmin(ReferenceAdmin):
@@ -84,7 +85,7 @@ class FollowUpPolicyAdmin(LookupAdmin):
     search_fields = ["code", "name_en"]
 
     def save_model(self, request: HttpRequest, obj: FollowUpPolicy, form: Any, change: bool) -> None:
-        follow_up_policy_save(actor=request.user, policy=obj, created=not change)
+        follow_up_policy_save(actor=signed_in(request), policy=obj, created=not change)
 
 
 class ReadOnlyScopedAdmin(ScopedAdmin):

@@ -8,7 +8,13 @@ referrals.models.PartnerToken a `PartnerSystem`."""
 
 from __future__ import annotations
 
-from typing import Any, Final, Protocol, final, runtime_checkable
+from typing import TYPE_CHECKING, Any, Final, Protocol, final, runtime_checkable
+
+from django.core.exceptions import PermissionDenied
+
+if TYPE_CHECKING:
+    from django.http import HttpRequest
+    from rest_framework.request import Request
 
 
 @runtime_checkable
@@ -16,8 +22,10 @@ class Staff(Protocol):
     pk: Any
     organisation_id: Any
     roles: Any
-    is_authenticated: bool
     is_active: bool
+
+    @property
+    def is_authenticated(self) -> bool: ...
 
     def get_username(self) -> str: ...
 
@@ -50,3 +58,12 @@ Actor = Staff | PartnerSystem | System
 def staff(actor: Actor | None) -> Staff | None:
     """The member of staff behind `actor`, if it is one (the timeline and audit rows' user)."""
     return actor if getattr(actor, "is_authenticated", False) else None  # type: ignore[return-value]
+
+
+def signed_in(request: HttpRequest | Request) -> Staff:
+    """The member of staff behind a request that login and the view's permissions let through.
+    Only a wiring mistake (a staff view left open) can reach it anonymously: refuse, never act."""
+    user = request.user
+    if not isinstance(user, Staff) or not user.is_authenticated:
+        raise PermissionDenied
+    return user

@@ -22,6 +22,7 @@ from django.utils.translation import gettext_lazy
 
 from accounts.models import AuditAction
 from accounts.services import audit_record
+from core.actors import signed_in
 from core.errors import PermissionDenied
 from national_statistics import ctdc, queries, tables
 from national_statistics.permissions import run_statistics, statistics_owners
@@ -133,7 +134,7 @@ def _query(form: StatisticsForm) -> str:
 
 def _audit_export(request: HttpRequest, what: str, form: StatisticsForm) -> None:
     audit_record(
-        actor=request.user,
+        actor=signed_in(request),
         action=AuditAction.EXPORT,
         object_type="statistics",
         object_id=what,

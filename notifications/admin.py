@@ -10,6 +10,7 @@ from django.http import HttpRequest
 
 from accounts.admin import ScopedAdmin
 from accounts.models import ReminderSetting
+from core.actors import signed_in
 from notifications import permissions
 from notifications import services as reminder_services
 from notifications.registry import all_rules
@@ -37,7 +38,7 @@ class ReminderSettingAdmin(ScopedAdmin):
 
     def save_model(self, request: HttpRequest, obj: ReminderSetting, form: Any, change: bool) -> None:
         saved = reminder_services.reminder_setting_save(
-            actor=request.user,
+            actor=signed_in(request),
             organisation=obj.organisation,
             rule=obj.rule,
             enabled=obj.enabled,

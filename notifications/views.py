@@ -19,7 +19,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
 from core import errors
-from core.actors import Staff
+from core.actors import Staff, signed_in
 from core.errors import PermissionDenied
 from core.pages import show_error
 from notifications import permissions, services
@@ -56,7 +56,7 @@ def notification_list(request: HttpRequest) -> HttpResponse:
 @require_POST
 def notification_read(request: HttpRequest, pk: int) -> HttpResponse:
     try:
-        services.notification_mark_read(actor=request.user, notification_id=pk)
+        services.notification_mark_read(actor=signed_in(request), notification_id=pk)
     except errors.NotFound as error:
         raise Http404(error.message) from error
     return redirect("notifications:list")
@@ -64,7 +64,7 @@ def notification_read(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 def notifications_read_all(request: HttpRequest) -> HttpResponse:
-    services.notifications_mark_all_read(actor=request.user)
+    services.notifications_mark_all_read(actor=signed_in(request))
     return redirect("notifications:list")
 
 
@@ -144,7 +144,7 @@ def reminder_settings(request: HttpRequest) -> HttpResponse:
     forms_ = _forms(request.POST if request.method == "POST" else None, organisation, settings)
     if request.method == "POST":
         valid = [form.is_valid() and (extra is None or extra.is_valid()) for _setting, form, extra in forms_]
-        if all(valid) and _save(request.user, organisation, forms_):
+        if all(valid) and _save(signed_in(request), organisation, forms_):
             messages.success(request, _("The reminder rules were saved."))
             return redirect("notifications:rules")
     status = 400 if request.method == "POST" else 200

@@ -28,6 +28,7 @@ from accounts.models import AuditAction, Role
 from casework import health
 from casework.models import Case
 from casework.permissions import view_case
+from core.actors import signed_in
 from core.errors import ApplicationError, PermissionDenied
 from core.pages import get_or_404, local_name, paginate, show_error, submit
 from core.permissions import has_role
@@ -69,7 +70,7 @@ def _create(request: HttpRequest, form: ReferralForm, case: Case) -> tuple[Refer
     try:
         with transaction.atomic():
             referral = services.referral_create(
-                actor=request.user,
+                actor=signed_in(request),
                 case=case,
                 to_organisation=data["to_organisation"],
                 service_types=data["service_types"],
@@ -79,7 +80,7 @@ def _create(request: HttpRequest, form: ReferralForm, case: Case) -> tuple[Refer
                 consent=data["consent"],
             )
             if request.POST.get("action") == SEND:
-                services.referral_send(actor=request.user, referral=referral)
+                services.referral_send(actor=signed_in(request), referral=referral)
     except ApplicationError as error:
         return None, show_error(form, error)
     if referral.status == S.SENT:

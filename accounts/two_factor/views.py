@@ -22,6 +22,7 @@ from accounts import permissions
 from accounts.two_factor import services
 from accounts.two_factor.policy import Step, owed_step
 from accounts.views import sign_in_throttled
+from core.actors import signed_in
 from core.pages import get_or_404, submit
 
 
@@ -73,7 +74,7 @@ def setup(request: HttpRequest) -> HttpResponse:
     if services.confirmed_device(request.user) is not None:
         required = request.user.organisation is not None and request.user.organisation.two_factor_required
         return render(request, "two_factor/enrolled.html", {"required": required})
-    device = services.enrolment_start(actor=request.user)
+    device = services.enrolment_start(actor=signed_in(request))
     form = CodeForm(request.POST or None)
     status = 200
     if request.method == "POST":

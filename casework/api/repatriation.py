@@ -19,6 +19,7 @@ from casework.choices import CancellationReason, FamilyAssessment, RepatriationF
 from casework.models import BorderPoint, Repatriation, RepatriationStep
 from casework.repatriation_flows import flow_steps
 from casework.services import repatriation as service
+from core.actors import signed_in
 from core.api.viewsets import ScopedViewSet
 from core.limits import REASON_MAX_LENGTH, TEXT_MAX_LENGTH
 
@@ -152,7 +153,9 @@ class RepatriationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Scop
     def create(self, request: Request) -> Response:
         data = self.read_input(StartSerializer)
         case = permissions.view_case.get(request.user, pk=data.pop("case").pk)
-        return self._fresh(service.repatriation_start(actor=request.user, case=case, **data), status.HTTP_201_CREATED)
+        return self._fresh(
+            service.repatriation_start(actor=signed_in(request), case=case, **data), status.HTTP_201_CREATED
+        )
 
     def _act(self, function: Any, input_serializer: type | None = None) -> Response:
         data = self.read_input(input_serializer) if input_serializer else {}

@@ -17,6 +17,7 @@ from casework.choices import DecidingBody, ScreeningOutcome, ScreeningPlace
 from casework.models import Indicator, Screening, ScreeningIndicator
 from casework.services import screening as service
 from casework.services.screening import INTERVIEW_FACTS
+from core.actors import signed_in
 from core.api.viewsets import ScopedViewSet
 from core.limits import REASON_MAX_LENGTH, TEXT_MAX_LENGTH
 
@@ -148,7 +149,7 @@ class ScreeningViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedV
         data = self.read_input(ScreeningInputSerializer)
         case = permissions.view_case.get(request.user, pk=data.pop("case").pk)
         data["indicators"] = [(row["indicator"], row["note"]) for row in data["indicators"]]
-        created = service.screening_record(actor=request.user, case=case, **data)
+        created = service.screening_record(actor=signed_in(request), case=case, **data)
         return self._fresh(created, status.HTTP_201_CREATED)
 
     @extend_schema(request=EvaluateInputSerializer, responses=EvaluationSerializer)
@@ -165,10 +166,10 @@ class ScreeningViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedV
     @action(detail=True, methods=["post"])
     def confirm(self, request: Request, pk: str) -> Response:
         data = self.read_input(ConfirmSerializer)
-        return self._fresh(service.screening_confirm(actor=request.user, screening=self.get_object(), **data))
+        return self._fresh(service.screening_confirm(actor=signed_in(request), screening=self.get_object(), **data))
 
     @extend_schema(request=OptInSerializer)
     @action(detail=True, methods=["post"], url_path="opt-in")
     def opt_in(self, request: Request, pk: str) -> Response:
         data = self.read_input(OptInSerializer)
-        return self._fresh(service.screening_opt_in(actor=request.user, screening=self.get_object(), **data))
+        return self._fresh(service.screening_opt_in(actor=signed_in(request), screening=self.get_object(), **data))

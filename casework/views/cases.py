@@ -19,6 +19,7 @@ from casework.api.filters import CaseFilter
 from casework.choices import CaseCategory, CaseStatus, Tier
 from casework.models import RepatriationStep
 from casework.services.subject_access import child_records
+from core.actors import signed_in
 from core.pages import local_name, paginate, query_without_page
 
 
@@ -70,7 +71,9 @@ def case_list(request: HttpRequest) -> HttpResponse:
     shown = list(page.object_list)
     selectors.record_identity_read(user=user, objects=[case.person for case in shown])
     if search and not selectors.CASE_CODE.match(search):
-        audit_record(actor=user, action=AuditAction.LIST, object_type="casework.person", fields=["name_search"])
+        audit_record(
+            actor=signed_in(request), action=AuditAction.LIST, object_type="casework.person", fields=["name_search"]
+        )
     return render(
         request,
         "casework/case_list.html",
@@ -147,7 +150,7 @@ def _tab_context(request: HttpRequest, case: Any, tab: str) -> dict[str, Any]:
         notes = list(case.notes.all())  # prefetched through view_note (tier 3 for the assigned counsellor only)
         sensitive = [note for note in notes if note.tier == Tier.SENSITIVE]
         if sensitive:  # every view of tier-3 text is logged
-            audit_record_many(actor=user, action=AuditAction.VIEW, objects=sensitive, fields=["text"])
+            audit_record_many(actor=signed_in(request), action=AuditAction.VIEW, objects=sensitive, fields=["text"])
         return {
             "notes": notes,
             "note_form": forms.NoteForm(sensitive_allowed=permissions.view_sensitive.allows(user, case)),

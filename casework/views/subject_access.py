@@ -13,12 +13,13 @@ from django.views.decorators.http import require_safe
 from casework import permissions
 from casework.models import Case
 from casework.services.subject_access import subject_access_export
+from core.actors import signed_in
 
 
 @require_safe
 def subject_access(request: HttpRequest, case_id: Any) -> JsonResponse:
     case = permissions.view_case.get(request.user, Case.objects.select_related("person"), pk=case_id)
-    document = subject_access_export(actor=request.user, person=case.person)
+    document = subject_access_export(actor=signed_in(request), person=case.person)
     response = JsonResponse(document, encoder=DjangoJSONEncoder, json_dumps_params={"ensure_ascii": False, "indent": 2})
     response["Content-Disposition"] = f'attachment; filename="{case.person.case_code}-subject-access.json"'
     response["Cache-Control"] = "no-store"

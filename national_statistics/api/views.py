@@ -13,6 +13,7 @@ from rest_framework.response import Response
 
 from accounts.models import AuditAction
 from accounts.services import audit_record
+from core.actors import signed_in
 from core.errors import PermissionDenied
 from national_statistics import queries, tables
 from national_statistics.permissions import run_statistics, statistics_owners
@@ -76,7 +77,7 @@ class StatisticsViewSet(viewsets.ViewSet):
             scope=Scope(owners=statistics_owners(request.user)),
         )
         audit_record(
-            actor=request.user,
+            actor=signed_in(request),
             action=AuditAction.EXPORT,
             object_type="statistics",
             object_id="api",
