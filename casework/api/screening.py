@@ -11,6 +11,7 @@ from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from accounts.models import Organisation, User
 from casework import permissions
 from casework.api.serializers import BoundedListSerializer, case_field
 from casework.choices import DecidingBody, ScreeningOutcome, ScreeningPlace
@@ -25,7 +26,7 @@ INDICATORS_MAX = 200  # the COMMIT indicator list has fewer; each at most once
 
 
 class ObservedSerializer(serializers.ModelSerializer):
-    indicator = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    indicator: serializers.SlugRelatedField[Indicator] = serializers.SlugRelatedField(slug_field="code", read_only=True)
     element = serializers.CharField(source="indicator.element", read_only=True)
     strength = serializers.CharField(source="indicator.strength", read_only=True)
 
@@ -35,8 +36,10 @@ class ObservedSerializer(serializers.ModelSerializer):
 
 
 class ScreeningSerializer(serializers.ModelSerializer):
-    screener = serializers.SlugRelatedField(slug_field="username", read_only=True)
-    screener_organisation = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    screener: serializers.SlugRelatedField[User] = serializers.SlugRelatedField(slug_field="username", read_only=True)
+    screener_organisation: serializers.SlugRelatedField[Organisation] = serializers.SlugRelatedField(
+        slug_field="code", read_only=True
+    )
     observed = ObservedSerializer(many=True, read_only=True)
     investigative_interview_allowed = serializers.SerializerMethodField()
 

@@ -146,18 +146,28 @@ class PersonBriefSerializer(IdentityOmittingSerializer):
 
 class PersonSerializer(PersonBriefSerializer):
     identity_fields = (*PERSON_IDENTITY_FIELDS, "family")
-    registration_province = serializers.SlugRelatedField(slug_field="code", read_only=True)
-    nationality = serializers.SlugRelatedField(slug_field="code", read_only=True)
-    ethnicity = serializers.SlugRelatedField(slug_field="code", read_only=True, allow_null=True)
-    origin_province = serializers.SlugRelatedField(slug_field="code", read_only=True, allow_null=True)
-    origin_district = serializers.SlugRelatedField(slug_field="code", read_only=True, allow_null=True)
+    registration_province: serializers.SlugRelatedField[Province] = serializers.SlugRelatedField(
+        slug_field="code", read_only=True
+    )
+    nationality: serializers.SlugRelatedField[Country] = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    ethnicity: serializers.SlugRelatedField[Ethnicity] = serializers.SlugRelatedField(
+        slug_field="code", read_only=True, allow_null=True
+    )
+    origin_province: serializers.SlugRelatedField[Province] = serializers.SlugRelatedField(
+        slug_field="code", read_only=True, allow_null=True
+    )
+    origin_district: serializers.SlugRelatedField[District] = serializers.SlugRelatedField(
+        slug_field="code", read_only=True, allow_null=True
+    )
     date_of_birth = serializers.DateField(read_only=True, allow_null=True, help_text=IDENTITY_HELP)
     origin_village = serializers.CharField(read_only=True, help_text=IDENTITY_HELP)
     phone = serializers.CharField(read_only=True, help_text=IDENTITY_HELP)
     contact_notes = serializers.CharField(read_only=True, help_text=IDENTITY_HELP)
     identity_document = serializers.CharField(read_only=True, help_text=IDENTITY_HELP)
     family = FamilyMemberSerializer(many=True, read_only=True, help_text=IDENTITY_HELP)
-    merged_into = serializers.SlugRelatedField(slug_field="case_code", read_only=True, allow_null=True)
+    merged_into: serializers.SlugRelatedField[Person] = serializers.SlugRelatedField(
+        slug_field="case_code", read_only=True, allow_null=True
+    )
 
     class Meta:
         model = Person
@@ -248,8 +258,10 @@ class MergeSerializer(serializers.Serializer):
 # --- Cases ----------------------------------------------------------------------------------
 class CaseListSerializer(serializers.ModelSerializer):
     person = PersonBriefSerializer(read_only=True)
-    owner = serializers.SlugRelatedField(slug_field="code", read_only=True)
-    assigned_worker = serializers.SlugRelatedField(slug_field="username", read_only=True, allow_null=True)
+    owner: serializers.SlugRelatedField[Organisation] = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    assigned_worker: serializers.SlugRelatedField[User] = serializers.SlugRelatedField(
+        slug_field="username", read_only=True, allow_null=True
+    )
     province = serializers.CharField(source="person.registration_province.code", read_only=True)
     closure_pending = serializers.BooleanField(read_only=True)
 
@@ -271,8 +283,12 @@ class CaseListSerializer(serializers.ModelSerializer):
 
 
 class ServiceSerializer(serializers.ModelSerializer):
-    service_type = serializers.SlugRelatedField(slug_field="code", read_only=True)
-    provider = serializers.SlugRelatedField(slug_field="code", read_only=True, allow_null=True)
+    service_type: serializers.SlugRelatedField[ServiceType] = serializers.SlugRelatedField(
+        slug_field="code", read_only=True
+    )
+    provider: serializers.SlugRelatedField[Organisation] = serializers.SlugRelatedField(
+        slug_field="code", read_only=True, allow_null=True
+    )
 
     class Meta:
         model = Service
@@ -292,7 +308,7 @@ class ServiceSerializer(serializers.ModelSerializer):
 
 
 class NoteSerializer(serializers.ModelSerializer):
-    author = serializers.SlugRelatedField(slug_field="username", read_only=True)
+    author: serializers.SlugRelatedField[User] = serializers.SlugRelatedField(slug_field="username", read_only=True)
 
     class Meta:
         model = CaseNote
@@ -301,9 +317,15 @@ class NoteSerializer(serializers.ModelSerializer):
 
 class CaseDetailSerializer(CaseListSerializer):
     person = PersonSerializer(read_only=True)
-    exploitation_forms = serializers.SlugRelatedField(slug_field="code", many=True, read_only=True)
-    exploitation_country = serializers.SlugRelatedField(slug_field="code", read_only=True, allow_null=True)
-    exploitation_province = serializers.SlugRelatedField(slug_field="code", read_only=True, allow_null=True)
+    exploitation_forms: serializers.SlugRelatedField[ExploitationForm] = serializers.SlugRelatedField(
+        slug_field="code", many=True, read_only=True
+    )
+    exploitation_country: serializers.SlugRelatedField[Country] = serializers.SlugRelatedField(
+        slug_field="code", read_only=True, allow_null=True
+    )
+    exploitation_province: serializers.SlugRelatedField[Province] = serializers.SlugRelatedField(
+        slug_field="code", read_only=True, allow_null=True
+    )
     services = ServiceSerializer(many=True, read_only=True, help_text="Health services are absent for police.")
     notes = NoteSerializer(many=True, read_only=True, help_text="Tier-3 notes only for the assigned counsellor.")
 
@@ -383,8 +405,12 @@ class ReasonSerializer(serializers.Serializer):
 
 class TransferSerializer(serializers.ModelSerializer):
     case_code = serializers.CharField(source="case.person.case_code", read_only=True)
-    from_organisation = serializers.SlugRelatedField(slug_field="code", read_only=True)
-    to_organisation = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    from_organisation: serializers.SlugRelatedField[Organisation] = serializers.SlugRelatedField(
+        slug_field="code", read_only=True
+    )
+    to_organisation: serializers.SlugRelatedField[Organisation] = serializers.SlugRelatedField(
+        slug_field="code", read_only=True
+    )
 
     class Meta:
         model = CaseTransfer
@@ -409,7 +435,9 @@ class TransferAcceptSerializer(serializers.Serializer):
 
 
 class CaseEventSerializer(serializers.ModelSerializer):
-    actor = serializers.SlugRelatedField(slug_field="username", read_only=True, allow_null=True)
+    actor: serializers.SlugRelatedField[User] = serializers.SlugRelatedField(
+        slug_field="username", read_only=True, allow_null=True
+    )
     label = serializers.SerializerMethodField()
 
     class Meta:
@@ -477,9 +505,15 @@ class GoalSerializer(serializers.ModelSerializer):
 
 class PlanSerializer(serializers.ModelSerializer):
     goals = GoalSerializer(many=True, read_only=True)
-    follow_up_policy = serializers.SlugRelatedField(slug_field="code", read_only=True, allow_null=True)
-    submitted_by = serializers.SlugRelatedField(slug_field="username", read_only=True, allow_null=True)
-    approved_by = serializers.SlugRelatedField(slug_field="username", read_only=True, allow_null=True)
+    follow_up_policy: serializers.SlugRelatedField[FollowUpPolicy] = serializers.SlugRelatedField(
+        slug_field="code", read_only=True, allow_null=True
+    )
+    submitted_by: serializers.SlugRelatedField[User] = serializers.SlugRelatedField(
+        slug_field="username", read_only=True, allow_null=True
+    )
+    approved_by: serializers.SlugRelatedField[User] = serializers.SlugRelatedField(
+        slug_field="username", read_only=True, allow_null=True
+    )
 
     class Meta:
         model = CasePlan
@@ -512,7 +546,9 @@ class PlanInputSerializer(serializers.Serializer):
 
 
 class FollowUpSerializer(serializers.ModelSerializer):
-    done_by = serializers.SlugRelatedField(slug_field="username", read_only=True, allow_null=True)
+    done_by: serializers.SlugRelatedField[User] = serializers.SlugRelatedField(
+        slug_field="username", read_only=True, allow_null=True
+    )
 
     class Meta:
         model = FollowUpVisit
