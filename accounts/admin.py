@@ -20,8 +20,8 @@ from django.utils.translation import gettext_lazy
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from accounts import permissions, services
+from accounts.actors import signed_in
 from accounts.models import AuditEvent, District, Organisation, Province, User
-from core.actors import signed_in
 from core.errors import ApplicationError
 from core.permissions import Permission
 

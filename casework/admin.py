@@ -10,6 +10,7 @@ from django import forms
 from django.contrib import admin
 from django.http import HttpRequest
 
+from accounts.actors import signed_in
 from accounts.admin import ReferenceAdmin, ScopedAdmin
 from accounts.models import Country
 from casework import permissions
@@ -27,7 +28,6 @@ from casework.models import (
 )
 from casework.selectors import record_identity_read
 from casework.services.follow_ups import follow_up_policy_save
-from core.actors import signed_in
 
 
 class LookupAdmin(ReferenceAdmin):

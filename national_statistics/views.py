@@ -20,9 +20,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from accounts.actors import signed_in
 from accounts.models import AuditAction
 from accounts.services import audit_record
-from core.actors import signed_in
 from core.errors import PermissionDenied
 from national_statistics import ctdc, queries, tables
 from national_statistics.permissions import run_statistics, statistics_owners

@@ -8,9 +8,9 @@ from django import forms
 from django.contrib import admin
 from django.http import HttpRequest
 
+from accounts.actors import signed_in
 from accounts.admin import ScopedAdmin
 from accounts.models import ReminderSetting
-from core.actors import signed_in
 from notifications import permissions
 from notifications import services as reminder_services
 from notifications.registry import all_rules

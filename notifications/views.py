@@ -18,8 +18,8 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
+from accounts.actors import Staff, signed_in
 from core import errors
-from core.actors import Staff, signed_in
 from core.errors import PermissionDenied
 from core.pages import show_error
 from notifications import permissions, services

@@ -24,11 +24,11 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
+from accounts.actors import signed_in
 from accounts.models import AuditAction, Role
 from casework import health
 from casework.models import Case
 from casework.permissions import view_case
-from core.actors import signed_in
 from core.errors import ApplicationError, PermissionDenied
 from core.pages import get_or_404, local_name, paginate, show_error, submit
 from core.permissions import has_role

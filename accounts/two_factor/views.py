@@ -19,10 +19,10 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
 from accounts import permissions
+from accounts.actors import signed_in
 from accounts.two_factor import services
 from accounts.two_factor.policy import Step, owed_step
 from accounts.views import sign_in_throttled
-from core.actors import signed_in
 from core.pages import get_or_404, submit
 
 

@@ -12,6 +12,7 @@ from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from accounts.actors import signed_in
 from accounts.models import Country, Organisation, User
 from casework import permissions
 from casework.api.serializers import case_field, code_field
@@ -19,7 +20,6 @@ from casework.choices import CancellationReason, FamilyAssessment, RepatriationF
 from casework.models import BorderPoint, Repatriation, RepatriationStep
 from casework.repatriation_flows import flow_steps
 from casework.services import repatriation as service
-from core.actors import signed_in
 from core.api.viewsets import ScopedViewSet
 from core.limits import REASON_MAX_LENGTH, TEXT_MAX_LENGTH
 

@@ -11,6 +11,7 @@ from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from accounts.actors import signed_in
 from accounts.models import Organisation, User
 from casework import permissions
 from casework.api.serializers import BoundedListSerializer, case_field
@@ -18,7 +19,6 @@ from casework.choices import DecidingBody, ScreeningOutcome, ScreeningPlace
 from casework.models import Indicator, Screening, ScreeningIndicator
 from casework.services import screening as service
 from casework.services.screening import INTERVIEW_FACTS
-from core.actors import signed_in
 from core.api.viewsets import ScopedViewSet
 from core.limits import REASON_MAX_LENGTH, TEXT_MAX_LENGTH
 

@@ -12,6 +12,7 @@ from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from accounts.actors import signed_in
 from accounts.models import AuditAction
 from accounts.services import audit_record
 from casework import permissions, selectors
@@ -21,7 +22,6 @@ from casework.duplicates import find_duplicates
 from casework.models import Case, CasePlan, CaseTransfer, FollowUpVisit, Person
 from casework.services import assistance, cases, follow_ups, people
 from casework.services.merge import person_merge
-from core.actors import signed_in
 from core.api.viewsets import ScopedViewSet
 
 

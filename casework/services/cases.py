@@ -11,6 +11,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from accounts.actors import Staff
 from accounts.models import AuditAction, Organisation, Province, Role, User
 from casework import permissions, transitions
 from casework.ages import is_child_on
@@ -19,7 +20,6 @@ from casework.models import Case, CaseShare, CaseTransfer, ExploitationForm, Per
 from casework.services.common import record, require, validate
 from casework.services.dates import check_case_dates
 from casework.services.people import person_register
-from core.actors import Staff
 from core.errors import ApplicationError, Conflict, PermissionDenied, not_found
 from core.validation import required_text
 

@@ -17,13 +17,13 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts import permissions as account_permissions
+from accounts.actors import Staff
 from accounts.models import AuditAction, Organisation
 from accounts.services import audit_record
 from casework import permissions
 from casework.cadence import validate_months, visit_dates
 from casework.models import Case, FollowUpPolicy, FollowUpVisit
 from casework.services.common import record, require, validate
-from core.actors import Staff
 from core.errors import ApplicationError, PermissionDenied
 from notifications import permissions as notification_permissions
 

@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_safe
 from django_filters import CharFilter, ChoiceFilter
 
+from accounts.actors import signed_in
 from accounts.models import AuditAction, Province, Role
 from accounts.selectors import user_list
 from accounts.services import audit_record, audit_record_many
@@ -19,7 +20,6 @@ from casework.api.filters import CaseFilter
 from casework.choices import CaseCategory, CaseStatus, Tier
 from casework.models import RepatriationStep
 from casework.services.subject_access import child_records
-from core.actors import signed_in
 from core.pages import local_name, paginate, query_without_page
 
 

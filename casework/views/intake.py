@@ -10,10 +10,10 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
+from accounts.actors import signed_in
 from casework import forms, permissions
 from casework.duplicates import find_duplicates
 from casework.services.cases import case_open
-from core.actors import signed_in
 from core.errors import ApplicationError, PermissionDenied
 from core.pages import show_error
 

@@ -16,11 +16,11 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from accounts.actors import signed_in
 from casework import forms, permissions, selectors
 from casework.models import RepatriationStep
 from casework.services import assistance, cases, repatriation
 from casework.views.cases import render_case
-from core.actors import signed_in
 from core.errors import ApplicationError, PermissionDenied
 from core.pages import show_error
 

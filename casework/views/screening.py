@@ -13,12 +13,12 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from accounts.actors import signed_in
 from casework import forms, permissions
 from casework.choices import AppliesTo, Element, ScreeningOutcome
 from casework.models import Case, Indicator
 from casework.screening_rule import age_at_exploitation, is_child
 from casework.services import screening as service
-from core.actors import signed_in
 from core.errors import ApplicationError, PermissionDenied
 from core.pages import show_error
 

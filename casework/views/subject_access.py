@@ -10,10 +10,10 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.http import HttpRequest, JsonResponse
 from django.views.decorators.http import require_safe
 
+from accounts.actors import signed_in
 from casework import permissions
 from casework.models import Case
 from casework.services.subject_access import subject_access_export
-from core.actors import signed_in
 
 
 @require_safe

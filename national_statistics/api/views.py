@@ -11,9 +11,9 @@ from rest_framework import serializers, viewsets
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from accounts.actors import signed_in
 from accounts.models import AuditAction
 from accounts.services import audit_record
-from core.actors import signed_in
 from core.errors import PermissionDenied
 from national_statistics import queries, tables
 from national_statistics.permissions import run_statistics, statistics_owners

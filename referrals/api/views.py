@@ -20,10 +20,10 @@ from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from accounts.actors import signed_in
 from accounts.models import AuditAction
 from casework.models import Case, FamilyMember
 from casework.permissions import view_case, view_health
-from core.actors import signed_in
 from core.api.viewsets import ScopedViewSet
 from core.errors import ApplicationError
 from referrals import permissions, selectors, services, webhooks

@@ -17,8 +17,8 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
+from accounts.actors import signed_in
 from accounts.models import Organisation
-from core.actors import signed_in
 from core.errors import ApplicationError, PermissionDenied
 from core.pages import show_error
 from referrals.partner import tokens

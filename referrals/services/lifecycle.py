@@ -17,13 +17,13 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from accounts.actors import Staff
 from accounts.models import AuditAction, Organisation
 from accounts.services import audit_record
 from casework import timeline
 from casework.models import Case, ServiceType
 from casework.privacy import clear
 from casework.services.common import record, require, validate
-from core.actors import Staff
 from core.errors import ApplicationError, NotFound, PermissionDenied
 from core.validation import required_text
 from referrals import permissions

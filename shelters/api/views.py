@@ -14,9 +14,9 @@ from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from accounts.actors import signed_in
 from casework.api.views import identity_from_scope
 from casework.selectors import record_identity_read
-from core.actors import signed_in
 from core.api.viewsets import ScopedViewSet
 from core.errors import PermissionDenied
 from shelters import permissions, selectors, services
