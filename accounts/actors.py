@@ -4,6 +4,7 @@ timeline writers take any `Actor` (core.actors: a partner's system or Pathway it
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
+from uuid import UUID
 
 from django.core.exceptions import PermissionDenied
 
@@ -30,3 +31,12 @@ def signed_in(request: HttpRequest | Request) -> Staff:
     if not isinstance(user, User):
         raise PermissionDenied
     return user
+
+
+def home_organisation_id(actor: Staff) -> UUID:
+    """The organisation a member of staff works for. Everyone but a superuser has one (the
+    user_has_organisation constraint), and the permission checked before this lets nobody
+    without one through: refuse rather than write a row that names no organisation."""
+    if actor.organisation_id is None:
+        raise PermissionDenied
+    return actor.organisation_id

@@ -13,7 +13,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from accounts.actors import Staff
+from accounts.actors import Staff, home_organisation_id
 from accounts.models import AuditAction
 from casework import permissions
 from casework.ages import is_child_on
@@ -108,7 +108,7 @@ def screening_record(
 
     screening = Screening(
         case=case,
-        screener_organisation_id=actor.organisation_id,
+        screener_organisation_id=home_organisation_id(actor),
         screener=actor,
         place=place,
         screened_on=screened_on,

@@ -53,10 +53,10 @@ def case_list(request: HttpRequest) -> HttpResponse:
     """Cases the user may see, newest first, 25 a page. Showing names is an identity read: the
     page's people are written to the access log in one INSERT, and a search by name is logged
     as such (without the term, which is itself a name)."""
-    user = request.user
+    user = signed_in(request)
     workers = list(
         user_list(user=user)
-        .filter(organisation_id=user.organisation_id, roles__overlap=[Role.SOCIAL_WORKER, Role.COUNSELLOR])  # type: ignore[union-attr]
+        .filter(organisation=user.organisation, roles__overlap=[Role.SOCIAL_WORKER, Role.COUNSELLOR])
         .order_by("username")
     )
     provinces = [(p.code, local_name(p)) for p in Province.objects.order_by("name_en")]
