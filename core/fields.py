@@ -45,6 +45,7 @@ class BlankExact(Exact):
 
 class EncryptedMixin:
     encrypted = True
+    attname: str  # set by the model Field this is mixed into
 
     def db_type(self, connection: Any) -> str:
         return "text"

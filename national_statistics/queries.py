@@ -284,7 +284,7 @@ def yearly_totals(*, first: int, last: int, scope: Scope) -> dict[str, list[int]
 
 # --- Values and labels of each breakdown (reference data, tier 0) --------------------------------
 def _name(row: Any) -> str:
-    if (get_language() or "").startswith("lo") and getattr(row, "name_lo", ""):
+    if (get_language() or "").startswith("lo") and getattr(row, "name_lo", None):
         return row.name_lo
     return row.name_en
 

@@ -38,8 +38,8 @@ class ScopedViewSet(viewsets.GenericViewSet):
     def respond(
         self,
         instance: Any,
-        serializer_class: type[serializers.Serializer] | None = None,
+        serializer_class: type[serializers.BaseSerializer] | None = None,
         status_code: int = status.HTTP_200_OK,
     ) -> Response:
-        serializer_class = serializer_class or self.get_serializer_class()
-        return Response(serializer_class(instance, context=self.get_serializer_context()).data, status=status_code)
+        shape = serializer_class or self.get_serializer_class()
+        return Response(shape(instance, context=self.get_serializer_context()).data, status=status_code)
