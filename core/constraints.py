@@ -16,6 +16,8 @@ from django.db.models import F, Q
 from django.db.models.constants import LOOKUP_SEP
 from django.utils.translation import gettext as _
 
+from core.fields import concrete_field
+
 
 def _references(value: Any) -> Iterator[str]:
     """Field names an expression or condition mentions, in order."""
@@ -49,12 +51,6 @@ def constraint_fields(model: type[models.Model], constraint: models.BaseConstrai
     return sorted(known, key=order.__getitem__)
 
 
-def _verbose_name(model: type[models.Model], name: str) -> Any:
-    field = model._meta.get_field(name)  # a constraint names the model's own fields, never a reverse relation
-    assert isinstance(field, models.Field), name
-    return field.verbose_name
-
-
 def constraint_error(model: type[models.Model], constraint: models.BaseConstraint) -> tuple[str, str]:
     """(field, message) for a violated constraint: the field is the last of the fields it is
     about (the end of a range, the reason a status needs)."""
@@ -62,7 +58,7 @@ def constraint_error(model: type[models.Model], constraint: models.BaseConstrain
     field = fields[-1]
     if constraint.violation_error_message != constraint.default_violation_error_message:
         return field, str(constraint.get_violation_error_message())
-    others = [str(_verbose_name(model, name)) for name in fields[:-1]]
+    others = [str(concrete_field(model, name).verbose_name) for name in fields[:-1]]
     if others:
         return field, _("This value does not fit with: %(fields)s.") % {"fields": ", ".join(others)}
     return field, _("This value is not allowed.")
