@@ -86,7 +86,8 @@ class ScreeningInputSerializer(serializers.Serializer):
     case = case_field()
     place = serializers.ChoiceField(choices=ScreeningPlace.choices)
     screened_on = serializers.DateField()
-    indicators = ObservedInputSerializer(many=True, max_length=INDICATORS_MAX)
+    # many=True passes max_length on to the ListSerializer; the stubs' many=True signature omits it.
+    indicators = ObservedInputSerializer(many=True, max_length=INDICATORS_MAX)  # type: ignore[call-arg]
     outcome = serializers.ChoiceField(choices=ScreeningOutcome.choices, required=False, allow_null=True)
     override_reason = serializers.CharField(required=False, allow_blank=True, default="", max_length=REASON_MAX_LENGTH)
     deciding_body = serializers.ChoiceField(choices=DecidingBody.choices, required=False, allow_blank=True, default="")

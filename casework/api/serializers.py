@@ -9,6 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.core.validators import MaxLengthValidator
+from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema_field
@@ -18,7 +19,7 @@ from rest_framework.relations import MANY_RELATION_KWARGS
 from accounts.models import AuditEvent, Country, District, Organisation, Province, User
 from casework import permissions
 from casework.ages import age_on
-from casework.choices import ClosureReason, NoteKind, ServiceStatus, Tier
+from casework.choices import CaseCategory, ClosureReason, IdentificationRoute, NoteKind, ServiceStatus, Sex, Tier
 from casework.models import (
     PERSON_IDENTITY_FIELDS,
     Case,
@@ -69,6 +70,8 @@ def bounded_list(limit: int = LIST_MAX_ITEMS) -> MaxLengthValidator:
 class BoundedListSerializer(serializers.ListSerializer):
     """A list of nested objects, at most `max_length` (default LIST_MAX_ITEMS), shown as maxItems."""
 
+    max_length: int  # set by ListSerializer from the keyword (not in the stubs)
+
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         kwargs.setdefault("max_length", LIST_MAX_ITEMS)
         super().__init__(*args, **kwargs)
@@ -77,7 +80,7 @@ class BoundedListSerializer(serializers.ListSerializer):
         return [*super().get_validators(), bounded_list(self.max_length)]
 
 
-def code_field(model: type, **kwargs: Any) -> CodeField:
+def code_field(model: type[models.Model], **kwargs: Any) -> CodeField:
     return CodeField(slug_field="code", queryset=model._default_manager.all(), **kwargs)
 
 
@@ -129,7 +132,7 @@ class FamilyMemberSerializer(serializers.ModelSerializer):
 class PersonBriefSerializer(IdentityOmittingSerializer):
     """A person as lists show them: the case code always, names only to those who may see them."""
 
-    identity_fields = NAME_FIELDS
+    identity_fields: tuple[str, ...] = NAME_FIELDS
     age = serializers.SerializerMethodField()
     given_name_lo = serializers.CharField(read_only=True, help_text=IDENTITY_HELP)
     family_name_lo = serializers.CharField(read_only=True, help_text=IDENTITY_HELP)
@@ -201,7 +204,7 @@ class PersonInputSerializer(serializers.Serializer):
     family_name_lo = serializers.CharField(max_length=100, required=False, allow_blank=True)
     given_name_latin = serializers.CharField(max_length=100, required=False, allow_blank=True)
     family_name_latin = serializers.CharField(max_length=100, required=False, allow_blank=True)
-    sex = serializers.ChoiceField(choices=Person._meta.get_field("sex").choices)
+    sex = serializers.ChoiceField(choices=Sex.choices)
     date_of_birth = serializers.DateField(required=False, allow_null=True)
     birth_date_estimated = serializers.BooleanField(required=False)
     estimated_age = serializers.IntegerField(required=False, allow_null=True, min_value=0, max_value=120)
@@ -356,8 +359,8 @@ class CaseIntakeSerializer(serializers.Serializer):
     )
     person_values = PersonInputSerializer(required=False)
     registration_province = code_field(Province, required=False)
-    category = serializers.ChoiceField(choices=Case._meta.get_field("category").choices)
-    identification_route = serializers.ChoiceField(choices=Case._meta.get_field("identification_route").choices)
+    category = serializers.ChoiceField(choices=CaseCategory.choices)
+    identification_route = serializers.ChoiceField(choices=IdentificationRoute.choices)
     identified_on = serializers.DateField()
     exploitation_forms = code_field(ExploitationForm, many=True, required=False)
     exploitation_country = code_field(Country, required=False, allow_null=True)
@@ -438,7 +441,8 @@ class CaseEventSerializer(serializers.ModelSerializer):
     actor: serializers.SlugRelatedField[User] = serializers.SlugRelatedField(
         slug_field="username", read_only=True, allow_null=True
     )
-    label = serializers.SerializerMethodField()
+    # The metaclass moves declared fields off the class; the stubs only see a clash with Field.label.
+    label = serializers.SerializerMethodField()  # type: ignore[assignment]
 
     class Meta:
         model = CaseEvent

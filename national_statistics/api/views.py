@@ -37,7 +37,8 @@ class StatisticsQuerySerializer(serializers.Serializer):
 
 
 class StatisticsLineSerializer(serializers.Serializer):
-    label = serializers.CharField()
+    # The metaclass moves declared fields off the class; the stubs only see a clash with Field.label.
+    label = serializers.CharField()  # type: ignore[assignment]
     values = serializers.ListField(
         child=serializers.IntegerField(allow_null=True), help_text="One per column; null = hidden"
     )
