@@ -49,7 +49,7 @@ class CaseViewSet(mixins.ListModelMixin, ScopedViewSet):
         parameters=[OpenApiParameter("search", str, description="Case code prefix, or whole words of a name")]
     )
     def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        page = self.paginate_queryset(self.filter_queryset(self.get_queryset()))
+        page = self.page_of(self.filter_queryset(self.get_queryset()))
         selectors.record_identity_read(user=request.user, objects=[case.person for case in page])
         return self.get_paginated_response(self.get_serializer(page, many=True).data)
 
@@ -229,7 +229,7 @@ class PersonViewSet(mixins.ListModelMixin, ScopedViewSet):
         return {**super().get_serializer_context(), "identity_visible": identity_from_scope}
 
     def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        page = self.paginate_queryset(self.get_queryset())
+        page = self.page_of(self.get_queryset())
         selectors.record_identity_read(user=request.user, objects=page)
         return self.get_paginated_response(self.get_serializer(page, many=True).data)
 

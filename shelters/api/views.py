@@ -99,7 +99,7 @@ class StayViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedViewSe
         return {**super().get_serializer_context(), "identity_visible": identity_from_scope}
 
     def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        page = self.paginate_queryset(self.filter_queryset(self.get_queryset()))
+        page = self.page_of(self.filter_queryset(self.get_queryset()))
         record_identity_read(user=request.user, objects=[stay.person for stay in page])
         return self.get_paginated_response(self.get_serializer(page, many=True).data)
 
