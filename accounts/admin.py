@@ -110,7 +110,8 @@ class UserAddForm(AdminUserCreationForm):
         self.fields["organisation"].required = True
 
     def clean(self) -> dict[str, Any]:
-        cleaned = super().clean()
+        super().clean()
+        cleaned = self.cleaned_data
         try:
             services.check_roles(cleaned.get("roles") or [], cleaned.get("organisation"))
         except ApplicationError as error:
@@ -132,7 +133,7 @@ class UserAdmin(ScopedAdmin, DjangoUserAdmin):
     list_filter = ["organisation__kind", "is_active"]
     list_select_related = ["organisation"]
     fieldsets = (
-        *DjangoUserAdmin.fieldsets,
+        *(DjangoUserAdmin.fieldsets or ()),
         ("Pathway", {"fields": ("organisation", "roles", "language", "two_factor")}),
     )
     readonly_fields = ["two_factor"]
@@ -151,10 +152,12 @@ class UserAdmin(ScopedAdmin, DjangoUserAdmin):
         if change:
             super().save_model(request, obj, form, change)
             return
+        organisation = obj.organisation
+        assert organisation is not None  # UserAddForm requires one
         created = services.user_create(
             actor=signed_in(request),
             username=obj.username,
-            organisation=obj.organisation,
+            organisation=organisation,
             roles=obj.roles,
             password=form.cleaned_data["password1"] if form.cleaned_data["set_usable_password"] else None,
             language=obj.language,

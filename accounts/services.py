@@ -146,7 +146,7 @@ def organisation_update(*, actor: Staff, organisation: Organisation, fields: Ite
 @transaction.atomic
 def user_create(
     *,
-    actor: Staff,
+    actor: Staff | None,
     username: str,
     organisation: Organisation,
     roles: Iterable[str],

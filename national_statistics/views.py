@@ -83,7 +83,8 @@ def _form(request: HttpRequest) -> StatisticsForm:
     data = request.GET.copy()
     for key, value in (("measure", "identified"), ("breakdown", "province"), ("last", this_year)):
         data.setdefault(key, str(value))
-    data.setdefault("first", str(int(data["last"]) - 4 if data["last"].isdigit() else this_year - 4))
+    last = str(data["last"])
+    data.setdefault("first", str(int(last) - 4 if last.isdigit() else this_year - 4))
     return StatisticsForm(data)
 
 

@@ -16,6 +16,7 @@ from typing import Any
 from django.contrib import messages
 from django.db import transaction
 from django.db.models import QuerySet
+from django.forms.utils import ErrorList
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -49,7 +50,8 @@ def referral_create(request: HttpRequest, case_pk: Any) -> HttpResponse:
     a send the consent does not cover leaves no draft behind)."""
     user = request.user
     case = get_or_404(view_case, user, Case.objects.select_related("person"), pk=case_pk)
-    if not permissions.send_referral.allows(user, case):
+    # send_referral is asked of a case too: may one refer from it (referrals.permissions._case_of).
+    if not permissions.send_referral.allows(user, case):  # type: ignore[arg-type]
         raise PermissionDenied(_("You cannot refer from this case."))
     consents = permissions.view_consent.scope(user).filter(case=case).order_by("-given_at")
     posted = request.POST if request.method == "POST" else None  # an empty post is told what is missing
@@ -377,7 +379,7 @@ def _overrides(
         for override in page
     ]
     shown = {override.pk for override in page}
-    refused = failed[1].errors.get("__all__", []) if failed and failed[0] not in shown else []
+    refused: ErrorList | list[str] = failed[1].errors.get("__all__", []) if failed and failed[0] not in shown else []
     context = {"page": page, "rows": rows, "refused": refused}
     return render(request, "referrals/overrides.html", context, status=status)
 
