@@ -56,7 +56,8 @@ def case_list(request: HttpRequest) -> HttpResponse:
     user = signed_in(request)
     workers = list(
         user_list(user=user)
-        .filter(organisation=user.organisation, roles__overlap=[Role.SOCIAL_WORKER, Role.COUNSELLOR])
+        # An exact lookup takes None (IS NULL: a superuser outside every organisation); the stubs refuse it.
+        .filter(organisation_id=user.organisation_id, roles__overlap=[Role.SOCIAL_WORKER, Role.COUNSELLOR])  # type: ignore[misc]
         .order_by("username")
     )
     provinces = [(p.code, local_name(p)) for p in Province.objects.order_by("name_en")]
