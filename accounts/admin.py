@@ -20,6 +20,7 @@ from django.utils.translation import gettext_lazy
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from accounts import permissions, services
+from accounts.actors import signed_in
 from accounts.models import AuditEvent, District, Organisation, Province, User
 from core.errors import ApplicationError
 from core.permissions import Permission
@@ -85,7 +86,7 @@ class OrganisationAdmin(ReferenceAdmin):
     def save_model(self, request: HttpRequest, obj: Organisation, form: Any, change: bool) -> None:
         """Changes go through the service (permission, validation, audit row)."""
         if change:
-            services.organisation_update(actor=request.user, organisation=obj, fields=form.changed_data)
+            services.organisation_update(actor=signed_in(request), organisation=obj, fields=form.changed_data)
         else:
             super().save_model(request, obj, form, change)
 
@@ -109,7 +110,8 @@ class UserAddForm(AdminUserCreationForm):
         self.fields["organisation"].required = True
 
     def clean(self) -> dict[str, Any]:
-        cleaned = super().clean()
+        super().clean()
+        cleaned = self.cleaned_data
         try:
             services.check_roles(cleaned.get("roles") or [], cleaned.get("organisation"))
         except ApplicationError as error:
@@ -131,7 +133,7 @@ class UserAdmin(ScopedAdmin, DjangoUserAdmin):
     list_filter = ["organisation__kind", "is_active"]
     list_select_related = ["organisation"]
     fieldsets = (
-        *DjangoUserAdmin.fieldsets,
+        *(DjangoUserAdmin.fieldsets or ()),
         ("Pathway", {"fields": ("organisation", "roles", "language", "two_factor")}),
     )
     readonly_fields = ["two_factor"]
@@ -150,10 +152,12 @@ class UserAdmin(ScopedAdmin, DjangoUserAdmin):
         if change:
             super().save_model(request, obj, form, change)
             return
+        organisation = obj.organisation
+        assert organisation is not None  # UserAddForm requires one
         created = services.user_create(
-            actor=request.user,
+            actor=signed_in(request),
             username=obj.username,
-            organisation=obj.organisation,
+            organisation=organisation,
             roles=obj.roles,
             password=form.cleaned_data["password1"] if form.cleaned_data["set_usable_password"] else None,
             language=obj.language,

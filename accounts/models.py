@@ -8,7 +8,7 @@ from __future__ import annotations
 import uuid
 
 import pgtrigger
-from django.contrib.auth.models import AbstractUser, UserManager
+from django.contrib.auth.models import AbstractUser
 from django.contrib.postgres.fields import ArrayField
 from django.db import models
 from django.db.models import Q
@@ -129,8 +129,6 @@ class User(AbstractUser):
     )
     roles = ArrayField(models.CharField(max_length=20, choices=Role.choices), default=list, blank=True)
     language = models.CharField(max_length=2, choices=Language.choices, default=Language.LAO)
-
-    objects = UserManager()
 
     class Meta:
         ordering = ["username"]

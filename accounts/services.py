@@ -11,8 +11,9 @@ from django.db import models, transaction
 from django.utils.translation import gettext as _
 
 from accounts import permissions
+from accounts.actors import Actor, Staff, staff
 from accounts.models import AuditAction, AuditEvent, Language, Organisation, OrganisationKind, Province, Role, User
-from core.actors import Actor, PartnerSystem, Staff, staff
+from core.actors import PartnerSystem
 from core.constraints import field_errors
 from core.context import current as current_request
 from core.errors import ApplicationError, PermissionDenied
@@ -145,7 +146,7 @@ def organisation_update(*, actor: Staff, organisation: Organisation, fields: Ite
 @transaction.atomic
 def user_create(
     *,
-    actor: Staff,
+    actor: Staff | None,
     username: str,
     organisation: Organisation,
     roles: Iterable[str],

@@ -38,5 +38,5 @@ def _login_failed(sender: Any, credentials: dict[str, Any], request: Any = None,
 def _use_language(sender: Any, request: Any, user: Any, **kwargs: Any) -> None:
     """The language the user chose last time applies from the login on: the language middleware
     writes it into the language cookie of the login's response (core.middleware)."""
-    if request is not None and getattr(user, "language", ""):
+    if request is not None and getattr(user, "language", None):
         request.pathway_language = user.language

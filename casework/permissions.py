@@ -339,10 +339,14 @@ def view_identity(user: Any, person: Person) -> bool:
 # --- Records that belong to a case are visible with it --------------------------------------
 def through_case(name: str, model: type[M]) -> Permission[M]:
     """A permission for a model with a `case` foreign key: visible exactly when its case is."""
+
+    def visible(user: Any, obj: Any) -> bool:  # any model with a `case` (M cannot say so)
+        return _can_view_case(user, obj.case)
+
     return define(
         name,
         model,
-        predicate=lambda user, obj: _can_view_case(user, obj.case),
+        predicate=visible,
         filter=lambda user: Q(case__in=Case.objects.filter(_cases_visible(user)).values("pk")),
     )
 

@@ -20,12 +20,12 @@ from typing import Any
 from django.db.models import Exists, OuterRef, QuerySet
 from django.utils.translation import gettext_lazy as _
 
+from accounts.actors import Staff
 from casework.choices import CaseStatus, RepatriationStatus, ScreeningOutcome, StepStatus
 from casework.forms import CadenceForm
 from casework.models import Case, CaseNote, FollowUpVisit, RepatriationStep, Screening
 from casework.selectors import follow_up_months_of
 from casework.services.follow_ups import organisation_cadence_save
-from core.actors import Staff
 from notifications.registry import Occurrences, Rule, RuleExtra, register, still_among
 from notifications.window import Window
 

@@ -144,7 +144,7 @@ def case_changes(*, user: Any, case: Case, limit: int = 500) -> list[Any]:
         *MiddlewareEvents.objects.tracks(case.person).order_by("-pgh_created_at")[:limit],
     ]
     events = sorted(events, key=lambda event: event.pgh_created_at, reverse=True)[:limit]
-    user_ids = {(event.pgh_context or {}).get("user") for event in events} - {None}
+    user_ids = {user for event in events if (user := (event.pgh_context or {}).get("user")) is not None}
     usernames = {str(pk): name for pk, name in User.objects.filter(pk__in=user_ids).values_list("pk", "username")}
     for event in events:
         event.username = usernames.get(str((event.pgh_context or {}).get("user")))

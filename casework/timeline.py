@@ -9,7 +9,7 @@ from typing import Any
 
 from django.utils.translation import gettext_lazy as _
 
-from core.actors import Actor, staff
+from accounts.actors import Actor, staff
 from core.timeline import EventKinds
 
 CASE_EVENTS = EventKinds("casework_caseevent", constraint="case_event_kind_registered")

@@ -16,6 +16,8 @@ from django.db.models import F, Q
 from django.db.models.constants import LOOKUP_SEP
 from django.utils.translation import gettext as _
 
+from core.fields import concrete_field
+
 
 def _references(value: Any) -> Iterator[str]:
     """Field names an expression or condition mentions, in order."""
@@ -27,7 +29,7 @@ def _references(value: Any) -> Iterator[str]:
             else:
                 yield from _references(child)
     elif isinstance(value, F):
-        yield value.name.split(LOOKUP_SEP)[0]
+        yield value.name.split(LOOKUP_SEP)[0]  # type: ignore[attr-defined]  # F.name: public, not in the stubs
     elif isinstance(value, str):
         return
     elif hasattr(value, "get_source_expressions"):
@@ -56,7 +58,7 @@ def constraint_error(model: type[models.Model], constraint: models.BaseConstrain
     field = fields[-1]
     if constraint.violation_error_message != constraint.default_violation_error_message:
         return field, str(constraint.get_violation_error_message())
-    others = [str(model._meta.get_field(name).verbose_name) for name in fields[:-1]]
+    others = [str(concrete_field(model, name).verbose_name) for name in fields[:-1]]
     if others:
         return field, _("This value does not fit with: %(fields)s.") % {"fields": ", ".join(others)}
     return field, _("This value is not allowed.")

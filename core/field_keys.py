@@ -47,6 +47,13 @@ class Table:
     triggers: tuple[str, ...] = ()  # pgtrigger URIs not fired by a re-encryption
 
 
+def _column(field: Any) -> str:
+    """A concrete field's column (django-stubs allow None, the case of fields without one)."""
+    column = field.column
+    assert isinstance(column, str), field
+    return column
+
+
 def tables() -> list[Table]:
     """Every table with encrypted fields, from the installed models."""
     found = []
@@ -56,7 +63,7 @@ def tables() -> list[Table]:
         if not fields or getattr(model, "pgh_tracked_model", None) is not None:
             continue
         history = tuple(
-            Table(event._meta.label, event._meta.db_table, event._meta.pk.column, tuple(f.column for f in fields))
+            Table(event._meta.label, event._meta.db_table, _column(event._meta.pk), tuple(_column(f) for f in fields))
             for event in models
             if getattr(event, "pgh_tracked_model", None) is model
         )
@@ -64,8 +71,8 @@ def tables() -> list[Table]:
             Table(
                 label=model._meta.label,
                 name=model._meta.db_table,
-                pk=model._meta.pk.column,
-                columns=tuple(f.column for f in fields),
+                pk=_column(model._meta.pk),
+                columns=tuple(_column(f) for f in fields),
                 history=history,
                 index_key_column=getattr(model, "blind_index_key_field", None),
                 index=getattr(model, "blind_indexes", None),
@@ -224,6 +231,7 @@ def _rewrite(table: Table, where: str, params: dict[str, Any], run: _Pass) -> in
         new = [run.rewrite(value) if value is not None else None for value in values]
         if table.index is not None and run.indexes:
             indexes = dict(table.index({c: run.plain(v or "") for c, v in zip(table.columns, values, strict=True)}))
+            assert table.index_key_column is not None  # a table with blind indexes names its key column
             indexes[table.index_key_column] = run.index_key
             index_columns = list(indexes)
             new += [indexes[c] for c in index_columns]
@@ -266,7 +274,12 @@ def _count(table: Table, condition: str, params: dict[str, Any]) -> int:
 def _fetch(sql: str, params: dict[str, Any]) -> list[tuple[Any, ...]]:
     """Named placeholders turned positional: pgtrigger.ignore prepends a statement with one."""
     names: list[str] = []
-    positional = _NAMED.sub(lambda match: names.append(match[1]) or "%s", sql)
+
+    def positional_placeholder(match: re.Match[str]) -> str:
+        names.append(match[1])
+        return "%s"
+
+    positional = _NAMED.sub(positional_placeholder, sql)
     with connection.cursor() as cursor:
         cursor.execute(positional, [params[name] for name in names])
         return cursor.fetchall()

@@ -45,6 +45,7 @@ class BlankExact(Exact):
 
 class EncryptedMixin:
     encrypted = True
+    attname: str  # set by the model Field this is mixed into
 
     def db_type(self, connection: Any) -> str:
         return "text"
@@ -89,3 +90,11 @@ class EncryptedTextField(EncryptedMixin, models.TextField):
 
 def encrypted_fields(model: type[models.Model]) -> list[models.Field]:
     return [field for field in model._meta.concrete_fields if isinstance(field, EncryptedMixin)]
+
+
+def concrete_field(model: type[models.Model], name: str) -> models.Field:
+    """A model's own field by name (`_meta.get_field` may also answer a reverse relation)."""
+    field = model._meta.get_field(name)
+    if not isinstance(field, models.Field):
+        raise FieldError(f"{model._meta.label}.{name} is a reverse relation, not a field")
+    return field

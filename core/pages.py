@@ -28,7 +28,7 @@ class CappedCountPaginator(Paginator):
     @cached_property
     def count(self) -> int:
         head = self.object_list[: COUNT_CAP + 1]
-        return len(head) if isinstance(head, list) else head.count()
+        return head.count() if isinstance(head, QuerySet) else len(head)
 
 
 def show_error(form: forms.Form, error: ApplicationError, *, rename: Mapping[str, str] | None = None) -> int:
@@ -73,7 +73,7 @@ def local_name(obj: Any) -> str:
     """A reference row's name in the page's language: `name_lo` in Lao when it has one."""
     if obj is None:
         return ""
-    if (translation.get_language() or "").startswith("lo") and getattr(obj, "name_lo", ""):
+    if (translation.get_language() or "").startswith("lo") and getattr(obj, "name_lo", None):
         return str(obj.name_lo)
     return str(getattr(obj, "name_en", obj))
 

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
 
 import rules
-from django.core.exceptions import ValidationError
+from django.core.exceptions import ObjectDoesNotExist, ValidationError
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext as _
@@ -66,7 +66,7 @@ class Permission(Generic[M]):
     def get(self, user: Any, queryset: models.QuerySet[M] | None = None, **lookup: Any) -> M:
         try:
             return self.scope(user, queryset).get(**lookup)
-        except (self.model.DoesNotExist, ValueError, TypeError, ValidationError) as error:
+        except (ObjectDoesNotExist, ValueError, TypeError, ValidationError) as error:
             raise NotFound(_("Not found.")) from error
 
 

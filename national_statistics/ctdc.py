@@ -262,7 +262,7 @@ RECRUITER_NAMES = ("IntimatePartner", "FamilyOrFriend", "Other", "Other")
 
 def histogram(scope: Scope) -> Counter[tuple[str, ...]]:
     """Persons per combination of the finest coarse values, from PostgreSQL."""
-    params = {
+    params: dict[str, Any] = {
         "everyone": scope.everyone,
         "owners": [str(owner) for owner in scope.owners or ()],
         "false_promise": FALSE_PROMISE_PREFIX + "%",

@@ -272,7 +272,12 @@ def yearly_totals(*, first: int, last: int, scope: Scope) -> dict[str, list[int]
     person."""
     if last < first or last - first >= MAX_YEARS:
         raise ValueError("choose at most twenty years, the first before the last")
-    params = {"first": first, "last": last, "everyone": scope.everyone, "owners": [str(o) for o in scope.owners or ()]}
+    params: dict[str, Any] = {
+        "first": first,
+        "last": last,
+        "everyone": scope.everyone,
+        "owners": [str(o) for o in scope.owners or ()],
+    }
     with transaction.atomic(), connection.cursor() as cursor:
         cursor.execute("SELECT set_config('work_mem', '64MB', true), set_config('jit', 'off', true)")
         cursor.execute(_TOTALS_SQL, params)
@@ -284,7 +289,7 @@ def yearly_totals(*, first: int, last: int, scope: Scope) -> dict[str, list[int]
 
 # --- Values and labels of each breakdown (reference data, tier 0) --------------------------------
 def _name(row: Any) -> str:
-    if (get_language() or "").startswith("lo") and getattr(row, "name_lo", ""):
+    if (get_language() or "").startswith("lo") and getattr(row, "name_lo", None):
         return row.name_lo
     return row.name_en
 

@@ -158,7 +158,8 @@ def _residents_year(cells: dict[tuple[str, ...], int], margins: dict[str, Grid],
     the small ones, and complements until no hidden figure of the category, age and sex grids,
     and none of these cells, follows from the published ones."""
     position = {"category": 1, "age_group": 2, "sex": 3}
-    sums, secrets = [], []
+    sums: list[frozenset[tuple[str, ...]]] = []
+    secrets: list[frozenset[tuple[str, ...]]] = []
     for dimension, grid in margins.items():
         for value, row in zip(keys[dimension], grid.cells, strict=True):
             members = frozenset(cell for cell in cells if cell[position[dimension]] == value)
@@ -177,7 +178,7 @@ def shelter_residents(*, first: int, last: int, scope: Scope, shelter: Any = Non
     keys = {dim: queries.fixed_values(dim, first=first, last=last) or [] for dim in RESIDENT_MARGINS}
     groups = queries.AGE_SEX
     year_totals = protect_grid(found, threshold()).year_totals
-    published: dict[tuple[str, str, str], list[int | None]] = {}  # (category, age_sex) -> per cell and year
+    published: dict[tuple[str, str], list[int | None]] = {}  # (category, age_sex) -> per cell and year
     for j in range(len(found.cols)):
         counted = {tuple(key.split(" ")): row[j] for key, row in zip(found.rows, found.cells, strict=True) if row[j]}
         # Every cell of the year's shelters, zeros too: a zero shown is known, and the pattern

@@ -20,6 +20,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from accounts.actors import signed_in
 from accounts.models import AuditAction
 from accounts.services import audit_record
 from core.errors import PermissionDenied
@@ -82,7 +83,8 @@ def _form(request: HttpRequest) -> StatisticsForm:
     data = request.GET.copy()
     for key, value in (("measure", "identified"), ("breakdown", "province"), ("last", this_year)):
         data.setdefault(key, str(value))
-    data.setdefault("first", str(int(data["last"]) - 4 if data["last"].isdigit() else this_year - 4))
+    last = str(data["last"])
+    data.setdefault("first", str(int(last) - 4 if last.isdigit() else this_year - 4))
     return StatisticsForm(data)
 
 
@@ -133,7 +135,7 @@ def _query(form: StatisticsForm) -> str:
 
 def _audit_export(request: HttpRequest, what: str, form: StatisticsForm) -> None:
     audit_record(
-        actor=request.user,
+        actor=signed_in(request),
         action=AuditAction.EXPORT,
         object_type="statistics",
         object_id=what,

@@ -8,6 +8,7 @@ from django import forms
 from django.contrib import admin
 from django.http import HttpRequest
 
+from accounts.actors import signed_in
 from accounts.admin import ScopedAdmin
 from accounts.models import ReminderSetting
 from notifications import permissions
@@ -37,7 +38,7 @@ class ReminderSettingAdmin(ScopedAdmin):
 
     def save_model(self, request: HttpRequest, obj: ReminderSetting, form: Any, change: bool) -> None:
         saved = reminder_services.reminder_setting_save(
-            actor=request.user,
+            actor=signed_in(request),
             organisation=obj.organisation,
             rule=obj.rule,
             enabled=obj.enabled,

@@ -10,9 +10,9 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from accounts.actors import Staff
 from accounts.models import AuditAction, Notification, Organisation, ReminderSetting, ReminderWatermark
 from accounts.services import audit_record
-from core.actors import Staff
 from core.errors import ApplicationError, PermissionDenied
 from notifications import permissions
 from notifications.registry import get_rule

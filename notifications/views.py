@@ -18,8 +18,8 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
+from accounts.actors import Staff, signed_in
 from core import errors
-from core.actors import Staff
 from core.errors import PermissionDenied
 from core.pages import show_error
 from notifications import permissions, services
@@ -56,7 +56,7 @@ def notification_list(request: HttpRequest) -> HttpResponse:
 @require_POST
 def notification_read(request: HttpRequest, pk: int) -> HttpResponse:
     try:
-        services.notification_mark_read(actor=request.user, notification_id=pk)
+        services.notification_mark_read(actor=signed_in(request), notification_id=pk)
     except errors.NotFound as error:
         raise Http404(error.message) from error
     return redirect("notifications:list")
@@ -64,7 +64,7 @@ def notification_read(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 def notifications_read_all(request: HttpRequest) -> HttpResponse:
-    services.notifications_mark_all_read(actor=request.user)
+    services.notifications_mark_all_read(actor=signed_in(request))
     return redirect("notifications:list")
 
 
@@ -120,11 +120,11 @@ def _save(actor: Staff, organisation: Any, forms_: Forms) -> bool:
             steps.append((extra, partial(setting.rule.extra.save, actor, organisation, extra.cleaned_data)))
     try:
         with transaction.atomic():
-            for form, step in steps:
+            for shown_on, step in steps:
                 try:
                     step()
                 except errors.ApplicationError as error:
-                    show_error(form, error)
+                    show_error(shown_on, error)
                     raise
     except errors.ApplicationError:
         return False
@@ -137,14 +137,15 @@ def reminder_settings(request: HttpRequest) -> HttpResponse:
     """A manager's page: every rule of their organisation, on or off, its delay and when it
     escalates, and the settings an app keeps with a rule (the follow-up visits' months);
     defaults shown until changed."""
-    organisation = request.user.organisation  # type: ignore[union-attr]
-    if not permissions.can_manage_reminders_of(request.user, organisation):
+    user = signed_in(request)
+    organisation = user.organisation
+    if organisation is None or not permissions.can_manage_reminders_of(user, organisation):
         raise PermissionDenied(_("Only the organisation's managers can change its reminder rules."))
     settings = effective_settings(organisation.pk)
     forms_ = _forms(request.POST if request.method == "POST" else None, organisation, settings)
     if request.method == "POST":
         valid = [form.is_valid() and (extra is None or extra.is_valid()) for _setting, form, extra in forms_]
-        if all(valid) and _save(request.user, organisation, forms_):
+        if all(valid) and _save(user, organisation, forms_):
             messages.success(request, _("The reminder rules were saved."))
             return redirect("notifications:rules")
     status = 400 if request.method == "POST" else 200

@@ -53,7 +53,7 @@ class Window:
             queryset = queryset.filter(**{f"{base}__lte": upper.date()})
             if lower is not None:
                 queryset = queryset.filter(**{f"{base}__gte": lower.date()})
-            start = Cast(F(base), DateTimeField())
+            start: Cast | F = Cast(F(base), DateTimeField())
         else:
             queryset = queryset.filter(**{f"{base}__lte": upper})
             if lower is not None:

@@ -15,7 +15,7 @@ from typing import Any
 
 from django.db import connection
 
-from core.actors import Staff
+from accounts.actors import Staff
 from referrals.models import Referral, ReferralEvent
 from referrals.timeline import REFERRAL_EVENTS
 from referrals.webhooks import schedule_deliveries

@@ -288,7 +288,7 @@ def disclosure(referral: Referral, *, now: datetime | None = None) -> dict[str, 
 def _service_codes(referral: Referral) -> tuple[list[str], list[str]]:
     """The codes of the services asked for, in the list's order, and of the health ones among
     them: from with_disclosure_columns' arrays, else from the (prefetched) relation."""
-    if hasattr(referral, "service_codes"):
+    if hasattr(referral, "service_codes") and hasattr(referral, "health_service_codes"):
         return referral.service_codes, referral.health_service_codes
     services = sorted(referral.service_types.all(), key=lambda service: (service.position, service.code))
     return [service.code for service in services], [service.code for service in services if service.health]

@@ -16,6 +16,7 @@ from typing import Any
 from django.contrib import messages
 from django.db import transaction
 from django.db.models import QuerySet
+from django.forms.utils import ErrorList
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -24,6 +25,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
+from accounts.actors import signed_in
 from accounts.models import AuditAction, Role
 from casework import health
 from casework.models import Case
@@ -48,7 +50,8 @@ def referral_create(request: HttpRequest, case_pk: Any) -> HttpResponse:
     a send the consent does not cover leaves no draft behind)."""
     user = request.user
     case = get_or_404(view_case, user, Case.objects.select_related("person"), pk=case_pk)
-    if not permissions.send_referral.allows(user, case):
+    # send_referral is asked of a case too: may one refer from it (referrals.permissions._case_of).
+    if not permissions.send_referral.allows(user, case):  # type: ignore[arg-type]
         raise PermissionDenied(_("You cannot refer from this case."))
     consents = permissions.view_consent.scope(user).filter(case=case).order_by("-given_at")
     posted = request.POST if request.method == "POST" else None  # an empty post is told what is missing
@@ -69,7 +72,7 @@ def _create(request: HttpRequest, form: ReferralForm, case: Case) -> tuple[Refer
     try:
         with transaction.atomic():
             referral = services.referral_create(
-                actor=request.user,
+                actor=signed_in(request),
                 case=case,
                 to_organisation=data["to_organisation"],
                 service_types=data["service_types"],
@@ -79,7 +82,7 @@ def _create(request: HttpRequest, form: ReferralForm, case: Case) -> tuple[Refer
                 consent=data["consent"],
             )
             if request.POST.get("action") == SEND:
-                services.referral_send(actor=request.user, referral=referral)
+                services.referral_send(actor=signed_in(request), referral=referral)
     except ApplicationError as error:
         return None, show_error(form, error)
     if referral.status == S.SENT:
@@ -376,7 +379,7 @@ def _overrides(
         for override in page
     ]
     shown = {override.pk for override in page}
-    refused = failed[1].errors.get("__all__", []) if failed and failed[0] not in shown else []
+    refused: ErrorList | list[str] = failed[1].errors.get("__all__", []) if failed and failed[0] not in shown else []
     context = {"page": page, "rows": rows, "refused": refused}
     return render(request, "referrals/overrides.html", context, status=status)
 

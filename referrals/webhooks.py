@@ -76,9 +76,9 @@ from django.db.models.functions import Now
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from accounts.actors import Staff
 from accounts.models import AuditAction, Organisation, Role
 from accounts.services import audit_record
-from core.actors import Staff
 from core.errors import ApplicationError, PermissionDenied
 from core.permissions import EVERYTHING, NOTHING, define, has_role
 from referrals.choices import ReferralStatus

@@ -90,7 +90,7 @@ def bed_board(request: HttpRequest, code: str) -> HttpResponse:
     counts = selectors.board_counts(shelter=shelter, on=today)
     page = Paginator(range(counts.beds), BOARD_PAGE).get_page(request.GET.get("page"))
     offset = page.start_index() - 1 if counts.beds else 0
-    context = {
+    context: dict[str, Any] = {
         "shelter": shelter,
         "today": today,
         "counts": counts,

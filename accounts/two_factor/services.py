@@ -12,9 +12,9 @@ from django.utils.translation import gettext as _
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from accounts import permissions
+from accounts.actors import Staff
 from accounts.models import AuditAction, User
 from accounts.services import audit_record
-from core.actors import Staff
 from core.errors import ApplicationError, PermissionDenied
 
 DEVICE_NAME = "authenticator"

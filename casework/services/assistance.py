@@ -11,13 +11,13 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from accounts.actors import Staff
 from accounts.models import AuditAction, Organisation
 from casework import permissions, transitions
 from casework.choices import ApprovalStatus, NoteKind, ServiceStatus, Tier
 from casework.models import Case, CaseNote, CasePlan, CasePlanGoal, FollowUpPolicy, Service, ServiceType
 from casework.services.common import record, require, validate
 from casework.services.follow_ups import follow_ups_replan
-from core.actors import Staff
 from core.errors import ApplicationError, PermissionDenied
 from core.validation import required_text
 

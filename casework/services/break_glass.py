@@ -16,12 +16,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from accounts.actors import Staff
 from accounts.models import AuditAction, Role, User
 from accounts.services import audit_record
 from casework import timeline
 from casework.models import BreakGlassGrant, Case
 from casework.permissions import BREAK_GLASS_ROLES, forget_grants, view_case
-from core.actors import Staff
 from core.errors import ApplicationError, PermissionDenied
 from core.permissions import has_role
 from notifications.alerts import send_alert

@@ -11,6 +11,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from accounts.actors import Staff
 from accounts.models import AuditAction, Organisation, Province, Role, User
 from casework import permissions, transitions
 from casework.ages import is_child_on
@@ -19,7 +20,6 @@ from casework.models import Case, CaseShare, CaseTransfer, ExploitationForm, Per
 from casework.services.common import record, require, validate
 from casework.services.dates import check_case_dates
 from casework.services.people import person_register
-from core.actors import Staff
 from core.errors import ApplicationError, Conflict, PermissionDenied, not_found
 from core.validation import required_text
 
@@ -50,10 +50,11 @@ def case_open(
 ) -> Case:
     """Intake: open a case for an existing person (whom the actor can see) or register a new
     one. The case belongs to the actor's organisation; a social worker opening it is assigned."""
-    if not permissions.can_open_case(actor):
+    organisation = actor.organisation
+    if organisation is None or not permissions.can_open_case(actor):
         raise PermissionDenied(_("Your role cannot open cases."))
     if person is None:
-        province = registration_province or actor.organisation.province
+        province = registration_province or organisation.province
         if province is None:
             raise ApplicationError(
                 _("Choose the province that registers this person."),
@@ -65,10 +66,10 @@ def case_open(
     if assigned_worker is None and actor.has_role(Role.SOCIAL_WORKER, Role.COUNSELLOR):
         assigned_worker = actor
     if assigned_worker is not None:
-        _check_worker(assigned_worker, actor.organisation)
+        _check_worker(assigned_worker, organisation)
     case = Case(
         person=person,
-        owner=actor.organisation,
+        owner=organisation,
         assigned_worker=assigned_worker,
         category=category,
         identification_route=identification_route,

@@ -9,11 +9,11 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext as _
 
+from accounts.actors import Actor
 from accounts.models import AuditAction
 from accounts.services import audit_record
 from casework import timeline
 from casework.models import Case
-from core.actors import Actor
 from core.constraints import field_errors
 from core.errors import ApplicationError
 from core.permissions import Permission

@@ -17,13 +17,13 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts import permissions as account_permissions
+from accounts.actors import Staff
 from accounts.models import AuditAction, Organisation
 from accounts.services import audit_record
 from casework import permissions
 from casework.cadence import validate_months, visit_dates
 from casework.models import Case, FollowUpPolicy, FollowUpVisit
 from casework.services.common import record, require, validate
-from core.actors import Staff
 from core.errors import ApplicationError, PermissionDenied
 from notifications import permissions as notification_permissions
 
@@ -58,9 +58,13 @@ def follow_ups_replan(*, actor: Staff, case: Case, today: date | None = None) ->
     today = today or timezone.localdate()
     if policy is None:
         return 0, 0
-    starts = set(
-        case.follow_ups.filter(reintegrated_on__isnull=False).values_list("reintegrated_on", flat=True).distinct()
-    )
+    starts = {
+        start
+        for start in case.follow_ups.filter(reintegrated_on__isnull=False)
+        .values_list("reintegrated_on", flat=True)
+        .distinct()
+        if start is not None
+    }
     planned = {(start, due) for start in starts for due in visit_dates(policy.months, start) if due > today}
     to_come = _to_come(today).filter(case=case)
     current = {(visit.reintegrated_on, visit.due_on): visit.pk for visit in to_come}

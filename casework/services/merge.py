@@ -13,13 +13,13 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from accounts.actors import Staff
 from accounts.models import AuditAction
 from accounts.services import audit_record
 from casework import permissions
 from casework.models import Case, FamilyMember, Person
 from casework.services.common import record, validate
 from casework.services.dates import BIRTH_FIELDS, check_person_dates, recompute_child_flags
-from core.actors import Staff
 from core.errors import ApplicationError, NotFound, PermissionDenied
 
 # Filled one by one when empty on the record that stays.

@@ -9,13 +9,13 @@ from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from accounts.actors import Staff
 from accounts.models import AuditAction, Province
 from accounts.services import audit_record
 from casework import permissions
 from casework.models import PERSON_IDENTITY_FIELDS, Case, FamilyMember, Person
 from casework.services.common import record, validate
 from casework.services.dates import BIRTH_FIELDS, check_person_dates, recompute_child_flags
-from core.actors import Staff
 from core.errors import ApplicationError, NotFound, PermissionDenied
 
 PERSON_FIELDS = (

@@ -17,6 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from accounts.actors import Staff
 from accounts.models import AuditAction, Country, Organisation
 from casework import permissions, transitions
 from casework.ages import is_child_on
@@ -34,7 +35,6 @@ from casework.repatriation_flows import ASSESSMENT_STEPS, FLOW_COUNTRY, RETURN_S
 from casework.services.assistance import note_add
 from casework.services.common import record, require, validate
 from casework.services.follow_ups import follow_ups_schedule, policy_for
-from core.actors import Staff
 from core.errors import ApplicationError, Conflict
 from core.validation import required_text
 

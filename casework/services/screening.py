@@ -13,6 +13,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from accounts.actors import Staff, home_organisation_id
 from accounts.models import AuditAction
 from casework import permissions
 from casework.ages import is_child_on
@@ -20,7 +21,6 @@ from casework.choices import AppliesTo, DecidingBody, Element, ScreeningOutcome
 from casework.models import Case, ElementThreshold, Indicator, Screening, ScreeningIndicator
 from casework.screening_rule import DEFAULT_THRESHOLD, RuleResult, Threshold, age_at_exploitation, evaluate, is_child
 from casework.services.common import record, require, validate
-from core.actors import Staff
 from core.errors import ApplicationError, Conflict
 
 # The interview facts a screening records besides the indicators (HTCDS / IOM screening form).
@@ -108,7 +108,7 @@ def screening_record(
 
     screening = Screening(
         case=case,
-        screener_organisation_id=actor.organisation_id,
+        screener_organisation_id=home_organisation_id(actor),
         screener=actor,
         place=place,
         screened_on=screened_on,

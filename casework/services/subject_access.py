@@ -18,6 +18,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from accounts.actors import Staff
 from accounts.models import AuditAction
 from accounts.services import audit_record
 from casework import extensions, permissions, selectors
@@ -25,7 +26,6 @@ from casework.models import Case, Person
 from casework.models.people import NAME_INDEX_FIELDS
 from casework.privacy import as_record
 from casework.timeline import CASE_EVENTS
-from core.actors import Staff
 from core.errors import NotFound, PermissionDenied
 
 FORMAT = "pathway-subject-access/1"

@@ -14,6 +14,7 @@ from typing import Any
 
 from django import forms
 from django.contrib import messages
+from django.forms.utils import ErrorList
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -77,7 +78,9 @@ def _closures(
         (case, failed[2] if failed and failed[0] == case.pk else ReturnForm(prefix=str(case.pk)), failed)
         for case in page
     ]
-    refused = failed[2].errors.get("__all__", []) if failed and failed[0] not in {case.pk for case in page} else []
+    refused: ErrorList | list[str] = (
+        failed[2].errors.get("__all__", []) if failed and failed[0] not in {case.pk for case in page} else []
+    )
     context = {"page": page, "rows": rows, "failed_case": failed[0] if failed else None, "refused": refused}
     return render(request, "casework/closure_approvals.html", context, status=status)
 

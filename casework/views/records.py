@@ -16,6 +16,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from accounts.actors import signed_in
 from casework import forms, permissions, selectors
 from casework.models import RepatriationStep
 from casework.services import assistance, cases, repatriation
@@ -61,7 +62,7 @@ def note_add(request: HttpRequest, case_id: Any) -> HttpResponse:
         tab="notes",
         form_name="note_form",
         form=form,
-        call=lambda case, data: assistance.note_add(actor=user, case=case, **data),
+        call=lambda case, data: assistance.note_add(actor=signed_in(request), case=case, **data),
         done=_("Note added."),
     )
 
@@ -76,21 +77,20 @@ def service_add(request: HttpRequest, case_id: Any) -> HttpResponse:
         tab="services",
         form_name="service_form",
         form=form,
-        call=lambda case, data: assistance.service_add(actor=user, case=case, **data),
+        call=lambda case, data: assistance.service_add(actor=signed_in(request), case=case, **data),
         done=_("Service added."),
     )
 
 
 @require_POST
 def closure_request(request: HttpRequest, case_id: Any) -> HttpResponse:
-    user = request.user
     return _handle(
         request,
         case_id,
         tab="history",
         form_name="closure_form",
         form=forms.ClosureRequestForm(request.POST),
-        call=lambda case, data: cases.case_closure_request(actor=user, case=case, **data),
+        call=lambda case, data: cases.case_closure_request(actor=signed_in(request), case=case, **data),
         done=_("Closure requested: a manager will decide."),
     )
 

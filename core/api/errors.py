@@ -56,9 +56,9 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
     if nul_character_sent(exc):
         return _error(400, nul_message(), "invalid", {})
     if database_unavailable(exc):
-        response = _error(status.HTTP_503_SERVICE_UNAVAILABLE, unavailable_message(), "database_unavailable", {})
-        response["Retry-After"] = str(RETRY_AFTER_SECONDS)
-        return response
+        unavailable = _error(status.HTTP_503_SERVICE_UNAVAILABLE, unavailable_message(), "database_unavailable", {})
+        unavailable["Retry-After"] = str(RETRY_AFTER_SECONDS)
+        return unavailable
     if isinstance(exc, IntegrityError):
         sqlstate = getattr(exc.__cause__, "sqlstate", None)
         fields = database_refusal_errors(getattr(getattr(exc.__cause__, "diag", None), "constraint_name", None))

@@ -36,4 +36,5 @@ class ScopedRelatedField(serializers.PrimaryKeyRelatedField):
         try:
             return self.get_queryset().get(pk=data)
         except (ObjectDoesNotExist, TypeError, ValueError, DjangoValidationError) as error:
+            assert self.field_name is not None  # a field reads input only once bound to its serializer
             raise not_found(self.field_name) from error

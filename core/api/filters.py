@@ -5,10 +5,11 @@ not handed an unfiltered list."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.db.models import QuerySet
+from django.http import QueryDict
 from django.utils.translation import gettext as _
 from django_filters import utils
 from django_filters.rest_framework import DjangoFilterBackend
@@ -28,6 +29,7 @@ class StrictFilterBackend(DjangoFilterBackend):
 
 def refuse_unread_values(form: forms.Form) -> None:
     """Add an error to every field that was sent a value (the query string) but cleaned to nothing."""
+    data = cast(QueryDict, form.data)  # a filter form is bound to the query string
     for name, value in list(form.cleaned_data.items()):
-        if value in (None, "") and any(raw.strip() for raw in form.data.getlist(name)):
+        if value in (None, "") and any(raw.strip() for raw in data.getlist(name)):
             form.add_error(name, _("This value is not valid for this filter."))

@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.core.paginator import Paginator
+from django.db.models import QuerySet
 from django.utils.functional import cached_property
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.response import Response
@@ -22,7 +23,7 @@ class CappedCountPaginator(Paginator):
     def count(self) -> int:
         # COUNT over a LIMITed subquery: stops after COUNT_CAP + 1 rows (lists are just measured).
         head = self.object_list[: COUNT_CAP + 1]
-        return len(head) if isinstance(head, list) else head.count()
+        return head.count() if isinstance(head, QuerySet) else len(head)
 
 
 class StablePageNumberPagination(PageNumberPagination):
@@ -32,6 +33,7 @@ class StablePageNumberPagination(PageNumberPagination):
     django_paginator_class = CappedCountPaginator
 
     def get_paginated_response(self, data: Any) -> Response:
+        assert self.page is not None  # DRF asks for the response only after paginate_queryset found a page
         count = self.page.paginator.count
         return Response(
             {

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.core.exceptions import ImproperlyConfigured
 from django.db.models import QuerySet
 from rest_framework import serializers, status, viewsets
 from rest_framework.response import Response
@@ -25,6 +26,13 @@ class ScopedViewSet(viewsets.GenericViewSet):
     def get_queryset(self) -> QuerySet[Any]:
         return self.permission.scope(self.request.user, self.base_queryset())
 
+    def page_of(self, queryset: QuerySet[Any]) -> list[Any]:
+        """One page of `queryset`, for a list that reads its rows before answering (the access log)."""
+        page = self.paginate_queryset(queryset)
+        if page is None:
+            raise ImproperlyConfigured(f"{type(self).__name__} lists without a paginator")
+        return page
+
     def get_object(self) -> Any:
         lookup = self.kwargs[self.lookup_url_kwarg or self.lookup_field]
         return self.permission.get(self.request.user, self.get_queryset(), **{self.lookup_field: lookup})
@@ -38,8 +46,8 @@ class ScopedViewSet(viewsets.GenericViewSet):
     def respond(
         self,
         instance: Any,
-        serializer_class: type[serializers.Serializer] | None = None,
+        serializer_class: type[serializers.BaseSerializer] | None = None,
         status_code: int = status.HTTP_200_OK,
     ) -> Response:
-        serializer_class = serializer_class or self.get_serializer_class()
-        return Response(serializer_class(instance, context=self.get_serializer_context()).data, status=status_code)
+        shape = serializer_class or self.get_serializer_class()
+        return Response(shape(instance, context=self.get_serializer_context()).data, status=status_code)

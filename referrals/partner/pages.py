@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
+from accounts.actors import signed_in
 from accounts.models import Organisation
 from core.errors import ApplicationError, PermissionDenied
 from core.pages import show_error
@@ -75,7 +76,7 @@ def token_page(request: HttpRequest) -> HttpResponse:
             token = tokens.token_list(user=user).filter(pk=_uuid_or_404(request.POST.get("token"))).first()
             if token is None:
                 raise Http404
-            tokens.token_revoke(actor=user, token=token)
+            tokens.token_revoke(actor=signed_in(request), token=token)
             messages.success(request, _("Token %(prefix)s… revoked.") % {"prefix": token.prefix})
             return redirect(request.path)
         if action != "create":
@@ -84,7 +85,7 @@ def token_page(request: HttpRequest) -> HttpResponse:
         if form.is_valid():
             try:
                 new_token, plaintext = tokens.token_issue(
-                    actor=user,
+                    actor=signed_in(request),
                     organisation=form.chosen_organisation(),
                     name=form.cleaned_data["name"],
                     expires_at=form.expires_at(),

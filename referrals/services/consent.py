@@ -11,13 +11,14 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from accounts.actors import Staff
 from accounts.models import AuditAction, Organisation
 from accounts.services import audit_record
 from casework import timeline
 from casework.models import Case, FamilyMember, ServiceType
 from casework.permissions import change_case, manage_case
 from casework.services.common import record, require, validate
-from core.actors import SYSTEM, Staff
+from core.actors import SYSTEM
 from core.errors import ApplicationError, Conflict
 from referrals import permissions
 from referrals.changes import record_change

@@ -17,13 +17,13 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from accounts.actors import Staff, home_organisation_id
 from accounts.models import AuditAction, Organisation
 from accounts.services import audit_record
 from casework import timeline
 from casework.models import Case, ServiceType
 from casework.privacy import clear
 from casework.services.common import record, require, validate
-from core.actors import Staff
 from core.errors import ApplicationError, NotFound, PermissionDenied
 from core.validation import required_text
 from referrals import permissions
@@ -67,7 +67,7 @@ def referral_create(
     services = list(dict.fromkeys(service_types))
     referral = Referral(
         case=case,
-        from_organisation_id=actor.organisation_id,
+        from_organisation_id=home_organisation_id(actor),
         from_worker=actor,
         to_organisation=to_organisation,
         urgency=urgency,
@@ -320,15 +320,13 @@ def referral_add_note(
 ) -> ReferralEvent:
     """A message between the two organisations on a sent referral: an event without a status
     change. Either side writes: the sender's case workers, the receiver's staff or token."""
-    if (actor is None) == (token is None):
-        raise ApplicationError(_("Act either as a member of staff or through a partner token."))
-    if token is not None or permissions.receives(actor, referral):
-        organisation = _receiver(referral, actor, token)
-    else:
+    if token is None and actor is not None and not permissions.receives(actor, referral):
         permissions.send_referral.require(
             actor, referral, _("You cannot write on this referral."), seen=permissions.view_referral
         )
         organisation = actor.organisation
+    else:  # the receiving side; neither or both of actor and token are refused there
+        organisation = _receiver(referral, actor, token)
     note = required_text(note, field="note", message=_("Write the note."))
     if len(note) > NOTE_MAX_LENGTH:
         raise ApplicationError(
@@ -351,16 +349,16 @@ def _open_override(referral: Referral) -> ConsentOverride | None:
 
 
 # --- Pieces ---------------------------------------------------------------------------------------
-def _receiver(referral: Referral, actor: Staff, token: PartnerToken | None) -> Organisation:
+def _receiver(referral: Referral, actor: Staff | None, token: PartnerToken | None) -> Organisation | None:
     """The receiving organisation, acting through exactly one of a staff member or a token."""
-    if (actor is None) == (token is None):
-        raise ApplicationError(_("Act either as a member of staff or through a partner token."))
-    if token is not None:
+    if token is not None and actor is None:
         if not permissions.token_is_active(token):
             raise PermissionDenied(_("This API token is revoked or has expired."))
         if not permissions.token_sees(token, referral):
             raise NotFound(_("Not found."))
         return token.organisation
+    if actor is None or token is not None:
+        raise _one_actor()
     permissions.answer_referral.require(
         actor,
         referral,
@@ -370,7 +368,9 @@ def _receiver(referral: Referral, actor: Staff, token: PartnerToken | None) -> O
     return actor.organisation
 
 
-def _acknowledge_if_sent(referral: Referral, organisation: Organisation, actor: Staff, token: Any) -> None:
+def _acknowledge_if_sent(
+    referral: Referral, organisation: Organisation | None, actor: Staff | None, token: PartnerToken | None
+) -> None:
     if referral.status == ReferralStatus.SENT:
         _move(
             referral,
@@ -387,7 +387,7 @@ def _move(
     new: str,
     *,
     kind: str,
-    organisation: Organisation,
+    organisation: Organisation | None,
     actor: Staff | None = None,
     token: PartnerToken | None = None,
     note: str = "",
@@ -416,7 +416,7 @@ def _log(
     referral: Referral,
     kind: str,
     *,
-    actor: Staff,
+    actor: Staff | None,
     token: PartnerToken | None = None,
     action: str = AuditAction.UPDATE,
     fields: Iterable[str] = (),
@@ -426,11 +426,17 @@ def _log(
     """The case timeline row and the audit row: codes and ids only, never the note or reason
     (a consent override's reason goes to the audit row only)."""
     data = {"referral": str(referral.pk), **data}
-    if token is None:
-        record(referral.case, actor, kind, action=action, obj=referral, fields=fields, reason=reason, **data)
+    if token is not None:
+        timeline.write(referral.case_id, token, kind, **data, via="partner_api", by=token.organisation.code)
+        audit_record(actor=token, action=action, obj=referral, fields=fields)
         return
-    timeline.write(referral.case_id, token, kind, **data, via="partner_api", by=token.organisation.code)
-    audit_record(actor=token, action=action, obj=referral, fields=fields)
+    if actor is None:
+        raise _one_actor()
+    record(referral.case, actor, kind, action=action, obj=referral, fields=fields, reason=reason, **data)
+
+
+def _one_actor() -> ApplicationError:
+    return ApplicationError(_("Act either as a member of staff or through a partner token."))
 
 
 def person_records_anonymise(person_ids: list[Any]) -> None:

@@ -8,8 +8,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from accounts.actors import Staff
 from accounts.models import AuditAction, Role, User
-from core.actors import Staff
 from core.errors import ApplicationError, Conflict, NotFound, PermissionDenied
 from notifications.alerts import resolve_alert, send_alert
 from notifications.registry import Alert

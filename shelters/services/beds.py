@@ -8,9 +8,9 @@ from django.db import IntegrityError, transaction
 from django.db.backends.postgresql.psycopg_any import DateRange
 from django.utils.translation import gettext as _
 
+from accounts.actors import Staff
 from accounts.models import AuditAction
 from accounts.services import audit_record
-from core.actors import Staff
 from core.errors import Conflict
 from shelters import permissions
 from shelters.models import Bed, BedOutage, Room, Shelter

@@ -9,11 +9,11 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from accounts.actors import Staff
 from accounts.models import AuditAction
 from casework.choices import CaseStatus
 from casework.models import Case, ServiceType
 from casework.services.common import record
-from core.actors import Staff
 from shelters import permissions
 from shelters.models import NonResidentialAssistance, Shelter, Stay
 from shelters.services.stays import _refuse, _require_case, _require_shelter

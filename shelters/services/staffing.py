@@ -5,11 +5,11 @@ from __future__ import annotations
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
+from accounts.actors import Staff
 from accounts.models import AuditAction, Role, User
 from accounts.permissions import change_user, view_user
 from accounts.services import audit_record
 from casework.permissions import managed_organisations
-from core.actors import Staff
 from core.errors import ApplicationError, Conflict, NotFound, PermissionDenied
 from shelters.models import Shelter, ShelterStaff
 from shelters.services.stays import UNIQUE_VIOLATION

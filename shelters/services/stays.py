@@ -31,6 +31,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from accounts.actors import Staff
 from accounts.models import AuditAction
 from accounts.services import audit_record
 from casework.ages import age_on
@@ -38,7 +39,6 @@ from casework.choices import CaseCategory, CaseStatus, Sex
 from casework.models import Case, Person
 from casework.privacy import clear
 from casework.services.common import record
-from core.actors import Staff
 from core.errors import ApplicationError, Conflict, PermissionDenied, not_found
 from shelters import permissions
 from shelters.choices import ExitDestination
