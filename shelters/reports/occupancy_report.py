@@ -234,11 +234,13 @@ _BUCKET_COLUMNS = ", ".join(
 # thousands of rows. The planner knows how few from the extended statistics `stay_length_groups`
 # (migration 0005), so each worker aggregates its share; without them it expects a group per
 # stay and gathers a million rows to one process. The pass reads the index `stay_exit_length_idx`
-# (migration 0008), which is in the order of this grouping and carries every column it reads: the
-# stays of a group come one after another and are folded as they come, where a seq scan would look
-# each one up in a hash table of some ten thousand groups (twice the cost of the scan). The
-# residents of the first and of the last night (at most a bed's worth each) come from the range
-# index alone (it includes `episode_started_on`), not from the scan. Every flow, the exits by
+# (migrations 0008, 0009), which is in the order of this grouping and carries every column it
+# reads: the stays of a group come one after another and are folded as they come, where a seq scan
+# would look each one up in a hash table of some ten thousand groups (twice the cost of the scan).
+# The pass costs in proportion to that index's pages, so it carries no bed: the nights without a
+# bed (a few stays) are summed from the partial index `stay_without_bed_idx`. The residents of the
+# first and of the last night (at most a bed's worth each) come from the range index alone (it
+# includes `episode_started_on`), not from the scan. Every flow, the exits by
 # destination and the lengths of stay (`los`: a leaver's nights; minus a stayer's nights so far;
 # 0 for a bed move) come from these. A median from such a histogram is exactly
 # percentile_cont(0.5) of the lengths, without sorting a million of them.
@@ -249,8 +251,6 @@ WITH folded AS (
            upper(s.during) - s.episode_started_on AS length,
            -- nights inside the period: min(discharge, end + 1) - max(admission, start), never negative here
            sum(least(coalesce(upper(s.during), %(d1)s), %(d1)s) - greatest(lower(s.during), %(d0)s)) AS nights,
-           coalesce(sum(least(coalesce(upper(s.during), %(d1)s), %(d1)s) - greatest(lower(s.during), %(d0)s))
-                    FILTER (WHERE s.bed_id IS NULL), 0) AS without_bed,
            count(*) FILTER (WHERE lower(s.during) >= %(d0)s AND s.episode_started_on = lower(s.during)) AS admissions,
            count(*) FILTER (WHERE upper(s.during) < %(d1)s) AS discharged
     FROM shelters_stay s
@@ -267,10 +267,16 @@ WITH folded AS (
     FROM shelters_stay s
     WHERE s.shelter_id = ANY(%(ids)s::uuid[]) AND s.during @> %(d0)s::date
     GROUP BY GROUPING SETS ((s.shelter_id), ())
+), without_bed AS (
+    SELECT s.shelter_id, GROUPING(s.shelter_id) AS is_total,
+           sum(least(coalesce(upper(s.during), %(d1)s), %(d1)s) - greatest(lower(s.during), %(d0)s)) AS n
+    FROM shelters_stay s
+    WHERE s.bed_id IS NULL AND s.shelter_id = ANY(%(ids)s::uuid[]) AND s.during && daterange(%(d0)s, %(d1)s)
+    GROUP BY GROUPING SETS ((s.shelter_id), ())
 ), flows AS (
     SELECT shelter_id,
            GROUPING(shelter_id) AS is_total,
-           sum(nights) AS nights, sum(without_bed) AS without_bed, sum(admissions) AS admissions,
+           sum(nights) AS nights, sum(admissions) AS admissions,
            coalesce(sum(discharged) FILTER (WHERE exit_destination <> %(bed_move)s), 0) AS exits,
            {_EXIT_SUMS}
     FROM folded
@@ -312,12 +318,13 @@ WITH folded AS (
     GROUP BY shelter_id, is_total
 )
 SELECT f.shelter_id, f.is_total,
-       f.nights, f.without_bed, coalesce(b.n, 0), f.admissions, f.exits, coalesce(t.at_end, 0), {_EXIT_COLUMNS},
+       f.nights, coalesce(w.n, 0), coalesce(b.n, 0), f.admissions, f.exits, coalesce(t.at_end, 0), {_EXIT_COLUMNS},
        t.leaver_average, m.leaver_median, t.stayer_average, m.stayer_median, {_BUCKET_COLUMNS}
 FROM flows f
 LEFT JOIN totals t ON t.is_total = f.is_total AND t.shelter_id IS NOT DISTINCT FROM f.shelter_id
 LEFT JOIN medians m ON m.is_total = f.is_total AND m.shelter_id IS NOT DISTINCT FROM f.shelter_id
 LEFT JOIN starting b ON b.is_total = f.is_total AND b.shelter_id IS NOT DISTINCT FROM f.shelter_id
+LEFT JOIN without_bed w ON w.is_total = f.is_total AND w.shelter_id IS NOT DISTINCT FROM f.shelter_id
 """  # noqa: S608 - the interpolated parts are built above from constants; values are parameters
 
 

@@ -155,6 +155,22 @@ def test_bed_nights_split_exactly_and_capacity_follows_outages_and_retirements(w
     assert during_outage.available_bed_nights == 10 + 0 + 5 + 10
 
 
+def test_the_occupancy_pass_index_carries_only_the_columns_the_pass_reads():
+    """The pass over the stays costs in proportion to the pages of `stay_exit_length_idx`
+    (docs/performance.md): it must carry every column the pass reads (or PostgreSQL reads the
+    table) and nothing more; the bed is summed from the small partial index of bedless stays."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT a.attname FROM pg_index i JOIN pg_attribute a ON a.attrelid = i.indrelid "
+            "AND a.attnum = ANY(i.indkey) WHERE i.indexrelid = 'stay_exit_length_idx'::regclass"
+        )
+        columns = {name for (name,) in cursor.fetchall()}
+        cursor.execute("SELECT pg_get_indexdef('stay_without_bed_idx'::regclass)")
+        (without_bed,) = cursor.fetchone()
+    assert columns == {"shelter_id", "exit_destination", "during", "episode_started_on"}
+    assert "INCLUDE (during)" in without_bed and "WHERE (bed_id IS NULL)" in without_bed
+
+
 def test_utilisation_is_flagged_outside_huds_plausible_range(world):
     report = reports.occupancy(world.both, JAN_1, JAN_31)
     a, b = row_of(report, world.a), row_of(report, world.b)
