@@ -136,6 +136,9 @@ class Stay(models.Model):
     age_at_admission = models.PositiveSmallIntegerField(null=True, blank=True)
     exit_destination = models.CharField(max_length=40, choices=ExitDestination.choices, blank=True)
     exit_reason = models.TextField(blank=True)
+    # exit_destination as a small integer (shelters.choices.EXIT_CODES), set by a trigger (migration
+    # 0010) on every write: the occupancy pass's index carries it instead of the text.
+    exit_code = models.SmallIntegerField(default=0, editable=False)
     # Copies of the case's category and the person's sex, kept by database triggers (migration
     # 0004: set on insert, and re-copied when the case or the person changes), so that the
     # statistics tables count from this one table instead of joining a million cases and people.
@@ -187,7 +190,7 @@ class Stay(models.Model):
             # nights without a bed come from the partial index below (docs/performance.md).
             models.Index(
                 F("shelter"),
-                F("exit_destination"),
+                F("exit_code"),
                 CombinedExpression(
                     Func(F("during"), function="upper"),
                     "-",

@@ -25,7 +25,7 @@ from django.db.models import QuerySet
 from django.utils.translation import get_language
 
 from casework.choices import CaseCategory
-from shelters.choices import EXIT_GROUPS, POSITIVE_DESTINATIONS, ExitDestination, ExitGroup
+from shelters.choices import EXIT_CODES, EXIT_GROUPS, POSITIVE_DESTINATIONS, ExitDestination, ExitGroup
 from shelters.models import Shelter
 
 # HUD treats average utilisation outside this range as a sign of missing exits or a wrong bed count.
@@ -209,7 +209,7 @@ def _bucket_sum(column: str, low: int, high: int | None, name: str) -> str:
 # Built once from code constants (never from input): one FILTERed sum per exit destination and
 # per length-of-stay bucket, over the small grouped rows below.
 _EXIT_SUMS = ",\n".join(
-    f"coalesce(sum(discharged) FILTER (WHERE exit_destination = %(dest_{i})s), 0) AS exit_{i}"
+    f"coalesce(sum(discharged) FILTER (WHERE exit_code = %(dest_{i})s), 0) AS exit_{i}"
     for i in range(len(DESTINATIONS))
 )
 _EXIT_COLUMNS = ", ".join(f"f.exit_{i}" for i in range(len(DESTINATIONS)))
@@ -229,12 +229,13 @@ _BUCKET_COLUMNS = ", ".join(
 # shelter. So each stay is a leaver's (discharged in the period, not by a bed move), a stayer's
 # (present the last night) or a bed move's, never two of these.
 #
-# One parallel pass over the stays folds them by shelter, exit destination and the episode's
+# One parallel pass over the stays folds them by shelter, exit destination (its code, `exit_code`:
+# 2 bytes in the index instead of the text's 20) and the episode's
 # length in nights (NULL while open), summing nights, census, admissions and discharges: some
 # thousands of rows. The planner knows how few from the extended statistics `stay_length_groups`
 # (migration 0005), so each worker aggregates its share; without them it expects a group per
 # stay and gathers a million rows to one process. The pass reads the index `stay_exit_length_idx`
-# (migrations 0008, 0009), which is in the order of this grouping and carries every column it
+# (migrations 0008-0010), which is in the order of this grouping and carries every column it
 # reads: the stays of a group come one after another and are folded as they come, where a seq scan
 # would look each one up in a hash table of some ten thousand groups (twice the cost of the scan).
 # The pass costs in proportion to that index's pages, so it carries no bed: the nights without a
@@ -247,7 +248,7 @@ _BUCKET_COLUMNS = ", ".join(
 _STAYS_SQL = f"""
 WITH folded AS (
     SELECT s.shelter_id,
-           s.exit_destination,
+           s.exit_code,
            upper(s.during) - s.episode_started_on AS length,
            -- nights inside the period: min(discharge, end + 1) - max(admission, start), never negative here
            sum(least(coalesce(upper(s.during), %(d1)s), %(d1)s) - greatest(lower(s.during), %(d0)s)) AS nights,
@@ -277,12 +278,12 @@ WITH folded AS (
     SELECT shelter_id,
            GROUPING(shelter_id) AS is_total,
            sum(nights) AS nights, sum(admissions) AS admissions,
-           coalesce(sum(discharged) FILTER (WHERE exit_destination <> %(bed_move)s), 0) AS exits,
+           coalesce(sum(discharged) FILTER (WHERE exit_code <> %(bed_move)s), 0) AS exits,
            {_EXIT_SUMS}
     FROM folded
     GROUP BY GROUPING SETS ((shelter_id), ())
 ), histogram AS (
-    SELECT shelter_id, CASE WHEN exit_destination = %(bed_move)s THEN 0 ELSE length END AS los, sum(discharged) AS n
+    SELECT shelter_id, CASE WHEN exit_code = %(bed_move)s THEN 0 ELSE length END AS los, sum(discharged) AS n
     FROM folded
     WHERE discharged > 0
     GROUP BY 1, 2
@@ -365,6 +366,13 @@ GROUP BY GROUPING SETS ((n.shelter_id), ())
 """
 
 
+def _exit_code_params() -> dict[str, int]:
+    """The codes the pass compares `exit_code` with (shelters.choices.EXIT_CODES)."""
+    return {f"dest_{i}": EXIT_CODES[destination] for i, destination in enumerate(DESTINATIONS)} | {
+        "bed_move": EXIT_CODES[ExitDestination.BED_MOVE]
+    }
+
+
 def _keyed(rows: list[tuple[Any, ...]]) -> dict[Any, tuple[Any, ...]]:
     """Rows of a `GROUPING SETS ((shelter_id), ())` query by shelter id, the total under None."""
     return {(None if row[1] else row[0]): row[2:] for row in rows}
@@ -424,8 +432,7 @@ def occupancy(shelters: QuerySet[Shelter], start: dt.date, end: dt.date) -> Occu
         refs = _shelters(shelters)
         if refs:
             params = _period_params(start, end, [ref.id for ref in refs])
-            params.update({f"dest_{i}": destination for i, destination in enumerate(DESTINATIONS)})
-            params["bed_move"] = ExitDestination.BED_MOVE.value
+            params.update(_exit_code_params())
             beds = _keyed(_fetch(_BEDS_SQL, params))
             nonres = _keyed(_fetch(_NON_RESIDENTIAL_SQL, params))
             _prefer_index_reads()  # last: at that cost the beds are read by an index scan, 20 times the pages

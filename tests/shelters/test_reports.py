@@ -14,6 +14,7 @@ from django.test.utils import CaptureQueriesContext
 
 from accounts.models import Province
 from shelters import reports
+from shelters.choices import EXIT_CODES, ExitDestination
 from shelters.models import Bed, BedOutage, NonResidentialAssistance, Shelter, Stay
 from tests.factories import open_case
 
@@ -167,8 +168,19 @@ def test_the_occupancy_pass_index_carries_only_the_columns_the_pass_reads():
         columns = {name for (name,) in cursor.fetchall()}
         cursor.execute("SELECT pg_get_indexdef('stay_without_bed_idx'::regclass)")
         (without_bed,) = cursor.fetchone()
-    assert columns == {"shelter_id", "exit_destination", "during", "episode_started_on"}
+    assert columns == {"shelter_id", "exit_code", "during", "episode_started_on"}
     assert "INCLUDE (during)" in without_bed and "WHERE (bed_id IS NULL)" in without_bed
+
+
+def test_the_database_codes_every_exit_destination_as_the_report_reads_it(world):
+    """The trigger of migration 0010 sets `exit_code` from the destination on every write; the
+    report compares it with EXIT_CODES. A destination added to ExitDestination without a migration
+    that extends the trigger's list would be coded 0 and vanish from the exits."""
+    stay = Stay.objects.filter(shelter=world.a, during__endswith__isnull=True).first()
+    for destination in ["", *ExitDestination.values]:
+        Stay.objects.filter(pk=stay.pk).update(exit_destination=destination)
+        assert Stay.objects.values_list("exit_code", flat=True).get(pk=stay.pk) == EXIT_CODES.get(destination, 0)
+    assert sorted(EXIT_CODES.values()) == list(range(1, len(ExitDestination.values) + 1))
 
 
 def test_utilisation_is_flagged_outside_huds_plausible_range(world):
