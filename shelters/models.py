@@ -186,8 +186,9 @@ class Stay(models.Model):
             # The occupancy report's pass over the stays (shelters/reports/occupancy_report.py): in
             # the order of its grouping (shelter, destination, length of the episode) and carrying
             # every column it reads, so it folds the stays as they come from the index, without a
-            # hash table or the table itself. No bed: its pages are the pass's cost, and the few
-            # nights without a bed come from the partial index below (docs/performance.md).
+            # hash table or the table itself. Its pages are the pass's cost: the destination as its
+            # 2-byte code, and no bed (the few nights without a bed come from the partial index
+            # below; docs/performance.md).
             models.Index(
                 F("shelter"),
                 F("exit_code"),

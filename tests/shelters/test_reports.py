@@ -159,7 +159,8 @@ def test_bed_nights_split_exactly_and_capacity_follows_outages_and_retirements(w
 def test_the_occupancy_pass_index_carries_only_the_columns_the_pass_reads():
     """The pass over the stays costs in proportion to the pages of `stay_exit_length_idx`
     (docs/performance.md): it must carry every column the pass reads (or PostgreSQL reads the
-    table) and nothing more; the bed is summed from the small partial index of bedless stays."""
+    table) and nothing more, the destination as its 2-byte code; the bed is summed from the small
+    partial index of bedless stays."""
     with connection.cursor() as cursor:
         cursor.execute(
             "SELECT a.attname FROM pg_index i JOIN pg_attribute a ON a.attrelid = i.indrelid "
