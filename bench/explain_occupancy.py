@@ -30,11 +30,10 @@ from django.db import connection, transaction  # noqa: E402
 
 from bench.bench_occupancy import RAW_SQL  # noqa: E402
 from bench.occupancy_data import FIRST_DAY, LAST_DAY  # noqa: E402
-from shelters import reports  # noqa: E402
-from shelters.choices import ExitDestination  # noqa: E402
 from shelters.models import Shelter  # noqa: E402
+from shelters.reports import occupancy_report as reports  # noqa: E402
 
-SCANS = ("Index Only Scan using stay_exit_length_idx", "Seq Scan on shelters_stay")
+SCANS = ("Index Only Scan using stay_exit_length_idx", "Seq Scan on shelters_stay", "stay_without_bed_idx")
 
 
 def explain(sql: str, params: dict[str, object], *, as_the_report: bool, full: bool) -> None:
@@ -61,8 +60,7 @@ def main() -> None:
     args = parser.parse_args()
     ids = list(Shelter.objects.values_list("pk", flat=True))
     params = reports._period_params(FIRST_DAY, LAST_DAY, ids)
-    params.update({f"dest_{i}": destination for i, destination in enumerate(reports.DESTINATIONS)})
-    params["bed_move"] = ExitDestination.BED_MOVE.value
+    params.update(reports._exit_code_params())
     raw = {"ids": ids, "d0": FIRST_DAY, "d1": LAST_DAY + dt.timedelta(days=1)}
     print(f"load average {os.getloadavg()[0]:.1f} {os.getloadavg()[1]:.1f} {os.getloadavg()[2]:.1f}")
     print("\n--- raw aggregate (the floor), server settings")

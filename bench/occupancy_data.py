@@ -17,6 +17,7 @@ from django.db import connection, transaction
 
 from accounts.models import Organisation, Province, Role
 from casework.models import Person
+from shelters.choices import ExitDestination
 from shelters.models import Shelter
 
 SHELTERS = 20
@@ -87,17 +88,19 @@ GENERATE_SQL = [
     """,
     """
     INSERT INTO shelters_stay (id, shelter_id, bed_id, person_id, case_id, during, episode_started_on,
-        age_at_admission, exit_destination, exit_reason, admitted_by_id, created_at, case_category, person_sex,
-        person_has_other_stays)
+        age_at_admission, exit_destination, exit_code, exit_reason, admitted_by_id, created_at, case_category,
+        person_sex, person_has_other_stays)
     SELECT stay_id, shelter_id, bed_id, person_id, case_id, daterange(admitted, discharged), admitted,
            CASE WHEN r3 < 0.05 THEN NULL ELSE 8 + floor(r3 * 100)::int %% 30 END,
-           CASE WHEN discharged IS NULL THEN ''
-                ELSE (ARRAY['family_reunification_home_village', 'independent_living_lao', 'kinship_or_foster_care',
-                            'repatriated_to_country_of_origin', 'other_shelter_lao', 'transit_centre',
-                            'hospital_or_treatment', 'detention_or_custody', 'remigrated_abroad',
-                            'left_without_notice', 'deceased', 'unknown'])[1 + floor(r2 * 1000)::int %% 12] END,
+           destination, coalesce(array_position(%(destinations)s::text[], destination), 0),
            '', %(user)s, now(), category, sex, false
-    FROM bench_gen
+    FROM bench_gen,
+         LATERAL (SELECT CASE WHEN discharged IS NULL THEN ''
+                  ELSE (ARRAY['family_reunification_home_village', 'independent_living_lao', 'kinship_or_foster_care',
+                              'repatriated_to_country_of_origin', 'other_shelter_lao', 'transit_centre',
+                              'hospital_or_treatment', 'detention_or_custody', 'remigrated_abroad',
+                              'left_without_notice', 'deceased', 'unknown'])[1 + floor(r2 * 1000)::int %% 12] END
+                  AS destination) d
     """,
     # A few outages (one bed in thirty, two to six weeks in 2023) and 20,000 non-residential contacts.
     """
@@ -140,6 +143,8 @@ def generate(stays: int = TARGET_STAYS) -> None:
         "province": province.pk,
         "owner": operator.pk,
         "user": user.pk,
+        # The exit code the trigger would set (it is off here): the position in ExitDestination.
+        "destinations": list(ExitDestination.values),
         # No names (blank stays blank, unencrypted); the blind indexes of no name, from the model's own code.
         **Person.blind_indexes({}),
     }

@@ -25,7 +25,7 @@ from django.db.models import QuerySet
 from django.utils.translation import get_language
 
 from casework.choices import CaseCategory
-from shelters.choices import EXIT_GROUPS, POSITIVE_DESTINATIONS, ExitDestination, ExitGroup
+from shelters.choices import EXIT_CODES, EXIT_GROUPS, POSITIVE_DESTINATIONS, ExitDestination, ExitGroup
 from shelters.models import Shelter
 
 # HUD treats average utilisation outside this range as a sign of missing exits or a wrong bed count.
@@ -209,7 +209,7 @@ def _bucket_sum(column: str, low: int, high: int | None, name: str) -> str:
 # Built once from code constants (never from input): one FILTERed sum per exit destination and
 # per length-of-stay bucket, over the small grouped rows below.
 _EXIT_SUMS = ",\n".join(
-    f"coalesce(sum(discharged) FILTER (WHERE exit_destination = %(dest_{i})s), 0) AS exit_{i}"
+    f"coalesce(sum(discharged) FILTER (WHERE exit_code = %(dest_{i})s), 0) AS exit_{i}"
     for i in range(len(DESTINATIONS))
 )
 _EXIT_COLUMNS = ", ".join(f"f.exit_{i}" for i in range(len(DESTINATIONS)))
@@ -229,28 +229,29 @@ _BUCKET_COLUMNS = ", ".join(
 # shelter. So each stay is a leaver's (discharged in the period, not by a bed move), a stayer's
 # (present the last night) or a bed move's, never two of these.
 #
-# One parallel pass over the stays folds them by shelter, exit destination and the episode's
+# One parallel pass over the stays folds them by shelter, exit destination (its code, `exit_code`:
+# 2 bytes in the index instead of the text's 20) and the episode's
 # length in nights (NULL while open), summing nights, census, admissions and discharges: some
 # thousands of rows. The planner knows how few from the extended statistics `stay_length_groups`
 # (migration 0005), so each worker aggregates its share; without them it expects a group per
 # stay and gathers a million rows to one process. The pass reads the index `stay_exit_length_idx`
-# (migration 0008), which is in the order of this grouping and carries every column it reads: the
-# stays of a group come one after another and are folded as they come, where a seq scan would look
-# each one up in a hash table of some ten thousand groups (twice the cost of the scan). The
-# residents of the first and of the last night (at most a bed's worth each) come from the range
-# index alone (it includes `episode_started_on`), not from the scan. Every flow, the exits by
+# (migrations 0008-0010), which is in the order of this grouping and carries every column it
+# reads: the stays of a group come one after another and are folded as they come, where a seq scan
+# would look each one up in a hash table of some ten thousand groups (twice the cost of the scan).
+# The pass costs in proportion to that index's pages, so it carries no bed: the nights without a
+# bed (a few stays) are summed from the partial index `stay_without_bed_idx`. The residents of the
+# first and of the last night (at most a bed's worth each) come from the range index alone (it
+# includes `episode_started_on`), not from the scan. Every flow, the exits by
 # destination and the lengths of stay (`los`: a leaver's nights; minus a stayer's nights so far;
 # 0 for a bed move) come from these. A median from such a histogram is exactly
 # percentile_cont(0.5) of the lengths, without sorting a million of them.
 _STAYS_SQL = f"""
 WITH folded AS (
     SELECT s.shelter_id,
-           s.exit_destination,
+           s.exit_code,
            upper(s.during) - s.episode_started_on AS length,
            -- nights inside the period: min(discharge, end + 1) - max(admission, start), never negative here
            sum(least(coalesce(upper(s.during), %(d1)s), %(d1)s) - greatest(lower(s.during), %(d0)s)) AS nights,
-           coalesce(sum(least(coalesce(upper(s.during), %(d1)s), %(d1)s) - greatest(lower(s.during), %(d0)s))
-                    FILTER (WHERE s.bed_id IS NULL), 0) AS without_bed,
            count(*) FILTER (WHERE lower(s.during) >= %(d0)s AND s.episode_started_on = lower(s.during)) AS admissions,
            count(*) FILTER (WHERE upper(s.during) < %(d1)s) AS discharged
     FROM shelters_stay s
@@ -267,16 +268,22 @@ WITH folded AS (
     FROM shelters_stay s
     WHERE s.shelter_id = ANY(%(ids)s::uuid[]) AND s.during @> %(d0)s::date
     GROUP BY GROUPING SETS ((s.shelter_id), ())
+), without_bed AS (
+    SELECT s.shelter_id, GROUPING(s.shelter_id) AS is_total,
+           sum(least(coalesce(upper(s.during), %(d1)s), %(d1)s) - greatest(lower(s.during), %(d0)s)) AS n
+    FROM shelters_stay s
+    WHERE s.bed_id IS NULL AND s.shelter_id = ANY(%(ids)s::uuid[]) AND s.during && daterange(%(d0)s, %(d1)s)
+    GROUP BY GROUPING SETS ((s.shelter_id), ())
 ), flows AS (
     SELECT shelter_id,
            GROUPING(shelter_id) AS is_total,
-           sum(nights) AS nights, sum(without_bed) AS without_bed, sum(admissions) AS admissions,
-           coalesce(sum(discharged) FILTER (WHERE exit_destination <> %(bed_move)s), 0) AS exits,
+           sum(nights) AS nights, sum(admissions) AS admissions,
+           coalesce(sum(discharged) FILTER (WHERE exit_code <> %(bed_move)s), 0) AS exits,
            {_EXIT_SUMS}
     FROM folded
     GROUP BY GROUPING SETS ((shelter_id), ())
 ), histogram AS (
-    SELECT shelter_id, CASE WHEN exit_destination = %(bed_move)s THEN 0 ELSE length END AS los, sum(discharged) AS n
+    SELECT shelter_id, CASE WHEN exit_code = %(bed_move)s THEN 0 ELSE length END AS los, sum(discharged) AS n
     FROM folded
     WHERE discharged > 0
     GROUP BY 1, 2
@@ -312,12 +319,13 @@ WITH folded AS (
     GROUP BY shelter_id, is_total
 )
 SELECT f.shelter_id, f.is_total,
-       f.nights, f.without_bed, coalesce(b.n, 0), f.admissions, f.exits, coalesce(t.at_end, 0), {_EXIT_COLUMNS},
+       f.nights, coalesce(w.n, 0), coalesce(b.n, 0), f.admissions, f.exits, coalesce(t.at_end, 0), {_EXIT_COLUMNS},
        t.leaver_average, m.leaver_median, t.stayer_average, m.stayer_median, {_BUCKET_COLUMNS}
 FROM flows f
 LEFT JOIN totals t ON t.is_total = f.is_total AND t.shelter_id IS NOT DISTINCT FROM f.shelter_id
 LEFT JOIN medians m ON m.is_total = f.is_total AND m.shelter_id IS NOT DISTINCT FROM f.shelter_id
 LEFT JOIN starting b ON b.is_total = f.is_total AND b.shelter_id IS NOT DISTINCT FROM f.shelter_id
+LEFT JOIN without_bed w ON w.is_total = f.is_total AND w.shelter_id IS NOT DISTINCT FROM f.shelter_id
 """  # noqa: S608 - the interpolated parts are built above from constants; values are parameters
 
 
@@ -356,6 +364,13 @@ FROM shelters_nonresidentialassistance n
 WHERE n.shelter_id = ANY(%(ids)s::uuid[]) AND n.assisted_on >= %(d0)s AND n.assisted_on < %(d1)s
 GROUP BY GROUPING SETS ((n.shelter_id), ())
 """
+
+
+def _exit_code_params() -> dict[str, int]:
+    """The codes the pass compares `exit_code` with (shelters.choices.EXIT_CODES)."""
+    return {f"dest_{i}": EXIT_CODES[destination] for i, destination in enumerate(DESTINATIONS)} | {
+        "bed_move": EXIT_CODES[ExitDestination.BED_MOVE]
+    }
 
 
 def _keyed(rows: list[tuple[Any, ...]]) -> dict[Any, tuple[Any, ...]]:
@@ -417,12 +432,11 @@ def occupancy(shelters: QuerySet[Shelter], start: dt.date, end: dt.date) -> Occu
         refs = _shelters(shelters)
         if refs:
             params = _period_params(start, end, [ref.id for ref in refs])
-            params.update({f"dest_{i}": destination for i, destination in enumerate(DESTINATIONS)})
-            params["bed_move"] = ExitDestination.BED_MOVE.value
-            _prefer_index_reads()
-            stays = _keyed(_fetch(_STAYS_SQL, params))
+            params.update(_exit_code_params())
             beds = _keyed(_fetch(_BEDS_SQL, params))
             nonres = _keyed(_fetch(_NON_RESIDENTIAL_SQL, params))
+            _prefer_index_reads()  # last: at that cost the beds are read by an index scan, 20 times the pages
+            stays = _keyed(_fetch(_STAYS_SQL, params))
 
     def row(key: Any, ref: ShelterRef | None) -> OccupancyRow:
         return _occupancy_row(ref, days, stays.get(key), beds.get(key), nonres.get(key, (0,))[0])
