@@ -6,18 +6,15 @@ ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1 PIP_DISABLE_PIP_VERSION_CHECK=1
 
 RUN useradd --system --create-home --home-dir /app pathway
 WORKDIR /app
-COPY pyproject.toml README.md ./
-COPY config ./config
-COPY accounts ./accounts
-COPY casework ./casework
-COPY shelters ./shelters
-COPY referrals ./referrals
-COPY seeds ./seeds
-COPY templates ./templates
-COPY static ./static
-COPY manage.py ./
+# The whole tree less .dockerignore: every app, locale/ (the compiled Lao catalogue), templates,
+# static files and fonts, and any folder added later.
+COPY . ./
+# collectstatic loads the production settings, which refuse to start without keys: these
+# throwaway values exist only in this build step (the containers get theirs from .env).
 RUN pip install --no-cache-dir -e . \
  && SECRET_KEY=build-only ALLOWED_HOSTS=build DATABASE_URL=postgresql://build/build \
+    PATHWAY_FIELD_KEYS=AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA= \
+    PATHWAY_BLIND_INDEX_KEYS=AQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQE= \
     python manage.py collectstatic --noinput -v 0
 
 USER pathway

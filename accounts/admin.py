@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from django import forms
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.contrib.auth.decorators import login_required
@@ -21,17 +20,17 @@ from django.utils.translation import gettext_lazy
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from accounts import permissions, services
-from accounts.errors import ApplicationError
-from accounts.models import AuditEvent, District, Organisation, Province, ReminderSetting, User
-from accounts.reminders import services as reminder_services
-from accounts.reminders.registry import all_rules
+from accounts.actors import signed_in
+from accounts.models import AuditEvent, District, Organisation, Province, User
+from core.errors import ApplicationError
+from core.permissions import Permission
 
 
 class ScopedAdmin(admin.ModelAdmin):
     """A ModelAdmin whose rows and rights come from a view and a change Permission."""
 
-    view_permission: permissions.Permission[Any]
-    change_permission: permissions.Permission[Any] | None = None
+    view_permission: Permission[Any]
+    change_permission: Permission[Any] | None = None
 
     def get_queryset(self, request: HttpRequest):  # type: ignore[no-untyped-def]
         return self.view_permission.scope(request.user, super().get_queryset(request))
@@ -87,7 +86,7 @@ class OrganisationAdmin(ReferenceAdmin):
     def save_model(self, request: HttpRequest, obj: Organisation, form: Any, change: bool) -> None:
         """Changes go through the service (permission, validation, audit row)."""
         if change:
-            services.organisation_update(actor=request.user, organisation=obj, fields=form.changed_data)
+            services.organisation_update(actor=signed_in(request), organisation=obj, fields=form.changed_data)
         else:
             super().save_model(request, obj, form, change)
 
@@ -111,7 +110,8 @@ class UserAddForm(AdminUserCreationForm):
         self.fields["organisation"].required = True
 
     def clean(self) -> dict[str, Any]:
-        cleaned = super().clean()
+        super().clean()
+        cleaned = self.cleaned_data
         try:
             services.check_roles(cleaned.get("roles") or [], cleaned.get("organisation"))
         except ApplicationError as error:
@@ -133,7 +133,7 @@ class UserAdmin(ScopedAdmin, DjangoUserAdmin):
     list_filter = ["organisation__kind", "is_active"]
     list_select_related = ["organisation"]
     fieldsets = (
-        *DjangoUserAdmin.fieldsets,
+        *(DjangoUserAdmin.fieldsets or ()),
         ("Pathway", {"fields": ("organisation", "roles", "language", "two_factor")}),
     )
     readonly_fields = ["two_factor"]
@@ -152,10 +152,12 @@ class UserAdmin(ScopedAdmin, DjangoUserAdmin):
         if change:
             super().save_model(request, obj, form, change)
             return
+        organisation = obj.organisation
+        assert organisation is not None  # UserAddForm requires one
         created = services.user_create(
-            actor=request.user,
+            actor=signed_in(request),
             username=obj.username,
-            organisation=obj.organisation,
+            organisation=organisation,
             roles=obj.roles,
             password=form.cleaned_data["password1"] if form.cleaned_data["set_usable_password"] else None,
             language=obj.language,
@@ -174,35 +176,3 @@ class AuditEventAdmin(ScopedAdmin):
 
     def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> list[str]:
         return [field.name for field in AuditEvent._meta.fields]
-
-
-class ReminderSettingForm(forms.ModelForm):
-    rule = forms.ChoiceField(choices=lambda: [(rule.code, rule.title) for rule in all_rules()])
-
-    class Meta:
-        model = ReminderSetting
-        fields = ["organisation", "rule", "enabled", "days", "escalate_after_days"]
-
-
-@admin.register(ReminderSetting)
-class ReminderSettingAdmin(ScopedAdmin):
-    """An organisation's reminder rules (managers have a page for their own: /notifications/rules/).
-    Saved through the service, which validates, audits and rewinds the scan if a delay shrinks."""
-
-    view_permission = permissions.manage_reminder_settings
-    change_permission = permissions.manage_reminder_settings
-    form = ReminderSettingForm
-    list_display = ["organisation", "rule", "enabled", "days", "escalate_after_days", "updated_at"]
-    list_filter = ["rule", "enabled"]
-    list_select_related = ["organisation"]
-
-    def save_model(self, request: HttpRequest, obj: ReminderSetting, form: Any, change: bool) -> None:
-        saved = reminder_services.reminder_setting_save(
-            actor=request.user,
-            organisation=obj.organisation,
-            rule=obj.rule,
-            enabled=obj.enabled,
-            days=obj.days,
-            escalate_after_days=obj.escalate_after_days,
-        )
-        obj.pk = saved.pk

@@ -8,7 +8,7 @@ from __future__ import annotations
 import uuid
 
 import pgtrigger
-from django.contrib.auth.models import AbstractUser, UserManager
+from django.contrib.auth.models import AbstractUser
 from django.contrib.postgres.fields import ArrayField
 from django.db import models
 from django.db.models import Q
@@ -130,8 +130,6 @@ class User(AbstractUser):
     roles = ArrayField(models.CharField(max_length=20, choices=Role.choices), default=list, blank=True)
     language = models.CharField(max_length=2, choices=Language.choices, default=Language.LAO)
 
-    objects = UserManager()
-
     class Meta:
         ordering = ["username"]
         constraints = [
@@ -209,7 +207,10 @@ class WorkerHeartbeat(models.Model):
         return f"{self.hostname} @ {self.seen_at:%Y-%m-%d %H:%M:%S}"
 
 
-# --- Follow-up reminders (the engine is accounts/reminders/; the rules live in each app) --------
+# --- Follow-up reminders (the engine is notifications/; the rules live in each app) --------
+# These four tables belong to notifications/ but their models stay here, in accounts' migration
+# history (accounts 0004), so that existing databases need no table move; notifications imports
+# them from accounts.models (docs/development.md, "where code lives").
 class ReminderSetting(models.Model):
     """One organisation's choice for one rule; a rule without a row uses its defaults in code."""
 

@@ -11,10 +11,12 @@ from django.db import models, transaction
 from django.utils.translation import gettext as _
 
 from accounts import permissions
-from accounts.constraints import field_errors
-from accounts.context import current as current_request
-from accounts.errors import ApplicationError, PermissionDenied
+from accounts.actors import Actor, Staff, staff
 from accounts.models import AuditAction, AuditEvent, Language, Organisation, OrganisationKind, Province, Role, User
+from core.actors import PartnerSystem
+from core.constraints import field_errors
+from core.context import current as current_request
+from core.errors import ApplicationError, PermissionDenied
 
 
 def _object_ref(obj: models.Model) -> tuple[str, str]:
@@ -28,14 +30,20 @@ def audit_text(value: str) -> str:
 
 
 def _audit_row(
-    *, actor: Any, action: str, object_type: str, object_id: str, fields: Iterable[str], reason: str
+    *, actor: Actor | None, action: str, object_type: str, object_id: str, fields: Iterable[str], reason: str
 ) -> AuditEvent:
+    """A user acting is named with their organisation and roles; a partner system by its
+    organisation and its token's prefix (in the reason); Pathway itself (SYSTEM) by nothing."""
     context = current_request()
-    user = actor if getattr(actor, "is_authenticated", False) else None
+    user = staff(actor)
+    organisation_id = user.organisation_id if user else None
+    if user is None and isinstance(actor, PartnerSystem):
+        organisation_id = actor.organisation_id
+        reason = f"partner token {actor.prefix}" + (f": {reason}" if reason else "")
     return AuditEvent(
         actor=user,
         actor_username=user.get_username() if user else "",
-        organisation_id=user.organisation_id if user else None,
+        organisation_id=organisation_id,
         roles=list(user.roles) if user else [],
         action=action,
         object_type=object_type,
@@ -49,7 +57,7 @@ def _audit_row(
 
 def audit_record(
     *,
-    actor: Any,
+    actor: Actor | None,
     action: str,
     obj: models.Model | None = None,
     object_type: str = "",
@@ -70,35 +78,38 @@ def audit_record(
 
 def audit_record_many(
     *,
-    actor: Any,
+    actor: Actor | None,
     action: str,
-    objects: Sequence[models.Model],
+    objects: Sequence[models.Model] = (),
+    object_type: str = "",
+    object_ids: Iterable[str] = (),
     fields: Iterable[str] = (),
+    fields_by: Mapping[Any, Iterable[str]] | None = None,
     reason: str = "",
     reasons: Mapping[Any, str] | None = None,
 ) -> list[AuditEvent]:
     """One INSERT for a whole page of a list that shows personal data (or a batch of changes):
-    every row carries `reason`, unless `reasons` gives its object (by pk) its own, e.g. the
-    emergency grant it was read through."""
-    fields, reasons = list(fields), reasons or {}
-    rows = [
-        _audit_row(
-            actor=actor,
-            action=action,
-            object_type=obj._meta.label_lower,
-            object_id=str(obj.pk),
-            fields=fields,
-            reason=reasons.get(obj.pk, reason),
+    the `objects`, or the `object_ids` of `object_type` (a refused or empty partner call). Every
+    row carries `fields` and `reason`, unless `fields_by` / `reasons` give its object (by pk) its
+    own, e.g. the categories of one disclosure, the emergency grant it was read through."""
+    fields, fields_by, reasons = list(fields), fields_by or {}, reasons or {}
+    refs = [(obj._meta.label_lower, obj.pk) for obj in objects] + [(object_type, pk) for pk in object_ids]
+    rows = []
+    for kind, pk in refs:
+        reason_of = reasons.get(pk, reason)
+        row = _audit_row(
+            actor=actor, action=action, object_type=kind, object_id=str(pk), fields=fields, reason=reason_of
         )
-        for obj in objects
-    ]
+        if pk in fields_by:
+            row.fields = list(fields_by[pk])  # in the order they were shown (a disclosure's categories)
+        rows.append(row)
     return AuditEvent.objects.bulk_create(rows)
 
 
 @transaction.atomic
 def organisation_create(
     *,
-    actor: Any,
+    actor: Staff,
     code: str,
     name_en: str,
     kind: str,
@@ -120,7 +131,7 @@ def organisation_create(
 
 
 @transaction.atomic
-def organisation_update(*, actor: Any, organisation: Organisation, fields: Iterable[str]) -> Organisation:
+def organisation_update(*, actor: Staff, organisation: Organisation, fields: Iterable[str]) -> Organisation:
     """Save an administrator's changes to an organisation (the admin's form), e.g. switching
     `two_factor_required` on: from the members' next request on, pages ask for their code."""
     if not permissions.change_organisation.allows(actor, organisation):
@@ -135,7 +146,7 @@ def organisation_update(*, actor: Any, organisation: Organisation, fields: Itera
 @transaction.atomic
 def user_create(
     *,
-    actor: Any,
+    actor: Staff | None,
     username: str,
     organisation: Organisation,
     roles: Iterable[str],
@@ -176,7 +187,7 @@ def user_create(
 
 
 @transaction.atomic
-def user_set_roles(*, actor: Any, user: User, roles: Iterable[str]) -> User:
+def user_set_roles(*, actor: Staff, user: User, roles: Iterable[str]) -> User:
     if not permissions.change_user.allows(actor, user):
         raise PermissionDenied(_("Only an administrator can change roles."))
     roles = sorted(set(roles))
@@ -188,7 +199,7 @@ def user_set_roles(*, actor: Any, user: User, roles: Iterable[str]) -> User:
 
 
 @transaction.atomic
-def user_set_language(*, actor: Any, language: str) -> Any:
+def user_set_language(*, actor: Staff, language: str) -> Any:
     """A user's own choice of page language (Language), kept for their next login."""
     if language not in Language.values:
         raise ApplicationError(_("Unknown language."), fields={"language": [_("Choose Lao or English.")]})
@@ -207,7 +218,7 @@ def check_roles(roles: Sequence[str], organisation: Organisation | None) -> None
             _("Unknown role."), fields={"roles": [_("Unknown role: %(role)s") % {"role": r} for r in unknown]}
         )
     # Police must never hold a role that opens counselling notes, and a partner is an API
-    # client of an NGO only: these combinations would quietly defeat access.md's tiers.
+    # client of an NGO only: these combinations would quietly defeat docs/design/access.md's tiers.
     if Role.POLICE in roles and Role.COUNSELLOR in roles:
         raise ApplicationError(
             _("A police account cannot also be a counsellor."), fields={"roles": [_("Choose one of the two.")]}

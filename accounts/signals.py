@@ -9,6 +9,7 @@ from django.dispatch import receiver
 
 from accounts.models import AuditAction
 from accounts.services import audit_record
+from core.actors import SYSTEM
 
 
 @receiver(signals.user_logged_in)
@@ -26,7 +27,7 @@ def _logged_out(sender: Any, request: Any, user: Any, **kwargs: Any) -> None:
 def _login_failed(sender: Any, credentials: dict[str, Any], request: Any = None, **kwargs: Any) -> None:
     # The attempted username is kept (it is a staff login, not a victim's name); never the password.
     audit_record(
-        actor=None,
+        actor=SYSTEM,
         action=AuditAction.LOGIN_FAILED,
         object_type="accounts.user",
         reason=f"username={str(credentials.get('username', ''))[:150]}",
@@ -36,6 +37,6 @@ def _login_failed(sender: Any, credentials: dict[str, Any], request: Any = None,
 @receiver(signals.user_logged_in)
 def _use_language(sender: Any, request: Any, user: Any, **kwargs: Any) -> None:
     """The language the user chose last time applies from the login on: the language middleware
-    writes it into the language cookie of the login's response (accounts.middleware)."""
-    if request is not None and getattr(user, "language", ""):
+    writes it into the language cookie of the login's response (core.middleware)."""
+    if request is not None and getattr(user, "language", None):
         request.pathway_language = user.language

@@ -18,11 +18,11 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.i18n import set_language
 
-from accounts.errors import ApplicationError
-from accounts.middleware import client_ip
 from accounts.models import ReminderWatermark, WorkerHeartbeat
 from accounts.services import user_set_language
-from accounts.throttling import over_quota, parse_rate
+from core.errors import ApplicationError
+from core.middleware import client_ip
+from core.throttling import over_quota, parse_rate
 
 
 def sign_in_throttled(request: HttpRequest) -> HttpResponse | None:

@@ -56,8 +56,9 @@ def main() -> None:
     from django.utils import timezone
 
     from accounts.models import Notification, ReminderOccurrence, ReminderWatermark
-    from accounts.reminders import all_rules, engine
     from casework.models import Case
+    from notifications import engine
+    from notifications.registry import all_rules
 
     def scan_all(now: Any) -> tuple[int, int]:
         results = [engine.scan(rule, now=now) or (0, 0) for rule in all_rules()]

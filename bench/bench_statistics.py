@@ -1,4 +1,4 @@
-"""Time the national statistics (shelters/statistics) on a large synthetic data set.
+"""Time the national statistics (national_statistics/) on a large synthetic data set.
 
 Run by hand against a database filled by `seed_demo` (read only: it writes nothing):
 
@@ -18,6 +18,7 @@ import statistics
 import sys
 import time
 from collections.abc import Callable
+from functools import partial
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -34,79 +35,96 @@ def timed(runs: int, call: Callable[[], object]) -> tuple[float, float]:
     return statistics.median(samples), min(samples)
 
 
+def figures(runs: int, first: int = 2021, last: int = 2026) -> list[tuple[str, str, float, float | None]]:
+    """(scenario, what, p50 ms, floor ms) of each table, the export and the page; the floor is
+    the bare SQL count of distinct persons identified per year (`python3 pathway bench`)."""
+    import django
+
+    django.setup()
+    from django.db import connection
+    from django.test import RequestFactory
+
+    from accounts.models import Organisation, Role, User
+    from accounts.selectors import organisation_subtree_ids
+    from national_statistics import ctdc, queries, tables, views
+    from national_statistics.queries import Scope
+
+    everyone = Scope(owners=None)
+    office = Organisation.objects.filter(province__isnull=False, kind="mlsw").order_by("code").first()
+    years = {"first": first, "last": last}
+    scenario = f"all cases, {first}-{last}"
+
+    def baseline() -> None:
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT extract(year FROM identified_on), count(DISTINCT person_id) FROM casework_case "
+                "WHERE identified_on >= make_date(%s, 1, 1) AND identified_on < make_date(%s, 1, 1) GROUP BY 1",
+                [first, last + 1],
+            )
+            cursor.fetchall()
+
+    factory = RequestFactory()
+
+    def page(user: User) -> None:
+        request = factory.get("/statistics/", {"first": first, "last": last})
+        request.user = user
+        response = views.statistics_page(request)
+        assert response.status_code == 200, response.status_code
+
+    floor = timed(runs, baseline)[0]
+    measured: list[tuple[str, str, Callable[[], object]]] = [
+        (
+            scenario,
+            f"table: {measure} by province and year",
+            partial(tables.by_year, measure, "province", **years, scope=everyone),
+        )
+        for measure in queries.MEASURES
+    ]
+    measured += [
+        (
+            scenario,
+            "table: identified by exploitation and year",
+            partial(tables.by_year, "identified", "exploitation", **years, scope=everyone),
+        ),
+        (scenario, "table: child victims by sex and year", partial(tables.child_victims, **years, scope=everyone)),
+        (scenario, "table: repatriated by country and year", partial(tables.repatriated, **years, scope=everyone)),
+        (scenario, "table: shelter residents", partial(tables.shelter_residents, **years, scope=everyone)),
+        (scenario, "trend: yearly totals", partial(tables.yearly_totals, **years, scope=everyone)),
+        (scenario, "CTDC export", partial(ctdc.export, everyone)),
+        (
+            scenario,
+            "page, statistician",
+            partial(page, User(username="bench-statistician", roles=[Role.STATISTICIAN], organisation=office)),
+        ),
+    ]
+    if office is not None:
+        manager = User(username="bench-manager", roles=[Role.MANAGER], organisation=office)
+        mine = Scope(owners=organisation_subtree_ids(office.pk))
+        measured += [
+            (
+                f"{office.code}'s cases",
+                "table: identified by province",
+                partial(tables.by_year, "identified", "province", **years, scope=mine),
+            ),
+            (f"{office.code}'s cases", "page, manager", partial(page, manager)),
+        ]
+    rows: list[tuple[str, str, float, float | None]] = [
+        (scenario, "bare SQL: persons identified per year (floor)", floor, None)
+    ]
+    rows += [(where, what, timed(runs, call)[0], floor) for where, what, call in measured]
+    return rows
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--first", type=int, default=2021)
     parser.add_argument("--last", type=int, default=2026)
     args = parser.parse_args()
-
-    import django
-
-    django.setup()
-    from django.test import RequestFactory
-
-    from accounts.models import Organisation, Role, User
-    from accounts.selectors import organisation_subtree_ids
-    from casework.models import Case, Person
-    from shelters.statistics import ctdc, queries, tables, views
-    from shelters.statistics.queries import Scope
-
-    everyone = Scope(owners=None)
-    office = Organisation.objects.filter(province__isnull=False, kind="mlsw").order_by("code").first()
-    years = {"first": args.first, "last": args.last}
-    print(f"{Person.objects.count():,} persons, {Case.objects.count():,} cases; years {args.first}-{args.last}")
-    print(f"{'what':58} {'p50 ms':>8} {'min ms':>8}")
-
-    def line(name: str, call: Callable[[], object]) -> None:
-        p50, best = timed(args.runs, call)
-        print(f"{name:58} {p50:8.0f} {best:8.0f}")
-
-    def baseline() -> None:
-        from django.db import connection
-
-        with connection.cursor() as cursor:
-            cursor.execute(
-                "SELECT extract(year FROM identified_on), count(DISTINCT person_id) FROM casework_case "
-                "WHERE identified_on >= make_date(%s, 1, 1) AND identified_on < make_date(%s, 1, 1) GROUP BY 1",
-                [args.first, args.last + 1],
-            )
-            cursor.fetchall()
-
-    line("baseline: bare SQL, distinct persons identified per year", baseline)
-    for measure in queries.MEASURES:
-        line(
-            f"table: {measure} by province and year",
-            lambda m=measure: tables.by_year(m, "province", **years, scope=everyone),
-        )
-    line(
-        "table: identified by form of exploitation and year",
-        lambda: tables.by_year("identified", "exploitation", **years, scope=everyone),
-    )
-    line("table: child victims by sex and year", lambda: tables.child_victims(**years, scope=everyone))
-    line("table: repatriated by country and year", lambda: tables.repatriated(**years, scope=everyone))
-    line("table: shelter residents by category, age and sex", lambda: tables.shelter_residents(**years, scope=everyone))
-    line("trend: yearly totals of the five measures", lambda: tables.yearly_totals(**years, scope=everyone))
-    line("CTDC export (histogram + k-anonymisation)", lambda: ctdc.export(everyone))
-
-    factory = RequestFactory()
-
-    def page(user: User) -> None:
-        request = factory.get("/shelters/statistics/", {"first": args.first, "last": args.last})
-        request.user = user
-        response = views.statistics_page(request)
-        assert response.status_code == 200, response.status_code
-
-    statistician = User(username="bench-statistician", roles=[Role.STATISTICIAN], organisation=office)
-    line("page, statistician (identified by province)", lambda: page(statistician))
-    if office is not None:
-        manager = User(username="bench-manager", roles=[Role.MANAGER], organisation=office)
-        mine = Scope(owners=organisation_subtree_ids(office.pk))
-        line(
-            f"table: identified by province, manager of {office.code}",
-            lambda: tables.by_year("identified", "province", **years, scope=mine),
-        )
-        line(f"page, manager of {office.code}", lambda: page(manager))
+    print(f"years {args.first}-{args.last}; p50 of {args.runs} runs, ms")
+    for where, what, ms, floor in figures(args.runs, args.first, args.last):
+        ratio = f"{ms / floor:6.1f}x" if floor else ""
+        print(f"{where:24} {what:52} {ms:8.0f} {ratio}")
 
 
 if __name__ == "__main__":

@@ -1,6 +1,6 @@
 """Admin for casework. Reference lists are edited here by administrators. Cases and people are
 read-only here and scoped exactly as in the API (an administrator without a case role sees none:
-access.md gives admins no case content); all changes go through the services, via the app."""
+docs/design/access.md gives admins no case content); all changes go through the services, via the app."""
 
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ from django import forms
 from django.contrib import admin
 from django.http import HttpRequest
 
+from accounts.actors import signed_in
 from accounts.admin import ReferenceAdmin, ScopedAdmin
 from accounts.models import Country
 from casework import permissions
@@ -84,7 +85,7 @@ class FollowUpPolicyAdmin(LookupAdmin):
     search_fields = ["code", "name_en"]
 
     def save_model(self, request: HttpRequest, obj: FollowUpPolicy, form: Any, change: bool) -> None:
-        follow_up_policy_save(actor=request.user, policy=obj, created=not change)
+        follow_up_policy_save(actor=signed_in(request), policy=obj, created=not change)
 
 
 class ReadOnlyScopedAdmin(ScopedAdmin):

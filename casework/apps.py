@@ -7,11 +7,16 @@ class CaseworkConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
-        from accounts.reminders.registry import register_alert
+        from django.db.models.signals import post_migrate
+
         from casework import dashboard_reminders
         from casework.reminders import register_rules
         from casework.services import break_glass
+        from casework.timeline import CASE_EVENTS
+        from notifications.registry import register_alert
 
         register_rules()
         register_alert(break_glass.ALERT)
         dashboard_reminders.register()
+        # After every app registered its kinds (ready() of the apps above casework runs later).
+        post_migrate.connect(CASE_EVENTS.install, sender=self, weak=False)

@@ -1,5 +1,5 @@
 """The follow-up cadence: monitoring visits a number of calendar months after reintegration
-(1, 3, 6 and 12 by default, domain.md). Pure date arithmetic and validation, shared by the
+(1, 3, 6 and 12 by default, docs/design/domain.md). Pure date arithmetic and validation, shared by the
 model, the forms, the services and the demo generator.
 
 Calendar months, not 30-day steps: a return home on 15 March is visited on 15 April, 15 June...

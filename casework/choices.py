@@ -1,4 +1,4 @@
-"""Enumerations the casework workflow depends on (code enums, per domain.md).
+"""Enumerations the casework workflow depends on (code enums, per docs/design/domain.md).
 
 Lists an administrator should extend without a migration (exploitation forms, services,
 indicators, border points) are reference tables in models.py instead. Values follow IOM's

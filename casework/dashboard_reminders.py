@@ -1,4 +1,4 @@
-"""The dashboard's "due reminders" panel: the user's unread reminders (accounts.reminders), the
+"""The dashboard's "due reminders" panel: the user's unread reminders (notifications), the
 oldest due first, case codes only, as on the notifications page."""
 
 from __future__ import annotations
@@ -7,9 +7,9 @@ from typing import Any
 
 from django.http import HttpRequest
 
-from accounts import permissions
-from accounts.reminders.registry import describe
 from casework.extensions import DashboardPanel, register_dashboard_panel
+from notifications import permissions
+from notifications.registry import describe
 
 SHOWN = 5
 

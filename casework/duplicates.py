@@ -41,13 +41,13 @@ from django.db.models import (
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from accounts.errors import PermissionDenied
 from accounts.models import Role
-from accounts.permissions import has_role
 from casework import permissions
 from casework.models import Person
 from casework.names import lao_tokens, latin_tokens, token_indexes
 from casework.selectors import record_identity_read
+from core.errors import PermissionDenied
+from core.permissions import has_role
 
 SIMILARITY_THRESHOLD = 0.5  # shared words / all words of both names (Jaccard)
 EXACT_BIRTH_YEARS = 2  # two known birth dates

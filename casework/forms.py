@@ -1,6 +1,6 @@
 """Forms of the casework pages. They check the shape of the input (types, choices, required
 fields); the rules themselves stay in the services, whose refusals the views put back on these
-forms next to the fields (accounts.pages.show_error)."""
+forms next to the fields (core.pages.show_error)."""
 
 from __future__ import annotations
 
@@ -9,9 +9,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from accounts.limits import REASON_MAX_LENGTH, TEXT_MAX_LENGTH
 from accounts.models import Country, District, Province
-from accounts.pages import DateInput, LocalNameChoiceField, LocalNameMultipleChoiceField
 from casework.cadence import MonthsField
 from casework.choices import (
     CaseCategory,
@@ -27,6 +25,8 @@ from casework.choices import (
 )
 from casework.models import ExploitationForm, Indicator, ServiceType
 from casework.services.screening import INTERVIEW_FACTS
+from core.limits import REASON_MAX_LENGTH, TEXT_MAX_LENGTH
+from core.pages import DateInput, LocalNameChoiceField, LocalNameMultipleChoiceField
 
 BLANK = [("", "—")]
 
@@ -37,8 +37,8 @@ class CaseFilterForm(forms.Form):
     search = forms.CharField(
         label=_("Case code or name"), required=False, max_length=100, widget=forms.TextInput(attrs={"type": "search"})
     )
-    status = forms.ChoiceField(label=_("Status"), choices=BLANK + CaseStatus.choices, required=False)
-    category = forms.ChoiceField(label=_("Category"), choices=BLANK + CaseCategory.choices, required=False)
+    status = forms.ChoiceField(label=_("Status"), choices=[*BLANK, *CaseStatus.choices], required=False)
+    category = forms.ChoiceField(label=_("Category"), choices=[*BLANK, *CaseCategory.choices], required=False)
     assigned_worker = forms.ChoiceField(label=_("Worker"), required=False)
     province = forms.ChoiceField(label=_("Province"), required=False)
 
@@ -57,7 +57,7 @@ class IntakeForm(forms.Form):
     family_name_lo = forms.CharField(label=_("Family name (Lao script)"), max_length=100, required=False)
     given_name_latin = forms.CharField(label=_("Given name (Latin letters)"), max_length=100, required=False)
     family_name_latin = forms.CharField(label=_("Family name (Latin letters)"), max_length=100, required=False)
-    sex = forms.ChoiceField(label=_("Sex"), choices=BLANK + Sex.choices)
+    sex = forms.ChoiceField(label=_("Sex"), choices=[*BLANK, *Sex.choices])
     date_of_birth = forms.DateField(label=_("Date of birth"), required=False, widget=DateInput())
     estimated_age = forms.IntegerField(
         label=_("Estimated age (years)"),
@@ -77,9 +77,9 @@ class IntakeForm(forms.Form):
     origin_village = forms.CharField(label=_("Village of origin"), max_length=200, required=False)
     phone = forms.CharField(label=_("Phone"), max_length=20, required=False)
     # The case (tier 1)
-    category = forms.ChoiceField(label=_("Category"), choices=BLANK + CaseCategory.choices)
+    category = forms.ChoiceField(label=_("Category"), choices=[*BLANK, *CaseCategory.choices])
     identification_route = forms.ChoiceField(
-        label=_("How was the person identified?"), choices=BLANK + IdentificationRoute.choices
+        label=_("How was the person identified?"), choices=[*BLANK, *IdentificationRoute.choices]
     )
     identified_on = forms.DateField(label=_("Identified on"), widget=DateInput())
     exploitation_forms = LocalNameMultipleChoiceField(
@@ -138,7 +138,7 @@ class IntakeForm(forms.Form):
 
 
 class ScreeningForm(forms.Form):
-    place = forms.ChoiceField(label=_("Where was the interview?"), choices=BLANK + ScreeningPlace.choices)
+    place = forms.ChoiceField(label=_("Where was the interview?"), choices=[*BLANK, *ScreeningPlace.choices])
     screened_on = forms.DateField(label=_("Date of the interview"), widget=DateInput())
     indicators = forms.MultipleChoiceField(
         label=_("Indicators observed"), required=False, widget=forms.CheckboxSelectMultiple
@@ -154,7 +154,7 @@ class ScreeningForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 2}),
         max_length=REASON_MAX_LENGTH,
     )
-    deciding_body = forms.ChoiceField(label=_("Deciding body"), choices=BLANK + DecidingBody.choices, required=False)
+    deciding_body = forms.ChoiceField(label=_("Deciding body"), choices=[*BLANK, *DecidingBody.choices], required=False)
     decided_on = forms.DateField(label=_("Decided on"), required=False, widget=DateInput())
     interpreter_used = forms.BooleanField(label=_("An interpreter was used"), required=False)
     interpreter_language = forms.CharField(label=_("Language interpreted"), max_length=10, required=False)
@@ -237,7 +237,7 @@ class ServiceForm(forms.Form):
 
 
 class ClosureRequestForm(forms.Form):
-    reason = forms.ChoiceField(label=_("Reason for closing"), choices=BLANK + ClosureReason.choices)
+    reason = forms.ChoiceField(label=_("Reason for closing"), choices=[*BLANK, *ClosureReason.choices])
     note = forms.CharField(
         label=_("Explanation"), required=False, widget=forms.Textarea(attrs={"rows": 2}), max_length=REASON_MAX_LENGTH
     )

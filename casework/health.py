@@ -12,9 +12,9 @@ from typing import Any
 
 from django.db.models import Q
 
-from accounts.permissions import NOTHING
 from casework.choices import Tier
 from casework.models import CaseEvent, ServiceType
+from core.permissions import NOTHING
 
 HEALTH_CATEGORY = "health"  # the data category of a consent or referral that shares health needs
 # Timeline events about one service: `data.service` names its type (older status changes do not,

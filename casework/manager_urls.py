@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from casework import manager_views
+from casework.views import manager as manager_views
 
 app_name = "manage"
 

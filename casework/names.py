@@ -1,6 +1,6 @@
 """Names as searchable tokens, and their blind indexes.
 
-Names are encrypted at rest (accounts.crypto), so they are found through keyed hashes of their
+Names are encrypted at rest (core.crypto), so they are found through keyed hashes of their
 normalised words instead. The same Lao name is romanised many ways (Phonsavanh, Ponsavan,
 Phonesavanh; Xaysomboun, Saisomboun), and given and family names are swapped between documents:
 Latin words are folded so that the usual variants give the same token, hence the same hash.
@@ -18,7 +18,7 @@ from typing import Any
 
 from django.db.models import Q
 
-from accounts import crypto
+from core import crypto
 
 # Order matters: longer spellings first.
 _FOLDS = (

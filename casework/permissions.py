@@ -1,4 +1,4 @@
-"""Who may see and do what on cases and people (access.md), each predicate beside its filter.
+"""Who may see and do what on cases and people (docs/design/access.md), each predicate beside its filter.
 
 Visibility of a case comes from relationships, never from per-object grants:
 - social workers, counsellors and police of the owning organisation;
@@ -24,7 +24,6 @@ from django.db.models import Exists, Model, OuterRef, Q
 from django.utils import timezone
 
 from accounts.models import Role
-from accounts.permissions import NOTHING, Permission, define, has_role
 from accounts.selectors import organisation_subtree_ids
 from casework.choices import Tier, TransferStatus
 from casework.models import (
@@ -41,9 +40,10 @@ from casework.models import (
     Screening,
     Service,
 )
+from core.permissions import NOTHING, Permission, define, has_role
 
 CASE_STAFF = (Role.SOCIAL_WORKER, Role.COUNSELLOR, Role.POLICE)
-# Who may open a case outside their scope in an emergency (access.md: break-glass).
+# Who may open a case outside their scope in an emergency (docs/design/access.md: break-glass).
 BREAK_GLASS_ROLES = (Role.MANAGER, Role.ADMIN)
 # Who answers a transfer offered to their organisation.
 TRANSFER_DECIDERS = (Role.MANAGER, Role.SOCIAL_WORKER, Role.COUNSELLOR)
@@ -243,7 +243,7 @@ view_note = define("casework.view_casenote", CaseNote, predicate=_can_view_note,
 # records, exports) are medical details: readers in scope only, never police (unless they also
 # hold a casework role), and never through an emergency grant, which reads tiers 1-2 only.
 def hides_health(user: Any) -> bool:
-    """Police never receive health details (access.md), unless they also hold a casework role."""
+    """Police never receive health details (docs/design/access.md), unless they also hold a casework role."""
     return has_role(user, Role.POLICE) and not has_role(user, Role.SOCIAL_WORKER, Role.COUNSELLOR)
 
 
@@ -339,10 +339,14 @@ def view_identity(user: Any, person: Person) -> bool:
 # --- Records that belong to a case are visible with it --------------------------------------
 def through_case(name: str, model: type[M]) -> Permission[M]:
     """A permission for a model with a `case` foreign key: visible exactly when its case is."""
+
+    def visible(user: Any, obj: Any) -> bool:  # any model with a `case` (M cannot say so)
+        return _can_view_case(user, obj.case)
+
     return define(
         name,
         model,
-        predicate=lambda user, obj: _can_view_case(user, obj.case),
+        predicate=visible,
         filter=lambda user: Q(case__in=Case.objects.filter(_cases_visible(user)).values("pk")),
     )
 

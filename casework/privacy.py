@@ -19,12 +19,14 @@ from django.db import models
 from django.db.models import Q, Value
 from pghistory.models import Event
 
+from core.fields import concrete_field
+
 # What a cleared free-text field says instead (several constraints require a reason to be present).
 REDACTED = "[anonymised]"
 
 
 @cache
-def history_models(model: type[models.Model]) -> tuple[type[Event], ...]:
+def history_models(model: type[models.Model]) -> tuple[type[models.Model], ...]:
     """The pghistory event models that copy rows of `model` (none for an untracked model)."""
     return tuple(
         candidate
@@ -38,13 +40,12 @@ def cleared_values(model: type[models.Model], blank: Iterable[str] = (), redact:
     REDACTED where they held something and stay empty where they were empty."""
     values: dict[str, Any] = {}
     for name in blank:
-        field = model._meta.get_field(name)
-        values[name] = None if field.null else ""
+        values[name] = None if concrete_field(model, name).null else ""
     for name in redact:
         values[name] = models.Case(
             models.When(Q(**{f"{name}__isnull": True}) | Q(**{name: ""}), then=models.F(name)),
             default=Value(REDACTED),
-            output_field=model._meta.get_field(name),
+            output_field=concrete_field(model, name),
         )
     return values
 
@@ -54,7 +55,7 @@ def clear(
 ) -> int:
     """Clear fields of the rows of `queryset` and of every history row of those rows (the
     trigger-written row of this very UPDATE included). Returns the number of live rows."""
-    model = queryset.model
+    model: type[models.Model] = queryset.model
     blank, redact = tuple(blank), tuple(redact)
     ids = list(queryset.values_list("pk", flat=True))
     if not ids:

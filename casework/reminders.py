@@ -1,4 +1,4 @@
-"""Casework's reminder rules (registered in CaseworkConfig.ready; engine: accounts.reminders).
+"""Casework's reminder rules (registered in CaseworkConfig.ready; engine: notifications).
 
 - repatriation_step_overdue: a pending or started step of an open repatriation, `days` after
   its due date (default 1: the day after);
@@ -20,12 +20,14 @@ from typing import Any
 from django.db.models import Exists, OuterRef, QuerySet
 from django.utils.translation import gettext_lazy as _
 
-from accounts.reminders import Occurrences, Rule, RuleExtra, Window, register, still_among
+from accounts.actors import Staff
 from casework.choices import CaseStatus, RepatriationStatus, ScreeningOutcome, StepStatus
 from casework.forms import CadenceForm
 from casework.models import Case, CaseNote, FollowUpVisit, RepatriationStep, Screening
 from casework.selectors import follow_up_months_of
 from casework.services.follow_ups import organisation_cadence_save
+from notifications.registry import Occurrences, Rule, RuleExtra, register, still_among
+from notifications.window import Window
 
 OPEN_CASE = [CaseStatus.OPEN, CaseStatus.ACTIVE]
 OPEN_STEP = [StepStatus.PENDING, StepStatus.IN_PROGRESS]
@@ -81,7 +83,7 @@ def cadence_form(organisation: Any, data: Any, prefix: str) -> CadenceForm:
     return CadenceForm(data, prefix=prefix, initial={"months": follow_up_months_of(organisation)})
 
 
-def cadence_save(actor: Any, organisation: Any, cleaned_data: dict[str, Any]) -> None:
+def cadence_save(actor: Staff, organisation: Any, cleaned_data: dict[str, Any]) -> None:
     organisation_cadence_save(actor=actor, organisation=organisation, months=cleaned_data["months"])
 
 

@@ -1,5 +1,5 @@
 """The repatriation flows as data: which steps, on which side of the border, after which steps,
-and by when (domain.md "Repatriation", domain-sources.md 2.1-2.2).
+and by when (docs/design/domain.md, Repatriation).
 
 `repatriation_start` copies a flow into RepatriationStep rows, so changing a flow here changes
 new repatriations only; those already running keep the steps they started with. `due_days`

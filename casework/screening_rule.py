@@ -53,7 +53,7 @@ class Threshold:
                 raise ValueError(f"Threshold.{name} must be a whole number of at least 1, not {value!r}")
 
 
-# domain.md: "default: one strong or two medium indicators", weak ones alone never suffice.
+# docs/design/domain.md: "default: one strong or two medium indicators", weak ones alone never suffice.
 DEFAULT_THRESHOLD = Threshold()
 
 

@@ -11,7 +11,6 @@ from django.db.models import Prefetch, Q, QuerySet
 from django.utils.translation import gettext as _
 from pghistory.models import MiddlewareEvents
 
-from accounts.errors import PermissionDenied
 from accounts.models import AuditAction, AuditEvent, User
 from accounts.services import audit_record, audit_record_many
 from casework import health, permissions
@@ -27,6 +26,7 @@ from casework.models import (
     Person,
 )
 from casework.names import name_filter
+from core.errors import PermissionDenied
 
 
 def case_list(*, user: Any, search: str = "") -> QuerySet[Case]:
@@ -116,7 +116,7 @@ def case_plan(*, user: Any, case: Case) -> CasePlan | None:
 
 
 def case_access_log(*, user: Any, case: Case) -> QuerySet[AuditEvent]:
-    """Who viewed or changed the case and its person: for managers in scope (access.md). The
+    """Who viewed or changed the case and its person: for managers in scope (docs/design/access.md). The
     case permission governs it, so it includes rows of staff outside the manager's organisation."""
     if not permissions.manage_case.allows(user, case):
         raise PermissionDenied(_("Only managers of the owning organisation see who opened this case."))
@@ -144,7 +144,7 @@ def case_changes(*, user: Any, case: Case, limit: int = 500) -> list[Any]:
         *MiddlewareEvents.objects.tracks(case.person).order_by("-pgh_created_at")[:limit],
     ]
     events = sorted(events, key=lambda event: event.pgh_created_at, reverse=True)[:limit]
-    user_ids = {(event.pgh_context or {}).get("user") for event in events} - {None}
+    user_ids = {user for event in events if (user := (event.pgh_context or {}).get("user")) is not None}
     usernames = {str(pk): name for pk, name in User.objects.filter(pk__in=user_ids).values_list("pk", "username")}
     for event in events:
         event.username = usernames.get(str((event.pgh_context or {}).get("user")))

@@ -1,6 +1,5 @@
-"""Allowed status changes in casework (accounts.transitions.Transitions does the moving)."""
+"""Allowed status changes in casework (core.transitions.Transitions does the moving)."""
 
-from accounts.transitions import Transitions
 from casework.choices import (
     ApprovalStatus,
     CaseStatus,
@@ -9,6 +8,7 @@ from casework.choices import (
     StepStatus,
     TransferStatus,
 )
+from core.transitions import Transitions
 
 CASE = Transitions(
     {

@@ -4,9 +4,11 @@ a handful of grouped queries whatever the number of cases (no personal data: cou
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
+from uuid import UUID
 
 from django.db.models import Count, Q, QuerySet
 
@@ -40,13 +42,13 @@ def team_workload(*, user: Any, today: date) -> list[WorkerLoad]:
     """One row per active social worker or counsellor of the organisations the user manages
     (with nothing to do too), plus one for unassigned cases if any; busiest first."""
     cases = open_managed_cases(user=user)
-    counts = {
+    counts: dict[UUID | None, Mapping[str, Any]] = {
         row["assigned_worker"]: row
         for row in cases.values("assigned_worker").annotate(
             n=Count("pk"), pending=Count("pk", filter=Q(closure_requested_at__isnull=False))
         )
     }
-    follow_ups = Counter(
+    follow_ups: Counter[UUID | None] = Counter(
         {
             row["case__assigned_worker"]: row["n"]
             for row in FollowUpVisit.objects.filter(case__in=cases, due_on__lt=today, done_on__isnull=True)
@@ -54,7 +56,7 @@ def team_workload(*, user: Any, today: date) -> list[WorkerLoad]:
             .annotate(n=Count("pk"))
         }
     )
-    steps = Counter(
+    steps: Counter[UUID | None] = Counter(
         {
             row["repatriation__case__assigned_worker"]: row["n"]
             for row in RepatriationStep.objects.filter(
@@ -75,7 +77,7 @@ def team_workload(*, user: Any, today: date) -> list[WorkerLoad]:
             | Q(pk__in=[pk for pk in counts if pk is not None])
         ).select_related("organisation")
     }
-    keys = list(workers) + ([None] if None in counts or None in follow_ups or None in steps else [])
+    keys: list[UUID | None] = list(workers) + ([None] if None in counts or None in follow_ups or None in steps else [])
     rows = [
         WorkerLoad(
             worker=workers.get(key) if key is not None else None,

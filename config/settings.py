@@ -12,6 +12,8 @@ import logging
 import os
 import time
 from pathlib import Path
+from typing import overload
+from urllib.parse import urlsplit, urlunsplit
 
 import dj_database_url
 from csp.constants import NONCE, NONE, SELF
@@ -22,9 +24,23 @@ from config import keys
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 
+@overload
+def env(name: str, default: str) -> str: ...
+@overload
+def env(name: str, default: None = None) -> str | None: ...
 def env(name: str, default: str | None = None) -> str | None:
     value = os.environ.get(name)
     return value if value not in (None, "") else default
+
+
+def env_int(name: str, default: int) -> int:
+    value = env(name)
+    return default if value is None else int(value)
+
+
+def env_float(name: str, default: float) -> float:
+    value = env(name)
+    return default if value is None else float(value)
 
 
 def env_bool(name: str, default: bool) -> bool:
@@ -88,10 +104,13 @@ INSTALLED_APPS = [
     "django_otp",
     "django_otp.plugins.otp_totp",
     "csp",
+    "core",
     "accounts",
+    "notifications",
     "casework",
     "shelters",
     "referrals",
+    "national_statistics",
     "seeds",
 ]
 
@@ -105,15 +124,15 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
-    "accounts.middleware.PageLoginRequiredMiddleware",
+    "core.middleware.PageLoginRequiredMiddleware",
     "accounts.two_factor.middleware.SecondFactorMiddleware",
-    "accounts.middleware.RequestContextMiddleware",
-    "accounts.middleware.HistoryMiddleware",
-    "accounts.middleware.UserLanguageMiddleware",
-    "accounts.middleware.PageErrorMiddleware",
+    "core.middleware.RequestContextMiddleware",
+    "core.middleware.HistoryMiddleware",
+    "core.middleware.UserLanguageMiddleware",
+    "core.middleware.PageErrorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
-    "accounts.middleware.LockoutRetryAfterMiddleware",  # Retry-After on the lockout's 429 (below)
+    "core.middleware.LockoutRetryAfterMiddleware",  # Retry-After on the lockout's 429 (below)
     "axes.middleware.AxesMiddleware",
 ]
 
@@ -131,23 +150,23 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "accounts.reminders.views.unread_notifications",
+                "notifications.views.unread_notifications",
             ],
         },
     },
 ]
 
 # --- Database: PostgreSQL only ---------------------------------------------------------------
-if env("DATABASE_URL"):
-    _database_url = env("DATABASE_URL")
-elif PRODUCTION:
-    _database_url = required("DATABASE_URL")
-else:
-    from config.local_services import embedded_database_url
+_database_url = env("DATABASE_URL")
+if _database_url is None:
+    if PRODUCTION:
+        _database_url = required("DATABASE_URL")
+    else:
+        from config.local_services import embedded_database_url
 
-    _database_url = embedded_database_url()
+        _database_url = embedded_database_url()
 
-DATABASES = {"default": dj_database_url.parse(_database_url, conn_max_age=int(env("DB_CONN_MAX_AGE", "60")))}
+DATABASES = {"default": dj_database_url.parse(_database_url, conn_max_age=env_int("DB_CONN_MAX_AGE", 60))}
 if DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql":
     raise ImproperlyConfigured("Pathway runs on PostgreSQL only; DATABASE_URL must be postgresql://")
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
@@ -181,14 +200,14 @@ LOGOUT_REDIRECT_URL = "login"
 
 # Lockout per user *and* address, lifting itself after a cool-off, so that nobody can lock a
 # whole office (one NAT address) out by guessing one colleague's password.
-AXES_FAILURE_LIMIT = int(env("AXES_FAILURE_LIMIT", "5"))
-AXES_COOLOFF_TIME = float(env("AXES_COOLOFF_HOURS", "0.25"))
+AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5)
+AXES_COOLOFF_TIME = env_float("AXES_COOLOFF_HOURS", 0.25)
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 # The reverse proxies in front of the web processes: the client's address is the one the
-# outermost of them saw (accounts.middleware.client_ip); lockouts, rate limits and audit rows use it.
-TRUSTED_PROXY_COUNT = int(env("TRUSTED_PROXY_COUNT", "0"))
-AXES_CLIENT_IP_CALLABLE = "accounts.middleware.client_ip"
+# outermost of them saw (core.middleware.client_ip); lockouts, rate limits and audit rows use it.
+TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)
+AXES_CLIENT_IP_CALLABLE = "core.middleware.client_ip"
 AXES_ENABLED = env_bool("AXES_ENABLED", True)
 
 # Sign-in attempts (a password or a second-factor code) per client address and window, on top
@@ -200,7 +219,7 @@ LOGIN_RATE_PER_ADDRESS = env("LOGIN_RATE_PER_ADDRESS", "60/min")
 OTP_TOTP_ISSUER = env("OTP_TOTP_ISSUER", "Pathway")
 OTP_ADMIN_HIDE_SENSITIVE_DATA = True
 
-SESSION_COOKIE_AGE = int(env("SESSION_IDLE_SECONDS", str(30 * 60)))
+SESSION_COOKIE_AGE = env_int("SESSION_IDLE_SECONDS", 30 * 60)
 SESSION_SAVE_EVERY_REQUEST = True  # the age above is an idle timeout
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
@@ -253,20 +272,20 @@ CONTENT_SECURITY_POLICY = {
 REST_FRAMEWORK = {
     # A session counts only once its second factor is done, where one is needed (accounts.two_factor).
     "DEFAULT_AUTHENTICATION_CLASSES": ["accounts.api.authentication.VerifiedSessionAuthentication"],
-    "DEFAULT_PERMISSION_CLASSES": ["accounts.api.permissions.ActiveUser"],
+    "DEFAULT_PERMISSION_CLASSES": ["core.api.permissions.ActiveUser"],
     # Per staff user (partner tokens have their own quota: referrals.partner.throttling).
-    "DEFAULT_THROTTLE_CLASSES": ["accounts.api.throttling.StaffUserThrottle"],
-    "DEFAULT_FILTER_BACKENDS": ["accounts.api.filters.StrictFilterBackend"],  # an unreadable value is a 400
+    "DEFAULT_THROTTLE_CLASSES": ["core.api.throttling.StaffUserThrottle"],
+    "DEFAULT_FILTER_BACKENDS": ["core.api.filters.StrictFilterBackend"],  # an unreadable value is a 400
     # DRF's own three, with a JSON parser that refuses absurd nesting (400, not a RecursionError).
     "DEFAULT_PARSER_CLASSES": [
-        "accounts.api.parsers.JSONParser",
+        "core.api.parsers.JSONParser",
         "rest_framework.parsers.FormParser",
         "rest_framework.parsers.MultiPartParser",
     ],
-    "DEFAULT_PAGINATION_CLASS": "accounts.api.pagination.StablePageNumberPagination",
+    "DEFAULT_PAGINATION_CLASS": "core.api.pagination.StablePageNumberPagination",
     "PAGE_SIZE": 50,
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
-    "EXCEPTION_HANDLER": "accounts.api.errors.exception_handler",
+    "EXCEPTION_HANDLER": "core.api.errors.exception_handler",
     "DEFAULT_VERSIONING_CLASS": "rest_framework.versioning.NamespaceVersioning",
     "ALLOWED_VERSIONS": ["v1"],
     "DEFAULT_VERSION": "v1",
@@ -317,8 +336,8 @@ SPECTACULAR_SETTINGS = {
     },
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
-        "accounts.api.schema.omittable_fields_not_required",
-        "accounts.api.schema.document_error_answers",
+        "core.api.schema.omittable_fields_not_required",
+        "core.api.schema.document_error_answers",
     ],
 }
 
@@ -330,10 +349,18 @@ PARTNER_API_THROTTLE_RATE = env("PARTNER_API_THROTTLE_RATE", "120/min")  # per p
 # The cache only speeds things up and counts API calls for throttling: if Redis is down, reads
 # miss and writes are dropped (logged), so pages and the API keep working (throttling then lets
 # requests through until Redis is back); nothing is lost, nothing waits long for it.
+REDIS_URL = env("REDIS_URL", "redis://127.0.0.1:6379/0")
+if env("PYTEST_XDIST_WORKER"):
+    # Parallel test runs (pytest-xdist workers gw0, gw1, ...; set for the processes a test starts
+    # too): each worker gets a Redis database of its own after REDIS_URL's, as pytest-django gives
+    # each its own test database, so that caches, throttle counts and queues never mix.
+    _redis = urlsplit(REDIS_URL)
+    _worker_db = int(_redis.path.strip("/") or 0) + 1 + int(env("PYTEST_XDIST_WORKER", "gw0").removeprefix("gw"))
+    REDIS_URL = urlunsplit(_redis._replace(path=f"/{_worker_db % 16}"))
 CACHES = {
     "default": {
         "BACKEND": "django_redis.cache.RedisCache",
-        "LOCATION": env("CACHE_URL", env("REDIS_URL", "redis://127.0.0.1:6379/0")),
+        "LOCATION": env("CACHE_URL", REDIS_URL),
         "KEY_PREFIX": "pathway",
         "TIMEOUT": 300,
         "OPTIONS": {"IGNORE_EXCEPTIONS": True, "SOCKET_CONNECT_TIMEOUT": 0.5, "SOCKET_TIMEOUT": 0.5},
@@ -342,7 +369,6 @@ CACHES = {
 DJANGO_REDIS_LOG_IGNORED_EXCEPTIONS = True
 
 # --- Celery -----------------------------------------------------------------------------------
-REDIS_URL = env("REDIS_URL", "redis://127.0.0.1:6379/0")
 CELERY_BROKER_URL = env("CELERY_BROKER_URL", REDIS_URL)
 CELERY_RESULT_BACKEND = env("CELERY_RESULT_BACKEND", CELERY_BROKER_URL)
 CELERY_TASK_ACKS_LATE = True  # every task is idempotent; a killed worker's task is redelivered
@@ -396,41 +422,41 @@ LOGGING = {
 # --- Casework rules an operator may tune ------------------------------------------------------
 # Days after a positive screening before investigative interviews (COMMIT desk review; Council of
 # Europe Convention Art. 13 sets at least 30).
-SCREENING_REFLECTION_DAYS = int(env("SCREENING_REFLECTION_DAYS", "30"))
+SCREENING_REFLECTION_DAYS = env_int("SCREENING_REFLECTION_DAYS", 30)
 # National statistics (docs/statistics.md): published cells below this are hidden; the CTDC-style
 # export is k-anonymous with this k, dropping at most this share of records before generalising more.
-STATISTICS_MIN_CELL = int(env("STATISTICS_MIN_CELL", "5"))
-STATISTICS_CTDC_K = int(env("STATISTICS_CTDC_K", "11"))
-STATISTICS_CTDC_MAX_SUPPRESSED = float(env("STATISTICS_CTDC_MAX_SUPPRESSED", "0.05"))
+STATISTICS_MIN_CELL = env_int("STATISTICS_MIN_CELL", 5)
+STATISTICS_CTDC_K = env_int("STATISTICS_CTDC_K", 11)
+STATISTICS_CTDC_MAX_SUPPRESSED = env_float("STATISTICS_CTDC_MAX_SUPPRESSED", 0.05)
 # Retention (docs/data-protection.md): people whose cases have all been closed this many years
 # are anonymised by `manage.py anonymise_closed_cases` (statistics keep counting them).
-RETENTION_YEARS = int(env("RETENTION_YEARS", "10"))
+RETENTION_YEARS = env_int("RETENTION_YEARS", 10)
 
 EMAIL_BACKEND = env("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", "pathway@localhost")
 EMAIL_FILE_PATH = env("EMAIL_FILE_PATH", str(BASE_DIR / "var" / "mail"))  # for the file backend
 EMAIL_HOST = env("EMAIL_HOST", "localhost")
-EMAIL_PORT = int(env("EMAIL_PORT", "25"))
+EMAIL_PORT = env_int("EMAIL_PORT", 25)
 EMAIL_HOST_USER = env("EMAIL_HOST_USER", "")
 EMAIL_HOST_PASSWORD = env("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
-EMAIL_TIMEOUT = int(env("EMAIL_TIMEOUT", "20"))  # a row stays locked while its message is handed over
+EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 20)  # a row stays locked while its message is handed over
 
 # --- Follow-up reminders (docs/reminders.md) --------------------------------------------------
 SITE_URL = env("SITE_URL", "http://localhost:8000")  # the links in e-mails
 REMINDER_QUEUE = env("REMINDER_QUEUE")  # Celery queue of the reminder e-mails (default queue if empty)
-REMINDERS_SCAN_GRACE_HOURS = int(env("REMINDERS_SCAN_GRACE_HOURS", "48"))
+REMINDERS_SCAN_GRACE_HOURS = env_int("REMINDERS_SCAN_GRACE_HOURS", 48)
 _first_scan = env("REMINDERS_FIRST_SCAN_DAYS", "30")  # "all": the first scan starts at the beginning
 REMINDERS_FIRST_SCAN_DAYS = None if _first_scan == "all" else int(_first_scan)
 
 # --- Emergency access (break-glass, docs/audit.md) ------------------------------------------
-BREAK_GLASS_HOURS = float(env("BREAK_GLASS_HOURS", "1"))  # how long one emergency grant lasts
+BREAK_GLASS_HOURS = env_float("BREAK_GLASS_HOURS", 1.0)  # how long one emergency grant lasts
 
 # --- Production hardening (what `check --deploy` asks for) ------------------------------------
 if PRODUCTION:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", True)
-    SECURE_HSTS_SECONDS = int(env("SECURE_HSTS_SECONDS", str(365 * 24 * 3600)))
+    SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 365 * 24 * 3600)
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = True
     SESSION_COOKIE_SECURE = True

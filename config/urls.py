@@ -16,6 +16,7 @@ api_v1 = [
     path("", include("casework.api.urls")),
     path("", include("shelters.api.urls")),
     path("", include("referrals.api.urls")),
+    path("", include("national_statistics.api.urls")),
     path("partner/", include("referrals.partner.urls")),
 ]
 
@@ -41,7 +42,8 @@ urlpatterns = [
     path("readyz", login_not_required(account_views.readyz), name="readyz"),
     path("partner/tokens/", include(partner_urls.page_urlpatterns)),
     path("shelters/", include("shelters.urls")),
-    path("notifications/", include("accounts.reminders.urls")),
+    path("notifications/", include("notifications.urls")),
+    path("statistics/", include("national_statistics.urls")),
     path("referrals/", include("referrals.urls")),
     path("manage/", include("casework.manager_urls")),
     path("api/v1/", include((api_v1, "v1"), namespace="v1")),
@@ -55,7 +57,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
 ]
 
-# A database that does not answer is a 503 with Retry-After, not a 500 (accounts/error_pages.py).
-handler500 = "accounts.error_pages.server_error"
+# A database that does not answer is a 503 with Retry-After, not a 500 (core/error_pages.py).
+handler500 = "core.error_pages.server_error"
 # A body over DATA_UPLOAD_MAX_MEMORY_SIZE is a 413, on /api/ in the API's JSON error shape.
-handler400 = "accounts.error_pages.bad_request"
+handler400 = "core.error_pages.bad_request"

@@ -1,5 +1,5 @@
 """Admin for referrals: read-only, scoped exactly as in the API. An administrator is not case
-staff and sees no consent or referral (access.md); case staff see those of their cases. Partner
+staff and sees no consent or referral (docs/design/access.md); case staff see those of their cases. Partner
 tokens are listed by prefix, never by digest; issuing and revoking them is the partner API's."""
 
 from __future__ import annotations

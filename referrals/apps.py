@@ -7,10 +7,14 @@ class ReferralsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
-        from accounts.reminders.registry import register_alert
-        from referrals import extensions, services
+        from django.db.models.signals import post_migrate
+
+        from notifications.registry import register_alert
+        from referrals import extensions, services, timeline
         from referrals.reminders import register_rules
 
         register_rules()
         register_alert(*services.OVERRIDE_ALERTS)
         extensions.register()
+        timeline.register()
+        post_migrate.connect(timeline.REFERRAL_EVENTS.install, sender=self, weak=False)

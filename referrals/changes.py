@@ -15,7 +15,9 @@ from typing import Any
 
 from django.db import connection
 
+from accounts.actors import Staff
 from referrals.models import Referral, ReferralEvent
+from referrals.timeline import REFERRAL_EVENTS
 from referrals.webhooks import schedule_deliveries
 
 LOCK_KEY = 0x5041_5448_5741_59  # "PATHWAY", the advisory lock of the change stream
@@ -26,7 +28,7 @@ def record_change(
     *,
     kind: str,
     organisation: Any,
-    actor: Any = None,
+    actor: Staff | None = None,
     token: Any = None,
     from_status: str = "",
     to_status: str = "",
@@ -52,7 +54,7 @@ def record_change(
         actor=actor if getattr(actor, "pk", None) else None,
         token=token,
         organisation=organisation,
-        kind=kind,
+        kind=REFERRAL_EVENTS.require(kind),
         from_status=from_status,
         to_status=to_status,
         note=note,

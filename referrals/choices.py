@@ -1,4 +1,4 @@
-"""Enumerations of referrals and consent (domain.md: Referrals; access.md: Consent)."""
+"""Enumerations of referrals and consent (docs/design/domain.md: Referrals; docs/design/access.md: Consent)."""
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _

@@ -12,8 +12,8 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Organisation
-from accounts.pages import LocalNameChoiceField, LocalNameMultipleChoiceField, local_name
 from casework.models import ServiceType
+from core.pages import LocalNameChoiceField, LocalNameMultipleChoiceField, local_name
 from referrals.choices import DataCategory, ReferralStatus, Urgency
 from referrals.models import Consent
 from referrals.services import NOTE_MAX_LENGTH

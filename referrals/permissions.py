@@ -1,4 +1,4 @@
-"""Who may see, send and answer referrals, and when a consent covers a disclosure (access.md:
+"""Who may see, send and answer referrals, and when a consent covers a disclosure (docs/design/access.md:
 partner role, Consent), each predicate beside its filter.
 
 - The sending side sees a referral with its case (casework view_case), drafts included, and
@@ -21,10 +21,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import Role
-from accounts.permissions import EVERYTHING, NOTHING, Permission, define, has_role
 from casework.ages import is_child_on
 from casework.models import Case
 from casework.permissions import change_case, view_case, view_health
+from core.permissions import EVERYTHING, NOTHING, Permission, define, has_role
 from referrals.choices import ConsentGivenBy, ReferralStatus
 from referrals.models import Consent, ConsentOverride, PartnerToken, Referral
 

@@ -1,4 +1,4 @@
-"""Referrals' reminder rules (registered in ReferralsConfig.ready; engine: accounts.reminders).
+"""Referrals' reminder rules (registered in ReferralsConfig.ready; engine: notifications).
 The sending case's worker is reminded to chase the receiving organisation:
 
 - referral_unacknowledged: still "sent" `days` after it was sent (default 3);
@@ -7,13 +7,14 @@ The sending case's worker is reminded to chase the receiving organisation:
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from typing import Any
 
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
-from accounts.reminders import Occurrences, Rule, Window, register, still_among
+from notifications.registry import Occurrences, Rule, register, still_among
+from notifications.window import Window
 from referrals.choices import ReferralStatus
 from referrals.models import Referral
 
@@ -21,18 +22,18 @@ UNACKNOWLEDGED = [ReferralStatus.SENT]
 UNANSWERED = [ReferralStatus.SENT, ReferralStatus.ACKNOWLEDGED]
 
 
-def _in(statuses: list[str]) -> QuerySet[Referral]:
+def _in(statuses: Sequence[str]) -> QuerySet[Referral]:
     return Referral.objects.filter(status__in=statuses, sent_at__isnull=False)
 
 
-def _candidates(statuses: list[str]) -> Callable[[Window], Iterator[QuerySet[Any]]]:
+def _candidates(statuses: Sequence[str]) -> Callable[[Window], Iterator[QuerySet[Any]]]:
     def candidates(window: Window) -> Iterator[QuerySet[Any]]:
         yield window.rows(_in(statuses), base="sent_at")
 
     return candidates
 
 
-def _still_due(statuses: list[str]) -> Callable[[Occurrences], Occurrences]:
+def _still_due(statuses: Sequence[str]) -> Callable[[Occurrences], Occurrences]:
     return lambda occurrences: still_among(occurrences, _in(statuses))
 
 

@@ -16,8 +16,8 @@ from django.contrib.postgres.expressions import ArraySubquery
 from django.db.models import F, Min, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.utils import timezone
 
-from accounts.context import current as current_request
 from accounts.models import AuditAction, AuditEvent
+from accounts.services import audit_record_many
 from casework.ages import age_on
 from casework.models import Case, Screening, ServiceType
 from casework.permissions import view_health
@@ -288,7 +288,7 @@ def disclosure(referral: Referral, *, now: datetime | None = None) -> dict[str, 
 def _service_codes(referral: Referral) -> tuple[list[str], list[str]]:
     """The codes of the services asked for, in the list's order, and of the health ones among
     them: from with_disclosure_columns' arrays, else from the (prefetched) relation."""
-    if hasattr(referral, "service_codes"):
+    if hasattr(referral, "service_codes") and hasattr(referral, "health_service_codes"):
         return referral.service_codes, referral.health_service_codes
     services = sorted(referral.service_types.all(), key=lambda service: (service.position, service.code))
     return [service.code for service in services], [service.code for service in services if service.health]
@@ -374,25 +374,13 @@ def record_disclosure_read(
     through `token` (the row names the token's prefix, never the token). `shown`: the
     categories each referral's disclosure (by pk) showed, when the caller built them already
     at the same `now`; otherwise they are worked out again here."""
-    context = current_request()
-    staff = user if getattr(user, "is_authenticated", False) else None
-    rows = [
-        AuditEvent(
-            actor=staff,
-            actor_username=staff.get_username() if staff else "",
-            organisation_id=staff.organisation_id if staff else (token.organisation_id if token else None),
-            roles=list(staff.roles) if staff else [],
-            action=action,
-            object_type=Referral._meta.label_lower,
-            object_id=str(referral.pk),
-            fields=shown[referral.pk] if shown is not None else disclosed_categories(referral, now=now),
-            ip_address=context.ip_address,
-            request_id=context.request_id,
-            reason=f"partner token {token.prefix}" if token is not None else "",
-        )
-        for referral in referrals
-    ]
-    return AuditEvent.objects.bulk_create(rows)
+    referrals = list(referrals)
+    return audit_record_many(
+        actor=token if token is not None else user,
+        action=action,
+        objects=referrals,
+        fields_by={r.pk: shown[r.pk] if shown is not None else disclosed_categories(r, now=now) for r in referrals},
+    )
 
 
 def person_records(person: Any, case_ids: list[Any]) -> dict[str, list[dict[str, Any]]]:

@@ -1,10 +1,10 @@
-"""Allowed status changes of a referral (domain.md: Referrals); accounts.transitions moves them.
+"""Allowed status changes of a referral (docs/design/domain.md: Referrals); core.transitions moves them.
 
 The receiver may accept or decline straight from `sent`: the service then moves through
 `acknowledged` first (two moves, two events), so this table stays the lifecycle as staff draw it.
 """
 
-from accounts.transitions import Transitions
+from core.transitions import Transitions
 from referrals.choices import ReferralStatus as S
 
 REFERRAL = Transitions(

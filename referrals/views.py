@@ -16,6 +16,7 @@ from typing import Any
 from django.contrib import messages
 from django.db import transaction
 from django.db.models import QuerySet
+from django.forms.utils import ErrorList
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -24,17 +25,19 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from accounts.errors import ApplicationError, PermissionDenied
+from accounts.actors import signed_in
 from accounts.models import AuditAction, Role
-from accounts.pages import PagePermissionDenied, get_or_404, local_name, paginate, show_error, submit
-from accounts.permissions import has_role
 from casework import health
 from casework.models import Case
 from casework.permissions import view_case
+from core.errors import ApplicationError, PermissionDenied
+from core.pages import get_or_404, local_name, paginate, show_error, submit
+from core.permissions import has_role
 from referrals import permissions, selectors, services
 from referrals.choices import ReferralStatus
 from referrals.forms import SEND, AnswerForm, InboxFilter, OverrideDecisionForm, OverrideRequestForm, ReferralForm
 from referrals.models import ConsentOverride, Referral
+from referrals.timeline import REFERRAL_EVENTS
 from referrals.transitions import FINAL, REFERRAL
 
 S = ReferralStatus
@@ -47,8 +50,9 @@ def referral_create(request: HttpRequest, case_pk: Any) -> HttpResponse:
     a send the consent does not cover leaves no draft behind)."""
     user = request.user
     case = get_or_404(view_case, user, Case.objects.select_related("person"), pk=case_pk)
-    if not permissions.send_referral.allows(user, case):
-        raise PagePermissionDenied(_("You cannot refer from this case."))
+    # send_referral is asked of a case too: may one refer from it (referrals.permissions._case_of).
+    if not permissions.send_referral.allows(user, case):  # type: ignore[arg-type]
+        raise PermissionDenied(_("You cannot refer from this case."))
     consents = permissions.view_consent.scope(user).filter(case=case).order_by("-given_at")
     posted = request.POST if request.method == "POST" else None  # an empty post is told what is missing
     form = ReferralForm(posted, organisation_id=user.organisation_id, consents=consents)  # type: ignore[union-attr]
@@ -68,7 +72,7 @@ def _create(request: HttpRequest, form: ReferralForm, case: Case) -> tuple[Refer
     try:
         with transaction.atomic():
             referral = services.referral_create(
-                actor=request.user,
+                actor=signed_in(request),
                 case=case,
                 to_organisation=data["to_organisation"],
                 service_types=data["service_types"],
@@ -78,13 +82,9 @@ def _create(request: HttpRequest, form: ReferralForm, case: Case) -> tuple[Refer
                 consent=data["consent"],
             )
             if request.POST.get("action") == SEND:
-                services.referral_send(actor=request.user, referral=referral)
-    except PermissionDenied as error:
-        form.add_error(None, error.message)
-        return None, error.status_code
+                services.referral_send(actor=signed_in(request), referral=referral)
     except ApplicationError as error:
-        show_error(form, error)
-        return None, error.status_code
+        return None, show_error(form, error)
     if referral.status == S.SENT:
         messages.success(request, _("Referral sent to %(org)s.") % {"org": local_name(referral.to_organisation)})
     else:
@@ -302,7 +302,7 @@ def _detail(
 def _event_label(event: Any) -> str:
     if event.to_status:
         return str(S(event.to_status).label)
-    return _("Note") if event.kind == "note" else _("Draft changed")
+    return REFERRAL_EVENTS.label(event.kind)
 
 
 @require_POST
@@ -347,7 +347,7 @@ def override_request(request: HttpRequest, pk: Any) -> HttpResponse:
 
 def _require_manager(request: HttpRequest) -> None:
     if not has_role(request.user, Role.MANAGER):
-        raise PagePermissionDenied(_("Only managers decide consent overrides."))
+        raise PermissionDenied(_("Only managers decide consent overrides."))
 
 
 @require_safe
@@ -379,7 +379,7 @@ def _overrides(
         for override in page
     ]
     shown = {override.pk for override in page}
-    refused = failed[1].errors.get("__all__", []) if failed and failed[0] not in shown else []
+    refused: ErrorList | list[str] = failed[1].errors.get("__all__", []) if failed and failed[0] not in shown else []
     context = {"page": page, "rows": rows, "refused": refused}
     return render(request, "referrals/overrides.html", context, status=status)
 

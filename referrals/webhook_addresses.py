@@ -71,7 +71,7 @@ def vetted_addresses(host: str, port: int) -> list[tuple[Any, ...]]:
     not (a name with one public and one private address is refused: either could be used)."""
     answers = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
     for *_, sockaddr in answers:
-        ip = ipaddress.ip_address(sockaddr[0].split("%", 1)[0])
+        ip = ipaddress.ip_address(str(sockaddr[0]).split("%", 1)[0])
         if reason := forbidden_reason(ip):
             raise ForbiddenAddress(f"{ip} is {reason}")
     return answers
@@ -88,8 +88,12 @@ def check_host(host: str, port: int) -> str | None:
     return None
 
 
+# socket.create_connection's "no timeout given" sentinel; private, so typeshed leaves it out.
+DEFAULT_TIMEOUT = socket._GLOBAL_DEFAULT_TIMEOUT  # type: ignore[attr-defined]
+
+
 def _connect_vetted(
-    address: tuple[str, int], timeout: Any = socket._GLOBAL_DEFAULT_TIMEOUT, source_address: Any = None
+    address: tuple[str, int], timeout: Any = DEFAULT_TIMEOUT, source_address: Any = None
 ) -> socket.socket:
     """socket.create_connection, but to the vetted addresses only (no second DNS lookup)."""
     host, port = address
@@ -97,7 +101,7 @@ def _connect_vetted(
     for family, kind, proto, _, sockaddr in vetted_addresses(host, port):
         sock = socket.socket(family, kind, proto)
         try:
-            if timeout is not socket._GLOBAL_DEFAULT_TIMEOUT:
+            if timeout is not DEFAULT_TIMEOUT:
                 sock.settimeout(timeout)
             if source_address:
                 sock.bind(source_address)
@@ -119,4 +123,5 @@ class VettedHTTPSConnection(http.client.HTTPSConnection):
 
 class VettedHTTPSHandler(urllib.request.HTTPSHandler):
     def https_open(self, req: urllib.request.Request) -> http.client.HTTPResponse:
-        return self.do_open(VettedHTTPSConnection, req, context=self._context)
+        # HTTPSHandler keeps its TLS context in _context (private, not in typeshed).
+        return self.do_open(VettedHTTPSConnection, req, context=self._context)  # type: ignore[attr-defined]

@@ -76,10 +76,11 @@ from django.db.models.functions import Now
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from accounts.errors import ApplicationError, PermissionDenied
+from accounts.actors import Staff
 from accounts.models import AuditAction, Organisation, Role
-from accounts.permissions import EVERYTHING, NOTHING, define, has_role
 from accounts.services import audit_record
+from core.errors import ApplicationError, PermissionDenied
+from core.permissions import EVERYTHING, NOTHING, define, has_role
 from referrals.choices import ReferralStatus
 from referrals.models import Referral, ReferralEvent, Webhook, WebhookDelivery
 from referrals.webhook_addresses import VettedHTTPSHandler, check_host
@@ -152,7 +153,7 @@ def _validate_url(url: str) -> str:
 
 
 @transaction.atomic
-def webhook_register(*, actor: Any, organisation: Organisation, url: str) -> tuple[Webhook, str]:
+def webhook_register(*, actor: Staff, organisation: Organisation, url: str) -> tuple[Webhook, str]:
     """Register an endpoint of `organisation`. Returns the webhook and its signing secret; the
     secret is shown this once (the partner stores it to verify signatures)."""
     if not can_register_webhook(actor, organisation):
@@ -165,7 +166,7 @@ def webhook_register(*, actor: Any, organisation: Organisation, url: str) -> tup
 
 
 @transaction.atomic
-def webhook_deactivate(*, actor: Any, webhook: Webhook) -> Webhook:
+def webhook_deactivate(*, actor: Staff, webhook: Webhook) -> Webhook:
     """Stop notifying the endpoint; deliveries still waiting are given up."""
     if not manage_webhook.allows(actor, webhook):
         raise PermissionDenied(_("You cannot change this organisation's webhooks."))

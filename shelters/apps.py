@@ -7,8 +7,9 @@ class SheltersConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
-        from shelters import extensions
+        from shelters import extensions, timeline
         from shelters.reminders import register_rules
 
         register_rules()
         extensions.register()
+        timeline.register()

@@ -3,7 +3,7 @@ admit, discharge and transfer a resident and to put a bed out of service.
 
 Access as in the API: shelters are public (tier 0), so a shelter the user does not work in is a
 403; a stay or a bed they may not see is a 404. The board shows who is in each bed to those who
-work the shelter (access.md: shelter staff see current residents) and logs that read.
+work the shelter (docs/design/access.md: shelter staff see current residents) and logs that read.
 """
 
 from __future__ import annotations
@@ -21,10 +21,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_safe
 
-from accounts.pages import PagePermissionDenied, get_or_404, local_name, paginate, submit
 from casework.choices import CaseStatus
 from casework.models import Case
 from casework.selectors import record_identity_read
+from core.errors import PermissionDenied
+from core.pages import get_or_404, local_name, paginate, submit
 from shelters import permissions, selectors, services
 from shelters.forms import AdmitForm, DischargeForm, OutageForm, TransferForm
 from shelters.models import Bed, BedOutage, Shelter, Stay
@@ -58,7 +59,7 @@ def shelter_list(request: HttpRequest) -> HttpResponse:
         .order_by("name_en", "code")
     )
     if not shelters.exists():
-        raise PagePermissionDenied(_("You do not work in or manage any shelter."))
+        raise PermissionDenied(_("You do not work in or manage any shelter."))
     page = paginate(request, shelters)
     workable = {shelter.pk for shelter in page if permissions.work_shelter.allows(user, shelter)}
     reportable = run_reports_any(user)
@@ -76,7 +77,7 @@ def run_reports_any(user: Any) -> bool:
 def _workable_shelter(request: HttpRequest, code: str) -> Shelter:
     shelter = get_object_or_404(Shelter.objects.select_related("operator", "province"), code=code)
     if not permissions.work_shelter.allows(request.user, shelter):
-        raise PagePermissionDenied(_("Only the shelter's staff and its operator see who lives there."))
+        raise PermissionDenied(_("Only the shelter's staff and its operator see who lives there."))
     return shelter
 
 
@@ -89,7 +90,7 @@ def bed_board(request: HttpRequest, code: str) -> HttpResponse:
     counts = selectors.board_counts(shelter=shelter, on=today)
     page = Paginator(range(counts.beds), BOARD_PAGE).get_page(request.GET.get("page"))
     offset = page.start_index() - 1 if counts.beds else 0
-    context = {
+    context: dict[str, Any] = {
         "shelter": shelter,
         "today": today,
         "counts": counts,
@@ -163,7 +164,7 @@ def _workable_stay(request: HttpRequest, pk: Any) -> Stay:
         pk=pk,
     )
     if not permissions.work_shelter.allows(request.user, stay.shelter):
-        raise PagePermissionDenied(_("You cannot change stays in this shelter."))
+        raise PermissionDenied(_("You cannot change stays in this shelter."))
     if request.method == "GET":
         record_identity_read(user=request.user, objects=[stay.person], action="view")
     return stay
@@ -238,7 +239,7 @@ def _stay_context(stay: Stay, form: Any, title: str) -> dict[str, Any]:
 def bed_out_of_service(request: HttpRequest, pk: Any) -> HttpResponse:
     bed = get_or_404(permissions.view_bed, request.user, Bed.objects.select_related("shelter", "room"), pk=pk)
     if not permissions.manage_beds.allows(request.user, bed.shelter):
-        raise PagePermissionDenied(_("You cannot manage the beds of this shelter."))
+        raise PermissionDenied(_("You cannot manage the beds of this shelter."))
     status = 200
     if request.method == "POST":
         form = OutageForm(request.POST)

@@ -1,4 +1,4 @@
-"""Exit destinations grouped as HUD's HMIS does (domain-sources.md 4), for the Lao context."""
+"""Exit destinations grouped as HUD's HMIS does (docs/design/domain.md, Occupancy), for the Lao context."""
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -31,6 +31,11 @@ class ExitDestination(models.TextChoices):
     # reports count neither an exit nor an admission for it.
     BED_MOVE = "bed_move", _("Moved to another bed in the same shelter")
 
+
+# A small integer per destination, its position in ExitDestination (0: none yet, an open stay), kept
+# on the stay by a trigger (migration 0010) for the occupancy pass's index, where it takes 2 bytes
+# instead of about 20. The trigger lists the same codes; tests/shelters/test_reports.py checks it.
+EXIT_CODES: dict[str, int] = {destination: code for code, destination in enumerate(ExitDestination.values, 1)}
 
 EXIT_GROUPS: dict[str, str] = {
     ExitDestination.FAMILY_REUNIFICATION: ExitGroup.PERMANENT,

@@ -9,8 +9,8 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from accounts.limits import REASON_MAX_LENGTH
-from accounts.pages import DateInput, local_name
+from core.limits import REASON_MAX_LENGTH
+from core.pages import DateInput, local_name
 from shelters.choices import ExitDestination
 from shelters.models import Bed, Shelter
 

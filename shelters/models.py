@@ -136,6 +136,9 @@ class Stay(models.Model):
     age_at_admission = models.PositiveSmallIntegerField(null=True, blank=True)
     exit_destination = models.CharField(max_length=40, choices=ExitDestination.choices, blank=True)
     exit_reason = models.TextField(blank=True)
+    # exit_destination as a small integer (shelters.choices.EXIT_CODES), set by a trigger (migration
+    # 0010) on every write: the occupancy pass's index carries it instead of the text.
+    exit_code = models.SmallIntegerField(default=0, editable=False)
     # Copies of the case's category and the person's sex, kept by database triggers (migration
     # 0004: set on insert, and re-copied when the case or the person changes), so that the
     # statistics tables count from this one table instead of joining a million cases and people.
@@ -180,21 +183,26 @@ class Stay(models.Model):
             # Covers the census of one night (the residents at the start and end of a report's
             # period, and their episodes) without touching the table.
             GistIndex(fields=["shelter", "during"], include=["episode_started_on"], name="stay_census_gist"),
-            # The occupancy report's pass over the stays (shelters/reports.py): in the order of its
-            # grouping (shelter, destination, length of the episode) and carrying every column it
-            # reads, so it folds the stays as they come from the index, without a hash table or the
-            # table itself.
+            # The occupancy report's pass over the stays (shelters/reports/occupancy_report.py): in
+            # the order of its grouping (shelter, destination, length of the episode) and carrying
+            # every column it reads, so it folds the stays as they come from the index, without a
+            # hash table or the table itself. Its pages are the pass's cost: the destination as its
+            # 2-byte code, and no bed (the few nights without a bed come from the partial index
+            # below; docs/performance.md).
             models.Index(
                 F("shelter"),
-                F("exit_destination"),
+                F("exit_code"),
                 CombinedExpression(
                     Func(F("during"), function="upper"),
                     "-",
                     F("episode_started_on"),
                     output_field=models.IntegerField(),
                 ),
-                include=["during", "episode_started_on", "bed"],
+                include=["during", "episode_started_on"],
                 name="stay_exit_length_idx",
+            ),
+            models.Index(
+                fields=["shelter"], include=["during"], condition=Q(bed__isnull=True), name="stay_without_bed_idx"
             ),
             # For the reminders (shelters/reminders.py): open stays by planned discharge and admission.
             models.Index(

@@ -1,4 +1,4 @@
-"""Who may see and do what in shelters (access.md), each predicate beside its filter.
+"""Who may see and do what in shelters (docs/design/access.md), each predicate beside its filter.
 
 - Shelter staff work in the shelters they are posted to (ShelterStaff): they admit, transfer and
   discharge there, and see the identity of *current* residents only (today's: the board of
@@ -21,10 +21,10 @@ from django.db.models import BooleanField, ExpressionWrapper, Q
 from django.utils import timezone
 
 from accounts.models import Role
-from accounts.permissions import EVERYTHING, NOTHING, define, has_role
 from casework.extensions import referred_cases
 from casework.models import Case
 from casework.permissions import case_in_scope, cases_of_organisations, managed_organisations, view_case, view_health
+from core.permissions import EVERYTHING, NOTHING, define, has_role
 from shelters.models import Bed, BedOutage, NonResidentialAssistance, Shelter, Stay
 
 
@@ -134,7 +134,7 @@ run_reports = define("shelters.run_reports", Shelter, predicate=_can_report, fil
 
 
 # --- Beds: set up, retired and put out of service by the shelter's staff, the operator's
-# managers, and administrators (access.md: admins manage shelters) ------------------------------
+# managers, and administrators (docs/design/access.md: admins manage shelters) ------------------------------
 manage_beds = define(
     "shelters.manage_beds",
     Shelter,
@@ -221,29 +221,3 @@ view_bed_outage = define(
     predicate=lambda user, outage: _can_see_bed(user, outage.bed),
     filter=lambda user: Q(bed__in=Bed.objects.filter(view_bed.filter(user)).values("pk")),
 )
-
-
-# --- National statistics: whose cases a user's aggregate counts cover --------------------------
-# Statisticians (NCAW-MC, NCATIP) count every case; managers the cases of the organisations they
-# oversee. Counting a case never shows it: this permission only scopes aggregates (access.md:
-# statisticians see anonymised aggregates only, no personal record).
-def statistics_owners(user: Any) -> frozenset[Any] | None:
-    """None for every case, else the owner organisations counted (empty: nothing)."""
-    if has_role(user, Role.STATISTICIAN):
-        return None
-    return managed_organisations(user)
-
-
-def _counts_case(user: Any, case: Case) -> bool:
-    owners = statistics_owners(user)
-    return owners is None or case.owner_id in owners
-
-
-def _counted(user: Any) -> Q:
-    owners = statistics_owners(user)
-    if owners is None:
-        return EVERYTHING
-    return Q(owner_id__in=owners) if owners else NOTHING
-
-
-run_statistics = define("shelters.run_statistics", Case, predicate=_counts_case, filter=_counted)

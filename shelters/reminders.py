@@ -1,4 +1,4 @@
-"""Shelters' reminder rules (registered in SheltersConfig.ready; engine: accounts.reminders).
+"""Shelters' reminder rules (registered in SheltersConfig.ready; engine: notifications).
 
 - stay_past_discharge: an open stay `days` after its planned discharge date (default 1);
 - stay_without_review: an open stay `days` after admission to the shelter (default 90) while
@@ -13,8 +13,9 @@ from typing import Any
 from django.db.models import Exists, OuterRef, QuerySet
 from django.utils.translation import gettext_lazy as _
 
-from accounts.reminders import Occurrences, Rule, Window, register, still_among
 from casework.models import CasePlan
+from notifications.registry import Occurrences, Rule, register, still_among
+from notifications.window import Window
 from shelters.models import Stay
 
 

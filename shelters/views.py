@@ -14,7 +14,6 @@ from functools import wraps
 from typing import Any, Literal
 
 from django import forms
-from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.http.response import HttpResponseBase
 from django.shortcuts import render
@@ -25,6 +24,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
+from core.errors import PermissionDenied
 from shelters import charts, exports, reports
 from shelters.choices import EXIT_GROUPS, ExitDestination, ExitGroup
 from shelters.models import Shelter
@@ -40,7 +40,7 @@ REPORTS = {
 def aggregates_only(view: Callable[..., HttpResponseBase]) -> Callable[..., HttpResponseBase]:
     """For views that show aggregates only: GET and HEAD alone (reading writes nothing), never
     cached by the browser, and marked `reads_personal_data = False`, the reason they write no
-    access-log row (access.md audits reads of tier-2 and tier-3 records; a count is neither)."""
+    access-log row (docs/design/access.md audits reads of tier-2 and tier-3 records; a count is neither)."""
 
     @never_cache
     @require_safe

@@ -1,69 +1,83 @@
-"""Shared fixtures: reference data, and the personas every access test walks through.
-
-Personas (after healthchecks' Alice/Bob/Charlie): a social worker and a manager of one MLSW
-provincial office, a colleague in another province (outsider), a national manager, an LWU
-counsellor, shelter staff, a police officer, a partner NGO, a statistician and an admin.
-"""
+"""Shared fixtures: reference data, the personas every access test walks through
+(tests.factories.make_people), a case, and data shared by the tests of one module (`module_db`)."""
 
 from __future__ import annotations
 
-from types import SimpleNamespace
-
 import pytest
-from django.contrib.auth.models import AnonymousUser
+from django.db import transaction
 from rest_framework.test import APIClient
 
-from accounts.models import OrganisationKind, Province, Role
+from accounts.models import Province
 from seeds.reference import load_reference
-from tests.factories import OrganisationFactory, make_user
+from tests import snapshot
+from tests.factories import SYNTHETIC_GIRL, make_orgs, make_people, open_case
 
 
 @pytest.fixture(scope="session")
 def django_db_setup(django_db_setup, django_db_blocker):  # type: ignore[no-untyped-def]
     with django_db_blocker.unblock():
         load_reference()
+        snapshot.take()
 
 
 @pytest.fixture
 def reference(db):  # type: ignore[no-untyped-def]
-    """Reference data, reloaded if a transactional test flushed it."""
+    """Reference data, restored from the session's snapshot if a transactional test flushed it."""
     if not Province.objects.exists():
-        load_reference()
+        snapshot.restore()
+
+
+@pytest.fixture(scope="module")
+def module_db(django_db_setup, django_db_blocker):  # type: ignore[no-untyped-def]
+    """A transaction open for the whole module, for data that is expensive to build (the access
+    matrix's world, the generated data set): a module-scoped fixture that takes `module_db` builds
+    its rows once, every test of the module sees them (each in its own savepoint, rolled back
+    after it), and the end of the module rolls them back. The module's other tests run before the
+    ones that use it (pytest_collection_modifyitems below), so none of them sees the rows."""
+    with django_db_blocker.unblock():
+        atomic = transaction.atomic()
+        atomic.__enter__()
+        if not Province.objects.exists():  # a transactional test flushed the database
+            snapshot.restore()
+    try:
+        yield django_db_blocker
+    finally:
+        with django_db_blocker.unblock():
+            transaction.set_rollback(True)
+            atomic.__exit__(None, None, None)
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """In each module, the tests that use `module_db` data run after the module's other tests."""
+    modules: dict[str, int] = {}
+    for item in items:
+        modules.setdefault(item.nodeid.split("::")[0], len(modules))
+    items.sort(key=lambda item: (modules[item.nodeid.split("::")[0]], "module_db" in getattr(item, "fixturenames", ())))
 
 
 @pytest.fixture
 def orgs(reference):  # type: ignore[no-untyped-def]
-    vt, sv = Province.objects.get(code="VT"), Province.objects.get(code="SV")
-    return SimpleNamespace(
-        mlsw_vt=OrganisationFactory(code="t-mlsw-vt", kind=OrganisationKind.MLSW, province=vt),
-        mlsw_sv=OrganisationFactory(code="t-mlsw-sv", kind=OrganisationKind.MLSW, province=sv),
-        mlsw_national=OrganisationFactory(code="t-mlsw", kind=OrganisationKind.MLSW, province=None),
-        lwu=OrganisationFactory(code="t-lwu", kind=OrganisationKind.LWU, province=vt),
-        police=OrganisationFactory(code="t-police", kind=OrganisationKind.POLICE, province=None),
-        ngo=OrganisationFactory(code="t-ngo", kind=OrganisationKind.NGO, province=vt),
-        ngo_other=OrganisationFactory(code="t-ngo-2", kind=OrganisationKind.NGO, province=sv),
-        stats=OrganisationFactory(code="t-stats", kind=OrganisationKind.OTHER_GOV, province=None),
-    )
+    return make_orgs()
 
 
 @pytest.fixture
 def people(orgs):  # type: ignore[no-untyped-def]
     """Named staff personas; `people.all` lists them for matrix tests (anonymous included)."""
-    personas = SimpleNamespace(
-        social_worker=make_user("sw", orgs.mlsw_vt, Role.SOCIAL_WORKER),
-        manager=make_user("mgr", orgs.mlsw_vt, Role.MANAGER),
-        outsider=make_user("sw-sv", orgs.mlsw_sv, Role.SOCIAL_WORKER),
-        national_manager=make_user("mgr-national", orgs.mlsw_national, Role.MANAGER),
-        counsellor=make_user("counsellor", orgs.lwu, Role.COUNSELLOR, Role.SOCIAL_WORKER),
-        shelter_staff=make_user("shelter", orgs.lwu, Role.SHELTER_STAFF),
-        police=make_user("police", orgs.police, Role.POLICE),
-        partner=make_user("partner", orgs.ngo, Role.PARTNER),
-        statistician=make_user("stats", orgs.stats, Role.STATISTICIAN),
-        admin=make_user("admin", orgs.mlsw_national, Role.ADMIN),
-        anonymous=AnonymousUser(),
-    )
-    personas.all = list(vars(personas).values())
-    return personas
+    return make_people(orgs)
+
+
+@pytest.fixture
+def case_person():  # type: ignore[no-untyped-def]
+    """Who `case` opens a case for; a module that needs someone else (an adult, a name it looks
+    for) overrides this fixture with the person's values."""
+    return SYNTHETIC_GIRL
+
+
+@pytest.fixture
+def case(people, case_person):  # type: ignore[no-untyped-def]
+    """A case of the social worker's (Vientiane MLSW office), opened through the intake service.
+    A module that needs more on it overrides `case` with a fixture that takes this one."""
+    return open_case(people.social_worker, person_values=case_person)
 
 
 @pytest.fixture

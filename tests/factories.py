@@ -1,12 +1,22 @@
-"""factory_boy factories for synthetic test data. Users are built through the accounts service
-so that tests exercise the same role rules as production."""
+"""factory_boy factories for synthetic test data, and the personas of the access tests.
+
+Users are built through the accounts service so that tests exercise the same role rules as
+production; cases through the intake service. Plain factories (organisations, shelters, beds)
+are for set-up that no service is tested by."""
 
 from __future__ import annotations
 
+from datetime import date
+from types import SimpleNamespace
+
 import factory
+from django.contrib.auth.models import AnonymousUser
+from django.db.backends.postgresql.psycopg_any import DateRange
 
 from accounts import services
-from accounts.models import Organisation, OrganisationKind, Province
+from accounts.models import Organisation, OrganisationKind, Province, Role
+from casework.choices import CaseCategory
+from shelters.models import Bed, Shelter
 
 
 class OrganisationFactory(factory.django.DjangoModelFactory):
@@ -18,6 +28,32 @@ class OrganisationFactory(factory.django.DjangoModelFactory):
     name_en = factory.LazyAttribute(lambda o: f"Test organisation {o.code}")
     kind = OrganisationKind.MLSW
     province = factory.LazyFunction(lambda: Province.objects.get(code="VT"))
+
+
+class ShelterFactory(factory.django.DjangoModelFactory):
+    """A shelter of its operator's province that takes everyone (override what a test is about)."""
+
+    class Meta:
+        model = Shelter
+
+    code = factory.Sequence(lambda n: f"t-shelter-{n}")
+    name_en = factory.LazyAttribute(lambda o: f"Test shelter {o.code}")
+    operator = factory.SubFactory(OrganisationFactory)
+    province = factory.LazyAttribute(lambda o: o.operator.province)
+    accepts_sexes = factory.LazyFunction(lambda: ["female", "male"])
+    accepts_categories = factory.LazyFunction(lambda: list(CaseCategory.values))
+    address = "synthetic address"
+
+
+class BedFactory(factory.django.DjangoModelFactory):
+    """A bed in service since 2020 (before any date a test uses), still in service."""
+
+    class Meta:
+        model = Bed
+
+    shelter = factory.SubFactory(ShelterFactory)
+    label = factory.Sequence(lambda n: f"T{n}")
+    in_service = factory.LazyFunction(lambda: DateRange(date(2020, 1, 1), None))
 
 
 def make_user(username: str, organisation: Organisation, *roles: str, password: str | None = None, **extra):  # type: ignore[no-untyped-def]
@@ -32,10 +68,54 @@ def make_user(username: str, organisation: Organisation, *roles: str, password: 
     )
 
 
+def make_orgs() -> SimpleNamespace:
+    """The organisations of the personas (codes `t-...`), on top of the reference data."""
+    vt, sv = Province.objects.get(code="VT"), Province.objects.get(code="SV")
+    return SimpleNamespace(
+        mlsw_vt=OrganisationFactory(code="t-mlsw-vt", kind=OrganisationKind.MLSW, province=vt),
+        mlsw_sv=OrganisationFactory(code="t-mlsw-sv", kind=OrganisationKind.MLSW, province=sv),
+        mlsw_national=OrganisationFactory(code="t-mlsw", kind=OrganisationKind.MLSW, province=None),
+        lwu=OrganisationFactory(code="t-lwu", kind=OrganisationKind.LWU, province=vt),
+        police=OrganisationFactory(code="t-police", kind=OrganisationKind.POLICE, province=None),
+        ngo=OrganisationFactory(code="t-ngo", kind=OrganisationKind.NGO, province=vt),
+        ngo_other=OrganisationFactory(code="t-ngo-2", kind=OrganisationKind.NGO, province=sv),
+        stats=OrganisationFactory(code="t-stats", kind=OrganisationKind.OTHER_GOV, province=None),
+    )
+
+
+def make_people(orgs: SimpleNamespace) -> SimpleNamespace:
+    """The personas (after healthchecks' Alice/Bob/Charlie): a social worker and a manager of one
+    MLSW provincial office, a colleague in another province (outsider), a national manager, an LWU
+    counsellor, shelter staff, a police officer, a partner NGO, a statistician and an admin;
+    `all` lists them, anonymous included."""
+    personas = SimpleNamespace(
+        social_worker=make_user("sw", orgs.mlsw_vt, Role.SOCIAL_WORKER),
+        manager=make_user("mgr", orgs.mlsw_vt, Role.MANAGER),
+        outsider=make_user("sw-sv", orgs.mlsw_sv, Role.SOCIAL_WORKER),
+        national_manager=make_user("mgr-national", orgs.mlsw_national, Role.MANAGER),
+        counsellor=make_user("counsellor", orgs.lwu, Role.COUNSELLOR, Role.SOCIAL_WORKER),
+        shelter_staff=make_user("shelter", orgs.lwu, Role.SHELTER_STAFF),
+        police=make_user("police", orgs.police, Role.POLICE),
+        partner=make_user("partner", orgs.ngo, Role.PARTNER),
+        statistician=make_user("stats", orgs.stats, Role.STATISTICIAN),
+        admin=make_user("admin", orgs.mlsw_national, Role.ADMIN),
+        anonymous=AnonymousUser(),
+    )
+    personas.all = list(vars(personas).values())
+    return personas
+
+
+# The person `open_case` registers unless told otherwise: a girl, a child when identified in 2026.
+SYNTHETIC_GIRL = {
+    "given_name_latin": "Noy",
+    "family_name_latin": "Synthetic",
+    "sex": "female",
+    "date_of_birth": date(2008, 5, 1),
+}
+
+
 def open_case(actor, *, person=None, category="trafficking", **overrides):  # type: ignore[no-untyped-def]
     """Open a case through the intake service, with a synthetic new person unless one is given."""
-    from datetime import date
-
     from casework.services.cases import case_open
 
     values = {
@@ -45,15 +125,7 @@ def open_case(actor, *, person=None, category="trafficking", **overrides):  # ty
         **overrides,
     }
     if person is None:
-        values.setdefault(
-            "person_values",
-            {
-                "given_name_latin": "Noy",
-                "family_name_latin": "Synthetic",
-                "sex": "female",
-                "date_of_birth": date(2008, 5, 1),
-            },
-        )
+        values.setdefault("person_values", SYNTHETIC_GIRL)
     return case_open(actor=actor, person=person, **values)
 
 

@@ -21,5 +21,5 @@ def nested(depth: int) -> str:
     return '{"a": [' * (depth // 2) + "0" + "]}" * (depth // 2)
 
 
-# Request bodies every JSON endpoint must refuse with a 400 (accounts.api.parsers).
+# Request bodies every JSON endpoint must refuse with a 400 (core.api.parsers).
 DEEP_BODIES = [nested(1_000), nested(100_000), nested(200)]

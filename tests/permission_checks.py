@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-from accounts.permissions import Permission
+from core.permissions import Permission
 
 
 def assert_predicate_matches_filter(permission: Permission[Any], users: Iterable[Any], objects: Iterable[Any]) -> None:

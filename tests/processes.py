@@ -7,12 +7,15 @@ import os
 import signal
 import subprocess
 import sys
+import time
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
+import pytest
 from django.db import connection
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -22,6 +25,22 @@ def test_database_url() -> str:
     """DATABASE_URL with the database name swapped for the test database pytest-django made."""
     parts = urlsplit(os.environ["DATABASE_URL"])
     return urlunsplit(parts._replace(path="/" + connection.settings_dict["NAME"]))
+
+
+def server_params(database: str) -> dict[str, str]:
+    """libpq parameters for `database` on the test server, for tools that open their own
+    connection (psycopg, pg_dump). The host is HOST, or the socket directory that the embedded
+    server's URL passes as `?host=` (which Django keeps in OPTIONS, leaving HOST empty)."""
+    settings = connection.settings_dict
+    options = settings.get("OPTIONS", {})
+    params = {
+        "host": settings["HOST"] or options.get("host", ""),
+        "port": str(settings["PORT"] or options.get("port", "")),
+        "user": settings["USER"],
+        "password": settings["PASSWORD"],
+        "dbname": database,
+    }
+    return {name: value for name, value in params.items() if value}
 
 
 def project_env(**overrides: str) -> dict[str, str]:
@@ -120,3 +139,15 @@ def web_server(*, threads: int = 25, **environment: str) -> Iterator[str]:
     finally:
         os.killpg(process.pid, signal.SIGTERM)
         process.wait(timeout=20)
+
+
+def wait_for(condition: Callable[[], Any], *, timeout: float = 90.0, what: str = "") -> Any:
+    """Poll `condition` until it returns something true (a worker's or beat's effect), and fail
+    the test after `timeout` seconds; generous, since CI machines are shared and loaded."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        value = condition()
+        if value:
+            return value
+        time.sleep(0.1)
+    pytest.fail(f"timed out waiting for {what or condition}")

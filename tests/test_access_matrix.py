@@ -1,4 +1,4 @@
-"""The access matrix (access.md): every role x every route x an object inside or outside scope.
+"""The access matrix (docs/design/access.md): every role x every route x an object inside or outside scope.
 
 Every named route of the URL conf must have at least one row here, so a new endpoint without a
 row fails `test_every_route_has_a_row`. Allowed means the request got past the access gate
@@ -28,12 +28,10 @@ from typing import Any
 
 import pytest
 from django.db import transaction
-from django.db.backends.postgresql.psycopg_any import DateRange
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 
 from accounts.models import Country, Notification, ReminderOccurrence
-from casework.choices import CaseCategory
 from casework.models import FollowUpPolicy, Indicator, ServiceType
 from casework.permissions import view_case
 from casework.services import assistance, cases, follow_ups, repatriation, screening
@@ -41,9 +39,9 @@ from referrals import services as referral_services
 from referrals import webhooks
 from referrals.partner.tokens import token_issue, token_revoke
 from shelters import services as shelter_services
-from shelters.models import Bed, NonResidentialAssistance, Shelter
+from shelters.models import NonResidentialAssistance
 from shelters.permissions import admit_case
-from tests.factories import open_case
+from tests.factories import BedFactory, ShelterFactory, make_orgs, make_people, open_case
 from tests.referrals import sent_for
 
 AUTHENTICATED = {
@@ -76,14 +74,14 @@ DENIED = {401, 403, 404}
 REFERRAL_RECEIVER = {"counsellor"}  # an LWU social worker and counsellor: answers for LWU
 REFERRAL_READERS = CASE_READERS | REFERRAL_RECEIVER
 REMINDER_MANAGERS = {"manager", "national_manager", "admin"}  # each for their own organisation
-BREAK_GLASSERS = {"manager", "national_manager", "admin"}  # access.md: break-glass, with a reason
+BREAK_GLASSERS = {"manager", "national_manager", "admin"}  # docs/design/access.md: break-glass, with a reason
 
 
 def report_period(o: Any) -> dict[str, str]:
     return {"shelter": o.shelter.code, "start": "2026-01-01", "end": "2026-03-31"}
 
 
-STATISTICIANS = {"statistician", "manager", "national_manager"}  # aggregates only (access.md)
+STATISTICIANS = {"statistician", "manager", "national_manager"}  # aggregates only (docs/design/access.md)
 
 
 def statistics_years(o: Any) -> dict[str, str]:
@@ -370,17 +368,17 @@ ROWS = [
         body=report_period,
     ),
     # --- national statistics: protected aggregates and k-anonymous records, never a person -----
-    R("shelters:statistics", "get", STATISTICIANS, body=statistics_years),
+    R("statistics:page", "get", STATISTICIANS, body=statistics_years),
     R(
-        "shelters:statistics-download",
+        "statistics:download",
         "get",
         STATISTICIANS,
         args=lambda o: ["by-year", "csv"],
         body=statistics_years,
     ),
-    R("shelters:statistics-ctdc-report", "get", STATISTICIANS, body=statistics_years),
-    R("shelters:statistics-ctdc", "get", STATISTICIANS, args=lambda o: ["xlsx"], body=statistics_years),
-    R("shelters:statistics-chart", "get", STATISTICIANS, args=lambda o: ["provinces"], body=statistics_years),
+    R("statistics:ctdc-report", "get", STATISTICIANS, body=statistics_years),
+    R("statistics:ctdc", "get", STATISTICIANS, args=lambda o: ["xlsx"], body=statistics_years),
+    R("statistics:chart", "get", STATISTICIANS, args=lambda o: ["provinces"], body=statistics_years),
     R(
         "v1:statistics-list",
         "get",
@@ -654,10 +652,16 @@ def test_every_route_has_a_row():
     assert covered - route_names() == set(), "the matrix names routes that no longer exist"
 
 
-@pytest.fixture
-def world(people, orgs):
+@pytest.fixture(scope="module")
+def world(module_db):  # type: ignore[no-untyped-def]
     """One case of each kind of record, owned by the social worker's office, shared with police,
-    with a transfer offered to LWU."""
+    with a transfer offered to LWU; built once for the module (every test only reads it)."""
+    with module_db.unblock():
+        orgs = make_orgs()
+        return build_world(make_people(orgs), orgs)
+
+
+def build_world(people: Any, orgs: Any) -> SimpleNamespace:
     sw = people.social_worker
     case = open_case(sw)
     cases.case_share(actor=sw, case=case, organisation=orgs.police, purpose="investigation")
@@ -687,19 +691,8 @@ def world(people, orgs):
     trip = repatriation.repatriation_start(
         actor=sw, case=case, flow="thailand_mou", from_country=Country.objects.get(code="TH")
     )
-    shelter = Shelter.objects.create(
-        code="t-shelter",
-        name_en="Test shelter",
-        operator=orgs.mlsw_vt,
-        province=orgs.mlsw_vt.province,
-        accepts_sexes=["female", "male"],
-        accepts_categories=list(CaseCategory.values),
-        address="synthetic address",
-    )
-    beds = [
-        Bed.objects.create(shelter=shelter, label=label, in_service=DateRange(date(2020, 1, 1), None))
-        for label in ("T1", "T2", "T3")
-    ]
+    shelter = ShelterFactory(code="t-shelter", operator=orgs.mlsw_vt)
+    beds = [BedFactory(shelter=shelter, label=label) for label in ("T1", "T2", "T3")]
     shelter_services.staff_post(actor=people.admin, shelter=shelter, user=people.shelter_staff)
     stay = shelter_services.stay_admit(
         actor=people.shelter_staff, shelter=shelter, case=case, admitted_on=date(2026, 3, 10), bed=beds[0]
@@ -911,12 +904,12 @@ STATISTICIAN_ROUTES = {
     "v1:user-me",
     "v1:shelter-list",
     "v1:shelter-detail",
-    "shelters:statistics",
-    "shelters:statistics-download",
-    "shelters:statistics-ctdc",
-    "shelters:statistics-ctdc-report",
+    "statistics:page",
+    "statistics:download",
+    "statistics:ctdc",
+    "statistics:ctdc-report",
     "v1:statistics-list",
-    "shelters:statistics-chart",
+    "statistics:chart",
     "casework:case-list",  # a statistician's case list is empty: no role of theirs sees a case
     # their own reminders: case codes and links only, and a statistician is assigned no case
     "notifications:list",
@@ -949,8 +942,8 @@ def test_the_api_index_needs_a_login(client, reference):
     assert client.get(reverse("v1:api-root")).status_code in DENIED
 
 
-def test_the_personas_are_the_fixtures_staff_anonymous_and_tokens(people):
-    assert set(vars(people)) - {"all"} == EVERYONE - TOKENS, "a new persona in conftest needs a place in the matrix"
+def test_the_personas_are_the_fixtures_staff_anonymous_and_tokens(world):
+    assert set(vars(world.people)) - {"all"} == EVERYONE - TOKENS, "a new persona needs a place in the matrix"
 
 
 def test_strangers_reach_only_the_public_routes_and_tokens_only_the_partner_api():

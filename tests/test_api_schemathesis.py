@@ -2,7 +2,7 @@
 every role (a session for staff, a token for the partner API) with generated parameters and
 bodies (hostile strings mixed into the query), answers without a server error, with a
 documented status and content type, and with a body and headers that conform to the schema
-(accounts.api.schema.document_error_answers documents the staff API's error answers).
+(core.api.schema.document_error_answers documents the staff API's error answers).
 
 In-process through WSGI on committed data (transaction=True, as in
 tests/referrals/test_partner_schema.py, which checks the partner API's answers in more depth).
@@ -31,7 +31,9 @@ from rest_framework.test import APIClient
 from referrals.partner.tokens import token_issue
 from tests import hostile
 from tests.schema_runs import CHECKS, bounded_run
-from tests.test_access_matrix import world  # noqa: F401 (the fixture)
+from tests.test_access_matrix import build_world
+
+pytestmark = pytest.mark.slow
 
 EXAMPLES_PER_OPERATION = 4
 STAFF_ROLES = ("social_worker", "counsellor", "shelter_staff", "manager", "police", "partner", "statistician", "admin")
@@ -104,9 +106,16 @@ def run(
             failures.append(f"{operation.method.upper()} {operation.path}: {str(error)[:2000]}")
 
 
+@pytest.fixture
+def world(people, orgs):  # type: ignore[no-untyped-def]
+    """The access matrix's world, committed for this test alone: its WSGI requests close the
+    connection after each answer, so the matrix's module-wide transaction cannot hold it."""
+    return build_world(people, orgs)
+
+
 @pytest.mark.django_db(transaction=True)
 @override_settings(API_THROTTLE_RATE=None, PARTNER_API_THROTTLE_RATE=None)  # hundreds of calls per user
-def test_every_operation_as_every_role_answers_without_a_server_error(world):  # noqa: F811
+def test_every_operation_as_every_role_answers_without_a_server_error(world):
     known = known_values(world)
     schema = load_schema(world.people.social_worker)
     staff_operations = [r.ok() for r in schema.exclude(path_regex=r"^/api/v1/partner/").get_all_operations()]
@@ -151,9 +160,9 @@ def json_operations(schema: dict[str, Any]) -> list[tuple[str, str]]:
 
 @pytest.mark.django_db
 @override_settings(API_THROTTLE_RATE=None, PARTNER_API_THROTTLE_RATE=None)
-def test_a_deeply_nested_body_is_a_400_on_every_json_operation(api, world):  # noqa: F811
+def test_a_deeply_nested_body_is_a_400_on_every_json_operation(api, world):
     """A body nested 1,000 deep was a 500 (RecursionError) on every JSON endpoint; each now
-    answers 400 in the JSON error shape (accounts.api.parsers). Path parameters name the
+    answers 400 in the JSON error shape (core.api.parsers). Path parameters name the
     world's case, so that the calls get past the lookups to the body; the operations that
     still refuse before reading it (404, 403) must not fail either."""
     api.force_login(world.people.social_worker)

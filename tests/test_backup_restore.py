@@ -12,10 +12,12 @@ import psycopg
 import pytest
 from django.db import connection
 from psycopg import sql
+from psycopg.conninfo import make_conninfo
 
 from tests.factories import open_case
+from tests.processes import server_params
 
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = [pytest.mark.slow, pytest.mark.django_db(transaction=True)]
 
 COUNT_OBJECTS = """
 SELECT (SELECT count(*) FROM pg_trigger WHERE NOT tgisinternal),
@@ -41,8 +43,7 @@ def client_tool(name: str, server_major: int) -> str:
 
 
 def dsn(database: str) -> str:
-    settings = connection.settings_dict
-    return f"postgresql://{settings['USER']}@{settings['HOST']}:{settings['PORT']}/{database}"
+    return make_conninfo(**server_params(database))
 
 
 def row_counts(conn: psycopg.Connection) -> dict[str, int]:

@@ -6,7 +6,7 @@ from accounts.models import WorkerHeartbeat
 from accounts.tasks import heartbeat
 from tests.processes import celery_worker
 
-pytestmark = [pytest.mark.worker, pytest.mark.django_db(transaction=True)]
+pytestmark = [pytest.mark.slow, pytest.mark.worker, pytest.mark.django_db(transaction=True)]
 
 
 def test_a_real_worker_runs_the_heartbeat_and_writes_to_the_database():

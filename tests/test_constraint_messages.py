@@ -1,4 +1,4 @@
-"""A refusal names the field, never a database constraint (accounts.constraints): Django's
+"""A refusal names the field, never a database constraint (core.constraints): Django's
 default message for a check constraint is "Constraint “<name>” is violated.", and the
 database's refusal carries the name in its diagnostics."""
 
@@ -9,9 +9,9 @@ from django.apps import apps
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 
-from accounts.api.errors import exception_handler
-from accounts.constraints import constraint_error
 from casework.models import Person
+from core.api.errors import exception_handler
+from core.constraints import constraint_error
 from tests.factories import open_case
 
 pytestmark = pytest.mark.django_db

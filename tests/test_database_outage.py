@@ -10,9 +10,9 @@ import psycopg
 import pytest
 from django.db import connection
 
-from tests.processes import web_server
+from tests.processes import server_params, web_server
 
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = [pytest.mark.slow, pytest.mark.django_db(transaction=True)]
 
 
 def get(url: str, **headers: str) -> tuple[int, dict[str, str], bytes]:
@@ -27,14 +27,11 @@ def get(url: str, **headers: str) -> tuple[int, dict[str, str], bytes]:
 def database_accepts_connections(allowed: bool) -> None:
     """Refuse (or accept again) new connections to the test database and drop the server's
     (from the maintenance database: PostgreSQL will not do it from inside the one concerned)."""
-    settings = connection.settings_dict
-    name = settings["NAME"]
+    name = connection.settings_dict["NAME"]
     with connection.cursor() as cursor:  # this test's own connection stays
         cursor.execute("SELECT pg_backend_pid()")
         own = cursor.fetchone()[0]
-    with psycopg.connect(
-        host=settings["HOST"], port=settings["PORT"], user=settings["USER"], dbname="postgres", autocommit=True
-    ) as admin:
+    with psycopg.connect(**server_params("postgres"), autocommit=True) as admin:
         admin.execute(f'ALTER DATABASE "{name}" WITH ALLOW_CONNECTIONS {str(allowed).lower()}')
         if not allowed:
             admin.execute(

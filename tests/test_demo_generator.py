@@ -17,7 +17,6 @@ from django.db import connection, transaction
 from django.db.backends.postgresql.psycopg_any import DateRange
 from django.db.models import Count
 
-from accounts import crypto
 from accounts.models import Organisation, Province, Role, User
 from casework import permissions
 from casework.ages import age_on, is_child_on
@@ -41,6 +40,7 @@ from casework.models import (
 from casework.repatriation_flows import ASSESSMENT_STEPS, RETURN_STEP, flow_steps
 from casework.screening_rule import Threshold, evaluate
 from casework.services.cases import case_open
+from core import crypto
 from referrals.choices import ConsentGivenBy, DataCategory, ReferralStatus
 from referrals.models import Consent, Referral
 from referrals.permissions import consent_problems, is_child_for_consent
@@ -57,14 +57,16 @@ from shelters.models import Bed, BedOutage, NonResidentialAssistance, Shelter, S
 from shelters.services import stay_admit
 from tests.factories import open_case
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.slow, pytest.mark.django_db]
 
 TODAY = date(2026, 7, 1)
 
 
-@pytest.fixture
-def generated(reference):
-    return generate(people=1000, seed=7, batch_size=400, today=TODAY)
+@pytest.fixture(scope="module")
+def generated(module_db):
+    """1,000 people, generated once for the module's tests that only read them."""
+    with module_db.unblock():
+        return generate(people=1000, seed=7, batch_size=400, today=TODAY)
 
 
 def share(part, whole):

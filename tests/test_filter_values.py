@@ -1,6 +1,6 @@
 """A filter value the API cannot read is a 400 naming the parameter, never silently dropped
 (`?child=maybe` listed every case): every typed query parameter of every API list, read from the
-OpenAPI schema so that a new filter is covered without a change here (accounts.api.filters)."""
+OpenAPI schema so that a new filter is covered without a change here (core.api.filters)."""
 
 from __future__ import annotations
 

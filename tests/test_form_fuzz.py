@@ -26,6 +26,8 @@ from tests import hostile
 from tests.html_forms import Field, page_forms, the_form
 from tests.test_access_matrix import world  # noqa: F401 (the fixture)
 
+pytestmark = pytest.mark.slow
+
 EXAMPLES_PER_FORM = 25
 CHANGES = [AuditAction.CREATE, AuditAction.UPDATE, AuditAction.DELETE]
 
@@ -134,7 +136,7 @@ SEARCHES = {
     "case list": ("social_worker", lambda o: reverse("casework:case-list")),
     "referral inbox": ("counsellor", lambda o: reverse("referrals:inbox")),
     "occupancy report": ("manager", lambda o: reverse("shelters:occupancy-report")),
-    "statistics": ("statistician", lambda o: reverse("shelters:statistics")),
+    "statistics": ("statistician", lambda o: reverse("statistics:page")),
 }
 
 SETTINGS = hypothesis.settings(
@@ -178,7 +180,7 @@ TEXT_KINDS = ("text", "textarea", "search", "tel", "email", "url")
 @pytest.mark.django_db
 @pytest.mark.parametrize("name", FORMS)
 def test_every_text_field_of_a_form_is_bounded_and_one_over_is_refused(name, world, client):  # noqa: F811
-    """Free text has a maximum size (accounts.limits): the page says it (maxlength) and the
+    """Free text has a maximum size (core.limits): the page says it (maxlength) and the
     server refuses one character more with the form's errors, saving nothing."""
     persona, page, action = FORMS[name]
     client.force_login(getattr(world.people, persona))

@@ -34,7 +34,7 @@ PAGE_BOXES = [
     ("social_worker", "casework:case-list", ["search", "status", "category", "assigned_worker", "province", "page"]),
     ("counsellor", "referrals:inbox", ["status"]),
     ("manager", "shelters:occupancy-report", ["start", "end"]),
-    ("statistician", "shelters:statistics", ["first", "last", "measure", "breakdown"]),
+    ("statistician", "statistics:page", ["first", "last", "measure", "breakdown"]),
 ]
 
 

@@ -1,4 +1,4 @@
-"""Free text and lists have maximum sizes (accounts.limits): every writable string and list of
+"""Free text and lists have maximum sizes (core.limits): every writable string and list of
 the API's request bodies is bounded in the OpenAPI schema (maxLength, maxItems), and one
 character or item over the bound is a 400 naming the field, for every write route of the
 access matrix (a new field or route is covered without a change here)."""

@@ -1,6 +1,6 @@
 """Regressions from the fuzzing (issue 8, part 6): a NUL character that reached the database
 was a 500 (psycopg refuses it before sending). The API now answers 400 and saves nothing
-(accounts.error_pages.nul_character_sent)."""
+(core.error_pages.nul_character_sent)."""
 
 import re
 import uuid

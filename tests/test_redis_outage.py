@@ -15,7 +15,7 @@ from tests.factories import make_user, open_case
 from tests.processes import web_server
 from tests.shelters.test_api_concurrency import PASSWORD, signed_in
 
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = [pytest.mark.slow, pytest.mark.django_db(transaction=True)]
 
 
 def nobody_listening() -> str:

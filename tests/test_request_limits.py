@@ -1,6 +1,6 @@
 """Requests Django refuses before any view runs: a body over DATA_UPLOAD_MAX_MEMORY_SIZE is a 413
 and a bad Host header a 400, on /api/ in the API's JSON error shape (never Django's bare HTML
-page), on pages the error page (accounts.error_pages.bad_request, accounts.api.errors)."""
+page), on pages the error page (core.error_pages.bad_request, core.api.errors)."""
 
 import json
 

@@ -1,3 +1,5 @@
+from __future__ import annotations
+
 from rest_framework import serializers
 
 from accounts.models import District, Organisation, Province, User
@@ -12,7 +14,7 @@ class ProvinceSerializer(serializers.ModelSerializer):
 
 
 class DistrictSerializer(serializers.ModelSerializer):
-    province = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    province: serializers.SlugRelatedField[Province] = serializers.SlugRelatedField(slug_field="code", read_only=True)
 
     class Meta:
         model = District
@@ -20,8 +22,13 @@ class DistrictSerializer(serializers.ModelSerializer):
 
 
 class OrganisationSerializer(serializers.ModelSerializer):
-    province = serializers.SlugRelatedField(slug_field="code", read_only=True, allow_null=True)
-    parent = serializers.SlugRelatedField(slug_field="code", read_only=True, allow_null=True)
+    province: serializers.SlugRelatedField[Province] = serializers.SlugRelatedField(
+        slug_field="code", read_only=True, allow_null=True
+    )
+    # The metaclass moves declared fields off the class; the stubs only see a clash with Field.parent.
+    parent: serializers.SlugRelatedField[Organisation] = serializers.SlugRelatedField(  # type: ignore[assignment]
+        slug_field="code", read_only=True, allow_null=True
+    )
 
     class Meta:
         model = Organisation
@@ -29,7 +36,9 @@ class OrganisationSerializer(serializers.ModelSerializer):
 
 
 class UserSerializer(serializers.ModelSerializer):
-    organisation = serializers.SlugRelatedField(slug_field="code", read_only=True, allow_null=True)
+    organisation: serializers.SlugRelatedField[Organisation] = serializers.SlugRelatedField(
+        slug_field="code", read_only=True, allow_null=True
+    )
 
     class Meta:
         model = User

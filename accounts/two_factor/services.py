@@ -12,9 +12,10 @@ from django.utils.translation import gettext as _
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from accounts import permissions
-from accounts.errors import ApplicationError, PermissionDenied
+from accounts.actors import Staff
 from accounts.models import AuditAction, User
 from accounts.services import audit_record
+from core.errors import ApplicationError, PermissionDenied
 
 DEVICE_NAME = "authenticator"
 
@@ -24,7 +25,7 @@ def confirmed_device(user: Any) -> TOTPDevice | None:
 
 
 @transaction.atomic
-def enrolment_start(*, actor: Any) -> TOTPDevice:
+def enrolment_start(*, actor: Staff) -> TOTPDevice:
     """The device being enrolled: the same one until it is confirmed, so reloading the page
     does not change the QR code a user is scanning."""
     if confirmed_device(actor) is not None:
@@ -33,7 +34,7 @@ def enrolment_start(*, actor: Any) -> TOTPDevice:
     return device or TOTPDevice.objects.create(user=actor, name=DEVICE_NAME, confirmed=False)
 
 
-def enrolment_confirm(*, actor: Any, token: str) -> TOTPDevice:
+def enrolment_confirm(*, actor: Staff, token: str) -> TOTPDevice:
     """The first code from the app proves the secret was copied right; only then does the
     device count (and the secret is never shown again)."""
     device = TOTPDevice.objects.filter(user=actor, confirmed=False).first()
@@ -63,7 +64,7 @@ def login_verify(*, user: Any, token: str) -> TOTPDevice:
 
 
 @transaction.atomic
-def device_reset(*, actor: Any, user: User, reason: str) -> int:
+def device_reset(*, actor: Staff, user: User, reason: str) -> int:
     """An administrator removes a user's authenticator (a lost or replaced phone). The user
     enrols again at the next login if their organisation requires it. Returns the devices removed."""
     if not permissions.change_user.allows(actor, user):

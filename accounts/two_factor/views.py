@@ -19,10 +19,11 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
 from accounts import permissions
-from accounts.pages import get_or_404, submit
+from accounts.actors import signed_in
 from accounts.two_factor import services
 from accounts.two_factor.policy import Step, owed_step
 from accounts.views import sign_in_throttled
+from core.pages import get_or_404, submit
 
 
 class CodeForm(forms.Form):
@@ -70,17 +71,16 @@ def verify(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "HEAD", "POST"])
 def setup(request: HttpRequest) -> HttpResponse:
     """Enrol an authenticator app: scan the QR code (or type the key), then confirm with a code."""
-    if services.confirmed_device(request.user) is not None:
-        required = request.user.organisation is not None and request.user.organisation.two_factor_required
+    user = signed_in(request)
+    if services.confirmed_device(user) is not None:
+        required = user.organisation is not None and user.organisation.two_factor_required
         return render(request, "two_factor/enrolled.html", {"required": required})
-    device = services.enrolment_start(actor=request.user)
+    device = services.enrolment_start(actor=user)
     form = CodeForm(request.POST or None)
     status = 200
     if request.method == "POST":
         if form.is_valid():
-            confirmed, status = submit(
-                form, services.enrolment_confirm, actor=request.user, token=form.cleaned_data["token"]
-            )
+            confirmed, status = submit(form, services.enrolment_confirm, actor=user, token=form.cleaned_data["token"])
             if confirmed is not None:
                 django_otp.login(request, confirmed)  # the code just typed verifies this session too
                 messages.success(request, _("Your authenticator app is set up. Logins now ask for its code."))

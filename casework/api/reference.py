@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+from django.db import models
 from rest_framework import serializers, viewsets
 
 from accounts.models import Country
 from casework.models import BorderPoint, Ethnicity, ExploitationForm, Indicator, ServiceType
 
 
-def reference_viewset(model: type, fields: list[str], doc: str) -> type[viewsets.ReadOnlyModelViewSet]:
+def reference_viewset(model: type[models.Model], fields: list[str], doc: str) -> type[viewsets.ReadOnlyModelViewSet]:
     """One read-only, unpaginated list per lookup table, keyed by its code."""
     meta = type("Meta", (), {"model": model, "fields": fields})
     serializer = type(f"{model.__name__}Serializer", (serializers.ModelSerializer,), {"Meta": meta})

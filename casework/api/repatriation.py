@@ -12,23 +12,30 @@ from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from accounts.api.viewsets import ScopedViewSet
-from accounts.limits import REASON_MAX_LENGTH, TEXT_MAX_LENGTH
-from accounts.models import Country, Organisation
+from accounts.actors import signed_in
+from accounts.models import Country, Organisation, User
 from casework import permissions
 from casework.api.serializers import case_field, code_field
 from casework.choices import CancellationReason, FamilyAssessment, RepatriationFlow, ReturnDestination
 from casework.models import BorderPoint, Repatriation, RepatriationStep
 from casework.repatriation_flows import flow_steps
 from casework.services import repatriation as service
+from core.api.viewsets import ScopedViewSet
+from core.limits import REASON_MAX_LENGTH, TEXT_MAX_LENGTH
 
 
 class StepSerializer(serializers.ModelSerializer):
     title_en = serializers.SerializerMethodField()
     title_lo = serializers.SerializerMethodField()
-    depends_on = serializers.SlugRelatedField(slug_field="code", many=True, read_only=True)
-    responsible_in_laos = serializers.SlugRelatedField(slug_field="code", read_only=True, allow_null=True)
-    done_by = serializers.SlugRelatedField(slug_field="username", read_only=True, allow_null=True)
+    depends_on: serializers.SlugRelatedField[RepatriationStep] = serializers.SlugRelatedField(
+        slug_field="code", many=True, read_only=True
+    )
+    responsible_in_laos: serializers.SlugRelatedField[Organisation] = serializers.SlugRelatedField(
+        slug_field="code", read_only=True, allow_null=True
+    )
+    done_by: serializers.SlugRelatedField[User] = serializers.SlugRelatedField(
+        slug_field="username", read_only=True, allow_null=True
+    )
 
     class Meta:
         model = RepatriationStep
@@ -60,8 +67,12 @@ class StepSerializer(serializers.ModelSerializer):
 
 
 class RepatriationSerializer(serializers.ModelSerializer):
-    from_country = serializers.SlugRelatedField(slug_field="code", read_only=True)
-    border_point = serializers.SlugRelatedField(slug_field="code", read_only=True, allow_null=True)
+    from_country: serializers.SlugRelatedField[Country] = serializers.SlugRelatedField(
+        slug_field="code", read_only=True
+    )
+    border_point: serializers.SlugRelatedField[BorderPoint] = serializers.SlugRelatedField(
+        slug_field="code", read_only=True, allow_null=True
+    )
     steps = StepSerializer(many=True, read_only=True)
 
     class Meta:
@@ -152,7 +163,9 @@ class RepatriationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Scop
     def create(self, request: Request) -> Response:
         data = self.read_input(StartSerializer)
         case = permissions.view_case.get(request.user, pk=data.pop("case").pk)
-        return self._fresh(service.repatriation_start(actor=request.user, case=case, **data), status.HTTP_201_CREATED)
+        return self._fresh(
+            service.repatriation_start(actor=signed_in(request), case=case, **data), status.HTTP_201_CREATED
+        )
 
     def _act(self, function: Any, input_serializer: type | None = None) -> Response:
         data = self.read_input(input_serializer) if input_serializer else {}

@@ -11,20 +11,22 @@ from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from accounts.api.viewsets import ScopedViewSet
-from accounts.limits import REASON_MAX_LENGTH, TEXT_MAX_LENGTH
+from accounts.actors import signed_in
+from accounts.models import Organisation, User
 from casework import permissions
 from casework.api.serializers import BoundedListSerializer, case_field
 from casework.choices import DecidingBody, ScreeningOutcome, ScreeningPlace
 from casework.models import Indicator, Screening, ScreeningIndicator
 from casework.services import screening as service
 from casework.services.screening import INTERVIEW_FACTS
+from core.api.viewsets import ScopedViewSet
+from core.limits import REASON_MAX_LENGTH, TEXT_MAX_LENGTH
 
 INDICATORS_MAX = 200  # the COMMIT indicator list has fewer; each at most once
 
 
 class ObservedSerializer(serializers.ModelSerializer):
-    indicator = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    indicator: serializers.SlugRelatedField[Indicator] = serializers.SlugRelatedField(slug_field="code", read_only=True)
     element = serializers.CharField(source="indicator.element", read_only=True)
     strength = serializers.CharField(source="indicator.strength", read_only=True)
 
@@ -34,8 +36,10 @@ class ObservedSerializer(serializers.ModelSerializer):
 
 
 class ScreeningSerializer(serializers.ModelSerializer):
-    screener = serializers.SlugRelatedField(slug_field="username", read_only=True)
-    screener_organisation = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    screener: serializers.SlugRelatedField[User] = serializers.SlugRelatedField(slug_field="username", read_only=True)
+    screener_organisation: serializers.SlugRelatedField[Organisation] = serializers.SlugRelatedField(
+        slug_field="code", read_only=True
+    )
     observed = ObservedSerializer(many=True, read_only=True)
     investigative_interview_allowed = serializers.SerializerMethodField()
 
@@ -82,7 +86,8 @@ class ScreeningInputSerializer(serializers.Serializer):
     case = case_field()
     place = serializers.ChoiceField(choices=ScreeningPlace.choices)
     screened_on = serializers.DateField()
-    indicators = ObservedInputSerializer(many=True, max_length=INDICATORS_MAX)
+    # many=True passes max_length on to the ListSerializer; the stubs' many=True signature omits it.
+    indicators = ObservedInputSerializer(many=True, max_length=INDICATORS_MAX)  # type: ignore[call-arg]
     outcome = serializers.ChoiceField(choices=ScreeningOutcome.choices, required=False, allow_null=True)
     override_reason = serializers.CharField(required=False, allow_blank=True, default="", max_length=REASON_MAX_LENGTH)
     deciding_body = serializers.ChoiceField(choices=DecidingBody.choices, required=False, allow_blank=True, default="")
@@ -148,7 +153,7 @@ class ScreeningViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedV
         data = self.read_input(ScreeningInputSerializer)
         case = permissions.view_case.get(request.user, pk=data.pop("case").pk)
         data["indicators"] = [(row["indicator"], row["note"]) for row in data["indicators"]]
-        created = service.screening_record(actor=request.user, case=case, **data)
+        created = service.screening_record(actor=signed_in(request), case=case, **data)
         return self._fresh(created, status.HTTP_201_CREATED)
 
     @extend_schema(request=EvaluateInputSerializer, responses=EvaluationSerializer)
@@ -165,10 +170,10 @@ class ScreeningViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedV
     @action(detail=True, methods=["post"])
     def confirm(self, request: Request, pk: str) -> Response:
         data = self.read_input(ConfirmSerializer)
-        return self._fresh(service.screening_confirm(actor=request.user, screening=self.get_object(), **data))
+        return self._fresh(service.screening_confirm(actor=signed_in(request), screening=self.get_object(), **data))
 
     @extend_schema(request=OptInSerializer)
     @action(detail=True, methods=["post"], url_path="opt-in")
     def opt_in(self, request: Request, pk: str) -> Response:
         data = self.read_input(OptInSerializer)
-        return self._fresh(service.screening_opt_in(actor=request.user, screening=self.get_object(), **data))
+        return self._fresh(service.screening_opt_in(actor=signed_in(request), screening=self.get_object(), **data))

@@ -9,19 +9,17 @@ from __future__ import annotations
 from typing import Any
 
 from django.core.validators import MaxLengthValidator
+from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 from rest_framework.relations import MANY_RELATION_KWARGS
 
-from accounts.api.fields import ScopedRelatedField
-from accounts.api.schema import OMITTABLE
-from accounts.limits import CODE_MAX_LENGTH, LIST_MAX_ITEMS, REASON_MAX_LENGTH, TEXT_MAX_LENGTH
 from accounts.models import AuditEvent, Country, District, Organisation, Province, User
 from casework import permissions
 from casework.ages import age_on
-from casework.choices import ClosureReason, NoteKind, ServiceStatus, Tier
+from casework.choices import CaseCategory, ClosureReason, IdentificationRoute, NoteKind, ServiceStatus, Sex, Tier
 from casework.models import (
     PERSON_IDENTITY_FIELDS,
     Case,
@@ -39,6 +37,10 @@ from casework.models import (
     Service,
     ServiceType,
 )
+from casework.timeline import CASE_EVENTS
+from core.api.fields import ScopedRelatedField
+from core.api.schema import OMITTABLE
+from core.limits import CODE_MAX_LENGTH, LIST_MAX_ITEMS, REASON_MAX_LENGTH, TEXT_MAX_LENGTH
 
 IDENTITY_HELP = f"{OMITTABLE} the caller may see this person's identity (tier 2)."
 NAME_FIELDS = ("given_name_lo", "family_name_lo", "given_name_latin", "family_name_latin")
@@ -46,7 +48,7 @@ NAME_FIELDS = ("given_name_lo", "family_name_lo", "given_name_latin", "family_na
 
 @extend_schema_field({"type": "string", "maxLength": CODE_MAX_LENGTH})
 class CodeField(serializers.SlugRelatedField):
-    """A reference by code: a code is short, and a list of codes is bounded (accounts.limits)."""
+    """A reference by code: a code is short, and a list of codes is bounded (core.limits)."""
 
     def to_internal_value(self, data: Any) -> Any:
         if isinstance(data, str) and len(data) > CODE_MAX_LENGTH:
@@ -68,6 +70,8 @@ def bounded_list(limit: int = LIST_MAX_ITEMS) -> MaxLengthValidator:
 class BoundedListSerializer(serializers.ListSerializer):
     """A list of nested objects, at most `max_length` (default LIST_MAX_ITEMS), shown as maxItems."""
 
+    max_length: int  # set by ListSerializer from the keyword (not in the stubs)
+
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         kwargs.setdefault("max_length", LIST_MAX_ITEMS)
         super().__init__(*args, **kwargs)
@@ -76,7 +80,7 @@ class BoundedListSerializer(serializers.ListSerializer):
         return [*super().get_validators(), bounded_list(self.max_length)]
 
 
-def code_field(model: type, **kwargs: Any) -> CodeField:
+def code_field(model: type[models.Model], **kwargs: Any) -> CodeField:
     return CodeField(slug_field="code", queryset=model._default_manager.all(), **kwargs)
 
 
@@ -102,7 +106,7 @@ class IdentityOmittingSerializer(serializers.ModelSerializer):
     """Drops identity fields for callers who may not see the person's identity.
 
     Views over a queryset already scoped by case visibility pass `identity_visible=lambda p: True`
-    in the context (every role that may see a case may see its person, access.md), which spares a
+    in the context (every role that may see a case may see its person, docs/design/access.md), which spares a
     query per row; elsewhere the permission is asked for each person."""
 
     identity_fields: tuple[str, ...] = ()
@@ -128,7 +132,7 @@ class FamilyMemberSerializer(serializers.ModelSerializer):
 class PersonBriefSerializer(IdentityOmittingSerializer):
     """A person as lists show them: the case code always, names only to those who may see them."""
 
-    identity_fields = NAME_FIELDS
+    identity_fields: tuple[str, ...] = NAME_FIELDS
     age = serializers.SerializerMethodField()
     given_name_lo = serializers.CharField(read_only=True, help_text=IDENTITY_HELP)
     family_name_lo = serializers.CharField(read_only=True, help_text=IDENTITY_HELP)
@@ -145,18 +149,28 @@ class PersonBriefSerializer(IdentityOmittingSerializer):
 
 class PersonSerializer(PersonBriefSerializer):
     identity_fields = (*PERSON_IDENTITY_FIELDS, "family")
-    registration_province = serializers.SlugRelatedField(slug_field="code", read_only=True)
-    nationality = serializers.SlugRelatedField(slug_field="code", read_only=True)
-    ethnicity = serializers.SlugRelatedField(slug_field="code", read_only=True, allow_null=True)
-    origin_province = serializers.SlugRelatedField(slug_field="code", read_only=True, allow_null=True)
-    origin_district = serializers.SlugRelatedField(slug_field="code", read_only=True, allow_null=True)
+    registration_province: serializers.SlugRelatedField[Province] = serializers.SlugRelatedField(
+        slug_field="code", read_only=True
+    )
+    nationality: serializers.SlugRelatedField[Country] = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    ethnicity: serializers.SlugRelatedField[Ethnicity] = serializers.SlugRelatedField(
+        slug_field="code", read_only=True, allow_null=True
+    )
+    origin_province: serializers.SlugRelatedField[Province] = serializers.SlugRelatedField(
+        slug_field="code", read_only=True, allow_null=True
+    )
+    origin_district: serializers.SlugRelatedField[District] = serializers.SlugRelatedField(
+        slug_field="code", read_only=True, allow_null=True
+    )
     date_of_birth = serializers.DateField(read_only=True, allow_null=True, help_text=IDENTITY_HELP)
     origin_village = serializers.CharField(read_only=True, help_text=IDENTITY_HELP)
     phone = serializers.CharField(read_only=True, help_text=IDENTITY_HELP)
     contact_notes = serializers.CharField(read_only=True, help_text=IDENTITY_HELP)
     identity_document = serializers.CharField(read_only=True, help_text=IDENTITY_HELP)
     family = FamilyMemberSerializer(many=True, read_only=True, help_text=IDENTITY_HELP)
-    merged_into = serializers.SlugRelatedField(slug_field="case_code", read_only=True, allow_null=True)
+    merged_into: serializers.SlugRelatedField[Person] = serializers.SlugRelatedField(
+        slug_field="case_code", read_only=True, allow_null=True
+    )
 
     class Meta:
         model = Person
@@ -190,7 +204,7 @@ class PersonInputSerializer(serializers.Serializer):
     family_name_lo = serializers.CharField(max_length=100, required=False, allow_blank=True)
     given_name_latin = serializers.CharField(max_length=100, required=False, allow_blank=True)
     family_name_latin = serializers.CharField(max_length=100, required=False, allow_blank=True)
-    sex = serializers.ChoiceField(choices=Person._meta.get_field("sex").choices)
+    sex = serializers.ChoiceField(choices=Sex.choices)
     date_of_birth = serializers.DateField(required=False, allow_null=True)
     birth_date_estimated = serializers.BooleanField(required=False)
     estimated_age = serializers.IntegerField(required=False, allow_null=True, min_value=0, max_value=120)
@@ -247,8 +261,10 @@ class MergeSerializer(serializers.Serializer):
 # --- Cases ----------------------------------------------------------------------------------
 class CaseListSerializer(serializers.ModelSerializer):
     person = PersonBriefSerializer(read_only=True)
-    owner = serializers.SlugRelatedField(slug_field="code", read_only=True)
-    assigned_worker = serializers.SlugRelatedField(slug_field="username", read_only=True, allow_null=True)
+    owner: serializers.SlugRelatedField[Organisation] = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    assigned_worker: serializers.SlugRelatedField[User] = serializers.SlugRelatedField(
+        slug_field="username", read_only=True, allow_null=True
+    )
     province = serializers.CharField(source="person.registration_province.code", read_only=True)
     closure_pending = serializers.BooleanField(read_only=True)
 
@@ -270,8 +286,12 @@ class CaseListSerializer(serializers.ModelSerializer):
 
 
 class ServiceSerializer(serializers.ModelSerializer):
-    service_type = serializers.SlugRelatedField(slug_field="code", read_only=True)
-    provider = serializers.SlugRelatedField(slug_field="code", read_only=True, allow_null=True)
+    service_type: serializers.SlugRelatedField[ServiceType] = serializers.SlugRelatedField(
+        slug_field="code", read_only=True
+    )
+    provider: serializers.SlugRelatedField[Organisation] = serializers.SlugRelatedField(
+        slug_field="code", read_only=True, allow_null=True
+    )
 
     class Meta:
         model = Service
@@ -291,7 +311,7 @@ class ServiceSerializer(serializers.ModelSerializer):
 
 
 class NoteSerializer(serializers.ModelSerializer):
-    author = serializers.SlugRelatedField(slug_field="username", read_only=True)
+    author: serializers.SlugRelatedField[User] = serializers.SlugRelatedField(slug_field="username", read_only=True)
 
     class Meta:
         model = CaseNote
@@ -300,9 +320,15 @@ class NoteSerializer(serializers.ModelSerializer):
 
 class CaseDetailSerializer(CaseListSerializer):
     person = PersonSerializer(read_only=True)
-    exploitation_forms = serializers.SlugRelatedField(slug_field="code", many=True, read_only=True)
-    exploitation_country = serializers.SlugRelatedField(slug_field="code", read_only=True, allow_null=True)
-    exploitation_province = serializers.SlugRelatedField(slug_field="code", read_only=True, allow_null=True)
+    exploitation_forms: serializers.SlugRelatedField[ExploitationForm] = serializers.SlugRelatedField(
+        slug_field="code", many=True, read_only=True
+    )
+    exploitation_country: serializers.SlugRelatedField[Country] = serializers.SlugRelatedField(
+        slug_field="code", read_only=True, allow_null=True
+    )
+    exploitation_province: serializers.SlugRelatedField[Province] = serializers.SlugRelatedField(
+        slug_field="code", read_only=True, allow_null=True
+    )
     services = ServiceSerializer(many=True, read_only=True, help_text="Health services are absent for police.")
     notes = NoteSerializer(many=True, read_only=True, help_text="Tier-3 notes only for the assigned counsellor.")
 
@@ -333,8 +359,8 @@ class CaseIntakeSerializer(serializers.Serializer):
     )
     person_values = PersonInputSerializer(required=False)
     registration_province = code_field(Province, required=False)
-    category = serializers.ChoiceField(choices=Case._meta.get_field("category").choices)
-    identification_route = serializers.ChoiceField(choices=Case._meta.get_field("identification_route").choices)
+    category = serializers.ChoiceField(choices=CaseCategory.choices)
+    identification_route = serializers.ChoiceField(choices=IdentificationRoute.choices)
     identified_on = serializers.DateField()
     exploitation_forms = code_field(ExploitationForm, many=True, required=False)
     exploitation_country = code_field(Country, required=False, allow_null=True)
@@ -382,8 +408,12 @@ class ReasonSerializer(serializers.Serializer):
 
 class TransferSerializer(serializers.ModelSerializer):
     case_code = serializers.CharField(source="case.person.case_code", read_only=True)
-    from_organisation = serializers.SlugRelatedField(slug_field="code", read_only=True)
-    to_organisation = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    from_organisation: serializers.SlugRelatedField[Organisation] = serializers.SlugRelatedField(
+        slug_field="code", read_only=True
+    )
+    to_organisation: serializers.SlugRelatedField[Organisation] = serializers.SlugRelatedField(
+        slug_field="code", read_only=True
+    )
 
     class Meta:
         model = CaseTransfer
@@ -408,11 +438,19 @@ class TransferAcceptSerializer(serializers.Serializer):
 
 
 class CaseEventSerializer(serializers.ModelSerializer):
-    actor = serializers.SlugRelatedField(slug_field="username", read_only=True, allow_null=True)
+    actor: serializers.SlugRelatedField[User] = serializers.SlugRelatedField(
+        slug_field="username", read_only=True, allow_null=True
+    )
+    # The metaclass moves declared fields off the class; the stubs only see a clash with Field.label.
+    label = serializers.SerializerMethodField()  # type: ignore[assignment]
 
     class Meta:
         model = CaseEvent
-        fields = ["id", "at", "actor", "kind", "data"]
+        fields = ["id", "at", "actor", "kind", "label", "data"]
+
+    def get_label(self, event: CaseEvent) -> str:
+        """The event's name in the caller's language (casework.timeline)."""
+        return CASE_EVENTS.label(event.kind)
 
 
 class ChangeSerializer(serializers.Serializer):
@@ -471,9 +509,15 @@ class GoalSerializer(serializers.ModelSerializer):
 
 class PlanSerializer(serializers.ModelSerializer):
     goals = GoalSerializer(many=True, read_only=True)
-    follow_up_policy = serializers.SlugRelatedField(slug_field="code", read_only=True, allow_null=True)
-    submitted_by = serializers.SlugRelatedField(slug_field="username", read_only=True, allow_null=True)
-    approved_by = serializers.SlugRelatedField(slug_field="username", read_only=True, allow_null=True)
+    follow_up_policy: serializers.SlugRelatedField[FollowUpPolicy] = serializers.SlugRelatedField(
+        slug_field="code", read_only=True, allow_null=True
+    )
+    submitted_by: serializers.SlugRelatedField[User] = serializers.SlugRelatedField(
+        slug_field="username", read_only=True, allow_null=True
+    )
+    approved_by: serializers.SlugRelatedField[User] = serializers.SlugRelatedField(
+        slug_field="username", read_only=True, allow_null=True
+    )
 
     class Meta:
         model = CasePlan
@@ -506,7 +550,9 @@ class PlanInputSerializer(serializers.Serializer):
 
 
 class FollowUpSerializer(serializers.ModelSerializer):
-    done_by = serializers.SlugRelatedField(slug_field="username", read_only=True, allow_null=True)
+    done_by: serializers.SlugRelatedField[User] = serializers.SlugRelatedField(
+        slug_field="username", read_only=True, allow_null=True
+    )
 
     class Meta:
         model = FollowUpVisit

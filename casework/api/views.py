@@ -1,5 +1,5 @@
 """Casework API: thin viewsets. Reads go through selectors (scoped, audited); writes through
-services (permission, validation, timeline, audit). Errors become JSON by accounts.api.errors."""
+services (permission, validation, timeline, audit). Errors become JSON by core.api.errors."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from accounts.api.viewsets import ScopedViewSet
+from accounts.actors import signed_in
 from accounts.models import AuditAction
 from accounts.services import audit_record
 from casework import permissions, selectors
@@ -22,6 +22,7 @@ from casework.duplicates import find_duplicates
 from casework.models import Case, CasePlan, CaseTransfer, FollowUpVisit, Person
 from casework.services import assistance, cases, follow_ups, people
 from casework.services.merge import person_merge
+from core.api.viewsets import ScopedViewSet
 
 
 def identity_from_scope(person: Person) -> bool:
@@ -48,7 +49,7 @@ class CaseViewSet(mixins.ListModelMixin, ScopedViewSet):
         parameters=[OpenApiParameter("search", str, description="Case code prefix, or whole words of a name")]
     )
     def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        page = self.paginate_queryset(self.filter_queryset(self.get_queryset()))
+        page = self.page_of(self.filter_queryset(self.get_queryset()))
         selectors.record_identity_read(user=request.user, objects=[case.person for case in page])
         return self.get_paginated_response(self.get_serializer(page, many=True).data)
 
@@ -58,7 +59,7 @@ class CaseViewSet(mixins.ListModelMixin, ScopedViewSet):
     @extend_schema(request=s.CaseIntakeSerializer, responses={201: s.CaseDetailSerializer})
     def create(self, request: Request) -> Response:
         data = self.read_input(s.CaseIntakeSerializer)
-        case = cases.case_open(actor=request.user, **data)
+        case = cases.case_open(actor=signed_in(request), **data)
         return self.respond(
             selectors.case_detail(user=request.user, case_id=case.pk), status_code=status.HTTP_201_CREATED
         )
@@ -67,7 +68,7 @@ class CaseViewSet(mixins.ListModelMixin, ScopedViewSet):
     def partial_update(self, request: Request, pk: str) -> Response:
         case = self.get_object()
         data = self.read_input(s.CaseUpdateSerializer, partial=True)
-        cases.case_update(actor=request.user, case=case, **data)
+        cases.case_update(actor=signed_in(request), case=case, **data)
         return self.respond(selectors.case_detail(user=request.user, case_id=case.pk))
 
     def _act(self, service: Any, input_serializer: type | None = None, **extra: Any) -> Response:
@@ -92,7 +93,7 @@ class CaseViewSet(mixins.ListModelMixin, ScopedViewSet):
     @action(detail=True, methods=["post"])
     def transfer(self, request: Request, pk: str) -> Response:
         transfer = cases.case_transfer_request(
-            actor=request.user, case=self.get_object(), **self.read_input(s.TransferRequestSerializer)
+            actor=signed_in(request), case=self.get_object(), **self.read_input(s.TransferRequestSerializer)
         )
         return self.respond(transfer, s.TransferSerializer, status.HTTP_201_CREATED)
 
@@ -147,7 +148,7 @@ class CaseViewSet(mixins.ListModelMixin, ScopedViewSet):
         case = self.get_object()
         if request.method == "PUT":
             data = self.read_input(s.PlanInputSerializer)
-            return self.respond(assistance.plan_save(actor=request.user, case=case, **data), s.PlanSerializer)
+            return self.respond(assistance.plan_save(actor=signed_in(request), case=case, **data), s.PlanSerializer)
         plan = selectors.case_plan(user=request.user, case=case)
         if plan is None:
             return Response({"detail": "This case has no plan yet.", "code": "not_found", "errors": {}}, status=404)
@@ -166,18 +167,18 @@ class PlanViewSet(ScopedViewSet):
     @extend_schema(request=None)
     @action(detail=True, methods=["post"])
     def submit(self, request: Request, pk: str) -> Response:
-        return self.respond(assistance.plan_submit(actor=request.user, plan=self.get_object()))
+        return self.respond(assistance.plan_submit(actor=signed_in(request), plan=self.get_object()))
 
     @extend_schema(request=None)
     @action(detail=True, methods=["post"])
     def approve(self, request: Request, pk: str) -> Response:
-        return self.respond(assistance.plan_approve(actor=request.user, plan=self.get_object()))
+        return self.respond(assistance.plan_approve(actor=signed_in(request), plan=self.get_object()))
 
     @extend_schema(request=s.ReasonSerializer)
     @action(detail=True, methods=["post"], url_path="return")
     def return_plan(self, request: Request, pk: str) -> Response:
         reason = self.read_input(s.ReasonSerializer)["reason"]
-        return self.respond(assistance.plan_return(actor=request.user, plan=self.get_object(), reason=reason))
+        return self.respond(assistance.plan_return(actor=signed_in(request), plan=self.get_object(), reason=reason))
 
 
 class TransferViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedViewSet):
@@ -196,18 +197,20 @@ class TransferViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedVi
     @action(detail=True, methods=["post"])
     def accept(self, request: Request, pk: str) -> Response:
         data = self.read_input(s.TransferAcceptSerializer)
-        return self.respond(cases.case_transfer_accept(actor=request.user, transfer=self.get_object(), **data))
+        return self.respond(cases.case_transfer_accept(actor=signed_in(request), transfer=self.get_object(), **data))
 
     @extend_schema(request=s.ReasonSerializer)
     @action(detail=True, methods=["post"])
     def decline(self, request: Request, pk: str) -> Response:
         reason = self.read_input(s.ReasonSerializer)["reason"]
-        return self.respond(cases.case_transfer_decline(actor=request.user, transfer=self.get_object(), reason=reason))
+        return self.respond(
+            cases.case_transfer_decline(actor=signed_in(request), transfer=self.get_object(), reason=reason)
+        )
 
     @extend_schema(request=None)
     @action(detail=True, methods=["post"])
     def cancel(self, request: Request, pk: str) -> Response:
-        return self.respond(cases.case_transfer_cancel(actor=request.user, transfer=self.get_object()))
+        return self.respond(cases.case_transfer_cancel(actor=signed_in(request), transfer=self.get_object()))
 
 
 class PersonViewSet(mixins.ListModelMixin, ScopedViewSet):
@@ -226,7 +229,7 @@ class PersonViewSet(mixins.ListModelMixin, ScopedViewSet):
         return {**super().get_serializer_context(), "identity_visible": identity_from_scope}
 
     def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        page = self.paginate_queryset(self.get_queryset())
+        page = self.page_of(self.get_queryset())
         selectors.record_identity_read(user=request.user, objects=page)
         return self.get_paginated_response(self.get_serializer(page, many=True).data)
 
@@ -239,7 +242,7 @@ class PersonViewSet(mixins.ListModelMixin, ScopedViewSet):
     def partial_update(self, request: Request, pk: str) -> Response:
         person = self.get_object()
         data = self.read_input(s.PersonInputSerializer, partial=True)
-        people.person_update(actor=request.user, person=person, **data)
+        people.person_update(actor=signed_in(request), person=person, **data)
         return self.respond(person)
 
     @extend_schema(parameters=[s.DuplicateQuerySerializer], responses=s.DuplicateReportSerializer)
@@ -258,14 +261,14 @@ class PersonViewSet(mixins.ListModelMixin, ScopedViewSet):
         """Fold another record of the same person into this one (a manager of both)."""
         keep = self.get_object()
         data = self.read_input(s.MergeSerializer)
-        merged = person_merge(actor=request.user, keep=keep, merge=data["merge"], reason=data["reason"])
+        merged = person_merge(actor=signed_in(request), keep=keep, merge=data["merge"], reason=data["reason"])
         return self.respond(merged)
 
     @extend_schema(request=s.FamilyMemberSerializer, responses={201: s.FamilyMemberSerializer})
     @action(detail=True, methods=["post"])
     def family(self, request: Request, pk: str) -> Response:
         data = self.read_input(s.FamilyMemberSerializer)
-        member = people.family_member_add(actor=request.user, person=self.get_object(), **data)
+        member = people.family_member_add(actor=signed_in(request), person=self.get_object(), **data)
         return self.respond(member, s.FamilyMemberSerializer, status.HTTP_201_CREATED)
 
 
@@ -284,14 +287,14 @@ class ServiceViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedVie
         data = self.read_input(s.ServiceInputSerializer)
         case = permissions.view_case.get(request.user, pk=data.pop("case").pk)
         return self.respond(
-            assistance.service_add(actor=request.user, case=case, **data), status_code=status.HTTP_201_CREATED
+            assistance.service_add(actor=signed_in(request), case=case, **data), status_code=status.HTTP_201_CREATED
         )
 
     @extend_schema(request=s.ServiceStatusSerializer)
     @action(detail=True, methods=["post"], url_path="status")
     def set_status(self, request: Request, pk: str) -> Response:
         data = self.read_input(s.ServiceStatusSerializer)
-        return self.respond(assistance.service_set_status(actor=request.user, service=self.get_object(), **data))
+        return self.respond(assistance.service_set_status(actor=signed_in(request), service=self.get_object(), **data))
 
 
 class NoteViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedViewSet):
@@ -307,7 +310,7 @@ class NoteViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedViewSe
 
     def retrieve(self, request: Request, pk: str) -> Response:
         note = self.get_object()
-        audit_record(actor=request.user, action=AuditAction.VIEW, obj=note, fields=["text"])
+        audit_record(actor=signed_in(request), action=AuditAction.VIEW, obj=note, fields=["text"])
         return self.respond(note)
 
     @extend_schema(request=s.NoteInputSerializer, responses={201: s.NoteSerializer})
@@ -315,7 +318,7 @@ class NoteViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedViewSe
         data = self.read_input(s.NoteInputSerializer)
         case = permissions.view_case.get(request.user, pk=data.pop("case").pk)
         return self.respond(
-            assistance.note_add(actor=request.user, case=case, **data), status_code=status.HTTP_201_CREATED
+            assistance.note_add(actor=signed_in(request), case=case, **data), status_code=status.HTTP_201_CREATED
         )
 
 
@@ -333,4 +336,4 @@ class FollowUpViewSet(mixins.ListModelMixin, ScopedViewSet):
     @action(detail=True, methods=["post"])
     def record(self, request: Request, pk: str) -> Response:
         data = self.read_input(s.FollowUpRecordSerializer)
-        return self.respond(follow_ups.follow_up_record(actor=request.user, visit=self.get_object(), **data))
+        return self.respond(follow_ups.follow_up_record(actor=signed_in(request), visit=self.get_object(), **data))

@@ -2,14 +2,14 @@
 family members) and build the people's name indexes, in batches of 1,000 records, each batch its
 own transaction: an interrupted run is resumed by running migrate again (values already
 encrypted are skipped). The tables and columns are frozen here; the engine is
-accounts.field_keys, the same as `manage.py rotate_field_keys`.
+core.field_keys, the same as `manage.py rotate_field_keys`.
 
 Reversed, the values are decrypted in place (the old `name_key` column comes back blank)."""
 
 from django.db import migrations
 
-from accounts.field_keys import Table, decrypt_to_plaintext, encrypt_plaintext
 from casework.names import name_indexes
+from core.field_keys import Table, decrypt_to_plaintext, encrypt_plaintext
 
 PERSON = (
     "given_name_lo",
@@ -45,7 +45,7 @@ def decrypt(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    atomic = False  # one transaction per batch (accounts.field_keys)
+    atomic = False  # one transaction per batch (core.field_keys)
 
     dependencies = [("casework", "0011_encrypt_identity_fields")]
 

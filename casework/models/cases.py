@@ -185,7 +185,7 @@ class CaseEvent(models.Model):
     pgtrigger.Protect(name="break_glass_append_only", operation=pgtrigger.Update | pgtrigger.Delete),
 )
 class BreakGlassGrant(models.Model):
-    """Emergency access (access.md: break-glass): a manager or administrator reads one case
+    """Emergency access (docs/design/access.md: break-glass): a manager or administrator reads one case
     outside their scope (tiers 1-2, never tier 3, never a change) for a stated reason, from
     `starts_at` until `expires_at`. Every read in that time is audited with the reason, and
     the owning organisation's managers are alerted when it opens."""

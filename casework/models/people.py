@@ -1,7 +1,7 @@
 """People (victims and persons at risk) and their family members. Names, birth dates, origin
 village and contacts are tier 2 (identity); lists and logs show the case code only.
 
-The identity fields that name or locate a person are encrypted at rest (accounts.fields): the
+The identity fields that name or locate a person are encrypted at rest (core.fields): the
 names, village, phone, contact notes, identity document, and a relative's name, phone and
 notes. Names are found through blind indexes of their words (casework.names). Kept in clear,
 because statistics and the duplicate search compute with them in SQL: sex, date of birth and
@@ -21,10 +21,10 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from accounts.fields import EncryptedCharField, EncryptedTextField
 from casework.choices import Relationship, Sex
 from casework.models.history import tracked
 from casework.names import NAME_FIELDS, name_indexes
+from core.fields import EncryptedCharField, EncryptedTextField
 
 NAME_INDEX_FIELDS = ("name_index_latin", "name_index_lo", "name_index_key")
 
@@ -163,7 +163,7 @@ class Person(models.Model):
     def __str__(self) -> str:
         return self.case_code  # never a name: __str__ ends up in logs and admin messages
 
-    # For accounts.field_keys: recompute these from the decrypted names when the index key changes.
+    # For core.field_keys: recompute these from the decrypted names when the index key changes.
     blind_index_key_field = "name_index_key"
     blind_indexes = staticmethod(name_indexes)
 

@@ -1,4 +1,4 @@
-"""Reference tables an administrator extends without a migration (domain.md: where a
+"""Reference tables an administrator extends without a migration (docs/design/domain.md: where a
 Lao-specific list is uncertain, seed it as a lookup table)."""
 
 from __future__ import annotations
@@ -82,7 +82,7 @@ class Indicator(models.Model):
 class ElementThreshold(models.Model):
     """When an element counts as present: at least `strong` strong indicators, or at least
     `medium` indicators of medium or strong strength, or (if set) `weak` indicators of any
-    strength. Default (domain.md): one strong or two medium."""
+    strength. Default (docs/design/domain.md): one strong or two medium."""
 
     element = models.CharField(max_length=10, choices=Element.choices, primary_key=True)
     strong = models.PositiveSmallIntegerField(default=1)

@@ -11,20 +11,22 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from accounts.errors import ApplicationError, PermissionDenied
+from accounts.actors import Staff
 from accounts.models import AuditAction, Organisation
 from casework import permissions, transitions
 from casework.choices import ApprovalStatus, NoteKind, ServiceStatus, Tier
 from casework.models import Case, CaseNote, CasePlan, CasePlanGoal, FollowUpPolicy, Service, ServiceType
-from casework.services.common import record, require, require_text, validate
+from casework.services.common import record, require, validate
 from casework.services.follow_ups import follow_ups_replan
+from core.errors import ApplicationError, PermissionDenied
+from core.validation import required_text
 
 
 # --- Services -----------------------------------------------------------------------------------
 @transaction.atomic
 def service_add(
     *,
-    actor: Any,
+    actor: Staff,
     case: Case,
     service_type: ServiceType,
     provider: Organisation | None = None,
@@ -61,7 +63,7 @@ def service_add(
 
 @transaction.atomic
 def service_set_status(
-    *, actor: Any, service: Service, status: str, on: date | None = None, notes: str = ""
+    *, actor: Staff, service: Service, status: str, on: date | None = None, notes: str = ""
 ) -> Service:
     """Move a service along planned -> in progress -> done (or declined), dating the step."""
     require(permissions.change_case, actor, service.case, _("You cannot change this service."))
@@ -108,11 +110,13 @@ SENSITIVE_KINDS = (NoteKind.COUNSELLING, NoteKind.MEDICAL)
 
 
 @transaction.atomic
-def note_add(*, actor: Any, case: Case, text: str, kind: str = NoteKind.GENERAL, tier: int = Tier.METADATA) -> CaseNote:
+def note_add(
+    *, actor: Staff, case: Case, text: str, kind: str = NoteKind.GENERAL, tier: int = Tier.METADATA
+) -> CaseNote:
     """Counselling and medical notes are always tier 3, and only the assigned counsellor writes
     (and reads) tier 3."""
     require(permissions.change_case, actor, case, _("You cannot add notes to this case."))
-    require_text(text, field="text", message=_("The note is empty."))
+    required_text(text, field="text", message=_("The note is empty."))
     if kind in SENSITIVE_KINDS:
         tier = Tier.SENSITIVE
     if tier == Tier.SENSITIVE and not permissions.view_sensitive.allows(actor, case):
@@ -128,7 +132,7 @@ def note_add(*, actor: Any, case: Case, text: str, kind: str = NoteKind.GENERAL,
 @transaction.atomic
 def plan_save(
     *,
-    actor: Any,
+    actor: Staff,
     case: Case,
     summary: str,
     goals: Iterable[dict[str, Any]],
@@ -164,7 +168,7 @@ def plan_save(
 
 
 @transaction.atomic
-def plan_submit(*, actor: Any, plan: CasePlan) -> CasePlan:
+def plan_submit(*, actor: Staff, plan: CasePlan) -> CasePlan:
     require(permissions.change_case, actor, plan.case, _("You cannot submit this plan."))
     if not plan.goals.exists():
         raise ApplicationError(_("Add at least one goal before asking for approval."), fields={"goals": [_("Empty.")]})
@@ -176,7 +180,7 @@ def plan_submit(*, actor: Any, plan: CasePlan) -> CasePlan:
 
 
 @transaction.atomic
-def plan_approve(*, actor: Any, plan: CasePlan) -> CasePlan:
+def plan_approve(*, actor: Staff, plan: CasePlan) -> CasePlan:
     require(permissions.manage_case, actor, plan.case, _("Only a manager approves case plans."))
     if plan.submitted_by_id == actor.pk:
         raise PermissionDenied(_("Another manager must approve a plan you submitted."))
@@ -186,9 +190,9 @@ def plan_approve(*, actor: Any, plan: CasePlan) -> CasePlan:
 
 
 @transaction.atomic
-def plan_return(*, actor: Any, plan: CasePlan, reason: str) -> CasePlan:
+def plan_return(*, actor: Staff, plan: CasePlan, reason: str) -> CasePlan:
     require(permissions.manage_case, actor, plan.case, _("Only a manager returns case plans."))
-    require_text(reason, field="reason", message=_("Say what should change."))
+    required_text(reason, field="reason", message=_("Say what should change."))
     transitions.PLAN.move(plan, ApprovalStatus.RETURNED, return_reason=reason)
     record(plan.case, actor, "plan_returned", obj=plan)
     return plan

@@ -1,4 +1,4 @@
-"""Emergency access (access.md: break-glass): a manager or administrator opens one case outside
+"""Emergency access (docs/design/access.md: break-glass): a manager or administrator opens one case outside
 their scope by giving a reason. The grant is read-only (tiers 1-2), lasts
 settings.BREAK_GLASS_HOURS (1 hour by default), is written to the audit log with the reason
 (AuditAction.BREAK_GLASS), shows on the case's timeline, and alerts the owning organisation's
@@ -9,7 +9,6 @@ case's identity is audited with the grant's reason (casework.selectors.record_id
 from __future__ import annotations
 
 from datetime import datetime, timedelta
-from typing import Any
 
 from django.conf import settings
 from django.db import transaction
@@ -17,14 +16,16 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from accounts.errors import ApplicationError, PermissionDenied
+from accounts.actors import Staff
 from accounts.models import AuditAction, Role, User
-from accounts.permissions import has_role
-from accounts.reminders.alerts import send_alert
-from accounts.reminders.registry import Alert
 from accounts.services import audit_record
-from casework.models import BreakGlassGrant, Case, CaseEvent
+from casework import timeline
+from casework.models import BreakGlassGrant, Case
 from casework.permissions import BREAK_GLASS_ROLES, forget_grants, view_case
+from core.errors import ApplicationError, PermissionDenied
+from core.permissions import has_role
+from notifications.alerts import send_alert
+from notifications.registry import Alert
 
 REASON_MAX_LENGTH = 2000
 ALERT = Alert(
@@ -42,7 +43,7 @@ def grant_duration() -> timedelta:
 
 
 @transaction.atomic
-def break_glass_open(*, actor: Any, case_code: str, reason: str, now: datetime | None = None) -> BreakGlassGrant:
+def break_glass_open(*, actor: Staff, case_code: str, reason: str, now: datetime | None = None) -> BreakGlassGrant:
     """Open the case with this code (the person's latest case) for `actor` for one grant
     duration. Refused (400, per field) without a reason or for an unknown code, and for a case
     the actor can already open; only managers and administrators may do this at all (403)."""
@@ -75,9 +76,7 @@ def break_glass_open(*, actor: Any, case_code: str, reason: str, now: datetime |
     forget_grants(actor)
     audit_record(actor=actor, action=AuditAction.BREAK_GLASS, obj=case, fields=["expires_at"], reason=reason)
     # The timeline says that it happened and until when; the reason stays in the access log.
-    CaseEvent.objects.create(
-        case=case, actor=actor, kind="break_glass", data={"grant": str(grant.pk), "until": grant.expires_at.isoformat()}
-    )
+    timeline.write(case, actor, "break_glass", grant=str(grant.pk), until=grant.expires_at.isoformat())
     managers = User.objects.filter(organisation_id=case.owner_id, roles__contains=[Role.MANAGER], is_active=True)
     send_alert(
         ALERT,

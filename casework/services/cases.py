@@ -11,15 +11,17 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from accounts.errors import ApplicationError, Conflict, PermissionDenied, not_found
+from accounts.actors import Staff
 from accounts.models import AuditAction, Organisation, Province, Role, User
 from casework import permissions, transitions
 from casework.ages import is_child_on
 from casework.choices import CaseStatus, ClosureReason, TransferStatus
 from casework.models import Case, CaseShare, CaseTransfer, ExploitationForm, Person
-from casework.services.common import record, require, require_text, validate
+from casework.services.common import record, require, validate
 from casework.services.dates import check_case_dates
 from casework.services.people import person_register
+from core.errors import ApplicationError, Conflict, PermissionDenied, not_found
+from core.validation import required_text
 
 CASE_DETAIL_FIELDS = (
     "category",
@@ -35,7 +37,7 @@ CASE_DETAIL_FIELDS = (
 @transaction.atomic
 def case_open(
     *,
-    actor: Any,
+    actor: Staff,
     category: str,
     identification_route: str,
     identified_on: date,
@@ -48,10 +50,11 @@ def case_open(
 ) -> Case:
     """Intake: open a case for an existing person (whom the actor can see) or register a new
     one. The case belongs to the actor's organisation; a social worker opening it is assigned."""
-    if not permissions.can_open_case(actor):
+    organisation = actor.organisation
+    if organisation is None or not permissions.can_open_case(actor):
         raise PermissionDenied(_("Your role cannot open cases."))
     if person is None:
-        province = registration_province or actor.organisation.province
+        province = registration_province or organisation.province
         if province is None:
             raise ApplicationError(
                 _("Choose the province that registers this person."),
@@ -59,14 +62,14 @@ def case_open(
             )
         person = person_register(actor=actor, registration_province=province, **(person_values or {}))
     elif not permissions.view_person.allows(actor, person):
-        raise not_found("person")  # as for a person nobody has (accounts.api.fields)
+        raise not_found("person")  # as for a person nobody has (core.api.fields)
     if assigned_worker is None and actor.has_role(Role.SOCIAL_WORKER, Role.COUNSELLOR):
         assigned_worker = actor
     if assigned_worker is not None:
-        _check_worker(assigned_worker, actor.organisation)
+        _check_worker(assigned_worker, organisation)
     case = Case(
         person=person,
-        owner=actor.organisation,
+        owner=organisation,
         assigned_worker=assigned_worker,
         category=category,
         identification_route=identification_route,
@@ -86,7 +89,7 @@ def case_open(
 
 @transaction.atomic
 def case_update(
-    *, actor: Any, case: Case, exploitation_forms: Iterable[ExploitationForm] | None = None, **changes: Any
+    *, actor: Staff, case: Case, exploitation_forms: Iterable[ExploitationForm] | None = None, **changes: Any
 ) -> Case:
     require(permissions.change_case, actor, case, _("You cannot change this case."))
     unknown = set(changes) - set(CASE_DETAIL_FIELDS)
@@ -107,7 +110,7 @@ def case_update(
 
 
 @transaction.atomic
-def case_assign(*, actor: Any, case: Case, worker: User) -> Case:
+def case_assign(*, actor: Staff, case: Case, worker: User) -> Case:
     """A manager gives the case to one of the owner's workers, at once (no acceptance step)."""
     require(permissions.manage_case, actor, case, _("Only a manager of the owning organisation can assign this case."))
     _check_worker(worker, case.owner)
@@ -128,14 +131,14 @@ def case_assign(*, actor: Any, case: Case, worker: User) -> Case:
 
 
 @transaction.atomic
-def case_share(*, actor: Any, case: Case, organisation: Organisation, purpose: str) -> CaseShare:
+def case_share(*, actor: Staff, case: Case, organisation: Organisation, purpose: str) -> CaseShare:
     """Let another organisation's staff read the case (police investigation, a service provider)."""
     _require_change_or_manage(actor, case)
     if organisation.pk == case.owner_id:
         raise ApplicationError(
             _("The owner already sees its case."), fields={"organisation": [_("Choose another organisation.")]}
         )
-    require_text(purpose, field="purpose", message=_("Say why the case is shared."))
+    required_text(purpose, field="purpose", message=_("Say why the case is shared."))
     try:
         with transaction.atomic():
             share = CaseShare.objects.create(case=case, organisation=organisation, purpose=purpose, granted_by=actor)
@@ -146,7 +149,7 @@ def case_share(*, actor: Any, case: Case, organisation: Organisation, purpose: s
 
 
 @transaction.atomic
-def case_share_revoke(*, actor: Any, share: CaseShare) -> CaseShare:
+def case_share_revoke(*, actor: Staff, share: CaseShare) -> CaseShare:
     _require_change_or_manage(actor, share.case)
     if CaseShare.objects.filter(pk=share.pk, revoked_at__isnull=True).update(revoked_at=timezone.now()) != 1:
         raise Conflict(_("This share was already revoked."))
@@ -156,9 +159,9 @@ def case_share_revoke(*, actor: Any, share: CaseShare) -> CaseShare:
 
 
 @transaction.atomic
-def case_transfer_request(*, actor: Any, case: Case, to_organisation: Organisation, reason: str) -> CaseTransfer:
+def case_transfer_request(*, actor: Staff, case: Case, to_organisation: Organisation, reason: str) -> CaseTransfer:
     _require_change_or_manage(actor, case)
-    require_text(reason, field="reason", message=_("Say why the case is transferred."))
+    required_text(reason, field="reason", message=_("Say why the case is transferred."))
     if to_organisation.pk == case.owner_id:
         raise ApplicationError(
             _("The case already belongs here."), fields={"to_organisation": [_("Choose another organisation.")]}
@@ -176,7 +179,7 @@ def case_transfer_request(*, actor: Any, case: Case, to_organisation: Organisati
 
 
 @transaction.atomic
-def case_transfer_accept(*, actor: Any, transfer: CaseTransfer, assign_to: User | None = None) -> CaseTransfer:
+def case_transfer_accept(*, actor: Staff, transfer: CaseTransfer, assign_to: User | None = None) -> CaseTransfer:
     """The receiving organisation takes the case: ownership moves, the old assignment ends."""
     require(permissions.decide_transfer, actor, transfer, _("Only the receiving organisation can accept."))
     if assign_to is not None:
@@ -198,9 +201,9 @@ def case_transfer_accept(*, actor: Any, transfer: CaseTransfer, assign_to: User 
 
 
 @transaction.atomic
-def case_transfer_decline(*, actor: Any, transfer: CaseTransfer, reason: str) -> CaseTransfer:
+def case_transfer_decline(*, actor: Staff, transfer: CaseTransfer, reason: str) -> CaseTransfer:
     require(permissions.decide_transfer, actor, transfer, _("Only the receiving organisation can decline."))
-    require_text(reason, field="reason", message=_("Say why the transfer is declined."))
+    required_text(reason, field="reason", message=_("Say why the transfer is declined."))
     transitions.TRANSFER.move(
         transfer, TransferStatus.DECLINED, decided_by=actor, decided_at=timezone.now(), decline_reason=reason
     )
@@ -209,7 +212,7 @@ def case_transfer_decline(*, actor: Any, transfer: CaseTransfer, reason: str) ->
 
 
 @transaction.atomic
-def case_transfer_cancel(*, actor: Any, transfer: CaseTransfer) -> CaseTransfer:
+def case_transfer_cancel(*, actor: Staff, transfer: CaseTransfer) -> CaseTransfer:
     _require_change_or_manage(actor, transfer.case)
     transitions.TRANSFER.move(transfer, TransferStatus.CANCELLED, decided_by=actor, decided_at=timezone.now())
     record(transfer.case, actor, "transfer_cancelled", obj=transfer)
@@ -217,7 +220,7 @@ def case_transfer_cancel(*, actor: Any, transfer: CaseTransfer) -> CaseTransfer:
 
 
 @transaction.atomic
-def case_closure_request(*, actor: Any, case: Case, reason: str, note: str = "") -> Case:
+def case_closure_request(*, actor: Staff, case: Case, reason: str, note: str = "") -> Case:
     require(permissions.change_case, actor, case, _("You cannot close this case."))
     if reason not in ClosureReason.values:
         raise ApplicationError(_("Give the reason for closing."), fields={"reason": [_("Choose a closure reason.")]})
@@ -238,7 +241,7 @@ def case_closure_request(*, actor: Any, case: Case, reason: str, note: str = "")
 
 
 @transaction.atomic
-def case_closure_approve(*, actor: Any, case: Case) -> Case:
+def case_closure_approve(*, actor: Staff, case: Case) -> Case:
     """A manager approves the closure; never the person who asked for it (four eyes)."""
     require(permissions.manage_case, actor, case, _("Only a manager can approve a closure."))
     if not case.closure_pending:
@@ -254,11 +257,11 @@ def case_closure_approve(*, actor: Any, case: Case) -> Case:
 
 
 @transaction.atomic
-def case_closure_reject(*, actor: Any, case: Case, note: str) -> Case:
+def case_closure_reject(*, actor: Staff, case: Case, note: str) -> Case:
     require(permissions.manage_case, actor, case, _("Only a manager can decide on a closure."))
     if not case.closure_pending:
         raise ApplicationError(_("Nobody has asked to close this case."), fields={"status": [_("No closure request.")]})
-    require_text(note, field="note", message=_("Say why the case stays open."))
+    required_text(note, field="note", message=_("Say why the case stays open."))
     Case.objects.filter(pk=case.pk).update(
         closure_reason="", closure_note="", closure_requested_by=None, closure_requested_at=None
     )
@@ -268,9 +271,9 @@ def case_closure_reject(*, actor: Any, case: Case, note: str) -> Case:
 
 
 @transaction.atomic
-def case_reopen(*, actor: Any, case: Case, reason: str) -> Case:
+def case_reopen(*, actor: Staff, case: Case, reason: str) -> Case:
     require(permissions.manage_case, actor, case, _("Only a manager can reopen a case."))
-    require_text(reason, field="reason", message=_("Say why the case is reopened."))
+    required_text(reason, field="reason", message=_("Say why the case is reopened."))
     transitions.CASE.move(
         case,
         CaseStatus.ACTIVE,
@@ -285,7 +288,7 @@ def case_reopen(*, actor: Any, case: Case, reason: str) -> Case:
     return case
 
 
-def _require_change_or_manage(actor: Any, case: Case) -> None:
+def _require_change_or_manage(actor: Staff, case: Case) -> None:
     if not permissions.manage_case.allows(actor, case):
         require(permissions.change_case, actor, case, _("You cannot change this case."))
 

@@ -9,30 +9,27 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext as _
 
-from accounts.constraints import field_errors
-from accounts.errors import ApplicationError, NotFound, PermissionDenied
+from accounts.actors import Actor
 from accounts.models import AuditAction
-from accounts.permissions import Permission
 from accounts.services import audit_record
-from casework.models import Case, CaseEvent
+from casework import timeline
+from casework.models import Case
+from core.constraints import field_errors
+from core.errors import ApplicationError
+from core.permissions import Permission
 
 
 def require(permission: Permission[Any], user: Any, obj: Any, message: str) -> None:
-    """Refuse with 404 when the user cannot even see the case, 403 when they see it but may
-    not do this (access.md: the two answers must not leak which cases exist)."""
-    if permission.allows(user, obj):
-        return
+    """Permission.require with the case as what must be seen (404 for a case the user cannot see)."""
     from casework.permissions import view_case
 
     case = obj if isinstance(obj, Case) else getattr(obj, "case", None)
-    if case is not None and not view_case.allows(user, case):
-        raise NotFound(_("Not found."))
-    raise PermissionDenied(message)
+    permission.require(user, obj, message, seen=view_case if case is not None else None, seen_obj=case)
 
 
 def record(
     case: Case,
-    actor: Any,
+    actor: Actor,
     kind: str,
     *,
     action: str = AuditAction.UPDATE,
@@ -44,7 +41,7 @@ def record(
     """Write the readable timeline row and the audit row of one change, in the caller's
     transaction. `data` holds codes and ids only, never names or free text; a `reason` the
     audit row must carry (an override's, an emergency's) goes to the audit log only."""
-    CaseEvent.objects.create(case=case, actor=actor if getattr(actor, "pk", None) else None, kind=kind, data=data)
+    timeline.write(case, actor, kind, **data)
     audit_record(actor=actor, action=action, obj=obj or case, fields=fields, reason=reason)
 
 
@@ -53,10 +50,3 @@ def validate(instance: models.Model, exclude: list[str] | None = None) -> None:
         instance.full_clean(exclude=exclude, validate_constraints=True)
     except ValidationError as error:
         raise ApplicationError(_("Please correct the errors below."), fields=field_errors(instance, error)) from error
-
-
-def require_text(value: str, *, field: str, message: str) -> None:
-    """Refuse a blank reason, note or purpose (400 naming the field): every refusal, transfer
-    and closure in casework must say why."""
-    if not value.strip():
-        raise ApplicationError(message, fields={field: [_("This field is required.")]})

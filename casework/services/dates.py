@@ -20,9 +20,9 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
-from accounts.errors import ApplicationError
 from casework.ages import HasAge, is_child_on
 from casework.models import Case, Person
+from core.errors import ApplicationError
 
 # The person's fields that say when they were born.
 BIRTH_FIELDS = ("date_of_birth", "birth_date_estimated", "estimated_age", "age_estimated_on")

@@ -9,7 +9,6 @@ A removed visit's open reminders close at the next resolution pass (casework/rem
 from __future__ import annotations
 
 from datetime import date
-from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -18,13 +17,15 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts import permissions as account_permissions
-from accounts.errors import ApplicationError, PermissionDenied
+from accounts.actors import Staff
 from accounts.models import AuditAction, Organisation
 from accounts.services import audit_record
 from casework import permissions
 from casework.cadence import validate_months, visit_dates
 from casework.models import Case, FollowUpPolicy, FollowUpVisit
 from casework.services.common import record, require, validate
+from core.errors import ApplicationError, PermissionDenied
+from notifications import permissions as notification_permissions
 
 
 def policy_for(case: Case) -> FollowUpPolicy | None:
@@ -50,16 +51,20 @@ def follow_ups_schedule(*, case: Case, start: date, policy: FollowUpPolicy | Non
     return case.follow_ups.count() - before
 
 
-def follow_ups_replan(*, actor: Any, case: Case, today: date | None = None) -> tuple[int, int]:
+def follow_ups_replan(*, actor: Staff, case: Case, today: date | None = None) -> tuple[int, int]:
     """Make the visits still to come follow the case's policy now; (added, removed). Writes the
     timeline and audit rows only when something changed."""
     policy = policy_for(case)
     today = today or timezone.localdate()
     if policy is None:
         return 0, 0
-    starts = set(
-        case.follow_ups.filter(reintegrated_on__isnull=False).values_list("reintegrated_on", flat=True).distinct()
-    )
+    starts = {
+        start
+        for start in case.follow_ups.filter(reintegrated_on__isnull=False)
+        .values_list("reintegrated_on", flat=True)
+        .distinct()
+        if start is not None
+    }
     planned = {(start, due) for start in starts for due in visit_dates(policy.months, start) if due > today}
     to_come = _to_come(today).filter(case=case)
     current = {(visit.reintegrated_on, visit.due_on): visit.pk for visit in to_come}
@@ -92,7 +97,7 @@ def _cases_following(policy: FollowUpPolicy, today: date) -> QuerySet[Case]:
     return Case.objects.filter(following).filter(Exists(_to_come(today).filter(case=OuterRef("pk"))))
 
 
-def _replan_following(actor: Any, policy: FollowUpPolicy) -> int:
+def _replan_following(actor: Staff, policy: FollowUpPolicy) -> int:
     """Re-plan every case that follows `policy`; how many cases changed."""
     today = timezone.localdate()
     return sum(
@@ -102,10 +107,10 @@ def _replan_following(actor: Any, policy: FollowUpPolicy) -> int:
 
 
 @transaction.atomic
-def organisation_cadence_save(*, actor: Any, organisation: Organisation, months: list[int]) -> FollowUpPolicy:
+def organisation_cadence_save(*, actor: Staff, organisation: Organisation, months: list[int]) -> FollowUpPolicy:
     """An organisation's own cadence (its managers, on the reminder rules page): used by its
     cases whose plan chose no policy; their visits still to come are re-planned."""
-    if not account_permissions.can_manage_reminders_of(actor, organisation):
+    if not notification_permissions.can_manage_reminders_of(actor, organisation):
         raise PermissionDenied(_("Only the organisation's managers can change its follow-up visits."))
     try:
         validate_months(months)
@@ -125,7 +130,7 @@ def organisation_cadence_save(*, actor: Any, organisation: Organisation, months:
 
 
 @transaction.atomic
-def follow_up_policy_save(*, actor: Any, policy: FollowUpPolicy, created: bool) -> FollowUpPolicy:
+def follow_up_policy_save(*, actor: Staff, policy: FollowUpPolicy, created: bool) -> FollowUpPolicy:
     """A policy as an administrator edits it in the admin: validated, audited, and the cases that
     follow it re-planned."""
     if not account_permissions.change_organisation.allows(actor, None):
@@ -138,7 +143,7 @@ def follow_up_policy_save(*, actor: Any, policy: FollowUpPolicy, created: bool) 
 
 
 @transaction.atomic
-def follow_up_record(*, actor: Any, visit: FollowUpVisit, done_on: date, notes: str = "") -> FollowUpVisit:
+def follow_up_record(*, actor: Staff, visit: FollowUpVisit, done_on: date, notes: str = "") -> FollowUpVisit:
     require(permissions.change_case, actor, visit.case, _("You cannot record visits on this case."))
     if done_on > timezone.localdate():
         raise ApplicationError(

@@ -13,13 +13,14 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from accounts.errors import ApplicationError, NotFound, PermissionDenied
+from accounts.actors import Staff
 from accounts.models import AuditAction
 from accounts.services import audit_record
 from casework import permissions
 from casework.models import Case, FamilyMember, Person
 from casework.services.common import record, validate
 from casework.services.dates import BIRTH_FIELDS, check_person_dates, recompute_child_flags
+from core.errors import ApplicationError, NotFound, PermissionDenied
 
 # Filled one by one when empty on the record that stays.
 FILL_FIELDS = (
@@ -40,7 +41,7 @@ INTERPRETER_FIELDS = ("interpreter_needed", "interpreter_language")
 
 
 @transaction.atomic
-def person_merge(*, actor: Any, keep: Person, merge: Person, reason: str) -> Person:
+def person_merge(*, actor: Staff, keep: Person, merge: Person, reason: str) -> Person:
     """Fold `merge` into `keep`. Only a manager who manages a case of each person may do it
     (404 if either person is outside what they see, 403 if they see both but manage only one)."""
     rows = {p.pk: p for p in Person.objects.select_for_update().filter(pk__in={keep.pk, merge.pk}).order_by("pk")}
@@ -85,7 +86,7 @@ def person_merge(*, actor: Any, keep: Person, merge: Person, reason: str) -> Per
     return keep
 
 
-def _check_access(actor: Any, keep: Person, merge: Person) -> None:
+def _check_access(actor: Staff, keep: Person, merge: Person) -> None:
     """A merged record has no cases left: it is seen and managed through the one it went into."""
     wanted = {person.merged_into_id or person.pk for person in (keep, merge)}
     visible = set(

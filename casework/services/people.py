@@ -9,13 +9,14 @@ from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from accounts.errors import ApplicationError, NotFound, PermissionDenied
+from accounts.actors import Staff
 from accounts.models import AuditAction, Province
 from accounts.services import audit_record
 from casework import permissions
 from casework.models import PERSON_IDENTITY_FIELDS, Case, FamilyMember, Person
 from casework.services.common import record, validate
 from casework.services.dates import BIRTH_FIELDS, check_person_dates, recompute_child_flags
+from core.errors import ApplicationError, NotFound, PermissionDenied
 
 PERSON_FIELDS = (
     *PERSON_IDENTITY_FIELDS,
@@ -71,7 +72,7 @@ def check_person_values(values: dict[str, Any]) -> None:
 
 
 def person_register(
-    *, actor: Any, registration_province: Province, registered_on: date | None = None, **values: Any
+    *, actor: Staff, registration_province: Province, registered_on: date | None = None, **values: Any
 ) -> Person:
     """Create a person with a new case code. Called by case_open (intake), which owns the
     transaction and the permission check: a person is only ever registered with a case."""
@@ -93,7 +94,7 @@ def person_register(
 
 
 @transaction.atomic
-def person_update(*, actor: Any, person: Person, **changes: Any) -> Person:
+def person_update(*, actor: Staff, person: Person, **changes: Any) -> Person:
     """Change identity or profile fields; refused unless the actor may change one of the
     person's open cases."""
     unknown = set(changes) - {field.removesuffix("_id") for field in PERSON_FIELDS}
@@ -118,7 +119,7 @@ def person_update(*, actor: Any, person: Person, **changes: Any) -> Person:
 
 
 @transaction.atomic
-def family_member_add(*, actor: Any, person: Person, relationship: str, name: str, **values: Any) -> FamilyMember:
+def family_member_add(*, actor: Staff, person: Person, relationship: str, name: str, **values: Any) -> FamilyMember:
     case = _changeable_case(actor, person)
     member = FamilyMember(person=person, relationship=relationship, name=name, **values)
     validate(member)
@@ -127,7 +128,7 @@ def family_member_add(*, actor: Any, person: Person, relationship: str, name: st
     return member
 
 
-def _changeable_case(actor: Any, person: Person) -> Case:
+def _changeable_case(actor: Staff, person: Person) -> Case:
     """The newest of the person's cases the actor may change: the timeline row goes there."""
     cases = list(person.cases.order_by("-created_at"))
     for case in cases:

@@ -17,7 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from accounts.errors import ApplicationError, Conflict
+from accounts.actors import Staff
 from accounts.models import AuditAction, Country, Organisation
 from casework import permissions, transitions
 from casework.ages import is_child_on
@@ -33,8 +33,10 @@ from casework.choices import (
 from casework.models import BorderPoint, Case, Repatriation, RepatriationStep
 from casework.repatriation_flows import ASSESSMENT_STEPS, FLOW_COUNTRY, RETURN_STEP, flow_steps
 from casework.services.assistance import note_add
-from casework.services.common import record, require, require_text, validate
+from casework.services.common import record, require, validate
 from casework.services.follow_ups import follow_ups_schedule, policy_for
+from core.errors import ApplicationError, Conflict
+from core.validation import required_text
 
 LAO_PDR = "LA"
 FINISHED = (StepStatus.DONE, StepStatus.SKIPPED)
@@ -49,7 +51,7 @@ SPECIAL_STEPS = {
 @transaction.atomic
 def repatriation_start(
     *,
-    actor: Any,
+    actor: Staff,
     case: Case,
     flow: str,
     from_country: Country,
@@ -133,7 +135,7 @@ def repatriation_start(
 
 # --- Steps --------------------------------------------------------------------------------------
 @transaction.atomic
-def step_start(*, actor: Any, step: RepatriationStep) -> RepatriationStep:
+def step_start(*, actor: Staff, step: RepatriationStep) -> RepatriationStep:
     repatriation = _open_for_steps(actor, step.repatriation_id)
     transitions.STEP.move(step, StepStatus.IN_PROGRESS)
     _record_step(repatriation, actor, step, "repatriation_step_started")
@@ -142,7 +144,7 @@ def step_start(*, actor: Any, step: RepatriationStep) -> RepatriationStep:
 
 @transaction.atomic
 def step_complete(
-    *, actor: Any, step: RepatriationStep, done_on: date, notes: str = "", reason: str = ""
+    *, actor: Staff, step: RepatriationStep, done_on: date, notes: str = "", reason: str = ""
 ) -> RepatriationStep:
     """Mark a step done. Before the steps it depends on are done (or skipped) only with a
     reason, which is kept on the step."""
@@ -157,14 +159,14 @@ def step_complete(
 
 
 @transaction.atomic
-def step_skip(*, actor: Any, step: RepatriationStep, reason: str) -> RepatriationStep:
+def step_skip(*, actor: Staff, step: RepatriationStep, reason: str) -> RepatriationStep:
     repatriation = _open_for_steps(actor, step.repatriation_id)
     if step.code == RETURN_STEP:
         raise ApplicationError(
             _("Where the person goes is always decided; this step cannot be skipped."),
             fields={"status": [_("Record the return or placement decision instead.")]},
         )
-    require_text(reason, field="reason", message=_("Say why the step is skipped."))
+    required_text(reason, field="reason", message=_("Say why the step is skipped."))
     transitions.STEP.move(step, StepStatus.SKIPPED, reason=reason.strip(), done_by=actor)
     _record_step(repatriation, actor, step, "repatriation_step_skipped")
     _complete_if_finished(repatriation, actor)
@@ -172,16 +174,16 @@ def step_skip(*, actor: Any, step: RepatriationStep, reason: str) -> Repatriatio
 
 
 @transaction.atomic
-def step_block(*, actor: Any, step: RepatriationStep, reason: str) -> RepatriationStep:
+def step_block(*, actor: Staff, step: RepatriationStep, reason: str) -> RepatriationStep:
     repatriation = _open_for_steps(actor, step.repatriation_id)
-    require_text(reason, field="reason", message=_("Say what blocks the step."))
+    required_text(reason, field="reason", message=_("Say what blocks the step."))
     transitions.STEP.move(step, StepStatus.BLOCKED, reason=reason.strip())
     _record_step(repatriation, actor, step, "repatriation_step_blocked")
     return step
 
 
 @transaction.atomic
-def step_unblock(*, actor: Any, step: RepatriationStep) -> RepatriationStep:
+def step_unblock(*, actor: Staff, step: RepatriationStep) -> RepatriationStep:
     """Resume a blocked step. The block reason is cleared here and stays in the step's history."""
     repatriation = _open_for_steps(actor, step.repatriation_id)
     transitions.STEP.move(step, StepStatus.IN_PROGRESS, reason="")
@@ -193,7 +195,7 @@ def step_unblock(*, actor: Any, step: RepatriationStep) -> RepatriationStep:
 @transaction.atomic
 def family_assessment_record(
     *,
-    actor: Any,
+    actor: Staff,
     repatriation: Repatriation,
     result: str,
     notes: str = "",
@@ -227,7 +229,7 @@ def family_assessment_record(
 @transaction.atomic
 def return_decide(
     *,
-    actor: Any,
+    actor: Staff,
     repatriation: Repatriation,
     destination: str,
     best_interests_decision: str = "",
@@ -286,11 +288,11 @@ def return_decide(
 
 # --- The repatriation as a whole ----------------------------------------------------------------
 @transaction.atomic
-def repatriation_await_legal_proceedings(*, actor: Any, repatriation: Repatriation, note: str) -> Repatriation:
+def repatriation_await_legal_proceedings(*, actor: Staff, repatriation: Repatriation, note: str) -> Repatriation:
     """Put the repatriation on hold while the person waits abroad for court proceedings (often
     months). The note is kept as a legal case note, not in the timeline."""
     require(permissions.change_case, actor, repatriation.case, _("You cannot change this repatriation."))
-    require_text(note, field="note", message=_("Say which proceedings the person is waiting for."))
+    required_text(note, field="note", message=_("Say which proceedings the person is waiting for."))
     transitions.REPATRIATION.move(repatriation, RepatriationStatus.AWAITING_LEGAL_PROCEEDINGS)
     case_note = note_add(actor=actor, case=repatriation.case, text=note.strip(), kind=NoteKind.LEGAL)
     record(
@@ -306,7 +308,7 @@ def repatriation_await_legal_proceedings(*, actor: Any, repatriation: Repatriati
 
 
 @transaction.atomic
-def repatriation_resume(*, actor: Any, repatriation: Repatriation) -> Repatriation:
+def repatriation_resume(*, actor: Staff, repatriation: Repatriation) -> Repatriation:
     require(permissions.change_case, actor, repatriation.case, _("You cannot change this repatriation."))
     transitions.REPATRIATION.move(repatriation, RepatriationStatus.IN_PROGRESS)
     record(
@@ -321,7 +323,7 @@ def repatriation_resume(*, actor: Any, repatriation: Repatriation) -> Repatriati
 
 
 @transaction.atomic
-def repatriation_cancel(*, actor: Any, repatriation: Repatriation, reason: str, note: str = "") -> Repatriation:
+def repatriation_cancel(*, actor: Staff, repatriation: Repatriation, reason: str, note: str = "") -> Repatriation:
     """Stop the repatriation for good. Its open steps keep their status; what is open belongs to
     a repatriation that is no longer in progress."""
     require(permissions.change_case, actor, repatriation.case, _("You cannot cancel this repatriation."))
@@ -345,7 +347,7 @@ def repatriation_cancel(*, actor: Any, repatriation: Repatriation, reason: str, 
 
 
 # --- Helpers ------------------------------------------------------------------------------------
-def _open_for_steps(actor: Any, repatriation_id: Any) -> Repatriation:
+def _open_for_steps(actor: Staff, repatriation_id: Any) -> Repatriation:
     """Lock the repatriation, check the actor may change its case and that it is in progress."""
     repatriation = (
         Repatriation.objects.select_for_update(of=("self",)).select_related("case__person").get(pk=repatriation_id)
@@ -362,7 +364,7 @@ def _open_for_steps(actor: Any, repatriation_id: Any) -> Repatriation:
 
 def _complete(
     repatriation: Repatriation,
-    actor: Any,
+    actor: Staff,
     step: RepatriationStep,
     *,
     done_on: date,
@@ -400,7 +402,7 @@ def _special_step(repatriation: Repatriation, codes: set[str] | frozenset[str]) 
     return step
 
 
-def _complete_if_finished(repatriation: Repatriation, actor: Any) -> None:
+def _complete_if_finished(repatriation: Repatriation, actor: Staff) -> None:
     """The repatriation is completed when its last open step is done or skipped."""
     if repatriation.steps.exclude(status__in=FINISHED).exists():
         return
@@ -415,7 +417,7 @@ def _complete_if_finished(repatriation: Repatriation, actor: Any) -> None:
     )
 
 
-def _record_step(repatriation: Repatriation, actor: Any, step: RepatriationStep, kind: str, **data: Any) -> None:
+def _record_step(repatriation: Repatriation, actor: Staff, step: RepatriationStep, kind: str, **data: Any) -> None:
     record(
         repatriation.case,
         actor,

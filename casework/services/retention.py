@@ -42,11 +42,12 @@ from casework.models import (
 )
 from casework.models.screening import ScreeningIndicator
 from casework.privacy import clear, generalised_birth_date, history_models
+from core.actors import SYSTEM
 
 # Identity fields emptied on the person (the birth date is generalised instead), and the blind
 # indexes of the names emptied with them (an anonymised person is found by no name).
 PERSON_BLANK = (*(f for f in PERSON_IDENTITY_FIELDS if f != "date_of_birth"), "origin_district")
-PERSON_NO_NAME_INDEXES = {"name_index_latin": [], "name_index_lo": []}
+PERSON_NO_NAME_INDEXES: dict[str, list[str]] = {"name_index_latin": [], "name_index_lo": []}
 # (model, how it reaches the person, fields emptied, free-text fields redacted)
 CASEWORK_TEXT: tuple[tuple[type[Any], str, tuple[str, ...], tuple[str, ...]], ...] = (
     (FamilyMember, "person_id", ("name", "phone"), ("notes",)),
@@ -120,7 +121,7 @@ def anonymise_people(people: list[Person], *, reason: str) -> None:
         clear(model.objects.filter(**{f"{to_person}__in": ids}), blank=blank, redact=redact)
     for other in extensions.PERSON_RECORDS.values():
         other.anonymise(ids)
-    audit_record_many(actor=None, action=AuditAction.ANONYMISE, objects=records, fields=AUDITED_FIELDS, reason=reason)
+    audit_record_many(actor=SYSTEM, action=AuditAction.ANONYMISE, objects=records, fields=AUDITED_FIELDS, reason=reason)
 
 
 def _generalise_birth_dates(records: list[Person]) -> None:
@@ -136,4 +137,4 @@ def _generalise_birth_dates(records: list[Person]) -> None:
         kept = generalised_birth_date(person.date_of_birth, dates)
         Person.objects.filter(pk=person.pk).update(date_of_birth=kept, birth_date_estimated=True)
         for history in history_models(Person):
-            history.objects.filter(pgh_obj_id=person.pk).update(date_of_birth=kept, birth_date_estimated=True)
+            history._default_manager.filter(pgh_obj_id=person.pk).update(date_of_birth=kept, birth_date_estimated=True)

@@ -13,7 +13,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from accounts.errors import ApplicationError, Conflict
+from accounts.actors import Staff, home_organisation_id
 from accounts.models import AuditAction
 from casework import permissions
 from casework.ages import is_child_on
@@ -21,6 +21,7 @@ from casework.choices import AppliesTo, DecidingBody, Element, ScreeningOutcome
 from casework.models import Case, ElementThreshold, Indicator, Screening, ScreeningIndicator
 from casework.screening_rule import DEFAULT_THRESHOLD, RuleResult, Threshold, age_at_exploitation, evaluate, is_child
 from casework.services.common import record, require, validate
+from core.errors import ApplicationError, Conflict
 
 # The interview facts a screening records besides the indicators (HTCDS / IOM screening form).
 INTERVIEW_FACTS = (
@@ -36,7 +37,7 @@ INTERVIEW_FACTS = (
     "consent_told_retention",
     "consent_told_how_to_withdraw",
 )
-# Outcomes after which the reflection period runs (domain-sources.md 1.5).
+# Outcomes after which the reflection period runs (docs/design/domain.md, Reflection period).
 POSITIVE_OUTCOMES = frozenset({ScreeningOutcome.POSSIBLE_VICTIM, ScreeningOutcome.ACTUAL_VICTIM})
 NOTE_MAX_LENGTH: int = ScreeningIndicator._meta.get_field("note").max_length  # type: ignore[assignment]
 IndicatorChoice = tuple[Indicator | str, str]
@@ -62,7 +63,7 @@ def screening_evaluate(*, case: Case, indicators: Iterable[Indicator]) -> RuleRe
 @transaction.atomic
 def screening_record(
     *,
-    actor: Any,
+    actor: Staff,
     case: Case,
     place: str,
     screened_on: date,
@@ -107,7 +108,7 @@ def screening_record(
 
     screening = Screening(
         case=case,
-        screener_organisation_id=actor.organisation_id,
+        screener_organisation_id=home_organisation_id(actor),
         screener=actor,
         place=place,
         screened_on=screened_on,
@@ -145,7 +146,7 @@ def screening_record(
 
 @transaction.atomic
 def screening_confirm(
-    *, actor: Any, screening: Screening, outcome: str, deciding_body: str, decided_on: date, reason: str
+    *, actor: Staff, screening: Screening, outcome: str, deciding_body: str, decided_on: date, reason: str
 ) -> Screening:
     """A deciding body's later decision on a screening (police or a court confirm an actual
     victim, or find the person is not one). The reason replaces the stored override reason (the
@@ -187,7 +188,7 @@ def screening_confirm(
 
 
 @transaction.atomic
-def screening_opt_in(*, actor: Any, screening: Screening, on: date) -> Screening:
+def screening_opt_in(*, actor: Staff, screening: Screening, on: date) -> Screening:
     """The person chooses to give an investigative interview before their reflection period
     ends. Only once: a second answer is a conflict, not an overwrite."""
     require(permissions.record_screening, actor, screening.case, _("You cannot change this screening."))

@@ -3,7 +3,7 @@ for a manager over one of the person's cases (casework.permissions.export_person
 
 Like every export of personal data it is audited (one row: the person, the sections, how many
 records, the format) in the same transaction, and a child's record (a case identified while
-under 18) is never exported (access.md). The export covers the cases in the manager's own scope
+under 18) is never exported (docs/design/access.md). The export covers the cases in the manager's own scope
 (not those read through an emergency grant) and says how many others exist; tier-3 notes
 (counselling, medical) keep their text back unless the manager is also the assigned counsellor,
 and are listed so the request can be completed by them; the timeline passes the same tier rule
@@ -18,13 +18,15 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from accounts.errors import NotFound, PermissionDenied
+from accounts.actors import Staff
 from accounts.models import AuditAction
 from accounts.services import audit_record
 from casework import extensions, permissions, selectors
 from casework.models import Case, Person
 from casework.models.people import NAME_INDEX_FIELDS
 from casework.privacy import as_record
+from casework.timeline import CASE_EVENTS
+from core.errors import NotFound, PermissionDenied
 
 FORMAT = "pathway-subject-access/1"
 WITHHELD = "[withheld: tier 3, only the assigned counsellor may read it]"
@@ -36,7 +38,7 @@ def child_records(person: Person) -> bool:
 
 
 @transaction.atomic
-def subject_access_export(*, actor: Any, person: Person, fmt: str = "json") -> dict[str, Any]:
+def subject_access_export(*, actor: Staff, person: Person, fmt: str = "json") -> dict[str, Any]:
     if not permissions.view_person.allows(actor, person):
         raise NotFound(_("Not found."))
     if not permissions.export_person.allows(actor, person):
@@ -75,7 +77,7 @@ def subject_access_export(*, actor: Any, person: Person, fmt: str = "json") -> d
     return document
 
 
-def _case(actor: Any, case: Case) -> dict[str, Any]:
+def _case(actor: Staff, case: Case) -> dict[str, Any]:
     notes = []
     readable = set(permissions.view_note.scope(actor).filter(case=case).values_list("pk", flat=True))
     for note in case.notes.order_by("written_at", "id"):
@@ -102,7 +104,7 @@ def _case(actor: Any, case: Case) -> dict[str, Any]:
         "transfers": [as_record(t) for t in case.transfers.order_by("requested_at")],
         "shares": [as_record(s) for s in case.shares.order_by("granted_at")],
         "timeline": [
-            as_record(e)
+            {**as_record(e), "label": CASE_EVENTS.label(e.kind)}
             for e in selectors.timeline_shown(
                 user=actor, case=case, events=selectors.case_timeline(user=actor, case=case).order_by("at", "id")
             )

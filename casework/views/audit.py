@@ -9,9 +9,9 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_safe
 
-from accounts.pages import paginate, query_without_page
 from casework import permissions, selectors
 from casework.models import Case
+from core.pages import paginate, query_without_page
 
 
 @require_safe

@@ -10,11 +10,12 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from accounts.errors import ApplicationError, PermissionDenied
-from accounts.pages import show_error
+from accounts.actors import signed_in
 from casework import forms, permissions
 from casework.duplicates import find_duplicates
 from casework.services.cases import case_open
+from core.errors import ApplicationError, PermissionDenied
+from core.pages import show_error
 
 DUPLICATE_KEYS = (
     "given_name_latin",
@@ -44,7 +45,7 @@ def intake(request: HttpRequest) -> HttpResponse:
         else:
             try:
                 with transaction.atomic():
-                    case = case_open(actor=request.user, person_values=values, **form.case_values())
+                    case = case_open(actor=signed_in(request), person_values=values, **form.case_values())
             except ApplicationError as error:
                 show_error(form, error)
             else:

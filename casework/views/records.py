@@ -16,12 +16,13 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from accounts.errors import ApplicationError, PermissionDenied
-from accounts.pages import show_error
+from accounts.actors import signed_in
 from casework import forms, permissions, selectors
 from casework.models import RepatriationStep
 from casework.services import assistance, cases, repatriation
 from casework.views.cases import render_case
+from core.errors import ApplicationError, PermissionDenied
+from core.pages import show_error
 
 
 def _handle(
@@ -38,15 +39,16 @@ def _handle(
     case = selectors.case_detail(user=request.user, case_id=case_id)  # 404 outside scope
     if not permissions.change_case.allows(request.user, case):  # seen but not changeable: 403 before any form check
         raise PermissionDenied(_("You cannot change this case."))
+    status = 400
     if form.is_valid():
         try:
             call(case, form.cleaned_data)
         except ApplicationError as error:
-            show_error(form, error, rename=rename)
+            status = show_error(form, error, rename=rename)
         else:
             messages.success(request, done)
             return redirect(reverse("casework:case-detail", args=[case.pk]) + f"?tab={tab}")
-    return render_case(request, case, tab, forms_sent={form_name: form}, status=400)
+    return render_case(request, case, tab, forms_sent={form_name: form}, status=status)
 
 
 @require_POST
@@ -60,7 +62,7 @@ def note_add(request: HttpRequest, case_id: Any) -> HttpResponse:
         tab="notes",
         form_name="note_form",
         form=form,
-        call=lambda case, data: assistance.note_add(actor=user, case=case, **data),
+        call=lambda case, data: assistance.note_add(actor=signed_in(request), case=case, **data),
         done=_("Note added."),
     )
 
@@ -75,21 +77,20 @@ def service_add(request: HttpRequest, case_id: Any) -> HttpResponse:
         tab="services",
         form_name="service_form",
         form=form,
-        call=lambda case, data: assistance.service_add(actor=user, case=case, **data),
+        call=lambda case, data: assistance.service_add(actor=signed_in(request), case=case, **data),
         done=_("Service added."),
     )
 
 
 @require_POST
 def closure_request(request: HttpRequest, case_id: Any) -> HttpResponse:
-    user = request.user
     return _handle(
         request,
         case_id,
         tab="history",
         form_name="closure_form",
         form=forms.ClosureRequestForm(request.POST),
-        call=lambda case, data: cases.case_closure_request(actor=user, case=case, **data),
+        call=lambda case, data: cases.case_closure_request(actor=signed_in(request), case=case, **data),
         done=_("Closure requested: a manager will decide."),
     )
 

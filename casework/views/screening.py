@@ -13,13 +13,14 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from accounts.errors import ApplicationError, PermissionDenied
-from accounts.pages import show_error
+from accounts.actors import signed_in
 from casework import forms, permissions
 from casework.choices import AppliesTo, Element, ScreeningOutcome
 from casework.models import Case, Indicator
 from casework.screening_rule import age_at_exploitation, is_child
 from casework.services import screening as service
+from core.errors import ApplicationError, PermissionDenied
+from core.pages import show_error
 
 
 def _screenable_case(request: HttpRequest, case_id: Any) -> Case:
@@ -48,7 +49,7 @@ def screening_new(request: HttpRequest, case_id: Any) -> HttpResponse:
     form = forms.ScreeningForm(request.POST or None, indicators=indicators)
     if request.method == "POST" and form.is_valid():
         try:
-            service.screening_record(actor=request.user, case=case, **form.service_values())
+            service.screening_record(actor=signed_in(request), case=case, **form.service_values())
         except ApplicationError as error:
             show_error(form, error)
         else:

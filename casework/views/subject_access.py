@@ -10,6 +10,7 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.http import HttpRequest, JsonResponse
 from django.views.decorators.http import require_safe
 
+from accounts.actors import signed_in
 from casework import permissions
 from casework.models import Case
 from casework.services.subject_access import subject_access_export
@@ -18,7 +19,7 @@ from casework.services.subject_access import subject_access_export
 @require_safe
 def subject_access(request: HttpRequest, case_id: Any) -> JsonResponse:
     case = permissions.view_case.get(request.user, Case.objects.select_related("person"), pk=case_id)
-    document = subject_access_export(actor=request.user, person=case.person)
+    document = subject_access_export(actor=signed_in(request), person=case.person)
     response = JsonResponse(document, encoder=DjangoJSONEncoder, json_dumps_params={"ensure_ascii": False, "indent": 2})
     response["Content-Disposition"] = f'attachment; filename="{case.person.case_code}-subject-access.json"'
     response["Cache-Control"] = "no-store"

@@ -17,12 +17,12 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from accounts.api.schema import OMITTABLE
-from accounts.limits import REASON_MAX_LENGTH
-from accounts.models import Organisation
+from accounts.models import Organisation, User
 from casework import health
 from casework.api.serializers import case_field, code_field
 from casework.models import ServiceType
+from core.api.schema import OMITTABLE
+from core.limits import REASON_MAX_LENGTH
 from referrals import selectors
 from referrals.choices import ConsentGivenBy, DataCategory, ReferralStatus, Urgency
 from referrals.models import Consent, ConsentOverride, Referral, ReferralEvent, Webhook
@@ -43,11 +43,19 @@ def categories_field(**kwargs: Any) -> serializers.ListField:
 
 # --- Consent ---------------------------------------------------------------------------------------
 class ConsentSerializer(serializers.ModelSerializer):
-    recipient = serializers.SlugRelatedField(slug_field="code", read_only=True)
-    service_types = serializers.SlugRelatedField(slug_field="code", many=True, read_only=True)
+    recipient: serializers.SlugRelatedField[Organisation] = serializers.SlugRelatedField(
+        slug_field="code", read_only=True
+    )
+    service_types: serializers.SlugRelatedField[ServiceType] = serializers.SlugRelatedField(
+        slug_field="code", many=True, read_only=True
+    )
     data_categories = categories_field(read_only=True)
-    recorded_by = serializers.SlugRelatedField(slug_field="username", read_only=True)
-    withdrawn_by = serializers.SlugRelatedField(slug_field="username", read_only=True, allow_null=True)
+    recorded_by: serializers.SlugRelatedField[User] = serializers.SlugRelatedField(
+        slug_field="username", read_only=True
+    )
+    withdrawn_by: serializers.SlugRelatedField[User] = serializers.SlugRelatedField(
+        slug_field="username", read_only=True, allow_null=True
+    )
     in_force = serializers.SerializerMethodField(help_text=_("Given, not withdrawn and not expired, right now."))
 
     class Meta:
@@ -131,10 +139,18 @@ class ReferralSerializer(serializers.ModelSerializer):
 
     case = serializers.UUIDField(source="case_id", read_only=True, help_text=SENDER_ONLY)
     case_code = serializers.CharField(source="case.person.case_code", read_only=True)
-    from_organisation = serializers.SlugRelatedField(slug_field="code", read_only=True)
-    from_worker = serializers.SlugRelatedField(slug_field="username", read_only=True)
-    to_organisation = serializers.SlugRelatedField(slug_field="code", read_only=True)
-    service_types = serializers.SlugRelatedField(slug_field="code", many=True, read_only=True)
+    from_organisation: serializers.SlugRelatedField[Organisation] = serializers.SlugRelatedField(
+        slug_field="code", read_only=True
+    )
+    from_worker: serializers.SlugRelatedField[User] = serializers.SlugRelatedField(
+        slug_field="username", read_only=True
+    )
+    to_organisation: serializers.SlugRelatedField[Organisation] = serializers.SlugRelatedField(
+        slug_field="code", read_only=True
+    )
+    service_types: serializers.SlugRelatedField[ServiceType] = serializers.SlugRelatedField(
+        slug_field="code", many=True, read_only=True
+    )
     shared_categories = categories_field(read_only=True)
     consent = serializers.UUIDField(source="consent_id", read_only=True, allow_null=True, help_text=SENDER_ONLY)
     consent_status = serializers.SerializerMethodField(
@@ -247,8 +263,12 @@ class ConsentOverrideSerializer(serializers.ModelSerializer):
 
     referral = serializers.UUIDField(source="referral_id", read_only=True)
     case_code = serializers.CharField(source="referral.case.person.case_code", read_only=True)
-    requested_by = serializers.SlugRelatedField(slug_field="username", read_only=True)
-    decided_by = serializers.SlugRelatedField(slug_field="username", read_only=True, allow_null=True)
+    requested_by: serializers.SlugRelatedField[User] = serializers.SlugRelatedField(
+        slug_field="username", read_only=True
+    )
+    decided_by: serializers.SlugRelatedField[User] = serializers.SlugRelatedField(
+        slug_field="username", read_only=True, allow_null=True
+    )
 
     class Meta:
         model = ConsentOverride
@@ -305,8 +325,12 @@ class ReferralEventSerializer(serializers.ModelSerializer):
     """One step of a referral's history; `note` is absent when the caller may not see the
     referral's health content (context `withhold_notes`)."""
 
-    organisation = serializers.SlugRelatedField(slug_field="code", read_only=True)
-    actor = serializers.SlugRelatedField(slug_field="username", read_only=True, allow_null=True)
+    organisation: serializers.SlugRelatedField[Organisation] = serializers.SlugRelatedField(
+        slug_field="code", read_only=True
+    )
+    actor: serializers.SlugRelatedField[User] = serializers.SlugRelatedField(
+        slug_field="username", read_only=True, allow_null=True
+    )
     via_partner_api = serializers.SerializerMethodField()
 
     def to_representation(self, instance: ReferralEvent) -> dict[str, Any]:
@@ -326,8 +350,10 @@ class ReferralEventSerializer(serializers.ModelSerializer):
 
 # --- Webhooks ------------------------------------------------------------------------------------------
 class WebhookSerializer(serializers.ModelSerializer):
-    organisation = serializers.SlugRelatedField(slug_field="code", read_only=True)
-    created_by = serializers.SlugRelatedField(slug_field="username", read_only=True)
+    organisation: serializers.SlugRelatedField[Organisation] = serializers.SlugRelatedField(
+        slug_field="code", read_only=True
+    )
+    created_by: serializers.SlugRelatedField[User] = serializers.SlugRelatedField(slug_field="username", read_only=True)
 
     class Meta:
         model = Webhook

@@ -20,11 +20,12 @@ from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from accounts.api.viewsets import ScopedViewSet
-from accounts.errors import ApplicationError
+from accounts.actors import signed_in
 from accounts.models import AuditAction
 from casework.models import Case, FamilyMember
 from casework.permissions import view_case, view_health
+from core.api.viewsets import ScopedViewSet
+from core.errors import ApplicationError
 from referrals import permissions, selectors, services, webhooks
 from referrals.api import serializers as s
 from referrals.choices import ReferralStatus
@@ -109,7 +110,7 @@ class ConsentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedVie
                     _("Please correct the errors below."),
                     fields={"guardian": [_("Choose a guardian recorded in this person's family.")]},
                 )
-        consent = services.consent_record(actor=request.user, case=case, guardian=guardian, **data)
+        consent = services.consent_record(actor=signed_in(request), case=case, guardian=guardian, **data)
         return self.respond(self.get_queryset().get(pk=consent.pk), status_code=status.HTTP_201_CREATED)
 
     @extend_schema(
@@ -123,7 +124,7 @@ class ConsentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedVie
     def withdraw(self, request: Request, pk: str) -> Response:
         consent = self.get_object()
         note = self.read_input(s.ConsentWithdrawSerializer).get("note", "")
-        services.consent_withdraw(actor=request.user, consent=consent, note=note)
+        services.consent_withdraw(actor=signed_in(request), consent=consent, note=note)
         return self.respond(self.get_queryset().get(pk=consent.pk))
 
 
@@ -244,7 +245,7 @@ class ReferralViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedVi
         data = self.read_input(s.ReferralInputSerializer)
         case = data.pop("case")
         consent = self._consent(data.pop("consent", None))
-        referral = services.referral_create(actor=request.user, case=case, consent=consent, **data)
+        referral = services.referral_create(actor=signed_in(request), case=case, consent=consent, **data)
         return self._answer(referral.pk, status.HTTP_201_CREATED)
 
     @extend_schema(
@@ -260,7 +261,7 @@ class ReferralViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedVi
         if "consent" in data:
             data["consent"] = self._consent(data["consent"])
         services.referral_update_draft(
-            actor=request.user, referral=referral, service_types=data.pop("service_types", None), **data
+            actor=signed_in(request), referral=referral, service_types=data.pop("service_types", None), **data
         )
         return self._answer(referral.pk)
 
@@ -277,7 +278,7 @@ class ReferralViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedVi
     )
     @action(detail=True, methods=["post"])
     def send(self, request: Request, pk: str) -> Response:
-        services.referral_send(actor=request.user, referral=self.get_object())
+        services.referral_send(actor=signed_in(request), referral=self.get_object())
         return self._answer(pk)
 
     @extend_schema(
@@ -295,7 +296,7 @@ class ReferralViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedVi
     def consent_override(self, request: Request, pk: str) -> Response:
         referral = self.get_object()
         reason = self.read_input(s.ReferralReasonSerializer)["reason"]
-        override = services.consent_override_request(actor=request.user, referral=referral, reason=reason)
+        override = services.consent_override_request(actor=signed_in(request), referral=referral, reason=reason)
         shown = overrides_seen_by(request.user).get(pk=override.pk)
         return self.respond(shown, s.ConsentOverrideSerializer, status.HTTP_201_CREATED)
 
@@ -309,7 +310,7 @@ class ReferralViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedVi
     def withdraw(self, request: Request, pk: str) -> Response:
         referral = self.get_object()
         reason = self.read_input(s.ReferralReasonSerializer)["reason"]
-        services.referral_withdraw(actor=request.user, referral=referral, reason=reason)
+        services.referral_withdraw(actor=signed_in(request), referral=referral, reason=reason)
         return self._answer(pk)
 
     # --- the receiving side ---------------------------------------------------------------------------
@@ -391,7 +392,7 @@ class ReferralViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedVi
     @action(detail=True, methods=["post"])
     def notes(self, request: Request, pk: str) -> Response:
         note = self.read_input(s.ReferralNoteSerializer)["note"]
-        event = services.referral_add_note(referral=self.get_object(), note=note, actor=request.user)
+        event = services.referral_add_note(referral=self.get_object(), note=note, actor=signed_in(request))
         return self.respond(event, s.ReferralEventSerializer, status.HTTP_201_CREATED)
 
 
@@ -417,7 +418,7 @@ class ConsentOverrideViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, S
     def _decide(self, approve: bool) -> Response:
         note = self.read_input(s.OverrideNoteSerializer).get("note", "")
         override = services.consent_override_decide(
-            actor=self.request.user, override=self.get_object(), approve=approve, note=note
+            actor=signed_in(self.request), override=self.get_object(), approve=approve, note=note
         )
         return self.respond(self.get_queryset().get(pk=override.pk))
 
@@ -474,7 +475,9 @@ class WebhookViewSet(mixins.ListModelMixin, ScopedViewSet):
             raise ApplicationError(
                 _("Please correct the errors below."), fields={"organisation": [_("Name the organisation.")]}
             )
-        webhook, _secret = webhooks.webhook_register(actor=request.user, organisation=organisation, url=data["url"])
+        webhook, _secret = webhooks.webhook_register(
+            actor=signed_in(request), organisation=organisation, url=data["url"]
+        )
         # The serializer reads the secret from the row: this is the only answer that includes it.
         return self.respond(webhook, s.WebhookCreatedSerializer, status.HTTP_201_CREATED)
 
@@ -487,5 +490,5 @@ class WebhookViewSet(mixins.ListModelMixin, ScopedViewSet):
     )
     @action(detail=True, methods=["post"])
     def deactivate(self, request: Request, pk: str) -> Response:
-        webhook = webhooks.webhook_deactivate(actor=request.user, webhook=self.get_object())
+        webhook = webhooks.webhook_deactivate(actor=signed_in(request), webhook=self.get_object())
         return self.respond(webhook)

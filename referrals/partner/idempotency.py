@@ -33,7 +33,7 @@ from django.utils.translation import gettext as _
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from accounts.errors import ApplicationError
+from core.errors import ApplicationError
 from referrals.models import IdempotencyRecord
 
 HEADER = "Idempotency-Key"

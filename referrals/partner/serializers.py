@@ -15,8 +15,8 @@ from typing import Any
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
-from accounts.api.schema import OMITTABLE
 from casework.choices import CaseCategory, ScreeningOutcome, Sex
+from core.api.schema import OMITTABLE
 from referrals.choices import DataCategory, ReferralStatus, Urgency
 
 MAX_PAGE_SIZE = 500
@@ -205,7 +205,7 @@ class PartnerChangeResultSerializer(serializers.Serializer):
 
 
 class PartnerErrorSerializer(serializers.Serializer):
-    """accounts.api.errors' shape. (Declared fields are taken off the class, so the field named
+    """core.api.errors' shape. (Declared fields are taken off the class, so the field named
     `errors` does not hide Serializer.errors at run time.)"""
 
     detail = serializers.CharField()

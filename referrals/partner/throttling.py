@@ -1,12 +1,12 @@
 """A request quota per partner token (default 120 a minute; `PARTNER_API_THROTTLE_RATE`),
-counted in fixed windows in Redis like every quota (accounts.throttling). A quota, not a security
+counted in fixed windows in Redis like every quota (core.throttling). A quota, not a security
 control: logins are guarded by django-axes and floods by the proxy in front."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from accounts.api.throttling import QuotaThrottle
+from core.api.throttling import QuotaThrottle
 from referrals.models import PartnerToken
 
 DEFAULT_RATE = "120/min"

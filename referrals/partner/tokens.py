@@ -22,10 +22,11 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from accounts.errors import ApplicationError, PermissionDenied
+from accounts.actors import Staff
 from accounts.models import AuditAction, Organisation, OrganisationKind, Role
-from accounts.permissions import EVERYTHING, NOTHING, define, has_role
 from accounts.services import audit_record
+from core.errors import ApplicationError, PermissionDenied
+from core.permissions import EVERYTHING, NOTHING, define, has_role
 from referrals.models import PartnerToken
 
 TOKEN_PREFIX = "pw_"  # noqa: S105 (the public marker of every token, not a secret)
@@ -99,7 +100,7 @@ def token_list(*, user: Any) -> QuerySet[PartnerToken]:
 # --- Writes --------------------------------------------------------------------------------------
 @transaction.atomic
 def token_issue(
-    *, actor: Any, organisation: Organisation, name: str, expires_at: datetime | None = None
+    *, actor: Staff, organisation: Organisation, name: str, expires_at: datetime | None = None
 ) -> tuple[PartnerToken, str]:
     """Create a token and return it with its plaintext: the only time the plaintext exists
     outside the caller's hands. Several tokens may be active at once, so a partner rotates by
@@ -138,7 +139,7 @@ def token_issue(
 
 
 @transaction.atomic
-def token_revoke(*, actor: Any, token: PartnerToken) -> PartnerToken:
+def token_revoke(*, actor: Staff, token: PartnerToken) -> PartnerToken:
     """Revoke at once: authentication reads the token row on every request, so the very next
     request with it is refused. Revoking a revoked token changes nothing."""
     if not manage_partner_token.allows(actor, token):

@@ -4,7 +4,7 @@ API) and of the token page (`page_urlpatterns`, mounted at /partner/tokens/)."""
 from django.urls import path
 from rest_framework.routers import SimpleRouter
 
-from referrals.partner import views
+from referrals.partner import pages, views
 
 # SimpleRouter: no API root view of its own (the versioned API has one).
 router = SimpleRouter()
@@ -14,5 +14,5 @@ router.register("events", views.PartnerEventViewSet, basename="partner-event")
 urlpatterns = router.urls
 
 page_urlpatterns = [
-    path("", views.token_page, name="partner-tokens"),
+    path("", pages.token_page, name="partner-tokens"),
 ]

@@ -1,9 +1,9 @@
-"""The partner API (token-authenticated JSON under /api/v1/partner/) and the token page (a
-staff page under /partner/tokens/).
+"""The partner API (token-authenticated JSON under /api/v1/partner/); its documentation is in
+schema.py, the staff page that issues the tokens in pages.py.
 
 The API views take only `PartnerTokenAuthentication` (a staff session is ignored there), read
 through `referrals.permissions.referrals_for_token` and `referrals.selectors`, write through
-`referrals.services` with `token=`, and answer with the JSON error shape of accounts.api.errors.
+`referrals.services` with `token=`, and answer with the JSON error shape of core.api.errors.
 Every call leaves audit rows: reads here (one INSERT per page), changes in the services, and
 refusals (403/404) here, each naming the token's prefix.
 """
@@ -12,22 +12,12 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Callable, Sequence
-from datetime import datetime, time, timedelta
 from typing import Any
 
-from django import forms
-from django.contrib import messages
-from django.core.exceptions import PermissionDenied as PagePermissionDenied
 from django.db.models import Max
-from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
-from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_http_methods
-from drf_spectacular.openapi import AutoSchema
-from drf_spectacular.utils import OpenApiExample, OpenApiParameter, OpenApiResponse, extend_schema
+from drf_spectacular.utils import OpenApiExample, extend_schema
 from rest_framework import serializers as drf_serializers
 from rest_framework import viewsets
 from rest_framework.decorators import action
@@ -36,174 +26,38 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.utils.urls import remove_query_param, replace_query_param
 
-from accounts.api.parsers import JSONParser
-from accounts.context import current as current_request
-from accounts.errors import ApplicationError, NotFound
-from accounts.models import AuditAction, AuditEvent, Organisation
-from accounts.services import audit_text
+from accounts.models import AuditAction
+from accounts.services import audit_record_many, audit_text
+from core.api.parsers import JSONParser
+from core.errors import NotFound
 from referrals import permissions, selectors, services
 from referrals.models import PartnerToken, Referral, ReferralEvent
-from referrals.partner import idempotency, tokens
+from referrals.partner import idempotency
 from referrals.partner import serializers as s
 from referrals.partner.authentication import HasPartnerToken, PartnerTokenAuthentication
+from referrals.partner.schema import (
+    BAD_REQUEST,
+    EXAMPLE_ID,
+    EXAMPLE_REFERRAL,
+    EXAMPLE_WITHDRAWN,
+    FORBIDDEN,
+    IDEMPOTENCY_KEY,
+    KEY_REUSED,
+    NOT_FOUND,
+    READ_ERRORS,
+    REPLAYED,
+    RETRY_AFTER,
+    TAG,
+    THROTTLED,
+    UNAUTHENTICATED,
+    PartnerAutoSchema,
+    change_schema,
+)
 from referrals.partner.throttling import PartnerTokenThrottle
 
 # ================================================================================================
 # The API
 # ================================================================================================
-
-TAG = "partner"
-EXAMPLE_ID = "5b0f6c1e-8f0a-4d1b-9a8e-2f6c3d7b9a10"
-EXAMPLE_REFERRAL = {
-    "id": EXAMPLE_ID,
-    "case_code": "VT-2026-00042",
-    "status": "sent",
-    "from_organisation": "mlsw-vt",
-    "to_organisation": "vfi",
-    "services": ["shelter", "vocational_training"],
-    "urgency": "high",
-    "reason": "Needs a safe place and training after return from Thailand.",
-    "sent_at": "2026-03-02T08:15:00Z",
-    "acknowledge_due_at": "2026-03-05T08:15:00Z",
-    "answer_due_at": "2026-03-09T08:15:00Z",
-    "decline_reason": "",
-    "outcome": "",
-    "change_seq": 1042,
-    "consent_status": "active",
-    "disclosed_categories": ["identity", "language"],
-    "identity": {
-        "given_name_lo": "ນ້ອຍ",
-        "family_name_lo": "",
-        "given_name_latin": "Noy",
-        "family_name_latin": "Example",
-        "sex": "female",
-        "age": 17,
-        "age_estimated": False,
-        "child": True,
-    },
-    "language": {"languages": ["lo", "th"], "interpreter_needed": False, "interpreter_language": ""},
-}
-EXAMPLE_WITHDRAWN = {
-    **{key: value for key, value in EXAMPLE_REFERRAL.items() if key not in ("identity", "language")},
-    "change_seq": 1107,
-    "consent_status": "withdrawn",
-    "disclosed_categories": [],
-}
-
-
-def _error(description: str, **examples: tuple[str, str, dict[str, list[str]]]) -> OpenApiResponse:
-    """An error answer in the schema: the shared JSON error shape, one example per
-    `name=(detail, code, field errors)` (underscores in the name read as spaces)."""
-    return OpenApiResponse(
-        s.PartnerErrorSerializer,
-        description=description,
-        examples=[
-            OpenApiExample(name.replace("_", " "), value={"detail": detail, "code": code, "errors": errors})
-            for name, (detail, code, errors) in examples.items()
-        ],
-    )
-
-
-UNAUTHENTICATED = _error(
-    "No token, or an unknown, revoked or expired one (`WWW-Authenticate: Bearer`).",
-    unauthenticated=("Invalid, expired or revoked token.", "authentication_failed", {}),
-)
-NOT_FOUND = _error(
-    "No such referral, or not addressed to your organisation (the two look the same).",
-    not_found=("Not found.", "not_found", {}),
-)
-THROTTLED = _error(
-    "Over the token's quota (default 120 requests a minute); retry after `Retry-After` seconds.",
-    throttled=("Request was throttled. Expected available in 21 seconds.", "throttled", {}),
-)
-BAD_REQUEST = _error(
-    "Invalid input, a missing Idempotency-Key, or a status change the lifecycle does not allow.",
-    not_allowed_now=(
-        "Cannot change status from sent to in_progress.",
-        "invalid",
-        {"status": ["Not allowed from the current status."]},
-    ),
-    no_idempotency_key=(
-        "Send an Idempotency-Key header with every change, and the same key when you retry it.",
-        "invalid",
-        {"Idempotency-Key": ["This header is required."]},
-    ),
-)
-FORBIDDEN = _error("The token was revoked while the request ran.")
-CONFLICT = _error(
-    "Someone else changed the referral's status first; GET it and decide again.",
-    conflict=("Someone else changed this first.", "conflict", {}),
-)
-KEY_REUSED = _error(
-    "This Idempotency-Key was already used for a different request.",
-    key_reused=(
-        "This Idempotency-Key was already used for a different request. Use a new key for every "
-        "new change, and the same key only to retry the same change.",
-        "idempotency_key_reused",
-        {"Idempotency-Key": ["Already used for a different request."]},
-    ),
-)
-READ_ERRORS = {400: BAD_REQUEST, 401: UNAUTHENTICATED, 429: THROTTLED}
-RETRY_AFTER = OpenApiParameter(
-    "Retry-After", int, OpenApiParameter.HEADER, response=[429], description="Seconds to wait before retrying."
-)
-IDEMPOTENCY_KEY = OpenApiParameter(
-    idempotency.HEADER,
-    str,
-    OpenApiParameter.HEADER,
-    required=True,
-    pattern=idempotency.KEY_PATTERN,
-    description=(
-        "A new unique value (a UUID) for every change; the same value when you retry that change. A retry gets the "
-        "first answer again with `Idempotent-Replayed: true`; the same key with a different body answers 422."
-    ),
-    examples=[OpenApiExample("a UUID", value="0f8fad5b-d9cb-469f-a165-70867728950e")],
-)
-REPLAYED = OpenApiParameter(
-    idempotency.REPLAYED_HEADER,
-    str,
-    OpenApiParameter.HEADER,
-    enum=["true"],
-    response=[200, 201],
-    description="Present on a replayed answer to a retried request: the change was made by the first request.",
-)
-
-
-def _change_schema(
-    summary: str, description: str, request: Any = None, request_example: dict[str, Any] | None = None, *, to: str
-) -> Callable[[Any], Any]:
-    examples = [
-        OpenApiExample("changed", value={"referral": EXAMPLE_ID, "status": to, "seq": 1043}, response_only=True)
-    ]
-    if request_example is not None:
-        examples.append(OpenApiExample("request", value=request_example, request_only=True))
-    return extend_schema(
-        tags=[TAG],
-        summary=summary,
-        description=description,
-        request=request,
-        parameters=[IDEMPOTENCY_KEY, REPLAYED, RETRY_AFTER],
-        responses={
-            200: s.PartnerChangeResultSerializer,
-            400: BAD_REQUEST,
-            401: UNAUTHENTICATED,
-            403: FORBIDDEN,
-            404: NOT_FOUND,
-            409: CONFLICT,
-            422: KEY_REUSED,
-            429: THROTTLED,
-        },
-        examples=examples,
-    )
-
-
-class PartnerAutoSchema(AutoSchema):
-    """The partner lists answer one page object (results, next_after, next), not a bare array:
-    the schema must not wrap their response in a list as it does for a viewset's `list`. (The
-    list operations name their operationId themselves, which drf-spectacular derives from this.)"""
-
-    def _is_list_view(self, serializer: Any = None) -> bool:
-        return False
 
 
 class PartnerViewSet(viewsets.GenericViewSet):
@@ -291,23 +145,13 @@ def _audit(
 ) -> None:
     """Audit rows for partner calls that referrals.selectors.record_disclosure_read does not
     cover (empty pages, the event stream, refusals): one INSERT for all of them."""
-    context = current_request()
-    reason = f"partner token {token.prefix}" + (f": {note}" if note else "")
-    AuditEvent.objects.bulk_create(
-        [
-            AuditEvent(
-                actor=None,
-                organisation_id=token.organisation_id,
-                action=action,
-                object_type=Referral._meta.label_lower,
-                object_id=audit_text(object_id)[:64],  # a refused URL's id is whatever was sent
-                fields=sorted(set(fields)),
-                ip_address=context.ip_address,
-                request_id=context.request_id,
-                reason=reason,
-            )
-            for object_id in object_ids
-        ]
+    audit_record_many(
+        actor=token,
+        action=action,
+        object_type=Referral._meta.label_lower,
+        object_ids=[audit_text(pk)[:64] for pk in object_ids],  # a refused URL's id is whatever was sent
+        fields=fields,
+        reason=note,
     )
 
 
@@ -410,7 +254,7 @@ class PartnerReferralViewSet(PartnerViewSet):
 
         return idempotency.run_idempotent(self.request, organisation_id=token.organisation_id, perform=perform)
 
-    @_change_schema(
+    @change_schema(
         "Acknowledge a referral",
         "You have received it (`sent` → `acknowledged`). Say so within the acknowledge due time.",
         to="acknowledged",
@@ -419,7 +263,7 @@ class PartnerReferralViewSet(PartnerViewSet):
     def acknowledge(self, request: Request, pk: str) -> Response:
         return self._change(pk, services.referral_acknowledge)
 
-    @_change_schema(
+    @change_schema(
         "Accept a referral",
         "You will provide the service (`acknowledged` → `accepted`; from `sent` the acknowledgement is recorded "
         "first).",
@@ -429,7 +273,7 @@ class PartnerReferralViewSet(PartnerViewSet):
     def accept(self, request: Request, pk: str) -> Response:
         return self._change(pk, services.referral_accept)
 
-    @_change_schema(
+    @change_schema(
         "Decline a referral",
         "You cannot provide the service (`acknowledged` → `declined`; from `sent` the acknowledgement is recorded "
         "first). The reason goes back to the referring organisation. The data disclosure ends.",
@@ -441,12 +285,12 @@ class PartnerReferralViewSet(PartnerViewSet):
     def decline(self, request: Request, pk: str) -> Response:
         return self._change(pk, services.referral_decline, s.PartnerReasonInputSerializer)
 
-    @_change_schema("Start the service", "`accepted` → `in_progress`.", to="in_progress")
+    @change_schema("Start the service", "`accepted` → `in_progress`.", to="in_progress")
     @action(detail=True, methods=["post"])
     def start(self, request: Request, pk: str) -> Response:
         return self._change(pk, services.referral_start)
 
-    @_change_schema(
+    @change_schema(
         "Complete the service",
         "`in_progress` → `completed`, with what the service achieved.",
         s.PartnerOutcomeInputSerializer,
@@ -457,7 +301,7 @@ class PartnerReferralViewSet(PartnerViewSet):
     def complete(self, request: Request, pk: str) -> Response:
         return self._change(pk, services.referral_complete, s.PartnerOutcomeInputSerializer)
 
-    @_change_schema(
+    @change_schema(
         "Close without service",
         "`accepted` or `in_progress` → `closed_without_service`, with the reason (the person never arrived, "
         "left, or no longer needs it).",
@@ -577,98 +421,3 @@ class PartnerEventViewSet(PartnerViewSet):
 # ================================================================================================
 # The token page
 # ================================================================================================
-
-
-class TokenCreateForm(forms.Form):
-    organisation = forms.ModelChoiceField(queryset=Organisation.objects.none(), label=gettext_lazy("Organisation"))
-    name = forms.CharField(
-        max_length=tokens.NAME_MAX_LENGTH,
-        label=gettext_lazy("Name"),
-        help_text=gettext_lazy("The system that will use the token, for example “case system sync”."),
-    )
-    expires_on = forms.DateField(
-        required=False,
-        label=gettext_lazy("Expires on (optional)"),
-        help_text=gettext_lazy("The token stops working at the end of this day."),
-        widget=forms.DateInput(attrs={"type": "date"}),
-    )
-
-    def __init__(self, *args: Any, organisations: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        choices = list(organisations[:2])
-        self.single = choices[0] if len(choices) == 1 else None
-        if self.single is not None:
-            # A partner's own staff manage one organisation: nothing to choose.
-            del self.fields["organisation"]
-        else:
-            self.fields["organisation"].queryset = organisations  # type: ignore[attr-defined]
-
-    def chosen_organisation(self) -> Organisation:
-        return self.single or self.cleaned_data["organisation"]
-
-    def expires_at(self) -> datetime | None:
-        day = self.cleaned_data.get("expires_on")
-        if day is None:
-            return None
-        return timezone.make_aware(datetime.combine(day + timedelta(days=1), time.min))
-
-
-@never_cache  # the answer to "create" holds the plaintext: no cache may keep it
-@require_http_methods(["GET", "POST"])
-def token_page(request: HttpRequest) -> HttpResponse:
-    """List, create (plaintext shown once, in this response only) and revoke the partner API
-    tokens of the caller's organisation (admins: of every partner NGO)."""
-    user = request.user
-    if not tokens.manage_partner_token.allows(user, None):
-        raise PagePermissionDenied
-    organisations = tokens.token_organisations(user=user)
-    context: dict[str, Any] = {}
-    form = TokenCreateForm(organisations=organisations)
-    status = 200
-    if request.method == "POST":
-        action = request.POST.get("action")
-        if action == "revoke":
-            token = tokens.token_list(user=user).filter(pk=_uuid_or_404(request.POST.get("token"))).first()
-            if token is None:
-                raise Http404
-            tokens.token_revoke(actor=user, token=token)
-            messages.success(request, _("Token %(prefix)s… revoked.") % {"prefix": token.prefix})
-            return redirect(request.path)
-        if action != "create":
-            return HttpResponse(status=400)
-        form = TokenCreateForm(request.POST, organisations=organisations)
-        if form.is_valid():
-            try:
-                new_token, plaintext = tokens.token_issue(
-                    actor=user,
-                    organisation=form.chosen_organisation(),
-                    name=form.cleaned_data["name"],
-                    expires_at=form.expires_at(),
-                )
-            except ApplicationError as error:
-                for field, errors in error.fields.items():
-                    name = {"expires_at": "expires_on"}.get(field, field)
-                    for message in errors:
-                        form.add_error(name if name in form.fields else None, message)
-                if not error.fields:
-                    form.add_error(None, error.message)
-                status = 400
-            else:
-                context.update(new_token=new_token, plaintext=plaintext)
-                form = TokenCreateForm(organisations=organisations)
-        else:
-            status = 400
-    context.update(
-        form=form,
-        tokens=tokens.token_list(user=user),
-        show_organisation=form.single is None,
-        now=timezone.now(),
-    )
-    return render(request, "referrals/partner_tokens.html", context, status=status)
-
-
-def _uuid_or_404(value: str | None) -> str:
-    try:
-        return str(uuid.UUID(str(value)))
-    except ValueError as error:
-        raise Http404 from error

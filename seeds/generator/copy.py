@@ -14,7 +14,6 @@ from django.apps import apps
 from django.db import DEFAULT_DB_ALIAS, connection, connections, models
 from django.db.models.base import ModelState
 
-from accounts.fields import encrypted_fields
 from casework.models import (
     Case,
     CaseEvent,
@@ -31,6 +30,7 @@ from casework.models import (
     ScreeningIndicator,
     Service,
 )
+from core.fields import encrypted_fields
 from referrals.models import Consent, Referral, ReferralEvent
 from shelters.models import Bed, BedOutage, NonResidentialAssistance, Stay
 
@@ -131,7 +131,7 @@ class Batch:
 # Field types whose Python values PostgreSQL's driver takes as they are (UUID, str, date,
 # datetime, bool, int): they skip Django's per-value preparation, which costs more than the COPY
 # itself. The others (JSON, arrays, ranges) go through it, as bulk_create would, and so do the
-# encrypted fields (accounts.fields), whose preparation is the encryption.
+# encrypted fields (core.fields), whose preparation is the encryption.
 AS_IS = (
     models.UUIDField,
     models.CharField,

@@ -37,7 +37,7 @@ REFERRAL_SHARE = {
     CaseCategory.VULNERABLE: 0.3,
     CaseCategory.RISK_GROUP: 0.12,
 }
-# Who provides what, among the organisations with staff to answer (domain.md: police to MLSW
+# Who provides what, among the organisations with staff to answer (docs/design/domain.md: police to MLSW
 # for shelter, MLSW to an NGO for vocational training, LWU for counselling and legal aid).
 PROVIDERS = {
     "shelter": ("lwu-cpc", "sengsavang", "vfi", "mlsw-transit-centre"),

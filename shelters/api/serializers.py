@@ -6,20 +6,23 @@ from typing import Any
 
 from rest_framework import serializers
 
-from accounts.api.fields import ScopedRelatedField
-from accounts.api.schema import OMITTABLE
-from accounts.limits import REASON_MAX_LENGTH, TEXT_MAX_LENGTH
+from accounts.models import Organisation, Province
 from casework import health
 from casework.api.serializers import PersonBriefSerializer, code_field
 from casework.models import ServiceType
+from core.api.fields import ScopedRelatedField
+from core.api.schema import OMITTABLE
+from core.limits import REASON_MAX_LENGTH, TEXT_MAX_LENGTH
 from shelters import permissions
 from shelters.choices import ExitDestination
 from shelters.models import Bed, BedOutage, NonResidentialAssistance, Shelter, Stay
 
 
 class ShelterSerializer(serializers.ModelSerializer):
-    operator = serializers.SlugRelatedField(slug_field="code", read_only=True)
-    province = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    operator: serializers.SlugRelatedField[Organisation] = serializers.SlugRelatedField(
+        slug_field="code", read_only=True
+    )
+    province: serializers.SlugRelatedField[Province] = serializers.SlugRelatedField(slug_field="code", read_only=True)
     address = serializers.CharField(read_only=True, help_text=f"{OMITTABLE} the caller works in or runs this shelter.")
     beds_in_service = serializers.IntegerField(read_only=True)
 
@@ -50,8 +53,10 @@ class ShelterSerializer(serializers.ModelSerializer):
 
 
 class StaySerializer(serializers.ModelSerializer):
-    shelter = serializers.SlugRelatedField(slug_field="code", read_only=True)
-    bed = serializers.SlugRelatedField(slug_field="label", read_only=True, allow_null=True)
+    shelter: serializers.SlugRelatedField[Shelter] = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    bed: serializers.SlugRelatedField[Bed] = serializers.SlugRelatedField(
+        slug_field="label", read_only=True, allow_null=True
+    )
     person = PersonBriefSerializer(read_only=True)
     admitted_on = serializers.DateField(source="during.lower", read_only=True)
     discharged_on = serializers.DateField(source="during.upper", read_only=True, allow_null=True)
@@ -128,7 +133,7 @@ class OutageStartSerializer(serializers.Serializer):
 
 
 class OutageSerializer(serializers.ModelSerializer):
-    bed = serializers.SlugRelatedField(slug_field="label", read_only=True)
+    bed: serializers.SlugRelatedField[Bed] = serializers.SlugRelatedField(slug_field="label", read_only=True)
     start = serializers.DateField(source="during.lower", read_only=True)
     end = serializers.DateField(source="during.upper", read_only=True, allow_null=True)
 
@@ -145,8 +150,10 @@ class NonResidentialSerializer(serializers.ModelSerializer):
     """Health services and the notes are absent for a caller who may not see them (`health_visible`,
     annotated by the view's queryset: shelters.permissions.health_visible)."""
 
-    shelter = serializers.SlugRelatedField(slug_field="code", read_only=True)
-    service_types = serializers.SlugRelatedField(slug_field="code", many=True, read_only=True)
+    shelter: serializers.SlugRelatedField[Shelter] = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    service_types: serializers.SlugRelatedField[ServiceType] = serializers.SlugRelatedField(
+        slug_field="code", many=True, read_only=True
+    )
 
     class Meta:
         model = NonResidentialAssistance

@@ -1,6 +1,6 @@
 from rest_framework.routers import DefaultRouter
 
-from shelters.api import statistics, views
+from shelters.api import views
 
 router = DefaultRouter()
 router.register("shelters", views.ShelterViewSet, basename="shelter")
@@ -8,6 +8,5 @@ router.register("stays", views.StayViewSet, basename="stay")
 router.register("beds", views.BedViewSet, basename="bed")
 router.register("bed-outages", views.BedOutageViewSet, basename="bed-outage")
 router.register("non-residential", views.NonResidentialViewSet, basename="non-residential")
-router.register("statistics", statistics.StatisticsViewSet, basename="statistics")
 
 urlpatterns = router.urls

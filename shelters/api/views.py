@@ -14,10 +14,11 @@ from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from accounts.api.viewsets import ScopedViewSet
-from accounts.errors import PermissionDenied
+from accounts.actors import signed_in
 from casework.api.views import identity_from_scope
 from casework.selectors import record_identity_read
+from core.api.viewsets import ScopedViewSet
+from core.errors import PermissionDenied
 from shelters import permissions, selectors, services
 from shelters.api import serializers as s
 from shelters.models import Bed, BedOutage, NonResidentialAssistance, Shelter, Stay
@@ -98,7 +99,7 @@ class StayViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedViewSe
         return {**super().get_serializer_context(), "identity_visible": identity_from_scope}
 
     def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        page = self.paginate_queryset(self.filter_queryset(self.get_queryset()))
+        page = self.page_of(self.filter_queryset(self.get_queryset()))
         record_identity_read(user=request.user, objects=[stay.person for stay in page])
         return self.get_paginated_response(self.get_serializer(page, many=True).data)
 
@@ -116,20 +117,20 @@ class StayViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedViewSe
         # with the referral): the service checks that the actor works this shelter, and the case
         # itself is not shown back beyond the new resident's brief identity.
         data = self.read_input(s.AdmitSerializer)
-        return self._fresh(services.stay_admit(actor=request.user, **data), status.HTTP_201_CREATED)
+        return self._fresh(services.stay_admit(actor=signed_in(request), **data), status.HTTP_201_CREATED)
 
     @extend_schema(request=s.DischargeSerializer)
     @action(detail=True, methods=["post"])
     def discharge(self, request: Request, pk: str) -> Response:
         data = self.read_input(s.DischargeSerializer)
-        return self._fresh(services.stay_discharge(actor=request.user, stay=self.get_object(), **data))
+        return self._fresh(services.stay_discharge(actor=signed_in(request), stay=self.get_object(), **data))
 
     @extend_schema(request=s.TransferSerializer, responses={201: s.StaySerializer})
     @action(detail=True, methods=["post"])
     def transfer(self, request: Request, pk: str) -> Response:
         data = self.read_input(s.TransferSerializer)
         return self._fresh(
-            services.stay_transfer(actor=request.user, stay=self.get_object(), **data), status.HTTP_201_CREATED
+            services.stay_transfer(actor=signed_in(request), stay=self.get_object(), **data), status.HTTP_201_CREATED
         )
 
     @extend_schema(request=s.MoveBedSerializer, responses={201: s.StaySerializer})
@@ -137,14 +138,16 @@ class StayViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedViewSe
     def move_bed(self, request: Request, pk: str) -> Response:
         data = self.read_input(s.MoveBedSerializer)
         return self._fresh(
-            services.stay_move_bed(actor=request.user, stay=self.get_object(), **data), status.HTTP_201_CREATED
+            services.stay_move_bed(actor=signed_in(request), stay=self.get_object(), **data), status.HTTP_201_CREATED
         )
 
     @extend_schema(request=s.PlannedDischargeSerializer)
     @action(detail=True, methods=["post"], url_path="planned-discharge")
     def planned_discharge(self, request: Request, pk: str) -> Response:
         data = self.read_input(s.PlannedDischargeSerializer)
-        return self._fresh(services.stay_set_planned_discharge(actor=request.user, stay=self.get_object(), **data))
+        return self._fresh(
+            services.stay_set_planned_discharge(actor=signed_in(request), stay=self.get_object(), **data)
+        )
 
 
 class BedViewSet(ScopedViewSet):
@@ -160,7 +163,7 @@ class BedViewSet(ScopedViewSet):
     @action(detail=True, methods=["post"], url_path="out-of-service")
     def out_of_service(self, request: Request, pk: str) -> Response:
         data = self.read_input(s.OutageStartSerializer)
-        outage = services.bed_outage_start(actor=request.user, bed=self.get_object(), **data)
+        outage = services.bed_outage_start(actor=signed_in(request), bed=self.get_object(), **data)
         return self.respond(outage, s.OutageSerializer, status.HTTP_201_CREATED)
 
 
@@ -175,7 +178,7 @@ class BedOutageViewSet(ScopedViewSet):
     @action(detail=True, methods=["post"])
     def end(self, request: Request, pk: str) -> Response:
         data = self.read_input(s.OutageEndSerializer)
-        return self.respond(services.bed_outage_end(actor=request.user, outage=self.get_object(), **data))
+        return self.respond(services.bed_outage_end(actor=signed_in(request), outage=self.get_object(), **data))
 
 
 class NonResidentialViewSet(mixins.ListModelMixin, ScopedViewSet):
@@ -196,5 +199,7 @@ class NonResidentialViewSet(mixins.ListModelMixin, ScopedViewSet):
     @extend_schema(request=s.NonResidentialInputSerializer, responses={201: s.NonResidentialSerializer})
     def create(self, request: Request) -> Response:
         data = self.read_input(s.NonResidentialInputSerializer)
-        record = services.non_residential_record(actor=request.user, **data)
-        return self.respond(self.get_queryset().get(pk=record.pk), status_code=status.HTTP_201_CREATED)
+        record = services.non_residential_record(actor=signed_in(request), **data)
+        # The answer echoes what the actor just recorded, even a past day's record that posted
+        # staff will not see in the list afterwards; health fields still pass `health_visible`.
+        return self.respond(self.base_queryset().get(pk=record.pk), status_code=status.HTTP_201_CREATED)

@@ -4,7 +4,7 @@ The report folds the stays by (shelter, exit destination, length of the episode)
 seq scan, that is a hash table of some ten thousand groups per worker, each stay a random lookup
 in it: twice the cost of the scan. Read from this index, which is in that order and carries every
 column the pass reads (an index-only scan), the stays of one group come one after another and are
-folded as they come. See shelters/reports.py (`_STAYS_SQL`) and docs/performance.md.
+folded as they come. See shelters/reports/occupancy_report.py (`_STAYS_SQL`) and docs/performance.md.
 """
 
 import django.db.models.expressions

@@ -64,7 +64,7 @@ def test_reference_geography_is_served(api, people):
 
 
 def test_counts_are_capped_so_huge_lists_stay_fast(api, people, monkeypatch):
-    from accounts.api import pagination
+    from core.api import pagination
 
     monkeypatch.setattr(pagination, "COUNT_CAP", 5)
     api.force_authenticate(people.social_worker)

@@ -6,8 +6,8 @@ from django.test import override_settings
 from django.urls import reverse
 from django.utils import timezone
 
-from accounts.middleware import client_ip
 from accounts.models import AuditAction, AuditEvent
+from core.middleware import client_ip
 
 pytestmark = pytest.mark.django_db
 

@@ -55,6 +55,6 @@ def test_django_rules_asks_the_same_question(people):
 def test_everything_survives_being_combined_with_another_filter(people):
     from django.db.models import Q
 
-    from accounts.permissions import EVERYTHING
+    from core.permissions import EVERYTHING
 
     assert User.objects.filter(Q(username="nobody") | EVERYTHING).count() == User.objects.count()

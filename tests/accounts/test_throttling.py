@@ -1,4 +1,4 @@
-"""Quotas counted in the real Redis (accounts.throttling): the staff API per user, sign-in attempts
+"""Quotas counted in the real Redis (core.throttling): the staff API per user, sign-in attempts
 per address (password and second-factor code alike). Over the quota: 429 with Retry-After until
 the window ends. (The partner token quota: tests/referrals/test_partner_api.py.)"""
 

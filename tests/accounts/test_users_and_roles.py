@@ -3,8 +3,8 @@ from django.db import IntegrityError, connection, transaction
 from django.urls import reverse
 
 from accounts import services
-from accounts.errors import ApplicationError, PermissionDenied
 from accounts.models import AuditEvent, OrganisationKind, Role, User
+from core.errors import ApplicationError, PermissionDenied
 
 pytestmark = pytest.mark.django_db
 

@@ -1,4 +1,4 @@
-"""Browser flows of the two-person rules of access.md: a national manager opens a case outside
+"""Browser flows of the two-person rules of docs/design/access.md: a national manager opens a case outside
 their scope through emergency access (the 404 page offers it; a reason is required); and a
 consent override asked on a draft referral is approved by a second manager on the overrides
 page, after which the draft can be sent. Screenshots for docs/user-guide.md, section 12."""

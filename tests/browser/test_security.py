@@ -17,7 +17,6 @@ from accounts import services
 from accounts.models import User
 from casework.services import assistance
 from tests.browser.conftest import PASSWORD, login_as, screenshot
-from tests.factories import open_case
 
 
 def code_for(secret: str, *, ahead: int = 0) -> str:
@@ -34,8 +33,7 @@ def visit(page: Page, path: str) -> None:
 
 
 @pytest.fixture
-def case(people):  # type: ignore[no-untyped-def]
-    case = open_case(people.social_worker)
+def case(case, people):  # type: ignore[no-untyped-def]
     assistance.note_add(actor=people.social_worker, case=case, text="first visit")
     return case
 
@@ -59,7 +57,7 @@ def test_the_manager_and_statistics_pages_work_under_the_policy(page, people):  
     login_as(page, people.manager)  # (the occupancy report: test_shelters_referrals.py)
     for path in ("/manage/workload/", "/manage/closures/", "/notifications/rules/"):
         visit(page, path)
-    visit(page, "/shelters/statistics/")
+    visit(page, "/statistics/")
     expect(page.locator("figure svg").first).to_be_visible()
     # The PNG button draws the chart's SVG (a data: image) on a canvas and downloads it.
     with page.expect_download() as download:

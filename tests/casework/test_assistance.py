@@ -2,18 +2,13 @@ from datetime import date
 
 import pytest
 
-from accounts.errors import ApplicationError, NotFound, PermissionDenied
 from casework import permissions
 from casework.models import CaseNote, FollowUpPolicy, Service, ServiceType
 from casework.services import assistance, cases, follow_ups
+from core.errors import ApplicationError, NotFound, PermissionDenied
 from tests.factories import open_case
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def case(people):
-    return open_case(people.social_worker)
 
 
 @pytest.fixture

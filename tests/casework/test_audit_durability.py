@@ -1,4 +1,4 @@
-"""Audit that cannot be lost (access.md: Audit): the audit row is written in the same
+"""Audit that cannot be lost (docs/design/access.md: Audit): the audit row is written in the same
 transaction as the change it records and before a read returns anything, never after the
 response, in a signal handler or a task. These tests make the database itself refuse (a
 trigger written here, nothing of ours mocked) and commit for real (transactional tests)."""

@@ -1,4 +1,4 @@
-"""Emergency access (access.md: break-glass): a manager or administrator opens one case outside
+"""Emergency access (docs/design/access.md: break-glass): a manager or administrator opens one case outside
 their scope with a reason; read-only tiers 1-2, for settings.BREAK_GLASS_HOURS, every read
 audited with the reason, the owning organisation's managers alerted."""
 
@@ -9,15 +9,15 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 import time_machine
-from django.test import Client
 from django.urls import reverse
 
-from accounts.errors import ApplicationError, PermissionDenied
 from accounts.models import AuditAction, AuditEvent, Notification, Role
-from accounts.reminders.delivery import build_message
 from casework import permissions
 from casework.models import BreakGlassGrant, Case, Person, Service, ServiceType
 from casework.services import assistance, break_glass
+from core.errors import ApplicationError, PermissionDenied
+from notifications.delivery import build_message
+from tests.clients import client_for
 from tests.factories import make_user, open_case
 from tests.permission_checks import assert_predicate_matches_filter
 
@@ -26,16 +26,9 @@ T0 = datetime(2026, 4, 1, 8, 0, tzinfo=UTC)
 REASON = "Police report the person missing; the shelter must know her medical needs tonight"
 
 
-def client_for(user):  # type: ignore[no-untyped-def]
-    client = Client()
-    client.force_login(user)
-    return client
-
-
 @pytest.fixture
-def case(people):  # type: ignore[no-untyped-def]
+def case(case, people):  # type: ignore[no-untyped-def]
     """A case of the Vientiane office: outside the national manager's and the admin's scope."""
-    case = open_case(people.social_worker)
     assistance.note_add(actor=people.social_worker, case=case, text="visited the family")
     for code in ("legal_aid", "medical_care"):  # medical care is a health service: tier 3
         assistance.service_add(actor=people.social_worker, case=case, service_type=ServiceType.objects.get(code=code))

@@ -3,9 +3,9 @@ fail after taking a number, leave codes without duplicates and without gaps."""
 
 import pytest
 
-from accounts.errors import ApplicationError
 from casework.models import CaseCodeCounter, Person
 from casework.services.people import allocate_case_code
+from core.errors import ApplicationError
 from tests.concurrency import run_concurrently
 from tests.factories import open_case
 

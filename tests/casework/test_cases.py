@@ -1,19 +1,14 @@
 import pytest
 
-from accounts.errors import ApplicationError, Conflict, NotFound, PermissionDenied
 from accounts.models import AuditEvent
 from casework import permissions
 from casework.models import Case, CaseEvent, Person
 from casework.services import cases as services
+from core.errors import ApplicationError, Conflict, NotFound, PermissionDenied
 from tests.factories import make_user, open_case
 from tests.permission_checks import assert_predicate_matches_filter
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def case(people):
-    return open_case(people.social_worker)
 
 
 def test_intake_registers_a_person_with_a_case_code_and_assigns_the_worker(people, case):

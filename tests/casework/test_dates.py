@@ -9,10 +9,10 @@ from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
 
-from accounts.errors import ApplicationError
 from casework.models import Case, Person
 from casework.services import merge
 from casework.services import people as people_services
+from core.errors import ApplicationError
 from tests.casework.test_api_cases import INTAKE, intake
 from tests.casework.test_pages import INTAKE as INTAKE_FORM
 from tests.factories import open_case

@@ -4,7 +4,6 @@ from datetime import date
 
 import pytest
 
-from accounts.errors import ApplicationError, NotFound, PermissionDenied
 from accounts.models import AuditEvent, District, Role
 from casework.duplicates import (
     REASON_BIRTH_DATE,
@@ -18,6 +17,7 @@ from casework.models import Case, CaseEvent, FamilyMember, Person
 from casework.services.cases import case_share
 from casework.services.merge import person_merge
 from casework.services.people import family_member_add
+from core.errors import ApplicationError, NotFound, PermissionDenied
 from tests.factories import make_user, open_case
 
 pytestmark = pytest.mark.django_db

@@ -16,13 +16,13 @@ from django.core.management import CommandError, call_command
 from django.db import connection
 from django.urls import reverse
 
-from accounts import crypto, field_keys
-from accounts.errors import ApplicationError
 from casework.duplicates import find_duplicates
 from casework.models import FamilyMember, Person
 from casework.names import latin_tokens, name_filter
 from casework.services.people import family_member_add, person_update
 from config.keys import DEVELOPMENT_FIELD_KEY
+from core import crypto, field_keys
+from core.errors import ApplicationError
 from tests.factories import open_case
 
 pytestmark = pytest.mark.django_db

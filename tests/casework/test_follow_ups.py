@@ -12,24 +12,19 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import timezone
 
-from accounts.errors import ApplicationError, PermissionDenied
 from accounts.models import AuditEvent, ReminderOccurrence, User
-from accounts.reminders import engine
-from accounts.reminders.window import day_start
 from casework.cadence import MonthsField, add_months, validate_months, visit_dates
 from casework.models import CaseEvent, FollowUpPolicy, FollowUpVisit
 from casework.services import assistance, follow_ups
-from tests.accounts.reminders import occurrences, tick_at
+from core.errors import ApplicationError, PermissionDenied
+from notifications import engine
+from notifications.window import day_start
 from tests.factories import open_case
+from tests.notifications.reminders import occurrences, tick_at
 
 pytestmark = pytest.mark.django_db
 
 END_OF_JANUARY = date(2026, 1, 31)
-
-
-@pytest.fixture
-def case(people):
-    return open_case(people.social_worker)
 
 
 def at_noon(day: date) -> datetime:

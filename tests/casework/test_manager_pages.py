@@ -7,22 +7,16 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 import pytest
-from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import Role
 from casework.models import Case, FollowUpVisit
 from casework.services import cases
+from tests.clients import client_for
 from tests.factories import make_user, open_case
 
 pytestmark = pytest.mark.django_db
-
-
-def client_for(user):
-    client = Client()
-    client.force_login(user)
-    return client
 
 
 @pytest.fixture

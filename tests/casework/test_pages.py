@@ -27,11 +27,6 @@ def detail(case, tab="person"):
 
 
 @pytest.fixture
-def case(people):
-    return open_case(people.social_worker)
-
-
-@pytest.fixture
 def counselled(people, orgs):
     """An LWU case of the counsellor's, shared with police: one tier-3 note, one general note,
     one health service."""

@@ -5,7 +5,6 @@ import pytest
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from accounts.errors import ApplicationError, Conflict, NotFound, PermissionDenied
 from accounts.models import AuditEvent, Country
 from casework.cadence import add_months
 from casework.choices import RepatriationFlow
@@ -16,6 +15,7 @@ from casework.services.assistance import plan_save
 from casework.services.cases import case_share
 from casework.services.follow_ups import follow_ups_schedule
 from casework.services.people import person_update
+from core.errors import ApplicationError, Conflict, NotFound, PermissionDenied
 from tests.factories import open_case
 
 pytestmark = pytest.mark.django_db
@@ -39,8 +39,8 @@ def today():
 
 
 @pytest.fixture
-def case(people):
-    return open_case(people.social_worker, person_values=adult_values())
+def case_person():
+    return adult_values()
 
 
 def start(actor, case, flow=RepatriationFlow.THAILAND_MOU, country="TH", **extra):

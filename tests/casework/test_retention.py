@@ -20,12 +20,12 @@ from casework.privacy import REDACTED, generalised_birth_date, history_models
 from casework.services.cases import case_closure_approve, case_closure_request
 from casework.services.merge import person_merge
 from casework.services.retention import CASEWORK_TEXT, anonymise_closed_cases, people_due, retention_cutoff
+from national_statistics import ctdc, queries
+from national_statistics.queries import Scope
 from referrals.models import Consent, Referral
 from seeds.generator import generate
 from shelters import reports
 from shelters.models import Shelter, Stay
-from shelters.statistics import ctdc, queries
-from shelters.statistics.queries import Scope
 from tests.factories import open_case
 
 pytestmark = pytest.mark.django_db

@@ -7,11 +7,11 @@ import pytest
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from accounts.errors import ApplicationError, Conflict, NotFound, PermissionDenied
 from accounts.models import AuditEvent
 from casework.models import CaseEvent, ElementThreshold, Indicator, Person, Screening, ScreeningIndicator
 from casework.services import screening as services
 from casework.services.cases import case_closure_approve, case_closure_request, case_share
+from core.errors import ApplicationError, Conflict, NotFound, PermissionDenied
 from tests.factories import open_case
 
 pytestmark = pytest.mark.django_db
@@ -511,7 +511,7 @@ def test_a_positive_screening_holds_investigative_interviews_back_for_the_reflec
 
 
 def test_the_reflection_period_length_is_a_setting(people, child_case, settings):
-    """The Lao length is unconfirmed (domain-sources.md 1.5), so it is configurable."""
+    """The Lao length is unconfirmed (docs/design/domain.md, Reflection period), so it is configurable."""
     settings.SCREENING_REFLECTION_DAYS = 45
     assert screen(people.social_worker, child_case).reflection_period_ends_on == SCREENED_ON + timedelta(days=45)
 

@@ -112,7 +112,7 @@ def test_every_export_is_audited_with_its_size_and_format(people, two):
 
 def test_counselling_notes_stay_with_the_counsellor(people, two):
     """A tier-3 note on a case the manager oversees is listed, its text withheld (only the
-    assigned counsellor reads it; access.md)."""
+    assigned counsellor reads it; docs/design/access.md)."""
     case = two[0]
     CaseNote.objects.create(
         case=case, author=people.social_worker, kind=NoteKind.COUNSELLING, tier=Tier.SENSITIVE, text="private"

@@ -13,7 +13,7 @@ from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
 from hypothesis.stateful import Bundle, RuleBasedStateMachine, invariant, rule, run_state_machine_as_test
 
-from accounts.errors import ApplicationError
+from core.errors import ApplicationError
 from referrals import selectors, services
 from referrals.models import PartnerToken, Referral, ReferralEvent
 from tests.concurrency import run_concurrently

@@ -1,4 +1,4 @@
-"""Consent per disclosure (access.md: Consent): who may give it for a child, withdrawal that
+"""Consent per disclosure (docs/design/access.md: Consent): who may give it for a child, withdrawal that
 takes effect at once, expiry, and the coverage check that refuses to send a referral, with one
 message for each thing the consent lacks."""
 
@@ -7,14 +7,15 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from accounts.errors import ApplicationError, Conflict, NotFound, PermissionDenied
 from accounts.models import AuditEvent, User
 from casework.models import CaseEvent, Person
 from casework.services.cases import case_closure_approve, case_closure_request
+from core.errors import ApplicationError, Conflict, NotFound, PermissionDenied
 from referrals import selectors, services
 from referrals.models import Consent, Referral, ReferralEvent
 from tests.concurrency import run_concurrently
 from tests.referrals import (
+    ADULT,
     adult_case,
     child_case,
     consent_for,
@@ -28,8 +29,8 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def case(people):
-    return adult_case(people.social_worker)
+def case_person():
+    return ADULT
 
 
 @pytest.fixture

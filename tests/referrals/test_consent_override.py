@@ -1,4 +1,4 @@
-"""Consent override (access.md: Consent; security-and-performance.md 6): sharing without consent
+"""Consent override (docs/design/access.md: Consent; requirement 5): sharing without consent
 to protect a life needs a reason from the requester and the approval of a second person, a
 manager of the sending organisation; until then the draft cannot be sent and no receiver, page
 or partner token sees anything of it. Both steps are audited with their reason and alert people."""
@@ -9,17 +9,17 @@ from types import SimpleNamespace
 
 import pytest
 from django.db import IntegrityError, transaction
-from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 from rest_framework.test import APIClient
 
-from accounts.errors import ApplicationError, Conflict, NotFound, PermissionDenied
 from accounts.models import AuditAction, AuditEvent, Notification, Role
+from core.errors import ApplicationError, Conflict, NotFound, PermissionDenied
 from referrals import permissions, services
 from referrals.choices import ReferralStatus
 from referrals.models import ConsentOverride, Referral
 from referrals.partner.tokens import token_issue
+from tests.clients import client_for
 from tests.factories import make_user
 from tests.permission_checks import assert_predicate_matches_filter
 from tests.referrals import adult_case, draft_for
@@ -31,12 +31,6 @@ REASON = "The recruiter knows where she hides; the NGO shelter must take her ton
 def api_for(user):  # type: ignore[no-untyped-def]
     client = APIClient()
     client.force_authenticate(user)
-    return client
-
-
-def client_for(user):  # type: ignore[no-untyped-def]
-    client = Client()
-    client.force_login(user)
     return client
 
 

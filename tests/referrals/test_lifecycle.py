@@ -1,4 +1,4 @@
-"""The referral lifecycle (domain.md: Referrals): every allowed move and the refused ones from
+"""The referral lifecycle (docs/design/domain.md: Referrals): every allowed move and the refused ones from
 each status, who may answer (staff of the receiving organisation or its token, never the
 sender), the rows each change leaves, due dates, and two receivers answering at once."""
 
@@ -8,10 +8,10 @@ from types import SimpleNamespace
 import pytest
 from django.utils import timezone
 
-from accounts.errors import ApplicationError, Conflict, NotFound, PermissionDenied
 from accounts.models import AuditEvent, Role, User
 from casework.models import CaseEvent, CaseShare
 from casework.permissions import view_case
+from core.errors import ApplicationError, Conflict, NotFound, PermissionDenied
 from referrals import permissions, selectors, services
 from referrals.models import Consent, PartnerToken, Referral, ReferralEvent
 from tests.concurrency import run_concurrently

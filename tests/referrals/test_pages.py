@@ -6,29 +6,20 @@ counsellor answers."""
 from __future__ import annotations
 
 import pytest
-from django.test import Client
 from django.urls import reverse
 
 from accounts.models import AuditEvent
 from casework.models import ServiceType
 from referrals import services
 from referrals.models import Referral
-from tests.factories import open_case
+from tests.clients import client_for
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def case(people):
-    return open_case(
-        people.social_worker,
-        person_values={
-            "given_name_latin": "Dao",
-            "family_name_latin": "Referred",
-            "sex": "female",
-            "estimated_age": 24,
-        },
-    )
+def case_person():
+    return {"given_name_latin": "Dao", "family_name_latin": "Referred", "sex": "female", "estimated_age": 24}
 
 
 @pytest.fixture
@@ -75,12 +66,6 @@ def referral(people, orgs, case, consent, counselling):
         consent=consent,
     )
     return services.referral_send(actor=people.social_worker, referral=draft)
-
-
-def client_for(user):
-    client = Client()
-    client.force_login(user)
-    return client
 
 
 # --- Create and send -----------------------------------------------------------------------------

@@ -1,4 +1,4 @@
-"""The partner API (access.md: partner role; security-and-performance.md checklist 4, 5, 24): a
+"""The partner API (docs/design/access.md: Partner API; requirements 3, 4, 13): a
 partner sees only referrals addressed to it, only the data the consent covers, never drafts;
 pulls every change once; changes status with idempotent retries; is throttled per token; is
 audited on every call; and a token is worth nothing on staff endpoints (nor a session here)."""

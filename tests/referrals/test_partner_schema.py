@@ -1,5 +1,5 @@
-"""Schemathesis against the partner part of the live OpenAPI schema (security-and-performance.md
-section 6, checklist 23): every partner operation, with a valid token, answers without a server
+"""Schemathesis against the partner part of the live OpenAPI schema (docs/design/access.md,
+requirement 12): every partner operation, with a valid token, answers without a server
 error, with a documented status and content type, and with a body and headers that conform to
 the schema; without the token it answers 401.
 

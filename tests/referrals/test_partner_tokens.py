@@ -1,4 +1,4 @@
-"""Partner API tokens (access.md: one token per partner organisation, revocable, rotated without
+"""Partner API tokens (docs/design/access.md: one token per partner organisation, revocable, rotated without
 downtime): issued once in plaintext and kept as a SHA-256 digest, several active at a time,
 revocation and expiry effective on the next request, last use recorded, who may manage them,
 and the token page."""
@@ -14,8 +14,8 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from accounts.errors import ApplicationError, PermissionDenied
 from accounts.models import AuditEvent, Role
+from core.errors import ApplicationError, PermissionDenied
 from referrals.models import PartnerToken
 from referrals.partner.tokens import manage_partner_token, token_issue, token_revoke
 from tests.factories import make_user

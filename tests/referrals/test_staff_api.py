@@ -33,8 +33,8 @@ def receiver(orgs):  # type: ignore[no-untyped-def]
 
 
 @pytest.fixture
-def case(people):  # type: ignore[no-untyped-def]
-    return open_case(people.social_worker, person_values=ADULT)
+def case_person():  # type: ignore[no-untyped-def]
+    return ADULT
 
 
 def as_user(api: Any, user: Any) -> Any:

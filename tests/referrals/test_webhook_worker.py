@@ -6,15 +6,13 @@ minute) after moving the due time, never by sleeping through the backoff."""
 from __future__ import annotations
 
 import time
-from collections.abc import Callable
-from typing import Any
 
 import pytest
 
 from referrals import webhooks
 from referrals.models import WebhookDelivery
 from referrals.tasks import deliver_webhook, retry_due_webhooks
-from tests.processes import celery_worker
+from tests.processes import celery_worker, wait_for
 from tests.referrals.test_webhooks import (
     RECEIVER_NETWORK,
     certificate,
@@ -24,18 +22,8 @@ from tests.referrals.test_webhooks import (
     signature_ok,
 )
 
-pytestmark = [pytest.mark.worker, pytest.mark.django_db(transaction=True)]
+pytestmark = [pytest.mark.slow, pytest.mark.worker, pytest.mark.django_db(transaction=True)]
 __all__ = ["certificate"]  # the session fixture, shared with test_webhooks
-
-
-def wait_for(condition: Callable[[], Any], *, timeout: float = 60.0, what: str = "") -> Any:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        value = condition()
-        if value:
-            return value
-        time.sleep(0.1)
-    pytest.fail(f"timed out waiting for {what or condition}")
 
 
 @pytest.fixture

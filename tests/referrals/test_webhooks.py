@@ -30,8 +30,8 @@ from django.db import IntegrityError, connections, transaction
 from django.urls import reverse
 from django.utils import timezone
 
-from accounts.errors import ApplicationError, PermissionDenied
 from casework.models import ServiceType
+from core.errors import ApplicationError, PermissionDenied
 from referrals import services, webhooks
 from referrals.models import Referral, ReferralEvent, Webhook, WebhookDelivery
 from tests.factories import make_user, open_case

@@ -101,5 +101,5 @@ def test_residents_are_the_current_ones_only(api, people, staff, cpc):
     assert discharged.status_code == 200, discharged.json()
     residents = api.get(reverse("v1:shelter-residents", args=[cpc.pk])).json()
     assert [row["person"]["case_code"] for row in residents] == [second.person.case_code]
-    # Staff no longer see the discharged stay: current residents only (access.md).
+    # Staff no longer see the discharged stay: current residents only (docs/design/access.md).
     assert api.get(reverse("v1:stay-detail", args=[stay["id"]])).status_code == 404

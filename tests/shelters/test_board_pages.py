@@ -14,10 +14,10 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import AuditEvent
-from casework.choices import CaseCategory
 from shelters import services
-from shelters.models import Bed, BedOutage, Room, Shelter, Stay
-from tests.factories import open_case
+from shelters.models import Bed, BedOutage, Room, Stay
+from tests.clients import client_for
+from tests.factories import BedFactory, ShelterFactory, open_case
 
 pytestmark = pytest.mark.django_db
 
@@ -31,21 +31,11 @@ def today():
 def shelter(people, orgs):
     """A women's shelter of the social worker's office (t-mlsw-vt) with two rooms of beds; the
     shelter staff persona is posted there."""
-    shelter = Shelter.objects.create(
-        code="t-board",
-        name_en="Board shelter",
-        operator=orgs.mlsw_vt,
-        province=orgs.mlsw_vt.province,
-        accepts_sexes=["female"],
-        accepts_categories=list(CaseCategory.values),
-        address="synthetic address",
-    )
+    shelter = ShelterFactory(code="t-board", name_en="Board shelter", operator=orgs.mlsw_vt, accepts_sexes=["female"])
     rooms = [Room.objects.create(shelter=shelter, name=name) for name in ("A", "B")]
     for room in rooms:
         for n in (1, 2):
-            Bed.objects.create(
-                shelter=shelter, room=room, label=f"{room.name}{n}", in_service=DateRange(date(2020, 1, 1), None)
-            )
+            BedFactory(shelter=shelter, room=room, label=f"{room.name}{n}")
     services.staff_post(actor=people.admin, shelter=shelter, user=people.shelter_staff)
     return shelter
 
@@ -53,20 +43,15 @@ def shelter(people, orgs):
 @pytest.fixture
 def other_shelter(people, orgs):
     """Another shelter of the same operator: a transfer target."""
-    shelter = Shelter.objects.create(
-        code="t-board-2", name_en="Second shelter", operator=orgs.mlsw_vt, province=orgs.mlsw_vt.province
+    shelter = ShelterFactory(
+        code="t-board-2", name_en="Second shelter", operator=orgs.mlsw_vt, accepts_sexes=[], accepts_categories=[]
     )
-    Bed.objects.create(shelter=shelter, label="Z1", in_service=DateRange(date(2020, 1, 1), None))
+    BedFactory(shelter=shelter, label="Z1")
     return shelter
 
 
 def bed(shelter, label):
     return shelter.beds.get(label=label)
-
-
-@pytest.fixture
-def case(people):
-    return open_case(people.social_worker)
 
 
 @pytest.fixture
@@ -89,12 +74,6 @@ def resident(people, shelter, today):
         bed=bed(shelter, "A1"),
         planned_discharge_on=today + timedelta(days=3),
     )
-
-
-def client_for(user):
-    client = Client()
-    client.force_login(user)
-    return client
 
 
 # --- List and board -----------------------------------------------------------------------------

@@ -9,9 +9,9 @@ import pytest
 from django.db import transaction
 from django.utils import timezone
 
-from accounts.errors import ApplicationError, Conflict
 from accounts.models import User
 from casework.models import Case
+from core.errors import ApplicationError, Conflict
 from shelters import services
 from shelters.models import Bed, BedOutage, Shelter, Stay
 from tests.concurrency import run_concurrently

@@ -8,11 +8,11 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from accounts.reminders.window import day_start
 from casework.services import assistance
+from notifications.window import day_start
 from shelters import services
-from tests.accounts.reminders import days, occurrences, tick_at
-from tests.shelters.test_services import admit, case, cpc, d0, sengsavang, staff, today  # noqa: F401 (fixtures)
+from tests.notifications.reminders import days, occurrences, tick_at
+from tests.shelters.test_services import admit, case_person, cpc, d0, sengsavang, staff, today  # noqa: F401 (fixtures)
 
 pytestmark = pytest.mark.django_db
 

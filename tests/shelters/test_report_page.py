@@ -18,6 +18,7 @@ from django.utils import timezone
 from accounts.models import AuditEvent, Organisation, Role
 from shelters import reports, views
 from shelters.models import Shelter, Stay
+from tests.clients import client_for
 from tests.factories import make_user, open_case
 
 pytestmark = pytest.mark.django_db
@@ -57,12 +58,6 @@ def stays(people, manager):
             admitted_by=manager,
         )
     return Shelter.objects.filter(code=TRANSIT)
-
-
-def client_for(user):
-    client = Client()
-    client.force_login(user)
-    return client
 
 
 def page_url():

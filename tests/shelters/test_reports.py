@@ -14,6 +14,7 @@ from django.test.utils import CaptureQueriesContext
 
 from accounts.models import Province
 from shelters import reports
+from shelters.choices import EXIT_CODES, ExitDestination
 from shelters.models import Bed, BedOutage, NonResidentialAssistance, Shelter, Stay
 from tests.factories import open_case
 
@@ -153,6 +154,34 @@ def test_bed_nights_split_exactly_and_capacity_follows_outages_and_retirements(w
     during_outage = row_of(reports.occupancy(world.both, date(2025, 1, 11), date(2025, 1, 20)), world.a)
     assert (during_outage.capacity_start, during_outage.capacity_end) == (3, 2)
     assert during_outage.available_bed_nights == 10 + 0 + 5 + 10
+
+
+def test_the_occupancy_pass_index_carries_only_the_columns_the_pass_reads():
+    """The pass over the stays costs in proportion to the pages of `stay_exit_length_idx`
+    (docs/performance.md): it must carry every column the pass reads (or PostgreSQL reads the
+    table) and nothing more, the destination as its 2-byte code; the bed is summed from the small
+    partial index of bedless stays."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT a.attname FROM pg_index i JOIN pg_attribute a ON a.attrelid = i.indrelid "
+            "AND a.attnum = ANY(i.indkey) WHERE i.indexrelid = 'stay_exit_length_idx'::regclass"
+        )
+        columns = {name for (name,) in cursor.fetchall()}
+        cursor.execute("SELECT pg_get_indexdef('stay_without_bed_idx'::regclass)")
+        (without_bed,) = cursor.fetchone()
+    assert columns == {"shelter_id", "exit_code", "during", "episode_started_on"}
+    assert "INCLUDE (during)" in without_bed and "WHERE (bed_id IS NULL)" in without_bed
+
+
+def test_the_database_codes_every_exit_destination_as_the_report_reads_it(world):
+    """The trigger of migration 0010 sets `exit_code` from the destination on every write; the
+    report compares it with EXIT_CODES. A destination added to ExitDestination without a migration
+    that extends the trigger's list would be coded 0 and vanish from the exits."""
+    stay = Stay.objects.filter(shelter=world.a, during__endswith__isnull=True).first()
+    for destination in ["", *ExitDestination.values]:
+        Stay.objects.filter(pk=stay.pk).update(exit_destination=destination)
+        assert Stay.objects.values_list("exit_code", flat=True).get(pk=stay.pk) == EXIT_CODES.get(destination, 0)
+    assert sorted(EXIT_CODES.values()) == list(range(1, len(ExitDestination.values) + 1))
 
 
 def test_utilisation_is_flagged_outside_huds_plausible_range(world):

@@ -8,10 +8,10 @@ import pytest
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
-from accounts.errors import ApplicationError, Conflict, NotFound, PermissionDenied
 from accounts.models import AuditEvent, Organisation, Role
 from casework.models import CaseEvent, ServiceType
 from casework.services.cases import case_closure_approve, case_closure_request
+from core.errors import ApplicationError, Conflict, NotFound, PermissionDenied
 from referrals.models import Referral
 from shelters import services
 from shelters.models import Bed, BedOutage, NonResidentialAssistance, Shelter, ShelterStaff, Stay
@@ -84,8 +84,8 @@ def operator_manager(reference):
 
 
 @pytest.fixture
-def case(people):
-    return open_case(people.social_worker, person_values=person())
+def case_person():
+    return person()
 
 
 def bed(shelter, label="B01"):

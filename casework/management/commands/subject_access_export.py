@@ -9,10 +9,10 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.core.serializers.json import DjangoJSONEncoder
 
-from accounts.errors import ApplicationError
 from accounts.models import User
 from casework.models import Person
 from casework.services.subject_access import subject_access_export
+from core.errors import ApplicationError
 
 
 class Command(BaseCommand):

@@ -1,0 +1,120 @@
+"""Helpers every app's pages share: service errors shown next to form fields, and pagination."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from typing import Any, TypeVar
+
+from django import forms
+from django.core.paginator import Page, Paginator
+from django.db.models import Model, QuerySet
+from django.http import HttpRequest
+from django.utils import translation
+from django.utils.functional import cached_property
+
+from core.errors import ApplicationError, NotFound, PermissionDenied
+from core.permissions import Permission
+
+PAGE_SIZE = 25
+T = TypeVar("T")
+M = TypeVar("M", bound=Model)
+
+# A page counts at most this many rows: past 40 pages of 25 people filter rather than page, and
+# counting 10,000 rows of a filtered list of 100,000 cases cost more than showing the page.
+COUNT_CAP = 1_000
+
+
+class CappedCountPaginator(Paginator):
+    @cached_property
+    def count(self) -> int:
+        head = self.object_list[: COUNT_CAP + 1]
+        return head.count() if isinstance(head, QuerySet) else len(head)
+
+
+def show_error(form: forms.Form, error: ApplicationError, *, rename: Mapping[str, str] | None = None) -> int:
+    """The one way a page shows a service's refusal: each field message next to its field
+    (`rename` maps a service's argument name to the form's field name), the rest at the top.
+    Returns the status to answer with: 400, 409 when someone else changed the record first, 403
+    for a PermissionDenied on an object the user sees (a manager approving a closure they asked
+    for), shown on the form so the user reads why. NotFound goes on to become the 404 page."""
+    if isinstance(error, NotFound):
+        raise error
+    if isinstance(error, PermissionDenied):
+        form.add_error(None, error.message)
+        return error.status_code
+    rename = rename or {}
+    placed = False
+    for name, messages in error.fields.items():
+        field = rename.get(name, name)
+        for message in messages:
+            form.add_error(field if field in form.fields else None, message)
+            placed = True
+    if not placed or not all(rename.get(name, name) in form.fields for name in error.fields):
+        form.add_error(None, error.message)
+    return error.status_code
+
+
+def paginate(request: HttpRequest, items: Any, *, per_page: int = PAGE_SIZE) -> Page:
+    """One page of a list; a page number out of range gives the last page, not an error.
+    Counts stop at COUNT_CAP rows: past that the page says "more than"."""
+    page = CappedCountPaginator(items, per_page).get_page(request.GET.get("page"))
+    page.count_capped = page.paginator.count > COUNT_CAP  # type: ignore[attr-defined]
+    return page
+
+
+def query_without_page(request: HttpRequest) -> str:
+    """The current filters as a query string for the pager's links."""
+    query = request.GET.copy()
+    query.pop("page", None)
+    return query.urlencode()
+
+
+def local_name(obj: Any) -> str:
+    """A reference row's name in the page's language: `name_lo` in Lao when it has one."""
+    if obj is None:
+        return ""
+    if (translation.get_language() or "").startswith("lo") and getattr(obj, "name_lo", None):
+        return str(obj.name_lo)
+    return str(getattr(obj, "name_en", obj))
+
+
+class LocalNameChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: Any) -> str:
+        return local_name(obj)
+
+
+class LocalNameMultipleChoiceField(forms.ModelMultipleChoiceField):
+    def label_from_instance(self, obj: Any) -> str:
+        return local_name(obj)
+
+
+class DateInput(forms.DateInput):
+    """The browser's date picker; the value travels as YYYY-MM-DD whatever the page language."""
+
+    input_type = "date"
+
+    def __init__(self, attrs: dict[str, Any] | None = None) -> None:
+        super().__init__(attrs, format="%Y-%m-%d")
+
+
+# --- Calling a service from a page (shelter, referral and manager pages) ----------------------------
+def submit(
+    form: forms.Form,
+    service: Callable[..., T],
+    /,
+    *args: Any,
+    rename: Mapping[str, str] | None = None,
+    **kwargs: Any,
+) -> tuple[T | None, int]:
+    """Call `service(*args, **kwargs)`. On success: (result, 200). On a refusal: (None, status)
+    with the messages on `form` and the status `show_error` gives, so the page is shown again
+    with what was typed."""
+    try:
+        return service(*args, **kwargs), 200
+    except ApplicationError as error:
+        return None, show_error(form, error, rename=rename)
+
+
+def get_or_404(permission: Permission[M], user: Any, queryset: QuerySet[M] | None = None, **lookup: Any) -> M:
+    """The object through the permission's scope; missing and not-yours are the same 404."""
+    return permission.get(user, queryset, **lookup)

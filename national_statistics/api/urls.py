@@ -1,0 +1,8 @@
+from rest_framework.routers import DefaultRouter
+
+from national_statistics.api import views
+
+router = DefaultRouter()
+router.register("statistics", views.StatisticsViewSet, basename="statistics")
+
+urlpatterns = router.urls

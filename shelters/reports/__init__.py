@@ -1,0 +1,50 @@
+"""Occupancy and statistics reports of the shelters, computed in PostgreSQL (docs/reports.md
+defines every figure): the occupancy report and the conventions and helpers every report shares
+(occupancy_report.py), utilisation over time (utilisation.py), the shelters' own table
+(shelter_table.py) and residents by year (years.py). The names below are the public surface
+(`reports.occupancy(...)`)."""
+
+from shelters.reports.occupancy_report import (
+    ADULT_AGE,
+    CATEGORIES,
+    DESTINATIONS,
+    EXIT_GROUP_ORDER,
+    INDEX_PAGE_COST,
+    LOS_BUCKETS,
+    MAX_PERIOD_YEARS,
+    PLAUSIBLE_UTILISATION,
+    REPORT_WORK_MEM,
+    LengthOfStay,
+    OccupancyReport,
+    OccupancyRow,
+    ShelterRef,
+    occupancy,
+)
+from shelters.reports.shelter_table import ShelterTableRow, shelter_table
+from shelters.reports.utilisation import UtilisationPoint, utilisation_series
+from shelters.reports.years import YearCell, YearRow, YearTable, residents_by_year
+
+__all__ = [
+    "ADULT_AGE",
+    "CATEGORIES",
+    "DESTINATIONS",
+    "EXIT_GROUP_ORDER",
+    "INDEX_PAGE_COST",
+    "LOS_BUCKETS",
+    "MAX_PERIOD_YEARS",
+    "PLAUSIBLE_UTILISATION",
+    "REPORT_WORK_MEM",
+    "LengthOfStay",
+    "OccupancyReport",
+    "OccupancyRow",
+    "ShelterRef",
+    "ShelterTableRow",
+    "UtilisationPoint",
+    "YearCell",
+    "YearRow",
+    "YearTable",
+    "occupancy",
+    "residents_by_year",
+    "shelter_table",
+    "utilisation_series",
+]

@@ -1,0 +1,32 @@
+"""Every write in shelters, one module per part of the domain: stays (admission, discharge,
+transfer, bed moves; stays.py, which also holds the rules and gates the others share), beds and
+their outages (beds.py), staff postings (staffing.py) and assistance without a stay
+(non_residential.py). The names below are the public surface (`services.stay_admit`)."""
+
+from shelters.services.beds import bed_add, bed_outage_end, bed_outage_start, bed_retire
+from shelters.services.non_residential import non_residential_record
+from shelters.services.staffing import staff_post, staff_unpost
+from shelters.services.stays import (
+    person_records_anonymise,
+    stay_admit,
+    stay_discharge,
+    stay_move_bed,
+    stay_set_planned_discharge,
+    stay_transfer,
+)
+
+__all__ = [
+    "bed_add",
+    "bed_outage_end",
+    "bed_outage_start",
+    "bed_retire",
+    "non_residential_record",
+    "person_records_anonymise",
+    "staff_post",
+    "staff_unpost",
+    "stay_admit",
+    "stay_discharge",
+    "stay_move_bed",
+    "stay_set_planned_discharge",
+    "stay_transfer",
+]

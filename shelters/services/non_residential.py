@@ -1,0 +1,67 @@
+"""Assistance a shelter gives to someone who does not stay (counted by the reports, never a stay)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import date
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from accounts.actors import Staff
+from accounts.models import AuditAction
+from casework.choices import CaseStatus
+from casework.models import Case, ServiceType
+from casework.services.common import record
+from shelters import permissions
+from shelters.models import NonResidentialAssistance, Shelter, Stay
+from shelters.services.stays import _refuse, _require_case, _require_shelter
+
+
+# --- Non-residential assistance -------------------------------------------------------------------
+@transaction.atomic
+def non_residential_record(
+    *,
+    actor: Staff,
+    shelter: Shelter,
+    case: Case,
+    assisted_on: date,
+    service_types: Iterable[ServiceType],
+    notes: str = "",
+) -> NonResidentialAssistance:
+    """A person assisted by the shelter without residing there (counted apart from residents)."""
+    _require_shelter(permissions.work_shelter, actor, shelter, _("You cannot record assistance for this shelter."))
+    _require_case(actor, shelter, case)
+    service_types = list(service_types)
+    if assisted_on > timezone.localdate():
+        _refuse("assisted_on", _("This date is in the future."))
+    if case.status == CaseStatus.CLOSED:
+        _refuse("case", _("This case is closed."))
+    if not service_types:
+        _refuse("service_types", _("Choose at least one service."))
+    if any(not service_type.active for service_type in service_types):
+        _refuse("service_types", _("One of these services is no longer offered."))
+    if Stay.objects.filter(person_id=case.person_id, shelter=shelter, during__contains=assisted_on).exists():
+        _refuse("assisted_on", _("This person was residing in this shelter on that date."))
+    assistance = NonResidentialAssistance(
+        shelter=shelter,
+        person_id=case.person_id,
+        case=case,
+        assisted_on=assisted_on,
+        notes=notes.strip(),
+        recorded_by=actor,
+    )
+    assistance.save(force_insert=True)
+    assistance.service_types.set(service_types)
+    record(
+        case,
+        actor,
+        "non_residential_recorded",
+        action=AuditAction.CREATE,
+        obj=assistance,
+        shelter=shelter.code,
+        assisted_on=assisted_on.isoformat(),
+        services=sorted(service_type.code for service_type in service_types),
+    )
+    return assistance
