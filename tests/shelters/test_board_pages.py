@@ -11,7 +11,6 @@ import pytest
 from django.db.backends.postgresql.psycopg_any import DateRange
 from django.test import Client
 from django.urls import reverse
-from django.utils import timezone
 
 from accounts.models import AuditEvent
 from shelters import services
@@ -20,11 +19,6 @@ from tests.clients import client_for
 from tests.factories import BedFactory, ShelterFactory, open_case
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def today():
-    return timezone.localdate()
 
 
 @pytest.fixture

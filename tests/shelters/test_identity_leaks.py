@@ -12,7 +12,6 @@ from datetime import date, timedelta
 import pytest
 from django.test import Client
 from django.urls import reverse
-from django.utils import timezone
 
 from accounts.models import AuditEvent, Organisation, Role
 from casework.models import Case, ServiceType
@@ -27,30 +26,6 @@ from tests.permission_checks import assert_predicate_matches_filter
 pytestmark = pytest.mark.django_db
 
 NAME = "Stranger"
-
-
-@pytest.fixture
-def today():
-    return timezone.localdate()
-
-
-@pytest.fixture
-def cpc(reference):
-    """The LWU shelter: female and male, all ages, all categories."""
-    return Shelter.objects.get(code="lwu-cpc-vientiane")
-
-
-@pytest.fixture
-def sengsavang(reference):
-    """Female 12-30; no domestic violence cases."""
-    return Shelter.objects.get(code="sengsavang-savannakhet")
-
-
-@pytest.fixture
-def staff(people, cpc, sengsavang):
-    for shelter in (cpc, sengsavang):
-        services.staff_post(actor=people.admin, shelter=shelter, user=people.shelter_staff)
-    return people.shelter_staff
 
 
 def stranger(people, **person):

@@ -12,7 +12,7 @@ from casework.services import assistance
 from notifications.window import day_start
 from shelters import services
 from tests.notifications.reminders import days, occurrences, tick_at
-from tests.shelters.test_services import admit, case_person, cpc, d0, sengsavang, staff, today  # noqa: F401 (fixtures)
+from tests.shelters.test_services import admit, case_person, d0  # noqa: F401 (fixtures)
 
 pytestmark = pytest.mark.django_db
 

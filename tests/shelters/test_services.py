@@ -6,7 +6,6 @@ from datetime import date, timedelta
 
 import pytest
 from django.db import IntegrityError, connection, transaction
-from django.utils import timezone
 
 from accounts.models import AuditEvent, Organisation, Role
 from casework.models import CaseEvent, ServiceType
@@ -30,39 +29,14 @@ def person(sex="female", **extra):
 
 
 @pytest.fixture
-def today():
-    return timezone.localdate()
-
-
-@pytest.fixture
 def d0(today):
     """An admission date two months back, so that stays have nights behind them."""
     return today - timedelta(days=60)
 
 
 @pytest.fixture
-def sengsavang(reference):
-    """Female 12-30; no domestic violence cases."""
-    return Shelter.objects.get(code="sengsavang-savannakhet")
-
-
-@pytest.fixture
-def cpc(reference):
-    """Female and male, all ages, all categories."""
-    return Shelter.objects.get(code="lwu-cpc-vientiane")
-
-
-@pytest.fixture
 def transit(reference):
     return Shelter.objects.get(code="mlsw-transit-vientiane")
-
-
-@pytest.fixture
-def staff(people, sengsavang, cpc):
-    """people.shelter_staff (an LWU employee) posted to Sengsavang and the CPC shelter."""
-    services.staff_post(actor=people.admin, shelter=sengsavang, user=people.shelter_staff)
-    services.staff_post(actor=people.admin, shelter=cpc, user=people.shelter_staff)
-    return people.shelter_staff
 
 
 @pytest.fixture
