@@ -20,7 +20,7 @@ from casework.models import FollowUpPolicy, ServiceType
 from casework.services import cases
 from referrals import services as referral_services
 from shelters import services as shelter_services
-from shelters.models import Bed, Room, Shelter
+from shelters.models import Bed, Room, Shelter, Stay
 from tests.browser.conftest import assert_no_horizontal_scroll, login_as, screenshot
 from tests.factories import open_case
 
@@ -218,3 +218,23 @@ def test_a_manager_sets_the_follow_up_visits_on_the_reminder_rules_page(page, pe
     screenshot(page, "manager-reminder-rules")
     page.set_viewport_size(PHONE)
     assert_no_horizontal_scroll(page)
+
+
+def test_shelter_staff_working_in_lao_learn_nothing_about_a_strangers_case(page, people, orgs, shelter):  # type: ignore[no-untyped-def]
+    """Issue 14.2 on the page: a case of another province's office, never referred to the shelter,
+    answers exactly like a code that does not exist (no sex, age or closure rule is applied to
+    it first), in Lao, on a phone."""
+    stranger = open_case(people.outsider, person_values={**person("Dao", "Stranger", 30), "sex": "male"})
+    login_as(page, people.shelter_staff, language="lo")
+    page.set_viewport_size(PHONE)
+    answers = []
+    for code in (stranger.person.case_code, "SV-2026-99999"):
+        page.goto(f"/shelters/{shelter.code}/admit/")
+        page.get_by_label("ລະຫັດກໍລະນີ").fill(code)
+        page.get_by_role("button", name="ຮັບເຂົ້າ").click()
+        answers.append(page.locator(".field.has-error").inner_text())
+    assert answers[0] == answers[1]
+    assert "ບໍ່ມີກໍລະນີທີ່ທ່ານສາມາດຮັບເຂົ້າສູນພັກພິງນີ້ທີ່ມີລະຫັດນີ້." in answers[0]
+    assert not Stay.objects.filter(case=stranger).exists()
+    assert_no_horizontal_scroll(page)
+    screenshot(page, "shelter-admit-stranger-lo-phone")
