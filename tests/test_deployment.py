@@ -125,7 +125,8 @@ def test_compose_runs_the_production_services_with_health_checks(compose):
 
 def test_compose_passes_the_variables_the_settings_read(compose):
     settings_source = (ROOT / "config" / "settings.py").read_text()
-    read_by_settings = set(re.findall(r'(?:env|env_bool|env_int|env_float|env_list|required)\("([A-Z_]+)"', settings_source))
+    readers = r"(?:env|env_bool|env_int|env_float|env_list|required)"
+    read_by_settings = set(re.findall(readers + r'\("([A-Z_]+)"', settings_source))
     for name in ("web", "worker", "beat"):
         environment = compose["services"][name]["environment"]
         assert {"PATHWAY_ENV", "SECRET_KEY", "ALLOWED_HOSTS", "DATABASE_URL", "REDIS_URL"} <= set(environment)
