@@ -305,16 +305,28 @@ class CaseEditForm(forms.Form):
         return {**initial, "exploitation_forms": list(case.exploitation_forms.all())}
 
 
-class WorkerChoiceField(forms.ModelChoiceField):
-    def label_from_instance(self, obj: Any) -> str:
-        roles = ", ".join(str(Role(role).label) for role in obj.roles if role in Role.values)
-        return f"{obj.get_full_name() or obj.get_username()} ({roles})"
+class WorkerChoiceField(forms.ChoiceField):
+    """One of a list of workers read once: a page of many forms (the transfer inbox) offers the
+    same list on each without reading it again. Cleans to the User, or None when left empty."""
+
+    def set_workers(self, workers: list[Any]) -> None:
+        self.workers = {str(worker.pk): worker for worker in workers}
+        self.choices = [*BLANK, *((key, self.label_for(worker)) for key, worker in self.workers.items())]
+
+    @staticmethod
+    def label_for(worker: Any) -> str:
+        roles = ", ".join(str(Role(role).label) for role in worker.roles if role in Role.values)
+        return f"{worker.get_full_name() or worker.get_username()} ({roles})"
+
+    def clean(self, value: Any) -> Any:
+        key = super().clean(value)
+        return self.workers.get(key) if key else None
 
 
-def eligible_workers(organisation: Any) -> Any:
+def eligible_workers(organisation: Any) -> list[Any]:
     """Who may hold a case of `organisation` (casework.services.cases._check_worker): its active
     social workers and counsellors."""
-    return (
+    return list(
         User.objects.filter(organisation=organisation, is_active=True)
         .filter(roles__overlap=[Role.SOCIAL_WORKER, Role.COUNSELLOR])
         .order_by("username")
@@ -322,11 +334,11 @@ def eligible_workers(organisation: Any) -> Any:
 
 
 class AssignForm(forms.Form):
-    worker = WorkerChoiceField(label=_("Worker"), queryset=User.objects.none())
+    worker = WorkerChoiceField(label=_("Worker"))
 
-    def __init__(self, *args: Any, organisation: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, workers: list[Any], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["worker"].queryset = eligible_workers(organisation)  # type: ignore[attr-defined]
+        self.fields["worker"].set_workers(workers)  # type: ignore[attr-defined]
 
 
 class OrganisationChoiceForm(forms.Form):
@@ -367,12 +379,9 @@ class ReasonForm(forms.Form):
 
 class TransferAcceptForm(forms.Form):
     assign_to = WorkerChoiceField(
-        label=_("Give the case to"),
-        queryset=User.objects.none(),
-        required=False,
-        help_text=_("Leave empty to assign it later."),
+        label=_("Give the case to"), required=False, help_text=_("Leave empty to assign it later.")
     )
 
-    def __init__(self, *args: Any, organisation: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, workers: list[Any], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["assign_to"].queryset = eligible_workers(organisation)  # type: ignore[attr-defined]
+        self.fields["assign_to"].set_workers(workers)  # type: ignore[attr-defined]

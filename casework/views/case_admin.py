@@ -55,11 +55,13 @@ def case_form_page(
     template: str = "casework/case_form.html",
     context: Callable[[Case], dict[str, Any]] | None = None,
     rename: dict[str, str] | None = None,
+    refused: tuple[django_forms.Form, int] | None = None,
 ) -> HttpResponse:
     """GET: the form. POST: the service through `call(cleaned_data)`; success goes back to the
-    case page's `tab`, a refusal shows the form again as typed (400, 403 or 409)."""
-    status = 200
-    if request.method == "POST":
+    case page's `tab`, a refusal shows the form again as typed (400, 403 or 409). `refused`:
+    another button of the page was refused (the form holding the message, and the status)."""
+    status = refused[1] if refused else 200
+    if request.method == "POST" and not refused:
         status = 400
         if form.is_valid():
             result, status = submit(form, call, form.cleaned_data, rename=rename)
@@ -68,11 +70,14 @@ def case_form_page(
                 return redirect(result if isinstance(result, str) else case_url(case, tab))
             case.refresh_from_db()  # a refused change may have touched the object in memory
     page = {"case": case, "form": form, "title": title, "button": button, "back": case_url(case, tab)}
+    page["refusal"] = refused[0] if refused else None
     page.update(context(case) if context else {})
     return render(request, template, page, status=status)
 
 
-def _shares_page(request: HttpRequest, case: Case, form: django_forms.Form) -> HttpResponse:
+def _shares_page(
+    request: HttpRequest, case: Case, form: django_forms.Form, refused: tuple[django_forms.Form, int] | None = None
+) -> HttpResponse:
     return case_form_page(
         request,
         case,
@@ -86,7 +91,15 @@ def _shares_page(request: HttpRequest, case: Case, form: django_forms.Form) -> H
         button=gettext_lazy("Share the case"),
         template="casework/case_shares.html",
         context=lambda case: {"shares": selectors.case_shares(case=case)},
+        refused=refused,
     )
+
+
+def refusal_form() -> django_forms.Form:
+    """A form without fields, for the message of a refused button (end a share, cancel a transfer)."""
+    form = django_forms.Form({})
+    form.full_clean()
+    return form
 
 
 @require_http_methods(["GET", "POST"])
@@ -121,7 +134,8 @@ def case_assign(request: HttpRequest, case_id: Any) -> HttpResponse:
     case = case_for(
         request, case_id, permissions.manage_case, _("Only a manager of the owning organisation can assign this case.")
     )
-    form = forms.AssignForm(request.POST or None, organisation=case.owner, initial={"worker": case.assigned_worker_id})
+    workers = forms.eligible_workers(case.owner)
+    form = forms.AssignForm(request.POST or None, workers=workers, initial={"worker": case.assigned_worker_id})
     return case_form_page(
         request,
         case,
@@ -148,14 +162,12 @@ def share_revoke(request: HttpRequest, case_id: Any, share_id: Any) -> HttpRespo
     share = case.shares.select_related("case", "organisation").filter(pk=share_id).first()
     if share is None:
         raise Http404
-    form = forms.ShareForm(owner=case.owner)
-    _revoked, status = submit(form, cases.case_share_revoke, actor=signed_in(request), share=share)
+    refusal = refusal_form()
+    _revoked, status = submit(refusal, cases.case_share_revoke, actor=signed_in(request), share=share)
     if status == 200:
         messages.success(request, _("Sharing ended."))
         return redirect("casework:case-shares", case_id=case.pk)
-    response = _shares_page(request, case, form)
-    response.status_code = status
-    return response
+    return _shares_page(request, case, forms.ShareForm(owner=case.owner), (refusal, status))
 
 
 @require_http_methods(["GET", "POST"])

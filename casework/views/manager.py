@@ -28,8 +28,8 @@ from casework.models import Case
 from casework.permissions import BREAK_GLASS_ROLES, managed_organisations, view_case
 from casework.services import break_glass
 from casework.services import cases as case_services
-from core.errors import PermissionDenied
 from casework.views import queues
+from core.errors import PermissionDenied
 from core.pages import get_or_404, paginate, submit
 from core.permissions import has_role
 

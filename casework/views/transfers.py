@@ -22,7 +22,7 @@ from casework.choices import TransferStatus
 from casework.models import Case, CaseTransfer
 from casework.services import cases
 from casework.views import queues
-from casework.views.case_admin import case_for, case_form_page
+from casework.views.case_admin import case_for, case_form_page, refusal_form
 from core.errors import PermissionDenied
 from core.pages import get_or_404, submit
 from core.permissions import has_role
@@ -33,7 +33,9 @@ def _transfers(case: Case) -> dict[str, Any]:
     return {"transfers": transfers, "pending": any(t.status == TransferStatus.PENDING for t in transfers)}
 
 
-def _transfer_page(request: HttpRequest, case: Case, form: django_forms.Form) -> HttpResponse:
+def _transfer_page(
+    request: HttpRequest, case: Case, form: django_forms.Form, refused: tuple[django_forms.Form, int] | None = None
+) -> HttpResponse:
     return case_form_page(
         request,
         case,
@@ -49,6 +51,7 @@ def _transfer_page(request: HttpRequest, case: Case, form: django_forms.Form) ->
         button=gettext_lazy("Ask to transfer"),
         template="casework/case_transfer.html",
         context=_transfers,
+        refused=refused,
     )
 
 
@@ -65,14 +68,12 @@ def transfer_cancel(request: HttpRequest, case_id: Any, transfer_id: Any) -> Htt
     transfer = case.transfers.select_related("case").filter(pk=transfer_id).first()
     if transfer is None:
         raise Http404
-    form = forms.TransferRequestForm(owner=case.owner)
-    _cancelled, status = submit(form, cases.case_transfer_cancel, actor=signed_in(request), transfer=transfer)
+    refusal = refusal_form()
+    _cancelled, status = submit(refusal, cases.case_transfer_cancel, actor=signed_in(request), transfer=transfer)
     if status == 200:
         messages.success(request, _("Transfer cancelled."))
         return redirect("casework:case-transfer", case_id=case.pk)
-    response = _transfer_page(request, case, form)
-    response.status_code = status
-    return response
+    return _transfer_page(request, case, forms.TransferRequestForm(owner=case.owner), (refusal, status))
 
 
 # --- The receiving organisation's inbox -----------------------------------------------------------
@@ -82,11 +83,17 @@ def _waiting(request: HttpRequest) -> Any:
     return selectors.transfers_waiting(user=request.user)
 
 
+def _workers(request: HttpRequest) -> list[Any]:
+    """The user's organisation's workers, read once for every card of the page."""
+    if not hasattr(request, "_transfer_workers"):
+        request._transfer_workers = forms.eligible_workers(request.user.organisation)  # type: ignore[attr-defined,union-attr]
+    return request._transfer_workers  # type: ignore[attr-defined,no-any-return]
+
+
 def _card(request: HttpRequest, transfer: CaseTransfer, data: Any) -> queues.Forms:
     prefix = str(transfer.pk)
-    organisation = request.user.organisation  # type: ignore[union-attr]
     return {
-        "accept": forms.TransferAcceptForm(data, prefix=prefix, organisation=organisation),
+        "accept": forms.TransferAcceptForm(data, prefix=prefix, workers=_workers(request)),
         "decline": forms.ReasonForm(data, prefix=prefix),
     }
 
