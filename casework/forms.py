@@ -377,6 +377,15 @@ class ReasonForm(forms.Form):
     )
 
 
+class DeclineForm(ReasonForm):
+    reason = forms.CharField(
+        label=_("Why you decline"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        max_length=REASON_MAX_LENGTH,
+    )
+
+
 class TransferAcceptForm(forms.Form):
     assign_to = WorkerChoiceField(
         label=_("Give the case to"), required=False, help_text=_("Leave empty to assign it later.")

@@ -94,7 +94,7 @@ def _card(request: HttpRequest, transfer: CaseTransfer, data: Any) -> queues.For
     prefix = str(transfer.pk)
     return {
         "accept": forms.TransferAcceptForm(data, prefix=prefix, workers=_workers(request)),
-        "decline": forms.ReasonForm(data, prefix=prefix),
+        "decline": forms.DeclineForm(data, prefix=prefix),
     }
 
 
