@@ -23,6 +23,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
+from accounts.actors import signed_in
 from casework import selectors, workload
 from casework.models import Case
 from casework.permissions import BREAK_GLASS_ROLES, managed_organisations, view_case
@@ -100,13 +101,13 @@ CLOSURES = queues.Queue(
     label=_case_code,
     decisions={
         "approve": (
-            lambda request, case, data: case_services.case_closure_approve(actor=request.user, case=case),
+            lambda request, case, data: case_services.case_closure_approve(actor=signed_in(request), case=case),
             gettext_lazy("Case %(code)s closed."),
             lambda case: reverse("manage:closures"),
         ),
         "return": (
             lambda request, case, data: case_services.case_closure_reject(
-                actor=request.user, case=case, note=data["note"]
+                actor=signed_in(request), case=case, note=data["note"]
             ),
             gettext_lazy("Closure of %(code)s returned to the worker."),
             lambda case: reverse("manage:closures"),
@@ -122,13 +123,13 @@ REOPENINGS = queues.Queue(
     label=_case_code,
     decisions={
         "approve": (
-            lambda request, case, data: case_services.case_reopen_approve(actor=request.user, case=case),
+            lambda request, case, data: case_services.case_reopen_approve(actor=signed_in(request), case=case),
             gettext_lazy("Case %(code)s reopened."),
             lambda case: reverse("manage:reopenings"),
         ),
         "return": (
             lambda request, case, data: case_services.case_reopen_reject(
-                actor=request.user, case=case, note=data["note"]
+                actor=signed_in(request), case=case, note=data["note"]
             ),
             gettext_lazy("Case %(code)s stays closed."),
             lambda case: reverse("manage:reopenings"),
