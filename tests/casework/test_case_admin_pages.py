@@ -260,3 +260,20 @@ def test_the_api_asks_and_decides_reopening_through_the_same_services(people, cl
     assert closed.status == "active"
     open_ask = worker.post(ask, {"reason": "again"}, content_type="application/json")
     assert open_ask.status_code == 400 and open_ask.json()["errors"]["status"] == ["The case is open."]
+
+
+def test_the_case_header_offers_each_role_only_the_buttons_it_may_use(people, orgs, case):
+    cases.case_share(actor=people.social_worker, case=case, organisation=orgs.police, purpose="investigation")
+    buttons = ("edit-case", "assign-case", "share-case", "transfer-case", "reopen-case")
+
+    def shown(user):
+        page = client_for(user).get(reverse("casework:case-detail", args=[case.pk])).content.decode()
+        return {button for button in buttons if f'id="{button}"' in page}
+
+    assert shown(people.social_worker) == {"edit-case", "share-case", "transfer-case"}
+    assert shown(people.manager) == {"assign-case", "share-case", "transfer-case"}
+    assert shown(people.police) == set()
+    cases.case_closure_request(actor=people.social_worker, case=case, reason="reintegrated")
+    cases.case_closure_approve(actor=people.manager, case=case)
+    assert shown(people.social_worker) == {"reopen-case"}
+    assert shown(people.manager) == {"assign-case", "share-case", "transfer-case"}
