@@ -9,7 +9,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from accounts.models import Country, District, Province
+from accounts.models import Country, District, Organisation, Province, Role, User
 from casework.cadence import MonthsField
 from casework.choices import (
     CaseCategory,
@@ -270,3 +270,127 @@ class CadenceForm(forms.Form):
     """An organisation's follow-up visits, on the reminder rules page (casework/reminders.py)."""
 
     months = MonthsField()
+
+
+# --- The case itself: its details, its worker, sharing, transfer, reopening -------------------------
+class CaseEditForm(forms.Form):
+    """The case's details (casework.services.cases.CASE_DETAIL_FIELDS and its forms of
+    exploitation); the service checks the dates against each other, today and the person."""
+
+    category = forms.ChoiceField(label=_("Category"), choices=CaseCategory.choices)
+    identification_route = forms.ChoiceField(
+        label=_("How was the person identified?"), choices=IdentificationRoute.choices
+    )
+    identified_on = forms.DateField(label=_("Identified on"), widget=DateInput())
+    exploitation_forms = LocalNameMultipleChoiceField(
+        label=_("Forms of exploitation"),
+        queryset=ExploitationForm.objects.filter(active=True),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    exploitation_country = LocalNameChoiceField(
+        label=_("Country where exploited"), queryset=Country.objects.order_by("name_en"), required=False
+    )
+    exploitation_province = LocalNameChoiceField(
+        label=_("Province where exploited (within Lao PDR)"),
+        queryset=Province.objects.order_by("name_en"),
+        required=False,
+    )
+    exploitation_started_on = forms.DateField(label=_("Exploitation started on"), required=False, widget=DateInput())
+    exploitation_ended_on = forms.DateField(label=_("Exploitation ended on"), required=False, widget=DateInput())
+
+    @classmethod
+    def initial_for(cls, case: Any) -> dict[str, Any]:
+        initial = {name: getattr(case, name) for name in cls.base_fields if name != "exploitation_forms"}
+        return {**initial, "exploitation_forms": list(case.exploitation_forms.all())}
+
+
+class WorkerChoiceField(forms.ChoiceField):
+    """One of a list of workers read once: a page of many forms (the transfer inbox) offers the
+    same list on each without reading it again. Cleans to the User, or None when left empty."""
+
+    def set_workers(self, workers: list[Any]) -> None:
+        self.workers = {str(worker.pk): worker for worker in workers}
+        self.choices = [*BLANK, *((key, self.label_for(worker)) for key, worker in self.workers.items())]
+
+    @staticmethod
+    def label_for(worker: Any) -> str:
+        roles = ", ".join(str(Role(role).label) for role in worker.roles if role in Role.values)
+        return f"{worker.get_full_name() or worker.get_username()} ({roles})"
+
+    def clean(self, value: Any) -> Any:
+        key = super().clean(value)
+        return self.workers.get(key) if key else None
+
+
+def eligible_workers(organisation: Any) -> list[Any]:
+    """Who may hold a case of `organisation` (casework.services.cases._check_worker): its active
+    social workers and counsellors."""
+    return list(
+        User.objects.filter(organisation=organisation, is_active=True)
+        .filter(roles__overlap=[Role.SOCIAL_WORKER, Role.COUNSELLOR])
+        .order_by("username")
+    )
+
+
+class AssignForm(forms.Form):
+    worker = WorkerChoiceField(label=_("Worker"))
+
+    def __init__(self, *args: Any, workers: list[Any], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["worker"].set_workers(workers)  # type: ignore[attr-defined]
+
+
+class OrganisationChoiceForm(forms.Form):
+    """A form that names another organisation (a share, a transfer): every active one but the owner."""
+
+    organisation_field = "organisation"
+
+    def __init__(self, *args: Any, owner: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields[self.organisation_field]
+        field.queryset = Organisation.objects.exclude(pk=owner.pk).order_by("name_en")  # type: ignore[attr-defined]
+
+
+class ShareForm(OrganisationChoiceForm):
+    organisation = LocalNameChoiceField(label=_("Organisation"), queryset=Organisation.objects.none())
+    purpose = forms.CharField(
+        label=_("Why the case is shared"),
+        max_length=200,
+        help_text=_("What the organisation needs the case for; write no names."),
+    )
+
+
+class TransferRequestForm(OrganisationChoiceForm):
+    organisation_field = "to_organisation"
+    to_organisation = LocalNameChoiceField(label=_("Transfer to"), queryset=Organisation.objects.none())
+    reason = forms.CharField(
+        label=_("Why the case is transferred"), widget=forms.Textarea(attrs={"rows": 3}), max_length=REASON_MAX_LENGTH
+    )
+
+
+class ReasonForm(forms.Form):
+    """One reason, checked by the service (it says what is missing, once, for the page and the API)."""
+
+    reason = forms.CharField(
+        label=_("Reason"), required=False, widget=forms.Textarea(attrs={"rows": 3}), max_length=REASON_MAX_LENGTH
+    )
+
+
+class DeclineForm(ReasonForm):
+    reason = forms.CharField(
+        label=_("Why you decline"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        max_length=REASON_MAX_LENGTH,
+    )
+
+
+class TransferAcceptForm(forms.Form):
+    assign_to = WorkerChoiceField(
+        label=_("Give the case to"), required=False, help_text=_("Leave empty to assign it later.")
+    )
+
+    def __init__(self, *args: Any, workers: list[Any], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["assign_to"].set_workers(workers)  # type: ignore[attr-defined]

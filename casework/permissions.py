@@ -161,22 +161,31 @@ def cases_of_organisations(organisation_ids: Any) -> Q:
 
 
 # --- Changing a case (screening, services, notes, plan, repatriation steps) -----------------
-def _can_change_case(user: Any, case: Case) -> bool:
-    if case.status == "closed":
-        return False
+def _works_on(user: Any, case: Case) -> bool:
+    """The case's workers: the assigned worker, and the owner's social workers and counsellors."""
     if case.assigned_worker_id == user.pk:
         return True
     return has_role(user, Role.SOCIAL_WORKER, Role.COUNSELLOR) and case.owner_id == user.organisation_id
 
 
-def _cases_changeable(user: Any) -> Q:
+def _cases_worked_on(user: Any) -> Q:
     q = Q(assigned_worker_id=user.pk)
     if has_role(user, Role.SOCIAL_WORKER, Role.COUNSELLOR):
         q |= Q(owner_id=user.organisation_id)
-    return q & ~Q(status="closed")
+    return q
+
+
+def _can_change_case(user: Any, case: Case) -> bool:
+    return case.status != "closed" and _works_on(user, case)
+
+
+def _cases_changeable(user: Any) -> Q:
+    return _cases_worked_on(user) & ~Q(status="closed")
 
 
 change_case = define("casework.change_case", Case, predicate=_can_change_case, filter=_cases_changeable)
+# A closed case's workers ask a manager to reopen it (the service checks that it is closed).
+request_reopen = define("casework.request_reopen", Case, predicate=_works_on, filter=_cases_worked_on)
 
 
 # --- Screening: also police, at identification, on cases they can see -----------------------
@@ -207,6 +216,19 @@ def _cases_managed(user: Any) -> Q:
 
 
 manage_case = define("casework.manage_case", Case, predicate=_can_manage, filter=_cases_managed)
+
+
+# --- Moving a case: sharing it and transferring it, by its workers or its managers ----------
+def _can_move_case(user: Any, case: Case) -> bool:
+    return _can_change_case(user, case) or _can_manage(user, case)
+
+
+move_case = define(
+    "casework.move_case",
+    Case,
+    predicate=_can_move_case,
+    filter=lambda user: _cases_changeable(user) | _cases_managed(user),
+)
 
 
 # --- Tier 3: counselling and medical notes, only the assigned counsellor --------------------

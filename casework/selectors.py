@@ -7,7 +7,7 @@ import re
 from collections.abc import Iterable, Sequence
 from typing import Any
 
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import F, Prefetch, Q, QuerySet
 from django.utils.translation import gettext as _
 from pghistory.models import MiddlewareEvents
 
@@ -22,6 +22,8 @@ from casework.models import (
     CaseEvent,
     CasePlan,
     CasePlanGoal,
+    CaseShare,
+    CaseTransfer,
     FollowUpPolicy,
     Person,
 )
@@ -164,3 +166,25 @@ def follow_up_months_of(organisation: Any) -> list[int]:
 def break_glass_grants(*, user: Any) -> QuerySet[BreakGlassGrant]:
     """The user's own emergency grants, newest first (the form page lists the valid ones)."""
     return BreakGlassGrant.objects.filter(user_id=user.pk).select_related("case__person").order_by("-starts_at")
+
+
+def case_shares(*, case: Case) -> QuerySet[CaseShare]:
+    """The case's shares, current first then ended, newest first: who shared it with which
+    organisation, why and when (no identity: not an access-log read)."""
+    return case.shares.select_related("organisation", "granted_by").order_by(
+        F("revoked_at").desc(nulls_first=True), "-granted_at"
+    )
+
+
+def case_transfers(*, case: Case) -> QuerySet[CaseTransfer]:
+    """The case's transfers, newest first (a case the caller has already fetched through view_case)."""
+    return case.transfers.select_related("from_organisation", "to_organisation", "requested_by", "decided_by")
+
+
+def transfers_waiting(*, user: Any) -> QuerySet[CaseTransfer]:
+    """Transfers offered to the user's organisation that they may answer, oldest first."""
+    return (
+        permissions.decide_transfer.scope(user)
+        .select_related("case__person", "from_organisation", "requested_by")
+        .order_by("requested_at", "id")
+    )

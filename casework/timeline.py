@@ -29,6 +29,8 @@ CASE_EVENTS.register(
         "closure_rejected": _("Closure refused: the case stays open"),
         "case_closed": _("Case closed"),
         "case_reopened": _("Case reopened"),
+        "reopen_requested": _("Reopening requested"),
+        "reopen_rejected": _("Reopening refused: the case stays closed"),
         "person_updated": _("Person's details changed"),
         "family_member_added": _("Family member added"),
         "person_merged": _("Records of the same person merged"),

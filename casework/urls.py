@@ -2,14 +2,23 @@
 
 from django.urls import path
 
-from casework.views import audit, cases, intake, records, screening, subject_access
+from casework.views import audit, case_admin, cases, intake, records, screening, subject_access, transfers
 
 app_name = "casework"
 
 urlpatterns = [
     path("", cases.case_list, name="case-list"),
     path("new/", intake.intake, name="intake"),
+    path("transfers/", transfers.transfer_inbox, name="transfers"),
+    path("transfers/<uuid:transfer_id>/<slug:decision>/", transfers.transfer_decide, name="transfer-decide"),
     path("<uuid:case_id>/", cases.case_detail, name="case-detail"),
+    path("<uuid:case_id>/edit/", case_admin.case_edit, name="case-edit"),
+    path("<uuid:case_id>/assign/", case_admin.case_assign, name="case-assign"),
+    path("<uuid:case_id>/shares/", case_admin.case_shares, name="case-shares"),
+    path("<uuid:case_id>/shares/<uuid:share_id>/revoke/", case_admin.share_revoke, name="share-revoke"),
+    path("<uuid:case_id>/transfer/", transfers.case_transfer, name="case-transfer"),
+    path("<uuid:case_id>/transfer/<uuid:transfer_id>/cancel/", transfers.transfer_cancel, name="transfer-cancel"),
+    path("<uuid:case_id>/reopen/", case_admin.reopen_request, name="reopen-request"),
     path("<uuid:case_id>/screening/", screening.screening_new, name="screening-new"),
     path("<uuid:case_id>/screening/evaluate/", screening.screening_evaluate, name="screening-evaluate"),
     path("<uuid:case_id>/notes/", records.note_add, name="note-add"),

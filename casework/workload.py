@@ -104,3 +104,14 @@ def closures_awaiting(*, user: Any) -> QuerySet[Case]:
         .select_related("person", "owner", "closure_requested_by", "assigned_worker")
         .order_by("closure_requested_at", "id")
     )
+
+
+def reopenings_awaiting(*, user: Any) -> QuerySet[Case]:
+    """Closed cases a worker asked to reopen, awaiting a manager of the user's organisations,
+    oldest request first."""
+    return (
+        manage_case.scope(user, Case.objects.filter(status=CaseStatus.CLOSED))
+        .filter(reopen_requested_at__isnull=False)
+        .select_related("person", "owner", "reopen_requested_by", "assigned_worker")
+        .order_by("reopen_requested_at", "id")
+    )

@@ -631,7 +631,57 @@ ROWS = [
         body=lambda o: {"url": "https://hooks.example.org/pathway"},
     ),
     R("v1:webhook-deactivate", "post", {"partner", "admin"}, args=lambda o: object_id(o, "webhook")),
+    # i16-case: the case itself on pages (edit, assign, share and revoke, transfer, reopen) and the
+    # API actions added with them. Forms posted empty answer 400 past the gate; the world's case is
+    # active (a reopening asked for answers 400), shared with police, with a transfer offered to LWU.
+    *[
+        R(f"casework:{name}", method, CASE_WORKER, args=lambda o: object_id(o, "case"))
+        for name in ("case-edit", "reopen-request")
+        for method in ("get", "post")
+    ],
+    R("casework:case-assign", "get", CASE_MANAGER, args=lambda o: object_id(o, "case")),
+    R("casework:case-assign", "post", CASE_MANAGER, args=lambda o: object_id(o, "case")),
+    *[
+        R(f"casework:{name}", method, {"social_worker", "manager"}, args=lambda o: object_id(o, "case"))
+        for name in ("case-shares", "case-transfer")
+        for method in ("get", "post")
+    ],
+    R("casework:share-revoke", "post", {"social_worker", "manager"}, args=lambda o: [o.case.pk, police_share(o)]),
+    R("casework:transfer-cancel", "post", {"social_worker", "manager"}, args=lambda o: [o.case.pk, o.transfer.pk]),
+    # the receiving organisation's inbox: every role that answers transfers (empty for most)
+    R("casework:transfers", "get", {"social_worker", "manager", "outsider", "national_manager", "counsellor"}),
+    R("casework:transfer-decide", "post", {"counsellor"}, args=lambda o: [o.transfer.pk, "accept"]),
+    R("casework:transfer-decide", "post", {"counsellor"}, args=lambda o: [o.transfer.pk, "decline"]),
+    R("manage:reopenings", "get", {"manager", "national_manager"}),
+    R("manage:reopen-decide", "post", CASE_MANAGER, args=lambda o: [o.case.pk, "approve"]),
+    R(
+        "v1:case-revoke-share",
+        "post",
+        {"social_worker", "manager"},
+        args=lambda o: object_id(o, "case"),
+        body=lambda o: {"share": str(police_share(o))},
+    ),
+    R(
+        "v1:case-request-reopen",
+        "post",
+        CASE_WORKER,
+        args=lambda o: object_id(o, "case"),
+        body=lambda o: {"reason": "she came back"},
+    ),
+    R("v1:case-approve-reopen", "post", CASE_MANAGER, args=lambda o: object_id(o, "case")),
+    R(
+        "v1:case-reject-reopen",
+        "post",
+        CASE_MANAGER,
+        args=lambda o: object_id(o, "case"),
+        body=lambda o: {"reason": "x"},
+    ),
 ]
+
+
+def police_share(o: Any) -> Any:
+    """The world's case's share with police (i16-case rows)."""
+    return o.case.shares.get(organisation=o.orgs.police).pk
 
 
 def route_names() -> set[str]:

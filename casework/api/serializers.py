@@ -392,6 +392,10 @@ class ShareSerializer(serializers.Serializer):
     purpose = serializers.CharField(max_length=200)
 
 
+class ShareRevokeSerializer(serializers.Serializer):
+    share = serializers.UUIDField()
+
+
 class TransferRequestSerializer(serializers.Serializer):
     to_organisation = code_field(Organisation)
     reason = serializers.CharField(max_length=REASON_MAX_LENGTH)

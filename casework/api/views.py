@@ -23,6 +23,7 @@ from casework.models import Case, CasePlan, CaseTransfer, FollowUpVisit, Person
 from casework.services import assistance, cases, follow_ups, people
 from casework.services.merge import person_merge
 from core.api.viewsets import ScopedViewSet
+from core.errors import not_found
 
 
 def identity_from_scope(person: Person) -> bool:
@@ -116,6 +117,33 @@ class CaseViewSet(mixins.ListModelMixin, ScopedViewSet):
     @action(detail=True, methods=["post"])
     def reopen(self, request: Request, pk: str) -> Response:
         return self._act(cases.case_reopen, s.ReasonSerializer)
+
+    @extend_schema(request=s.ShareRevokeSerializer, responses={204: None})
+    @action(detail=True, methods=["post"], url_path="revoke-share")
+    def revoke_share(self, request: Request, pk: str) -> Response:
+        """End one of the case's shares; a share of another case answers like a missing one."""
+        case = self.get_object()
+        share_id = self.read_input(s.ShareRevokeSerializer)["share"]
+        share = case.shares.select_related("case", "organisation").filter(pk=share_id).first()
+        if share is None:
+            raise not_found("share")
+        cases.case_share_revoke(actor=signed_in(request), share=share)
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+    @extend_schema(request=s.ReasonSerializer, responses=s.CaseDetailSerializer)
+    @action(detail=True, methods=["post"], url_path="request-reopen")
+    def request_reopen(self, request: Request, pk: str) -> Response:
+        return self._act(cases.case_reopen_request, s.ReasonSerializer)
+
+    @extend_schema(request=None, responses=s.CaseDetailSerializer)
+    @action(detail=True, methods=["post"], url_path="approve-reopen")
+    def approve_reopen(self, request: Request, pk: str) -> Response:
+        return self._act(cases.case_reopen_approve)
+
+    @extend_schema(request=s.ReasonSerializer, responses=s.CaseDetailSerializer)
+    @action(detail=True, methods=["post"], url_path="reject-reopen")
+    def reject_reopen(self, request: Request, pk: str) -> Response:
+        return self._act(cases.case_reopen_reject, note=self.read_input(s.ReasonSerializer)["reason"])
 
     @extend_schema(responses=s.CaseEventSerializer(many=True))
     @action(detail=True, methods=["get"])

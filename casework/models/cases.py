@@ -73,6 +73,12 @@ class Case(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     closed_at = models.DateTimeField(null=True, blank=True)
+    # A worker's request to reopen a closed case, until a manager decides (four eyes).
+    reopen_reason = models.TextField(blank=True)
+    reopen_requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    reopen_requested_at = models.DateTimeField(null=True, blank=True)
 
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
@@ -111,6 +117,10 @@ class Case(models.Model):
     @property
     def closure_pending(self) -> bool:
         return self.status != CaseStatus.CLOSED and self.closure_requested_at is not None
+
+    @property
+    def reopen_pending(self) -> bool:
+        return self.status == CaseStatus.CLOSED and self.reopen_requested_at is not None
 
 
 class CaseShare(models.Model):

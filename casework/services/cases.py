@@ -133,7 +133,7 @@ def case_assign(*, actor: Staff, case: Case, worker: User) -> Case:
 @transaction.atomic
 def case_share(*, actor: Staff, case: Case, organisation: Organisation, purpose: str) -> CaseShare:
     """Let another organisation's staff read the case (police investigation, a service provider)."""
-    _require_change_or_manage(actor, case)
+    require(permissions.move_case, actor, case, _("You cannot change this case."))
     if organisation.pk == case.owner_id:
         raise ApplicationError(
             _("The owner already sees its case."), fields={"organisation": [_("Choose another organisation.")]}
@@ -150,7 +150,7 @@ def case_share(*, actor: Staff, case: Case, organisation: Organisation, purpose:
 
 @transaction.atomic
 def case_share_revoke(*, actor: Staff, share: CaseShare) -> CaseShare:
-    _require_change_or_manage(actor, share.case)
+    require(permissions.move_case, actor, share.case, _("You cannot change this case."))
     if CaseShare.objects.filter(pk=share.pk, revoked_at__isnull=True).update(revoked_at=timezone.now()) != 1:
         raise Conflict(_("This share was already revoked."))
     share.refresh_from_db()
@@ -160,7 +160,7 @@ def case_share_revoke(*, actor: Staff, share: CaseShare) -> CaseShare:
 
 @transaction.atomic
 def case_transfer_request(*, actor: Staff, case: Case, to_organisation: Organisation, reason: str) -> CaseTransfer:
-    _require_change_or_manage(actor, case)
+    require(permissions.move_case, actor, case, _("You cannot change this case."))
     required_text(reason, field="reason", message=_("Say why the case is transferred."))
     if to_organisation.pk == case.owner_id:
         raise ApplicationError(
@@ -213,7 +213,7 @@ def case_transfer_decline(*, actor: Staff, transfer: CaseTransfer, reason: str) 
 
 @transaction.atomic
 def case_transfer_cancel(*, actor: Staff, transfer: CaseTransfer) -> CaseTransfer:
-    _require_change_or_manage(actor, transfer.case)
+    require(permissions.move_case, actor, transfer.case, _("You cannot change this case."))
     transitions.TRANSFER.move(transfer, TransferStatus.CANCELLED, decided_by=actor, decided_at=timezone.now())
     record(transfer.case, actor, "transfer_cancelled", obj=transfer)
     return transfer
@@ -272,8 +272,65 @@ def case_closure_reject(*, actor: Staff, case: Case, note: str) -> Case:
 
 @transaction.atomic
 def case_reopen(*, actor: Staff, case: Case, reason: str) -> Case:
+    """A manager reopens a closed case at once (the API's `reopen`); a worker asks through
+    `case_reopen_request` and another manager decides."""
     require(permissions.manage_case, actor, case, _("Only a manager can reopen a case."))
     required_text(reason, field="reason", message=_("Say why the case is reopened."))
+    _reopen(case)
+    record(case, actor, "case_reopened", fields=["status"])
+    return case
+
+
+@transaction.atomic
+def case_reopen_request(*, actor: Staff, case: Case, reason: str) -> Case:
+    """A worker of a closed case asks to reopen it (new facts, the person came back); a manager decides."""
+    require(permissions.request_reopen, actor, case, _("You cannot ask to reopen this case."))
+    required_text(reason, field="reason", message=_("Say why the case should be reopened."))
+    if case.status != CaseStatus.CLOSED:
+        raise ApplicationError(_("Only a closed case can be reopened."), fields={"status": [_("The case is open.")]})
+    updated = Case.objects.filter(pk=case.pk, status=CaseStatus.CLOSED, reopen_requested_at__isnull=True).update(
+        reopen_reason=reason, reopen_requested_by=actor, reopen_requested_at=timezone.now()
+    )
+    if updated != 1:
+        raise Conflict(_("Reopening this case was already requested."))
+    case.refresh_from_db()
+    record(case, actor, "reopen_requested", fields=["reopen_reason"])
+    return case
+
+
+@transaction.atomic
+def case_reopen_approve(*, actor: Staff, case: Case) -> Case:
+    """A manager reopens the case; never the person who asked for it (four eyes)."""
+    require(permissions.manage_case, actor, case, _("Only a manager can approve a reopening."))
+    _require_reopen_pending(case)
+    if case.reopen_requested_by_id == actor.pk:
+        raise PermissionDenied(_("Another manager must approve a reopening you asked for."))
+    requested_by = case.reopen_requested_by_id
+    _reopen(case)
+    record(case, actor, "case_reopened", fields=["status"], requested_by=str(requested_by))
+    return case
+
+
+@transaction.atomic
+def case_reopen_reject(*, actor: Staff, case: Case, note: str) -> Case:
+    require(permissions.manage_case, actor, case, _("Only a manager can decide on a reopening."))
+    _require_reopen_pending(case)
+    required_text(note, field="note", message=_("Say why the case stays closed."))
+    Case.objects.filter(pk=case.pk).update(reopen_reason="", reopen_requested_by=None, reopen_requested_at=None)
+    case.refresh_from_db()
+    record(case, actor, "reopen_rejected")
+    return case
+
+
+def _require_reopen_pending(case: Case) -> None:
+    if not case.reopen_pending:
+        raise ApplicationError(
+            _("Nobody has asked to reopen this case."), fields={"status": [_("No reopening request.")]}
+        )
+
+
+def _reopen(case: Case) -> None:
+    """Closed to active: the closure and any reopening request are cleared."""
     transitions.CASE.move(
         case,
         CaseStatus.ACTIVE,
@@ -283,14 +340,10 @@ def case_reopen(*, actor: Staff, case: Case, reason: str) -> Case:
         closure_requested_at=None,
         closure_approved_by=None,
         closed_at=None,
+        reopen_reason="",
+        reopen_requested_by=None,
+        reopen_requested_at=None,
     )
-    record(case, actor, "case_reopened", fields=["status"])
-    return case
-
-
-def _require_change_or_manage(actor: Staff, case: Case) -> None:
-    if not permissions.manage_case.allows(actor, case):
-        require(permissions.change_case, actor, case, _("You cannot change this case."))
 
 
 def _check_worker(worker: User, organisation: Organisation) -> None:

@@ -117,6 +117,10 @@ def render_case(
         "can_change": permissions.change_case.allows(user, case),
         "can_screen": permissions.record_screening.allows(user, case),
         "can_manage": permissions.manage_case.allows(user, case),
+        "can_move": permissions.move_case.allows(user, case),
+        "can_request_reopen": case.status == CaseStatus.CLOSED
+        and not case.reopen_pending
+        and permissions.request_reopen.allows(user, case),
         "identity_visible": permissions.view_identity(user, case.person),
         "emergency_until": permissions.emergency_until(user, case),
     }
@@ -177,6 +181,7 @@ def _tab_context(request: HttpRequest, case: Any, tab: str) -> dict[str, Any]:
                 user=user, case=case, events=selectors.case_timeline(user=user, case=case)[:200]
             ),
             "closure_form": forms.ClosureRequestForm(),
+            "shares": selectors.case_shares(case=case),
         }
     extra = extensions.CASE_TABS[tab]
     return {"extension_template": extra.template, "extension": extra.context(request, case)}

@@ -9,6 +9,7 @@ from django.views.decorators.http import require_safe
 
 from casework import extensions, permissions, selectors
 from casework.choices import CaseStatus
+from core.permissions import has_role
 
 MY_CASES_SHOWN = 20
 
@@ -33,5 +34,8 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             "can_open": permissions.can_open_case(user),
             "panels": extensions.dashboard_panels(request),
             "organisation": user.organisation,  # type: ignore[union-attr]
+            "transfers_waiting": selectors.transfers_waiting(user=user).count()
+            if has_role(user, *permissions.TRANSFER_DECIDERS)
+            else None,
         },
     )

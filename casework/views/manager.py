@@ -10,23 +10,26 @@ open one case outside their scope for a limited time (casework.services.break_gl
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from django import forms
 from django.contrib import messages
-from django.forms.utils import ErrorList
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
+from accounts.actors import signed_in
 from casework import selectors, workload
 from casework.models import Case
 from casework.permissions import BREAK_GLASS_ROLES, managed_organisations, view_case
 from casework.services import break_glass
 from casework.services import cases as case_services
+from casework.views import queues
 from core.errors import PermissionDenied
 from core.pages import get_or_404, paginate, submit
 from core.permissions import has_role
@@ -61,52 +64,105 @@ class ReturnForm(forms.Form):
     )
 
 
-DECISIONS = {"approve", "return"}
+class KeepClosedForm(ReturnForm):
+    note = forms.CharField(
+        label=gettext_lazy("Why the case stays closed"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        max_length=2000,
+    )
+
+
+def _managed_cases(queryset: Callable[..., Any]) -> Callable[[HttpRequest], Any]:
+    def items(request: HttpRequest) -> Any:
+        _require_manager(request)
+        return queryset(user=request.user)
+
+    return items
+
+
+def _card(return_form: type[forms.Form]) -> Callable[[HttpRequest, Any, Any], queues.Forms]:
+    def card(request: HttpRequest, case: Any, data: Any) -> queues.Forms:
+        prefix = str(case.pk)
+        return {"approve": forms.Form(data, prefix=prefix), "return": return_form(data, prefix=prefix)}
+
+    return card
+
+
+def _case_code(case: Any) -> str:
+    return str(case.person.case_code)
+
+
+CLOSURES = queues.Queue(
+    template="casework/closure_approvals.html",
+    url_name="manage:closure-decide",
+    items=_managed_cases(workload.closures_awaiting),
+    forms=_card(ReturnForm),
+    label=_case_code,
+    decisions={
+        "approve": (
+            lambda request, case, data: case_services.case_closure_approve(actor=signed_in(request), case=case),
+            gettext_lazy("Case %(code)s closed."),
+            lambda case: reverse("manage:closures"),
+        ),
+        "return": (
+            lambda request, case, data: case_services.case_closure_reject(
+                actor=signed_in(request), case=case, note=data["note"]
+            ),
+            gettext_lazy("Closure of %(code)s returned to the worker."),
+            lambda case: reverse("manage:closures"),
+        ),
+    },
+)
+
+REOPENINGS = queues.Queue(
+    template="casework/reopen_approvals.html",
+    url_name="manage:reopen-decide",
+    items=_managed_cases(workload.reopenings_awaiting),
+    forms=_card(KeepClosedForm),
+    label=_case_code,
+    decisions={
+        "approve": (
+            lambda request, case, data: case_services.case_reopen_approve(actor=signed_in(request), case=case),
+            gettext_lazy("Case %(code)s reopened."),
+            lambda case: reverse("manage:reopenings"),
+        ),
+        "return": (
+            lambda request, case, data: case_services.case_reopen_reject(
+                actor=signed_in(request), case=case, note=data["note"]
+            ),
+            gettext_lazy("Case %(code)s stays closed."),
+            lambda case: reverse("manage:reopenings"),
+        ),
+    },
+)
 
 
 @require_safe
 def closure_approvals(request: HttpRequest) -> HttpResponse:
-    return _closures(request)
-
-
-def _closures(
-    request: HttpRequest, failed: tuple[Any, str, ReturnForm] | None = None, status: int = 200
-) -> HttpResponse:
-    _require_manager(request)
-    page = paginate(request, workload.closures_awaiting(user=request.user))
-    rows = [
-        (case, failed[2] if failed and failed[0] == case.pk else ReturnForm(prefix=str(case.pk)), failed)
-        for case in page
-    ]
-    refused: ErrorList | list[str] = (
-        failed[2].errors.get("__all__", []) if failed and failed[0] not in {case.pk for case in page} else []
-    )
-    context = {"page": page, "rows": rows, "failed_case": failed[0] if failed else None, "refused": refused}
-    return render(request, "casework/closure_approvals.html", context, status=status)
+    return queues.show(request, CLOSURES)
 
 
 @require_POST
 def closure_decide(request: HttpRequest, pk: Any, decision: str) -> HttpResponse:
     """Approve (four eyes: never the requester) or return a closure with a note."""
     _require_manager(request)
-    if decision not in DECISIONS:
-        raise Http404
     case = get_or_404(view_case, request.user, Case.objects.select_related("person"), pk=pk)
-    form = ReturnForm(request.POST, prefix=str(case.pk))
-    if not form.is_valid():
-        return _closures(request, (case.pk, decision, form), 400)
-    if decision == "approve":
-        done, status = submit(form, case_services.case_closure_approve, actor=request.user, case=case)
-        message = _("Case %(code)s closed.")
-    else:
-        done, status = submit(
-            form, case_services.case_closure_reject, actor=request.user, case=case, note=form.cleaned_data["note"]
-        )
-        message = _("Closure of %(code)s returned to the worker.")
-    if done is None:
-        return _closures(request, (case.pk, decision, form), status)
-    messages.success(request, message % {"code": case.person.case_code})
-    return redirect("manage:closures")
+    return queues.decide(request, CLOSURES, case, decision)
+
+
+@require_safe
+def reopen_approvals(request: HttpRequest) -> HttpResponse:
+    """Closed cases a worker asked to reopen."""
+    return queues.show(request, REOPENINGS)
+
+
+@require_POST
+def reopen_decide(request: HttpRequest, pk: Any, decision: str) -> HttpResponse:
+    """Reopen (four eyes: never the requester) or keep the case closed with a note."""
+    _require_manager(request)
+    case = get_or_404(view_case, request.user, Case.objects.select_related("person"), pk=pk)
+    return queues.decide(request, REOPENINGS, case, decision)
 
 
 class EmergencyAccessForm(forms.Form):

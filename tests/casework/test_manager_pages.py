@@ -74,7 +74,7 @@ def decide(client, case, decision, note=None):
 def test_the_closures_page_lists_requests_and_approving_closes_the_case(people, asked):
     client = client_for(people.manager)
     page = client.get(reverse("manage:closures"))
-    assert [case.pk for case, _form, _failed in page.context["rows"]] == [asked.pk]
+    assert [case.pk for case, _forms, _code in page.context["rows"]] == [asked.pk]
     assert "moved abroad" in page.content.decode()
     response = decide(client, asked, "approve")
     assert response.status_code == 302
@@ -86,7 +86,7 @@ def test_the_closures_page_lists_requests_and_approving_closes_the_case(people, 
 def test_returning_needs_a_note_next_to_the_note_and_changes_nothing(people, asked):
     response = decide(client_for(people.manager), asked, "return", "  ")
     assert response.status_code == 400
-    form = next(form for case, form, _failed in response.context["rows"] if case.pk == asked.pk)
+    form = next(forms["return"] for case, forms, _code in response.context["rows"] if case.pk == asked.pk)
     assert form.errors["note"] == ["This field is required."]
     asked.refresh_from_db()
     assert asked.closure_pending
