@@ -40,7 +40,7 @@ urlpatterns = [
     path("accounts/", include("accounts.urls")),
     path("healthz", login_not_required(account_views.healthz), name="healthz"),
     path("readyz", login_not_required(account_views.readyz), name="readyz"),
-    path("partner/tokens/", include(partner_urls.page_urlpatterns)),
+    path("partner/", include(partner_urls.page_urlpatterns)),
     path("shelters/", include("shelters.urls")),
     path("notifications/", include("notifications.urls")),
     path("statistics/", include("national_statistics.urls")),

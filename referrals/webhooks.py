@@ -71,7 +71,7 @@ from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 from django.db.models.functions import Now
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -121,6 +121,17 @@ def can_register_webhook(user: Any, organisation: Organisation) -> bool:
     if has_role(user, Role.ADMIN):
         return True
     return has_role(user, *WEBHOOK_ROLES) and organisation.pk == user.organisation_id
+
+
+def webhook_organisations(user: Any) -> QuerySet[Organisation]:
+    """The organisations `user` may register webhooks for (the page's choice): the queryset
+    beside `can_register_webhook`."""
+    queryset = Organisation.objects.filter(is_active=True).order_by("name_en")
+    if has_role(user, Role.ADMIN):
+        return queryset
+    if has_role(user, *WEBHOOK_ROLES) and user.organisation_id:
+        return queryset.filter(pk=user.organisation_id)
+    return queryset.none()
 
 
 # --- Registration --------------------------------------------------------------------------------

@@ -27,7 +27,7 @@ from casework.selectors import record_identity_read
 from core.errors import PermissionDenied
 from core.pages import get_or_404, local_name, paginate, submit
 from shelters import permissions, selectors, services
-from shelters.forms import AdmitForm, DischargeForm, OutageForm, TransferForm
+from shelters.forms import AdmitForm, DischargeForm, OutageEndForm, OutageForm, TransferForm
 from shelters.models import Bed, BedOutage, Shelter, Stay
 
 SOON = timedelta(days=7)  # "planned discharges soon" on the board
@@ -238,30 +238,48 @@ def _stay_context(stay: Stay, form: Any, title: str) -> dict[str, Any]:
 @require_http_methods(["GET", "POST"])
 def bed_out_of_service(request: HttpRequest, pk: Any) -> HttpResponse:
     bed = get_or_404(permissions.view_bed, request.user, Bed.objects.select_related("shelter", "room"), pk=pk)
+    return _outage_page(
+        request,
+        bed,
+        OutageForm,
+        lambda data: services.bed_outage_start(actor=request.user, bed=bed, **data),
+        _("Bed %(bed)s is out of service."),
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def bed_back_in_service(request: HttpRequest, pk: Any) -> HttpResponse:
+    """End an outage (or move its end): the bed takes residents again from that night."""
+    outage = get_or_404(
+        permissions.view_bed_outage, request.user, BedOutage.objects.select_related("bed__shelter", "bed__room"), pk=pk
+    )
+    return _outage_page(
+        request,
+        outage.bed,
+        OutageEndForm,
+        lambda data: services.bed_outage_end(actor=request.user, outage=outage, **data),
+        _("Bed %(bed)s is back in service."),
+        outage=outage,
+    )
+
+
+def _outage_page(
+    request: HttpRequest, bed: Bed, form_class: Any, call: Any, done: str, outage: BedOutage | None = None
+) -> HttpResponse:
+    """The two outage forms of a bed: only those who manage the shelter's beds; the service
+    checks the dates against the bed's stays and other outages."""
     if not permissions.manage_beds.allows(request.user, bed.shelter):
         raise PermissionDenied(_("You cannot manage the beds of this shelter."))
     status = 200
-    if request.method == "POST":
-        form = OutageForm(request.POST)
+    form = form_class(request.POST if request.method == "POST" else None)
+    if form.is_bound:
+        status = 400
         if form.is_valid():
-            outage, status = submit(
-                form,
-                services.bed_outage_start,
-                actor=request.user,
-                bed=bed,
-                start=form.cleaned_data["start"],
-                end=form.cleaned_data["end"],
-                reason=form.cleaned_data["reason"],
-            )
-            if outage is not None:
-                messages.success(request, _("Bed %(bed)s is out of service.") % {"bed": bed.label})
+            changed, status = submit(form, call, form.cleaned_data)
+            if changed is not None:
+                messages.success(request, done % {"bed": bed.label})
                 if permissions.work_shelter.allows(request.user, bed.shelter):
                     return redirect("shelters:board", code=bed.shelter.code)
                 return redirect("shelters:list")
-        else:
-            status = 400
-    else:
-        form = OutageForm()
-    return render(
-        request, "shelters/outage_form.html", {"bed": bed, "shelter": bed.shelter, "form": form}, status=status
-    )
+    context = {"bed": bed, "shelter": bed.shelter, "form": form, "outage": outage}
+    return render(request, "shelters/outage_form.html", context, status=status)

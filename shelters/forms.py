@@ -118,3 +118,13 @@ class OutageForm(forms.Form):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         kwargs.setdefault("initial", {}).setdefault("start", timezone.localdate())
         super().__init__(*args, **kwargs)
+
+
+class OutageEndForm(forms.Form):
+    end = forms.DateField(
+        label=_("Back in service on"), widget=DATE, help_text=_("The bed takes residents again from that night.")
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("initial", {}).setdefault("end", timezone.localdate())
+        super().__init__(*args, **kwargs)

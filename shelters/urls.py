@@ -13,6 +13,7 @@ urlpatterns = [
     path("stays/<uuid:pk>/discharge/", board_views.discharge, name="discharge"),
     path("stays/<uuid:pk>/transfer/", board_views.transfer, name="transfer"),
     path("beds/<uuid:pk>/out-of-service/", board_views.bed_out_of_service, name="bed-out-of-service"),
+    path("outages/<uuid:pk>/end/", board_views.bed_back_in_service, name="bed-back-in-service"),
     path("reports/occupancy/", views.occupancy_report, name="occupancy-report"),
     re_path(
         r"^reports/(?P<report>occupancy|shelter-table|by-year)\.(?P<fmt>csv|xlsx)$",

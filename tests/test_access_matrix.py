@@ -447,6 +447,14 @@ ROWS = [
         args=lambda o: object_id(o, "outage"),
         body=lambda o: {"end": "2026-02-20"},
     ),
+    R("shelters:bed-back-in-service", "get", BED_MANAGERS, args=lambda o: object_id(o, "outage")),
+    R(
+        "shelters:bed-back-in-service",
+        "post",
+        BED_MANAGERS,
+        args=lambda o: object_id(o, "outage"),
+        body=lambda o: {"end": "20/02/2026"},
+    ),
     # the shelter's staff see the day's assistance only (the world's is in January): issue 14
     R("v1:non-residential-list", "get", AUTHENTICATED, contains={"social_worker", "manager", "police"}),
     R(
@@ -676,6 +684,10 @@ ROWS = [
         args=lambda o: object_id(o, "case"),
         body=lambda o: {"reason": "x"},
     ),
+    # the webhook page: the people who may register one (which webhook each may deactivate:
+    # tests/referrals/test_webhook_page.py)
+    R("partner-webhooks", "get", {"partner", "manager", "national_manager", "admin"}),
+    R("partner-webhooks", "post", {"partner", "manager", "national_manager", "admin"}),
 ]
 
 

@@ -20,12 +20,30 @@ from django.views.decorators.http import require_http_methods
 from accounts.actors import signed_in
 from accounts.models import Organisation
 from core.errors import ApplicationError, PermissionDenied
-from core.pages import show_error
+from core.pages import DateInput, show_error
 from referrals.partner import tokens
 
 
-class TokenCreateForm(forms.Form):
+class OrganisationForm(forms.Form):
+    """A form made for one of the caller's organisations: a partner's own staff manage one, so the
+    choice is hidden; an administrator picks."""
+
     organisation = forms.ModelChoiceField(queryset=Organisation.objects.none(), label=gettext_lazy("Organisation"))
+
+    def __init__(self, *args: Any, organisations: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        choices = list(organisations[:2])
+        self.single = choices[0] if len(choices) == 1 else None
+        if self.single is not None:
+            del self.fields["organisation"]
+        else:
+            self.fields["organisation"].queryset = organisations  # type: ignore[attr-defined]
+
+    def chosen_organisation(self) -> Organisation:
+        return self.single or self.cleaned_data["organisation"]
+
+
+class TokenCreateForm(OrganisationForm):
     name = forms.CharField(
         max_length=tokens.NAME_MAX_LENGTH,
         label=gettext_lazy("Name"),
@@ -35,21 +53,8 @@ class TokenCreateForm(forms.Form):
         required=False,
         label=gettext_lazy("Expires on (optional)"),
         help_text=gettext_lazy("The token stops working at the end of this day."),
-        widget=forms.DateInput(attrs={"type": "date"}),
+        widget=DateInput(),
     )
-
-    def __init__(self, *args: Any, organisations: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        choices = list(organisations[:2])
-        self.single = choices[0] if len(choices) == 1 else None
-        if self.single is not None:
-            # A partner's own staff manage one organisation: nothing to choose.
-            del self.fields["organisation"]
-        else:
-            self.fields["organisation"].queryset = organisations  # type: ignore[attr-defined]
-
-    def chosen_organisation(self) -> Organisation:
-        return self.single or self.cleaned_data["organisation"]
 
     def expires_at(self) -> datetime | None:
         day = self.cleaned_data.get("expires_on")
@@ -73,7 +78,7 @@ def token_page(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
         action = request.POST.get("action")
         if action == "revoke":
-            token = tokens.token_list(user=user).filter(pk=_uuid_or_404(request.POST.get("token"))).first()
+            token = tokens.token_list(user=user).filter(pk=uuid_or_404(request.POST.get("token"))).first()
             if token is None:
                 raise Http404
             tokens.token_revoke(actor=signed_in(request), token=token)
@@ -106,7 +111,7 @@ def token_page(request: HttpRequest) -> HttpResponse:
     return render(request, "referrals/partner_tokens.html", context, status=status)
 
 
-def _uuid_or_404(value: str | None) -> str:
+def uuid_or_404(value: str | None) -> str:
     try:
         return str(uuid.UUID(str(value)))
     except ValueError as error:

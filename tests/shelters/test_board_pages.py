@@ -335,3 +335,27 @@ def test_out_of_service_access(people, shelter, today):
     # The operator's social worker works the shelter (sees its beds) but does not manage beds.
     assert client_for(people.social_worker).get(url).status_code == 403
     assert client_for(people.admin).get(url).status_code == 200
+
+
+def test_a_bed_back_in_service_from_the_board(people, shelter, today):
+    target = bed(shelter, "B1")
+    outage = services.bed_outage_start(actor=people.manager, bed=target, start=today, reason="mould")
+    board = client_for(people.manager).get(reverse("shelters:board", args=[shelter.code])).content.decode()
+    url = reverse("shelters:bed-back-in-service", args=[outage.pk])
+    assert url in board
+    response = client_for(people.manager).post(url, {"end": (today + timedelta(days=2)).isoformat()})
+    assert response.status_code == 302
+    outage.refresh_from_db()
+    assert outage.during.upper == today + timedelta(days=2)
+
+
+def test_back_in_service_refuses_an_end_before_the_start_and_keeps_the_outage(people, shelter, today):
+    outage = services.bed_outage_start(actor=people.manager, bed=bed(shelter, "B1"), start=today, reason="x")
+    url = reverse("shelters:bed-back-in-service", args=[outage.pk])
+    response = client_for(people.manager).post(url, {"end": today.isoformat()})
+    assert response.status_code == 400
+    assert "The end must be after the start." in response.context["form"].errors["end"][0]
+    outage.refresh_from_db()
+    assert outage.during.upper is None
+    assert client_for(people.outsider).get(url).status_code == 404
+    assert client_for(people.social_worker).get(url).status_code == 403

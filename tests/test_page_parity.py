@@ -1,0 +1,163 @@
+"""Every write a staff member can make has a page (issue 16): social workers do not use the API.
+
+The list of writes is derived from the code, not kept by hand: every POST/PUT/PATCH/DELETE
+action of the staff API (`/api/v1/`, the partner API excluded: partners' systems are its users)
+is found through the URL resolver. Each must name the page route that does the same write
+(`PAGE_FOR`), or be one of the few writes that are deliberately API-only (`API_ONLY`, each with
+its reason). A page route must exist and be linked from a template, so it cannot be a page that
+only someone who types its address finds.
+
+A second check reads every service module: a public service function that nothing calls
+(outside tests and seeds) is a capability no user can reach, as `case_share_revoke` was.
+"""
+
+from __future__ import annotations
+
+import ast
+import re
+from pathlib import Path
+
+import pytest
+from django.urls import URLPattern, URLResolver, get_resolver
+
+ROOT = Path(__file__).resolve().parent.parent
+APPS = ["accounts", "notifications", "casework", "shelters", "referrals", "national_statistics"]
+WRITES = {"post", "put", "patch", "delete"}
+
+# (API basename, action) -> the page route that makes the same write through the same service.
+PAGE_FOR: dict[tuple[str, str], str] = {
+    ("case", "create"): "casework:intake",
+    ("note", "create"): "casework:note-add",
+    ("service", "create"): "casework:service-add",
+    ("case", "request_closure"): "casework:closure-request",
+    ("case", "approve_closure"): "manage:closure-decide",
+    ("case", "reject_closure"): "manage:closure-decide",
+    ("screening", "create"): "casework:screening-new",
+    ("screening", "evaluate"): "casework:screening-evaluate",
+    ("repatriation-step", "complete"): "casework:step-update",
+    ("stay", "create"): "shelters:admit",
+    ("stay", "discharge"): "shelters:discharge",
+    ("stay", "transfer"): "shelters:transfer",
+    ("bed", "out_of_service"): "shelters:bed-out-of-service",
+    ("bed-outage", "end"): "shelters:bed-back-in-service",
+    ("webhook", "create"): "partner-webhooks",
+    ("webhook", "deactivate"): "partner-webhooks",
+    ("referral", "create"): "referrals:create",
+    ("referral", "partial_update"): "referrals:create",
+    ("referral", "send"): "referrals:act",
+    ("referral", "withdraw"): "referrals:act",
+    ("referral", "acknowledge"): "referrals:act",
+    ("referral", "accept"): "referrals:act",
+    ("referral", "decline"): "referrals:act",
+    ("referral", "start"): "referrals:act",
+    ("referral", "complete"): "referrals:act",
+    ("referral", "close_without_service"): "referrals:act",
+    ("referral", "notes"): "referrals:act",
+    ("referral", "consent_override"): "referrals:override-request",
+    ("consent-override", "approve"): "referrals:override-decide",
+    ("consent-override", "reject"): "referrals:override-decide",
+}
+
+# Writes that are deliberately API-only, each with its reason.
+API_ONLY: dict[tuple[str, str], str] = {}
+
+
+def api_writes() -> set[tuple[str, str]]:
+    """(basename, action) of every write action routed under /api/v1/, the partner API excluded."""
+    found: set[tuple[str, str]] = set()
+
+    def walk(patterns: list, prefix: str) -> None:
+        for pattern in patterns:
+            if isinstance(pattern, URLResolver):
+                walk(pattern.url_patterns, prefix + str(pattern.pattern))
+            elif isinstance(pattern, URLPattern) and prefix.startswith("api/v1/") and "partner/" not in prefix:
+                actions = getattr(pattern.callback, "actions", None) or {}
+                basename = pattern.callback.initkwargs.get("basename") if actions else None
+                found.update((basename, action) for method, action in actions.items() if method in WRITES)
+
+    walk(get_resolver().url_patterns, "")
+    return found
+
+
+def page_routes() -> set[str]:
+    names: set[str] = set()
+
+    def walk(patterns: list, namespace: str) -> None:
+        for pattern in patterns:
+            if isinstance(pattern, URLResolver):
+                walk(pattern.url_patterns, namespace + (f"{pattern.namespace}:" if pattern.namespace else ""))
+            elif pattern.name:
+                names.add(namespace + pattern.name)
+
+    walk(get_resolver().url_patterns, "")
+    return names
+
+
+def linked_routes() -> set[str]:
+    """Route names that a template links to with {% url %} or a view sends the browser to."""
+    text = "\n".join(path.read_text() for path in (ROOT / "templates").rglob("*.html"))
+    text += "\n".join(path.read_text() for app in APPS for path in (ROOT / app).rglob("*.py"))
+    return set(re.findall(r"""(?:\{%\s*url|reverse\(|redirect\()\s*['"]([\w:-]+)['"]""", text))
+
+
+def test_every_staff_api_write_has_a_page_or_a_reason():
+    missing = sorted(api_writes() - PAGE_FOR.keys() - API_ONLY.keys())
+    assert missing == [], f"staff API writes with no page (add one, then a PAGE_FOR row): {missing}"
+
+
+def test_the_lists_name_only_writes_that_exist():
+    stale = sorted((PAGE_FOR.keys() | API_ONLY.keys()) - api_writes())
+    assert stale == []
+    assert not PAGE_FOR.keys() & API_ONLY.keys()
+
+
+@pytest.mark.parametrize("route", sorted(set(PAGE_FOR.values())))
+def test_each_page_exists_and_is_linked(route):
+    assert route in page_routes()
+    assert route in linked_routes(), f"{route} is reachable only by typing its address"
+
+
+def public_services() -> dict[str, str]:
+    """name -> module of every public function defined in a services module of an app."""
+    found = {}
+    for app in APPS:
+        paths = [*(ROOT / app).glob("services.py"), *(ROOT / app / "services").glob("*.py")]
+        for path in paths:
+            for node in ast.parse(path.read_text()).body:
+                if isinstance(node, ast.FunctionDef) and not node.name.startswith("_"):
+                    found[node.name] = str(path.relative_to(ROOT))
+    return found
+
+
+def called_names() -> set[str]:
+    """Every name called or referred to as an attribute anywhere in the apps and config (tests and
+    seeds left out: a capability only they use is no capability)."""
+    names: set[str] = set()
+    for folder in [*APPS, "config", "core"]:
+        for path in (ROOT / folder).rglob("*.py"):
+            for node in ast.walk(ast.parse(path.read_text())):
+                if isinstance(node, ast.Attribute):
+                    names.add(node.attr)
+                elif isinstance(node, ast.Name):
+                    names.add(node.id)
+    return names
+
+
+# Services that only the seeds call today, each with the reason.
+NOT_YET_REACHABLE = {
+    "organisation_create": "issue 18: administration in the product (Django admin creates organisations)",
+    "user_set_roles": "issue 18: administration in the product (Django admin sets roles)",
+    "staff_post": "issue 18: shelter set-up pages (staff postings)",
+    "staff_unpost": "issue 18: shelter set-up pages (staff postings)",
+    "bed_add": "issue 18: shelter set-up pages (rooms and beds)",
+    "bed_retire": "issue 18: shelter set-up pages (rooms and beds)",
+}
+
+
+def test_every_service_has_a_caller():
+    services = public_services()
+    uncalled = sorted(
+        f"{services[name]}: {name}" for name in services.keys() - called_names() - NOT_YET_REACHABLE.keys()
+    )
+    assert uncalled == []
+    assert NOT_YET_REACHABLE.keys() <= services.keys()
