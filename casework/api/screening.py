@@ -162,8 +162,7 @@ class ScreeningViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedV
         """What the COMMIT rule suggests for these indicators on this case; nothing is saved."""
         data = self.read_input(EvaluateInputSerializer)
         case = permissions.view_case.get(request.user, pk=data["case"].pk)
-        indicators = list(Indicator.objects.filter(code__in=data["indicators"], active=True))
-        result = service.screening_evaluate(case=case, indicators=indicators)
+        result = service.screening_evaluate(case=case, indicators=data["indicators"])
         return Response(EvaluationSerializer(result).data)
 
     @extend_schema(request=ConfirmSerializer)

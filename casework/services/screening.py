@@ -52,12 +52,17 @@ def load_thresholds() -> dict[str, Threshold]:
     return thresholds
 
 
-def screening_evaluate(*, case: Case, indicators: Iterable[Indicator]) -> RuleResult:
-    """The rule's answer for these indicators on this case, with the stored thresholds (also
-    what the screening form shows live)."""
-    return evaluate(
-        indicators, age_at_exploitation=age_at_exploitation(case.person, case), thresholds=load_thresholds()
-    )
+def screening_evaluate(*, case: Case, indicators: Iterable[Indicator | str]) -> RuleResult:
+    """The rule's answer for these indicators (or codes) on this case, with the stored thresholds
+    (also what the screening form shows live). It refuses what recording refuses (unknown,
+    inactive or repeated indicators, the other age group's list), so the suggestion a screener
+    sees is always one that could be saved."""
+    age = age_at_exploitation(case.person, case)
+    errors: dict[str, list[str]] = {}
+    observed = _observed_indicators([(indicator, "") for indicator in indicators], age, errors)
+    if errors:
+        raise ApplicationError(_("Please correct the errors below."), fields=errors)
+    return evaluate([indicator for indicator, _note in observed], age_at_exploitation=age, thresholds=load_thresholds())
 
 
 @transaction.atomic

@@ -72,9 +72,10 @@ def screening_new(request: HttpRequest, case_id: Any) -> HttpResponse:
 def screening_evaluate(request: HttpRequest, case_id: Any) -> JsonResponse:
     """What the rule suggests for the ticked indicators; nothing is saved."""
     case = _screenable_case(request, case_id)
-    codes = request.POST.getlist("indicators")
-    indicators = list(Indicator.objects.filter(code__in=codes, active=True))
-    result = service.screening_evaluate(case=case, indicators=indicators)
+    try:
+        result = service.screening_evaluate(case=case, indicators=request.POST.getlist("indicators"))
+    except ApplicationError as error:  # only a tampered form gets here: the page offers valid choices
+        return JsonResponse({"detail": error.message, "errors": error.fields}, status=400)
     return JsonResponse(
         {
             "act": result.act,

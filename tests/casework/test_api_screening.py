@@ -27,6 +27,23 @@ def test_the_form_can_ask_the_rule_before_saving(api, people):
     }
 
 
+@pytest.mark.parametrize(
+    ("codes", "message"),
+    [
+        (["no-such-indicator"], "Unknown or inactive indicator: no-such-indicator."),
+        (["purpose-hazardous-work"], "purpose-hazardous-work is for adults; this person was a child when exploited."),
+        ([ACT_STRONG, ACT_STRONG], f"{ACT_STRONG} is listed twice."),
+    ],
+)
+def test_evaluating_refuses_what_recording_refuses(api, people, codes, message):
+    """Issue 18.8: the live suggestion never answers for indicators a screening could not hold."""
+    case = open_case(people.social_worker)  # a child when exploited
+    api.force_authenticate(people.social_worker)
+    response = api.post(reverse("v1:screening-evaluate"), {"case": str(case.pk), "indicators": codes}, format="json")
+    assert response.status_code == 400
+    assert any(line.startswith(message) for line in response.json()["errors"]["indicators"])
+
+
 def test_recording_a_screening_stores_indicators_and_the_suggestion(api, people):
     case = open_case(people.social_worker)
     api.force_authenticate(people.social_worker)

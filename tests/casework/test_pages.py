@@ -218,6 +218,14 @@ def test_the_evaluate_endpoint_applies_the_rule_for_a_child(client, people, case
     assert both["suggested"] == "possible_victim" and not both["means"]
 
 
+def test_the_evaluate_endpoint_refuses_a_tampered_indicator_list(client, people, case):
+    client.force_login(people.social_worker)
+    url = reverse("casework:screening-evaluate", args=[case.pk])
+    response = client.post(url, {"indicators": ["act-recruited-by-third-party", "no-such-indicator"]})
+    assert response.status_code == 400
+    assert response.json()["errors"]["indicators"] == ["Unknown or inactive indicator: no-such-indicator."]
+
+
 def test_the_screening_form_reports_the_services_errors_next_to_fields(client, people, case):
     client.force_login(people.social_worker)
     url = reverse("casework:screening-new", args=[case.pk])
