@@ -144,6 +144,11 @@ class User(AbstractUser):
     def has_role(self, *roles: str) -> bool:
         return self.is_active and any(role in self.roles for role in roles)
 
+    @property
+    def role_labels(self) -> list[str]:
+        """The roles as a person reads them, in the page's language."""
+        return [str(Role(role).label) for role in self.roles if role in Role.values]
+
 
 class AuditAction(models.TextChoices):
     VIEW = "view", _("Viewed")

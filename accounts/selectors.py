@@ -7,7 +7,7 @@ from typing import Any
 from django.db.models import QuerySet
 
 from accounts import permissions
-from accounts.models import AuditEvent, District, Organisation, Province, User
+from accounts.models import AuditAction, AuditEvent, District, Organisation, Province, User
 
 
 def province_list() -> QuerySet[Province]:
@@ -49,3 +49,10 @@ def audit_trail(*, user: Any, object_type: str | None = None, object_id: str | N
     if object_id:
         events = events.filter(object_id=object_id)
     return events.order_by("-at", "-id")
+
+
+def account_history(account: User, *, limit: int = 20) -> list[AuditEvent]:
+    """The latest changes to an account (roles, activation, password links, second factor) for
+    its page; the page is only shown to whoever administers the account."""
+    rows = AuditEvent.objects.filter(object_type="accounts.user", object_id=str(account.pk))
+    return list(rows.exclude(action=AuditAction.VIEW).select_related("actor").order_by("-at")[:limit])

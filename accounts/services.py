@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 
 from accounts import permissions
 from accounts.actors import Actor, Staff, staff
+from accounts.invitations import send_password_link
 from accounts.models import AuditAction, AuditEvent, Language, Organisation, OrganisationKind, Province, Role, User
 from core.actors import PartnerSystem
 from core.constraints import field_errors
@@ -156,12 +157,20 @@ def user_create(
     email: str = "",
     language: str = "lo",
     validate_password_strength: bool = True,
+    invite: bool = False,
 ) -> User:
-    """Create a staff account. `actor` None means the system (seeds, set-up commands)."""
-    if actor is not None and not permissions.change_user.allows(actor, None):
-        raise PermissionDenied(_("Only an administrator can add users."))
+    """Create a staff account. `actor` None means the system (seeds, set-up commands). With
+    `invite`, the person is e-mailed a one-time link to choose their password."""
+    if actor is not None:
+        _require_administration(actor, None, organisation)
     roles = sorted(set(roles))
     check_roles(roles, organisation)
+    if actor is not None:
+        _check_grantable(actor, roles)
+    if invite and not email.strip():
+        raise ApplicationError(
+            _("An invitation needs an e-mail address."), fields={"email": [_("Give the e-mail address to invite.")]}
+        )
     user = User(
         username=username,
         organisation=organisation,
@@ -183,19 +192,112 @@ def user_create(
     _validate(user)
     user.save()
     audit_record(actor=actor, action=AuditAction.CREATE, obj=user, fields=["roles", "organisation"])
+    if invite:
+        send_password_link(user, "invitation")
+        audit_record(actor=actor, action=AuditAction.UPDATE, obj=user, fields=["invitation"])
     return user
 
 
 @transaction.atomic
 def user_set_roles(*, actor: Staff, user: User, roles: Iterable[str]) -> User:
-    if not permissions.change_user.allows(actor, user):
-        raise PermissionDenied(_("Only an administrator can change roles."))
+    _require_administration(actor, user)
     roles = sorted(set(roles))
     check_roles(roles, user.organisation)
+    _check_grantable(actor, roles)
     user.roles = roles
     user.save(update_fields=["roles"])
     audit_record(actor=actor, action=AuditAction.UPDATE, obj=user, fields=["roles"])
     return user
+
+
+@transaction.atomic
+def user_update(
+    *, actor: Staff, user: User, first_name: str, last_name: str, email: str, language: str, roles: Iterable[str]
+) -> User:
+    """Change an account's names, e-mail, language and roles; the audit row names the fields
+    that changed (never their values: names and addresses stay out of the log)."""
+    _require_administration(actor, user)
+    roles = sorted(set(roles))
+    check_roles(roles, user.organisation)
+    _check_grantable(actor, roles)
+    values = {"first_name": first_name, "last_name": last_name, "email": email, "language": language, "roles": roles}
+    changed = [name for name, value in values.items() if getattr(user, name) != value]
+    for name in changed:
+        setattr(user, name, values[name])
+    _validate(user)
+    if changed:
+        user.save(update_fields=changed)
+        audit_record(actor=actor, action=AuditAction.UPDATE, obj=user, fields=changed)
+    return user
+
+
+@transaction.atomic
+def user_set_active(*, actor: Staff, user: User, active: bool, reason: str) -> User:
+    """Deactivate an account (it can no longer log in, and its open sessions stop at their next
+    request) or reactivate it, with a reason. Nobody deactivates their own account."""
+    _require_administration(actor, user)
+    reason = reason.strip()
+    if not reason:
+        raise ApplicationError(_("Give a reason."), fields={"reason": [_("Say why.")]})
+    if user.pk == actor.pk and not active:
+        raise ApplicationError(
+            _("You cannot deactivate your own account."), fields={"reason": [_("Ask another manager.")]}
+        )
+    if user.is_active != active:
+        User.objects.filter(pk=user.pk).update(is_active=active)
+        user.is_active = active
+        audit_record(actor=actor, action=AuditAction.UPDATE, obj=user, fields=["is_active"], reason=reason)
+    return user
+
+
+@transaction.atomic
+def user_send_password_link(*, actor: Staff, user: User, reason: str, invitation: bool = False) -> User:
+    """E-mail the person a one-time link to choose a password. A reset (`invitation` False) also
+    stops the old password at once (a leaked one, a person who left) and needs a reason."""
+    _require_administration(actor, user)
+    reason = reason.strip()
+    if not user.email:
+        raise ApplicationError(
+            _("This account has no e-mail address."), fields={"email": [_("Add an e-mail address first.")]}
+        )
+    if not invitation and not reason:
+        raise ApplicationError(_("Give a reason."), fields={"reason": [_("Say why the password is reset.")]})
+    if not invitation:
+        user.set_unusable_password()
+        user.save(update_fields=["password"])
+    send_password_link(user, "invitation" if invitation else "reset")
+    fields = ["invitation"] if invitation else ["password"]
+    audit_record(actor=actor, action=AuditAction.UPDATE, obj=user, fields=fields, reason=reason)
+    return user
+
+
+@transaction.atomic
+def password_forgotten(*, email: str) -> None:
+    """A person who forgot their password asks for a link at their e-mail address. The answer is
+    the same whether or not an account has it (nobody learns who has an account); each active
+    account with the address is sent a link, and the request is audited on it."""
+    email = email.strip()
+    if not email:
+        return
+    for user in User.objects.filter(email__iexact=email, is_active=True):
+        send_password_link(user, "reset")
+        audit_record(actor=None, action=AuditAction.UPDATE, obj=user, fields=["password_link"], reason="forgotten")
+
+
+def _require_administration(actor: Staff, user: User | None, organisation: Organisation | None = None) -> None:
+    if not permissions.administer_user.allows(actor, user):
+        raise PermissionDenied(_("Only an administrator, or a manager for their own organisation, manages accounts."))
+    if organisation is not None and not permissions.administered_organisations(actor).filter(pk=organisation.pk):
+        raise PermissionDenied(_("You can add accounts to your own organisation only."))
+
+
+def _check_grantable(actor: Staff, roles: Sequence[str]) -> None:
+    refused = sorted(set(roles) - set(permissions.grantable_roles(actor)))
+    if refused:
+        raise ApplicationError(
+            _("Only an administrator can give this role."),
+            fields={"roles": [_("You cannot give the role: %(role)s") % {"role": Role(r).label} for r in refused]},
+        )
 
 
 @transaction.atomic

@@ -444,6 +444,8 @@ EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 20)  # a row stays locked while its mes
 
 # --- Follow-up reminders (docs/reminders.md) --------------------------------------------------
 SITE_URL = env("SITE_URL", "http://localhost:8000")  # the links in e-mails
+# An invitation or password link works once and for this long (accounts/invitations.py).
+PASSWORD_RESET_TIMEOUT = env_int("PASSWORD_LINK_HOURS", 72) * 3600
 REMINDER_QUEUE = env("REMINDER_QUEUE")  # Celery queue of the reminder e-mails (default queue if empty)
 REMINDERS_SCAN_GRACE_HOURS = env_int("REMINDERS_SCAN_GRACE_HOURS", 48)
 _first_scan = env("REMINDERS_FIRST_SCAN_DAYS", "30")  # "all": the first scan starts at the beginning

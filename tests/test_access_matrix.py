@@ -60,7 +60,16 @@ TOKENS = {"partner_token", "other_partner_token", "revoked_token"}  # partner AP
 UNAUTHENTICATED = {"anonymous"} | TOKENS  # staff routes ignore tokens: these are all strangers there
 EVERYONE = AUTHENTICATED | UNAUTHENTICATED
 PERSONAS = sorted(EVERYONE, key=lambda name: (name in UNAUTHENTICATED, name))  # the docs table's columns
-PUBLIC_ROUTES = {"login", "logout", "healthz", "readyz", "set_language"}  # the only rows open to strangers
+PUBLIC_ROUTES = {
+    "login",
+    "logout",
+    "healthz",
+    "readyz",
+    "set_language",
+    "password-forgot",
+    "password-set",
+    "password-set-done",
+}  # the only rows open to strangers
 PARTNER_API = {"partner_token"}  # the valid token of the organisation the partner referral is addressed to
 PARTNER_CLIENTS = {"partner_token", "other_partner_token"}  # valid tokens: their own lists, empty or not
 CASE_READERS = {"social_worker", "manager", "police"}
@@ -121,8 +130,20 @@ ROWS = [
     R("two_factor:verify", "post", AUTHENTICATED),
     R("two_factor:setup", "get", AUTHENTICATED),
     R("two_factor:setup", "post", AUTHENTICATED),
-    R("two_factor:reset", "get", {"admin"}, args=lambda o: [o.people.social_worker.pk]),
-    R("two_factor:reset", "post", {"admin"}, args=lambda o: [o.people.social_worker.pk]),
+    # accounts: an administrator all, a manager those of their own organisation (the social
+    # worker is the manager's colleague; the national manager's organisation is another)
+    R("two_factor:reset", "get", {"admin", "manager"}, args=lambda o: [o.people.social_worker.pk]),
+    R("two_factor:reset", "post", {"admin", "manager"}, args=lambda o: [o.people.social_worker.pk]),
+    R("users", "get", {"admin", "manager", "national_manager"}),
+    R("user-new", "get", {"admin", "manager", "national_manager"}),
+    R("user-new", "post", {"admin", "manager", "national_manager"}),
+    R("user", "get", {"admin", "manager"}, args=lambda o: [o.people.social_worker.pk]),
+    R("user", "post", {"admin", "manager"}, args=lambda o: [o.people.social_worker.pk]),
+    # a forgotten password and the e-mailed link: for people without a session
+    R("password-forgot", "get", EVERYONE),
+    R("password-forgot", "post", EVERYONE),
+    R("password-set", "get", EVERYONE, args=lambda o: ["MQ", "set-password"]),
+    R("password-set-done", "get", EVERYONE),
     R("healthz", "get", EVERYONE),
     R("readyz", "get", EVERYONE),
     # --- reminders: your own notifications; managers set their organisation's rules ------------

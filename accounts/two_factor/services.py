@@ -65,10 +65,10 @@ def login_verify(*, user: Any, token: str) -> TOTPDevice:
 
 @transaction.atomic
 def device_reset(*, actor: Staff, user: User, reason: str) -> int:
-    """An administrator removes a user's authenticator (a lost or replaced phone). The user
+    """An administrator (or the user's manager) removes a user's authenticator (a lost or replaced phone). The user
     enrols again at the next login if their organisation requires it. Returns the devices removed."""
-    if not permissions.change_user.allows(actor, user):
-        raise PermissionDenied(_("Only an administrator can reset a second factor."))
+    if not permissions.administer_user.allows(actor, user):
+        raise PermissionDenied(_("Only an administrator, or a manager for their own organisation, manages accounts."))
     reason = reason.strip()
     if not reason:
         raise ApplicationError(_("Give a reason."), fields={"reason": [_("Say why the device is reset.")]})

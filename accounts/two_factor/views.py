@@ -103,8 +103,9 @@ def _groups(text: str, size: int = 4) -> list[str]:
 @never_cache
 @require_http_methods(["GET", "HEAD", "POST"])
 def reset(request: HttpRequest, user_id: UUID) -> HttpResponse:
-    """An administrator removes a user's authenticator app (lost phone), with a reason."""
-    user = get_or_404(permissions.change_user, request.user, pk=user_id)
+    """An administrator (or the user's manager) removes a user's authenticator app (lost phone),
+    with a reason."""
+    user = get_or_404(permissions.administer_user, request.user, pk=user_id)
     form = ResetForm(request.POST or None)
     status = 200
     if request.method == "POST":
@@ -114,7 +115,7 @@ def reset(request: HttpRequest, user_id: UUID) -> HttpResponse:
             )
             if removed is not None:
                 messages.success(request, _("The second factor of %(user)s was reset.") % {"user": user.get_username()})
-                return redirect("admin:accounts_user_change", user.pk)
+                return redirect("user", user.pk)
         else:
             status = 400
     has_device = services.confirmed_device(user) is not None

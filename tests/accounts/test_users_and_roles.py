@@ -70,9 +70,14 @@ def test_the_database_refuses_a_staff_account_without_organisation(reference):
         User.objects.create(username="orphan", roles=[Role.SOCIAL_WORKER])
 
 
-def test_only_an_admin_creates_users_and_each_creation_is_audited(people, orgs):
+def test_admins_and_own_managers_create_users_and_each_creation_is_audited(people, orgs):
     with pytest.raises(PermissionDenied):
-        services.user_create(actor=people.manager, username="new", organisation=orgs.mlsw_vt, roles=[])
+        services.user_create(actor=people.manager, username="new", organisation=orgs.mlsw_sv, roles=[])
+    with pytest.raises(PermissionDenied):
+        services.user_create(actor=people.social_worker, username="new", organisation=orgs.mlsw_vt, roles=[])
+    with pytest.raises(ApplicationError):
+        services.user_create(actor=people.manager, username="new", organisation=orgs.mlsw_vt, roles=[Role.ADMIN])
+    services.user_create(actor=people.manager, username="colleague", organisation=orgs.mlsw_vt, roles=[])
     user = services.user_create(
         actor=people.admin, username="new", organisation=orgs.mlsw_vt, roles=[Role.SOCIAL_WORKER]
     )
