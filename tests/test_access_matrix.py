@@ -631,6 +631,12 @@ ROWS = [
         body=lambda o: {"url": "https://hooks.example.org/pathway"},
     ),
     R("v1:webhook-deactivate", "post", {"partner", "admin"}, args=lambda o: object_id(o, "webhook")),
+    # i16-repat: the Repatriation tab's forms, for the case's worker (the API's CASE_WORKER rows above)
+    R("casework:repatriation-start", "post", CASE_WORKER, args=lambda o: object_id(o, "adult_case")),
+    *[
+        R(f"casework:repatriation-{name}", "post", CASE_WORKER, args=lambda o: [o.case.pk, o.repatriation.pk])
+        for name in ("family-assessment", "return-decision", "await-legal-proceedings", "resume", "cancel")
+    ],
 ]
 
 
