@@ -26,12 +26,14 @@ from casework.repatriation_forms import (
 
 OPEN = (RepatriationStatus.IN_PROGRESS, RepatriationStatus.AWAITING_LEGAL_PROCEEDINGS)
 FINISHED = (StepStatus.DONE, StepStatus.SKIPPED)
+DECISIONS = {**dict.fromkeys(ASSESSMENT_STEPS, "assessment"), RETURN_STEP: "return"}
 
 
 @dataclass(frozen=True)
 class StepRow:
-    """One line of the checklist. `decision` names the form that completes the step
-    ("assessment" or "return"), for the two steps a bare "done" cannot complete."""
+    """One line of the checklist. `form` is its change form while it can move; `decision` names
+    the form that completes it ("assessment" or "return"), for the two steps a bare "done"
+    cannot complete, shown while the step is open (or when it came back refused)."""
 
     step: RepatriationStep
     in_laos: bool
@@ -46,6 +48,7 @@ class Trip:
     repatriation: Repatriation
     steps: list[StepRow]
     is_open: bool
+    steps_move: bool  # in progress and the user may change the case
 
 
 def tab_context(user: Any, case: Case) -> dict[str, Any]:
@@ -62,7 +65,16 @@ def tab_context(user: Any, case: Case) -> dict[str, Any]:
     )
     movable = permissions.change_case.allows(user, case)
     shown = [_trip(repatriation, movable) for repatriation in trips]
-    context: dict[str, Any] = {"trips": shown}
+    statuses = {trip.repatriation.status for trip in shown}
+    # Where a refused form has no place left on the tab (another worker cancelled the
+    # repatriation or finished the step meanwhile), its message goes to the top of the tab.
+    context: dict[str, Any] = {
+        "trips": shown,
+        "steps_move": any(trip.steps_move for trip in shown),
+        "in_progress": RepatriationStatus.IN_PROGRESS in statuses,
+        "awaiting": RepatriationStatus.AWAITING_LEGAL_PROCEEDINGS in statuses,
+        "has_open": any(trip.is_open for trip in shown),
+    }
     if movable:
         if any(trip.is_open for trip in shown):
             context |= {
@@ -92,11 +104,7 @@ def _trip(repatriation: Repatriation, movable: bool) -> Trip:
                 abroad=side != "laos",
                 late=unfinished and step.due_on is not None and step.due_on < today,
                 form=StepForm(step=step) if steps_move and unfinished else None,
-                decision=(
-                    ("assessment" if step.code in ASSESSMENT_STEPS else "return" if step.code == RETURN_STEP else "")
-                    if steps_move and unfinished
-                    else ""
-                ),
+                decision=DECISIONS.get(step.code, "") if steps_move else "",
             )
         )
-    return Trip(repatriation=repatriation, steps=rows, is_open=repatriation.status in OPEN)
+    return Trip(repatriation=repatriation, steps=rows, is_open=repatriation.status in OPEN, steps_move=steps_move)

@@ -129,7 +129,7 @@ def test_the_checklist_says_who_is_responsible_on_each_side_and_what_is_late(
 ):
     RepatriationStep.objects.filter(repatriation=trip, position=1).update(due_on=date(2026, 1, 2))
     client.force_login(people.social_worker)
-    with django_assert_max_num_queries(25):
+    with django_assert_max_num_queries(16):
         html = client.get(tab(case)).content.decode()
     steps = {step.code: step for step in trip.steps.all()}
     interview = row_of(html, steps["case_interview_documentation"])
@@ -139,6 +139,17 @@ def test_the_checklist_says_who_is_responsible_on_each_side_and_what_is_late(
     assert "Lao side: " + people.social_worker.organisation.name_en in received and "Thailand side" not in received
     coordination = row_of(html, steps["return_coordination"])
     assert "Lao side" in coordination and "Thailand side" in coordination and "(late)" not in coordination
+
+
+def test_a_step_reads_as_its_own_flow_words_it(client, people, case):
+    """The same step code reads differently in two flows: China's handover names its border posts."""
+    trip = services.repatriation_start(
+        actor=people.social_worker, case=case, flow="china", from_country=Country.objects.get(code="CN")
+    )
+    client.force_login(people.social_worker)
+    handover = row_of(client.get(tab(case)).content.decode(), trip.steps.get(code="handover_at_border"))
+    assert "Handover to provincial police at Boten or Phou Lakkham" in handover
+    assert "China side: partner not named yet" in handover
 
 
 def test_the_checklist_reads_in_lao(client, people, case, trip):
@@ -336,3 +347,21 @@ def test_waiting_for_proceedings_resuming_and_cancelling(client, people, trip):
     page = client.get(tab(trip.case)).content.decode()
     assert "Cancelled because" in page and "Start a repatriation" in page
     assert client.post(on_trip("resume", trip), {}).status_code == 400  # a cancelled one stays cancelled
+
+
+def test_a_refusal_after_another_worker_moved_first_is_shown(client, people, trip):
+    """The step was finished, or the repatriation cancelled, between the page and the post:
+    the message still reaches the page (beside the step, or at the top of the tab)."""
+    sw = people.social_worker
+    first = trip.steps.order_by("position").first()
+    services.step_complete(actor=sw, step=first, done_on=timezone.localdate())
+    client.force_login(sw)
+    late = client.post(step_url(first), {"action": "block", "reason": "no interpreter"})
+    assert late.status_code == 400 and f'id="step-{first.pk}-action_error"' in late.content.decode()
+    services.repatriation_cancel(actor=sw, repatriation=trip, reason="deceased")
+    for name, data, message in (
+        ("family-assessment", {"result": "safe"}, "The repatriation is cancelled"),
+        ("await-legal-proceedings", {"note": "trial"}, "Not allowed from the current status."),
+    ):
+        refused = client.post(on_trip(name, trip), data)
+        assert refused.status_code == 400 and message in refused.content.decode(), name
