@@ -60,7 +60,7 @@ def _on_repatriation(
             done=done,
         )
 
-    view.__doc__ = function.__doc__
+    view.__doc__ = f"The page's `{function.__name__}` (casework.services.repatriation)."
     return view
 
 
