@@ -243,29 +243,6 @@ class ClosureRequestForm(forms.Form):
     )
 
 
-class StepForm(forms.Form):
-    """One change to a repatriation step: start, complete, skip, block or unblock it."""
-
-    ACTIONS = [
-        ("start", _("Start")),
-        ("complete", _("Mark done")),
-        ("skip", _("Skip")),
-        ("block", _("Blocked")),
-        ("unblock", _("Unblock")),
-    ]
-    action = forms.ChoiceField(label=_("Change"), choices=ACTIONS)
-    done_on = forms.DateField(label=_("Done on"), required=False, widget=DateInput())
-    reason = forms.CharField(label=_("Reason"), required=False, max_length=1000)
-
-    def clean(self) -> dict[str, Any]:
-        data = super().clean() or {}
-        if data.get("action") == "complete" and not data.get("done_on"):
-            self.add_error("done_on", _("Give the date the step was done."))
-        if data.get("action") in ("skip", "block") and not (data.get("reason") or "").strip():
-            self.add_error("reason", _("Say why."))
-        return data
-
-
 class CadenceForm(forms.Form):
     """An organisation's follow-up visits, on the reminder rules page (casework/reminders.py)."""
 

@@ -2,7 +2,17 @@
 
 from django.urls import path
 
-from casework.views import audit, case_admin, cases, intake, records, screening, subject_access, transfers
+from casework.views import (
+    audit,
+    case_admin,
+    cases,
+    intake,
+    records,
+    repatriation,
+    screening,
+    subject_access,
+    transfers,
+)
 
 app_name = "casework"
 
@@ -24,7 +34,18 @@ urlpatterns = [
     path("<uuid:case_id>/notes/", records.note_add, name="note-add"),
     path("<uuid:case_id>/services/", records.service_add, name="service-add"),
     path("<uuid:case_id>/closure/", records.closure_request, name="closure-request"),
-    path("<uuid:case_id>/steps/<uuid:step_id>/", records.step_update, name="step-update"),
+    path("<uuid:case_id>/steps/<uuid:step_id>/", repatriation.step_update, name="step-update"),
+    path("<uuid:case_id>/repatriations/", repatriation.repatriation_start, name="repatriation-start"),
+    *[
+        path(f"<uuid:case_id>/repatriations/<uuid:repatriation_id>/{slug}/", view, name=f"repatriation-{slug}")
+        for slug, view in (
+            ("family-assessment", repatriation.family_assessment),
+            ("return-decision", repatriation.return_decision),
+            ("await-legal-proceedings", repatriation.await_legal_proceedings),
+            ("resume", repatriation.resume),
+            ("cancel", repatriation.cancel),
+        )
+    ],
     path("<uuid:case_id>/audit/", audit.case_audit, name="case-audit"),
     path("<uuid:case_id>/subject-access/", subject_access.subject_access, name="subject-access"),
 ]

@@ -709,6 +709,12 @@ ROWS = [
     # tests/referrals/test_webhook_page.py)
     R("partner-webhooks", "get", {"partner", "manager", "national_manager", "admin"}),
     R("partner-webhooks", "post", {"partner", "manager", "national_manager", "admin"}),
+    # i16-repat: the Repatriation tab's forms, for the case's worker (the API's CASE_WORKER rows above)
+    R("casework:repatriation-start", "post", CASE_WORKER, args=lambda o: object_id(o, "adult_case")),
+    *[
+        R(f"casework:repatriation-{name}", "post", CASE_WORKER, args=lambda o: [o.case.pk, o.repatriation.pk])
+        for name in ("family-assessment", "return-decision", "await-legal-proceedings", "resume", "cancel")
+    ],
 ]
 
 

@@ -104,6 +104,19 @@ FORMS = {
         case_tab("repatriation"),
         lambda o: reverse("casework:step-update", args=[o.case.pk, o.step.pk]),
     ),
+    "repatriation start": (
+        "social_worker",
+        lambda o: reverse("casework:case-detail", args=[o.adult_case.pk]) + "?tab=repatriation",
+        lambda o: reverse("casework:repatriation-start", args=[o.adult_case.pk]),
+    ),
+    **{
+        f"repatriation {name}": (
+            "social_worker",
+            case_tab("repatriation"),
+            lambda o, name=name: reverse(f"casework:repatriation-{name}", args=[o.case.pk, o.repatriation.pk]),
+        )
+        for name in ("family-assessment", "return-decision", "await-legal-proceedings", "cancel")
+    },
     "admit": (
         "shelter_staff",
         lambda o: reverse("shelters:admit", args=[o.shelter.code]),

@@ -12,7 +12,9 @@ from casework.timeline import CASE_EVENTS
 
 register = template.Library()
 
-_STEP_TITLES = {step.code: (step.title_en, step.title_lo) for steps in FLOWS.values() for step in steps}
+# By flow and code: one code can read differently in two flows ("Handover at the border" from
+# Thailand, "Handover to provincial police at Boten or Phou Lakkham" from China).
+_STEP_TITLES = {(flow, step.code): (step.title_en, step.title_lo) for flow, steps in FLOWS.items() for step in steps}
 
 
 @register.filter
@@ -23,8 +25,9 @@ def event_label(kind: str) -> str:
 
 @register.filter
 def step_title(step: Any) -> str:
-    """A repatriation step's title in the page's language (the flows carry both)."""
-    english, lao = _STEP_TITLES.get(step.code, (step.code, ""))
+    """A repatriation step's title in the page's language (the flows carry both), as its
+    repatriation's flow words it."""
+    english, lao = _STEP_TITLES.get((step.repatriation.flow, step.code), (step.code, ""))
     return lao if (get_language() or "").startswith("lo") and lao else english
 
 

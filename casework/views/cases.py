@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import Prefetch
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext_lazy
@@ -18,8 +17,8 @@ from accounts.services import audit_record, audit_record_many
 from casework import extensions, forms, permissions, selectors
 from casework.api.filters import CaseFilter
 from casework.choices import CaseCategory, CaseStatus, Tier
-from casework.models import RepatriationStep
 from casework.services.subject_access import child_records
+from casework.views import repatriation_tab
 from core.pages import local_name, paginate, query_without_page
 
 
@@ -161,20 +160,7 @@ def _tab_context(request: HttpRequest, case: Any, tab: str) -> dict[str, Any]:
             "note_form": forms.NoteForm(sensitive_allowed=permissions.view_sensitive.allows(user, case)),
         }
     if tab == "repatriation":
-        trips = (
-            permissions.view_repatriation.scope(user)
-            .filter(case=case)
-            .select_related("from_country", "border_point")
-            .prefetch_related(
-                Prefetch(
-                    "steps",
-                    queryset=RepatriationStep.objects.select_related("responsible_in_laos", "done_by").order_by(
-                        "position"
-                    ),
-                )
-            )
-        )
-        return {"repatriations": list(trips), "step_form": forms.StepForm()}
+        return repatriation_tab.tab_context(user, case)
     if tab == "history":
         return {
             "events": selectors.timeline_shown(

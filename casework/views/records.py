@@ -1,7 +1,7 @@
-"""The small forms on the case page: a note, a service, a change to a repatriation step, a
-request to close the case. Each posts to its own URL, calls one service, and goes back to its
-tab; a refusal re-renders the tab with the form as the user filled it and the message beside
-the field."""
+"""The small forms on the case page: a note, a service, a request to close the case (the
+Repatriation tab's are in casework.views.repatriation). Each posts to its own URL, calls one
+service, and goes back to its tab; a refusal re-renders the tab with the form as the user
+filled it and the message beside the field."""
 
 from __future__ import annotations
 
@@ -18,8 +18,7 @@ from django.views.decorators.http import require_POST
 
 from accounts.actors import signed_in
 from casework import forms, permissions, selectors
-from casework.models import RepatriationStep
-from casework.services import assistance, cases, repatriation
+from casework.services import assistance, cases
 from casework.views.cases import render_case
 from core.errors import ApplicationError, PermissionDenied
 from core.pages import show_error
@@ -92,35 +91,4 @@ def closure_request(request: HttpRequest, case_id: Any) -> HttpResponse:
         form=forms.ClosureRequestForm(request.POST),
         call=lambda case, data: cases.case_closure_request(actor=signed_in(request), case=case, **data),
         done=_("Closure requested: a manager will decide."),
-    )
-
-
-STEP_SERVICES: dict[str, Callable[..., Any]] = {
-    "start": lambda actor, step, data: repatriation.step_start(actor=actor, step=step),
-    "complete": lambda actor, step, data: repatriation.step_complete(
-        actor=actor, step=step, done_on=data["done_on"], reason=data["reason"]
-    ),
-    "skip": lambda actor, step, data: repatriation.step_skip(actor=actor, step=step, reason=data["reason"]),
-    "block": lambda actor, step, data: repatriation.step_block(actor=actor, step=step, reason=data["reason"]),
-    "unblock": lambda actor, step, data: repatriation.step_unblock(actor=actor, step=step),
-}
-
-
-@require_POST
-def step_update(request: HttpRequest, case_id: Any, step_id: Any) -> HttpResponse:
-    user = request.user
-    step = permissions.view_repatriation_step.get(
-        user, RepatriationStep.objects.select_related("repatriation"), pk=step_id, repatriation__case_id=case_id
-    )
-    form = forms.StepForm(request.POST)
-    form.step_id = step.pk  # type: ignore[attr-defined]  # which step's row shows the errors
-    return _handle(
-        request,
-        case_id,
-        tab="repatriation",
-        form_name="step_form",
-        form=form,
-        call=lambda case, data: STEP_SERVICES[data["action"]](user, step, data),
-        done=_("Step updated."),
-        rename={"status": "action"},
     )

@@ -306,7 +306,7 @@ def test_repatriation_steps_change_through_the_checklist(client, people, case):
     client.force_login(people.social_worker)
     url = reverse("casework:step-update", args=[case.pk, step.pk])
     refused = client.post(url, {"action": "skip", "reason": ""})
-    assert refused.status_code == 400 and "Say why." in refused.content.decode()
+    assert refused.status_code == 400 and f'id="step-{step.pk}-reason_error"' in refused.content.decode()
     assert client.post(url, {"action": "start"}).status_code == 302
     step.refresh_from_db()
     assert step.status == "in_progress"
