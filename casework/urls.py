@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from casework.views import audit, cases, intake, records, screening, subject_access
+from casework.views import audit, cases, duplicates, intake, people, records, screening, subject_access
 
 app_name = "casework"
 
@@ -18,4 +18,13 @@ urlpatterns = [
     path("<uuid:case_id>/steps/<uuid:step_id>/", records.step_update, name="step-update"),
     path("<uuid:case_id>/audit/", audit.case_audit, name="case-audit"),
     path("<uuid:case_id>/subject-access/", subject_access.subject_access, name="subject-access"),
+    # The person and their family (the Person tab's links), a second case, duplicates
+    path("<uuid:case_id>/person/", people.person_edit, name="person-edit"),
+    path("<uuid:case_id>/family/", people.family_add, name="family-add"),
+    path("<uuid:case_id>/family/<uuid:member_id>/", people.family_edit, name="family-edit"),
+    path("<uuid:case_id>/family/<uuid:member_id>/remove/", people.family_remove, name="family-remove"),
+    path("people/<uuid:person_id>/new-case/", people.case_open_for_person, name="person-case-open"),
+    path("<uuid:case_id>/duplicates/", duplicates.person_duplicates, name="person-duplicates"),
+    path("<uuid:case_id>/duplicates/<uuid:person_id>/", duplicates.person_compare, name="person-compare"),
+    path("<uuid:case_id>/duplicates/<uuid:person_id>/merge/", duplicates.person_merge_page, name="person-merge"),
 ]
