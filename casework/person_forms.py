@@ -13,6 +13,7 @@ from accounts.models import Country
 from casework.choices import Relationship
 from casework.forms import BLANK, PersonFieldsForm
 from casework.models import Ethnicity, FamilyMember, Person
+from casework.names import NAME_FIELDS
 from core.limits import LIST_MAX_ITEMS, REASON_MAX_LENGTH, TEXT_MAX_LENGTH
 from core.pages import DateInput, LocalNameChoiceField
 
@@ -25,8 +26,8 @@ class LanguagesField(forms.CharField):
     def prepare_value(self, value: Any) -> Any:
         return ", ".join(value) if isinstance(value, list) else value
 
-    def to_python(self, value: Any) -> list[str]:  # type: ignore[override]
-        text = super().to_python(value)
+    def to_python(self, value: Any) -> list[str]:  # type: ignore[override]  # the stub says str; this cleans to a list
+        text = super().to_python(value) or ""
         codes = [code for code in re.split(r"[\s,;]+", text.lower()) if code]
         wrong = [code for code in codes if not LANGUAGE_CODE.match(code)]
         if wrong:
@@ -63,10 +64,7 @@ class PersonForm(PersonFieldsForm):
         (
             _("Identity"),
             (
-                "given_name_lo",
-                "family_name_lo",
-                "given_name_latin",
-                "family_name_latin",
+                *NAME_FIELDS,
                 "sex",
                 "date_of_birth",
                 "birth_date_estimated",

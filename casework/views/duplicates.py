@@ -38,9 +38,8 @@ COMPARED = [name for _legend, names in PersonForm.GROUPS for name in names]
 def person_duplicates(request: HttpRequest, case_id: Any) -> HttpResponse:
     case = person_case(request, case_id, change=False)
     person = case.person
-    birth = {"date_of_birth": person.date_of_birth} if person.date_of_birth else {}
-    if not birth and person.estimated_age is not None:
-        birth = {"estimated_age": age_on(person, timezone.localdate())}
+    # An estimate is compared as the age it makes today (it was dated when made).
+    estimate = None if person.date_of_birth else age_on(person, timezone.localdate())
     report = find_duplicates(  # 403 for roles that may not search
         user=request.user,
         given_name_latin=person.given_name_latin,
@@ -48,8 +47,9 @@ def person_duplicates(request: HttpRequest, case_id: Any) -> HttpResponse:
         given_name_lo=person.given_name_lo,
         family_name_lo=person.family_name_lo,
         origin_district=person.origin_district_id,
+        date_of_birth=person.date_of_birth,
+        estimated_age=estimate,
         exclude=person,
-        **birth,
     )
     return render(request, "casework/person_duplicates.html", {"case": case, "person": person, "report": report})
 
