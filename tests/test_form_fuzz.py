@@ -129,6 +129,27 @@ FORMS = {
         lambda o: reverse("referrals:create", args=[o.case.pk]),
         lambda o: reverse("referrals:create", args=[o.case.pk]),
     ),
+    # i16-people
+    "person": (
+        "social_worker",
+        lambda o: reverse("casework:person-edit", args=[o.case.pk]),
+        lambda o: reverse("casework:person-edit", args=[o.case.pk]),
+    ),
+    "relative": (
+        "social_worker",
+        lambda o: reverse("casework:family-edit", args=[o.case.pk, o.family_member.pk]),
+        lambda o: reverse("casework:family-edit", args=[o.case.pk, o.family_member.pk]),
+    ),
+    "new case for a registered person": (
+        "social_worker",
+        lambda o: reverse("casework:person-case-open", args=[o.case.person_id]),
+        lambda o: reverse("casework:person-case-open", args=[o.case.person_id]),
+    ),
+    "merge": (
+        "manager",
+        lambda o: reverse("casework:person-compare", args=[o.case.pk, o.adult_person.pk]),
+        lambda o: reverse("casework:person-merge", args=[o.case.pk, o.adult_person.pk]),
+    ),
 }
 
 # Search and filter boxes (method="get"): (persona, page)

@@ -41,6 +41,11 @@ def person_case(request: HttpRequest, case_id: Any, *, change: bool) -> Case:
     return case
 
 
+def posted(request: HttpRequest) -> Any:
+    """The form's data on a POST, even an empty one (an empty form is refused with its errors)."""
+    return request.POST if request.method == "POST" else None
+
+
 def person_tab(case: Case) -> str:
     return reverse("casework:case-detail", args=[case.pk]) + "?tab=person"
 
@@ -73,7 +78,7 @@ def _form_page(
 @require_http_methods(["GET", "POST"])
 def person_edit(request: HttpRequest, case_id: Any) -> HttpResponse:
     case = person_case(request, case_id, change=True)
-    form = PersonForm.for_person(case.person, request.POST or None)
+    form = PersonForm.for_person(case.person, posted(request))
 
     def save() -> Any:
         changes = form.changes(case.person)
@@ -86,7 +91,7 @@ def person_edit(request: HttpRequest, case_id: Any) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def family_add(request: HttpRequest, case_id: Any) -> HttpResponse:
     case = person_case(request, case_id, change=True)
-    form = FamilyMemberForm.for_member(None, request.POST or None)
+    form = FamilyMemberForm.for_member(None, posted(request))
     return _form_page(
         request,
         case,
@@ -108,7 +113,7 @@ def _member(case: Case, member_id: Any) -> FamilyMember:
 def family_edit(request: HttpRequest, case_id: Any, member_id: Any) -> HttpResponse:
     case = person_case(request, case_id, change=True)
     member = _member(case, member_id)
-    form = FamilyMemberForm.for_member(member, request.POST or None)
+    form = FamilyMemberForm.for_member(member, posted(request))
     return _form_page(
         request,
         case,
@@ -138,7 +143,7 @@ def case_open_for_person(request: HttpRequest, person_id: Any) -> HttpResponse:
         raise PermissionDenied(_("Your role cannot open cases."))
     person = permissions.view_person.get(user, Person.objects.filter(merged_into__isnull=True), pk=person_id)
     selectors.record_identity_read(user=user, objects=[person], action=AuditAction.VIEW)
-    form = CaseFieldsForm(request.POST or None)
+    form = CaseFieldsForm(posted(request))
     status = 200
     if request.method == "POST":
         status = 400
