@@ -238,6 +238,17 @@ def test_the_intake_duplicate_warning_opens_a_new_case_for_the_registered_person
     assert Person.objects.count() == 1 and Case.objects.filter(person=case.person).count() == 2
 
 
+def test_registering_someone_new_despite_the_warning_points_to_the_duplicates(client, people, case):
+    client.force_login(people.social_worker)
+    intake = {**TWIN, "date_of_birth": "2008-06-01", **CASE_FIELDS, "not_a_duplicate": "on"}
+    page = client.post(reverse("casework:intake"), intake, follow=True)
+    new = Case.objects.exclude(pk=case.pk).get()
+    assert new.person_id != case.person_id
+    html = page.content.decode()
+    assert "Similar records exist: compare them under Possible duplicates." in html
+    assert reverse("casework:person-duplicates", args=[new.pk]) in html
+
+
 # --- Duplicates: compare and merge -------------------------------------------------------------------
 @pytest.fixture
 def twin(people):
