@@ -40,6 +40,7 @@ from django.db.models import (
 )
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from accounts.models import Role
 from casework import permissions
@@ -64,6 +65,14 @@ REASON_SAME_LAO_NAME = "same name in Lao script"
 REASON_BIRTH_DATE = "birth date within 2 years"
 REASON_ESTIMATED_AGE = "estimated age within 3 years"
 REASON_DISTRICT = "same district of origin"
+# The reasons (API values, in English) as pages show them.
+REASON_LABELS = {
+    REASON_SIMILAR_NAME: gettext_lazy("similar name"),
+    REASON_SAME_LAO_NAME: gettext_lazy("same name in Lao script"),
+    REASON_BIRTH_DATE: gettext_lazy("birth date within 2 years"),
+    REASON_ESTIMATED_AGE: gettext_lazy("estimated age within 3 years"),
+    REASON_DISTRICT: gettext_lazy("same district of origin"),
+}
 
 
 @dataclass(frozen=True)
@@ -81,6 +90,11 @@ class DuplicateReport:
 
     def __bool__(self) -> bool:
         return bool(self.candidates or self.hidden_matches)
+
+
+def may_search(user: Any) -> bool:
+    """Staff who register or manage cases; the compare page asks it too."""
+    return bool(permissions.can_open_case(user) or has_role(user, Role.MANAGER))
 
 
 def find_duplicates(
@@ -101,7 +115,7 @@ def find_duplicates(
     Two queries whatever the number of candidates (the visible page with the number of visible
     matches, the number of all matches) and one INSERT for the access log of the candidates
     shown."""
-    if not (permissions.can_open_case(user) or has_role(user, Role.MANAGER)):
+    if not may_search(user):
         raise PermissionDenied(_("Only staff who register or manage cases can search for duplicates."))
     matches = likely_matches(
         given_name_latin=given_name_latin,

@@ -49,10 +49,9 @@ class CaseFilterForm(forms.Form):
         self.fields["province"].choices = BLANK + provinces  # type: ignore[attr-defined]
 
 
-class IntakeForm(forms.Form):
-    """A new person and their first case, in one page of fieldsets."""
+class PersonFieldsForm(forms.Form):
+    """Who the person is, as intake asks it; the person page adds the rest (casework.person_forms)."""
 
-    # The person (tier 2 except sex)
     given_name_lo = forms.CharField(label=_("Given name (Lao script)"), max_length=100, required=False)
     family_name_lo = forms.CharField(label=_("Family name (Lao script)"), max_length=100, required=False)
     given_name_latin = forms.CharField(label=_("Given name (Latin letters)"), max_length=100, required=False)
@@ -76,7 +75,18 @@ class IntakeForm(forms.Form):
     )
     origin_village = forms.CharField(label=_("Village of origin"), max_length=200, required=False)
     phone = forms.CharField(label=_("Phone"), max_length=20, required=False)
-    # The case (tier 1)
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        names = ("given_name_lo", "family_name_lo", "given_name_latin", "family_name_latin")
+        if not any((data.get(name) or "").strip() for name in names):
+            self.add_error("given_name_lo", _("Give at least one name, in Lao script or Latin letters."))
+        return data
+
+
+class CaseFieldsForm(forms.Form):
+    """What opens a case: for a new person at intake, or for one already registered."""
+
     category = forms.ChoiceField(label=_("Category"), choices=[*BLANK, *CaseCategory.choices])
     identification_route = forms.ChoiceField(
         label=_("How was the person identified?"), choices=[*BLANK, *IdentificationRoute.choices]
@@ -92,6 +102,25 @@ class IntakeForm(forms.Form):
         label=_("Country where exploited"), queryset=Country.objects.order_by("name_en"), required=False
     )
     exploitation_started_on = forms.DateField(label=_("Exploitation started on"), required=False, widget=DateInput())
+
+    CASE_FIELDS = (
+        "category",
+        "identification_route",
+        "identified_on",
+        "exploitation_forms",
+        "exploitation_country",
+        "exploitation_started_on",
+    )
+
+    def case_values(self) -> dict[str, Any]:
+        data = self.cleaned_data
+        values = {name: data[name] for name in self.CASE_FIELDS}
+        return {name: value for name, value in values.items() if value not in (None, "")}
+
+
+class IntakeForm(PersonFieldsForm, CaseFieldsForm):
+    """A new person and their first case, in one page of fieldsets."""
+
     # After the duplicate check
     not_a_duplicate = forms.BooleanField(
         label=_("I checked the similar records above: this is a different person."), required=False
@@ -110,30 +139,10 @@ class IntakeForm(forms.Form):
         "origin_village",
         "phone",
     )
-    CASE_FIELDS = (
-        "category",
-        "identification_route",
-        "identified_on",
-        "exploitation_forms",
-        "exploitation_country",
-        "exploitation_started_on",
-    )
-
-    def clean(self) -> dict[str, Any]:
-        data = super().clean() or {}
-        names = ("given_name_lo", "family_name_lo", "given_name_latin", "family_name_latin")
-        if not any((data.get(name) or "").strip() for name in names):
-            self.add_error("given_name_lo", _("Give at least one name, in Lao script or Latin letters."))
-        return data
 
     def person_values(self) -> dict[str, Any]:
         data = self.cleaned_data
         values = {name: data[name] for name in self.PERSON_FIELDS}
-        return {name: value for name, value in values.items() if value not in (None, "")}
-
-    def case_values(self) -> dict[str, Any]:
-        data = self.cleaned_data
-        values = {name: data[name] for name in self.CASE_FIELDS}
         return {name: value for name, value in values.items() if value not in (None, "")}
 
 

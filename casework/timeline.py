@@ -33,6 +33,8 @@ CASE_EVENTS.register(
         "reopen_rejected": _("Reopening refused: the case stays closed"),
         "person_updated": _("Person's details changed"),
         "family_member_added": _("Family member added"),
+        "family_member_changed": _("Family member's details changed"),
+        "family_member_removed": _("Family member removed"),
         "person_merged": _("Records of the same person merged"),
         "merged_into": _("Merged into another record"),
         "screening_recorded": _("Screening recorded"),

@@ -6,7 +6,9 @@ from casework.views import (
     audit,
     case_admin,
     cases,
+    duplicates,
     intake,
+    people,
     records,
     repatriation,
     screening,
@@ -48,4 +50,13 @@ urlpatterns = [
     ],
     path("<uuid:case_id>/audit/", audit.case_audit, name="case-audit"),
     path("<uuid:case_id>/subject-access/", subject_access.subject_access, name="subject-access"),
+    # The person and their family (the Person tab's links), a second case, duplicates
+    path("<uuid:case_id>/person/", people.person_edit, name="person-edit"),
+    path("<uuid:case_id>/family/", people.family_add, name="family-add"),
+    path("<uuid:case_id>/family/<uuid:member_id>/", people.family_edit, name="family-edit"),
+    path("<uuid:case_id>/family/<uuid:member_id>/remove/", people.family_remove, name="family-remove"),
+    path("people/<uuid:person_id>/new-case/", people.case_open_for_person, name="person-case-open"),
+    path("<uuid:case_id>/duplicates/", duplicates.person_duplicates, name="person-duplicates"),
+    path("<uuid:case_id>/duplicates/<uuid:person_id>/", duplicates.person_compare, name="person-compare"),
+    path("<uuid:case_id>/duplicates/<uuid:person_id>/merge/", duplicates.person_merge_page, name="person-merge"),
 ]

@@ -35,6 +35,7 @@ from accounts.models import Country, Notification, ReminderOccurrence
 from casework.models import FollowUpPolicy, Indicator, ServiceType
 from casework.permissions import view_case
 from casework.services import assistance, cases, follow_ups, repatriation, screening
+from casework.services.people import family_member_add
 from referrals import services as referral_services
 from referrals import webhooks
 from referrals.partner.tokens import token_issue, token_revoke
@@ -715,6 +716,32 @@ ROWS = [
         R(f"casework:repatriation-{name}", "post", CASE_WORKER, args=lambda o: [o.case.pk, o.repatriation.pk])
         for name in ("family-assessment", "return-decision", "await-legal-proceedings", "resume", "cancel")
     ],
+    # i16-people: the person pages (the case's worker changes the record, as PATCH v1:person-detail),
+    # a new case for a registered person (who sees her and opens cases), duplicates (who registers or
+    # manages cases and sees both records: the adult case is not shared with police), a merge (a
+    # manager of both), and the API's correction and removal of a relative.
+    *[
+        R(f"casework:{name}", method, CASE_WORKER, args=lambda o: object_id(o, "case"))
+        for name in ("person-edit", "family-add")
+        for method in ("get", "post")
+    ],
+    R("casework:family-edit", "get", CASE_WORKER, args=lambda o: [o.case.pk, o.family_member.pk]),
+    R("casework:family-edit", "post", CASE_WORKER, args=lambda o: [o.case.pk, o.family_member.pk]),
+    R("casework:family-remove", "post", CASE_WORKER, args=lambda o: [o.case.pk, o.family_member.pk]),
+    R("casework:person-case-open", "get", {"social_worker", "police"}, args=lambda o: [o.case.person_id]),
+    R("casework:person-case-open", "post", {"social_worker", "police"}, args=lambda o: [o.case.person_id]),
+    R("casework:person-duplicates", "get", CASE_READERS, args=lambda o: object_id(o, "case")),
+    R("casework:person-compare", "get", {"social_worker", "manager"}, args=lambda o: [o.case.pk, o.adult_person.pk]),
+    R("casework:person-compare", "get", set(), args=lambda o: [o.case.pk, o.stranger_person.pk]),
+    R("casework:person-merge", "post", CASE_MANAGER, args=lambda o: [o.case.pk, o.adult_person.pk]),
+    R(
+        "v1:person-family-member",
+        "patch",
+        CASE_WORKER,
+        args=lambda o: [o.case.person_id, o.family_member.pk],
+        body=lambda o: {"name": "Synthetic aunt"},
+    ),
+    R("v1:person-family-member", "delete", CASE_WORKER, args=lambda o: [o.case.person_id, o.family_member.pk]),
 ]
 
 
@@ -840,7 +867,13 @@ def build_world(people: Any, orgs: Any) -> SimpleNamespace:
         recipient=sw,
         created_at=timezone.now(),
     )
+    adult_case = open_case(
+        sw, person_values={"given_name_latin": "Adult", "sex": "female", "date_of_birth": date(1990, 1, 1)}
+    )
     return SimpleNamespace(
+        family_member=family_member_add(actor=sw, person=case.person, relationship="mother", name="Synthetic mother"),
+        adult_person=adult_case.person,
+        stranger_person=open_case(people.counsellor).person,  # LWU's: nobody at t-mlsw-vt sees her
         partner_referral=partner_referral,
         tokens={persona: plaintext for persona, (_, plaintext) in tokens.items()},
         notification=Notification.objects.create(occurrence=occurrence, user=sw, created_at=timezone.now()),
@@ -858,9 +891,7 @@ def build_world(people: Any, orgs: Any) -> SimpleNamespace:
         people=people,
         orgs=orgs,
         case=case,
-        adult_case=open_case(
-            sw, person_values={"given_name_latin": "Adult", "sex": "female", "date_of_birth": date(1990, 1, 1)}
-        ),
+        adult_case=adult_case,
         plan=plan,
         service=service,
         note=note,
@@ -889,7 +920,7 @@ def test_access(row, world, client):
             response = (
                 getattr(client, row.method)(url, row.body(world), content_type="application/json", headers=headers)
                 if row.method in ("post", "put", "patch")
-                else client.get(url, row.body(world), headers=headers)
+                else getattr(client, row.method)(url, row.body(world), headers=headers)
             )
             login_redirect = response.status_code == 302 and "/accounts/login/" in response.get("Location", "")
             denied = response.status_code in DENIED or (login_redirect and not row.redirect_to_login_is_success)

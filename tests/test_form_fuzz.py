@@ -84,6 +84,10 @@ def case_tab(tab: str) -> Callable[[Any], str]:
     return lambda o: reverse("casework:case-detail", args=[o.case.pk]) + f"?tab={tab}"
 
 
+def same_page(url: Callable[[Any], str]) -> tuple[Callable[[Any], str], Callable[[Any], str]]:
+    return url, url
+
+
 # (persona, the page that shows the form, where the form posts)
 FORMS = {
     "intake": ("social_worker", lambda o: reverse("casework:intake"), lambda o: reverse("casework:intake")),
@@ -141,6 +145,21 @@ FORMS = {
         "social_worker",
         lambda o: reverse("referrals:create", args=[o.case.pk]),
         lambda o: reverse("referrals:create", args=[o.case.pk]),
+    ),
+    # i16-people: forms that post to the page that shows them
+    "person": ("social_worker", *same_page(lambda o: reverse("casework:person-edit", args=[o.case.pk]))),
+    "relative": (
+        "social_worker",
+        *same_page(lambda o: reverse("casework:family-edit", args=[o.case.pk, o.family_member.pk])),
+    ),
+    "new case for a registered person": (
+        "social_worker",
+        *same_page(lambda o: reverse("casework:person-case-open", args=[o.case.person_id])),
+    ),
+    "merge": (
+        "manager",
+        lambda o: reverse("casework:person-compare", args=[o.case.pk, o.adult_person.pk]),
+        lambda o: reverse("casework:person-merge", args=[o.case.pk, o.adult_person.pk]),
     ),
 }
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.db.models import QuerySet
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import mixins, status
 from rest_framework.decorators import action
@@ -23,7 +24,7 @@ from casework.models import Case, CasePlan, CaseTransfer, FollowUpVisit, Person
 from casework.services import assistance, cases, follow_ups, people
 from casework.services.merge import person_merge
 from core.api.viewsets import ScopedViewSet
-from core.errors import not_found
+from core.errors import NotFound, not_found
 
 
 def identity_from_scope(person: Person) -> bool:
@@ -298,6 +299,21 @@ class PersonViewSet(mixins.ListModelMixin, ScopedViewSet):
         data = self.read_input(s.FamilyMemberSerializer)
         member = people.family_member_add(actor=signed_in(request), person=self.get_object(), **data)
         return self.respond(member, s.FamilyMemberSerializer, status.HTTP_201_CREATED)
+
+    @extend_schema(request=s.FamilyMemberSerializer, responses={200: s.FamilyMemberSerializer, 204: None})
+    @action(detail=True, methods=["patch", "delete"], url_path=r"family/(?P<member_id>[0-9a-f-]{36})")
+    def family_member(self, request: Request, pk: str, member_id: str) -> Response:
+        """Correct (PATCH) or remove (DELETE) a relative or guardian of this person."""
+        member = self.get_object().family.filter(pk=member_id).first()
+        if member is None:
+            raise NotFound(_("Not found."))
+        if request.method == "DELETE":
+            people.family_member_remove(actor=signed_in(request), member=member)
+            return Response(status=status.HTTP_204_NO_CONTENT)
+        data = self.read_input(s.FamilyMemberSerializer, partial=True)
+        return self.respond(
+            people.family_member_update(actor=signed_in(request), member=member, **data), s.FamilyMemberSerializer
+        )
 
 
 class ServiceViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedViewSet):

@@ -7,6 +7,7 @@ identity fields are filled from the other record, never overwritten."""
 
 from __future__ import annotations
 
+import copy
 from typing import Any
 
 from django.db import transaction
@@ -84,6 +85,22 @@ def person_merge(*, actor: Staff, keep: Person, merge: Person, reason: str) -> P
     audit_record(actor=actor, action=AuditAction.UPDATE, obj=keep, fields=changed, reason=reason)
     audit_record(actor=actor, action=AuditAction.UPDATE, obj=merge, fields=["merged_into"], reason=reason)
     return keep
+
+
+def merge_preview(*, keep: Person, merge: Person) -> tuple[Person, list[str]]:
+    """What person_merge would leave, without writing: a copy of `keep` with its empty fields
+    filled from `merge`, and the names of the fields filled (for the page that asks to confirm)."""
+    result = copy.copy(keep)
+    return result, [name.removesuffix("_id") for name in _fill_empty(result, merge)]
+
+
+def can_merge(actor: Staff, keep: Person, merge: Person) -> bool:
+    """person_merge's permission, asked before offering the form."""
+    try:
+        _check_access(actor, keep, merge)
+    except (NotFound, PermissionDenied):
+        return False
+    return True
 
 
 def _check_access(actor: Staff, keep: Person, merge: Person) -> None:

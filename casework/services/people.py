@@ -100,7 +100,7 @@ def person_update(*, actor: Staff, person: Person, **changes: Any) -> Person:
     unknown = set(changes) - {field.removesuffix("_id") for field in PERSON_FIELDS}
     if unknown:
         raise ApplicationError(_("Unknown fields."), fields={name: [_("Not a person field.")] for name in unknown})
-    case = _changeable_case(actor, person)
+    case = changeable_case(actor, person)
     if "age_estimated_on" not in changes and changes.get("estimated_age", person.estimated_age) != person.estimated_age:
         # A new estimate is dated when made (as at registration); an unchanged one keeps its date.
         changes["age_estimated_on"] = None if changes["estimated_age"] is None else timezone.localdate()
@@ -120,7 +120,7 @@ def person_update(*, actor: Staff, person: Person, **changes: Any) -> Person:
 
 @transaction.atomic
 def family_member_add(*, actor: Staff, person: Person, relationship: str, name: str, **values: Any) -> FamilyMember:
-    case = _changeable_case(actor, person)
+    case = changeable_case(actor, person)
     member = FamilyMember(person=person, relationship=relationship, name=name, **values)
     validate(member)
     member.save()
@@ -128,8 +128,46 @@ def family_member_add(*, actor: Staff, person: Person, relationship: str, name: 
     return member
 
 
-def _changeable_case(actor: Staff, person: Person) -> Case:
-    """The newest of the person's cases the actor may change: the timeline row goes there."""
+FAMILY_MEMBER_FIELDS = ("relationship", "name", "is_guardian", "phone", "lives_in_village_of_origin", "notes")
+
+
+@transaction.atomic
+def family_member_update(*, actor: Staff, member: FamilyMember, **changes: Any) -> FamilyMember:
+    """Correct a relative's or guardian's details (a guardian may consent for a child)."""
+    unknown = set(changes) - set(FAMILY_MEMBER_FIELDS)
+    if unknown:
+        not_ours = [_("Not a family member field.")]
+        raise ApplicationError(_("Unknown fields."), fields=dict.fromkeys(unknown, not_ours))
+    case = changeable_case(actor, member.person)
+    changed = sorted(name for name, value in changes.items() if getattr(member, name) != value)
+    for name in changed:  # an unchanged encrypted value keeps its ciphertext
+        setattr(member, name, changes[name])
+    validate(member)
+    member.save()
+    record(case, actor, "family_member_changed", obj=member, fields=changed, fields_changed=changed)
+    return member
+
+
+@transaction.atomic
+def family_member_remove(*, actor: Staff, member: FamilyMember) -> None:
+    """Remove a relative recorded by mistake (or twice). The audit and timeline rows keep who
+    removed which relationship and when, never the name."""
+    case = changeable_case(actor, member.person)
+    record(
+        case,
+        actor,
+        "family_member_removed",
+        action=AuditAction.DELETE,
+        obj=member,
+        fields=["family"],
+        relationship=member.relationship,
+    )
+    member.delete()
+
+
+def changeable_case(actor: Staff, person: Person) -> Case:
+    """The rule for changing a person's record, which pages ask before showing a form: the
+    newest of the person's cases the actor may change (the timeline row goes there)."""
     cases = list(person.cases.order_by("-created_at"))
     for case in cases:
         if permissions.change_case.allows(actor, case):

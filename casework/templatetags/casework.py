@@ -7,6 +7,7 @@ from typing import Any
 from django import template
 from django.utils.translation import get_language
 
+from casework.duplicates import REASON_LABELS
 from casework.repatriation_flows import FLOWS
 from casework.timeline import CASE_EVENTS
 
@@ -29,6 +30,12 @@ def step_title(step: Any) -> str:
     repatriation's flow words it."""
     english, lao = _STEP_TITLES.get((step.repatriation.flow, step.code), (step.code, ""))
     return lao if (get_language() or "").startswith("lo") and lao else english
+
+
+@register.filter
+def duplicate_reasons(reasons: Any) -> str:
+    """Why a record looks like a duplicate, in the page's language (casework.duplicates)."""
+    return ", ".join(str(REASON_LABELS.get(reason, reason)) for reason in reasons)
 
 
 @register.filter

@@ -17,6 +17,7 @@ from accounts.services import audit_record, audit_record_many
 from casework import extensions, forms, permissions, selectors
 from casework.api.filters import CaseFilter
 from casework.choices import CaseCategory, CaseStatus, Tier
+from casework.duplicates import may_search
 from casework.services.subject_access import child_records
 from casework.views import repatriation_tab
 from core.pages import local_name, paginate, query_without_page
@@ -134,6 +135,9 @@ def _tab_context(request: HttpRequest, case: Any, tab: str) -> dict[str, Any]:
         exportable = permissions.export_person.allows(user, case.person)
         return {
             "family": list(case.person.family.all()),
+            "other_cases": list(permissions.view_case.scope(user).filter(person=case.person).exclude(pk=case.pk)),
+            "can_open_case": permissions.can_open_case(user),
+            "may_search_duplicates": may_search(user),
             "can_export_person": exportable,
             "child_record": exportable and child_records(case.person),
         }
