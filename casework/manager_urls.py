@@ -10,5 +10,6 @@ urlpatterns = [
     path("workload/", manager_views.team_workload, name="workload"),
     path("closures/", manager_views.closure_approvals, name="closures"),
     path("closures/<uuid:pk>/<slug:decision>/", manager_views.closure_decide, name="closure-decide"),
+    path("plans/", manager_views.plan_approvals, name="plans"),
     path("emergency-access/", manager_views.emergency_access, name="emergency-access"),
 ]
