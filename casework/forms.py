@@ -242,7 +242,9 @@ class ServiceStatusForm(forms.Form):
     """One service's next status (casework.services.assistance.service_set_status), one per row."""
 
     status = forms.ChoiceField(label=_("New status"), choices=[*BLANK, *ServiceStatus.choices])
-    on = forms.DateField(label=_("On"), required=False, widget=DateInput(), help_text=_("Today when left empty."))
+    on = forms.DateField(
+        label=_("Date of the change"), required=False, widget=DateInput(), help_text=_("Today when left empty.")
+    )
     notes = forms.CharField(
         label=_("Outcome"), required=False, widget=forms.Textarea(attrs={"rows": 2}), max_length=TEXT_MAX_LENGTH
     )
