@@ -197,7 +197,8 @@ def plan_approve(*, actor: Staff, plan: CasePlan) -> CasePlan:
     require(permissions.manage_case, actor, plan.case, _("Only a manager approves case plans."))
     if plan.submitted_by_id == actor.pk:
         raise PermissionDenied(_("Another manager must approve a plan you submitted."))
-    transitions.PLAN.move(plan, ApprovalStatus.APPROVED, approved_by=actor, approved_at=timezone.now())
+    approved_at = timezone.now()
+    transitions.PLAN.move(plan, ApprovalStatus.APPROVED, approved_by=actor, approved_at=approved_at)
     CasePlanVersion.objects.create(
         plan=plan,
         summary=plan.summary,
@@ -212,7 +213,7 @@ def plan_approve(*, actor: Staff, plan: CasePlan) -> CasePlan:
         ],
         submitted_by_id=plan.submitted_by_id,
         approved_by=actor,
-        approved_at=plan.approved_at,
+        approved_at=approved_at,
     )
     record(plan.case, actor, "plan_approved", obj=plan)
     return plan

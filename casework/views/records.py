@@ -19,7 +19,7 @@ from django.views.decorators.http import require_POST
 
 from accounts.actors import signed_in
 from casework import forms, permissions, selectors
-from casework.models import Case, FollowUpVisit, RepatriationStep
+from casework.models import Case, RepatriationStep
 from casework.services import assistance, cases, follow_ups, repatriation
 from casework.views.cases import render_case
 from core.errors import ApplicationError, PermissionDenied
@@ -102,38 +102,34 @@ def service_status(request: HttpRequest, case_id: Any, service_id: Any) -> HttpR
     )
 
 
-def _visit(request: HttpRequest, case_id: Any, visit_id: Any) -> FollowUpVisit:
-    return permissions.view_follow_up.get(request.user, pk=visit_id, case_id=case_id)
+def _visit_change(
+    request: HttpRequest, case_id: Any, visit_id: Any, form_class: type[django_forms.Form], prefix: str, **how: Any
+) -> HttpResponse:
+    """One form on one visit of the Follow-up visits tab: `how` holds the service and the message."""
+    visit = permissions.view_follow_up.get(request.user, pk=visit_id, case_id=case_id)
+    return _handle(
+        request,
+        case_id,
+        tab="follow_ups",
+        form_name="sent_row",
+        form=form_class(request.POST, prefix=f"{prefix}-{visit.pk}"),
+        call=lambda case, data: how["service"](actor=signed_in(request), visit=visit, **data),
+        done=how["done"],
+    )
 
 
 @require_POST
 def follow_up_record(request: HttpRequest, case_id: Any, visit_id: Any) -> HttpResponse:
     """Mirrors POST /api/v1/follow-ups/<id>/record/; the visit's reminders close."""
-    visit = _visit(request, case_id, visit_id)
-    return _handle(
-        request,
-        case_id,
-        tab="follow_ups",
-        form_name="sent_row",
-        form=forms.FollowUpRecordForm(request.POST, prefix=f"visit-{visit.pk}"),
-        call=lambda case, data: follow_ups.follow_up_record(actor=signed_in(request), visit=visit, **data),
-        done=_("Visit recorded."),
-    )
+    service, done = follow_ups.follow_up_record, _("Visit recorded.")
+    return _visit_change(request, case_id, visit_id, forms.FollowUpRecordForm, "visit", service=service, done=done)
 
 
 @require_POST
 def follow_up_reschedule(request: HttpRequest, case_id: Any, visit_id: Any) -> HttpResponse:
     """Mirrors POST /api/v1/follow-ups/<id>/reschedule/."""
-    visit = _visit(request, case_id, visit_id)
-    return _handle(
-        request,
-        case_id,
-        tab="follow_ups",
-        form_name="sent_row",
-        form=forms.FollowUpRescheduleForm(request.POST, prefix=f"move-{visit.pk}"),
-        call=lambda case, data: follow_ups.follow_up_reschedule(actor=signed_in(request), visit=visit, **data),
-        done=_("Visit moved."),
-    )
+    service, done = follow_ups.follow_up_reschedule, _("Visit moved.")
+    return _visit_change(request, case_id, visit_id, forms.FollowUpRescheduleForm, "move", service=service, done=done)
 
 
 @require_POST
