@@ -337,3 +337,17 @@ def test_a_visit_of_a_case_outside_scope_is_the_same_404_as_a_missing_one(people
         missing = outsider.post(reverse(name, args=[case.pk, uuid.uuid4()]), {})
         same_404(outside, missing)
     assert FollowUpVisit.objects.get(pk=due_visit.pk).done_on is None
+
+
+def test_the_api_records_the_findings_and_moves_a_visit_with_the_same_rules(api, people, case, due_visit):
+    api.force_authenticate(people.social_worker)
+    url = reverse("v1:follow-up-reschedule", args=[due_visit.pk])
+    refused = api.post(url, {"due_on": due_visit.due_on.isoformat(), "reason": "x"}, format="json")
+    assert refused.status_code == 400 and "due_on" in refused.json()["errors"]
+    later = (timezone.localdate() + timedelta(days=5)).isoformat()
+    moved = api.post(url, {"due_on": later, "reason": "Harvest"}, format="json").json()
+    assert (moved["due_on"], moved["reschedule_reason"]) == (later, "Harvest")
+    record = reverse("v1:follow-up-record", args=[due_visit.pk])
+    body = {"done_on": timezone.localdate().isoformat(), "wellbeing": "at_risk", "next_step": "Call the police"}
+    recorded = api.post(record, body, format="json").json()
+    assert (recorded["wellbeing"], recorded["next_step"]) == ("at_risk", "Call the police")
