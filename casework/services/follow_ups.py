@@ -3,7 +3,8 @@ re-planning those still to come when the policy changes, and recording a visit.
 
 A policy change never touches what already happened: recorded visits and visits already due
 (overdue ones are still to be done) stay; only visits due after today and not recorded are
-replaced by the new cadence's, counted from the same return home (FollowUpVisit.reintegrated_on).
+replaced by the new cadence's, counted from the same return home (FollowUpVisit.reintegrated_on);
+a visit a worker moved to another day keeps its day while its planned slot stays in the cadence.
 A removed visit's open reminders close at the next resolution pass (casework/reminders.py)."""
 
 from __future__ import annotations
@@ -69,7 +70,8 @@ def follow_ups_replan(*, actor: Staff, case: Case, today: date | None = None) ->
     }
     planned = {(start, due) for start in starts for due in visit_dates(policy.months, start) if due > today}
     to_come = _to_come(today).filter(case=case)
-    current = {(visit.reintegrated_on, visit.due_on): visit.pk for visit in to_come}
+    # A visit moved to another day (follow_up_reschedule) holds the slot it was planned for.
+    current = {(visit.reintegrated_on, visit.rescheduled_from or visit.due_on): visit.pk for visit in to_come}
     removed = [pk for key, pk in current.items() if key not in planned]
     FollowUpVisit.objects.filter(pk__in=removed).delete()
     before = case.follow_ups.count()

@@ -351,3 +351,12 @@ def test_the_api_records_the_findings_and_moves_a_visit_with_the_same_rules(api,
     body = {"done_on": timezone.localdate().isoformat(), "wellbeing": "at_risk", "next_step": "Call the police"}
     recorded = api.post(record, body, format="json").json()
     assert (recorded["wellbeing"], recorded["next_step"]) == ("at_risk", "Call the police")
+
+
+def test_a_new_cadence_keeps_a_moved_visit_on_its_new_day(people, orgs, case, due_visit):
+    three_months = case.follow_ups.order_by("due_on")[1]
+    new_day = three_months.due_on + timedelta(days=7)
+    follow_ups.follow_up_reschedule(actor=people.social_worker, visit=three_months, due_on=new_day, reason="Harvest")
+    follow_ups.organisation_cadence_save(actor=people.manager, organisation=orgs.mlsw_vt, months=[1, 3, 12])
+    days = list(case.follow_ups.order_by("due_on").values_list("due_on", flat=True))
+    assert len(days) == 3 and days[1] == new_day  # the six-month visit went; the moved one stayed moved
