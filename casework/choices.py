@@ -135,7 +135,17 @@ class ServiceStatus(models.TextChoices):
     PLANNED = "planned", _("Planned")
     IN_PROGRESS = "in_progress", _("In progress")
     DONE = "done", _("Done")
-    DECLINED = "declined", _("Declined")
+    DECLINED = "declined", _("Refused by the person")
+    NOT_AVAILABLE = "not_available", _("Not available")
+
+
+class Wellbeing(models.TextChoices):
+    """How the person is doing at a follow-up visit, as the worker judges it."""
+
+    GOOD = "good", _("Doing well")
+    FAIR = "fair", _("Some difficulties")
+    POOR = "poor", _("Struggling")
+    AT_RISK = "at_risk", _("At risk: act now")
 
 
 class Tier(models.IntegerChoices):

@@ -22,8 +22,10 @@ from casework.choices import (
     ScreeningPlace,
     ServiceStatus,
     Sex,
+    SupportPlanType,
+    Wellbeing,
 )
-from casework.models import ExploitationForm, Indicator, ServiceType
+from casework.models import ExploitationForm, FollowUpPolicy, Indicator, ServiceType
 from casework.services.screening import INTERVIEW_FACTS
 from core.limits import REASON_MAX_LENGTH, TEXT_MAX_LENGTH
 from core.pages import DateInput, LocalNameChoiceField, LocalNameMultipleChoiceField
@@ -243,6 +245,97 @@ class ServiceForm(forms.Form):
         if hide_health:
             field = self.fields["service_type"]
             field.queryset = field.queryset.filter(health=False)  # type: ignore[attr-defined]
+
+
+class ServiceStatusForm(forms.Form):
+    """One service's next status (casework.services.assistance.service_set_status), one per row."""
+
+    status = forms.ChoiceField(label=_("New status"), choices=[*BLANK, *ServiceStatus.choices])
+    on = forms.DateField(
+        label=_("Date of the change"), required=False, widget=DateInput(), help_text=_("Today when left empty.")
+    )
+    notes = forms.CharField(
+        label=_("Outcome"), required=False, widget=forms.Textarea(attrs={"rows": 2}), max_length=TEXT_MAX_LENGTH
+    )
+
+
+class PlanForm(forms.Form):
+    """The case plan: a summary, the follow-up policy and its goals (a formset: each filled row is
+    a goal; emptying a row removes its goal)."""
+
+    summary = forms.CharField(
+        label=_("Summary"), required=False, widget=forms.Textarea(attrs={"rows": 3}), max_length=TEXT_MAX_LENGTH
+    )
+    follow_up_policy = LocalNameChoiceField(
+        label=_("Follow-up visits"),
+        queryset=FollowUpPolicy.objects.filter(organisation__isnull=True).order_by("name_en"),
+        required=False,
+        empty_label=_("The organisation's own cadence"),
+    )
+
+    def __init__(self, *args: Any, goals: list[dict[str, Any]] | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        data = args[0] if args else kwargs.get("data")
+        self.goals = GoalFormSet(data, prefix="goals", initial=None if data is not None else goals)
+
+    def is_valid(self) -> bool:
+        valid = super().is_valid()
+        return self.goals.is_valid() and valid
+
+    def goal_values(self) -> list[dict[str, Any]]:
+        return [form.cleaned_data for form in self.goals if form.cleaned_data.get("support_type")]
+
+
+class GoalForm(forms.Form):
+    support_type = forms.ChoiceField(
+        label=_("Kind of support"), choices=[*BLANK, *SupportPlanType.choices], required=False
+    )
+    objective = forms.CharField(
+        label=_("Goal and actions"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        max_length=REASON_MAX_LENGTH,
+    )
+    target_date = forms.DateField(label=_("Target date"), required=False, widget=DateInput())
+    achieved_on = forms.DateField(label=_("Achieved on"), required=False, widget=DateInput())
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if any(data.get(name) for name in self.fields):  # a filled row needs both; an empty one is ignored
+            for name in ("support_type", "objective"):
+                if not (data.get(name) or "").strip():
+                    self.add_error(name, _("This field is required."))
+        return data
+
+
+GoalFormSet = forms.formset_factory(GoalForm, extra=2, max_num=30, validate_max=True)
+
+
+class PlanReturnForm(forms.Form):
+    # Not required here: the service says what is missing (required_text), for the page and the API.
+    reason = forms.CharField(
+        label=_("What should change"), required=False, widget=forms.Textarea(attrs={"rows": 2}), max_length=2000
+    )
+
+
+class FollowUpRecordForm(forms.Form):
+    """What a worker found at a follow-up visit (casework.services.follow_ups.follow_up_record)."""
+
+    done_on = forms.DateField(label=_("Visited on"), widget=DateInput())
+    place = forms.CharField(label=_("Place"), required=False, max_length=200)
+    met_with = forms.CharField(label=_("Who was met"), required=False, max_length=200)
+    wellbeing = forms.ChoiceField(label=_("How the person is"), choices=[*BLANK, *Wellbeing.choices], required=False)
+    next_step = forms.CharField(
+        label=_("Next step"), required=False, widget=forms.Textarea(attrs={"rows": 2}), max_length=TEXT_MAX_LENGTH
+    )
+    notes = forms.CharField(
+        label=_("Notes"), required=False, widget=forms.Textarea(attrs={"rows": 2}), max_length=TEXT_MAX_LENGTH
+    )
+
+
+class FollowUpRescheduleForm(forms.Form):
+    due_on = forms.DateField(label=_("New day"), widget=DateInput())
+    reason = forms.CharField(label=_("Why it moves"), required=False, max_length=REASON_MAX_LENGTH)
 
 
 class ClosureRequestForm(forms.Form):

@@ -12,5 +12,6 @@ urlpatterns = [
     path("closures/<uuid:pk>/<slug:decision>/", manager_views.closure_decide, name="closure-decide"),
     path("reopenings/", manager_views.reopen_approvals, name="reopenings"),
     path("reopenings/<uuid:pk>/<slug:decision>/", manager_views.reopen_decide, name="reopen-decide"),
+    path("plans/", manager_views.plan_approvals, name="plans"),
     path("emergency-access/", manager_views.emergency_access, name="emergency-access"),
 ]

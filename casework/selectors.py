@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Sequence
+from datetime import date
 from typing import Any
 
 from django.db.models import F, Prefetch, Q, QuerySet
@@ -22,6 +23,7 @@ from casework.models import (
     CaseEvent,
     CasePlan,
     CasePlanGoal,
+    CasePlanVersion,
     CaseShare,
     CaseTransfer,
     FollowUpPolicy,
@@ -115,6 +117,31 @@ def case_plan(*, user: Any, case: Case) -> CasePlan | None:
     if not permissions.view_health.allows(user, case):
         goals = goals.exclude(support_type=SupportPlanType.HEALTH)
     return CasePlan.objects.filter(case=case).prefetch_related(Prefetch("goals", queryset=goals)).first()
+
+
+def plan_versions(*, user: Any, case: Case) -> list[CasePlanVersion]:
+    """The approved versions of the case's plan, newest first; health goals only for a reader of
+    the case's health, as in case_plan."""
+    hide_health = not permissions.view_health.allows(user, case)
+    versions = list(CasePlanVersion.objects.filter(plan__case=case).select_related("approved_by", "submitted_by"))
+    for version in versions:
+        version.goals = [
+            goal_shown(
+                {
+                    **goal,
+                    "target_date": date.fromisoformat(goal["target_date"]) if goal["target_date"] else None,
+                    "achieved_on": date.fromisoformat(goal["achieved_on"]) if goal["achieved_on"] else None,
+                }
+            )
+            for goal in version.goals or []
+            if not (hide_health and goal["support_type"] == SupportPlanType.HEALTH)
+        ]
+    return versions
+
+
+def goal_shown(goal: dict[str, Any]) -> dict[str, Any]:
+    """A goal (as plan_save takes it) with the label of its kind of support, for a page."""
+    return {**goal, "label": SupportPlanType(goal["support_type"]).label}
 
 
 def case_access_log(*, user: Any, case: Case) -> QuerySet[AuditEvent]:

@@ -49,6 +49,7 @@ CASE_EVENTS.register(
         "plan_returned": _("Case plan returned for changes"),
         "follow_up_recorded": _("Follow-up visit recorded"),
         "follow_ups_replanned": _("Follow-up visits re-planned"),
+        "follow_up_rescheduled": _("Follow-up visit moved to another day"),
         "repatriation_started": _("Repatriation started"),
         "repatriation_step_started": _("Repatriation step started"),
         "repatriation_step_done": _("Repatriation step done"),

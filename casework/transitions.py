@@ -33,8 +33,13 @@ PLAN = Transitions(
 
 SERVICE = Transitions(
     {
-        ServiceStatus.PLANNED: {ServiceStatus.IN_PROGRESS, ServiceStatus.DONE, ServiceStatus.DECLINED},
-        ServiceStatus.IN_PROGRESS: {ServiceStatus.DONE, ServiceStatus.DECLINED},
+        ServiceStatus.PLANNED: {
+            ServiceStatus.IN_PROGRESS,
+            ServiceStatus.DONE,
+            ServiceStatus.DECLINED,
+            ServiceStatus.NOT_AVAILABLE,
+        },
+        ServiceStatus.IN_PROGRESS: {ServiceStatus.DONE, ServiceStatus.DECLINED, ServiceStatus.NOT_AVAILABLE},
     }
 )
 

@@ -13,8 +13,8 @@ from uuid import UUID
 from django.db.models import Count, Q, QuerySet
 
 from accounts.models import Role, User
-from casework.choices import CaseStatus, StepStatus
-from casework.models import Case, FollowUpVisit, RepatriationStep
+from casework.choices import ApprovalStatus, CaseStatus, StepStatus
+from casework.models import Case, CasePlan, FollowUpVisit, RepatriationStep
 from casework.permissions import manage_case, managed_organisations
 
 OPEN_STEP = (StepStatus.PENDING, StepStatus.IN_PROGRESS, StepStatus.BLOCKED)
@@ -114,4 +114,14 @@ def reopenings_awaiting(*, user: Any) -> QuerySet[Case]:
         .filter(reopen_requested_at__isnull=False)
         .select_related("person", "owner", "reopen_requested_by", "assigned_worker")
         .order_by("reopen_requested_at", "id")
+    )
+
+
+def plans_awaiting(*, user: Any) -> QuerySet[CasePlan]:
+    """Plans submitted for approval on the open cases the user manages, oldest first."""
+    return (
+        CasePlan.objects.filter(status=ApprovalStatus.SUBMITTED, case__in=open_managed_cases(user=user))
+        .select_related("case__person", "case__owner", "case__assigned_worker", "submitted_by")
+        .annotate(goal_count=Count("goals"))
+        .order_by("submitted_at", "id")
     )

@@ -13,6 +13,7 @@ Exactly once, by construction:
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -131,6 +132,15 @@ def resolve(*, now: datetime, unescalated_only: bool = False) -> int:
             open_ = open_.filter(escalated_at__isnull=True)
         closed += open_.exclude(pk__in=rule.still_due(open_).values("pk")).update(resolved_at=now)
     return closed
+
+
+def resolve_about(*, rules: Iterable[str], object_id: Any, now: datetime | None = None) -> int:
+    """Close the open occurrences of `rules` about one object at once, in the caller's
+    transaction, when a service has just ended their condition (a visit recorded or moved): the
+    worker's list is right on the next page, not after the next resolution pass."""
+    return ReminderOccurrence.objects.filter(
+        rule__in=list(rules), object_id=object_id, resolved_at__isnull=True
+    ).update(resolved_at=now or timezone.now())
 
 
 def escalate(*, now: datetime) -> int:

@@ -742,6 +742,23 @@ ROWS = [
         body=lambda o: {"name": "Synthetic aunt"},
     ),
     R("v1:person-family-member", "delete", CASE_WORKER, args=lambda o: [o.case.person_id, o.family_member.pk]),
+    # i16-plan: the case plan, a service's status and follow-up visits on the case page (the
+    # case's worker); a manager of the owning organisation decides on a submitted plan.
+    R("casework:plan-save", "post", CASE_WORKER, args=lambda o: object_id(o, "case")),
+    R("casework:plan-submit", "post", CASE_WORKER, args=lambda o: object_id(o, "case")),
+    R("casework:plan-decide", "post", CASE_MANAGER, args=lambda o: [o.case.pk, "approve"]),
+    R("casework:plan-decide", "post", CASE_MANAGER, args=lambda o: [o.case.pk, "return"]),
+    R("casework:service-status", "post", CASE_WORKER, args=lambda o: [o.case.pk, o.service.pk]),
+    R("casework:follow-up-record", "post", CASE_WORKER, args=lambda o: [o.case.pk, o.visit.pk]),
+    R("casework:follow-up-reschedule", "post", CASE_WORKER, args=lambda o: [o.case.pk, o.visit.pk]),
+    R("manage:plans", "get", {"manager", "national_manager"}),
+    R(
+        "v1:follow-up-reschedule",
+        "post",
+        CASE_WORKER,
+        args=lambda o: object_id(o, "visit"),
+        body=lambda o: {"due_on": "2030-01-15", "reason": "the family is away"},
+    ),
 ]
 
 

@@ -57,15 +57,20 @@ def health_world(people, orgs):  # type: ignore[no-untyped-def]
     assistance.service_add(actor=sw, case=case, service_type=legal)
     assistance.note_add(actor=counsellor, case=case, text="HEALTHSECRET-note", kind=NoteKind.COUNSELLING)
     assistance.note_add(actor=sw, case=case, text="first visit")
-    assistance.plan_save(
-        actor=sw,
-        case=case,
-        summary="s",
-        goals=[
-            {"support_type": "health", "objective": "HEALTHSECRET-goal"},
-            {"support_type": "education", "objective": "school"},
-        ],
-    )
+    # A plan approved with one health goal, then revised with another (the Plan tab shows both).
+    for objective in ("HEALTHSECRET-approved", "HEALTHSECRET-goal"):
+        plan = assistance.plan_save(
+            actor=sw,
+            case=case,
+            summary="s",
+            goals=[
+                {"support_type": "health", "objective": objective},
+                {"support_type": "education", "objective": "school"},
+            ],
+        )
+        if objective == "HEALTHSECRET-approved":
+            assistance.plan_submit(actor=sw, plan=plan)
+            assistance.plan_approve(actor=people.manager, plan=plan)
     consent = referral_services.consent_record(
         actor=sw,
         case=case,
@@ -258,6 +263,12 @@ SHAPES = [
         "plan API",
         lambda c, w: _json(c, case_url("v1:case-plan")(w)),
         ("'support_type': 'health'", "HEALTHSECRET-goal"),
+        HEALTH_READERS,
+    ),
+    Shape(
+        "plan tab: the draft and the approved version",
+        lambda c, w: _page(c, case_url("casework:case-detail")(w), tab="plan"),
+        ("HEALTHSECRET-goal", "HEALTHSECRET-approved"),
         HEALTH_READERS,
     ),
     # --- notifications: case codes and links only, for everyone ----------------------------------

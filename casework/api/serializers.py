@@ -19,7 +19,16 @@ from rest_framework.relations import MANY_RELATION_KWARGS
 from accounts.models import AuditEvent, Country, District, Organisation, Province, User
 from casework import permissions
 from casework.ages import age_on
-from casework.choices import CaseCategory, ClosureReason, IdentificationRoute, NoteKind, ServiceStatus, Sex, Tier
+from casework.choices import (
+    CaseCategory,
+    ClosureReason,
+    IdentificationRoute,
+    NoteKind,
+    ServiceStatus,
+    Sex,
+    Tier,
+    Wellbeing,
+)
 from casework.models import (
     PERSON_IDENTITY_FIELDS,
     Case,
@@ -560,9 +569,31 @@ class FollowUpSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = FollowUpVisit
-        fields = ["id", "case", "due_on", "done_on", "done_by", "notes"]
+        fields = [
+            "id",
+            "case",
+            "due_on",
+            "done_on",
+            "done_by",
+            "notes",
+            "place",
+            "met_with",
+            "wellbeing",
+            "next_step",
+            "rescheduled_from",
+            "reschedule_reason",
+        ]
 
 
 class FollowUpRecordSerializer(serializers.Serializer):
     done_on = serializers.DateField()
     notes = serializers.CharField(required=False, allow_blank=True, default="", max_length=TEXT_MAX_LENGTH)
+    place = serializers.CharField(required=False, allow_blank=True, default="", max_length=200)
+    met_with = serializers.CharField(required=False, allow_blank=True, default="", max_length=200)
+    wellbeing = serializers.ChoiceField(choices=Wellbeing.choices, required=False, allow_blank=True, default="")
+    next_step = serializers.CharField(required=False, allow_blank=True, default="", max_length=TEXT_MAX_LENGTH)
+
+
+class FollowUpRescheduleSerializer(serializers.Serializer):
+    due_on = serializers.DateField()
+    reason = serializers.CharField(max_length=REASON_MAX_LENGTH)

@@ -381,3 +381,9 @@ class FollowUpViewSet(mixins.ListModelMixin, ScopedViewSet):
     def record(self, request: Request, pk: str) -> Response:
         data = self.read_input(s.FollowUpRecordSerializer)
         return self.respond(follow_ups.follow_up_record(actor=signed_in(request), visit=self.get_object(), **data))
+
+    @extend_schema(request=s.FollowUpRescheduleSerializer)
+    @action(detail=True, methods=["post"])
+    def reschedule(self, request: Request, pk: str) -> Response:
+        data = self.read_input(s.FollowUpRescheduleSerializer)
+        return self.respond(follow_ups.follow_up_reschedule(actor=signed_in(request), visit=self.get_object(), **data))

@@ -1,6 +1,6 @@
 """Casework models, one module per part of the domain."""
 
-from casework.models.assistance import CaseNote, CasePlan, CasePlanGoal, FollowUpVisit, Service
+from casework.models.assistance import CaseNote, CasePlan, CasePlanGoal, CasePlanVersion, FollowUpVisit, Service
 from casework.models.cases import BreakGlassGrant, Case, CaseEvent, CaseShare, CaseTransfer
 from casework.models.people import PERSON_IDENTITY_FIELDS, CaseCodeCounter, FamilyMember, Person
 from casework.models.reference import (
@@ -25,6 +25,7 @@ __all__ = [
     "CaseNote",
     "CasePlan",
     "CasePlanGoal",
+    "CasePlanVersion",
     "CaseShare",
     "CaseTransfer",
     "ElementThreshold",

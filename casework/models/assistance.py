@@ -10,7 +10,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
-from casework.choices import ApprovalStatus, NoteKind, ServiceStatus, SupportPlanType, Tier
+from casework.choices import ApprovalStatus, NoteKind, ServiceStatus, SupportPlanType, Tier, Wellbeing
 from casework.models.history import tracked
 
 
@@ -108,6 +108,26 @@ class CasePlanGoal(models.Model):
         ordering = ["target_date", "id"]
 
 
+class CasePlanVersion(models.Model):
+    """A plan as a manager approved it, kept when the plan is revised: the Plan tab shows the
+    approved version beside the new draft, and every approval in the plan's history. `goals` holds
+    the goals as they were (support_type, objective, target_date, achieved_on; null once the
+    retention rule cleared them)."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    plan = models.ForeignKey(CasePlan, on_delete=models.CASCADE, related_name="versions")
+    summary = models.TextField(blank=True)
+    goals = models.JSONField(null=True, blank=True)
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    approved_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    approved_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["-approved_at", "id"]
+
+
 class FollowUpVisit(models.Model):
     """A monitoring visit due on a date, a number of months (the follow-up policy) after
     `reintegrated_on`, the return home it counts from: kept so that a changed policy can re-plan
@@ -122,6 +142,14 @@ class FollowUpVisit(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     notes = models.TextField(blank=True)
+    # What the worker found (follow_up_record): where, whom they met, how the person is, what next.
+    place = models.CharField(max_length=200, blank=True)
+    met_with = models.CharField(max_length=200, blank=True)
+    wellbeing = models.CharField(max_length=20, choices=Wellbeing.choices, blank=True)
+    next_step = models.TextField(blank=True)
+    # A visit moved to another day (follow_up_reschedule): the day it was due before, and why.
+    rescheduled_from = models.DateField(null=True, blank=True)
+    reschedule_reason = models.TextField(blank=True)
 
     class Meta:
         ordering = ["due_on", "id"]

@@ -15,7 +15,16 @@ from accounts.actors import Staff
 from accounts.models import AuditAction, Organisation
 from casework import permissions, transitions
 from casework.choices import ApprovalStatus, NoteKind, ServiceStatus, Tier
-from casework.models import Case, CaseNote, CasePlan, CasePlanGoal, FollowUpPolicy, Service, ServiceType
+from casework.models import (
+    Case,
+    CaseNote,
+    CasePlan,
+    CasePlanGoal,
+    CasePlanVersion,
+    FollowUpPolicy,
+    Service,
+    ServiceType,
+)
 from casework.services.common import record, require, validate
 from casework.services.follow_ups import follow_ups_replan
 from core.errors import ApplicationError, PermissionDenied
@@ -65,13 +74,14 @@ def service_add(
 def service_set_status(
     *, actor: Staff, service: Service, status: str, on: date | None = None, notes: str = ""
 ) -> Service:
-    """Move a service along planned -> in progress -> done (or declined), dating the step."""
+    """Move a service along planned -> in progress -> done (or refused, not available), dating
+    the step; `notes` (its outcome) is added to the service's notes."""
     require(permissions.change_case, actor, service.case, _("You cannot change this service."))
     on = on or timezone.localdate()
     changes: dict[str, Any] = {}
     if status == ServiceStatus.IN_PROGRESS:
         changes["started_on"] = service.started_on or on
-    elif status in (ServiceStatus.DONE, ServiceStatus.DECLINED):
+    elif status in ENDED:
         changes["ended_on"] = on
         if status == ServiceStatus.DONE:
             changes["started_on"] = service.started_on or on
@@ -90,6 +100,9 @@ def service_set_status(
         status=status,
     )
     return service
+
+
+ENDED = (ServiceStatus.DONE, ServiceStatus.DECLINED, ServiceStatus.NOT_AVAILABLE)
 
 
 def _check_service_dates(service: Service) -> None:
@@ -184,7 +197,24 @@ def plan_approve(*, actor: Staff, plan: CasePlan) -> CasePlan:
     require(permissions.manage_case, actor, plan.case, _("Only a manager approves case plans."))
     if plan.submitted_by_id == actor.pk:
         raise PermissionDenied(_("Another manager must approve a plan you submitted."))
-    transitions.PLAN.move(plan, ApprovalStatus.APPROVED, approved_by=actor, approved_at=timezone.now())
+    approved_at = timezone.now()
+    transitions.PLAN.move(plan, ApprovalStatus.APPROVED, approved_by=actor, approved_at=approved_at)
+    CasePlanVersion.objects.create(
+        plan=plan,
+        summary=plan.summary,
+        goals=[
+            {
+                "support_type": goal.support_type,
+                "objective": goal.objective,
+                "target_date": goal.target_date.isoformat() if goal.target_date else None,
+                "achieved_on": goal.achieved_on.isoformat() if goal.achieved_on else None,
+            }
+            for goal in CasePlanGoal.objects.filter(plan=plan)  # all goals, whatever the caller's prefetch
+        ],
+        submitted_by_id=plan.submitted_by_id,
+        approved_by=actor,
+        approved_at=approved_at,
+    )
     record(plan.case, actor, "plan_approved", obj=plan)
     return plan
 

@@ -3,7 +3,8 @@ re-planning those still to come when the policy changes, and recording a visit.
 
 A policy change never touches what already happened: recorded visits and visits already due
 (overdue ones are still to be done) stay; only visits due after today and not recorded are
-replaced by the new cadence's, counted from the same return home (FollowUpVisit.reintegrated_on).
+replaced by the new cadence's, counted from the same return home (FollowUpVisit.reintegrated_on);
+a visit a worker moved to another day keeps its day while its planned slot stays in the cadence.
 A removed visit's open reminders close at the next resolution pass (casework/reminders.py)."""
 
 from __future__ import annotations
@@ -24,8 +25,10 @@ from casework import permissions
 from casework.cadence import validate_months, visit_dates
 from casework.models import Case, FollowUpPolicy, FollowUpVisit
 from casework.services.common import record, require, validate
-from core.errors import ApplicationError, PermissionDenied
+from core.errors import ApplicationError, Conflict, PermissionDenied
+from core.validation import required_text
 from notifications import permissions as notification_permissions
+from notifications.engine import resolve_about
 
 
 def policy_for(case: Case) -> FollowUpPolicy | None:
@@ -67,7 +70,8 @@ def follow_ups_replan(*, actor: Staff, case: Case, today: date | None = None) ->
     }
     planned = {(start, due) for start in starts for due in visit_dates(policy.months, start) if due > today}
     to_come = _to_come(today).filter(case=case)
-    current = {(visit.reintegrated_on, visit.due_on): visit.pk for visit in to_come}
+    # A visit moved to another day (follow_up_reschedule) holds the slot it was planned for.
+    current = {(visit.reintegrated_on, visit.rescheduled_from or visit.due_on): visit.pk for visit in to_come}
     removed = [pk for key, pk in current.items() if key not in planned]
     FollowUpVisit.objects.filter(pk__in=removed).delete()
     before = case.follow_ups.count()
@@ -142,20 +146,74 @@ def follow_up_policy_save(*, actor: Staff, policy: FollowUpPolicy, created: bool
     return policy
 
 
+VISIT_REMINDERS = ("follow_up_due", "follow_up_overdue")  # casework/reminders.py
+
+
 @transaction.atomic
-def follow_up_record(*, actor: Staff, visit: FollowUpVisit, done_on: date, notes: str = "") -> FollowUpVisit:
+def follow_up_record(
+    *,
+    actor: Staff,
+    visit: FollowUpVisit,
+    done_on: date,
+    notes: str = "",
+    place: str = "",
+    met_with: str = "",
+    wellbeing: str = "",
+    next_step: str = "",
+) -> FollowUpVisit:
+    """Record a visit as done, with what the worker found; its reminders close at once."""
     require(permissions.change_case, actor, visit.case, _("You cannot record visits on this case."))
     if done_on > timezone.localdate():
         raise ApplicationError(
             _("Please correct the errors below."), fields={"done_on": [_("This date is in the future.")]}
         )
+    findings = {"notes": notes, "place": place, "met_with": met_with, "wellbeing": wellbeing, "next_step": next_step}
+    validate(FollowUpVisit(case=visit.case, due_on=visit.due_on, done_on=done_on, **findings), exclude=["case"])
     if (
         FollowUpVisit.objects.filter(pk=visit.pk, done_on__isnull=True).update(
-            done_on=done_on, done_by=actor, notes=notes
+            done_on=done_on, done_by=actor, **findings
         )
         != 1
     ):
         raise ApplicationError(_("This visit was already recorded."), fields={"done_on": [_("Already recorded.")]})
     visit.refresh_from_db()
+    resolve_about(rules=VISIT_REMINDERS, object_id=visit.pk)
     record(visit.case, actor, "follow_up_recorded", obj=visit, due_on=visit.due_on.isoformat())
+    return visit
+
+
+@transaction.atomic
+def follow_up_reschedule(*, actor: Staff, visit: FollowUpVisit, due_on: date, reason: str) -> FollowUpVisit:
+    """Move a visit not yet made to another day, with the reason (kept on the visit and in the
+    audit row); its open reminders close, and the new day brings new ones."""
+    require(permissions.change_case, actor, visit.case, _("You cannot reschedule visits on this case."))
+    required_text(reason, field="reason", message=_("Say why the visit moves."))
+    errors: dict[str, list[str]] = {}
+    if due_on < timezone.localdate():
+        errors["due_on"] = [_("The new day is in the past.")]
+    elif due_on == visit.due_on:
+        errors["due_on"] = [_("The visit is already due that day.")]
+    elif FollowUpVisit.objects.filter(case_id=visit.case_id, due_on=due_on).exists():
+        errors["due_on"] = [_("Another visit is due that day.")]
+    if errors:
+        raise ApplicationError(_("Please correct the errors below."), fields=errors)
+    validate(FollowUpVisit(case=visit.case, due_on=due_on, reschedule_reason=reason), exclude=["case"])
+    before = visit.due_on
+    moved = FollowUpVisit.objects.filter(pk=visit.pk, done_on__isnull=True, due_on=before).update(
+        due_on=due_on, rescheduled_from=visit.rescheduled_from or before, reschedule_reason=reason
+    )
+    if moved != 1:
+        raise Conflict(_("This record was changed by someone else. Reload it and try again."))
+    visit.refresh_from_db()
+    resolve_about(rules=VISIT_REMINDERS, object_id=visit.pk)
+    record(
+        visit.case,
+        actor,
+        "follow_up_rescheduled",
+        obj=visit,
+        fields=["due_on", "reschedule_reason"],
+        reason=reason,
+        due_on=due_on.isoformat(),
+        was_due_on=before.isoformat(),
+    )
     return visit

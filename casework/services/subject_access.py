@@ -95,7 +95,13 @@ def _case(actor: Staff, case: Case) -> dict[str, Any]:
         ],
         "services": [as_record(s) for s in case.services.order_by("created_at", "id")],
         "notes": notes,
-        "plan": {**as_record(plan), "goals": [as_record(g) for g in plan.goals.all()]} if plan else None,
+        "plan": {
+            **as_record(plan),
+            "goals": [as_record(g) for g in plan.goals.all()],
+            "approved_versions": [as_record(v) for v in plan.versions.all()],
+        }
+        if plan
+        else None,
         "follow_up_visits": [as_record(v) for v in case.follow_ups.all()],
         "repatriations": [
             {**as_record(r), "steps": [as_record(s) for s in r.steps.order_by("position")]}

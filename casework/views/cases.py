@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
+from django import forms as django_forms
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils import timezone
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_safe
 from django_filters import CharFilter, ChoiceFilter
@@ -18,6 +20,7 @@ from casework import extensions, forms, permissions, selectors
 from casework.api.filters import CaseFilter
 from casework.choices import CaseCategory, CaseStatus, Tier
 from casework.duplicates import may_search
+from casework.models import Case
 from casework.services.subject_access import child_records
 from casework.views import repatriation_tab
 from core.pages import local_name, paginate, query_without_page
@@ -41,9 +44,11 @@ class CasePageFilter(CaseFilter):
 TABS = [
     ("person", gettext_lazy("Person")),
     ("screening", gettext_lazy("Screening")),
+    ("plan", gettext_lazy("Plan")),
     ("services", gettext_lazy("Services")),
     ("notes", gettext_lazy("Notes")),
     ("repatriation", gettext_lazy("Repatriation")),
+    ("follow_ups", gettext_lazy("Follow-up visits")),
     ("history", gettext_lazy("History")),
 ]
 
@@ -98,6 +103,35 @@ def case_detail(request: HttpRequest, case_id: Any) -> HttpResponse:
     return render_case(request, case, request.GET.get("tab", "person"))
 
 
+def plan_tab(user: Any, case: Case) -> dict[str, Any]:
+    """The plan as it stands, the approved version, the approvals before it and the plan's events."""
+    plan = selectors.case_plan(user=user, case=case)
+    versions = selectors.plan_versions(user=user, case=case)
+    goals = [
+        {name: getattr(goal, name) for name in ("support_type", "objective", "target_date", "achieved_on")}
+        for goal in (plan.goals.all() if plan else [])
+    ]
+    shown = [selectors.goal_shown(goal) for goal in goals]
+    events = selectors.case_timeline(user=user, case=case).filter(kind__in=PLAN_EVENTS)[:50]
+    return {
+        "plan": plan,
+        "plan_goals": shown,
+        "approved": versions[0] if versions else None,
+        "earlier_versions": versions[1:],
+        "plan_events": selectors.timeline_shown(user=user, case=case, events=events),
+        "plan_form": forms.PlanForm(
+            initial={"summary": plan.summary, "follow_up_policy": plan.follow_up_policy_id} if plan else None,
+            goals=goals,
+        ),
+        "plan_submit_form": django_forms.Form(),
+        "plan_decision_form": forms.PlanReturnForm(),
+        "can_manage_plan": permissions.manage_case.allows(user, case),
+    }
+
+
+PLAN_EVENTS = ("plan_saved", "plan_submitted", "plan_approved", "plan_returned")
+
+
 def render_case(
     request: HttpRequest, case: Any, tab: str, *, forms_sent: dict[str, Any] | None = None, status: int = 200
 ) -> HttpResponse:
@@ -124,12 +158,17 @@ def render_case(
         "identity_visible": permissions.view_identity(user, case.person),
         "emergency_until": permissions.emergency_until(user, case),
     }
-    context.update(_tab_context(request, case, tab))
+    context.update(_tab_context(request, case, tab, (forms_sent or {}).get("sent_row")))
     context.update(forms_sent or {})
     return render(request, "casework/case_detail.html", context, status=status)
 
 
-def _tab_context(request: HttpRequest, case: Any, tab: str) -> dict[str, Any]:
+def row_form(form_class: type[django_forms.Form], prefix: str, sent: django_forms.Form | None) -> django_forms.Form:
+    """The empty form of one row of a list, or the one the user sent back for that row."""
+    return sent if sent is not None and sent.prefix == prefix else form_class(prefix=prefix)
+
+
+def _tab_context(request: HttpRequest, case: Any, tab: str, sent: django_forms.Form | None = None) -> dict[str, Any]:
     user = request.user
     if tab == "person":
         exportable = permissions.export_person.allows(user, case.person)
@@ -150,9 +189,27 @@ def _tab_context(request: HttpRequest, case: Any, tab: str) -> dict[str, Any]:
         )
         return {"screenings": list(screenings)}
     if tab == "services":
+        services = case.services.all()  # prefetched through view_service (no health for police)
         return {
-            "services": list(case.services.all()),  # prefetched through view_service (no health for police)
+            "services": [
+                (service, row_form(forms.ServiceStatusForm, f"service-{service.pk}", sent)) for service in services
+            ],
             "service_form": forms.ServiceForm(hide_health=permissions.hides_health(user)),
+        }
+    if tab == "plan":
+        return plan_tab(user, case)
+    if tab == "follow_ups":
+        visits = permissions.view_follow_up.scope(user).filter(case=case).select_related("done_by")
+        return {
+            "visits": [
+                (
+                    visit,
+                    row_form(forms.FollowUpRecordForm, f"visit-{visit.pk}", sent),
+                    row_form(forms.FollowUpRescheduleForm, f"move-{visit.pk}", sent),
+                )
+                for visit in visits
+            ],
+            "today": timezone.localdate(),
         }
     if tab == "notes":
         notes = list(case.notes.all())  # prefetched through view_note (tier 3 for the assigned counsellor only)

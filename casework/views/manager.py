@@ -1,4 +1,5 @@
-"""Manager pages: the team's workload, the closures awaiting approval, and emergency access.
+"""Manager pages: the team's workload, the closures and case plans awaiting approval, and
+emergency access.
 
 Open to managers (`casework.permissions.managed_organisations` not empty), over the cases of the
 organisations they manage; anyone else gets 403, a case outside their sight 404. The pages show
@@ -163,6 +164,15 @@ def reopen_decide(request: HttpRequest, pk: Any, decision: str) -> HttpResponse:
     _require_manager(request)
     case = get_or_404(view_case, request.user, Case.objects.select_related("person"), pk=pk)
     return queues.decide(request, REOPENINGS, case, decision)
+
+
+@require_safe
+def plan_approvals(request: HttpRequest) -> HttpResponse:
+    """Case plans waiting for a manager's approval, oldest first; each links to the case's Plan tab,
+    where the manager reads the plan and approves or returns it (casework.views.plan)."""
+    _require_manager(request)
+    page = paginate(request, workload.plans_awaiting(user=request.user))
+    return render(request, "casework/plan_approvals.html", {"page": page})
 
 
 class EmergencyAccessForm(forms.Form):

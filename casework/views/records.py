@@ -1,7 +1,9 @@
-"""The small forms on the case page: a note, a service, a request to close the case (the
-Repatriation tab's are in casework.views.repatriation). Each posts to its own URL, calls one
-service, and goes back to its tab; a refusal re-renders the tab with the form as the user
-filled it and the message beside the field."""
+"""The small forms on the case page: a note, a service and its status, a follow-up visit recorded
+or moved, a request to close the case (the Repatriation tab's are in casework.views.repatriation).
+Each posts to its own URL, calls one service, and goes back to its tab; a refusal re-renders the
+tab with the form as the user filled it and the message beside the field. A form of one row of a
+list (a service, a visit) is sent back as `sent_row`, recognised by its prefix
+(casework.views.cases.row_form)."""
 
 from __future__ import annotations
 
@@ -18,10 +20,12 @@ from django.views.decorators.http import require_POST
 
 from accounts.actors import signed_in
 from casework import forms, permissions, selectors
-from casework.services import assistance, cases
+from casework.models import Case
+from casework.services import assistance, cases, follow_ups
 from casework.views.cases import render_case
 from core.errors import ApplicationError, PermissionDenied
 from core.pages import show_error
+from core.permissions import Permission
 
 
 def _handle(
@@ -34,9 +38,10 @@ def _handle(
     call: Callable[[Any, dict[str, Any]], Any],
     done: str,
     rename: dict[str, str] | None = None,
+    gate: Permission[Case] = permissions.change_case,
 ) -> HttpResponse:
     case = selectors.case_detail(user=request.user, case_id=case_id)  # 404 outside scope
-    if not permissions.change_case.allows(request.user, case):  # seen but not changeable: 403 before any form check
+    if not gate.allows(request.user, case):  # seen but not changeable: 403 before any form check
         raise PermissionDenied(_("You cannot change this case."))
     status = 400
     if form.is_valid():
@@ -79,6 +84,53 @@ def service_add(request: HttpRequest, case_id: Any) -> HttpResponse:
         call=lambda case, data: assistance.service_add(actor=signed_in(request), case=case, **data),
         done=_("Service added."),
     )
+
+
+@require_POST
+def service_status(request: HttpRequest, case_id: Any, service_id: Any) -> HttpResponse:
+    """Mirrors POST /api/v1/services/<id>/status/ (a health service never reaches police: 404)."""
+    service = permissions.view_service.get(request.user, pk=service_id, case_id=case_id)
+    form = forms.ServiceStatusForm(request.POST, prefix=f"service-{service.pk}")
+    return _handle(
+        request,
+        case_id,
+        tab="services",
+        form_name="sent_row",
+        form=form,
+        call=lambda case, data: assistance.service_set_status(actor=signed_in(request), service=service, **data),
+        done=_("Service status changed."),
+        rename={"started_on": "on", "ended_on": "on"},
+    )
+
+
+def _visit_change(
+    request: HttpRequest, case_id: Any, visit_id: Any, form_class: type[django_forms.Form], prefix: str, **how: Any
+) -> HttpResponse:
+    """One form on one visit of the Follow-up visits tab: `how` holds the service and the message."""
+    visit = permissions.view_follow_up.get(request.user, pk=visit_id, case_id=case_id)
+    return _handle(
+        request,
+        case_id,
+        tab="follow_ups",
+        form_name="sent_row",
+        form=form_class(request.POST, prefix=f"{prefix}-{visit.pk}"),
+        call=lambda case, data: how["service"](actor=signed_in(request), visit=visit, **data),
+        done=how["done"],
+    )
+
+
+@require_POST
+def follow_up_record(request: HttpRequest, case_id: Any, visit_id: Any) -> HttpResponse:
+    """Mirrors POST /api/v1/follow-ups/<id>/record/; the visit's reminders close."""
+    service, done = follow_ups.follow_up_record, _("Visit recorded.")
+    return _visit_change(request, case_id, visit_id, forms.FollowUpRecordForm, "visit", service=service, done=done)
+
+
+@require_POST
+def follow_up_reschedule(request: HttpRequest, case_id: Any, visit_id: Any) -> HttpResponse:
+    """Mirrors POST /api/v1/follow-ups/<id>/reschedule/."""
+    service, done = follow_ups.follow_up_reschedule, _("Visit moved.")
+    return _visit_change(request, case_id, visit_id, forms.FollowUpRescheduleForm, "move", service=service, done=done)
 
 
 @require_POST
