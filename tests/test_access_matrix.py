@@ -631,6 +631,12 @@ ROWS = [
         body=lambda o: {"url": "https://hooks.example.org/pathway"},
     ),
     R("v1:webhook-deactivate", "post", {"partner", "admin"}, args=lambda o: object_id(o, "webhook")),
+    # i16-consent: the consent pages, as POST /api/v1/consents/ and .../withdraw/ (the case's worker
+    # records; the worker and the case's manager withdraw; everyone else the same 404 as a missing one)
+    R("referrals:consent-create", "get", CASE_WORKER, args=lambda o: object_id(o, "case")),
+    R("referrals:consent-create", "post", CASE_WORKER, args=lambda o: object_id(o, "case")),
+    R("referrals:consent-withdraw", "get", CASE_WORKER | CASE_MANAGER, args=lambda o: object_id(o, "consent")),
+    R("referrals:consent-withdraw", "post", CASE_WORKER | CASE_MANAGER, args=lambda o: object_id(o, "consent")),
 ]
 
 
