@@ -28,6 +28,17 @@ STATES = {
 }
 
 
+# What the receiving side reads of a referral's consent (selectors.consent_status), in words.
+DISCLOSURE_STATES = {
+    "active": _("In force"),
+    "withdrawn": _("Withdrawn"),
+    "expired": _("Expired"),
+    "override": _("Shared without consent to protect a life"),
+    "missing": _("No consent"),
+    "invalid": _("The consent does not cover this referral"),
+}
+
+
 def consent_state(consent: Consent, *, now: datetime | None = None) -> str:
     """in_force, withdrawn, expired or not_yet (a key of STATES)."""
     now = now or timezone.now()

@@ -144,6 +144,14 @@ class ConsentForm(forms.Form):
         required=False,
     )
     purpose = forms.CharField(label=_("Purpose"), max_length=300, required=False)
+    given_on = forms.DateField(label=_("Given on"), required=False, widget=DateInput(), help_text=_("Empty: today."))
+    valid_until = forms.DateField(
+        label=_("Valid until (last day)"),
+        required=False,
+        widget=DateInput(),
+        help_text=_("Empty: until the person withdraws it."),
+    )
+
     given_by = forms.ChoiceField(
         label=_("Who gave the consent"), choices=[("", "—"), *ConsentGivenBy.choices], required=False
     )
@@ -160,14 +168,8 @@ class ConsentForm(forms.Form):
         required=False,
         help_text=_("Only for a best-interest decision. Write no names."),
     )
-    given_on = forms.DateField(label=_("Given on"), required=False, widget=DateInput(), help_text=_("Empty: today."))
-    valid_until = forms.DateField(
-        label=_("Valid until (last day)"),
-        required=False,
-        widget=DateInput(),
-        help_text=_("Empty: until the person withdraws it."),
-    )
-
+    # Asked only for a child: the page folds them away for an adult.
+    CHILD_FIELDS = ("guardian", "best_interest_reason")
     # The service's argument names that differ from the fields'.
     RENAME = {"given_at": "given_on", "expires_at": "valid_until"}
 

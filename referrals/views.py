@@ -349,9 +349,10 @@ def _detail(
         "disclosure": disclosure,
         "services": services,
         "withheld": withheld,
-        "shared_categories": health.without_health(referral.shared_categories)
-        if withheld
-        else referral.shared_categories,
+        "shared_categories": coverage.category_labels(
+            health.without_health(referral.shared_categories) if withheld else referral.shared_categories
+        ),
+        "consent_state": coverage.DISCLOSURE_STATES[disclosure["consent_status"]] if disclosure else "",
         "history": [(event, _event_label(event)) for event in events],
         "actions": actions,
         "now": now,
