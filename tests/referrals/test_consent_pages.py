@@ -15,6 +15,7 @@ from django.utils import timezone
 
 from accounts.models import AuditAction, AuditEvent
 from casework.models import CaseEvent, ServiceType
+from casework.services import cases
 from referrals.models import Consent, Referral
 from tests.clients import client_for
 from tests.referrals import child_case, consent_for, guardian_of
@@ -93,12 +94,29 @@ def test_the_tab_lists_a_page_of_consents_in_a_fixed_number_of_queries(
 def test_the_tab_in_lao_labels_the_categories_in_lao(people, orgs, case):
     consent_for(people.social_worker, case, orgs.lwu, categories=("case_summary",), requested=("counselling",))
     client = client_for(people.social_worker)
-    client.cookies["django_language"] = "lo"
-    page = client.get(
-        reverse("casework:case-detail", args=[case.pk]) + "?tab=consents", headers={"accept-language": "lo"}
-    ).content.decode()
-    assert "case_summary" not in page
-    assert "Category and form of exploitation" not in page
+    client.post(reverse("set_language"), {"language": "lo", "next": "/"})
+    page = tab(client, case).content.decode()
+    assert "ປະເພດ ແລະ ຮູບແບບການຂູດຮີດ" in page and "ມີຜົນບັງຄັບໃຊ້" in page  # the category; "In force"
+    assert "case_summary" not in page and "Category and form of exploitation" not in page
+
+
+def test_police_read_a_consent_about_health_without_its_health_content(people, orgs, case):
+    cases.case_share(actor=people.social_worker, case=case, organisation=orgs.police, purpose="investigation")
+    consent_for(
+        people.social_worker,
+        case,
+        orgs.lwu,
+        categories=("identity", "health"),
+        requested=("medical_care", "legal_aid"),
+        purpose="Treatment of injuries",
+    )
+    worker = tab(client_for(people.social_worker), case).content.decode()
+    assert "Health needs" in worker and "Treatment of injuries" in worker
+    police = tab(client_for(people.police), case).content.decode()
+    assert "Name, sex and age" in police
+    assert "Health needs" not in police and "Medical care" not in police and "Treatment of injuries" not in police
+    assert "Health details of this consent are not shown to you." in police
+    assert "Withdraw this consent" not in police and "Record a consent" not in police
 
 
 # --- Record ------------------------------------------------------------------------------------------
@@ -357,3 +375,22 @@ def test_only_the_consents_that_cover_the_referral_are_offered(people, orgs, cas
     )
     assert list(response.context["form"].fields["consent"].queryset) == [fits]
     assert response.context["missing"] is None
+
+
+def test_the_receiver_reads_the_consent_state_and_the_shared_data_in_words(people, orgs, case, counselling):
+    consent = consent_for(
+        people.social_worker, case, orgs.lwu, categories=("identity", "case_summary"), requested=("counselling",)
+    )
+    client = client_for(people.social_worker)
+    client.post(
+        reverse("referrals:create", args=[case.pk]),
+        referral_data(orgs, counselling, consent=str(consent.pk), action="send"),
+    )
+    referral = Referral.objects.get()
+    sender = client.get(reverse("referrals:detail", args=[referral.pk])).content.decode()
+    assert "Name, sex and age; Category and form of exploitation" in sender and "case_summary" not in sender
+    receiver = client_for(people.counsellor).get(reverse("referrals:detail", args=[referral.pk])).content.decode()
+    assert "Consent: In force" in receiver
+    client.post(reverse("referrals:consent-withdraw", args=[consent.pk]), {"note": "changed her mind"})
+    receiver = client_for(people.counsellor).get(reverse("referrals:detail", args=[referral.pk])).content.decode()
+    assert "Consent: Withdrawn" in receiver
