@@ -127,7 +127,7 @@ def consent_create(request: HttpRequest, case_pk: Any) -> HttpResponse:
     if not change_case.allows(user, case):
         raise PermissionDenied(_("You cannot record consent for this case."))
     child = permissions.is_child_for_consent(case.person, timezone.localdate())
-    options = {
+    options: dict[str, Any] = {
         "organisation_id": user.organisation_id,  # type: ignore[union-attr]
         "person": case.person,
         "hide_health": hides_health(user),
@@ -175,9 +175,7 @@ def consent_withdraw(request: HttpRequest, pk: Any) -> HttpResponse:
     """Withdraw one consent, with the reason (as POST /api/v1/consents/<id>/withdraw/): the page
     says first what it stops (the referrals sent with it disclose nothing of tier 2 any more)."""
     user = request.user
-    queryset = Consent.objects.select_related("case__person", "recipient", "guardian").prefetch_related(
-        "service_types"
-    )
+    queryset = Consent.objects.select_related("case__person", "recipient", "guardian").prefetch_related("service_types")
     consent = get_or_404(permissions.view_consent, user, queryset, pk=pk)
     if not permissions.withdraw_consent.allows(user, consent):
         raise PermissionDenied(_("You cannot withdraw this consent."))
@@ -187,15 +185,17 @@ def consent_withdraw(request: HttpRequest, pk: Any) -> HttpResponse:
         status = 400
         if form.is_valid():
             done, status = submit(
-                form, services.consent_withdraw, actor=signed_in(request), consent=consent, note=form.cleaned_data["note"]
+                form,
+                services.consent_withdraw,
+                actor=signed_in(request),
+                consent=consent,
+                note=form.cleaned_data["note"],
             )
             if done is not None:
                 messages.success(request, _("Consent withdrawn: the organisation no longer sees the data it covered."))
                 return redirect(tab_url(consent.case))
             consent.refresh_from_db(fields=["withdrawn_at", "withdrawn_by", "withdrawal_note"])
-    row = consent_rows(
-        [consent], health_visible=view_health.allows(user, consent.case), names_shown=False
-    )[0]
+    row = consent_rows([consent], health_visible=view_health.allows(user, consent.case), names_shown=False)[0]
     sent = Referral.objects.filter(consent=consent).exclude(status=ReferralStatus.DRAFT).count()
     context = {"case": consent.case, "row": row, "form": form, "sent": sent, "back": tab_url(consent.case)}
     return render(request, "referrals/consent_withdraw.html", context, status=status)

@@ -135,7 +135,10 @@ class ConsentForm(forms.Form):
         queryset=Organisation.objects.none(), label=_("Organisation that may receive the data"), required=False
     )
     data_categories = forms.MultipleChoiceField(
-        label=_("Data it may receive"), choices=DataCategory.choices, widget=forms.CheckboxSelectMultiple, required=False
+        label=_("Data it may receive"),
+        choices=DataCategory.choices,
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
     )
     service_types = LocalNameMultipleChoiceField(
         queryset=ServiceType.objects.filter(active=True),
@@ -185,7 +188,7 @@ class ConsentForm(forms.Form):
         guardian.named = names_shown
         if hide_health:  # police never record (nor see) health details: casework.permissions.hides_health
             services: LocalNameMultipleChoiceField = self.fields["service_types"]  # type: ignore[assignment]
-            services.queryset = services.queryset.filter(health=False)
+            services.queryset = ServiceType.objects.filter(active=True, health=False)
             categories: forms.MultipleChoiceField = self.fields["data_categories"]  # type: ignore[assignment]
             categories.choices = [c for c in DataCategory.choices if c[0] != DataCategory.HEALTH]
 

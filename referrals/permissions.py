@@ -106,9 +106,7 @@ view_consent = define(
 withdraw_consent = define(
     "referrals.withdraw_consent",
     Consent,
-    predicate=lambda user, consent: (
-        manage_case.allows(user, consent.case) or change_case.allows(user, consent.case)
-    ),
+    predicate=lambda user, consent: manage_case.allows(user, consent.case) or change_case.allows(user, consent.case),
     filter=lambda user: _through_cases(manage_case, user) | _through_cases(change_case, user),
 )
 
@@ -262,5 +260,7 @@ def consent_problems(
     if missing:
         # Named in the page's language (one query, only when something is missing).
         named = "; ".join(local_name(service) for service in ServiceType.objects.filter(code__in=missing))
-        problems["service_types"].append(_("The consent does not cover these services: %(missing)s.") % {"missing": named})
+        problems["service_types"].append(
+            _("The consent does not cover these services: %(missing)s.") % {"missing": named}
+        )
     return dict(problems)

@@ -9,7 +9,7 @@ is written to the audit log, as in the API.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -63,7 +63,7 @@ def referral_create(request: HttpRequest, case_pk: Any) -> HttpResponse:
     if not permissions.send_referral.allows(user, case):  # type: ignore[arg-type]
         raise PermissionDenied(_("You cannot refer from this case."))
     consents = permissions.view_consent.scope(user).filter(case=case).order_by("-given_at", "id")
-    options = {"organisation_id": user.organisation_id, "consents": consents}  # type: ignore[union-attr]
+    options: dict[str, Any] = {"organisation_id": user.organisation_id, "consents": consents}  # type: ignore[union-attr]
     status = 200
     if request.method == "POST":  # an empty post is told what is missing
         form = ReferralForm(request.POST, **options)
@@ -73,7 +73,7 @@ def referral_create(request: HttpRequest, case_pk: Any) -> HttpResponse:
             referral, status = _create(request, form, case)
             if referral is not None:
                 return redirect("referrals:detail", pk=referral.pk)
-        chosen = form.cleaned_data
+        chosen: Mapping[str, Any] = form.cleaned_data
     else:  # a link may carry the choices (back from recording the consent they needed)
         form = ReferralForm(initial=initial_from(ReferralForm(request.GET, **options), PREFILL), **options)
         chosen = form.initial
@@ -85,7 +85,7 @@ PREFILL = ("to_organisation", "service_types", "shared_categories", "consent")
 
 
 def _offer_consents(
-    request: HttpRequest, form: ReferralForm, case: Case, consents: QuerySet[Consent], chosen: dict[str, Any]
+    request: HttpRequest, form: ReferralForm, case: Case, consents: QuerySet[Consent], chosen: Mapping[str, Any]
 ) -> dict[str, Any]:
     """Offer the consents that would cover the referral as chosen so far (with no organisation
     chosen yet: those in force), plus the one picked; when none would, say what consent is

@@ -130,7 +130,10 @@ def test_a_referral_is_sent_and_the_receiving_organisation_acknowledges_it(page,
     assert page.get_by_label("Why this referral").input_value() == "Counselling after return from Thailand"
     page.get_by_label("Consent", exact=True).select_option(index=1)
     page.get_by_role("button", name="Send the referral").click()
-    assert "The consent does not cover these data categories: Phone and contact details." in page.locator(".field.has-error").inner_text()
+    assert (
+        "The consent does not cover these data categories: Phone and contact details."
+        in page.locator(".field.has-error").inner_text()
+    )
     page.get_by_label("Phone and contact details").uncheck()
     screenshot(page, "referral-create")
     page.get_by_role("button", name="Send the referral").click()

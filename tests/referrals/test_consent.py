@@ -263,7 +263,9 @@ def test_a_category_the_consent_lacks_is_named(people, orgs, case):
     error = send_refusal(people, referral)
     # In words, never codes (the page shows this message next to the categories).
     assert error.fields == {
-        "shared_categories": ["The consent does not cover these data categories: Phone and contact details; Health needs."]
+        "shared_categories": [
+            "The consent does not cover these data categories: Phone and contact details; Health needs."
+        ]
     }
 
 
@@ -271,7 +273,9 @@ def test_a_service_the_consent_lacks_is_named(people, orgs, case):
     consent = consent_for(people.social_worker, case, orgs.ngo, requested=("shelter",))
     referral = draft_for(people.social_worker, case, orgs.ngo, consent=consent, requested=("shelter", "legal_aid"))
     error = send_refusal(people, referral)
-    assert error.fields == {"service_types": ["The consent does not cover these services: Legal aid and court accompaniment."]}
+    assert error.fields == {
+        "service_types": ["The consent does not cover these services: Legal aid and court accompaniment."]
+    }
 
 
 def test_several_gaps_are_all_named_in_one_answer(people, orgs, case):

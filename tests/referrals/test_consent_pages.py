@@ -59,8 +59,12 @@ def answer(response):
 
 
 # --- The tab -----------------------------------------------------------------------------------------
-def test_the_tab_shows_each_consent_in_words_never_codes(people, orgs, case, counselling, django_assert_max_num_queries):
-    consent_for(people.social_worker, case, orgs.lwu, categories=("identity", "case_summary"), requested=("counselling",))
+def test_the_tab_shows_each_consent_in_words_never_codes(
+    people, orgs, case, counselling, django_assert_max_num_queries
+):
+    consent_for(
+        people.social_worker, case, orgs.lwu, categories=("identity", "case_summary"), requested=("counselling",)
+    )
     withdrawn = consent_for(people.social_worker, case, orgs.ngo, requested=("shelter",))
     client_for(people.social_worker).post(reverse("referrals:consent-withdraw", args=[withdrawn.pk]), {"note": "x"})
     client = client_for(people.social_worker)
@@ -237,8 +241,12 @@ def test_a_guardian_records_a_childs_consent_chosen_from_the_family(people, orgs
 def test_a_case_out_of_scope_is_the_same_404_as_a_missing_one(people, orgs, case, counselling, who):
     client = client_for(getattr(people, who))
     for method in ("get", "post"):
-        stranger = getattr(client, method)(reverse("referrals:consent-create", args=[case.pk]), consent_data(orgs, counselling))
-        missing = getattr(client, method)(reverse("referrals:consent-create", args=[MISSING]), consent_data(orgs, counselling))
+        stranger = getattr(client, method)(
+            reverse("referrals:consent-create", args=[case.pk]), consent_data(orgs, counselling)
+        )
+        missing = getattr(client, method)(
+            reverse("referrals:consent-create", args=[MISSING]), consent_data(orgs, counselling)
+        )
         assert answer(stranger) == answer(missing)
         assert stranger.status_code == 404
     assert not Consent.objects.exists()
