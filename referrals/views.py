@@ -106,7 +106,7 @@ def _offer_consents(
     picked = chosen.get("consent")
     shown = {consent.pk for consent in offered} | ({picked.pk} if picked else set())
     form.fields["consent"].queryset = consents.filter(pk__in=shown)  # type: ignore[attr-defined]
-    if not form.is_bound and picked is None and len(offered) == 1:
+    if wanted is not None and not form.is_bound and picked is None and len(offered) == 1:
         form.initial["consent"] = offered[0].pk
     may_record = change_case.allows(request.user, case)
     missing = None
