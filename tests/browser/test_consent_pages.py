@@ -15,6 +15,7 @@ from referrals.models import Consent, Referral
 from referrals.partner.tokens import token_issue
 from tests.browser.conftest import assert_no_horizontal_scroll, login_as, screenshot
 from tests.factories import open_case
+from tests.referrals import child_case, guardian_of
 
 PHONE = {"width": 360, "height": 740}
 LAPTOP = {"width": 1366, "height": 900}
@@ -123,3 +124,28 @@ def test_a_consent_recorded_sent_with_and_withdrawn_in_the_browser(page: Page, o
     page.get_by_role("button", name="ກວດການຍິນຍອມ").click()
     expect(page.locator("#consent-missing")).to_be_visible()
     look(page, "consent-referral-missing-lo")
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_childs_consent_is_given_by_a_guardian_chosen_from_the_family(page: Page, people, orgs):
+    case = child_case(people.social_worker)
+    guardian_of(people.social_worker, case.person)
+    login_as(page, people.social_worker)
+    page.goto(f"/cases/{case.pk}/?tab=consents")
+    page.get_by_role("link", name="Record a consent").click()
+    expect(page.locator("#child-rule")).to_be_visible()
+    expect(page.locator("#id_given_by")).to_have_value("guardian")
+    page.locator("#id_recipient").select_option(label=orgs.lwu.name_en)
+    page.get_by_label("Name, sex and age").check()
+    page.get_by_label("Mental health and counselling").check()
+    page.locator("#id_purpose").fill("Counselling")
+    page.get_by_role("button", name="Record the consent").click()  # no guardian chosen
+    expect(page.locator(".field.has-error")).to_contain_text("Name the guardian who consented.")
+    assert not Consent.objects.exists()
+    look(page, "consent-child-refused-en")
+    page.set_viewport_size(LAPTOP)
+    page.locator("#id_guardian").select_option(index=1)
+    page.get_by_role("button", name="Record the consent").click()
+    card = page.locator("article.consent")
+    expect(card).to_contain_text("A parent or guardian — Mother: Mother Synthetic")
+    expect(card.locator(".status")).to_have_text("In force")
