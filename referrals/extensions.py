@@ -1,4 +1,4 @@
-"""What referrals add to casework (casework.extensions): the case page's "Referrals" tab, the
+"""What referrals add to casework (casework.extensions): the case page's "Referrals" and "Consent" tabs, the
 dashboard's list of referrals waiting for the user's organisation, the consents and
 referrals in a subject access export and the retention rule, and the cases referred to an
 organisation (a shelter's operator admits the cases referred to it for a placement)."""
@@ -19,7 +19,7 @@ from casework.extensions import (
     register_dashboard_panel,
     register_person_records,
 )
-from referrals import permissions, selectors, services
+from referrals import consent_views, permissions, selectors, services
 from referrals.choices import ReferralStatus
 
 WAITING = (ReferralStatus.SENT, ReferralStatus.ACKNOWLEDGED)
@@ -51,6 +51,16 @@ def register() -> None:
             label=_("Referrals"),
             template="referrals/case_referrals_tab.html",
             context=referrals_of_case,
+            position=5,
+        )
+    )
+    # Same position, registered after: inserted at that place last, it comes just before Referrals.
+    register_case_tab(
+        CaseTab(
+            key=consent_views.TAB,
+            label=_("Consent"),
+            template="referrals/case_consents_tab.html",
+            context=consent_views.consents_tab,
             position=5,
         )
     )

@@ -3,6 +3,7 @@ service's to say (referrals.services), shown next to the field it names."""
 
 from __future__ import annotations
 
+from datetime import date, datetime, time, timedelta
 from typing import Any
 
 from django import forms
@@ -12,14 +13,17 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Organisation
-from casework.models import ServiceType
-from core.pages import LocalNameChoiceField, LocalNameMultipleChoiceField, local_name
-from referrals.choices import DataCategory, ReferralStatus, Urgency
+from casework.models import FamilyMember, ServiceType
+from core.limits import REASON_MAX_LENGTH
+from core.pages import DateInput, LocalNameChoiceField, LocalNameMultipleChoiceField, local_name
+from referrals import coverage
+from referrals.choices import ConsentGivenBy, DataCategory, ReferralStatus, Urgency
 from referrals.models import Consent
 from referrals.services import NOTE_MAX_LENGTH
 
 SEND = "send"
 DRAFT = "draft"
+CHECK = "check"  # show the consents that fit what is chosen, save nothing
 
 
 class ConsentChoice(forms.ModelChoiceField):
@@ -27,12 +31,11 @@ class ConsentChoice(forms.ModelChoiceField):
         label = gettext("For %(recipient)s, given %(day)s: %(categories)s") % {
             "recipient": local_name(consent.recipient),
             "day": timezone.localdate(consent.given_at).strftime("%d/%m/%Y"),
-            "categories": ", ".join(str(DataCategory(c).label) for c in consent.data_categories),
+            "categories": ", ".join(coverage.category_labels(consent.data_categories)),
         }
-        if consent.withdrawn_at is not None:
-            label += " — " + gettext("withdrawn")
-        elif consent.expires_at is not None and consent.expires_at <= timezone.now():
-            label += " — " + gettext("expired")
+        state = coverage.consent_state(consent)
+        if state != "in_force":
+            label += " — " + str(coverage.STATES[state])
         return label
 
 
@@ -101,4 +104,122 @@ class OverrideRequestForm(forms.Form):
 class OverrideDecisionForm(forms.Form):
     note = forms.CharField(
         label=_("Note (required to reject)"), required=False, widget=forms.Textarea(attrs={"rows": 2}), max_length=4000
+    )
+
+
+def initial_from(form: forms.Form, names: tuple[str, ...]) -> dict[str, Any]:
+    """The values of `names` a link carried in its query string (the form bound to it), as the
+    initial values of an empty form: what is not valid is left out, and no error is shown."""
+    form.is_valid()
+    return {name: form.cleaned_data[name] for name in names if form.data.get(name) and name in form.cleaned_data}
+
+
+# --- Consent -----------------------------------------------------------------------------------------
+class GuardianChoice(forms.ModelChoiceField):
+    """A guardian by relationship, and by name for a user who may see the family."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        self.named = True
+        super().__init__(*args, **kwargs)
+
+    def label_from_instance(self, member: FamilyMember) -> str:  # type: ignore[override]
+        relationship = str(member.get_relationship_display())
+        return f"{relationship}: {member.name}" if self.named else relationship
+
+
+class ConsentForm(forms.Form):
+    """Shapes only: referrals.services.consent_record says what is required (for a child, the
+    guardian or the best-interest reason), as it does for the API."""
+
+    recipient = LocalNameChoiceField(
+        queryset=Organisation.objects.none(), label=_("Organisation that may receive the data"), required=False
+    )
+    data_categories = forms.MultipleChoiceField(
+        label=_("Data it may receive"),
+        choices=DataCategory.choices,
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+    )
+    service_types = LocalNameMultipleChoiceField(
+        queryset=ServiceType.objects.filter(active=True),
+        label=_("For these services"),
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+    )
+    purpose = forms.CharField(label=_("Purpose"), max_length=300, required=False)
+    given_on = forms.DateField(label=_("Given on"), required=False, widget=DateInput(), help_text=_("Empty: today."))
+    valid_until = forms.DateField(
+        label=_("Valid until (last day)"),
+        required=False,
+        widget=DateInput(),
+        help_text=_("Empty: until the person withdraws it."),
+    )
+
+    given_by = forms.ChoiceField(
+        label=_("Who gave the consent"), choices=[("", "—"), *ConsentGivenBy.choices], required=False
+    )
+    guardian = GuardianChoice(
+        queryset=FamilyMember.objects.none(),
+        label=_("The guardian who consented"),
+        required=False,
+        help_text=_("Only the relatives recorded as guardians on the Person tab can be chosen."),
+    )
+    best_interest_reason = forms.CharField(
+        label=_("Why sharing is in the child's best interest"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=REASON_MAX_LENGTH,
+        required=False,
+        help_text=_("Only for a best-interest decision. Write no names."),
+    )
+    # Asked only for a child: the page folds them away for an adult.
+    CHILD_FIELDS = ("guardian", "best_interest_reason")
+    # The service's argument names that differ from the fields'.
+    RENAME = {"given_at": "given_on", "expires_at": "valid_until"}
+
+    def __init__(
+        self, *args: Any, organisation_id: Any, person: Any, hide_health: bool, names_shown: bool, **kwargs: Any
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["recipient"].queryset = (  # type: ignore[attr-defined]
+            Organisation.objects.filter(is_active=True).exclude(pk=organisation_id).order_by("name_en")
+        )
+        guardian: GuardianChoice = self.fields["guardian"]  # type: ignore[assignment]
+        guardian.queryset = FamilyMember.objects.filter(person=person, is_guardian=True)
+        guardian.named = names_shown
+        if hide_health:  # police never record (nor see) health details: casework.permissions.hides_health
+            services: LocalNameMultipleChoiceField = self.fields["service_types"]  # type: ignore[assignment]
+            services.queryset = ServiceType.objects.filter(active=True, health=False)
+            categories: forms.MultipleChoiceField = self.fields["data_categories"]  # type: ignore[assignment]
+            categories.choices = [c for c in DataCategory.choices if c[0] != DataCategory.HEALTH]
+
+    def service_values(self) -> dict[str, Any]:
+        """The cleaned values as consent_record's arguments: the days become instants (given on
+        a past day: from its start; valid until a day: to its end, in Laos' time)."""
+        data = self.cleaned_data
+        today = timezone.localdate()
+        given_on, until = data["given_on"], data["valid_until"]
+        return {
+            "recipient": data["recipient"],
+            "data_categories": data["data_categories"],
+            "service_types": list(data["service_types"]),
+            "purpose": data["purpose"],
+            "given_by": data["given_by"],
+            "guardian": data["guardian"],
+            "best_interest_reason": data["best_interest_reason"],
+            "given_at": None if given_on is None or given_on == today else start_of(given_on),
+            "expires_at": None if until is None else start_of(until + timedelta(days=1)),
+        }
+
+
+def start_of(day: date) -> datetime:
+    return timezone.make_aware(datetime.combine(day, time.min))
+
+
+class WithdrawForm(forms.Form):
+    note = forms.CharField(
+        label=_("Why it is withdrawn"),
+        help_text=_("Write no names: the reason is kept with the consent."),
+        required=False,  # as in the API: the service takes the withdrawal without one
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=4000,
     )

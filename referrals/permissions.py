@@ -22,10 +22,11 @@ from django.utils.translation import gettext as _
 
 from accounts.models import Role
 from casework.ages import is_child_on
-from casework.models import Case
-from casework.permissions import change_case, view_case, view_health
+from casework.models import Case, ServiceType
+from casework.permissions import change_case, manage_case, view_case, view_health
+from core.pages import local_name
 from core.permissions import EVERYTHING, NOTHING, Permission, define, has_role
-from referrals.choices import ConsentGivenBy, ReferralStatus
+from referrals.choices import ConsentGivenBy, DataCategory, ReferralStatus
 from referrals.models import Consent, ConsentOverride, PartnerToken, Referral
 
 # Who answers a referral for the receiving organisation (and sees its inbox).
@@ -98,6 +99,15 @@ view_consent = define(
     Consent,
     predicate=lambda user, consent: view_case.allows(user, consent.case),
     filter=lambda user: _through_cases(view_case, user),
+)
+
+# Recorded by those who may change the case (referrals.services.consent_record checks change_case);
+# withdrawn by them or the case's managers, also once the case is closed.
+withdraw_consent = define(
+    "referrals.withdraw_consent",
+    Consent,
+    predicate=lambda user, consent: manage_case.allows(user, consent.case) or change_case.allows(user, consent.case),
+    filter=lambda user: _through_cases(manage_case, user) | _through_cases(change_case, user),
 )
 
 
@@ -235,8 +245,9 @@ def consent_problems(
     if categories:
         missing = sorted(set(referral.shared_categories) - set(consent.data_categories))
         if missing:
+            named = "; ".join(str(label) for value, label in DataCategory.choices if value in missing)
             problems["shared_categories"].append(
-                _("The consent does not cover these data categories: %(missing)s.") % {"missing": ", ".join(missing)}
+                _("The consent does not cover these data categories: %(missing)s.") % {"missing": named}
             )
     # referrals.selectors.with_disclosure_columns loads these codes with the referral.
     requested = getattr(referral, "service_codes", None)
@@ -247,7 +258,9 @@ def consent_problems(
         consented = [service.code for service in consent.service_types.all()]
     missing = sorted(set(requested) - set(consented))
     if missing:
+        # Named in the page's language (one query, only when something is missing).
+        named = "; ".join(local_name(service) for service in ServiceType.objects.filter(code__in=missing))
         problems["service_types"].append(
-            _("The consent does not cover these services: %(missing)s.") % {"missing": ", ".join(missing)}
+            _("The consent does not cover these services: %(missing)s.") % {"missing": named}
         )
     return dict(problems)

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from referrals import views
+from referrals import consent_views, views
 
 app_name = "referrals"
 
@@ -10,6 +10,8 @@ urlpatterns = [
     path("inbox/", views.inbox, name="inbox"),
     path("sent/", views.sent, name="sent"),
     path("new/<uuid:case_pk>/", views.referral_create, name="create"),
+    path("consents/new/<uuid:case_pk>/", consent_views.consent_create, name="consent-create"),
+    path("consents/<uuid:pk>/withdraw/", consent_views.consent_withdraw, name="consent-withdraw"),
     path("overrides/", views.overrides, name="overrides"),
     path("overrides/<uuid:pk>/<slug:decision>/", views.override_decide, name="override-decide"),
     path("<uuid:pk>/", views.referral_detail, name="detail"),

@@ -9,7 +9,7 @@ is written to the audit log, as in the API.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -29,14 +29,23 @@ from accounts.actors import signed_in
 from accounts.models import AuditAction, Role
 from casework import health
 from casework.models import Case
-from casework.permissions import view_case
+from casework.permissions import change_case, view_case
 from core.errors import ApplicationError, PermissionDenied
 from core.pages import get_or_404, local_name, paginate, show_error, submit
 from core.permissions import has_role
-from referrals import permissions, selectors, services
+from referrals import consent_views, coverage, permissions, selectors, services
 from referrals.choices import ReferralStatus
-from referrals.forms import SEND, AnswerForm, InboxFilter, OverrideDecisionForm, OverrideRequestForm, ReferralForm
-from referrals.models import ConsentOverride, Referral
+from referrals.forms import (
+    CHECK,
+    SEND,
+    AnswerForm,
+    InboxFilter,
+    OverrideDecisionForm,
+    OverrideRequestForm,
+    ReferralForm,
+    initial_from,
+)
+from referrals.models import Consent, ConsentOverride, Referral
 from referrals.timeline import REFERRAL_EVENTS
 from referrals.transitions import FINAL, REFERRAL
 
@@ -53,18 +62,69 @@ def referral_create(request: HttpRequest, case_pk: Any) -> HttpResponse:
     # send_referral is asked of a case too: may one refer from it (referrals.permissions._case_of).
     if not permissions.send_referral.allows(user, case):  # type: ignore[arg-type]
         raise PermissionDenied(_("You cannot refer from this case."))
-    consents = permissions.view_consent.scope(user).filter(case=case).order_by("-given_at")
-    posted = request.POST if request.method == "POST" else None  # an empty post is told what is missing
-    form = ReferralForm(posted, organisation_id=user.organisation_id, consents=consents)  # type: ignore[union-attr]
+    consents = permissions.view_consent.scope(user).filter(case=case).order_by("-given_at", "id")
+    options: dict[str, Any] = {"organisation_id": user.organisation_id, "consents": consents}  # type: ignore[union-attr]
     status = 200
-    if request.method == "POST":
-        if form.is_valid():
+    if request.method == "POST":  # an empty post is told what is missing
+        form = ReferralForm(request.POST, **options)
+        if not form.is_valid():
+            status = 400
+        elif request.POST.get("action") != CHECK:
             referral, status = _create(request, form, case)
             if referral is not None:
                 return redirect("referrals:detail", pk=referral.pk)
-        else:
-            status = 400
-    return render(request, "referrals/create.html", {"case": case, "form": form}, status=status)
+        chosen: Mapping[str, Any] = form.cleaned_data
+    else:  # a link may carry the choices (back from recording the consent they needed)
+        form = ReferralForm(initial=initial_from(ReferralForm(request.GET, **options), PREFILL), **options)
+        chosen = form.initial
+    context = {"case": case, "form": form, **_offer_consents(request, form, case, consents, chosen)}
+    return render(request, "referrals/create.html", context, status=status)
+
+
+PREFILL = ("to_organisation", "service_types", "shared_categories", "consent")
+
+
+def _offer_consents(
+    request: HttpRequest, form: ReferralForm, case: Case, consents: QuerySet[Consent], chosen: Mapping[str, Any]
+) -> dict[str, Any]:
+    """Offer the consents that would cover the referral as chosen so far (with no organisation
+    chosen yet: those in force), plus the one picked; when none would, say what consent is
+    missing and link to the page that records it, filled in."""
+    consents = consents.select_related("recipient").prefetch_related("service_types")
+    recipient = chosen.get("to_organisation")
+    wanted = None
+    if recipient is None:
+        offered = [consent for consent in consents if coverage.consent_state(consent) == "in_force"]
+    else:
+        wanted = coverage.Wanted(
+            case=case,
+            recipient=recipient,
+            categories=list(chosen.get("shared_categories") or []),
+            services=list(chosen.get("service_types") or []),
+        )
+        offered = coverage.covering(wanted, consents)
+    picked = chosen.get("consent")
+    shown = {consent.pk for consent in offered} | ({picked.pk} if picked else set())
+    form.fields["consent"].queryset = consents.filter(pk__in=shown)  # type: ignore[attr-defined]
+    if wanted is not None and not form.is_bound and picked is None and len(offered) == 1:
+        form.initial["consent"] = offered[0].pk
+    may_record = change_case.allows(request.user, case)
+    missing = None
+    if wanted is not None and not offered:
+        missing = {
+            "recipient": local_name(recipient),
+            "categories": coverage.category_labels(wanted.categories),
+            "services": [local_name(service) for service in wanted.services],
+            "url": consent_views.record_url(
+                case, recipient=recipient, categories=wanted.categories, services_=wanted.services
+            ),
+        }
+    return {
+        "missing": missing,
+        "record_url": consent_views.record_url(case) if may_record else "",
+        "may_record": may_record,
+        "none_offered": not offered,
+    }
 
 
 def _create(request: HttpRequest, form: ReferralForm, case: Case) -> tuple[Referral | None, int]:
@@ -289,9 +349,10 @@ def _detail(
         "disclosure": disclosure,
         "services": services,
         "withheld": withheld,
-        "shared_categories": health.without_health(referral.shared_categories)
-        if withheld
-        else referral.shared_categories,
+        "shared_categories": coverage.category_labels(
+            health.without_health(referral.shared_categories) if withheld else referral.shared_categories
+        ),
+        "consent_state": coverage.DISCLOSURE_STATES[disclosure["consent_status"]] if disclosure else "",
         "history": [(event, _event_label(event)) for event in events],
         "actions": actions,
         "now": now,

@@ -759,6 +759,12 @@ ROWS = [
         args=lambda o: object_id(o, "visit"),
         body=lambda o: {"due_on": "2030-01-15", "reason": "the family is away"},
     ),
+    # i16-consent: the consent pages, as POST /api/v1/consents/ and .../withdraw/ (the case's worker
+    # records; the worker and the case's manager withdraw; everyone else the same 404 as a missing one)
+    R("referrals:consent-create", "get", CASE_WORKER, args=lambda o: object_id(o, "case")),
+    R("referrals:consent-create", "post", CASE_WORKER, args=lambda o: object_id(o, "case")),
+    R("referrals:consent-withdraw", "get", CASE_WORKER | CASE_MANAGER, args=lambda o: object_id(o, "consent")),
+    R("referrals:consent-withdraw", "post", CASE_WORKER | CASE_MANAGER, args=lambda o: object_id(o, "consent")),
 ]
 
 

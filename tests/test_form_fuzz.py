@@ -20,7 +20,7 @@ from hypothesis import strategies as st
 
 from accounts.models import AuditAction, AuditEvent
 from casework.models import Case, CaseNote, Person, Screening, Service
-from referrals.models import Referral
+from referrals.models import Consent, Referral
 from shelters.models import BedOutage, Stay
 from tests import hostile
 from tests.html_forms import Field, page_forms, the_form
@@ -76,7 +76,10 @@ def footprint() -> tuple[int, ...]:
     """What a half-saved form would leave behind."""
     return (
         AuditEvent.objects.filter(action__in=CHANGES).count(),
-        *(model.objects.count() for model in (Person, Case, CaseNote, Service, Screening, Stay, BedOutage, Referral)),
+        *(
+            model.objects.count()
+            for model in (Person, Case, CaseNote, Service, Screening, Stay, BedOutage, Referral, Consent)
+        ),
     )
 
 
@@ -160,6 +163,16 @@ FORMS = {
         "manager",
         lambda o: reverse("casework:person-compare", args=[o.case.pk, o.adult_person.pk]),
         lambda o: reverse("casework:person-merge", args=[o.case.pk, o.adult_person.pk]),
+    ),
+    "consent": (
+        "social_worker",
+        lambda o: reverse("referrals:consent-create", args=[o.case.pk]),
+        lambda o: reverse("referrals:consent-create", args=[o.case.pk]),
+    ),
+    "consent withdrawal": (
+        "social_worker",
+        lambda o: reverse("referrals:consent-withdraw", args=[o.consent.pk]),
+        lambda o: reverse("referrals:consent-withdraw", args=[o.consent.pk]),
     ),
 }
 

@@ -16,7 +16,7 @@ from accounts.models import AuditAction, Organisation
 from accounts.services import audit_record
 from casework import timeline
 from casework.models import Case, FamilyMember, ServiceType
-from casework.permissions import change_case, manage_case
+from casework.permissions import change_case
 from casework.services.common import record, require, validate
 from core.actors import SYSTEM
 from core.errors import ApplicationError, Conflict
@@ -141,8 +141,7 @@ def consent_withdraw(*, actor: Staff, consent: Consent, note: str = "") -> Conse
     event, so an incremental pull shows the partner the referral without the withdrawn data.
     Allowed to the case's workers and its managers, also once the case is closed."""
     case = consent.case
-    if not manage_case.allows(actor, case):
-        require(change_case, actor, case, _("You cannot withdraw this consent."))
+    require(permissions.withdraw_consent, actor, consent, _("You cannot withdraw this consent."))
     now = timezone.now()
     updated = Consent.objects.filter(pk=consent.pk, withdrawn_at__isnull=True).update(
         withdrawn_at=now, withdrawn_by=actor, withdrawal_note=note.strip()

@@ -261,14 +261,21 @@ def test_a_category_the_consent_lacks_is_named(people, orgs, case):
         people.social_worker, case, orgs.ngo, consent=consent, categories=("identity", "contact", "health")
     )
     error = send_refusal(people, referral)
-    assert error.fields == {"shared_categories": ["The consent does not cover these data categories: contact, health."]}
+    # In words, never codes (the page shows this message next to the categories).
+    assert error.fields == {
+        "shared_categories": [
+            "The consent does not cover these data categories: Phone and contact details; Health needs."
+        ]
+    }
 
 
 def test_a_service_the_consent_lacks_is_named(people, orgs, case):
     consent = consent_for(people.social_worker, case, orgs.ngo, requested=("shelter",))
     referral = draft_for(people.social_worker, case, orgs.ngo, consent=consent, requested=("shelter", "legal_aid"))
     error = send_refusal(people, referral)
-    assert error.fields == {"service_types": ["The consent does not cover these services: legal_aid."]}
+    assert error.fields == {
+        "service_types": ["The consent does not cover these services: Legal aid and court accompaniment."]
+    }
 
 
 def test_several_gaps_are_all_named_in_one_answer(people, orgs, case):
@@ -278,7 +285,7 @@ def test_several_gaps_are_all_named_in_one_answer(people, orgs, case):
     )
     error = send_refusal(people, referral)
     assert set(error.fields) == {"shared_categories", "service_types"}
-    assert "origin" in error.message and "education" in error.message
+    assert "Province, district and village of origin" in error.message and "Education" in error.message
 
 
 def test_a_consent_of_another_person_cannot_be_linked(people, orgs, case):

@@ -104,7 +104,7 @@ def test_a_consent_not_covering_a_category_is_named_next_to_the_categories(peopl
     response = client_for(people.social_worker).post(reverse("referrals:create", args=[case.pk]), data)
     assert response.status_code == 400
     assert response.context["form"].errors["shared_categories"] == [
-        "The consent does not cover these data categories: contact."
+        "The consent does not cover these data categories: Phone and contact details."
     ]
     assert response.context["form"]["shared_categories"].value() == ["identity", "contact"]
     assert not Referral.objects.exists()

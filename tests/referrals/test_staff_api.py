@@ -109,7 +109,7 @@ def test_create_send_without_consent_is_refused_then_consent_send_and_the_receiv
     refused = api.post(url("referral-send", draft["id"]))
     assert refused.status_code == 400
     assert list(refused.json()["errors"]) == ["shared_categories"]
-    assert "language" in refused.json()["errors"]["shared_categories"][0]
+    assert "Languages and interpreter needs" in refused.json()["errors"]["shared_categories"][0]
 
     fixed = api.patch(url("referral-detail", draft["id"]), {"shared_categories": ["identity"]}, format="json")
     assert fixed.status_code == 200, fixed.json()
