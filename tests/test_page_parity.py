@@ -86,6 +86,8 @@ PAGE_FOR: dict[tuple[str, str], str] = {
     ("referral", "close_without_service"): "referrals:act",
     ("referral", "notes"): "referrals:act",
     ("referral", "consent_override"): "referrals:override-request",
+    ("consent", "create"): "referrals:consent-create",
+    ("consent", "withdraw"): "referrals:consent-withdraw",
     ("consent-override", "approve"): "referrals:override-decide",
     ("consent-override", "reject"): "referrals:override-decide",
 }
