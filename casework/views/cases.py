@@ -19,6 +19,7 @@ from casework import extensions, forms, permissions, selectors
 from casework.api.filters import CaseFilter
 from casework.choices import CaseCategory, CaseStatus, Tier
 from casework.models import RepatriationStep
+from casework.screening_forms import screening_cards
 from casework.services.subject_access import child_records
 from core.pages import local_name, paginate, query_without_page
 
@@ -141,7 +142,9 @@ def _tab_context(request: HttpRequest, case: Any, tab: str) -> dict[str, Any]:
             .select_related("screener", "screener_organisation")
             .prefetch_related("observed__indicator")
         )
-        return {"screenings": list(screenings)}
+        return {
+            "screenings": screening_cards(list(screenings), can_screen=permissions.record_screening.allows(user, case))
+        }
     if tab == "services":
         return {
             "services": list(case.services.all()),  # prefetched through view_service (no health for police)
