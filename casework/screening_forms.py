@@ -23,7 +23,8 @@ class _CardForm(forms.Form):
     """A form of one screening's card: its ids carry the screening's id."""
 
     def __init__(self, *args: Any, screening_id: Any, **kwargs: Any) -> None:
-        super().__init__(*args, auto_id=f"id_%s_{screening_id}", **kwargs)
+        kwargs["auto_id"] = f"id_%s_{screening_id}"
+        super().__init__(*args, **kwargs)
         self.screening_id = screening_id
 
 

@@ -7,9 +7,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -19,11 +18,12 @@ from accounts.models import AuditAction
 from casework.models import Case
 from casework.permissions import view_case
 from core.errors import PermissionDenied
-from core.pages import get_or_404, submit
+from core.pages import form_page, get_or_404, local_name, submit
 from shelters import permissions, selectors, services
 from shelters.board_views import workable_shelter
 from shelters.forms import AdmissionRequestForm, DeclineForm, PlaceForm
 from shelters.models import AdmissionRequest, Shelter
+from shelters.stay_views import back_to, back_to_board
 
 
 @require_http_methods(["GET", "POST"])
@@ -35,23 +35,27 @@ def request_admission(request: HttpRequest, case_id: Any) -> HttpResponse:
         raise PermissionDenied(_("You cannot ask for a shelter place on this case."))
     shelters = list(Shelter.objects.filter(is_active=True).select_related("province").order_by("name_en", "code"))
     form = AdmissionRequestForm(request.POST or None, shelters=shelters)
-    status = 200
-    if request.method == "POST":
-        status = 400
-        if form.is_valid():
-            made, status = submit(
-                form,
-                services.admission_request_create,
-                actor=request.user,
-                case=case,
-                shelter=form.chosen_shelter(),
-                needed_from=form.cleaned_data["needed_from"],
-                note=form.cleaned_data["note"],
-            )
-            if made is not None:
-                messages.success(request, _("Request sent to %(shelter)s.") % {"shelter": made.shelter})
-                return redirect(reverse("casework:case-detail", args=[case.pk]) + "?tab=stays")
-    return render(request, "shelters/request_form.html", {"case": case, "form": form}, status=status)
+
+    return form_page(
+        request,
+        form,
+        save=lambda data: submit(
+            form,
+            services.admission_request_create,
+            actor=request.user,
+            case=case,
+            shelter=form.chosen_shelter(),
+            needed_from=data["needed_from"],
+            note=data["note"],
+        ),
+        saved=lambda made: back_to(
+            request,
+            _("Request sent to %(shelter)s.") % {"shelter": local_name(made.shelter)},
+            reverse("casework:case-detail", args=[case.pk]) + "?tab=stays",
+        ),
+        template="shelters/request_form.html",
+        context={"case": case},
+    )
 
 
 @require_safe
@@ -76,51 +80,53 @@ def _answerable(request: HttpRequest, pk: Any) -> AdmissionRequest:
     return admission
 
 
-def _answer_page(request: HttpRequest, admission: AdmissionRequest, form: Any, title: str, status: int) -> HttpResponse:
-    context = {"shelter": admission.shelter, "admission": admission, "form": form, "title": title}
-    return render(request, "shelters/request_answer.html", context, status=status)
+def _answer_page(
+    request: HttpRequest, admission: AdmissionRequest, form: Any, title: str, save: Any, saved: Any
+) -> HttpResponse:
+    context = {"shelter": admission.shelter, "admission": admission, "title": title}
+    return form_page(request, form, save=save, saved=saved, template="shelters/request_answer.html", context=context)
 
 
 @require_http_methods(["GET", "POST"])
 def request_accept(request: HttpRequest, pk: Any) -> HttpResponse:
     admission = _answerable(request, pk)
-    beds = selectors.free_beds(shelters=[admission.shelter], on=timezone.localdate())
-    form = PlaceForm(request.POST or None, beds=beds)
-    status = 200
-    if request.method == "POST":
-        status = 400
-        if form.is_valid():
-            stay, status = submit(
-                form,
-                services.admission_request_accept,
-                actor=request.user,
-                admission=admission,
-                admitted_on=form.cleaned_data["admitted_on"],
-                bed=form.chosen_bed(),
-                planned_discharge_on=form.cleaned_data["planned_discharge_on"],
-            )
-            if stay is not None:
-                messages.success(request, _("%(code)s admitted.") % {"code": admission.case.person.case_code})
-                return redirect("shelters:board", code=admission.shelter.code)
-    return _answer_page(request, admission, form, _("Accept and admit"), status)
+    form = PlaceForm(
+        request.POST or None, beds=selectors.free_beds(shelters=[admission.shelter], on=timezone.localdate())
+    )
+    return _answer_page(
+        request,
+        admission,
+        form,
+        _("Accept and admit"),
+        save=lambda data: submit(
+            form,
+            services.admission_request_accept,
+            actor=request.user,
+            admission=admission,
+            admitted_on=data["admitted_on"],
+            bed=form.chosen_bed(),
+            planned_discharge_on=data["planned_discharge_on"],
+        ),
+        saved=lambda stay: back_to_board(
+            request, admission.shelter, _("%(code)s admitted.") % {"code": admission.case.person.case_code}
+        ),
+    )
 
 
 @require_http_methods(["GET", "POST"])
 def request_decline(request: HttpRequest, pk: Any) -> HttpResponse:
     admission = _answerable(request, pk)
     form = DeclineForm(request.POST or None)
-    status = 200
-    if request.method == "POST":
-        status = 400
-        if form.is_valid():
-            done, status = submit(
-                form,
-                services.admission_request_decline,
-                actor=request.user,
-                admission=admission,
-                reason=form.cleaned_data["reason"],
-            )
-            if done is not None:
-                messages.success(request, _("Request declined."))
-                return redirect("shelters:requests", code=admission.shelter.code)
-    return _answer_page(request, admission, form, _("Decline the request"), status)
+
+    return _answer_page(
+        request,
+        admission,
+        form,
+        _("Decline the request"),
+        save=lambda data: submit(
+            form, services.admission_request_decline, actor=request.user, admission=admission, reason=data["reason"]
+        ),
+        saved=lambda declined: back_to(
+            request, _("Request declined."), "shelters:requests", code=admission.shelter.code
+        ),
+    )
