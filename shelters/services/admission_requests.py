@@ -91,7 +91,8 @@ def admission_request_accept(
     bed: Bed | None = None,
     planned_discharge_on: date | None = None,
 ) -> Stay:
-    """Admit the person as asked (every rule of `stay_admit` applies) and close the request."""
+    """Admit the person as asked: every rule of `stay_admit` applies, and the admission answers
+    the request (stays._answer_requests), all or nothing."""
     locked = _require_answer(actor, admission)
     stay = stay_admit(
         actor=actor,
@@ -101,20 +102,7 @@ def admission_request_accept(
         bed=bed,
         planned_discharge_on=planned_discharge_on,
     )
-    ADMISSION_REQUEST.move(
-        locked, AdmissionRequestStatus.ACCEPTED, stay=stay, decided_by=actor, decided_at=timezone.now()
-    )
-    record(
-        locked.case,
-        actor,
-        "admission_request_accepted",
-        obj=locked,
-        fields=["status", "stay", "decided_by", "decided_at"],
-        shelter=locked.shelter.code,
-        request=str(locked.pk),
-        stay=str(stay.pk),
-    )
-    admission.status, admission.stay = locked.status, stay
+    admission.refresh_from_db()
     return stay
 
 

@@ -42,7 +42,16 @@ from casework.services.common import record
 from core.errors import ApplicationError, Conflict, PermissionDenied, not_found
 from shelters import permissions
 from shelters.choices import ExitDestination
-from shelters.models import Bed, BedOutage, NonResidentialAssistance, Shelter, Stay
+from shelters.models import (
+    AdmissionRequest,
+    AdmissionRequestStatus,
+    Bed,
+    BedOutage,
+    NonResidentialAssistance,
+    Shelter,
+    Stay,
+)
+from shelters.transitions import ADMISSION_REQUEST
 
 EXCLUSION_VIOLATION = "23P01"
 UNIQUE_VIOLATION = "23505"
@@ -103,7 +112,30 @@ def stay_admit(
         bed=str(bed.pk) if bed else None,
         admitted_on=admitted_on.isoformat(),
     )
+    _answer_requests(actor, stay)
     return stay
+
+
+def _answer_requests(actor: Staff, stay: Stay) -> None:
+    """An admission answers the case's waiting request to this shelter, however it was made
+    (accepting the request, or the admit page by case code): the worker reads it on the case."""
+    waiting = AdmissionRequest.objects.select_for_update(of=("self",)).filter(
+        case=stay.case, shelter=stay.shelter, status=AdmissionRequestStatus.PENDING
+    )
+    for admission in waiting:
+        ADMISSION_REQUEST.move(
+            admission, AdmissionRequestStatus.ACCEPTED, stay=stay, decided_by=actor, decided_at=timezone.now()
+        )
+        record(
+            stay.case,
+            actor,
+            "admission_request_accepted",
+            obj=admission,
+            fields=["status", "stay", "decided_by", "decided_at"],
+            shelter=stay.shelter.code,
+            request=str(admission.pk),
+            stay=str(stay.pk),
+        )
 
 
 # --- Discharge ------------------------------------------------------------------------------------

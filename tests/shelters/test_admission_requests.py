@@ -207,3 +207,16 @@ def test_the_api_answers_a_strangers_case_like_a_missing_one(api, people, client
         response = api.post(reverse("v1:admission-request-list"), body, format="json")
         answers.append((response.status_code, response.json()))
     assert answers[0] == answers[1] and answers[0][0] == 404
+
+
+def test_an_admission_by_case_code_answers_the_waiting_request(people, asked, cpc, staff, today):
+    """The staff admit from the admit page instead of the request: the request is answered too,
+    so the worker reads it on the case and nothing stays waiting."""
+    response = client_for(staff).post(
+        reverse("shelters:admit", args=[cpc.code]),
+        {"case_code": asked.case.person.case_code, "admitted_on": str(today)},
+    )
+    assert response.status_code == 302
+    asked.refresh_from_db()
+    assert (asked.status, asked.stay) == ("accepted", Stay.objects.get(case=asked.case))
+    assert CaseEvent.objects.filter(case=asked.case, kind="admission_request_accepted").count() == 1
