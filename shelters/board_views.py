@@ -156,7 +156,7 @@ def admit(request: HttpRequest, code: str) -> HttpResponse:
             status = 400
     else:
         form = AdmitForm(beds=beds, initial={"bed": request.GET.get("bed", "")})
-    context = {"shelter": shelter, "form": form, "title": _("Admit a resident")}
+    context = {"shelter": shelter, "form": form, "title": _("Admit a resident"), "button": _("Admit")}
     return render(request, "shelters/shelter_form.html", context, status=status)
 
 
