@@ -20,8 +20,7 @@ from core.limits import REASON_MAX_LENGTH
 from core.validation import required_text
 from shelters import permissions
 from shelters.models import AdmissionRequest, AdmissionRequestStatus, Bed, Shelter, Stay
-from shelters.services.stays import _refuse, stay_admit
-from shelters.transitions import ADMISSION_REQUEST
+from shelters.services.stays import _refuse, answer_request, stay_admit
 
 NEEDED_WITHIN = timedelta(days=366)  # a request for a place more than a year ahead is a typo
 
@@ -114,20 +113,5 @@ def admission_request_decline(*, actor: Staff, admission: AdmissionRequest, reas
     reason = required_text(reason, field="reason", message=_("Say why the shelter cannot admit the person."))
     if len(reason) > REASON_MAX_LENGTH:
         _refuse("reason", _("At most %(max)d characters.") % {"max": REASON_MAX_LENGTH})
-    ADMISSION_REQUEST.move(
-        locked,
-        AdmissionRequestStatus.DECLINED,
-        decline_reason=reason,
-        decided_by=actor,
-        decided_at=timezone.now(),
-    )
-    record(
-        locked.case,
-        actor,
-        "admission_request_declined",
-        obj=locked,
-        fields=["status", "decline_reason", "decided_by", "decided_at"],
-        shelter=locked.shelter.code,
-        request=str(locked.pk),
-    )
+    answer_request(actor, locked, AdmissionRequestStatus.DECLINED, decline_reason=reason)
     return locked

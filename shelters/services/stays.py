@@ -60,6 +60,10 @@ CONFLICT_MESSAGES = {
     "stays_one_place_per_person": gettext_lazy("This person is already staying somewhere at that date."),
     "bed_outages_do_not_overlap": gettext_lazy("This bed already has an outage over these dates."),
 }
+ANSWER_EVENTS = {
+    AdmissionRequestStatus.ACCEPTED: "admission_request_accepted",
+    AdmissionRequestStatus.DECLINED: "admission_request_declined",
+}
 # Exits that leave nobody to tell what happened are fine; these two need the worker's account.
 REASON_REQUIRED = frozenset({ExitDestination.LEFT_WITHOUT_NOTICE, ExitDestination.REMIGRATED})
 
@@ -123,19 +127,25 @@ def _answer_requests(actor: Staff, stay: Stay) -> None:
         case=stay.case, shelter=stay.shelter, status=AdmissionRequestStatus.PENDING
     )
     for admission in waiting:
-        ADMISSION_REQUEST.move(
-            admission, AdmissionRequestStatus.ACCEPTED, stay=stay, decided_by=actor, decided_at=timezone.now()
-        )
-        record(
-            stay.case,
-            actor,
-            "admission_request_accepted",
-            obj=admission,
-            fields=["status", "stay", "decided_by", "decided_at"],
-            shelter=stay.shelter.code,
-            request=str(admission.pk),
-            stay=str(stay.pk),
-        )
+        answer_request(actor, admission, AdmissionRequestStatus.ACCEPTED, stay=stay)
+
+
+def answer_request(actor: Staff, admission: AdmissionRequest, status: str, **changes: Any) -> None:
+    """Move a waiting request to its answer (with who and when) and write the timeline and audit
+    rows; the timeline holds ids and codes only (a decline's reason stays on the request)."""
+    changes.update(decided_by=actor, decided_at=timezone.now())
+    ADMISSION_REQUEST.move(admission, status, **changes)
+    stay = changes.get("stay")
+    record(
+        admission.case,
+        actor,
+        ANSWER_EVENTS[status],
+        obj=admission,
+        fields=["status", *changes],
+        shelter=admission.shelter.code,
+        request=str(admission.pk),
+        **({"stay": str(stay.pk)} if stay else {}),
+    )
 
 
 # --- Discharge ------------------------------------------------------------------------------------
