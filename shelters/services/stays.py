@@ -60,7 +60,7 @@ CONFLICT_MESSAGES = {
     "stays_one_place_per_person": gettext_lazy("This person is already staying somewhere at that date."),
     "bed_outages_do_not_overlap": gettext_lazy("This bed already has an outage over these dates."),
 }
-ANSWER_EVENTS = {
+ANSWER_EVENTS: dict[str, str] = {
     AdmissionRequestStatus.ACCEPTED: "admission_request_accepted",
     AdmissionRequestStatus.DECLINED: "admission_request_declined",
 }
