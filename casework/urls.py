@@ -34,6 +34,10 @@ urlpatterns = [
     path("<uuid:case_id>/reopen/", case_admin.reopen_request, name="reopen-request"),
     path("<uuid:case_id>/screening/", screening.screening_new, name="screening-new"),
     path("<uuid:case_id>/screening/evaluate/", screening.screening_evaluate, name="screening-evaluate"),
+    path(
+        "<uuid:case_id>/screenings/<uuid:screening_id>/confirm/", screening.screening_confirm, name="screening-confirm"
+    ),
+    path("<uuid:case_id>/screenings/<uuid:screening_id>/opt-in/", screening.screening_opt_in, name="screening-opt-in"),
     path("<uuid:case_id>/notes/", records.note_add, name="note-add"),
     path("<uuid:case_id>/services/", records.service_add, name="service-add"),
     path("<uuid:case_id>/services/<uuid:service_id>/status/", records.service_status, name="service-status"),

@@ -8,7 +8,8 @@ from typing import Any, TypeVar
 from django import forms
 from django.core.paginator import Page, Paginator
 from django.db.models import Model, QuerySet
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
 from django.utils import translation
 from django.utils.functional import cached_property
 
@@ -113,6 +114,28 @@ def submit(
         return service(*args, **kwargs), 200
     except ApplicationError as error:
         return None, show_error(form, error, rename=rename)
+
+
+def form_page(
+    request: HttpRequest,
+    form: forms.Form,
+    *,
+    save: Callable[[dict[str, Any]], tuple[Any, int]],
+    saved: Callable[[Any], HttpResponse],
+    template: str,
+    context: Mapping[str, Any],
+) -> HttpResponse:
+    """A page of one form: GET shows it; POST checks its shapes (400 with the messages beside the
+    fields), then `save(cleaned_data)` (usually `submit(...)`: the service's refusal on the form
+    with its status) and, on success, answers `saved(result)` (a message and a redirect)."""
+    status = 200
+    if request.method == "POST":
+        status = 400
+        if form.is_valid():
+            result, status = save(form.cleaned_data)
+            if result is not None:
+                return saved(result)
+    return render(request, template, {**context, "form": form}, status=status)
 
 
 def get_or_404(permission: Permission[M], user: Any, queryset: QuerySet[M] | None = None, **lookup: Any) -> M:

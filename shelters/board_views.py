@@ -74,10 +74,10 @@ def run_reports_any(user: Any) -> bool:
     return permissions.run_reports.scope(user).exists()
 
 
-def _workable_shelter(request: HttpRequest, code: str) -> Shelter:
+def workable_shelter(request: HttpRequest, code: str, refusal: str = "") -> Shelter:
     shelter = get_object_or_404(Shelter.objects.select_related("operator", "province"), code=code)
     if not permissions.work_shelter.allows(request.user, shelter):
-        raise PermissionDenied(_("Only the shelter's staff and its operator see who lives there."))
+        raise PermissionDenied(refusal or _("Only the shelter's staff and its operator see who lives there."))
     return shelter
 
 
@@ -85,7 +85,7 @@ def _workable_shelter(request: HttpRequest, code: str) -> Shelter:
 def bed_board(request: HttpRequest, code: str) -> HttpResponse:
     """Every bed in service today: who is in it (and until when it is planned), free, or out of
     service and why; residents without a bed; planned discharges in the coming week."""
-    shelter = _workable_shelter(request, code)
+    shelter = workable_shelter(request, code)
     today = timezone.localdate()
     counts = selectors.board_counts(shelter=shelter, on=today)
     page = Paginator(range(counts.beds), BOARD_PAGE).get_page(request.GET.get("page"))
@@ -100,6 +100,7 @@ def bed_board(request: HttpRequest, code: str) -> HttpResponse:
         "soon": selectors.planned_discharges(shelter=shelter, on=today, until=today + SOON),
         "can_manage_beds": permissions.manage_beds.allows(request.user, shelter),
         "can_see_address": permissions.view_shelter_address.allows(request.user, shelter),
+        "waiting_requests": selectors.waiting_requests_count(shelter=shelter),
     }
     # The lists below the beds name people too: one more access-log INSERT for them together.
     listed = {stay.person_id: stay.person for stay in [*context["unbedded"], *context["soon"]]}
@@ -107,7 +108,7 @@ def bed_board(request: HttpRequest, code: str) -> HttpResponse:
     return render(request, "shelters/bed_board.html", context)
 
 
-def _case_for_code(user: Any, shelter: Shelter, code: str) -> Case | None:
+def case_for_code(user: Any, shelter: Shelter, code: str) -> Case | None:
     """The person's open case (the newest), else their newest case, so that the service can say
     why a closed one cannot be admitted; among the cases the user may admit here only
     (permissions.admissible_here): any other code is "no case", exactly like a code nobody has."""
@@ -121,14 +122,18 @@ def _case_for_code(user: Any, shelter: Shelter, code: str) -> Case | None:
 
 @require_http_methods(["GET", "POST"])
 def admit(request: HttpRequest, code: str) -> HttpResponse:
-    shelter = _workable_shelter(request, code)
+    refusal = _(
+        "Only the shelter's staff and its operator admit residents here. To ask for a place for "
+        "your client, open the case, go to its Stays tab and choose “Ask a shelter to admit”."
+    )
+    shelter = workable_shelter(request, code, refusal)
     today = timezone.localdate()
     beds = selectors.free_beds(shelters=[shelter], on=today)
     status = 200
     if request.method == "POST":
         form = AdmitForm(request.POST, beds=beds)
         if form.is_valid():
-            case = _case_for_code(request.user, shelter, form.cleaned_data["case_code"])
+            case = case_for_code(request.user, shelter, form.cleaned_data["case_code"])
             if case is None:
                 form.add_error("case_code", _("No case you may admit to this shelter has this code."))
                 status = 400
@@ -151,10 +156,11 @@ def admit(request: HttpRequest, code: str) -> HttpResponse:
             status = 400
     else:
         form = AdmitForm(beds=beds, initial={"bed": request.GET.get("bed", "")})
-    return render(request, "shelters/admit.html", {"shelter": shelter, "form": form}, status=status)
+    context = {"shelter": shelter, "form": form, "title": _("Admit a resident"), "button": _("Admit")}
+    return render(request, "shelters/shelter_form.html", context, status=status)
 
 
-def _workable_stay(request: HttpRequest, pk: Any) -> Stay:
+def workable_stay(request: HttpRequest, pk: Any) -> Stay:
     """The stay if the user may see it (else 404) and works its shelter (else 403); its
     resident's identity is shown on the form, so the read is logged."""
     stay = get_or_404(
@@ -172,7 +178,7 @@ def _workable_stay(request: HttpRequest, pk: Any) -> Stay:
 
 @require_http_methods(["GET", "POST"])
 def discharge(request: HttpRequest, pk: Any) -> HttpResponse:
-    stay = _workable_stay(request, pk)
+    stay = workable_stay(request, pk)
     status = 200
     if request.method == "POST":
         form = DischargeForm(request.POST)
@@ -193,12 +199,12 @@ def discharge(request: HttpRequest, pk: Any) -> HttpResponse:
             status = 400
     else:
         form = DischargeForm()
-    return render(request, "shelters/stay_form.html", _stay_context(stay, form, _("Discharge")), status=status)
+    return render(request, "shelters/stay_form.html", stay_context(stay, form, _("Discharge")), status=status)
 
 
 @require_http_methods(["GET", "POST"])
 def transfer(request: HttpRequest, pk: Any) -> HttpResponse:
-    stay = _workable_stay(request, pk)
+    stay = workable_stay(request, pk)
     targets = selectors.transfer_targets(user=request.user, stay=stay)
     workable_targets = [shelter for shelter in targets if permissions.work_shelter.allows(request.user, shelter)]
     beds = selectors.free_beds(shelters=workable_targets, on=timezone.localdate())
@@ -228,10 +234,10 @@ def transfer(request: HttpRequest, pk: Any) -> HttpResponse:
             status = 400
     else:
         form = TransferForm(shelters=targets, beds=beds)
-    return render(request, "shelters/stay_form.html", _stay_context(stay, form, _("Transfer")), status=status)
+    return render(request, "shelters/stay_form.html", stay_context(stay, form, _("Transfer")), status=status)
 
 
-def _stay_context(stay: Stay, form: Any, title: str) -> dict[str, Any]:
+def stay_context(stay: Stay, form: Any, title: str) -> dict[str, Any]:
     return {"stay": stay, "shelter": stay.shelter, "form": form, "title": title}
 
 

@@ -9,15 +9,31 @@ from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
 from casework.extensions import CaseTab, PersonRecords, register_case_tab, register_person_records
-from shelters import selectors, services
+from shelters import permissions, selectors, services
+from shelters.models import Shelter
 from shelters.permissions import view_stay
 
 
 def stays_of_case(request: HttpRequest, case: Any) -> dict[str, Any]:
     """The case's stays the user may see (view_stay), newest first; counts and dates only, the
-    shelter's address is never shown here."""
-    stays = view_stay.scope(request.user).filter(case=case).select_related("shelter", "bed").order_by("-created_at")
-    return {"stays": list(stays)}
+    shelter's address is never shown here. With them: the case's requests for a place and
+    their answers, the link to ask a shelter (for the case's workers), and one link per shelter
+    the user works to record assistance without a stay."""
+    user = request.user
+    stays = view_stay.scope(user).filter(case=case).select_related("shelter", "bed").order_by("-created_at")
+    requests = (
+        permissions.view_admission_request.scope(user)
+        .filter(case=case)
+        .select_related("shelter", "stay__bed")
+        .order_by("-requested_at", "id")
+    )
+    worked = Shelter.objects.filter(permissions.work_shelter.filter(user), is_active=True).order_by("name_en", "code")
+    return {
+        "stays": list(stays),
+        "admission_requests": list(requests),
+        "can_request": permissions.request_admission.allows(user, case),
+        "worked_shelters": list(worked),
+    }
 
 
 def register() -> None:

@@ -9,8 +9,9 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from core.limits import REASON_MAX_LENGTH
-from core.pages import DateInput, local_name
+from casework.models import ServiceType
+from core.limits import REASON_MAX_LENGTH, TEXT_MAX_LENGTH
+from core.pages import DateInput, LocalNameMultipleChoiceField, local_name
 from shelters.choices import ExitDestination
 from shelters.models import Bed, Shelter
 
@@ -22,12 +23,22 @@ def bed_label(bed: Bed) -> str:
     return f"{bed.room.name} · {bed.label}" if bed.room_id and bed.room else bed.label
 
 
-class AdmitForm(forms.Form):
-    case_code = forms.CharField(
+def case_code_field() -> forms.CharField:
+    return forms.CharField(
         label=_("Case code"),
         max_length=20,
         help_text=_("The person's case code, for example VT-2026-00042 (on the referral or the case page)."),
     )
+
+
+def clean_code(value: str) -> str:
+    return value.strip().upper()
+
+
+class PlaceForm(forms.Form):
+    """An admission's date, bed and planned discharge: admitting by case code, or accepting a
+    request for a place."""
+
     admitted_on = forms.DateField(label=_("Admitted on"), widget=DATE)
     bed = forms.ChoiceField(label=_("Bed"), required=False)
     planned_discharge_on = forms.DateField(label=_("Planned discharge (optional)"), required=False, widget=DATE)
@@ -40,11 +51,16 @@ class AdmitForm(forms.Form):
             (key, bed_label(bed)) for key, bed in self.beds.items()
         ]
 
-    def clean_case_code(self) -> str:
-        return self.cleaned_data["case_code"].strip().upper()
-
     def chosen_bed(self) -> Bed | None:
         return self.beds.get(self.cleaned_data.get("bed") or NO_BED)
+
+
+class AdmitForm(PlaceForm):
+    case_code = case_code_field()
+    field_order = ["case_code"]
+
+    def clean_case_code(self) -> str:
+        return clean_code(self.cleaned_data["case_code"])
 
 
 class DischargeForm(forms.Form):
@@ -128,3 +144,86 @@ class OutageEndForm(forms.Form):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         kwargs.setdefault("initial", {}).setdefault("end", timezone.localdate())
         super().__init__(*args, **kwargs)
+
+
+class MoveBedForm(forms.Form):
+    to_bed = forms.ChoiceField(label=_("New bed"))
+    on = forms.DateField(
+        label=_("Moved on"), widget=DATE, help_text=_("The first night in the new bed (today or an earlier day).")
+    )
+
+    def __init__(self, *args: Any, beds: list[Bed], **kwargs: Any) -> None:
+        kwargs.setdefault("initial", {}).setdefault("on", timezone.localdate())
+        super().__init__(*args, **kwargs)
+        self.beds = {str(bed.pk): bed for bed in beds}
+        self.fields["to_bed"].choices = [("", "—")] + [  # type: ignore[attr-defined]
+            (key, bed_label(bed)) for key, bed in self.beds.items()
+        ]
+
+    def chosen_bed(self) -> Bed:
+        return self.beds[self.cleaned_data["to_bed"]]
+
+
+class PlannedDischargeForm(forms.Form):
+    planned_discharge_on = forms.DateField(
+        label=_("Planned discharge"),
+        required=False,
+        widget=DATE,
+        help_text=_("Leave empty when no date is planned: the reminder then waits."),
+    )
+
+
+class NonResidentialForm(forms.Form):
+    case_code = case_code_field()
+    assisted_on = forms.DateField(label=_("Assisted on"), widget=DATE)
+    service_types = LocalNameMultipleChoiceField(
+        label=_("Services given"),
+        queryset=ServiceType.objects.filter(active=True).order_by("name_en"),
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+    )
+    notes = forms.CharField(
+        label=_("Notes (optional)"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=TEXT_MAX_LENGTH,
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("initial", {}).setdefault("assisted_on", timezone.localdate())
+        super().__init__(*args, **kwargs)
+
+    def clean_case_code(self) -> str:
+        return clean_code(self.cleaned_data["case_code"])
+
+
+class AdmissionRequestForm(forms.Form):
+    shelter = forms.ChoiceField(label=_("Shelter"))
+    needed_from = forms.DateField(label=_("Place needed from"), widget=DATE)
+    note = forms.CharField(
+        label=_("What the shelter should know (optional)"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=REASON_MAX_LENGTH,
+        help_text=_("The shelter sees the case code, sex, age and category; it sees the name once it admits."),
+    )
+
+    def __init__(self, *args: Any, shelters: list[Shelter], **kwargs: Any) -> None:
+        kwargs.setdefault("initial", {}).setdefault("needed_from", timezone.localdate())
+        super().__init__(*args, **kwargs)
+        self.shelters = {shelter.code: shelter for shelter in shelters}
+        self.fields["shelter"].choices = [("", "—")] + [  # type: ignore[attr-defined]
+            (shelter.code, local_name(shelter)) for shelter in shelters
+        ]
+
+    def chosen_shelter(self) -> Shelter:
+        return self.shelters[self.cleaned_data["shelter"]]
+
+
+class DeclineForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Why the shelter cannot admit the person"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=REASON_MAX_LENGTH,
+        help_text=_("The worker who asked reads this on the case."),
+    )

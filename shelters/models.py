@@ -231,3 +231,62 @@ class NonResidentialAssistance(models.Model):
     class Meta:
         ordering = ["-assisted_on", "id"]
         indexes = [models.Index(fields=["shelter", "assisted_on"], name="non_residential_shelter_date")]
+
+
+class AdmissionRequestStatus(models.TextChoices):
+    PENDING = "pending", _("Waiting for the shelter")
+    ACCEPTED = "accepted", _("Accepted: admitted")
+    DECLINED = "declined", _("Declined")
+
+
+class AdmissionRequest(models.Model):
+    """A case's worker asks one shelter to admit the person; the shelter's staff accept (an
+    admission, `stay`) or decline with a reason. A referral is addressed to an organisation and
+    answered by its casework staff under a consent; this is addressed to one shelter and answered
+    by the people who work it, who while it waits see the case code, sex, age and category they
+    need to decide, never the name (shelters.permissions)."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    case = models.ForeignKey("casework.Case", on_delete=models.PROTECT, related_name="admission_requests")
+    shelter = models.ForeignKey(Shelter, on_delete=models.PROTECT, related_name="admission_requests")
+    status = models.CharField(
+        max_length=10, choices=AdmissionRequestStatus.choices, default=AdmissionRequestStatus.PENDING
+    )
+    needed_from = models.DateField()
+    note = models.TextField(blank=True)
+    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    requested_at = models.DateTimeField(auto_now_add=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+    decline_reason = models.TextField(blank=True)
+    stay = models.OneToOneField(Stay, null=True, blank=True, on_delete=models.PROTECT, related_name="request")
+
+    class Meta:
+        ordering = ["-requested_at", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(status__in=AdmissionRequestStatus.values), name="admission_request_status_valid"
+            ),
+            models.UniqueConstraint(
+                fields=["case", "shelter"],
+                condition=Q(status=AdmissionRequestStatus.PENDING),
+                name="admission_request_one_pending",
+            ),
+            models.CheckConstraint(
+                condition=~Q(status=AdmissionRequestStatus.DECLINED) | ~Q(decline_reason=""),
+                name="admission_request_decline_reasoned",
+            ),
+            models.CheckConstraint(
+                condition=~Q(status=AdmissionRequestStatus.ACCEPTED) | Q(stay__isnull=False),
+                name="admission_request_accepted_has_stay",
+            ),
+        ]
+        indexes = [
+            models.Index(
+                fields=["shelter", "requested_at"],
+                condition=Q(status=AdmissionRequestStatus.PENDING),
+                name="admission_request_waiting",
+            )
+        ]

@@ -23,9 +23,24 @@ from django.utils import timezone
 from accounts.models import Role
 from casework.extensions import referred_cases
 from casework.models import Case
-from casework.permissions import case_in_scope, cases_of_organisations, managed_organisations, view_case, view_health
+from casework.permissions import (
+    case_in_scope,
+    cases_of_organisations,
+    change_case,
+    managed_organisations,
+    view_case,
+    view_health,
+)
 from core.permissions import EVERYTHING, NOTHING, define, has_role
-from shelters.models import Bed, BedOutage, NonResidentialAssistance, Shelter, Stay
+from shelters.models import (
+    AdmissionRequest,
+    AdmissionRequestStatus,
+    Bed,
+    BedOutage,
+    NonResidentialAssistance,
+    Shelter,
+    Stay,
+)
 
 
 def posted_shelter_ids(user: Any) -> frozenset[Any]:
@@ -97,17 +112,23 @@ def _linked(operator_ids: Any) -> Q:
     return cases_of_organisations(operator_ids) | referred_cases(operator_ids, PLACEMENT)
 
 
-def _worked_operators(user: Any) -> Any:
-    return Shelter.objects.filter(work_shelter.filter(user)).values("operator_id")
+def _requested(shelter_ids: Any) -> Q:
+    """Cases whose worker asked one of these shelters to admit the person (a waiting request)."""
+    waiting = AdmissionRequest.objects.filter(shelter__in=shelter_ids, status=AdmissionRequestStatus.PENDING)
+    return Q(pk__in=waiting.values("case_id"))
+
+
+def _worked(user: Any) -> Any:
+    return Shelter.objects.filter(work_shelter.filter(user))
 
 
 def _admissible(user: Any) -> Q:
-    return case_in_scope.filter(user) | _linked(_worked_operators(user))
+    worked = _worked(user)
+    return case_in_scope.filter(user) | _linked(worked.values("operator_id")) | _requested(worked.values("pk"))
 
 
 def _can_admit(user: Any, case: Case) -> bool:
-    linked = _linked(_worked_operators(user))
-    return case_in_scope.allows(user, case) or Case.objects.filter(linked, pk=case.pk).exists()
+    return case_in_scope.allows(user, case) or Case.objects.filter(_admissible(user), pk=case.pk).exists()
 
 
 # The cases a user may name in an admission or an assistance record in any shelter they work
@@ -118,7 +139,36 @@ admit_case = define("shelters.admit_case", Case, predicate=_can_admit, filter=_a
 
 def admissible_here(user: Any, shelter: Shelter) -> Q:
     """The filter over Case of what `user` may admit to `shelter` (they work it)."""
-    return case_in_scope.filter(user) | _linked([shelter.operator_id])
+    return case_in_scope.filter(user) | _linked([shelter.operator_id]) | _requested([shelter.pk])
+
+
+# --- Admission requests: asked by the case's worker, answered by whoever works the shelter ------
+# Asking: the predicate takes the case ("may this user ask a shelter to admit this person?").
+request_admission = define(
+    "shelters.request_admission",
+    Case,
+    predicate=lambda user, case: change_case.allows(user, case),
+    filter=lambda user: change_case.filter(user),
+)
+
+
+def _can_view_request(user: Any, request: AdmissionRequest) -> bool:
+    return _can_work(user, request.shelter) or view_case.allows(user, request.case)
+
+
+def _requests_visible(user: Any) -> Q:
+    return Q(shelter__in=_worked(user).values("pk")) | Q(case__in=view_case.scope(user).values("pk"))
+
+
+view_admission_request = define(
+    "shelters.view_admissionrequest", AdmissionRequest, predicate=_can_view_request, filter=_requests_visible
+)
+answer_admission_request = define(
+    "shelters.answer_admissionrequest",
+    AdmissionRequest,
+    predicate=lambda user, request: _can_work(user, request.shelter),
+    filter=lambda user: Q(shelter__in=_worked(user).values("pk")),
+)
 
 
 # --- Reports: managers over the operator, and the shelter's own staff -------------------------

@@ -10,10 +10,21 @@ from typing import Any
 from django.db.models import Prefetch, Q, QuerySet
 from django.utils import timezone
 
+from accounts.models import AuditAction
+from accounts.services import audit_record_many
+from casework.ages import age_on
 from casework.privacy import as_record
 from casework.selectors import record_identity_read
 from shelters import permissions
-from shelters.models import Bed, BedOutage, NonResidentialAssistance, Shelter, Stay
+from shelters.models import (
+    AdmissionRequest,
+    AdmissionRequestStatus,
+    Bed,
+    BedOutage,
+    NonResidentialAssistance,
+    Shelter,
+    Stay,
+)
 
 
 def shelter_list(*, user: Any) -> QuerySet[Shelter]:
@@ -165,3 +176,39 @@ def person_records(person: Any, case_ids: list[Any]) -> dict[str, list[dict[str,
             {**as_record(a), "service_types": [t.pk for t in a.service_types.all()]} for a in assisted
         ],
     }
+
+
+ANSWERED_SHOWN = 20  # answered requests listed under the waiting ones
+
+
+def admission_requests(*, user: Any, shelter: Shelter) -> tuple[list[AdmissionRequest], list[AdmissionRequest]]:
+    """The shelter's waiting requests (oldest first) and its last answered ones, for the people
+    who work it (the caller checked `work_shelter`). Each carries `age` (today's) for the page,
+    which shows the case code, sex, age and category, never the name; reading the sex and age
+    of the people waiting is logged (one INSERT)."""
+    requests = (
+        permissions.view_admission_request.scope(user)
+        .filter(shelter=shelter)
+        .select_related("case__person", "requested_by__organisation", "stay__bed")
+    )
+    waiting = list(requests.filter(status=AdmissionRequestStatus.PENDING).order_by("requested_at", "id"))
+    answered = list(
+        requests.exclude(status=AdmissionRequestStatus.PENDING).order_by("-decided_at", "id")[:ANSWERED_SHOWN]
+    )
+    show_applicants(user=user, requests=waiting)
+    return waiting, answered
+
+
+def show_applicants(*, user: Any, requests: list[AdmissionRequest], action: str = AuditAction.LIST) -> None:
+    """Give each waiting request the person's age today (`age`), and log that the user read the
+    sex and age of these people (one INSERT)."""
+    today = timezone.localdate()
+    for request in requests:
+        request.age = age_on(request.case.person, today)  # type: ignore[attr-defined]
+    people = [request.case.person for request in requests]
+    if people:
+        audit_record_many(actor=user, action=action, objects=people, fields=["sex", "date_of_birth"])
+
+
+def waiting_requests_count(*, shelter: Shelter) -> int:
+    return AdmissionRequest.objects.filter(shelter=shelter, status=AdmissionRequestStatus.PENDING).count()

@@ -16,5 +16,8 @@ def register() -> None:
             "stay_bed_moved": _("Moved to another bed"),
             "stay_planned_discharge_set": _("Planned leaving date set"),
             "non_residential_recorded": _("Assistance without a stay recorded"),
+            "admission_requested": _("Shelter place requested"),
+            "admission_request_accepted": _("Shelter accepted the request"),
+            "admission_request_declined": _("Shelter declined the request"),
         }
     )

@@ -2,7 +2,7 @@
 
 from django.urls import path, re_path
 
-from shelters import board_views, views
+from shelters import board_views, request_views, stay_views, views
 
 app_name = "shelters"
 
@@ -10,10 +10,17 @@ urlpatterns = [
     path("", board_views.shelter_list, name="list"),
     path("<slug:code>/board/", board_views.bed_board, name="board"),
     path("<slug:code>/admit/", board_views.admit, name="admit"),
+    path("<slug:code>/assistance/", stay_views.non_residential, name="non-residential"),
+    path("<slug:code>/requests/", request_views.request_list, name="requests"),
     path("stays/<uuid:pk>/discharge/", board_views.discharge, name="discharge"),
     path("stays/<uuid:pk>/transfer/", board_views.transfer, name="transfer"),
+    path("stays/<uuid:pk>/move-bed/", stay_views.move_bed, name="move-bed"),
+    path("stays/<uuid:pk>/planned-discharge/", stay_views.planned_discharge, name="planned-discharge"),
     path("beds/<uuid:pk>/out-of-service/", board_views.bed_out_of_service, name="bed-out-of-service"),
     path("outages/<uuid:pk>/end/", board_views.bed_back_in_service, name="bed-back-in-service"),
+    path("cases/<uuid:case_id>/request/", request_views.request_admission, name="request-admission"),
+    path("requests/<uuid:pk>/accept/", request_views.request_accept, name="request-accept"),
+    path("requests/<uuid:pk>/decline/", request_views.request_decline, name="request-decline"),
     path("reports/occupancy/", views.occupancy_report, name="occupancy-report"),
     re_path(
         r"^reports/(?P<report>occupancy|shelter-table|by-year)\.(?P<fmt>csv|xlsx)$",

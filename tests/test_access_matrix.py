@@ -765,6 +765,48 @@ ROWS = [
     R("referrals:consent-create", "post", CASE_WORKER, args=lambda o: object_id(o, "case")),
     R("referrals:consent-withdraw", "get", CASE_WORKER | CASE_MANAGER, args=lambda o: object_id(o, "consent")),
     R("referrals:consent-withdraw", "post", CASE_WORKER | CASE_MANAGER, args=lambda o: object_id(o, "consent")),
+    # i16-shelter: the screening card's forms (as the API's confirm and opt-in), the bed board's
+    # moves, planned discharges and assistance without a stay, and requests for a shelter place
+    # (asked by the case's worker, answered by whoever works the shelter). Forms posted empty.
+    R("casework:screening-confirm", "post", CASE_SCREENERS, args=lambda o: [o.case.pk, o.screening.pk]),
+    R("casework:screening-opt-in", "post", CASE_SCREENERS, args=lambda o: [o.case.pk, o.screening.pk]),
+    *[
+        R(f"shelters:{name}", method, SHELTER_WORKERS, args=lambda o: object_id(o, "stay"))
+        for name in ("move-bed", "planned-discharge")
+        for method in ("get", "post")
+    ],
+    R("shelters:non-residential", "get", SHELTER_WORKERS, args=lambda o: [o.shelter.code]),
+    R("shelters:non-residential", "post", SHELTER_WORKERS, args=lambda o: [o.shelter.code]),
+    R("shelters:requests", "get", SHELTER_WORKERS, args=lambda o: [o.shelter.code]),
+    R("shelters:request-admission", "get", CASE_WORKER, args=lambda o: object_id(o, "case")),
+    R("shelters:request-admission", "post", CASE_WORKER, args=lambda o: object_id(o, "case")),
+    *[
+        R(f"shelters:request-{verb}", method, SHELTER_WORKERS, args=lambda o: object_id(o, "admission"))
+        for verb in ("accept", "decline")
+        for method in ("get", "post")
+    ],
+    R("v1:admission-request-list", "get", AUTHENTICATED, contains=SHELTER_WORKERS | {"police"}),
+    R(
+        "v1:admission-request-list",
+        "post",
+        CASE_WORKER,
+        body=lambda o: {"case": str(o.case.pk), "shelter": o.shelter.code, "needed_from": "2026-12-31"},
+    ),
+    R("v1:admission-request-detail", "get", SHELTER_WORKERS | {"police"}, args=lambda o: object_id(o, "admission")),
+    R(
+        "v1:admission-request-accept",
+        "post",
+        SHELTER_WORKERS,
+        args=lambda o: object_id(o, "admission"),
+        body=lambda o: {"admitted_on": "2026-03-20"},
+    ),
+    R(
+        "v1:admission-request-decline",
+        "post",
+        SHELTER_WORKERS,
+        args=lambda o: object_id(o, "admission"),
+        body=lambda o: {"reason": "full"},
+    ),
 ]
 
 
@@ -839,6 +881,9 @@ def build_world(people: Any, orgs: Any) -> SimpleNamespace:
     outage = shelter_services.bed_outage_start(
         actor=people.manager, bed=beds[2], start=date(2026, 2, 1), reason="repairs", end=date(2026, 3, 1)
     )
+    admission = shelter_services.admission_request_create(
+        actor=sw, case=case, shelter=shelter, needed_from=timezone.localdate()
+    )
     assisted = NonResidentialAssistance.objects.create(
         shelter=shelter, person=case.person, case=case, assisted_on=date(2026, 1, 15), recorded_by=people.shelter_staff
     )
@@ -911,6 +956,7 @@ def build_world(people: Any, orgs: Any) -> SimpleNamespace:
         spare_bed=beds[1],
         outage=outage,
         assisted=assisted,
+        admission=admission,
         people=people,
         orgs=orgs,
         case=case,
@@ -966,6 +1012,7 @@ def test_access(row, world, client):
                     "v1:screening-list": str(world.screening.pk),
                     "v1:stay-list": str(world.stay.pk),
                     "v1:non-residential-list": str(world.assisted.pk),
+                    "v1:admission-request-list": str(world.admission.pk),
                     "v1:consent-list": str(world.consent.pk),
                     "v1:referral-list": str(world.referral.pk),
                     "v1:referral-inbox": str(world.referral.pk),

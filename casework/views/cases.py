@@ -21,6 +21,7 @@ from casework.api.filters import CaseFilter
 from casework.choices import CaseCategory, CaseStatus, Tier
 from casework.duplicates import may_search
 from casework.models import Case
+from casework.screening_forms import screening_cards
 from casework.services.subject_access import child_records
 from casework.views import repatriation_tab
 from core.pages import local_name, paginate, query_without_page
@@ -187,7 +188,9 @@ def _tab_context(request: HttpRequest, case: Any, tab: str, sent: django_forms.F
             .select_related("screener", "screener_organisation")
             .prefetch_related("observed__indicator")
         )
-        return {"screenings": list(screenings)}
+        return {
+            "screenings": screening_cards(list(screenings), can_screen=permissions.record_screening.allows(user, case))
+        }
     if tab == "services":
         services = case.services.all()  # prefetched through view_service (no health for police)
         return {

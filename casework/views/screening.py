@@ -7,6 +7,7 @@ from __future__ import annotations
 from itertools import groupby
 from typing import Any
 
+from django.contrib import messages
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -14,11 +15,13 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts.actors import signed_in
-from casework import forms, permissions
+from casework import forms, permissions, selectors
 from casework.choices import AppliesTo, Element, ScreeningOutcome
 from casework.models import Case, Indicator
+from casework.screening_forms import InterviewOptInForm, ScreeningDecisionForm
 from casework.screening_rule import age_at_exploitation, is_child
 from casework.services import screening as service
+from casework.views.cases import render_case
 from core.errors import ApplicationError, PermissionDenied
 from core.pages import show_error
 
@@ -87,4 +90,56 @@ def screening_evaluate(request: HttpRequest, case_id: Any) -> JsonResponse:
             "suggested": str(result.suggested),
             "suggested_label": str(result.suggested.label),
         }
+    )
+
+
+def _card_write(
+    request: HttpRequest, case_id: Any, screening_id: Any, form_class: type[Any], call: Any, done: str
+) -> HttpResponse:
+    """A form of one screening's card on the Screening tab: 404 for a case or screening the user
+    cannot see, 403 when they may not record screenings on it; the service's refusal shows on
+    the card (400) with what was typed."""
+    case = selectors.case_detail(user=request.user, case_id=case_id)
+    screening = permissions.view_screening.get(request.user, pk=screening_id, case=case)
+    if not permissions.record_screening.allows(request.user, case):
+        raise PermissionDenied(_("You cannot decide on this screening."))
+    form = form_class(request.POST, screening_id=screening.pk)
+    status = 400
+    if form.is_valid():
+        try:
+            call(screening, form.cleaned_data)
+        except ApplicationError as error:
+            status = show_error(form, error)
+        else:
+            messages.success(request, done)
+            return redirect(reverse("casework:case-detail", args=[case.pk]) + "?tab=screening")
+    return render_case(request, case, "screening", forms_sent={"sent_form": form}, status=status)
+
+
+@require_POST
+def screening_confirm(request: HttpRequest, case_id: Any, screening_id: Any) -> HttpResponse:
+    """The deciding body's decision on a screening (the API's `POST /screenings/<id>/confirm/`)."""
+    return _card_write(
+        request,
+        case_id,
+        screening_id,
+        ScreeningDecisionForm,
+        lambda screening, data: service.screening_confirm(actor=signed_in(request), screening=screening, **data),
+        _("Decision recorded."),
+    )
+
+
+@require_POST
+def screening_opt_in(request: HttpRequest, case_id: Any, screening_id: Any) -> HttpResponse:
+    """The person's choice to be interviewed before the reflection period ends (the API's
+    `POST /screenings/<id>/opt-in/`)."""
+    return _card_write(
+        request,
+        case_id,
+        screening_id,
+        InterviewOptInForm,
+        lambda screening, data: service.screening_opt_in(
+            actor=signed_in(request), screening=screening, on=data["opted_in_to_interview_on"]
+        ),
+        _("The person's choice was recorded."),
     )

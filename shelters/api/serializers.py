@@ -15,7 +15,7 @@ from core.api.schema import OMITTABLE
 from core.limits import REASON_MAX_LENGTH, TEXT_MAX_LENGTH
 from shelters import permissions
 from shelters.choices import ExitDestination
-from shelters.models import Bed, BedOutage, NonResidentialAssistance, Shelter, Stay
+from shelters.models import AdmissionRequest, Bed, BedOutage, NonResidentialAssistance, Shelter, Stay
 
 
 class ShelterSerializer(serializers.ModelSerializer):
@@ -176,3 +176,43 @@ class NonResidentialInputSerializer(serializers.Serializer):
     assisted_on = serializers.DateField()
     service_types = code_field(ServiceType, many=True)
     notes = serializers.CharField(required=False, allow_blank=True, default="", max_length=TEXT_MAX_LENGTH)
+
+
+class AdmissionRequestSerializer(serializers.ModelSerializer):
+    """A request for a place: the case's workers and the shelter's staff read it; the shelter's
+    staff get the case id and nothing of the person (they read the case code, sex and age on the
+    request page)."""
+
+    shelter: serializers.SlugRelatedField[Shelter] = serializers.SlugRelatedField(slug_field="code", read_only=True)
+
+    class Meta:
+        model = AdmissionRequest
+        fields = [
+            "id",
+            "case",
+            "shelter",
+            "status",
+            "needed_from",
+            "note",
+            "requested_at",
+            "decided_at",
+            "decline_reason",
+            "stay",
+        ]
+
+
+class AdmissionRequestInputSerializer(serializers.Serializer):
+    case = ScopedRelatedField(permissions.request_admission)
+    shelter = code_field(Shelter)
+    needed_from = serializers.DateField()
+    note = serializers.CharField(required=False, allow_blank=True, default="", max_length=REASON_MAX_LENGTH)
+
+
+class AdmissionAcceptSerializer(serializers.Serializer):
+    admitted_on = serializers.DateField()
+    bed = serializers.PrimaryKeyRelatedField(queryset=Bed.objects.all(), required=False, allow_null=True)
+    planned_discharge_on = serializers.DateField(required=False, allow_null=True)
+
+
+class AdmissionDeclineSerializer(serializers.Serializer):
+    reason = serializers.CharField(max_length=REASON_MAX_LENGTH)

@@ -8,5 +8,6 @@ router.register("stays", views.StayViewSet, basename="stay")
 router.register("beds", views.BedViewSet, basename="bed")
 router.register("bed-outages", views.BedOutageViewSet, basename="bed-outage")
 router.register("non-residential", views.NonResidentialViewSet, basename="non-residential")
+router.register("admission-requests", views.AdmissionRequestViewSet, basename="admission-request")
 
 urlpatterns = router.urls

@@ -21,7 +21,7 @@ from core.api.viewsets import ScopedViewSet
 from core.errors import PermissionDenied
 from shelters import permissions, selectors, services
 from shelters.api import serializers as s
-from shelters.models import Bed, BedOutage, NonResidentialAssistance, Shelter, Stay
+from shelters.models import AdmissionRequest, Bed, BedOutage, NonResidentialAssistance, Shelter, Stay
 
 
 class ShelterViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedViewSet):
@@ -203,3 +203,38 @@ class NonResidentialViewSet(mixins.ListModelMixin, ScopedViewSet):
         # The answer echoes what the actor just recorded, even a past day's record that posted
         # staff will not see in the list afterwards; health fields still pass `health_visible`.
         return self.respond(self.base_queryset().get(pk=record.pk), status_code=status.HTTP_201_CREATED)
+
+
+class AdmissionRequestViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedViewSet):
+    """Requests for a place in a shelter: the case's workers ask (`POST`), the shelter's staff
+    accept (an admission) or decline with a reason. `?shelter=<code>`, `?status=pending`."""
+
+    permission = permissions.view_admission_request
+    serializer_class = s.AdmissionRequestSerializer
+    filterset_fields = {"shelter__code": ["exact"], "case": ["exact"], "status": ["exact"]}
+
+    def base_queryset(self) -> QuerySet[AdmissionRequest]:
+        return AdmissionRequest.objects.select_related("shelter").order_by("-requested_at", "id")
+
+    @extend_schema(request=s.AdmissionRequestInputSerializer, responses={201: s.AdmissionRequestSerializer})
+    def create(self, request: Request) -> Response:
+        data = self.read_input(s.AdmissionRequestInputSerializer)
+        made = services.admission_request_create(actor=signed_in(request), **data)
+        return self.respond(made, status_code=status.HTTP_201_CREATED)
+
+    @extend_schema(request=s.AdmissionAcceptSerializer, responses={201: s.StaySerializer})
+    @action(detail=True, methods=["post"])
+    def accept(self, request: Request, pk: str) -> Response:
+        data = self.read_input(s.AdmissionAcceptSerializer)
+        stay = services.admission_request_accept(actor=signed_in(request), admission=self.get_object(), **data)
+        fresh = Stay.objects.select_related("shelter", "bed", "person").get(pk=stay.pk)
+        context = {**self.get_serializer_context(), "identity_visible": identity_from_scope}
+        return Response(s.StaySerializer(fresh, context=context).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(request=s.AdmissionDeclineSerializer)
+    @action(detail=True, methods=["post"])
+    def decline(self, request: Request, pk: str) -> Response:
+        data = self.read_input(s.AdmissionDeclineSerializer)
+        return self.respond(
+            services.admission_request_decline(actor=signed_in(request), admission=self.get_object(), **data)
+        )

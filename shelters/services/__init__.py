@@ -1,8 +1,14 @@
 """Every write in shelters, one module per part of the domain: stays (admission, discharge,
 transfer, bed moves; stays.py, which also holds the rules and gates the others share), beds and
-their outages (beds.py), staff postings (staffing.py) and assistance without a stay
-(non_residential.py). The names below are the public surface (`services.stay_admit`)."""
+their outages (beds.py), staff postings (staffing.py), assistance without a stay
+(non_residential.py) and requests for a place (admission_requests.py). The names below are the
+public surface (`services.stay_admit`)."""
 
+from shelters.services.admission_requests import (
+    admission_request_accept,
+    admission_request_create,
+    admission_request_decline,
+)
 from shelters.services.beds import bed_add, bed_outage_end, bed_outage_start, bed_retire
 from shelters.services.non_residential import non_residential_record
 from shelters.services.staffing import staff_post, staff_unpost
@@ -16,6 +22,9 @@ from shelters.services.stays import (
 )
 
 __all__ = [
+    "admission_request_accept",
+    "admission_request_create",
+    "admission_request_decline",
     "bed_add",
     "bed_outage_end",
     "bed_outage_start",

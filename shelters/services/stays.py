@@ -42,7 +42,16 @@ from casework.services.common import record
 from core.errors import ApplicationError, Conflict, PermissionDenied, not_found
 from shelters import permissions
 from shelters.choices import ExitDestination
-from shelters.models import Bed, BedOutage, NonResidentialAssistance, Shelter, Stay
+from shelters.models import (
+    AdmissionRequest,
+    AdmissionRequestStatus,
+    Bed,
+    BedOutage,
+    NonResidentialAssistance,
+    Shelter,
+    Stay,
+)
+from shelters.transitions import ADMISSION_REQUEST
 
 EXCLUSION_VIOLATION = "23P01"
 UNIQUE_VIOLATION = "23505"
@@ -50,6 +59,10 @@ CONFLICT_MESSAGES = {
     "stays_one_person_per_bed": gettext_lazy("This bed is already taken for these dates."),
     "stays_one_place_per_person": gettext_lazy("This person is already staying somewhere at that date."),
     "bed_outages_do_not_overlap": gettext_lazy("This bed already has an outage over these dates."),
+}
+ANSWER_EVENTS: dict[str, str] = {
+    AdmissionRequestStatus.ACCEPTED: "admission_request_accepted",
+    AdmissionRequestStatus.DECLINED: "admission_request_declined",
 }
 # Exits that leave nobody to tell what happened are fine; these two need the worker's account.
 REASON_REQUIRED = frozenset({ExitDestination.LEFT_WITHOUT_NOTICE, ExitDestination.REMIGRATED})
@@ -103,7 +116,36 @@ def stay_admit(
         bed=str(bed.pk) if bed else None,
         admitted_on=admitted_on.isoformat(),
     )
+    _answer_requests(actor, stay)
     return stay
+
+
+def _answer_requests(actor: Staff, stay: Stay) -> None:
+    """An admission answers the case's waiting request to this shelter, however it was made
+    (accepting the request, or the admit page by case code): the worker reads it on the case."""
+    waiting = AdmissionRequest.objects.select_for_update(of=("self",)).filter(
+        case=stay.case, shelter=stay.shelter, status=AdmissionRequestStatus.PENDING
+    )
+    for admission in waiting:
+        answer_request(actor, admission, AdmissionRequestStatus.ACCEPTED, stay=stay)
+
+
+def answer_request(actor: Staff, admission: AdmissionRequest, status: str, **changes: Any) -> None:
+    """Move a waiting request to its answer (with who and when) and write the timeline and audit
+    rows; the timeline holds ids and codes only (a decline's reason stays on the request)."""
+    changes.update(decided_by=actor, decided_at=timezone.now())
+    ADMISSION_REQUEST.move(admission, status, **changes)
+    stay = changes.get("stay")
+    record(
+        admission.case,
+        actor,
+        ANSWER_EVENTS[status],
+        obj=admission,
+        fields=["status", *changes],
+        shelter=admission.shelter.code,
+        request=str(admission.pk),
+        **({"stay": str(stay.pk)} if stay else {}),
+    )
 
 
 # --- Discharge ------------------------------------------------------------------------------------
