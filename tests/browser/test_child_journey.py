@@ -20,7 +20,7 @@ from casework.choices import CaseCategory
 from casework.models import Case, CaseNote, FollowUpVisit, RepatriationStep
 from referrals.models import Consent, Referral
 from shelters import services as shelter_services
-from shelters.models import Bed, Room, Shelter, Stay
+from shelters.models import AdmissionRequest, Bed, Room, Shelter, Stay
 from tests.browser.conftest import assert_no_horizontal_scroll, login_as, screenshot
 from tests.factories import make_user
 
@@ -226,15 +226,30 @@ def test_a_child_trafficked_to_thailand_from_intake_to_closure(computer: Compute
     change_step(computer, "handover_at_border", "complete", done_on=ago(12))
     computer.shoot("repatriation-checklist")
 
-    # 5. Shelter stay: the shelter staff admit her from the bed board on her arrival.
+    # 5. Shelter stay: the worker asks the shelter for a place from the Stays tab; the shelter
+    # staff find the request on their bed board and accept it into a bed.
+    computer.tab("Stays")
+    computer.click_link("Ask a shelter to admit")
+    page.locator("#id_shelter").select_option(shelter.code)
+    page.get_by_label("Place needed from").fill(day)  # never in the past
+    page.locator("#id_note").fill("Arrives from the Friendship Bridge with her escort")
+    screenshot(page, "guide-shelter-request")
+    page.locator("form.stack button[type=submit]").click()
+    page.wait_for_url("**/?tab=stays")
+    asked = AdmissionRequest.objects.get(case=case)
+    expect(page.locator(f"#request-{asked.pk} .status")).to_have_text("Waiting for the shelter")
     computer.log_in(staff)
     computer.click_link("Shelters")
     computer.click_link(shelter.name_en)
-    page.locator("#bed-a1").get_by_role("link", name="Admit here").click()
-    page.get_by_label("Case code").fill(code)  # from the referral; a code, not an address
+    computer.click_link("Admission requests")
+    card = page.locator("li.card", has_text=code)
+    card.get_by_role("link", name="Accept and admit").click()
+    # The whole journey runs in one day: the stay is dated from her arrival after the handover,
+    # so that she can leave today (a stay ends at the earliest the day after admission).
     page.get_by_label("Admitted on").fill(ago(12))
-    page.get_by_role("button", name="Admit").click()
-    computer.saved("admitted")
+    page.get_by_label("Bed", exact=True).select_option(label="A · A1")
+    page.locator("form.stack button[type=submit]").click()
+    computer.saved(f"{code} admitted.")
     expect(page.locator("#bed-a1")).to_contain_text(code)
     computer.shoot("bed-board")
 
@@ -243,7 +258,6 @@ def test_a_child_trafficked_to_thailand_from_intake_to_closure(computer: Compute
     computer.open_case(code)
     page.locator("#assign-case").click()
     page.get_by_label("Worker").select_option(str(counsellor.pk))
-    computer.shoot("assign", languages=("en",))
     page.get_by_role("button", name="Assign").click()
     computer.saved("Case assigned.")
     computer.log_in(counsellor)
@@ -296,7 +310,7 @@ def test_a_child_trafficked_to_thailand_from_intake_to_closure(computer: Compute
     computer.log_in(staff)
     computer.click_link("Shelters")
     computer.click_link(shelter.name_en)
-    page.locator("#bed-a1").get_by_role("link", name="Discharge").click()
+    page.locator("#bed-a1").get_by_role("link", name="Discharge", exact=True).click()
     page.get_by_label("Where the person went").select_option("family_reunification_home_village")
     screenshot(page, "guide-discharge")
     page.get_by_role("button", name="Discharge").click()
