@@ -58,16 +58,15 @@ def shelter_list(request: HttpRequest) -> HttpResponse:
         )
         .order_by("name_en", "code")
     )
-    if not shelters.exists():
+    may_create = permissions.operate_for.scope(user).exists()  # a new manager starts here
+    if not may_create and not shelters.exists():
         raise PermissionDenied(_("You do not work in or manage any shelter."))
     page = paginate(request, shelters)
     workable = {shelter.pk for shelter in page if permissions.work_shelter.allows(user, shelter)}
+    manageable = {shelter.pk for shelter in page if permissions.manage_beds.allows(user, shelter)}
     reportable = run_reports_any(user)
-    return render(
-        request,
-        "shelters/shelter_list.html",
-        {"page": page, "workable": workable, "reportable": reportable, "today": today},
-    )
+    context = {"page": page, "workable": workable, "manageable": manageable, "may_create": may_create}
+    return render(request, "shelters/shelter_list.html", {**context, "reportable": reportable, "today": today})
 
 
 def run_reports_any(user: Any) -> bool:

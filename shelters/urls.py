@@ -2,12 +2,21 @@
 
 from django.urls import path, re_path
 
-from shelters import board_views, views
+from shelters import board_views, setup_views, views
 
 app_name = "shelters"
 
 urlpatterns = [
     path("", board_views.shelter_list, name="list"),
+    path("new/", setup_views.shelter_new, name="new"),
+    path("<slug:code>/setup/", setup_views.setup, name="setup"),
+    path("<slug:code>/setup/describe/", setup_views.shelter_edit, name="edit"),
+    path("<slug:code>/setup/rooms/", setup_views.room_add, name="room-add"),
+    path("<slug:code>/setup/beds/", setup_views.beds_add, name="beds-add"),
+    path("<slug:code>/setup/staff/", setup_views.staff_post, name="staff-post"),
+    path("<slug:code>/setup/staff/<uuid:user>/end/", setup_views.staff_unpost, name="staff-unpost"),
+    path("beds/<uuid:pk>/retire/", setup_views.bed_retire, name="bed-retire"),
+    path("outages/<uuid:pk>/end/", setup_views.outage_end, name="outage-end"),
     path("<slug:code>/board/", board_views.bed_board, name="board"),
     path("<slug:code>/admit/", board_views.admit, name="admit"),
     path("stays/<uuid:pk>/discharge/", board_views.discharge, name="discharge"),
