@@ -117,7 +117,8 @@ class OutageEndForm(forms.Form):
 
 class UserChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, obj: Any) -> str:
-        return f"{obj.get_full_name() or obj.username} ({obj.username})"
+        name = obj.get_full_name()
+        return f"{name} ({obj.username})" if name else obj.username
 
 
 class PostingForm(forms.Form):

@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from accounts.actors import Staff
 from accounts.models import AuditAction, Organisation
 from accounts.services import audit_record
+from core.errors import PermissionDenied
 from casework.choices import CaseCategory, Sex
 from shelters import permissions
 from shelters.models import Bed, Room, Shelter
@@ -39,6 +40,8 @@ DESCRIPTION = (
 @transaction.atomic
 def shelter_create(*, actor: Staff, code: str, operator: Organisation, **description: Any) -> Shelter:
     """A new shelter run by `operator`, which the actor manages (an administrator: any)."""
+    if not permissions.operate_for.scope(actor).exists():
+        raise PermissionDenied(_("Only managers and administrators set up shelters."))
     if not permissions.operate_for.allows(actor, operator):
         _refuse("operator", _("You cannot set up shelters for this organisation."))
     code = code.strip().lower()
