@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Organisation, Province, User
 from casework.choices import CaseCategory, Sex
+from core.limits import TEXT_MAX_LENGTH
 from core.pages import LocalNameChoiceField
 from shelters.forms import DATE, NO_BED
 from shelters.models import Room
@@ -27,6 +28,7 @@ class ShelterForm(forms.Form):
     address = forms.CharField(
         label=_("Address (district, village)"),
         required=False,
+        max_length=TEXT_MAX_LENGTH,
         widget=forms.Textarea(attrs={"rows": 2}),
         help_text=_("Confidential: shown only to the shelter's staff and its operator."),
     )

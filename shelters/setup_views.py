@@ -22,6 +22,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
+from accounts.actors import signed_in
 from accounts.models import Role, User
 from accounts.permissions import view_user
 from casework.choices import CaseCategory, Sex
@@ -80,7 +81,7 @@ def shelter_new(request: HttpRequest) -> HttpResponse:
         lambda: submit(
             form,
             services.shelter_create,
-            actor=request.user,
+            actor=signed_in(request),
             code=form.cleaned_data["code"],
             operator=form.cleaned_data["operator"],
             **form.description(),
@@ -95,18 +96,19 @@ def setup(request: HttpRequest, code: str) -> HttpResponse:
     shelter = _shelter(request, code, permissions.manage_beds)
     today = timezone.localdate()
     may_manage = permissions.manage_shelter.allows(request.user, shelter)
+    beds = selectors.setup_beds(shelter=shelter, on=today)
     context = {
         "shelter": shelter,
         "today": today,
         "rooms": shelter.rooms.annotate(beds_in_service=Count("beds", filter=Q(beds__in_service__contains=today))),
-        "beds": selectors.setup_beds(shelter=shelter, on=today),
+        "beds": beds,
+        "in_service": sum(1 for bed in beds if today in bed.in_service),
         "postings": selectors.postings(shelter=shelter) if may_manage else None,
         "accepts": [Sex(value).label for value in shelter.accepts_sexes],
         "categories": [CaseCategory(value).label for value in shelter.accepts_categories],
         "may_manage": may_manage,
         "may_work": permissions.work_shelter.allows(request.user, shelter),
     }
-    context["in_service"] = sum(1 for bed in context["beds"] if today in bed.in_service)
     return render(request, "shelters/setup.html", context)
 
 
@@ -122,7 +124,7 @@ def shelter_edit(request: HttpRequest, code: str) -> HttpResponse:
     return _form_page(
         request,
         form,
-        lambda: submit(form, services.shelter_update, actor=request.user, shelter=shelter, **form.description()),
+        lambda: submit(form, services.shelter_update, actor=signed_in(request), shelter=shelter, **form.description()),
         lambda done: _back(request, done, _("Saved.")),
         _context(shelter, _("Describe the shelter"), _("Save")),
     )
@@ -135,7 +137,9 @@ def room_add(request: HttpRequest, code: str) -> HttpResponse:
     return _form_page(
         request,
         form,
-        lambda: submit(form, services.room_add, actor=request.user, shelter=shelter, name=form.cleaned_data["name"]),
+        lambda: submit(
+            form, services.room_add, actor=signed_in(request), shelter=shelter, name=form.cleaned_data["name"]
+        ),
         lambda room: _back(request, shelter, _("Room %(name)s added.") % {"name": room.name}),
         _context(shelter, _("Add a room"), _("Add the room")),
     )
@@ -152,7 +156,7 @@ def beds_add(request: HttpRequest, code: str) -> HttpResponse:
             form,
             services.beds_add,
             rename={"label": "labels", "in_service": "in_service_from"},
-            actor=request.user,
+            actor=signed_in(request),
             shelter=shelter,
             labels=form.cleaned_data["labels"],
             in_service_from=form.cleaned_data["in_service_from"],
@@ -179,7 +183,7 @@ def bed_retire(request: HttpRequest, pk: Any) -> HttpResponse:
     return _form_page(
         request,
         form,
-        lambda: submit(form, services.bed_retire, actor=request.user, bed=bed, on=form.cleaned_data["on"]),
+        lambda: submit(form, services.bed_retire, actor=signed_in(request), bed=bed, on=form.cleaned_data["on"]),
         lambda done: _back(request, bed.shelter, _("Bed %(bed)s retired.") % {"bed": bed.label}),
         _context(bed.shelter, _("Retire bed %(bed)s") % {"bed": bed.label}, _("Retire the bed")),
     )
@@ -193,7 +197,9 @@ def outage_end(request: HttpRequest, pk: Any) -> HttpResponse:
     return _form_page(
         request,
         form,
-        lambda: submit(form, services.bed_outage_end, actor=request.user, outage=outage, end=form.cleaned_data["end"]),
+        lambda: submit(
+            form, services.bed_outage_end, actor=signed_in(request), outage=outage, end=form.cleaned_data["end"]
+        ),
         lambda done: _back(request, shelter, _("Bed %(bed)s is back in service.") % {"bed": outage.bed.label}),
         _context(shelter, _("Bed %(bed)s back in service") % {"bed": outage.bed.label}, _("Save")),
     )
@@ -217,7 +223,9 @@ def staff_post(request: HttpRequest, code: str) -> HttpResponse:
     return _form_page(
         request,
         form,
-        lambda: submit(form, services.staff_post, actor=request.user, shelter=shelter, user=form.cleaned_data["user"]),
+        lambda: submit(
+            form, services.staff_post, actor=signed_in(request), shelter=shelter, user=form.cleaned_data["user"]
+        ),
         lambda posting: _back(request, shelter, _("%(user)s now works here.") % {"user": posting.user.username}),
         _context(shelter, _("Post a staff member"), _("Post")),
     )
@@ -227,5 +235,5 @@ def staff_post(request: HttpRequest, code: str) -> HttpResponse:
 def staff_unpost(request: HttpRequest, code: str, user: Any) -> HttpResponse:
     shelter = _shelter(request, code, permissions.manage_shelter)
     staff = get_or_404(view_user, request.user, User.objects.all(), pk=user)
-    services.staff_unpost(actor=request.user, shelter=shelter, user=staff)
+    services.staff_unpost(actor=signed_in(request), shelter=shelter, user=staff)
     return _back(request, shelter, _("%(user)s no longer works here.") % {"user": staff.username})

@@ -14,8 +14,8 @@ from django.utils.translation import gettext as _
 from accounts.actors import Staff
 from accounts.models import AuditAction, Organisation
 from accounts.services import audit_record
-from core.errors import PermissionDenied
 from casework.choices import CaseCategory, Sex
+from core.errors import PermissionDenied
 from shelters import permissions
 from shelters.models import Bed, Room, Shelter
 from shelters.services.beds import bed_add
@@ -109,6 +109,9 @@ def beds_add(
         _refuse("labels", _("Give the beds' labels."))
     if len(labels) > MAX_BEDS_AT_ONCE:
         _refuse("labels", _("Add at most %(count)s beds at once.") % {"count": MAX_BEDS_AT_ONCE})
+    longest = Bed._meta.get_field("label").max_length or 0
+    if any(len(label) > longest for label in labels):
+        _refuse("labels", _("A bed's label has at most %(count)s characters.") % {"count": longest})
     repeated = sorted({label for label in labels if labels.count(label) > 1})
     taken = sorted(shelter.beds.filter(label__in=labels).values_list("label", flat=True))
     if repeated or taken:

@@ -13,11 +13,12 @@ from django.urls import reverse
 
 from accounts.models import AuditEvent, Province, Role
 from core.errors import ApplicationError, PermissionDenied
-from shelters import reports, services
+from shelters import permissions, reports, services
 from shelters.models import Bed, BedOutage, Room, Shelter, ShelterStaff
 from shelters.setup_forms import expand_labels
 from tests.clients import client_for
-from tests.factories import make_user, open_case
+from tests.factories import ShelterFactory, make_user, open_case
+from tests.permission_checks import assert_predicate_matches_filter
 
 pytestmark = pytest.mark.django_db
 
@@ -278,3 +279,10 @@ def test_api_out_of_scope_is_the_same_404_as_missing(api, shelter, other_manager
     assert (
         not Room.objects.filter(shelter=shelter).exists() and Shelter.objects.get(pk=shelter.pk).name_en == "Hope house"
     )
+
+
+def test_the_set_up_permissions_predicates_match_their_filters(shelter, people, orgs, other_manager):
+    other = ShelterFactory(code="t-other-operator", operator=orgs.lwu)
+    users = [*people.all, other_manager]
+    assert_predicate_matches_filter(permissions.manage_shelter, users, [shelter, other])
+    assert_predicate_matches_filter(permissions.operate_for, users, [orgs.mlsw_vt, orgs.lwu, orgs.mlsw_sv])
