@@ -72,6 +72,10 @@ def test_a_manager_sets_up_a_shelter_and_its_staff_admit_in_2016(page, people, o
 
     login_as(page, people.manager, language="lo")
     page.goto("/shelters/t-setup/setup/")
+    expect(page.locator("#bed-12")).to_contain_text("ພ້ອມໃຊ້ງານຕັ້ງແຕ່ 01/01/2015")
+    expect(page.get_by_role("link", name="ມອບໝາຍພະນັກງານ")).to_be_visible()
+    english = ("In service since", "Add beds", "Staff posted here", "Retire", "Rooms")
+    assert not [word for word in english if word in page.locator("main").inner_text()]
     assert_no_horizontal_scroll(page)
     screenshot(page, "shelter-setup-lo-360")
     page.set_viewport_size(WIDE)
