@@ -18,6 +18,7 @@ from core.limits import REASON_MAX_LENGTH, TEXT_MAX_LENGTH
 from shelters import permissions
 from shelters.choices import ExitDestination
 from shelters.models import Bed, BedOutage, NonResidentialAssistance, Room, Shelter, Stay
+from shelters.services.setup import MAX_BEDS_AT_ONCE
 
 
 class ShelterSerializer(serializers.ModelSerializer):
@@ -188,11 +189,15 @@ class ShelterDescriptionSerializer(serializers.Serializer):
     name_lo = serializers.CharField(max_length=200, required=False, allow_blank=True)
     province = code_field(Province)
     address = serializers.CharField(required=False, allow_blank=True, max_length=TEXT_MAX_LENGTH)
-    accepts_sexes = serializers.ListField(child=serializers.ChoiceField(choices=Sex.choices), required=False)
+    accepts_sexes = serializers.ListField(
+        child=serializers.ChoiceField(choices=Sex.choices), required=False, max_length=len(Sex.choices)
+    )
     min_age = serializers.IntegerField(min_value=0, max_value=120, required=False, allow_null=True)
     max_age = serializers.IntegerField(min_value=0, max_value=120, required=False, allow_null=True)
     accepts_categories = serializers.ListField(
-        child=serializers.ChoiceField(choices=CaseCategory.choices), required=False
+        child=serializers.ChoiceField(choices=CaseCategory.choices),
+        required=False,
+        max_length=len(CaseCategory.choices),
     )
     is_transit_centre = serializers.BooleanField(required=False)
     is_active = serializers.BooleanField(required=False)
@@ -224,7 +229,9 @@ class BedSerializer(serializers.ModelSerializer):
 
 
 class BedsAddSerializer(serializers.Serializer):
-    labels = serializers.ListField(child=serializers.CharField(max_length=30), min_length=1)
+    labels = serializers.ListField(
+        child=serializers.CharField(max_length=30), min_length=1, max_length=MAX_BEDS_AT_ONCE
+    )
     in_service_from = serializers.DateField(help_text="May be long past: a bed in service since 2015.")
     room = serializers.UUIDField(required=False, allow_null=True, help_text="A room of this shelter")
 
