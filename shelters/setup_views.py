@@ -167,18 +167,16 @@ def beds_add(request: HttpRequest, code: str) -> HttpResponse:
     )
 
 
-def _managed_bed(request: HttpRequest, queryset: Any, seen: Any, **lookup: Any) -> Any:
-    """A bed (or outage) the user sees, else 404; they must manage its shelter's beds, else 403."""
-    found = get_or_404(seen, request.user, queryset, **lookup)
-    shelter = found.shelter if isinstance(found, Bed) else found.bed.shelter
+def _require_beds_managed(request: HttpRequest, shelter: Shelter) -> None:
+    """After a bed or outage the user sees (else it was a 404): 403 unless they manage the beds."""
     if not permissions.manage_beds.allows(request.user, shelter):
         raise PermissionDenied(_("You cannot manage the beds of this shelter."))
-    return found
 
 
 @require_http_methods(["GET", "POST"])
 def bed_retire(request: HttpRequest, pk: Any) -> HttpResponse:
-    bed = _managed_bed(request, Bed.objects.select_related("shelter", "room"), permissions.view_bed, pk=pk)
+    bed = get_or_404(permissions.view_bed, request.user, Bed.objects.select_related("shelter"), pk=pk)
+    _require_beds_managed(request, bed.shelter)
     form = RetireForm(_data(request))
     return _form_page(
         request,
@@ -191,8 +189,11 @@ def bed_retire(request: HttpRequest, pk: Any) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 def outage_end(request: HttpRequest, pk: Any) -> HttpResponse:
-    outage = _managed_bed(request, BedOutage.objects.select_related("bed__shelter"), permissions.view_bed_outage, pk=pk)
+    outage = get_or_404(
+        permissions.view_bed_outage, request.user, BedOutage.objects.select_related("bed__shelter"), pk=pk
+    )
     shelter = outage.bed.shelter
+    _require_beds_managed(request, shelter)
     form = OutageEndForm(_data(request), initial={"end": timezone.localdate()})
     return _form_page(
         request,
