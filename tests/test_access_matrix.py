@@ -80,6 +80,8 @@ CASE_OPENERS = {"social_worker", "outsider", "counsellor", "police"}
 CASE_SCREENERS = {"social_worker", "police"}  # the case's workers, and police on cases shared with them
 SHELTER_WORKERS = {"shelter_staff", "social_worker", "manager"}  # posted staff, the operator's worker and manager
 BED_MANAGERS = {"shelter_staff", "manager", "admin"}
+SHELTER_CREATORS = {"manager", "national_manager", "admin"}  # for the organisations they manage; admins any
+SHELTER_MANAGERS = {"manager", "admin"}  # the operator's managers: describe the shelter, post its staff
 DENIED = {401, 403, 404}
 REFERRAL_RECEIVER = {"counsellor"}  # an LWU social worker and counsellor: answers for LWU
 REFERRAL_READERS = CASE_READERS | REFERRAL_RECEIVER
@@ -407,7 +409,7 @@ ROWS = [
         STATISTICIANS,
         body=lambda o: {"measure": "identified", "breakdown": "sex", "first": "2025", "last": "2026"},
     ),
-    R("shelters:list", "get", SHELTER_WORKERS | {"admin"}),
+    R("shelters:list", "get", SHELTER_WORKERS | SHELTER_CREATORS),
     R("shelters:board", "get", SHELTER_WORKERS, args=lambda o: [o.shelter.code]),
     R("shelters:admit", "get", SHELTER_WORKERS, args=lambda o: [o.shelter.code]),
     R("shelters:admit", "post", SHELTER_WORKERS, args=lambda o: [o.shelter.code]),
@@ -468,14 +470,6 @@ ROWS = [
         BED_MANAGERS,
         args=lambda o: object_id(o, "outage"),
         body=lambda o: {"end": "2026-02-20"},
-    ),
-    R("shelters:bed-back-in-service", "get", BED_MANAGERS, args=lambda o: object_id(o, "outage")),
-    R(
-        "shelters:bed-back-in-service",
-        "post",
-        BED_MANAGERS,
-        args=lambda o: object_id(o, "outage"),
-        body=lambda o: {"end": "20/02/2026"},
     ),
     # the shelter's staff see the day's assistance only (the world's is in January): issue 14
     R("v1:non-residential-list", "get", AUTHENTICATED, contains={"social_worker", "manager", "police"}),
@@ -806,6 +800,66 @@ ROWS = [
         SHELTER_WORKERS,
         args=lambda o: object_id(o, "admission"),
         body=lambda o: {"reason": "full"},
+    ),
+    # i18-setup: setting a shelter up (issue 18): creators, the operator's managers, bed managers
+    R("shelters:new", "get", SHELTER_CREATORS),
+    R("shelters:new", "post", SHELTER_CREATORS),
+    R("shelters:setup", "get", BED_MANAGERS, args=lambda o: [o.shelter.code]),
+    R("shelters:edit", "get", SHELTER_MANAGERS, args=lambda o: [o.shelter.code]),
+    R("shelters:edit", "post", SHELTER_MANAGERS, args=lambda o: [o.shelter.code]),
+    R("shelters:room-add", "get", BED_MANAGERS, args=lambda o: [o.shelter.code]),
+    R("shelters:room-add", "post", BED_MANAGERS, args=lambda o: [o.shelter.code]),
+    R("shelters:beds-add", "get", BED_MANAGERS, args=lambda o: [o.shelter.code]),
+    R("shelters:beds-add", "post", BED_MANAGERS, args=lambda o: [o.shelter.code]),
+    R("shelters:staff-post", "get", SHELTER_MANAGERS, args=lambda o: [o.shelter.code]),
+    R("shelters:staff-post", "post", SHELTER_MANAGERS, args=lambda o: [o.shelter.code]),
+    # the posted persona is LWU's: only an administrator sees (and unposts) them
+    R("shelters:staff-unpost", "post", {"admin"}, args=lambda o: [o.shelter.code, o.people.shelter_staff.pk]),
+    R("shelters:bed-retire", "get", BED_MANAGERS, args=lambda o: object_id(o, "spare_bed")),
+    R("shelters:bed-retire", "post", BED_MANAGERS, args=lambda o: object_id(o, "spare_bed")),
+    R("shelters:outage-end", "get", BED_MANAGERS, args=lambda o: object_id(o, "outage")),
+    R("shelters:outage-end", "post", BED_MANAGERS, args=lambda o: object_id(o, "outage")),
+    R(
+        "v1:shelter-list",
+        "post",
+        SHELTER_CREATORS,  # national_manager: 400, t-mlsw-vt is not under them
+        body=lambda o: {"code": "t-new", "operator": "t-mlsw-vt", "province": "VT", "name_en": "New"},
+    ),
+    R(
+        "v1:shelter-detail",
+        "patch",
+        SHELTER_MANAGERS,
+        args=lambda o: object_id(o, "shelter"),
+        body=lambda o: {"name_en": "Renamed"},
+    ),
+    R("v1:shelter-rooms", "post", BED_MANAGERS, args=lambda o: object_id(o, "shelter"), body=lambda o: {"name": "R"}),
+    R(
+        "v1:shelter-beds",
+        "post",
+        BED_MANAGERS,
+        args=lambda o: object_id(o, "shelter"),
+        body=lambda o: {"labels": ["N1", "N2"], "in_service_from": "2015-01-01"},
+    ),
+    R(
+        "v1:shelter-post-staff",
+        "post",
+        SHELTER_MANAGERS,  # the manager is no shelter staff: a 400 past the gate
+        args=lambda o: object_id(o, "shelter"),
+        body=lambda o: {"user": str(o.people.manager.pk)},
+    ),
+    R(
+        "v1:shelter-unpost-staff",
+        "post",
+        {"admin"},
+        args=lambda o: object_id(o, "shelter"),
+        body=lambda o: {"user": str(o.people.shelter_staff.pk)},
+    ),
+    R(
+        "v1:bed-retire",
+        "post",
+        BED_MANAGERS,
+        args=lambda o: object_id(o, "spare_bed"),
+        body=lambda o: {"on": "2026-06-01"},
     ),
 ]
 
