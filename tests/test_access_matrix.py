@@ -1161,6 +1161,10 @@ STATISTICIAN_ROUTES = {
     # empty for them: the inbox needs a receiving role, the sent list a case the user may see
     "referrals:inbox",
     "referrals:sent",
+    # a forgotten password and its one-time link: about the visitor's own account only
+    "password-forgot",
+    "password-set",
+    "password-set-done",
 }
 
 
