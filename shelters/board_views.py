@@ -62,11 +62,12 @@ def shelter_list(request: HttpRequest) -> HttpResponse:
         raise PermissionDenied(_("You do not work in or manage any shelter."))
     page = paginate(request, shelters)
     workable = {shelter.pk for shelter in page if permissions.work_shelter.allows(user, shelter)}
+    importable = {shelter.pk for shelter in page if permissions.import_register.allows(user, shelter)}
     reportable = run_reports_any(user)
     return render(
         request,
         "shelters/shelter_list.html",
-        {"page": page, "workable": workable, "reportable": reportable, "today": today},
+        {"page": page, "workable": workable, "importable": importable, "reportable": reportable, "today": today},
     )
 
 

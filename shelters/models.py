@@ -231,3 +231,19 @@ class NonResidentialAssistance(models.Model):
     class Meta:
         ordering = ["-assisted_on", "id"]
         indexes = [models.Index(fields=["shelter", "assisted_on"], name="non_residential_shelter_date")]
+
+
+# The register import's own records (shelters/imports/models.py), registered with this app.
+from shelters.imports.models import RegisterImport, RegisterImportRow  # noqa: E402
+
+__all__ = [
+    "Bed",
+    "BedOutage",
+    "NonResidentialAssistance",
+    "RegisterImport",
+    "RegisterImportRow",
+    "Room",
+    "Shelter",
+    "ShelterStaff",
+    "Stay",
+]

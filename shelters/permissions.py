@@ -221,3 +221,13 @@ view_bed_outage = define(
     predicate=lambda user, outage: _can_see_bed(user, outage.bed),
     filter=lambda user: Q(bed__in=Bed.objects.filter(view_bed.filter(user)).values("pk")),
 )
+
+
+# --- Register import: managers over the operator bring in its paper registers (shelters.imports);
+# the imported cases are the operator's, opened by its manager (casework.permissions.can_open_case_for)
+import_register = define(
+    "shelters.import_register",
+    Shelter,
+    predicate=lambda user, shelter: shelter.operator_id in managed_organisations(user),
+    filter=lambda user: Q(operator_id__in=managed_organisations(user)) if managed_organisations(user) else NOTHING,
+)
