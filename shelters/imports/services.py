@@ -29,7 +29,7 @@ from django.utils.translation import gettext as _
 from accounts.actors import Staff
 from accounts.models import AuditAction
 from accounts.services import audit_record, audit_record_many
-from casework.models import Case, ExploitationForm, Person, ServiceType
+from casework.models import Case, CaseEvent, ExploitationForm, Person, ServiceType
 from casework.services.cases import case_open
 from core.errors import ApplicationError, Conflict
 from shelters import permissions, services
@@ -129,7 +129,15 @@ def import_undo(*, actor: Staff, register_import: RegisterImport) -> RegisterImp
     assert register_import.imported_at is not None  # set with the status
     if timezone.now() - register_import.imported_at > UNDO_WINDOW:
         raise Conflict(_("An import can be undone only within a day."))
+    worked_on_message = _("Records of this import have been worked on since it was imported: it can no longer be undone.")
     rows = list(register_import.rows.filter(active=True))
+    # Every service writes a timeline row: one dated after the import is work done since, which
+    # the deletion of the case would take with it (screenings, notes and services cascade).
+    worked_on = CaseEvent.objects.filter(
+        case_id__in=[row.case_id for row in rows if row.case_id], at__gt=register_import.imported_at
+    )
+    if worked_on.exists():
+        raise Conflict(worked_on_message)
     try:
         with transaction.atomic():
             for model, key in UNDO_ORDER:
@@ -138,9 +146,7 @@ def import_undo(*, actor: Staff, register_import: RegisterImport) -> RegisterImp
                 audit_record_many(actor=actor, action=AuditAction.DELETE, objects=objects, reason=UNDO_REASON)
                 model._default_manager.filter(pk__in=ids).delete()
     except (ProtectedError, IntegrityError) as error:
-        raise Conflict(
-            _("Records of this import have been worked on since it was imported: it can no longer be undone.")
-        ) from error
+        raise Conflict(worked_on_message) from error
     register_import.rows.update(active=False)
     register_import.status = ImportStatus.UNDONE
     register_import.undone_at = timezone.now()

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import csv
 import io
+from datetime import timedelta
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -14,6 +15,7 @@ from openpyxl import load_workbook
 
 from accounts.models import AuditAction, AuditEvent, Role
 from casework.models import Case, Person
+from shelters import services
 from shelters.imports.models import ImportStatus, RegisterImport, RegisterImportRow
 from shelters.models import NonResidentialAssistance, Stay
 from tests.clients import client_for
@@ -168,3 +170,19 @@ def test_an_unreadable_file_is_refused_on_the_form(manager, shelter):
     assert response.status_code == 400
     assert "could not be read" in response.content.decode()
     assert not RegisterImport.objects.exists()
+
+
+def test_an_import_worked_on_since_is_not_undone(manager, shelter, people):
+    upload(manager, shelter, as_csv([stay_row(1, discharged_on="", exit_destination=""), stay_row(2)]))
+    register_import = latest()
+    confirm(manager, register_import)
+    stay = Stay.objects.get(shelter=shelter, during__upper_inf=True)
+    services.stay_discharge(
+        actor=people.manager, stay=stay, discharged_on=stay.during.lower + timedelta(days=3), destination="unknown"
+    )
+    before = counts(shelter)
+    response = manager.post(reverse("shelters:import-undo", args=[register_import.pk]))
+    assert response.status_code == 409
+    assert "worked on since" in response.content.decode()
+    register_import.refresh_from_db()
+    assert register_import.status == ImportStatus.IMPORTED and counts(shelter) == before
