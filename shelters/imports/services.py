@@ -129,7 +129,9 @@ def import_undo(*, actor: Staff, register_import: RegisterImport) -> RegisterImp
     assert register_import.imported_at is not None  # set with the status
     if timezone.now() - register_import.imported_at > UNDO_WINDOW:
         raise Conflict(_("An import can be undone only within a day."))
-    worked_on_message = _("Records of this import have been worked on since it was imported: it can no longer be undone.")
+    worked_on_message = _(
+        "Records of this import have been worked on since it was imported: it can no longer be undone."
+    )
     rows = list(register_import.rows.filter(active=True))
     # Every service writes a timeline row: one dated after the import is work done since, which
     # the deletion of the case would take with it (screenings, notes and services cascade).

@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
+from accounts.actors import signed_in
 from core.errors import ApplicationError, PermissionDenied
 from core.pages import show_error, submit
 from shelters import permissions
@@ -79,7 +80,7 @@ def upload(request: HttpRequest, code: str) -> HttpResponse:
                 register_import, status = submit(
                     form,
                     services.import_upload,
-                    actor=request.user,
+                    actor=signed_in(request),
                     shelter=shelter,
                     filename=file.name,
                     content=file.read(),
@@ -158,7 +159,7 @@ def _act(request: HttpRequest, pk: Any, service: Any, done: str, then: Any = Non
     register_import = _own_import(request, pk)
     form = forms.Form(request.POST)
     try:
-        register_import = service(actor=request.user, register_import=register_import)
+        register_import = service(actor=signed_in(request), register_import=register_import)
     except ApplicationError as error:
         status = show_error(form, error)
         context = _detail_context(request, register_import, action_form=form)

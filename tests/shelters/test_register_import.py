@@ -127,9 +127,7 @@ def test_an_import_is_undone_as_a_whole_and_audited(manager, shelter, people):
 def test_xlsx_with_lao_titles_is_read_like_csv(manager, shelter):
     upload(manager, shelter, as_xlsx([stay_row(1), assistance_row(2)], language="lo"), name="register.xlsx")
     register_import = latest()
-    assert register_import.status == ImportStatus.CHECKED and register_import.error_count == 0, (
-        register_import.results
-    )
+    assert register_import.status == ImportStatus.CHECKED and register_import.error_count == 0, register_import.results
     confirm(manager, register_import)
     assert Stay.objects.filter(shelter=shelter).count() == 1
 
