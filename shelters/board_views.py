@@ -21,6 +21,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_safe
 
+from accounts.actors import signed_in
 from casework.choices import CaseStatus
 from casework.models import Case
 from casework.selectors import record_identity_read
@@ -64,9 +65,11 @@ def shelter_list(request: HttpRequest) -> HttpResponse:
     page = paginate(request, shelters)
     workable = {shelter.pk for shelter in page if permissions.work_shelter.allows(user, shelter)}
     manageable = {shelter.pk for shelter in page if permissions.manage_beds.allows(user, shelter)}
+    importable = {shelter.pk for shelter in page if permissions.import_register.allows(user, shelter)}
     reportable = run_reports_any(user)
     context = {"page": page, "workable": workable, "manageable": manageable, "may_create": may_create}
-    return render(request, "shelters/shelter_list.html", {**context, "reportable": reportable, "today": today})
+    context |= {"importable": importable, "reportable": reportable, "today": today}
+    return render(request, "shelters/shelter_list.html", context)
 
 
 def run_reports_any(user: Any) -> bool:
@@ -247,7 +250,7 @@ def bed_out_of_service(request: HttpRequest, pk: Any) -> HttpResponse:
         request,
         bed,
         OutageForm,
-        lambda data: services.bed_outage_start(actor=request.user, bed=bed, **data),
+        lambda data: services.bed_outage_start(actor=signed_in(request), bed=bed, **data),
         _("Bed %(bed)s is out of service."),
     )
 

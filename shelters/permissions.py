@@ -297,3 +297,13 @@ manage_shelter = define(
     predicate=lambda user, shelter: _operates_for(user, shelter.operator_id),
     filter=lambda user: Q(operator__in=Organisation.objects.filter(_operable(user)).values("pk")),
 )
+
+
+# --- Register import: managers over the operator bring in its paper registers (shelters.imports);
+# the imported cases are the operator's, opened by its manager (casework.permissions.can_open_case_for)
+import_register = define(
+    "shelters.import_register",
+    Shelter,
+    predicate=lambda user, shelter: shelter.operator_id in managed_organisations(user),
+    filter=lambda user: Q(operator_id__in=managed_organisations(user)) if managed_organisations(user) else NOTHING,
+)

@@ -3,6 +3,7 @@
 from django.urls import path, re_path
 
 from shelters import board_views, request_views, setup_views, stay_views, views
+from shelters.imports import views as import_views
 
 app_name = "shelters"
 
@@ -29,6 +30,14 @@ urlpatterns = [
     path("cases/<uuid:case_id>/request/", request_views.request_admission, name="request-admission"),
     path("requests/<uuid:pk>/accept/", request_views.request_accept, name="request-accept"),
     path("requests/<uuid:pk>/decline/", request_views.request_decline, name="request-decline"),
+    path("<slug:code>/import/", import_views.upload, name="import"),
+    re_path(
+        r"^(?P<code>[-\w]+)/import/template\.(?P<fmt>csv|xlsx)$", import_views.template_download, name="import-template"
+    ),
+    path("imports/<uuid:pk>/", import_views.detail, name="import-detail"),
+    path("imports/<uuid:pk>/status/", import_views.status, name="import-status"),
+    path("imports/<uuid:pk>/confirm/", import_views.confirm, name="import-confirm"),
+    path("imports/<uuid:pk>/undo/", import_views.undo, name="import-undo"),
     path("reports/occupancy/", views.occupancy_report, name="occupancy-report"),
     re_path(
         r"^reports/(?P<report>occupancy|shelter-table|by-year)\.(?P<fmt>csv|xlsx)$",

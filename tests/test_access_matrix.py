@@ -40,10 +40,12 @@ from referrals import services as referral_services
 from referrals import webhooks
 from referrals.partner.tokens import token_issue, token_revoke
 from shelters import services as shelter_services
+from shelters.imports import services as import_services
 from shelters.models import NonResidentialAssistance
 from shelters.permissions import admit_case
 from tests.factories import BedFactory, ShelterFactory, make_orgs, make_people, open_case
 from tests.referrals import sent_for
+from tests.registers import as_csv, stay_row
 
 AUTHENTICATED = {
     "social_worker",
@@ -861,6 +863,14 @@ ROWS = [
         args=lambda o: object_id(o, "spare_bed"),
         body=lambda o: {"on": "2026-06-01"},
     ),
+    # i18-import: the register import, for the operator's managers (the manager of t-mlsw-vt)
+    R("shelters:import", "get", CASE_MANAGER, args=lambda o: [o.shelter.code]),
+    R("shelters:import", "post", CASE_MANAGER, args=lambda o: [o.shelter.code]),
+    R("shelters:import-template", "get", CASE_MANAGER, args=lambda o: [o.shelter.code, "xlsx"]),
+    *[
+        R(f"shelters:import-{name}", method, CASE_MANAGER, args=lambda o: object_id(o, "register_import"))
+        for name, method in (("detail", "get"), ("status", "get"), ("confirm", "post"), ("undo", "post"))
+    ],
 ]
 
 
@@ -938,6 +948,11 @@ def build_world(people: Any, orgs: Any) -> SimpleNamespace:
     admission = shelter_services.admission_request_create(
         actor=sw, case=case, shelter=shelter, needed_from=timezone.localdate()
     )
+    register_import = import_services.import_check(
+        register_import=import_services.import_upload(
+            actor=people.manager, shelter=shelter, filename="register.csv", content=as_csv([stay_row(1)])
+        )
+    )
     assisted = NonResidentialAssistance.objects.create(
         shelter=shelter, person=case.person, case=case, assisted_on=date(2026, 1, 15), recorded_by=people.shelter_staff
     )
@@ -1011,6 +1026,7 @@ def build_world(people: Any, orgs: Any) -> SimpleNamespace:
         outage=outage,
         assisted=assisted,
         admission=admission,
+        register_import=register_import,
         people=people,
         orgs=orgs,
         case=case,
