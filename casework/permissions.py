@@ -330,6 +330,12 @@ def can_open_case(user: Any) -> bool:
     return bool(has_role(user, *CASE_STAFF) and user.organisation_id)
 
 
+def can_open_case_for(user: Any, organisation: Any) -> bool:
+    """A manager opens cases for an organisation they oversee only when bringing in its paper
+    registers (shelters.imports): the cases of historic residents, owned by the operator."""
+    return organisation.pk in managed_organisations(user)
+
+
 # --- Transfers: the receiving organisation decides ------------------------------------------
 def _can_decide_transfer(user: Any, transfer: CaseTransfer) -> bool:
     return (

@@ -21,13 +21,14 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_safe
 
+from accounts.actors import signed_in
 from casework.choices import CaseStatus
 from casework.models import Case
 from casework.selectors import record_identity_read
 from core.errors import PermissionDenied
 from core.pages import get_or_404, local_name, paginate, submit
 from shelters import permissions, selectors, services
-from shelters.forms import AdmitForm, DischargeForm, OutageEndForm, OutageForm, TransferForm
+from shelters.forms import AdmitForm, DischargeForm, OutageForm, TransferForm
 from shelters.models import Bed, BedOutage, Shelter, Stay
 
 SOON = timedelta(days=7)  # "planned discharges soon" on the board
@@ -58,16 +59,17 @@ def shelter_list(request: HttpRequest) -> HttpResponse:
         )
         .order_by("name_en", "code")
     )
-    if not shelters.exists():
+    may_create = permissions.operate_for.scope(user).exists()  # a new manager starts here
+    if not may_create and not shelters.exists():
         raise PermissionDenied(_("You do not work in or manage any shelter."))
     page = paginate(request, shelters)
     workable = {shelter.pk for shelter in page if permissions.work_shelter.allows(user, shelter)}
+    manageable = {shelter.pk for shelter in page if permissions.manage_beds.allows(user, shelter)}
+    importable = {shelter.pk for shelter in page if permissions.import_register.allows(user, shelter)}
     reportable = run_reports_any(user)
-    return render(
-        request,
-        "shelters/shelter_list.html",
-        {"page": page, "workable": workable, "reportable": reportable, "today": today},
-    )
+    context = {"page": page, "workable": workable, "manageable": manageable, "may_create": may_create}
+    context |= {"importable": importable, "reportable": reportable, "today": today}
+    return render(request, "shelters/shelter_list.html", context)
 
 
 def run_reports_any(user: Any) -> bool:
@@ -248,32 +250,14 @@ def bed_out_of_service(request: HttpRequest, pk: Any) -> HttpResponse:
         request,
         bed,
         OutageForm,
-        lambda data: services.bed_outage_start(actor=request.user, bed=bed, **data),
+        lambda data: services.bed_outage_start(actor=signed_in(request), bed=bed, **data),
         _("Bed %(bed)s is out of service."),
     )
 
 
-@require_http_methods(["GET", "POST"])
-def bed_back_in_service(request: HttpRequest, pk: Any) -> HttpResponse:
-    """End an outage (or move its end): the bed takes residents again from that night."""
-    outage = get_or_404(
-        permissions.view_bed_outage, request.user, BedOutage.objects.select_related("bed__shelter", "bed__room"), pk=pk
-    )
-    return _outage_page(
-        request,
-        outage.bed,
-        OutageEndForm,
-        lambda data: services.bed_outage_end(actor=request.user, outage=outage, **data),
-        _("Bed %(bed)s is back in service."),
-        outage=outage,
-    )
-
-
-def _outage_page(
-    request: HttpRequest, bed: Bed, form_class: Any, call: Any, done: str, outage: BedOutage | None = None
-) -> HttpResponse:
-    """The two outage forms of a bed: only those who manage the shelter's beds; the service
-    checks the dates against the bed's stays and other outages."""
+def _outage_page(request: HttpRequest, bed: Bed, form_class: Any, call: Any, done: str) -> HttpResponse:
+    """A bed's outage form: only those who manage the shelter's beds; the service checks the
+    dates against the bed's stays and other outages."""
     if not permissions.manage_beds.allows(request.user, bed.shelter):
         raise PermissionDenied(_("You cannot manage the beds of this shelter."))
     status = 200
@@ -287,5 +271,5 @@ def _outage_page(
                 if permissions.work_shelter.allows(request.user, bed.shelter):
                     return redirect("shelters:board", code=bed.shelter.code)
                 return redirect("shelters:list")
-    context = {"bed": bed, "shelter": bed.shelter, "form": form, "outage": outage}
+    context = {"bed": bed, "shelter": bed.shelter, "form": form}
     return render(request, "shelters/outage_form.html", context, status=status)

@@ -136,16 +136,6 @@ class OutageForm(forms.Form):
         super().__init__(*args, **kwargs)
 
 
-class OutageEndForm(forms.Form):
-    end = forms.DateField(
-        label=_("Back in service on"), widget=DATE, help_text=_("The bed takes residents again from that night.")
-    )
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        kwargs.setdefault("initial", {}).setdefault("end", timezone.localdate())
-        super().__init__(*args, **kwargs)
-
-
 class MoveBedForm(forms.Form):
     to_bed = forms.ChoiceField(label=_("New bed"))
     on = forms.DateField(

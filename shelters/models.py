@@ -290,3 +290,21 @@ class AdmissionRequest(models.Model):
                 name="admission_request_waiting",
             )
         ]
+
+
+# The register import's own records (shelters/imports/models.py), registered with this app.
+from shelters.imports.models import RegisterImport, RegisterImportRow  # noqa: E402
+
+__all__ = [
+    "AdmissionRequest",
+    "AdmissionRequestStatus",
+    "Bed",
+    "BedOutage",
+    "NonResidentialAssistance",
+    "RegisterImport",
+    "RegisterImportRow",
+    "Room",
+    "Shelter",
+    "ShelterStaff",
+    "Stay",
+]

@@ -20,7 +20,7 @@ from typing import Any
 from django.db.models import BooleanField, ExpressionWrapper, Q
 from django.utils import timezone
 
-from accounts.models import Role
+from accounts.models import Organisation, Role
 from casework.extensions import referred_cases
 from casework.models import Case
 from casework.permissions import (
@@ -270,4 +270,40 @@ view_bed_outage = define(
     BedOutage,
     predicate=lambda user, outage: _can_see_bed(user, outage.bed),
     filter=lambda user: Q(bed__in=Bed.objects.filter(view_bed.filter(user)).values("pk")),
+)
+
+
+# --- Setting shelters up: their operator's managers and administrators --------------------------
+# (docs/design/access.md: admins manage shelters). They create a shelter for an organisation they
+# operate for, change its description and post its staff; rooms and beds follow `manage_beds`.
+def _operates_for(user: Any, organisation_id: Any) -> bool:
+    return has_role(user, Role.ADMIN) or organisation_id in managed_organisations(user)
+
+
+def _operable(user: Any) -> Q:
+    return EVERYTHING if has_role(user, Role.ADMIN) else Q(pk__in=managed_organisations(user))
+
+
+operate_for = define(
+    "shelters.operate_for",
+    Organisation,
+    predicate=lambda user, organisation: _operates_for(user, organisation.pk),
+    filter=_operable,
+)
+
+manage_shelter = define(
+    "shelters.manage_shelter",
+    Shelter,
+    predicate=lambda user, shelter: _operates_for(user, shelter.operator_id),
+    filter=lambda user: Q(operator__in=Organisation.objects.filter(_operable(user)).values("pk")),
+)
+
+
+# --- Register import: managers over the operator bring in its paper registers (shelters.imports);
+# the imported cases are the operator's, opened by its manager (casework.permissions.can_open_case_for)
+import_register = define(
+    "shelters.import_register",
+    Shelter,
+    predicate=lambda user, shelter: shelter.operator_id in managed_organisations(user),
+    filter=lambda user: Q(operator_id__in=managed_organisations(user)) if managed_organisations(user) else NOTHING,
 )

@@ -3,6 +3,7 @@ audited where they show who a resident is."""
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -23,6 +24,7 @@ from shelters.models import (
     BedOutage,
     NonResidentialAssistance,
     Shelter,
+    ShelterStaff,
     Stay,
 )
 
@@ -212,3 +214,25 @@ def show_applicants(*, user: Any, requests: list[AdmissionRequest], action: str 
 
 def waiting_requests_count(*, shelter: Shelter) -> int:
     return AdmissionRequest.objects.filter(shelter=shelter, status=AdmissionRequestStatus.PENDING).count()
+
+
+# --- The set-up page: every bed ever set up, its outages from today on, and the postings -----------
+def _natural(label: str) -> tuple[Any, ...]:
+    """Bed 2 before bed 10."""
+    return tuple(int(part) if part.isdigit() else part for part in re.split(r"(\d+)", label))
+
+
+def setup_beds(*, shelter: Shelter, on: date) -> list[Bed]:
+    """The shelter's beds, retired ones included, by room and label; each with `open_outages`:
+    those not over by `on`."""
+    outages = BedOutage.objects.filter(Q(during__endswith__isnull=True) | Q(during__endswith__gt=on))
+    beds = (
+        Bed.objects.filter(shelter=shelter)
+        .select_related("room")
+        .prefetch_related(Prefetch("outages", queryset=outages.order_by("during"), to_attr="open_outages"))
+    )
+    return sorted(beds, key=lambda bed: (bed.room.name if bed.room else "", _natural(bed.label)))
+
+
+def postings(*, shelter: Shelter) -> QuerySet[ShelterStaff]:
+    return ShelterStaff.objects.filter(shelter=shelter).select_related("user").order_by("user__username")

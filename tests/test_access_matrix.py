@@ -40,10 +40,12 @@ from referrals import services as referral_services
 from referrals import webhooks
 from referrals.partner.tokens import token_issue, token_revoke
 from shelters import services as shelter_services
+from shelters.imports import services as import_services
 from shelters.models import NonResidentialAssistance
 from shelters.permissions import admit_case
 from tests.factories import BedFactory, ShelterFactory, make_orgs, make_people, open_case
 from tests.referrals import sent_for
+from tests.registers import as_csv, stay_row
 
 AUTHENTICATED = {
     "social_worker",
@@ -80,6 +82,8 @@ CASE_OPENERS = {"social_worker", "outsider", "counsellor", "police"}
 CASE_SCREENERS = {"social_worker", "police"}  # the case's workers, and police on cases shared with them
 SHELTER_WORKERS = {"shelter_staff", "social_worker", "manager"}  # posted staff, the operator's worker and manager
 BED_MANAGERS = {"shelter_staff", "manager", "admin"}
+SHELTER_CREATORS = {"manager", "national_manager", "admin"}  # for the organisations they manage; admins any
+SHELTER_MANAGERS = {"manager", "admin"}  # the operator's managers: describe the shelter, post its staff
 DENIED = {401, 403, 404}
 REFERRAL_RECEIVER = {"counsellor"}  # an LWU social worker and counsellor: answers for LWU
 REFERRAL_READERS = CASE_READERS | REFERRAL_RECEIVER
@@ -407,7 +411,7 @@ ROWS = [
         STATISTICIANS,
         body=lambda o: {"measure": "identified", "breakdown": "sex", "first": "2025", "last": "2026"},
     ),
-    R("shelters:list", "get", SHELTER_WORKERS | {"admin"}),
+    R("shelters:list", "get", SHELTER_WORKERS | SHELTER_CREATORS),
     R("shelters:board", "get", SHELTER_WORKERS, args=lambda o: [o.shelter.code]),
     R("shelters:admit", "get", SHELTER_WORKERS, args=lambda o: [o.shelter.code]),
     R("shelters:admit", "post", SHELTER_WORKERS, args=lambda o: [o.shelter.code]),
@@ -468,14 +472,6 @@ ROWS = [
         BED_MANAGERS,
         args=lambda o: object_id(o, "outage"),
         body=lambda o: {"end": "2026-02-20"},
-    ),
-    R("shelters:bed-back-in-service", "get", BED_MANAGERS, args=lambda o: object_id(o, "outage")),
-    R(
-        "shelters:bed-back-in-service",
-        "post",
-        BED_MANAGERS,
-        args=lambda o: object_id(o, "outage"),
-        body=lambda o: {"end": "20/02/2026"},
     ),
     # the shelter's staff see the day's assistance only (the world's is in January): issue 14
     R("v1:non-residential-list", "get", AUTHENTICATED, contains={"social_worker", "manager", "police"}),
@@ -807,6 +803,74 @@ ROWS = [
         args=lambda o: object_id(o, "admission"),
         body=lambda o: {"reason": "full"},
     ),
+    # i18-setup: setting a shelter up (issue 18): creators, the operator's managers, bed managers
+    R("shelters:new", "get", SHELTER_CREATORS),
+    R("shelters:new", "post", SHELTER_CREATORS),
+    R("shelters:setup", "get", BED_MANAGERS, args=lambda o: [o.shelter.code]),
+    R("shelters:edit", "get", SHELTER_MANAGERS, args=lambda o: [o.shelter.code]),
+    R("shelters:edit", "post", SHELTER_MANAGERS, args=lambda o: [o.shelter.code]),
+    R("shelters:room-add", "get", BED_MANAGERS, args=lambda o: [o.shelter.code]),
+    R("shelters:room-add", "post", BED_MANAGERS, args=lambda o: [o.shelter.code]),
+    R("shelters:beds-add", "get", BED_MANAGERS, args=lambda o: [o.shelter.code]),
+    R("shelters:beds-add", "post", BED_MANAGERS, args=lambda o: [o.shelter.code]),
+    R("shelters:staff-post", "get", SHELTER_MANAGERS, args=lambda o: [o.shelter.code]),
+    R("shelters:staff-post", "post", SHELTER_MANAGERS, args=lambda o: [o.shelter.code]),
+    # the posted persona is LWU's: only an administrator sees (and unposts) them
+    R("shelters:staff-unpost", "post", {"admin"}, args=lambda o: [o.shelter.code, o.people.shelter_staff.pk]),
+    R("shelters:bed-retire", "get", BED_MANAGERS, args=lambda o: object_id(o, "spare_bed")),
+    R("shelters:bed-retire", "post", BED_MANAGERS, args=lambda o: object_id(o, "spare_bed")),
+    R("shelters:outage-end", "get", BED_MANAGERS, args=lambda o: object_id(o, "outage")),
+    R("shelters:outage-end", "post", BED_MANAGERS, args=lambda o: object_id(o, "outage")),
+    R(
+        "v1:shelter-list",
+        "post",
+        SHELTER_CREATORS,  # national_manager: 400, t-mlsw-vt is not under them
+        body=lambda o: {"code": "t-new", "operator": "t-mlsw-vt", "province": "VT", "name_en": "New"},
+    ),
+    R(
+        "v1:shelter-detail",
+        "patch",
+        SHELTER_MANAGERS,
+        args=lambda o: object_id(o, "shelter"),
+        body=lambda o: {"name_en": "Renamed"},
+    ),
+    R("v1:shelter-rooms", "post", BED_MANAGERS, args=lambda o: object_id(o, "shelter"), body=lambda o: {"name": "R"}),
+    R(
+        "v1:shelter-beds",
+        "post",
+        BED_MANAGERS,
+        args=lambda o: object_id(o, "shelter"),
+        body=lambda o: {"labels": ["N1", "N2"], "in_service_from": "2015-01-01"},
+    ),
+    R(
+        "v1:shelter-post-staff",
+        "post",
+        SHELTER_MANAGERS,  # the manager is no shelter staff: a 400 past the gate
+        args=lambda o: object_id(o, "shelter"),
+        body=lambda o: {"user": str(o.people.manager.pk)},
+    ),
+    R(
+        "v1:shelter-unpost-staff",
+        "post",
+        {"admin"},
+        args=lambda o: object_id(o, "shelter"),
+        body=lambda o: {"user": str(o.people.shelter_staff.pk)},
+    ),
+    R(
+        "v1:bed-retire",
+        "post",
+        BED_MANAGERS,
+        args=lambda o: object_id(o, "spare_bed"),
+        body=lambda o: {"on": "2026-06-01"},
+    ),
+    # i18-import: the register import, for the operator's managers (the manager of t-mlsw-vt)
+    R("shelters:import", "get", CASE_MANAGER, args=lambda o: [o.shelter.code]),
+    R("shelters:import", "post", CASE_MANAGER, args=lambda o: [o.shelter.code]),
+    R("shelters:import-template", "get", CASE_MANAGER, args=lambda o: [o.shelter.code, "xlsx"]),
+    *[
+        R(f"shelters:import-{name}", method, CASE_MANAGER, args=lambda o: object_id(o, "register_import"))
+        for name, method in (("detail", "get"), ("status", "get"), ("confirm", "post"), ("undo", "post"))
+    ],
 ]
 
 
@@ -884,6 +948,11 @@ def build_world(people: Any, orgs: Any) -> SimpleNamespace:
     admission = shelter_services.admission_request_create(
         actor=sw, case=case, shelter=shelter, needed_from=timezone.localdate()
     )
+    register_import = import_services.import_check(
+        register_import=import_services.import_upload(
+            actor=people.manager, shelter=shelter, filename="register.csv", content=as_csv([stay_row(1)])
+        )
+    )
     assisted = NonResidentialAssistance.objects.create(
         shelter=shelter, person=case.person, case=case, assisted_on=date(2026, 1, 15), recorded_by=people.shelter_staff
     )
@@ -957,6 +1026,7 @@ def build_world(people: Any, orgs: Any) -> SimpleNamespace:
         outage=outage,
         assisted=assisted,
         admission=admission,
+        register_import=register_import,
         people=people,
         orgs=orgs,
         case=case,
@@ -1107,6 +1177,10 @@ STATISTICIAN_ROUTES = {
     # empty for them: the inbox needs a receiving role, the sent list a case the user may see
     "referrals:inbox",
     "referrals:sent",
+    # a forgotten password and its one-time link: about the visitor's own account only
+    "password-forgot",
+    "password-set",
+    "password-set-done",
 }
 
 

@@ -174,6 +174,19 @@ FORMS = {
         lambda o: reverse("referrals:consent-withdraw", args=[o.consent.pk]),
         lambda o: reverse("referrals:consent-withdraw", args=[o.consent.pk]),
     ),
+    # i18-setup: the shelter set-up pages (shelters/setup_views.py)
+    **{
+        name: ("manager", url, url)
+        for name, url in (
+            ("new shelter", lambda o: reverse("shelters:new")),
+            ("describe shelter", lambda o: reverse("shelters:edit", args=[o.shelter.code])),
+            ("add room", lambda o: reverse("shelters:room-add", args=[o.shelter.code])),
+            ("add beds", lambda o: reverse("shelters:beds-add", args=[o.shelter.code])),
+            ("post staff", lambda o: reverse("shelters:staff-post", args=[o.shelter.code])),
+            ("retire bed", lambda o: reverse("shelters:bed-retire", args=[o.spare_bed.pk])),
+            ("end outage", lambda o: reverse("shelters:outage-end", args=[o.outage.pk])),
+        )
+    },
 }
 
 # Search and filter boxes (method="get"): (persona, page)

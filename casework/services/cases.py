@@ -46,12 +46,16 @@ def case_open(
     registration_province: Province | None = None,
     exploitation_forms: Iterable[ExploitationForm] = (),
     assigned_worker: User | None = None,
+    owner: Organisation | None = None,
     **details: Any,
 ) -> Case:
     """Intake: open a case for an existing person (whom the actor can see) or register a new
-    one. The case belongs to the actor's organisation; a social worker opening it is assigned."""
-    organisation = actor.organisation
-    if organisation is None or not permissions.can_open_case(actor):
+    one. The case belongs to the actor's organisation; a social worker opening it is assigned.
+    `owner`: a manager bringing in a register of an organisation they oversee (the shelters'
+    register import) opens the case for that organisation (permissions.can_open_case_for)."""
+    organisation = owner or actor.organisation
+    allowed = permissions.can_open_case_for(actor, owner) if owner else permissions.can_open_case(actor)
+    if organisation is None or not allowed:
         raise PermissionDenied(_("Your role cannot open cases."))
     if person is None:
         province = registration_province or organisation.province

@@ -7,15 +7,18 @@ from typing import Any
 from rest_framework import serializers
 
 from accounts.models import Organisation, Province
+from accounts.permissions import view_user
 from casework import health
 from casework.api.serializers import PersonBriefSerializer, code_field
+from casework.choices import CaseCategory, Sex
 from casework.models import ServiceType
 from core.api.fields import ScopedRelatedField
 from core.api.schema import OMITTABLE
 from core.limits import REASON_MAX_LENGTH, TEXT_MAX_LENGTH
 from shelters import permissions
 from shelters.choices import ExitDestination
-from shelters.models import AdmissionRequest, Bed, BedOutage, NonResidentialAssistance, Shelter, Stay
+from shelters.models import AdmissionRequest, Bed, BedOutage, NonResidentialAssistance, Room, Shelter, Stay
+from shelters.services.setup import MAX_BEDS_AT_ONCE
 
 
 class ShelterSerializer(serializers.ModelSerializer):
@@ -216,3 +219,66 @@ class AdmissionAcceptSerializer(serializers.Serializer):
 
 class AdmissionDeclineSerializer(serializers.Serializer):
     reason = serializers.CharField(max_length=REASON_MAX_LENGTH)
+
+
+# --- Setting a shelter up ---------------------------------------------------------------------------
+class ShelterDescriptionSerializer(serializers.Serializer):
+    """What a manager says about a shelter (services.setup.DESCRIPTION); all optional in a PATCH."""
+
+    name_en = serializers.CharField(max_length=200)
+    name_lo = serializers.CharField(max_length=200, required=False, allow_blank=True)
+    province = code_field(Province)
+    address = serializers.CharField(required=False, allow_blank=True, max_length=TEXT_MAX_LENGTH)
+    accepts_sexes = serializers.ListField(
+        child=serializers.ChoiceField(choices=Sex.choices), required=False, max_length=len(Sex.choices)
+    )
+    min_age = serializers.IntegerField(min_value=0, max_value=120, required=False, allow_null=True)
+    max_age = serializers.IntegerField(min_value=0, max_value=120, required=False, allow_null=True)
+    accepts_categories = serializers.ListField(
+        child=serializers.ChoiceField(choices=CaseCategory.choices),
+        required=False,
+        max_length=len(CaseCategory.choices),
+    )
+    is_transit_centre = serializers.BooleanField(required=False)
+    is_active = serializers.BooleanField(required=False)
+
+
+class ShelterCreateSerializer(ShelterDescriptionSerializer):
+    code = serializers.SlugField(max_length=60)
+    operator = code_field(Organisation)
+
+
+class RoomSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Room
+        fields = ["id", "name"]
+
+
+class BedSerializer(serializers.ModelSerializer):
+    room: serializers.SlugRelatedField[Room] = serializers.SlugRelatedField(
+        slug_field="name", read_only=True, allow_null=True
+    )
+    in_service_from = serializers.DateField(source="in_service.lower", read_only=True)
+    in_service_until = serializers.DateField(
+        source="in_service.upper", read_only=True, allow_null=True, help_text="The day it left service; null: in use"
+    )
+
+    class Meta:
+        model = Bed
+        fields = ["id", "label", "room", "in_service_from", "in_service_until"]
+
+
+class BedsAddSerializer(serializers.Serializer):
+    labels = serializers.ListField(
+        child=serializers.CharField(max_length=30), min_length=1, max_length=MAX_BEDS_AT_ONCE
+    )
+    in_service_from = serializers.DateField(help_text="May be long past: a bed in service since 2015.")
+    room = serializers.UUIDField(required=False, allow_null=True, help_text="A room of this shelter")
+
+
+class BedRetireSerializer(serializers.Serializer):
+    on = serializers.DateField(help_text="The first day the bed is no longer in service.")
+
+
+class PostingSerializer(serializers.Serializer):
+    user = ScopedRelatedField(view_user)

@@ -18,14 +18,16 @@ from accounts.actors import signed_in
 from casework.api.views import identity_from_scope
 from casework.selectors import record_identity_read
 from core.api.viewsets import ScopedViewSet
-from core.errors import PermissionDenied
+from core.errors import PermissionDenied, not_found
 from shelters import permissions, selectors, services
 from shelters.api import serializers as s
 from shelters.models import AdmissionRequest, Bed, BedOutage, NonResidentialAssistance, Shelter, Stay
 
 
 class ShelterViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedViewSet):
-    """Shelters (public names; the address only for those who work in or run the shelter)."""
+    """Shelters (public names; the address only for those who work in or run the shelter). Their
+    operator's managers and administrators create and describe them and post their staff; those
+    who manage its beds add rooms and beds. A shelter outside that scope is a 404 there."""
 
     permission = permissions.view_shelter
     serializer_class = s.ShelterSerializer
@@ -67,6 +69,70 @@ class ShelterViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedVie
         record_identity_read(user=request.user, objects=[stay.person for stay in stays])
         context = {**self.get_serializer_context(), "identity_visible": identity_from_scope}
         return Response(s.StaySerializer(stays, many=True, context=context).data)
+
+    def _managed(self, permission: Any) -> Shelter:
+        return permission.get(self.request.user, self.base_queryset(), pk=self.kwargs["pk"])
+
+    def _fresh(self, shelter: Shelter, code: int = status.HTTP_200_OK) -> Response:
+        return self.respond(self.base_queryset().get(pk=shelter.pk), status_code=code)
+
+    @extend_schema(request=s.ShelterCreateSerializer, responses={201: s.ShelterSerializer})
+    def create(self, request: Request) -> Response:
+        data = self.read_input(s.ShelterCreateSerializer)
+        return self._fresh(services.shelter_create(actor=signed_in(request), **data), status.HTTP_201_CREATED)
+
+    @extend_schema(request=s.ShelterDescriptionSerializer)
+    def partial_update(self, request: Request, pk: str) -> Response:
+        shelter = self._managed(permissions.manage_shelter)
+        data = self.read_input(s.ShelterDescriptionSerializer, partial=True)
+        return self._fresh(services.shelter_update(actor=signed_in(request), shelter=shelter, **data))
+
+    @extend_schema(request=s.RoomSerializer, responses={201: s.RoomSerializer})
+    @action(detail=True, methods=["post"])
+    def rooms(self, request: Request, pk: str) -> Response:
+        """Add a room."""
+        shelter = self._managed(permissions.manage_beds)
+        data = self.read_input(s.RoomSerializer)
+        room = services.room_add(actor=signed_in(request), shelter=shelter, name=data["name"])
+        return self.respond(room, s.RoomSerializer, status.HTTP_201_CREATED)
+
+    @extend_schema(request=s.BedsAddSerializer, responses={201: s.BedSerializer(many=True)})
+    @action(detail=True, methods=["post"])
+    def beds(self, request: Request, pk: str) -> Response:
+        """Add beds, all in service from one date (historic dates included), all or none."""
+        shelter = self._managed(permissions.manage_beds)
+        data = self.read_input(s.BedsAddSerializer)
+        room = None
+        if data.get("room"):
+            room = shelter.rooms.filter(pk=data["room"]).first()
+            if room is None:
+                raise not_found("room")
+        beds = services.beds_add(
+            actor=signed_in(request),
+            shelter=shelter,
+            labels=data["labels"],
+            in_service_from=data["in_service_from"],
+            room=room,
+        )
+        return Response(s.BedSerializer(beds, many=True).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(request=s.PostingSerializer, responses={201: s.PostingSerializer})
+    @action(detail=True, methods=["post"], url_path="staff")
+    def post_staff(self, request: Request, pk: str) -> Response:
+        """Post a shelter-staff account to this shelter."""
+        shelter = self._managed(permissions.manage_shelter)
+        data = self.read_input(s.PostingSerializer)
+        services.staff_post(actor=signed_in(request), shelter=shelter, user=data["user"])
+        return Response({"user": str(data["user"].pk)}, status=status.HTTP_201_CREATED)
+
+    @extend_schema(request=s.PostingSerializer, responses={204: None})
+    @action(detail=True, methods=["post"], url_path="staff/end")
+    def unpost_staff(self, request: Request, pk: str) -> Response:
+        """End a posting: the account no longer works in this shelter."""
+        shelter = self._managed(permissions.manage_shelter)
+        data = self.read_input(s.PostingSerializer)
+        services.staff_unpost(actor=signed_in(request), shelter=shelter, user=data["user"])
+        return Response(status=status.HTTP_204_NO_CONTENT)
 
 
 def _date_param(request: Request, name: str) -> Any:
@@ -155,6 +221,15 @@ class BedViewSet(ScopedViewSet):
 
     permission = permissions.view_bed
     serializer_class = s.OutageSerializer
+
+    @extend_schema(request=s.BedRetireSerializer, responses=s.BedSerializer)
+    @action(detail=True, methods=["post"])
+    def retire(self, request: Request, pk: str) -> Response:
+        """Take the bed out of use for good from `on`."""
+        data = self.read_input(s.BedRetireSerializer)
+        return self.respond(
+            services.bed_retire(actor=signed_in(request), bed=self.get_object(), **data), s.BedSerializer
+        )
 
     def base_queryset(self) -> QuerySet[Bed]:
         return Bed.objects.select_related("shelter")

@@ -1,8 +1,8 @@
 """Every write in shelters, one module per part of the domain: stays (admission, discharge,
 transfer, bed moves; stays.py, which also holds the rules and gates the others share), beds and
-their outages (beds.py), staff postings (staffing.py), assistance without a stay
-(non_residential.py) and requests for a place (admission_requests.py). The names below are the
-public surface (`services.stay_admit`)."""
+their outages (beds.py), the shelter, its rooms and several beds at once (setup.py), staff
+postings (staffing.py), assistance without a stay (non_residential.py) and requests for a place
+(admission_requests.py). The names below are the public surface (`services.stay_admit`)."""
 
 from shelters.services.admission_requests import (
     admission_request_accept,
@@ -11,6 +11,7 @@ from shelters.services.admission_requests import (
 )
 from shelters.services.beds import bed_add, bed_outage_end, bed_outage_start, bed_retire
 from shelters.services.non_residential import non_residential_record
+from shelters.services.setup import beds_add, room_add, shelter_create, shelter_update
 from shelters.services.staffing import staff_post, staff_unpost
 from shelters.services.stays import (
     person_records_anonymise,
@@ -29,8 +30,12 @@ __all__ = [
     "bed_outage_end",
     "bed_outage_start",
     "bed_retire",
+    "beds_add",
     "non_residential_record",
     "person_records_anonymise",
+    "room_add",
+    "shelter_create",
+    "shelter_update",
     "staff_post",
     "staff_unpost",
     "stay_admit",

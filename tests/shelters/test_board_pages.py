@@ -341,7 +341,7 @@ def test_a_bed_back_in_service_from_the_board(people, shelter, today):
     target = bed(shelter, "B1")
     outage = services.bed_outage_start(actor=people.manager, bed=target, start=today, reason="mould")
     board = client_for(people.manager).get(reverse("shelters:board", args=[shelter.code])).content.decode()
-    url = reverse("shelters:bed-back-in-service", args=[outage.pk])
+    url = reverse("shelters:outage-end", args=[outage.pk])
     assert url in board
     response = client_for(people.manager).post(url, {"end": (today + timedelta(days=2)).isoformat()})
     assert response.status_code == 302
@@ -351,7 +351,7 @@ def test_a_bed_back_in_service_from_the_board(people, shelter, today):
 
 def test_back_in_service_refuses_an_end_before_the_start_and_keeps_the_outage(people, shelter, today):
     outage = services.bed_outage_start(actor=people.manager, bed=bed(shelter, "B1"), start=today, reason="x")
-    url = reverse("shelters:bed-back-in-service", args=[outage.pk])
+    url = reverse("shelters:outage-end", args=[outage.pk])
     response = client_for(people.manager).post(url, {"end": today.isoformat()})
     assert response.status_code == 400
     assert "The end must be after the start." in response.context["form"].errors["end"][0]

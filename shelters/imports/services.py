@@ -1,0 +1,405 @@
+"""Checking, importing and undoing a register (docs/import.md).
+
+One function applies the rows, through the services a form uses, each row in a savepoint: a
+refused row's messages are kept and its writes rolled back. A check (dry run) rolls the whole
+transaction back; an import keeps it only when no row was refused, so nothing is written until
+the whole file is valid, and what is written is written at once.
+
+Undo (within UNDO_WINDOW) deletes what the import created: the stays, the assistance records,
+the cases (their timeline rows go with them) and the people. Each deletion has its own audit row,
+and the audit log, which is append-only, keeps the creation rows too: the history says both that
+the records were imported and that they were removed. A record worked on since the import (a
+screening added to an imported case, say) holds its case: then nothing is undone and the answer
+says why."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.core.cache import cache
+from django.db import IntegrityError, transaction
+from django.db.models import Model, ProtectedError
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from accounts.actors import Staff
+from accounts.models import AuditAction
+from accounts.services import audit_record, audit_record_many
+from casework.models import Case, CaseEvent, ExploitationForm, Person, ServiceType
+from casework.services.cases import case_open
+from core.errors import ApplicationError, Conflict
+from shelters import permissions, services
+from shelters.imports.models import ImportStatus, RegisterImport, RegisterImportRow
+from shelters.imports.reading import SourceRow, read_register
+from shelters.models import Bed, NonResidentialAssistance, Shelter, Stay
+
+UNDO_WINDOW = dt.timedelta(days=1)
+UNDO_REASON = "register import undone"
+# What an import created, in an order that deletes each record before what it refers to.
+UNDO_ORDER: tuple[tuple[type[Model], str], ...] = (
+    (NonResidentialAssistance, "non_residential_id"),
+    (Stay, "stay_id"),
+    (Case, "case_id"),
+    (Person, "person_id"),
+)
+RUNNING = (ImportStatus.CHECKING, ImportStatus.IMPORTING)
+PROGRESS_EVERY = 50
+PERSON_COLUMNS = ("given_name_lo", "family_name_lo", "given_name_latin", "family_name_latin", "sex")
+DATE_COLUMNS = ("date_of_birth", "age_estimated_on", "identified_on", "admitted_on", "discharged_on", "assisted_on")
+DATE_FORMATS = ("%Y-%m-%d", "%d/%m/%Y")
+# A service's argument name -> the column it came from; messages about anything else (the case,
+# the shelter) are about the whole row.
+SERVICE_FIELDS = {"destination": "exit_destination", "reason": "exit_reason", "service_types": "services"}
+Progress = Callable[[int, int], None]
+
+
+@dataclass
+class RowResult:
+    line: int
+    ref: str
+    status: str = "ok"  # ok, error, skipped (imported before)
+    errors: list[tuple[str, str]] = field(default_factory=list)
+    created: dict[str, Any] = field(default_factory=dict)
+
+    def as_json(self) -> dict[str, Any]:
+        return {"line": self.line, "ref": self.ref, "status": self.status, "errors": self.errors}
+
+
+# --- The public surface ---------------------------------------------------------------------------
+def import_upload(*, actor: Staff, shelter: Shelter, filename: str, content: bytes) -> RegisterImport:
+    """Keep the file for its check; refuses a shelter the actor may not import into and a file
+    that cannot be read (the rows' own problems are the check's)."""
+    permissions.import_register.require(actor, shelter, _("Only the operator's managers import its registers."))
+    rows = read_register(content, filename)
+    register_import = RegisterImport.objects.create(
+        shelter=shelter,
+        uploaded_by=actor,
+        filename=filename[-200:],
+        sha256=hashlib.sha256(content).hexdigest(),
+        content=content,
+        row_count=len(rows),
+    )
+    audit_record(actor=actor, action=AuditAction.CREATE, obj=register_import, fields=["file"])
+    return register_import
+
+
+def import_check(*, register_import: RegisterImport, progress: Progress | None = None) -> RegisterImport:
+    """The dry run: every row through the services, then everything rolled back."""
+    results = _apply(register_import, keep=False, progress=progress)
+    _finish(register_import, results, ImportStatus.CHECKED)
+    return register_import
+
+
+def import_start(*, actor: Staff, register_import: RegisterImport) -> RegisterImport:
+    """The manager accepts a checked file; refused unless its check found nothing wrong."""
+    _require(actor, register_import)
+    if register_import.status != ImportStatus.CHECKED or register_import.error_count:
+        raise Conflict(_("Only a checked file without errors can be imported."))
+    if (
+        RegisterImport.objects.filter(pk=register_import.pk, status=ImportStatus.CHECKED).update(
+            status=ImportStatus.IMPORTING
+        )
+        != 1
+    ):
+        raise Conflict(_("This file is already being imported."))
+    register_import.status = ImportStatus.IMPORTING
+    return register_import
+
+
+def import_run(*, register_import: RegisterImport, progress: Progress | None = None) -> RegisterImport:
+    """Apply the rows for good, in one transaction: all of them, or (if a row is refused now,
+    because something changed since the check) none, with the messages shown as after a check."""
+    results = _apply(register_import, keep=True, progress=progress)
+    if any(result.status == "error" for result in results):
+        _finish(register_import, results, ImportStatus.FAILED)
+    return register_import
+
+
+@transaction.atomic
+def import_undo(*, actor: Staff, register_import: RegisterImport) -> RegisterImport:
+    """Remove what the import created, all of it or nothing (see the module's docstring)."""
+    _require(actor, register_import)
+    register_import = RegisterImport.objects.select_for_update().get(pk=register_import.pk)
+    if register_import.status != ImportStatus.IMPORTED:
+        raise Conflict(_("Only an import that wrote records can be undone."))
+    assert register_import.imported_at is not None  # set with the status
+    if timezone.now() - register_import.imported_at > UNDO_WINDOW:
+        raise Conflict(_("An import can be undone only within a day."))
+    worked_on_message = _(
+        "Records of this import have been worked on since it was imported: it can no longer be undone."
+    )
+    rows = list(register_import.rows.filter(active=True))
+    # Every service writes a timeline row: one dated after the import is work done since, which
+    # the deletion of the case would take with it (screenings, notes and services cascade).
+    worked_on = CaseEvent.objects.filter(
+        case_id__in=[row.case_id for row in rows if row.case_id], at__gt=register_import.imported_at
+    )
+    if worked_on.exists():
+        raise Conflict(worked_on_message)
+    try:
+        with transaction.atomic():
+            for model, key in UNDO_ORDER:
+                ids = [getattr(row, key) for row in rows if getattr(row, key)]
+                objects = list(model._default_manager.filter(pk__in=ids))
+                audit_record_many(actor=actor, action=AuditAction.DELETE, objects=objects, reason=UNDO_REASON)
+                model._default_manager.filter(pk__in=ids).delete()
+    except (ProtectedError, IntegrityError) as error:
+        raise Conflict(worked_on_message) from error
+    register_import.rows.update(active=False)
+    register_import.status = ImportStatus.UNDONE
+    register_import.undone_at = timezone.now()
+    register_import.undone_by = actor
+    register_import.save(update_fields=["status", "undone_at", "undone_by"])
+    audit_record(actor=actor, action=AuditAction.UPDATE, obj=register_import, fields=["status"])
+    return register_import
+
+
+def import_process(*, register_import: RegisterImport) -> RegisterImport:
+    """The next step of an upload, as the worker (or the page, for a small file) runs it: the
+    check of an uploaded file, the import of an accepted one; anything else was done already
+    (a redelivered task does nothing)."""
+    progress = _progress_writer(register_import)
+    if register_import.status == ImportStatus.CHECKING:
+        return import_check(register_import=register_import, progress=progress)
+    if register_import.status == ImportStatus.IMPORTING:
+        return import_run(register_import=register_import, progress=progress)
+    return register_import
+
+
+def progress_of(register_import: RegisterImport) -> int:
+    """Rows done so far by a running check or import (kept in the cache: the rows themselves are
+    in a transaction nobody else sees until it ends)."""
+    if register_import.status not in RUNNING:
+        return register_import.row_count
+    return int(cache.get(_progress_key(register_import)) or 0)
+
+
+def _progress_writer(register_import: RegisterImport) -> Progress:
+    key = _progress_key(register_import)
+    cache.delete(key)
+    return lambda done, total: cache.set(key, done, timeout=3600)
+
+
+def _progress_key(register_import: RegisterImport) -> str:
+    return f"register-import:{register_import.pk}:{register_import.status}"
+
+
+def undoable(register_import: RegisterImport) -> bool:
+    return (
+        register_import.status == ImportStatus.IMPORTED
+        and register_import.imported_at is not None
+        and timezone.now() - register_import.imported_at <= UNDO_WINDOW
+    )
+
+
+# --- Applying the rows ----------------------------------------------------------------------------
+def _require(actor: Staff, register_import: RegisterImport) -> None:
+    permissions.import_register.require(
+        actor, register_import.shelter, _("Only the operator's managers import its registers.")
+    )
+
+
+def _apply(register_import: RegisterImport, *, keep: bool, progress: Progress | None) -> list[RowResult]:
+    """Each row through the services in a savepoint. With `keep`, also the rows' records and
+    the import's status, in the caller's transaction; without, everything is rolled back."""
+    actor = register_import.uploaded_by
+    shelter = Shelter.objects.select_related("operator", "province").get(pk=register_import.shelter_id)
+    rows = read_register(bytes(register_import.content), register_import.filename)
+    lookups = _Lookups(shelter)
+    done_before = set(
+        RegisterImportRow.objects.filter(
+            shelter=shelter, active=True, register_ref__in=[row.values.get("register_ref", "") for row in rows]
+        ).values_list("register_ref", flat=True)
+    )
+    results: list[RowResult] = []
+    seen: set[str] = set()
+    with transaction.atomic():
+        for number, row in enumerate(rows, start=1):
+            results.append(_apply_row(actor, shelter, row, lookups, done_before, seen))
+            if progress and number % PROGRESS_EVERY == 0:
+                progress(number, len(rows))
+        if not keep or any(result.status == "error" for result in results):
+            transaction.set_rollback(True)
+        else:
+            _record_rows(register_import, shelter, results)
+    if progress:
+        progress(len(rows), len(rows))
+    return results
+
+
+def _apply_row(
+    actor: Staff, shelter: Shelter, row: SourceRow, lookups: _Lookups, done_before: set[str], seen: set[str]
+) -> RowResult:
+    values = row.values
+    ref = values.get("register_ref", "")
+    result = RowResult(row.line, ref)
+    if not ref:
+        result.errors.append(("register_ref", _("This field is required.")))
+    elif ref in seen:
+        result.errors.append(("register_ref", _("Another row of this file has the same register number.")))
+    elif ref in done_before:
+        result.status = "skipped"
+        return result
+    seen.add(ref)
+    parsed = _parse(values, lookups, result)
+    if result.errors:
+        result.status = "error"
+        return result
+    try:
+        with transaction.atomic():
+            result.created = _create(actor, shelter, parsed)
+    except ApplicationError as error:
+        result.status = "error"
+        result.errors = _messages(error)
+    return result
+
+
+def _create(actor: Staff, shelter: Shelter, parsed: dict[str, Any]) -> dict[str, Any]:
+    """The row's records, through the services (each rule written once, in them)."""
+    admitted_on, assisted_on = parsed["admitted_on"], parsed["assisted_on"]
+    if (admitted_on is None) == (assisted_on is None):
+        message = _("Give either an admission date or a date of assistance without a stay.")
+        raise ApplicationError(message, fields={"admitted_on": [message]})
+    if parsed["discharged_on"] is None and (parsed["exit_destination"] or parsed["exit_reason"]):
+        message = _("A destination needs a discharge date.")
+        raise ApplicationError(message, fields={"discharged_on": [message]})
+    person_values = {name: parsed[name] for name in PERSON_COLUMNS}
+    person_values.update(
+        date_of_birth=parsed["date_of_birth"],
+        estimated_age=parsed["estimated_age"],
+        registered_on=parsed["identified_on"] or admitted_on or assisted_on,
+    )
+    if parsed["age_estimated_on"] is not None:
+        person_values["age_estimated_on"] = parsed["age_estimated_on"]
+    case = case_open(
+        actor=actor,
+        owner=shelter.operator,
+        registration_province=shelter.province,
+        person_values=person_values,
+        category=parsed["category"],
+        identification_route=parsed["identification_route"],
+        identified_on=parsed["identified_on"],
+        exploitation_forms=parsed["exploitation_forms"],
+    )
+    created: dict[str, Any] = {"person": case.person_id, "case": case.pk}
+    if admitted_on is not None:
+        stay = services.stay_admit(actor=actor, shelter=shelter, case=case, admitted_on=admitted_on, bed=parsed["bed"])
+        if parsed["discharged_on"] is not None:
+            services.stay_discharge(
+                actor=actor,
+                stay=stay,
+                discharged_on=parsed["discharged_on"],
+                destination=parsed["exit_destination"],
+                reason=parsed["exit_reason"],
+            )
+        created["stay"] = stay.pk
+    else:
+        assistance = services.non_residential_record(
+            actor=actor,
+            shelter=shelter,
+            case=case,
+            assisted_on=assisted_on,
+            service_types=parsed["services"],
+            notes=parsed["notes"],
+        )
+        created["non_residential"] = assistance.pk
+    return created
+
+
+def _record_rows(register_import: RegisterImport, shelter: Shelter, results: list[RowResult]) -> None:
+    RegisterImportRow.objects.bulk_create(
+        RegisterImportRow(
+            register_import=register_import,
+            shelter=shelter,
+            register_ref=result.ref,
+            line=result.line,
+            person_id=result.created["person"],
+            case_id=result.created["case"],
+            stay_id=result.created.get("stay"),
+            non_residential_id=result.created.get("non_residential"),
+        )
+        for result in results
+        if result.status == "ok"
+    )
+    imported = sum(result.status == "ok" for result in results)
+    status = ImportStatus.IMPORTED if imported else ImportStatus.UNCHANGED
+    register_import.imported_at = timezone.now()
+    _finish(register_import, results, status)
+    audit_record(actor=register_import.uploaded_by, action=AuditAction.UPDATE, obj=register_import, fields=["status"])
+
+
+def _finish(register_import: RegisterImport, results: list[RowResult], status: str) -> None:
+    register_import.status = status
+    register_import.results = [result.as_json() for result in results]
+    register_import.error_count = sum(result.status == "error" for result in results)
+    register_import.skipped_count = sum(result.status == "skipped" for result in results)
+    if status != ImportStatus.CHECKED:
+        register_import.content = b""  # the file's names are in the records now, or nowhere
+    register_import.save()
+
+
+def _messages(error: ApplicationError) -> list[tuple[str, str]]:
+    if not error.fields:
+        return [("", error.message)]
+    return [
+        (SERVICE_FIELDS.get(name, name), message) for name, messages in error.fields.items() for message in messages
+    ]
+
+
+# --- Reading the cells ----------------------------------------------------------------------------
+class _Lookups:
+    """The shelter's beds and the reference lists, read once per file."""
+
+    def __init__(self, shelter: Shelter) -> None:
+        self.beds = {bed.label.casefold(): bed for bed in Bed.objects.filter(shelter=shelter)}
+        self.forms = {form.code: form for form in ExploitationForm.objects.all()}
+        self.services = {service.code: service for service in ServiceType.objects.all()}
+
+
+def _parse(values: dict[str, str], lookups: _Lookups, result: RowResult) -> dict[str, Any]:
+    parsed: dict[str, Any] = {
+        name: values.get(name, "")
+        for name in (*PERSON_COLUMNS, "category", "identification_route", "exit_destination", "exit_reason", "notes")
+    }
+    for name in DATE_COLUMNS:
+        parsed[name] = _date(values.get(name, ""), name, result)
+    age = values.get("estimated_age", "")
+    parsed["estimated_age"] = None
+    if age:
+        if age.isdigit():
+            parsed["estimated_age"] = int(age)
+        else:
+            result.errors.append(("estimated_age", _("Enter a whole number of years.")))
+    label = values.get("bed", "")
+    parsed["bed"] = lookups.beds.get(label.casefold()) if label else None
+    if label and parsed["bed"] is None:
+        result.errors.append(("bed", _("This shelter has no bed with this label.")))
+    parsed["exploitation_forms"] = _codes(
+        values.get("exploitation_forms", ""), lookups.forms, "exploitation_forms", result
+    )
+    parsed["services"] = _codes(values.get("services", ""), lookups.services, "services", result)
+    return parsed
+
+
+def _date(text: str, column: str, result: RowResult) -> dt.date | None:
+    if not text:
+        return None
+    for fmt in DATE_FORMATS:
+        try:
+            return dt.datetime.strptime(text, fmt).date()
+        except ValueError:
+            continue
+    result.errors.append((column, _("Enter a date as dd/mm/yyyy or yyyy-mm-dd.")))
+    return None
+
+
+def _codes(text: str, known: dict[str, Any], column: str, result: RowResult) -> list[Any]:
+    codes = [code.strip() for code in text.split(";") if code.strip()]
+    unknown = [code for code in codes if code not in known]
+    if unknown:
+        result.errors.append((column, _("Unknown code: %(codes)s.") % {"codes": ", ".join(unknown)}))
+    return [known[code] for code in codes if code in known]
