@@ -61,7 +61,7 @@ def main() -> None:
             ("social.worker", "dashboard", "/"),
             ("social.worker", "case list, own office", "/cases/"),
             ("manager", "occupancy report", "/shelters/reports/occupancy/"),
-            *issue_16_pages(sample),
+            *issue_16_pages(),
         ]
         scenarios = [scenario for scenario in scenarios if args.only in scenario[1]]
         print(f"people={Person.objects.count()} cases={Case.objects.count()} requests/scenario={args.requests}")
@@ -77,16 +77,18 @@ def main() -> None:
             )
 
 
-def issue_16_pages(sample) -> list[tuple[str, str, str]]:  # type: ignore[no-untyped-def]
-    """The pages of issue 16 (GET: what a worker or a manager opens before writing), each on a case
-    of the demo office that has what the page shows: a plan, follow-up visits, a repatriation."""
-    from casework.models import CasePlan, FollowUpVisit, Repatriation
+def issue_16_pages() -> list[tuple[str, str, str]]:
+    """The pages of issue 16 (GET: what a worker or a manager opens before writing), each on an
+    open case of the demo office (a closed one has no edit pages) that has what the page shows:
+    notes, a plan, follow-up visits, a repatriation."""
+    from casework.models import Case, CaseNote, CasePlan, FollowUpVisit, Repatriation
+
+    open_cases = Case.objects.filter(owner__code="mlsw-vt").exclude(status="closed")
 
     def case_with(model):  # type: ignore[no-untyped-def]
-        found = model.objects.filter(case__owner__code="mlsw-vt").values_list("case_id", flat=True).first()
-        return f"/cases/{found or sample.pk}/"
+        return f"/cases/{model.objects.filter(case__in=open_cases).values_list('case_id', flat=True)[0]}/"
 
-    case = f"/cases/{sample.pk}/"
+    case = case_with(CaseNote)
     return [
         ("social.worker", "issue 16: person edit", f"{case}person/"),
         ("social.worker", "issue 16: case edit", f"{case}edit/"),
