@@ -1,5 +1,6 @@
-"""The first page after login: my open cases, and the panels other apps add (referrals waiting
-for my organisation, due reminders) through casework.extensions."""
+"""The first page after login, by role: my open cases; for a manager, the decisions waiting and
+the numbers that matter, each linking to its list (casework.home); and the panels other apps add
+(referrals waiting, due reminders, consent overrides, tonight's beds) through casework.extensions."""
 
 from __future__ import annotations
 
@@ -7,7 +8,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_safe
 
-from casework import extensions, permissions, selectors
+from casework import extensions, home, permissions, selectors
 from casework.choices import CaseStatus
 from core.permissions import has_role
 
@@ -33,6 +34,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             "more_cases": more,
             "can_open": permissions.can_open_case(user),
             "panels": extensions.dashboard_panels(request),
+            "manager": home.manager_counts(user=user),
             "organisation": user.organisation,  # type: ignore[union-attr]
             "transfers_waiting": selectors.transfers_waiting(user=user).count()
             if has_role(user, *permissions.TRANSFER_DECIDERS)
