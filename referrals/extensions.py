@@ -10,17 +10,17 @@ from typing import Any
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
-from accounts.models import Role
 from casework.extensions import (
     CaseTab,
     DashboardPanel,
+    ManagerDecision,
     PersonRecords,
     register_case_referrals,
     register_case_tab,
     register_dashboard_panel,
+    register_manager_decision,
     register_person_records,
 )
-from core.permissions import has_role
 from referrals import permissions, selectors, services
 from referrals.choices import ReferralStatus
 
@@ -46,20 +46,14 @@ def waiting_for_my_organisation(request: HttpRequest) -> dict[str, Any] | None:
     return {"referrals": waiting[:WAITING_SHOWN], "more": len(waiting) > WAITING_SHOWN}
 
 
-def overrides_waiting(request: HttpRequest) -> dict[str, Any] | None:
-    """For a manager: how many consent override requests wait for a decision (a count only)."""
-    if not has_role(request.user, Role.MANAGER):
-        return None
-    return {"count": selectors.overrides_waiting(user=request.user).count()}
-
-
 def register() -> None:
-    register_dashboard_panel(
-        DashboardPanel(
-            key="overrides-waiting",
-            template="referrals/dashboard_overrides.html",
-            context=overrides_waiting,
-            position=1,
+    register_manager_decision(
+        ManagerDecision(
+            key="consent-overrides",
+            label=_("Consent overrides waiting for a decision"),
+            url_name="referrals:overrides",
+            count=lambda user: selectors.overrides_waiting(user=user).count(),
+            position=35,
         )
     )
     register_case_tab(

@@ -34,7 +34,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             "more_cases": more,
             "can_open": permissions.can_open_case(user),
             "panels": extensions.dashboard_panels(request),
-            "manager": home.manager_counts(user=user),
+            "manager": home.manager_home(user=user),
             "organisation": user.organisation,  # type: ignore[union-attr]
             "transfers_waiting": selectors.transfers_waiting(user=user).count()
             if has_role(user, *permissions.TRANSFER_DECIDERS)
