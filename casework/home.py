@@ -4,9 +4,11 @@ count linked to the list behind it (counts only, no personal data)."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from django.db.models import QuerySet
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -24,6 +26,10 @@ class Count:
     number: int
 
 
+def _counter(queryset: Callable[..., QuerySet[Any]]) -> Callable[[Any], int]:
+    return lambda user: queryset(user=user).count()
+
+
 def register() -> None:
     """Casework's own decisions (called from CaseworkConfig.ready)."""
     for position, (key, label, url_name, count) in enumerate(
@@ -39,7 +45,7 @@ def register() -> None:
                 key=key,
                 label=label,
                 url_name=url_name,
-                count=lambda user, queryset=count: queryset(user=user).count(),
+                count=_counter(count),
                 position=position * 10,
             )
         )

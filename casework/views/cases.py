@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms as django_forms
+from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
@@ -74,7 +75,7 @@ def case_list(request: HttpRequest) -> HttpResponse:
         # An exact lookup takes None (IS NULL: a superuser outside every organisation); the stubs refuse it.
         # A manager's list covers the organisations they manage (the team workload page's links).
         .filter(
-            organisation_id__in=permissions.managed_organisations(user) or [user.organisation_id],
+            Q(organisation_id=user.organisation_id) | Q(organisation_id__in=permissions.managed_organisations(user)),  # type: ignore[misc]
             roles__overlap=[Role.SOCIAL_WORKER, Role.COUNSELLOR],
         )
         .order_by("username")
