@@ -8,11 +8,13 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_safe
 
+from accounts.models import Role
 from casework import extensions, home, permissions, selectors
 from casework.choices import CaseStatus
 from core.permissions import has_role
 
 MY_CASES_SHOWN = 20
+CASE_ROLES = (Role.SOCIAL_WORKER, Role.COUNSELLOR, Role.POLICE, Role.MANAGER)
 
 
 @require_safe
@@ -33,6 +35,8 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             "my_cases": mine,
             "more_cases": more,
             "can_open": permissions.can_open_case(user),
+            # Partners and statisticians hold no case: their home leads to their own work instead.
+            "works_cases": bool(mine) or has_role(user, *CASE_ROLES),
             "panels": extensions.dashboard_panels(request),
             "manager": home.manager_home(user=user),
             "organisation": user.organisation,  # type: ignore[union-attr]

@@ -110,3 +110,10 @@ def test_a_case_out_of_scope_and_a_missing_one_get_the_same_404(people, case):
 def page_text(response) -> str:  # type: ignore[no-untyped-def]
     """The page without its hidden inputs (the CSRF token and the language switch's return address)."""
     return re.sub(r'<input[^>]*type="hidden"[^>]*>', "", response.content.decode())
+
+
+@pytest.mark.parametrize(("persona", "work"), [("statistician", "statistics-work"), ("partner", "partner-work")])
+def test_a_home_without_cases_leads_to_the_roles_own_work(people, persona, work):
+    response = client_for(getattr(people, persona)).get(reverse("home"))
+    html = response.content.decode()
+    assert f'id="{work}"' in html and "My cases" not in html
