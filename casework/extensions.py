@@ -35,6 +35,18 @@ class DashboardPanel:
 
 
 @dataclass(frozen=True)
+class ManagerDecision:
+    """A kind of request waiting for a manager's decision, counted on the manager's home page and
+    linked to the page where it is decided. `count(user)` counts what waits for this manager."""
+
+    key: str
+    label: Any  # a lazy translation
+    url_name: str
+    count: Callable[[Any], int]
+    position: int
+
+
+@dataclass(frozen=True)
 class PersonRecords:
     """What one app holds about people. `collect(person, case_ids)` returns {section: [records]}
     of the person on those cases (the ones the exporting manager may see) for a subject access
@@ -49,6 +61,7 @@ class PersonRecords:
 
 CASE_TABS: dict[str, CaseTab] = {}
 DASHBOARD_PANELS: dict[str, DashboardPanel] = {}
+MANAGER_DECISIONS: dict[str, ManagerDecision] = {}
 PERSON_RECORDS: dict[str, PersonRecords] = {}
 # key -> function(organisation ids or a subquery of them, service type code) -> Q over Case
 CASE_REFERRALS: dict[str, Callable[[Any, str], Q]] = {}
@@ -60,6 +73,10 @@ def register_case_tab(tab: CaseTab) -> None:
 
 def register_dashboard_panel(panel: DashboardPanel) -> None:
     DASHBOARD_PANELS[panel.key] = panel
+
+
+def register_manager_decision(decision: ManagerDecision) -> None:
+    MANAGER_DECISIONS[decision.key] = decision
 
 
 def register_person_records(records: PersonRecords) -> None:

@@ -27,6 +27,7 @@ from casework.choices import (
 )
 from casework.models import ExploitationForm, FollowUpPolicy, Indicator, ServiceType
 from casework.services.screening import INTERVIEW_FACTS
+from casework.workload import OVERDUE_CHOICES
 from core.limits import REASON_MAX_LENGTH, TEXT_MAX_LENGTH
 from core.pages import DateInput, LocalNameChoiceField, LocalNameMultipleChoiceField
 
@@ -43,6 +44,11 @@ class CaseFilterForm(forms.Form):
     category = forms.ChoiceField(label=_("Category"), choices=[*BLANK, *CaseCategory.choices], required=False)
     assigned_worker = forms.ChoiceField(label=_("Worker"), required=False)
     province = forms.ChoiceField(label=_("Province"), required=False)
+    # The lists behind the numbers of a manager's home and team workload pages.
+    current = forms.BooleanField(label=_("Not closed"), required=False)
+    overdue = forms.ChoiceField(label=_("Overdue"), choices=[*BLANK, *OVERDUE_CHOICES], required=False)
+    closure_pending = forms.BooleanField(label=_("Closure requested"), required=False)
+    unassigned = forms.BooleanField(label=_("Not assigned"), required=False)
 
     def __init__(self, *args: Any, workers: list[Any], provinces: list[tuple[str, str]], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

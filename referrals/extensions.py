@@ -13,10 +13,12 @@ from django.utils.translation import gettext_lazy as _
 from casework.extensions import (
     CaseTab,
     DashboardPanel,
+    ManagerDecision,
     PersonRecords,
     register_case_referrals,
     register_case_tab,
     register_dashboard_panel,
+    register_manager_decision,
     register_person_records,
 )
 from referrals import consent_views, permissions, selectors, services
@@ -45,6 +47,15 @@ def waiting_for_my_organisation(request: HttpRequest) -> dict[str, Any] | None:
 
 
 def register() -> None:
+    register_manager_decision(
+        ManagerDecision(
+            key="consent-overrides",
+            label=_("Consent overrides waiting for a decision"),
+            url_name="referrals:overrides",
+            count=lambda user: selectors.overrides_waiting(user=user).count(),
+            position=35,
+        )
+    )
     register_case_tab(
         CaseTab(
             key="referrals",
