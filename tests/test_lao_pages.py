@@ -121,6 +121,7 @@ def world_data(world: Any) -> re.Pattern[str]:
         data |= {person.case_code, person.given_name_latin or "", person.family_name_latin or ""}
     data |= {"Synthetic mother", "Synthetic", "first visit", "threatened by the recruiter", "matrix", "revoked"}
     data |= {"https://hooks.example.org/ngo", "repairs", "counselling", "investigation"}
+    data.add(world.register_import.filename)  # the uploaded register's name, as the manager's computer gave it
     return re.compile(
         "|".join(rf"(?<!\w){re.escape(value)}(?!\w)" for value in sorted(data, key=len, reverse=True) if value)
     )
