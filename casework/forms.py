@@ -24,9 +24,10 @@ from casework.choices import (
     Sex,
 )
 from casework.models import ExploitationForm, Indicator, ServiceType
+from casework.services.people import intake_errors
 from casework.services.screening import INTERVIEW_FACTS
 from core.limits import REASON_MAX_LENGTH, TEXT_MAX_LENGTH
-from core.pages import DateInput, LocalNameChoiceField, LocalNameMultipleChoiceField
+from core.pages import DateField, LocalNameChoiceField, LocalNameMultipleChoiceField, add_errors
 
 BLANK = [("", "—")]
 
@@ -58,7 +59,7 @@ class IntakeForm(forms.Form):
     given_name_latin = forms.CharField(label=_("Given name (Latin letters)"), max_length=100, required=False)
     family_name_latin = forms.CharField(label=_("Family name (Latin letters)"), max_length=100, required=False)
     sex = forms.ChoiceField(label=_("Sex"), choices=[*BLANK, *Sex.choices])
-    date_of_birth = forms.DateField(label=_("Date of birth"), required=False, widget=DateInput())
+    date_of_birth = DateField(label=_("Date of birth"), required=False)
     estimated_age = forms.IntegerField(
         label=_("Estimated age (years)"),
         required=False,
@@ -81,7 +82,7 @@ class IntakeForm(forms.Form):
     identification_route = forms.ChoiceField(
         label=_("How was the person identified?"), choices=[*BLANK, *IdentificationRoute.choices]
     )
-    identified_on = forms.DateField(label=_("Identified on"), widget=DateInput())
+    identified_on = DateField(label=_("Identified on"))
     exploitation_forms = LocalNameMultipleChoiceField(
         label=_("Forms of exploitation"),
         queryset=ExploitationForm.objects.filter(active=True),
@@ -91,7 +92,7 @@ class IntakeForm(forms.Form):
     exploitation_country = LocalNameChoiceField(
         label=_("Country where exploited"), queryset=Country.objects.order_by("name_en"), required=False
     )
-    exploitation_started_on = forms.DateField(label=_("Exploitation started on"), required=False, widget=DateInput())
+    exploitation_started_on = DateField(label=_("Exploitation started on"), required=False)
     # After the duplicate check
     not_a_duplicate = forms.BooleanField(
         label=_("I checked the similar records above: this is a different person."), required=False
@@ -124,22 +125,23 @@ class IntakeForm(forms.Form):
         names = ("given_name_lo", "family_name_lo", "given_name_latin", "family_name_latin")
         if not any((data.get(name) or "").strip() for name in names):
             self.add_error("given_name_lo", _("Give at least one name, in Lao script or Latin letters."))
+        add_errors(self, intake_errors(self.person_values(), self.case_values()))
         return data
 
     def person_values(self) -> dict[str, Any]:
-        data = self.cleaned_data
-        values = {name: data[name] for name in self.PERSON_FIELDS}
-        return {name: value for name, value in values.items() if value not in (None, "")}
+        return self._given(self.PERSON_FIELDS)
 
     def case_values(self) -> dict[str, Any]:
-        data = self.cleaned_data
-        values = {name: data[name] for name in self.CASE_FIELDS}
+        return self._given(self.CASE_FIELDS)
+
+    def _given(self, names: tuple[str, ...]) -> dict[str, Any]:
+        values = {name: self.cleaned_data.get(name) for name in names}
         return {name: value for name, value in values.items() if value not in (None, "")}
 
 
 class ScreeningForm(forms.Form):
     place = forms.ChoiceField(label=_("Where was the interview?"), choices=[*BLANK, *ScreeningPlace.choices])
-    screened_on = forms.DateField(label=_("Date of the interview"), widget=DateInput())
+    screened_on = DateField(label=_("Date of the interview"))
     indicators = forms.MultipleChoiceField(
         label=_("Indicators observed"), required=False, widget=forms.CheckboxSelectMultiple
     )
@@ -155,7 +157,7 @@ class ScreeningForm(forms.Form):
         max_length=REASON_MAX_LENGTH,
     )
     deciding_body = forms.ChoiceField(label=_("Deciding body"), choices=[*BLANK, *DecidingBody.choices], required=False)
-    decided_on = forms.DateField(label=_("Decided on"), required=False, widget=DateInput())
+    decided_on = DateField(label=_("Decided on"), required=False)
     interpreter_used = forms.BooleanField(label=_("An interpreter was used"), required=False)
     interpreter_language = forms.CharField(label=_("Language interpreted"), max_length=10, required=False)
     same_gender_interviewer_offered = forms.BooleanField(
@@ -222,9 +224,9 @@ class ServiceForm(forms.Form):
     service_type = LocalNameChoiceField(label=_("Service"), queryset=ServiceType.objects.filter(active=True))
     status = forms.ChoiceField(label=_("Status"), choices=ServiceStatus.choices)
     provider_name = forms.CharField(label=_("Provider (when not in Pathway)"), max_length=200, required=False)
-    planned_on = forms.DateField(label=_("Planned for"), required=False, widget=DateInput())
-    started_on = forms.DateField(label=_("Started on"), required=False, widget=DateInput())
-    ended_on = forms.DateField(label=_("Ended on"), required=False, widget=DateInput())
+    planned_on = DateField(label=_("Planned for"), required=False)
+    started_on = DateField(label=_("Started on"), required=False)
+    ended_on = DateField(label=_("Ended on"), required=False)
     notes = forms.CharField(
         label=_("Notes"), required=False, widget=forms.Textarea(attrs={"rows": 2}), max_length=TEXT_MAX_LENGTH
     )
@@ -254,7 +256,7 @@ class StepForm(forms.Form):
         ("unblock", _("Unblock")),
     ]
     action = forms.ChoiceField(label=_("Change"), choices=ACTIONS)
-    done_on = forms.DateField(label=_("Done on"), required=False, widget=DateInput())
+    done_on = DateField(label=_("Done on"), required=False)
     reason = forms.CharField(label=_("Reason"), required=False, max_length=1000)
 
     def clean(self) -> dict[str, Any]:

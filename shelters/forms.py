@@ -10,11 +10,10 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from core.limits import REASON_MAX_LENGTH
-from core.pages import DateInput, local_name
+from core.pages import DateField, local_name
 from shelters.choices import ExitDestination
 from shelters.models import Bed, Shelter
 
-DATE = DateInput()
 NO_BED = ""
 
 
@@ -28,9 +27,9 @@ class AdmitForm(forms.Form):
         max_length=20,
         help_text=_("The person's case code, for example VT-2026-00042 (on the referral or the case page)."),
     )
-    admitted_on = forms.DateField(label=_("Admitted on"), widget=DATE)
+    admitted_on = DateField(label=_("Admitted on"))
     bed = forms.ChoiceField(label=_("Bed"), required=False)
-    planned_discharge_on = forms.DateField(label=_("Planned discharge (optional)"), required=False, widget=DATE)
+    planned_discharge_on = DateField(label=_("Planned discharge (optional)"), required=False)
 
     def __init__(self, *args: Any, beds: list[Bed], **kwargs: Any) -> None:
         kwargs.setdefault("initial", {}).setdefault("admitted_on", timezone.localdate())
@@ -48,9 +47,8 @@ class AdmitForm(forms.Form):
 
 
 class DischargeForm(forms.Form):
-    discharged_on = forms.DateField(
+    discharged_on = DateField(
         label=_("Discharged on"),
-        widget=DATE,
         help_text=_("The day the person left: that night is no longer counted."),
     )
     destination = forms.ChoiceField(
@@ -72,7 +70,7 @@ class DischargeForm(forms.Form):
 
 class TransferForm(forms.Form):
     to_shelter = forms.ChoiceField(label=_("To shelter"))
-    on = forms.DateField(label=_("Transferred on"), widget=DATE)
+    on = DateField(label=_("Transferred on"))
     to_bed = forms.ChoiceField(
         label=_("Bed in the new shelter (optional)"),
         required=False,
@@ -106,11 +104,10 @@ class TransferForm(forms.Form):
 
 
 class OutageForm(forms.Form):
-    start = forms.DateField(label=_("Out of service from"), widget=DATE)
-    end = forms.DateField(
+    start = DateField(label=_("Out of service from"))
+    end = DateField(
         label=_("Back in service on (optional)"),
         required=False,
-        widget=DATE,
         help_text=_("Leave empty while nobody knows."),
     )
     reason = forms.CharField(label=_("Reason"), max_length=200)

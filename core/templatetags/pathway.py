@@ -14,3 +14,10 @@ register = template.Library()
 @register.filter
 def local_name(obj: Any) -> str:
     return pages.local_name(obj)
+
+
+@register.simple_tag
+def date_input(name: str, value: Any, *id_parts: Any) -> str:
+    """The day/month/year box (core.pages.DateInput) where a template writes its own inputs,
+    as several forms on one page do; the id is the parts joined by "-"."""
+    return pages.DateInput().render(name, value or "", attrs={"id": "-".join(str(part) for part in id_parts)})
