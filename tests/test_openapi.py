@@ -1,9 +1,9 @@
 import re
 
 import pytest
-from django.core.management import call_command
 from django.conf import settings
 from django.contrib.staticfiles import finders
+from django.core.management import call_command
 from django.urls import reverse
 
 
