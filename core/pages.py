@@ -13,7 +13,7 @@ from django.utils import translation
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
-from config.formats import DAY_FIRST_INPUT_FORMATS
+from core.date_formats import DAY_FIRST_INPUT_FORMATS
 from core.errors import ApplicationError, NotFound, PermissionDenied
 from core.permissions import Permission
 

@@ -1,6 +1,6 @@
 """Dates as Lao offices write them, day/month/year, in English too (never month first)."""
 
-from config.formats import DAY_FIRST_INPUT_FORMATS
+from core.date_formats import DAY_FIRST_INPUT_FORMATS
 
 DATE_FORMAT = "j/m/Y"
 SHORT_DATE_FORMAT = "d/m/Y"

@@ -1,6 +1,6 @@
 """Dates in Lao pages: day/month/year (the Gregorian calendar, as Lao government forms use)."""
 
-from config.formats import DAY_FIRST_INPUT_FORMATS
+from core.date_formats import DAY_FIRST_INPUT_FORMATS
 
 DATE_FORMAT = "j/m/Y"
 SHORT_DATE_FORMAT = "d/m/Y"
