@@ -21,6 +21,7 @@ from casework.choices import CaseCategory, CaseStatus, Tier
 from casework.models import RepatriationStep
 from casework.services.subject_access import child_records
 from core.pages import local_name, paginate, query_without_page
+from notifications.upcoming import UPCOMING_DAYS, due_for_case, upcoming
 
 
 class CasePageFilter(CaseFilter):
@@ -133,6 +134,9 @@ def _tab_context(request: HttpRequest, case: Any, tab: str) -> dict[str, Any]:
             "family": list(case.person.family.all()),
             "can_export_person": exportable,
             "child_record": exportable and child_records(case.person),
+            "reminders_due": due_for_case(case.pk),
+            "upcoming": upcoming(case_id=case.pk),
+            "days": UPCOMING_DAYS,
         }
     if tab == "screening":
         screenings = (
