@@ -3,6 +3,7 @@ the worker is shown the likely duplicates (casework.duplicates) and confirms it 
 
 from __future__ import annotations
 
+from django.contrib import messages
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -49,6 +50,11 @@ def intake(request: HttpRequest) -> HttpResponse:
             except ApplicationError as error:
                 show_error(form, error)
             else:
+                messages.success(
+                    request,
+                    _("Case registered: %(code)s. Its reminders and history start today.")
+                    % {"code": case.person.case_code},
+                )
                 return redirect(reverse("casework:case-detail", args=[case.pk]) + "?tab=person")
     status = 400 if form.is_bound and form.errors else 200
     return render(request, "casework/intake.html", {"form": form, "duplicates": duplicates}, status=status)

@@ -42,6 +42,12 @@ def _indicators_for(case: Case) -> list[Indicator]:
     return sorted(indicators, key=lambda i: (order[i.element], i.dimension, i.code))
 
 
+def suggested_label(result: Any, indicators: list[Indicator]) -> str:
+    """The suggestion box's words: with nothing ticked the rule's answer ("not a victim") is
+    not a finding yet, so the box says so."""
+    return str(result.suggested.label) if indicators else str(_("No indicator ticked yet"))
+
+
 @require_http_methods(["GET", "POST"])
 def screening_new(request: HttpRequest, case_id: Any) -> HttpResponse:
     case = _screenable_case(request, case_id)
@@ -55,7 +61,8 @@ def screening_new(request: HttpRequest, case_id: Any) -> HttpResponse:
         else:
             return redirect(reverse("casework:case-detail", args=[case.pk]) + "?tab=screening")
     ticked = set(form["indicators"].value() or [])
-    result = service.screening_evaluate(case=case, indicators=[i for i in indicators if i.code in ticked])
+    chosen = [i for i in indicators if i.code in ticked]
+    result = service.screening_evaluate(case=case, indicators=chosen)
     groups = [
         (Element(element).label, [(i, i.code in ticked) for i in items])
         for element, items in groupby(indicators, key=lambda i: i.element)
@@ -63,7 +70,14 @@ def screening_new(request: HttpRequest, case_id: Any) -> HttpResponse:
     return render(
         request,
         "casework/screening_form.html",
-        {"case": case, "form": form, "groups": groups, "result": result, "outcomes": dict(ScreeningOutcome.choices)},
+        {
+            "case": case,
+            "form": form,
+            "groups": groups,
+            "result": result,
+            "suggested_label": suggested_label(result, chosen),
+            "outcomes": dict(ScreeningOutcome.choices),
+        },
         status=400 if form.is_bound and form.errors else 200,
     )
 
@@ -84,6 +98,6 @@ def screening_evaluate(request: HttpRequest, case_id: Any) -> JsonResponse:
             "child": result.child,
             "indicative": result.indicative,
             "suggested": str(result.suggested),
-            "suggested_label": str(result.suggested.label),
+            "suggested_label": suggested_label(result, indicators),
         }
     )

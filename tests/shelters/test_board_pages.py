@@ -208,7 +208,8 @@ def test_admitting_someone_already_staying_is_a_409_shown_above_the_form(people,
         {"case_code": resident.person.case_code, "admitted_on": today.isoformat(), "bed": str(bed(shelter, "A2").pk)},
     )
     assert response.status_code == 409
-    assert response.context["form"].non_field_errors() == ["This person is already staying somewhere at that date."]
+    [message] = response.context["form"].non_field_errors()
+    assert message == f"This person is already staying at {shelter.name_en} since {resident.during.lower:%d/%m/%Y}."
     assert Stay.objects.filter(person=resident.person).count() == 1
 
 
