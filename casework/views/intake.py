@@ -50,11 +50,7 @@ def intake(request: HttpRequest) -> HttpResponse:
             except ApplicationError as error:
                 show_error(form, error)
             else:
-                messages.success(
-                    request,
-                    _("Case registered: %(code)s. Its reminders and history start today.")
-                    % {"code": case.person.case_code},
-                )
+                messages.success(request, _("Case registered: %(code)s.") % {"code": case.person.case_code})
                 return redirect(reverse("casework:case-detail", args=[case.pk]) + "?tab=person")
     status = 400 if form.is_bound and form.errors else 200
     return render(request, "casework/intake.html", {"form": form, "duplicates": duplicates}, status=status)
