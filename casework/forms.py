@@ -9,7 +9,8 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from accounts.models import Country, District, Province
+from accounts.models import District, Province
+from accounts.selectors import country_list
 from casework.cadence import MonthsField
 from casework.choices import (
     CaseCategory,
@@ -27,7 +28,7 @@ from casework.models import ExploitationForm, Indicator, ServiceType
 from casework.services.people import intake_errors
 from casework.services.screening import INTERVIEW_FACTS
 from core.limits import REASON_MAX_LENGTH, TEXT_MAX_LENGTH
-from core.pages import DateField, LocalNameChoiceField, LocalNameMultipleChoiceField, add_errors
+from core.pages import DateField, LocalNameChoiceField, LocalNameMultipleChoiceField, add_errors, local_name
 
 BLANK = [("", "—")]
 
@@ -48,6 +49,15 @@ class CaseFilterForm(forms.Form):
         people = [(w.username, w.get_full_name() or w.username) for w in workers]
         self.fields["assigned_worker"].choices = BLANK + people  # type: ignore[attr-defined]
         self.fields["province"].choices = BLANK + provinces  # type: ignore[attr-defined]
+
+
+def districts_by_province(districts: Any) -> list[tuple[str, list[tuple[str, str]]]]:
+    """District choices grouped under their province's name: 148 districts, many with the same
+    name, are told apart without a script, and the script shows only the chosen province's."""
+    groups: dict[str, list[tuple[str, str]]] = {}
+    for district in districts:
+        groups.setdefault(local_name(district.province), []).append((str(district.pk), local_name(district)))
+    return list(groups.items())
 
 
 class IntakeForm(forms.Form):
@@ -74,6 +84,8 @@ class IntakeForm(forms.Form):
         label=_("District of origin"),
         queryset=District.objects.select_related("province").order_by("province__name_en", "name_en"),
         required=False,
+        # static/js/district-filter.js shows only the chosen province's group.
+        widget=forms.Select(attrs={"data-filtered-by": "id_origin_province"}),
     )
     origin_village = forms.CharField(label=_("Village of origin"), max_length=200, required=False)
     phone = forms.CharField(label=_("Phone"), max_length=20, required=False)
@@ -90,7 +102,7 @@ class IntakeForm(forms.Form):
         widget=forms.CheckboxSelectMultiple,
     )
     exploitation_country = LocalNameChoiceField(
-        label=_("Country where exploited"), queryset=Country.objects.order_by("name_en"), required=False
+        label=_("Country where exploited"), queryset=country_list(), required=False
     )
     exploitation_started_on = DateField(label=_("Exploitation started on"), required=False)
     # After the duplicate check
@@ -119,6 +131,11 @@ class IntakeForm(forms.Form):
         "exploitation_country",
         "exploitation_started_on",
     )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        district = self.fields["origin_district"]
+        district.widget.choices = [*BLANK, *districts_by_province(district.queryset)]  # type: ignore[attr-defined]
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}

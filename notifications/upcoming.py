@@ -1,7 +1,7 @@
 """What will fall due in the next days: each rule's own candidate query over a window that
 starts now, so the list says exactly what the engine will remind about (same delays, same
 switched-off rules), before it is due. Nothing is stored: the engine stores an occurrence only
-once it is due. One settings query and one or two candidate queries per rule."""
+once it is due. Two queries: every rule's settings, and the union of the rules' candidates."""
 
 from __future__ import annotations
 
@@ -9,10 +9,10 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from django.db.models import Q
+from django.db.models import CharField, Q, Value
 from django.utils import timezone
 
-from accounts.models import ReminderOccurrence
+from accounts.models import ReminderOccurrence, ReminderSetting
 from notifications.engine import window_for
 from notifications.registry import Alert, Rule, all_rules, describe
 
@@ -32,14 +32,24 @@ def upcoming(*, recipient: Any = None, case_id: Any = None, now: datetime | None
     to, or for one case, soonest first."""
     now = now or timezone.now()
     narrow = Q(r_recipient=recipient.pk) if recipient is not None else Q(r_case=case_id)
-    rows = []
-    for rule in all_rules():
-        window = window_for(rule, after=now, until=now + timedelta(days=UPCOMING_DAYS))
-        for candidates in rule.candidates(window):
-            rows += [
-                Upcoming(rule=rule, case_id=row["r_case"], case_code=row["r_code"], due_at=row["r_due"])
-                for row in candidates.filter(narrow)
-            ]
+    settings: dict[str, list[tuple[Any, bool, int]]] = {}
+    for code, *setting in ReminderSetting.objects.values_list("rule", "organisation_id", "enabled", "days"):
+        settings.setdefault(code, []).append(tuple(setting))  # type: ignore[arg-type]
+    rules = {rule.code: rule for rule in all_rules()}
+    until = now + timedelta(days=UPCOMING_DAYS)
+    parts = [
+        candidates.filter(narrow).annotate(r_rule=Value(rule.code, output_field=CharField()))
+        for rule in rules.values()
+        for candidates in rule.candidates(
+            window_for(rule, after=now, until=until, settings=settings.get(rule.code, []))
+        )
+    ]
+    if not parts:
+        return []
+    rows = [
+        Upcoming(rule=rules[row["r_rule"]], case_id=row["r_case"], case_code=row["r_code"], due_at=row["r_due"])
+        for row in parts[0].union(*parts[1:], all=True)  # one query for every rule
+    ]
     return sorted(rows, key=lambda row: (row.due_at, row.case_code))
 
 

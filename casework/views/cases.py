@@ -181,6 +181,11 @@ def _tab_context(request: HttpRequest, case: Any, tab: str) -> dict[str, Any]:
                 user=user, case=case, events=selectors.case_timeline(user=user, case=case)[:200]
             ),
             "closure_form": forms.ClosureRequestForm(),
+            "closure_warnings": (
+                extensions.closure_warnings(case)
+                if not case.closure_pending and permissions.change_case.allows(user, case)
+                else []
+            ),
         }
     extra = extensions.CASE_TABS[tab]
     return {"extension_template": extra.template, "extension": extra.context(request, case)}
