@@ -336,3 +336,11 @@ def test_out_of_service_access(people, shelter, today):
     # The operator's social worker works the shelter (sees its beds) but does not manage beds.
     assert client_for(people.social_worker).get(url).status_code == 403
     assert client_for(people.admin).get(url).status_code == 200
+
+
+def test_a_closure_request_warns_about_an_open_stay(people, resident):
+    """Issue 17.5: the worker sees, before asking, that the person still stays in a shelter."""
+    page = client_for(people.social_worker).get(
+        reverse("casework:case-detail", args=[resident.case.pk]) + "?tab=history"
+    )
+    assert "The person still stays in a shelter on this case" in page.content.decode()
