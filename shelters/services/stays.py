@@ -424,10 +424,10 @@ def _guarded(new_stay: Stay | None = None) -> Iterator[None]:
         if getattr(cause, "sqlstate", None) != EXCLUSION_VIOLATION:
             raise
         constraint = getattr(getattr(cause, "diag", None), "constraint_name", None)
-        message = CONFLICT_MESSAGES.get(constraint or "", gettext_lazy("This conflicts with an existing record."))
+        message = str(CONFLICT_MESSAGES.get(constraint or "", gettext_lazy("This conflicts with an existing record.")))
         if constraint == "stays_one_place_per_person" and new_stay is not None:
             message = _staying_elsewhere(new_stay) or message
-        raise Conflict(str(message)) from error
+        raise Conflict(message) from error
 
 
 def _staying_elsewhere(new_stay: Stay) -> str | None:
