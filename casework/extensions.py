@@ -1,7 +1,8 @@
 """Places where apps that build on casework (shelters, referrals, reminders) add to its pages
 and its data protection without casework importing them: a tab of the case page, a panel of
 the dashboard, the records each app holds about a person (PersonRecords), and the cases an
-app addresses to an organisation (a referral sent to it: `referred_cases`).
+app addresses to an organisation (a referral sent to it: `referred_cases`), and what an app
+still has open on a case when its closure is requested (`closure_warnings`).
 
 Each app registers in its AppConfig.ready(); the `context` function gets the request (and the
 case, for a tab), calls that app's own selectors (scoped and audited there) and returns the
@@ -65,6 +66,8 @@ MANAGER_DECISIONS: dict[str, ManagerDecision] = {}
 PERSON_RECORDS: dict[str, PersonRecords] = {}
 # key -> function(organisation ids or a subquery of them, service type code) -> Q over Case
 CASE_REFERRALS: dict[str, Callable[[Any, str], Q]] = {}
+# key -> function(case) -> a warning (or None) shown before a closure is requested
+CLOSURE_WARNINGS: dict[str, Callable[[Any], str | None]] = {}
 
 
 def register_case_tab(tab: CaseTab) -> None:
@@ -104,3 +107,13 @@ def dashboard_panels(request: HttpRequest) -> list[tuple[str, dict[str, Any]]]:
         if context is not None:
             shown.append((panel.template, context))
     return shown
+
+
+def register_closure_warning(key: str, warning: Callable[[Any], str | None]) -> None:
+    CLOSURE_WARNINGS[key] = warning
+
+
+def closure_warnings(case: Any) -> list[str]:
+    """What is still open on the case (a stay, a referral, a repatriation), from every app, for
+    the worker to settle or mention before asking for the closure: warnings, not refusals."""
+    return [message for warning in CLOSURE_WARNINGS.values() if (message := warning(case))]

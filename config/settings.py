@@ -96,6 +96,7 @@ INSTALLED_APPS = [
     "rest_framework",
     "django_filters",
     "drf_spectacular",
+    "drf_spectacular_sidecar",  # Swagger UI and Redoc served by us, pinned (config/urls.py)
     "django_celery_beat",
     "pgtrigger",
     "pghistory",
@@ -291,6 +292,9 @@ REST_FRAMEWORK = {
     "DEFAULT_VERSION": "v1",
 }
 SPECTACULAR_SETTINGS = {
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
     "TITLE": "Pathway API",
     "DESCRIPTION": "Case management for shelters and victim referral. Every list is scoped to the caller.",
     "VERSION": "1.0.0",

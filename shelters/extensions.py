@@ -7,6 +7,7 @@ from typing import Any
 
 from django.http import HttpRequest
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from casework.extensions import (
@@ -14,11 +15,12 @@ from casework.extensions import (
     DashboardPanel,
     PersonRecords,
     register_case_tab,
+    register_closure_warning,
     register_dashboard_panel,
     register_person_records,
 )
 from shelters import permissions, selectors, services
-from shelters.models import Shelter
+from shelters.models import Shelter, Stay
 from shelters.permissions import view_stay, work_shelter
 
 SHELTERS_SHOWN = 5
@@ -57,10 +59,19 @@ def beds_tonight(request: HttpRequest) -> dict[str, Any] | None:
     return {"rows": rows, "more": len(shelters) > SHELTERS_SHOWN}
 
 
+def open_stay(case: Any) -> str | None:
+    """Before a closure: the person still stays in a shelter on this case (no details: the
+    worker may not see the stay itself)."""
+    if Stay.objects.filter(case=case, during__upper_inf=True).exists():
+        return gettext("The person still stays in a shelter on this case: discharge them first.")
+    return None
+
+
 def register() -> None:
     register_dashboard_panel(
         DashboardPanel(key="beds-tonight", template="shelters/dashboard_beds.html", context=beds_tonight, position=5)
     )
+    register_closure_warning("shelters", open_stay)
     register_case_tab(
         CaseTab(
             key="stays", label=_("Stays"), template="shelters/case_stays_tab.html", context=stays_of_case, position=4

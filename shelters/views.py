@@ -25,7 +25,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
 from core.errors import PermissionDenied
-from core.pages import local_name
+from core.pages import DateField, local_name
 from shelters import charts, exports, reports
 from shelters.choices import EXIT_GROUPS, ExitDestination, ExitGroup
 from shelters.models import Shelter
@@ -55,10 +55,9 @@ def aggregates_only(view: Callable[..., HttpResponseBase]) -> Callable[..., Http
 
 class ReportForm(forms.Form):
     shelter = forms.ChoiceField(label=gettext_lazy("Shelter"), required=False)
-    start = forms.DateField(label=gettext_lazy("From"), widget=forms.DateInput(attrs={"type": "date"}))
-    end = forms.DateField(
+    start = DateField(label=gettext_lazy("From"))
+    end = DateField(
         label=gettext_lazy("To (inclusive)"),
-        widget=forms.DateInput(attrs={"type": "date"}),
         help_text=gettext_lazy("The nights from the first date to the last, both included."),
     )
 

@@ -26,6 +26,7 @@ from casework.screening_forms import screening_cards
 from casework.services.subject_access import child_records
 from casework.views import repatriation_tab
 from core.pages import local_name, paginate, query_without_page
+from notifications.upcoming import UPCOMING_DAYS, due_for_case, upcoming
 
 
 class CasePageFilter(CaseFilter):
@@ -196,6 +197,9 @@ def _tab_context(request: HttpRequest, case: Any, tab: str, sent: django_forms.F
             "may_search_duplicates": may_search(user),
             "can_export_person": exportable,
             "child_record": exportable and child_records(case.person),
+            "reminders_due": due_for_case(case.pk),
+            "upcoming": upcoming(case_id=case.pk),
+            "days": UPCOMING_DAYS,
         }
     if tab == "screening":
         screenings = (
@@ -248,6 +252,11 @@ def _tab_context(request: HttpRequest, case: Any, tab: str, sent: django_forms.F
             ),
             "closure_form": forms.ClosureRequestForm(),
             "shares": selectors.case_shares(case=case),
+            "closure_warnings": (
+                extensions.closure_warnings(case)
+                if not case.closure_pending and permissions.change_case.allows(user, case)
+                else []
+            ),
         }
     extra = extensions.CASE_TABS[tab]
     return {"extension_template": extra.template, "extension": extra.context(request, case)}

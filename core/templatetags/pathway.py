@@ -31,3 +31,10 @@ def change_label(kind: str) -> str:
 def field_labels(names: Any) -> str:
     """Field names (`date_of_birth`) as the labels of the forms."""
     return record_labels.field_labels(names or [])
+
+
+@register.simple_tag
+def date_input(name: str, value: Any, *id_parts: Any) -> str:
+    """The day/month/year box (core.pages.DateInput) where a template writes its own inputs,
+    as several forms on one page do; the id is the parts joined by "-"."""
+    return pages.DateInput().render(name, value or "", attrs={"id": "-".join(str(part) for part in id_parts)})
