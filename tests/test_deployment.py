@@ -49,6 +49,7 @@ def test_production_cookies_are_secure_http_only_and_same_site_and_pages_carry_t
         "SECURE_SSL_REDIRECT",
         "SECURE_HSTS_SECONDS",
         "MIDDLEWARE",
+        "PASSWORD_HASHERS",
     ]
     script = (
         f"import json; from django.conf import settings as s; print(json.dumps({{n: getattr(s, n) for n in {names}}}))"
@@ -64,6 +65,8 @@ def test_production_cookies_are_secure_http_only_and_same_site_and_pages_carry_t
     assert values["SECURE_SSL_REDIRECT"] is True and values["SECURE_HSTS_SECONDS"] >= 31536000
     assert "csp.middleware.CSPMiddleware" in values["MIDDLEWARE"]
     assert "django_otp.middleware.OTPMiddleware" in values["MIDDLEWARE"]
+    # argon2, though this process inherits PYTEST_VERSION (the tests' fast hasher is not for production)
+    assert values["PASSWORD_HASHERS"][0].endswith("Argon2PasswordHasher")
 
 
 @pytest.mark.parametrize(
