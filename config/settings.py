@@ -189,6 +189,12 @@ PASSWORD_HASHERS = [
     "django.contrib.auth.hashers.Argon2PasswordHasher",
     "django.contrib.auth.hashers.PBKDF2PasswordHasher",
 ]
+if "PYTEST_VERSION" in os.environ and not PRODUCTION:
+    # Under pytest, and in the processes a test starts (they inherit the variable), new hashes
+    # are MD5: argon2 costs a quarter of a CPU second per password by design, and the browser
+    # and login tests set hundreds. Argon2 stays listed, so its hashes still verify;
+    # tests/accounts/test_users_and_roles.py checks what production hashes with.
+    PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher", *PASSWORD_HASHERS]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 12}},
