@@ -14,6 +14,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from core.pages import local_name
+
 
 class Province(models.Model):
     """A province of Lao PDR (17 and Vientiane Capital); reference data (tier 0)."""
@@ -27,7 +29,7 @@ class Province(models.Model):
         ordering = ["number"]
 
     def __str__(self) -> str:
-        return self.name_en
+        return local_name(self)  # in the reader's language
 
     @property
     def iso_code(self) -> str:
@@ -46,7 +48,7 @@ class Country(models.Model):
         verbose_name_plural = "countries"
 
     def __str__(self) -> str:
-        return self.name_en
+        return local_name(self)  # in the reader's language
 
 
 class District(models.Model):
@@ -59,7 +61,7 @@ class District(models.Model):
         ordering = ["code"]
 
     def __str__(self) -> str:
-        return f"{self.name_en} ({self.province.name_en})"
+        return f"{local_name(self)} ({local_name(self.province)})"
 
 
 class OrganisationKind(models.TextChoices):
@@ -97,7 +99,7 @@ class Organisation(models.Model):
         ]
 
     def __str__(self) -> str:
-        return self.name_en
+        return local_name(self)  # in the reader's language
 
     @property
     def is_national(self) -> bool:
@@ -146,8 +148,12 @@ class User(AbstractUser):
 
     @property
     def role_labels(self) -> list[str]:
-        """The roles as a person reads them, in the page's language."""
-        return [str(Role(role).label) for role in self.roles if role in Role.values]
+        return role_labels(self.roles)
+
+
+def role_labels(codes: list[str]) -> list[str]:
+    """Roles as a person reads them, in the page's language."""
+    return [str(Role(role).label) for role in codes if role in Role.values]
 
 
 class AuditAction(models.TextChoices):
@@ -199,6 +205,11 @@ class AuditEvent(models.Model):
         return (
             f"{self.at:%Y-%m-%d %H:%M} {self.actor_username or '-'} {self.action} {self.object_type}:{self.object_id}"
         )
+
+    @property
+    def role_labels(self) -> list[str]:
+        """The actor's roles at the time, as a person reads them."""
+        return role_labels(self.roles)
 
 
 class WorkerHeartbeat(models.Model):

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import QuerySet
+from django.db.models import Case, IntegerField, QuerySet, Value, When
 
 from accounts import permissions
-from accounts.models import AuditAction, AuditEvent, District, Organisation, Province, User
+from accounts.models import AuditAction, AuditEvent, Country, District, Organisation, Province, User
 
 
 def province_list() -> QuerySet[Province]:
@@ -17,6 +17,18 @@ def province_list() -> QuerySet[Province]:
 def district_list(*, province_code: str | None = None) -> QuerySet[District]:
     districts = District.objects.select_related("province").order_by("code")
     return districts.filter(province__code=province_code) if province_code else districts
+
+
+# The countries most Lao cases involve (the neighbours people are trafficked to), in this order,
+# first in every country list; the others follow by name.
+FIRST_COUNTRIES = ("TH", "CN", "VN", "KH", "MM")
+
+
+def country_list() -> QuerySet[Country]:
+    """Countries for a choice list: Thailand, China, Vietnam, Cambodia and Myanmar first."""
+    first = [When(code=code, then=Value(position)) for position, code in enumerate(FIRST_COUNTRIES)]
+    rank = Case(*first, default=Value(len(FIRST_COUNTRIES)), output_field=IntegerField())
+    return Country.objects.annotate(rank=rank).order_by("rank", "name_en")
 
 
 def organisation_subtree_ids(organisation_id: Any) -> frozenset[Any]:

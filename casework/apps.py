@@ -9,7 +9,7 @@ class CaseworkConfig(AppConfig):
     def ready(self) -> None:
         from django.db.models.signals import post_migrate
 
-        from casework import dashboard_reminders
+        from casework import closure_checks, dashboard_reminders, home
         from casework.reminders import register_rules
         from casework.services import break_glass
         from casework.timeline import CASE_EVENTS
@@ -18,5 +18,7 @@ class CaseworkConfig(AppConfig):
         register_rules()
         register_alert(break_glass.ALERT)
         dashboard_reminders.register()
+        home.register()
+        closure_checks.register()
         # After every app registered its kinds (ready() of the apps above casework runs later).
         post_migrate.connect(CASE_EVENTS.install, sender=self, weak=False)

@@ -16,6 +16,7 @@ from typing import Any
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.utils.functional import lazy
 from django.utils.translation import gettext_lazy as _
 
 MIN_MONTH, MAX_MONTH = 1, 60
@@ -59,6 +60,10 @@ def validate_months(months: Sequence[Any]) -> None:
         )
 
 
+def _months_help() -> str:
+    return _("Months after the return home, separated by commas, e.g. %s.") % EXAMPLE
+
+
 class MonthsField(forms.CharField):
     """The cadence typed as "1, 3, 6, 12" (commas or spaces), cleaned to a list of ints."""
 
@@ -68,7 +73,9 @@ class MonthsField(forms.CharField):
 
     def __init__(self, **kwargs: Any) -> None:
         kwargs.setdefault("label", _("Visits, in months after reintegration"))
-        kwargs.setdefault("help_text", _("Months after the return home, separated by commas, e.g. %s.") % EXAMPLE)
+        # Formatted when shown, in the reader's language (a lazy string's % would translate it
+        # once, in English, when the form class is defined).
+        kwargs.setdefault("help_text", lazy(_months_help, str)())
         kwargs.setdefault("max_length", 200)
         super().__init__(**kwargs)
 

@@ -1,7 +1,8 @@
 """Places where apps that build on casework (shelters, referrals, reminders) add to its pages
 and its data protection without casework importing them: a tab of the case page, a panel of
 the dashboard, the records each app holds about a person (PersonRecords), and the cases an
-app addresses to an organisation (a referral sent to it: `referred_cases`).
+app addresses to an organisation (a referral sent to it: `referred_cases`), and what an app
+still has open on a case when its closure is requested (`closure_warnings`).
 
 Each app registers in its AppConfig.ready(); the `context` function gets the request (and the
 case, for a tab), calls that app's own selectors (scoped and audited there) and returns the
@@ -35,6 +36,18 @@ class DashboardPanel:
 
 
 @dataclass(frozen=True)
+class ManagerDecision:
+    """A kind of request waiting for a manager's decision, counted on the manager's home page and
+    linked to the page where it is decided. `count(user)` counts what waits for this manager."""
+
+    key: str
+    label: Any  # a lazy translation
+    url_name: str
+    count: Callable[[Any], int]
+    position: int
+
+
+@dataclass(frozen=True)
 class PersonRecords:
     """What one app holds about people. `collect(person, case_ids)` returns {section: [records]}
     of the person on those cases (the ones the exporting manager may see) for a subject access
@@ -49,9 +62,12 @@ class PersonRecords:
 
 CASE_TABS: dict[str, CaseTab] = {}
 DASHBOARD_PANELS: dict[str, DashboardPanel] = {}
+MANAGER_DECISIONS: dict[str, ManagerDecision] = {}
 PERSON_RECORDS: dict[str, PersonRecords] = {}
 # key -> function(organisation ids or a subquery of them, service type code) -> Q over Case
 CASE_REFERRALS: dict[str, Callable[[Any, str], Q]] = {}
+# key -> function(case) -> a warning (or None) shown before a closure is requested
+CLOSURE_WARNINGS: dict[str, Callable[[Any], str | None]] = {}
 
 
 def register_case_tab(tab: CaseTab) -> None:
@@ -60,6 +76,10 @@ def register_case_tab(tab: CaseTab) -> None:
 
 def register_dashboard_panel(panel: DashboardPanel) -> None:
     DASHBOARD_PANELS[panel.key] = panel
+
+
+def register_manager_decision(decision: ManagerDecision) -> None:
+    MANAGER_DECISIONS[decision.key] = decision
 
 
 def register_person_records(records: PersonRecords) -> None:
@@ -87,3 +107,13 @@ def dashboard_panels(request: HttpRequest) -> list[tuple[str, dict[str, Any]]]:
         if context is not None:
             shown.append((panel.template, context))
     return shown
+
+
+def register_closure_warning(key: str, warning: Callable[[Any], str | None]) -> None:
+    CLOSURE_WARNINGS[key] = warning
+
+
+def closure_warnings(case: Any) -> list[str]:
+    """What is still open on the case (a stay, a referral, a repatriation), from every app, for
+    the worker to settle or mention before asking for the closure: warnings, not refusals."""
+    return [message for warning in CLOSURE_WARNINGS.values() if (message := warning(case))]

@@ -9,7 +9,8 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from accounts.models import Country, District, Organisation, Province, Role, User
+from accounts.models import District, Organisation, Province, Role, User
+from accounts.selectors import country_list
 from casework.cadence import MonthsField
 from casework.choices import (
     CaseCategory,
@@ -26,9 +27,11 @@ from casework.choices import (
     Wellbeing,
 )
 from casework.models import ExploitationForm, FollowUpPolicy, Indicator, ServiceType
+from casework.services.people import intake_errors
 from casework.services.screening import INTERVIEW_FACTS
+from casework.workload import OVERDUE_CHOICES
 from core.limits import REASON_MAX_LENGTH, TEXT_MAX_LENGTH
-from core.pages import DateInput, LocalNameChoiceField, LocalNameMultipleChoiceField
+from core.pages import DateField, LocalNameChoiceField, LocalNameMultipleChoiceField, add_errors, local_name
 
 BLANK = [("", "—")]
 
@@ -43,12 +46,26 @@ class CaseFilterForm(forms.Form):
     category = forms.ChoiceField(label=_("Category"), choices=[*BLANK, *CaseCategory.choices], required=False)
     assigned_worker = forms.ChoiceField(label=_("Worker"), required=False)
     province = forms.ChoiceField(label=_("Province"), required=False)
+    # The lists behind the numbers of a manager's home and team workload pages.
+    current = forms.BooleanField(label=_("Not closed"), required=False)
+    overdue = forms.ChoiceField(label=_("Overdue"), choices=[*BLANK, *OVERDUE_CHOICES], required=False)
+    closure_pending = forms.BooleanField(label=_("Closure requested"), required=False)
+    unassigned = forms.BooleanField(label=_("Not assigned"), required=False)
 
     def __init__(self, *args: Any, workers: list[Any], provinces: list[tuple[str, str]], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         people = [(w.username, w.get_full_name() or w.username) for w in workers]
         self.fields["assigned_worker"].choices = BLANK + people  # type: ignore[attr-defined]
         self.fields["province"].choices = BLANK + provinces  # type: ignore[attr-defined]
+
+
+def districts_by_province(districts: Any) -> list[tuple[str, list[tuple[str, str]]]]:
+    """District choices grouped under their province's name: 148 districts, many with the same
+    name, are told apart without a script, and the script shows only the chosen province's."""
+    groups: dict[str, list[tuple[str, str]]] = {}
+    for district in districts:
+        groups.setdefault(local_name(district.province), []).append((str(district.pk), local_name(district)))
+    return list(groups.items())
 
 
 class PersonFieldsForm(forms.Form):
@@ -59,7 +76,7 @@ class PersonFieldsForm(forms.Form):
     given_name_latin = forms.CharField(label=_("Given name (Latin letters)"), max_length=100, required=False)
     family_name_latin = forms.CharField(label=_("Family name (Latin letters)"), max_length=100, required=False)
     sex = forms.ChoiceField(label=_("Sex"), choices=[*BLANK, *Sex.choices])
-    date_of_birth = forms.DateField(label=_("Date of birth"), required=False, widget=DateInput())
+    date_of_birth = DateField(label=_("Date of birth"), required=False)
     estimated_age = forms.IntegerField(
         label=_("Estimated age (years)"),
         required=False,
@@ -74,9 +91,16 @@ class PersonFieldsForm(forms.Form):
         label=_("District of origin"),
         queryset=District.objects.select_related("province").order_by("province__name_en", "name_en"),
         required=False,
+        # static/js/district-filter.js shows only the chosen province's group.
+        widget=forms.Select(attrs={"data-filtered-by": "id_origin_province"}),
     )
     origin_village = forms.CharField(label=_("Village of origin"), max_length=200, required=False)
     phone = forms.CharField(label=_("Phone"), max_length=20, required=False)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        district = self.fields["origin_district"]
+        district.widget.choices = [*BLANK, *districts_by_province(district.queryset)]  # type: ignore[attr-defined]
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
@@ -93,7 +117,7 @@ class CaseFieldsForm(forms.Form):
     identification_route = forms.ChoiceField(
         label=_("How was the person identified?"), choices=[*BLANK, *IdentificationRoute.choices]
     )
-    identified_on = forms.DateField(label=_("Identified on"), widget=DateInput())
+    identified_on = DateField(label=_("Identified on"))
     exploitation_forms = LocalNameMultipleChoiceField(
         label=_("Forms of exploitation"),
         queryset=ExploitationForm.objects.filter(active=True),
@@ -101,9 +125,9 @@ class CaseFieldsForm(forms.Form):
         widget=forms.CheckboxSelectMultiple,
     )
     exploitation_country = LocalNameChoiceField(
-        label=_("Country where exploited"), queryset=Country.objects.order_by("name_en"), required=False
+        label=_("Country where exploited"), queryset=country_list(), required=False
     )
-    exploitation_started_on = forms.DateField(label=_("Exploitation started on"), required=False, widget=DateInput())
+    exploitation_started_on = DateField(label=_("Exploitation started on"), required=False)
 
     CASE_FIELDS = (
         "category",
@@ -115,8 +139,8 @@ class CaseFieldsForm(forms.Form):
     )
 
     def case_values(self) -> dict[str, Any]:
-        data = self.cleaned_data
-        values = {name: data[name] for name in self.CASE_FIELDS}
+        """The case fields given (those the form could read: clean() also calls it on errors)."""
+        values = {name: self.cleaned_data.get(name) for name in self.CASE_FIELDS}
         return {name: value for name, value in values.items() if value not in (None, "")}
 
 
@@ -142,15 +166,21 @@ class IntakeForm(PersonFieldsForm, CaseFieldsForm):
         "phone",
     )
 
+    def clean(self) -> dict[str, Any]:
+        """The services' date checks run here too, so a future birth date is reported with the
+        other errors of the form, not in a second round."""
+        data = super().clean() or {}
+        add_errors(self, intake_errors(self.person_values(), self.case_values()))
+        return data
+
     def person_values(self) -> dict[str, Any]:
-        data = self.cleaned_data
-        values = {name: data[name] for name in self.PERSON_FIELDS}
+        values = {name: self.cleaned_data.get(name) for name in self.PERSON_FIELDS}
         return {name: value for name, value in values.items() if value not in (None, "")}
 
 
 class ScreeningForm(forms.Form):
     place = forms.ChoiceField(label=_("Where was the interview?"), choices=[*BLANK, *ScreeningPlace.choices])
-    screened_on = forms.DateField(label=_("Date of the interview"), widget=DateInput())
+    screened_on = DateField(label=_("Date of the interview"))
     indicators = forms.MultipleChoiceField(
         label=_("Indicators observed"), required=False, widget=forms.CheckboxSelectMultiple
     )
@@ -166,7 +196,7 @@ class ScreeningForm(forms.Form):
         max_length=REASON_MAX_LENGTH,
     )
     deciding_body = forms.ChoiceField(label=_("Deciding body"), choices=[*BLANK, *DecidingBody.choices], required=False)
-    decided_on = forms.DateField(label=_("Decided on"), required=False, widget=DateInput())
+    decided_on = DateField(label=_("Decided on"), required=False)
     interpreter_used = forms.BooleanField(label=_("An interpreter was used"), required=False)
     interpreter_language = forms.CharField(label=_("Language interpreted"), max_length=10, required=False)
     same_gender_interviewer_offered = forms.BooleanField(
@@ -233,9 +263,9 @@ class ServiceForm(forms.Form):
     service_type = LocalNameChoiceField(label=_("Service"), queryset=ServiceType.objects.filter(active=True))
     status = forms.ChoiceField(label=_("Status"), choices=ServiceStatus.choices)
     provider_name = forms.CharField(label=_("Provider (when not in Pathway)"), max_length=200, required=False)
-    planned_on = forms.DateField(label=_("Planned for"), required=False, widget=DateInput())
-    started_on = forms.DateField(label=_("Started on"), required=False, widget=DateInput())
-    ended_on = forms.DateField(label=_("Ended on"), required=False, widget=DateInput())
+    planned_on = DateField(label=_("Planned for"), required=False)
+    started_on = DateField(label=_("Started on"), required=False)
+    ended_on = DateField(label=_("Ended on"), required=False)
     notes = forms.CharField(
         label=_("Notes"), required=False, widget=forms.Textarea(attrs={"rows": 2}), max_length=TEXT_MAX_LENGTH
     )
@@ -251,9 +281,7 @@ class ServiceStatusForm(forms.Form):
     """One service's next status (casework.services.assistance.service_set_status), one per row."""
 
     status = forms.ChoiceField(label=_("New status"), choices=[*BLANK, *ServiceStatus.choices])
-    on = forms.DateField(
-        label=_("Date of the change"), required=False, widget=DateInput(), help_text=_("Today when left empty.")
-    )
+    on = DateField(label=_("Date of the change"), required=False, help_text=_("Today when left empty."))
     notes = forms.CharField(
         label=_("Outcome"), required=False, widget=forms.Textarea(attrs={"rows": 2}), max_length=TEXT_MAX_LENGTH
     )
@@ -296,8 +324,8 @@ class GoalForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 2}),
         max_length=REASON_MAX_LENGTH,
     )
-    target_date = forms.DateField(label=_("Target date"), required=False, widget=DateInput())
-    achieved_on = forms.DateField(label=_("Achieved on"), required=False, widget=DateInput())
+    target_date = DateField(label=_("Target date"), required=False)
+    achieved_on = DateField(label=_("Achieved on"), required=False)
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
@@ -321,7 +349,7 @@ class PlanReturnForm(forms.Form):
 class FollowUpRecordForm(forms.Form):
     """What a worker found at a follow-up visit (casework.services.follow_ups.follow_up_record)."""
 
-    done_on = forms.DateField(label=_("Visited on"), widget=DateInput())
+    done_on = DateField(label=_("Visited on"))
     place = forms.CharField(label=_("Place"), required=False, max_length=200)
     met_with = forms.CharField(label=_("Who was met"), required=False, max_length=200)
     wellbeing = forms.ChoiceField(label=_("How the person is"), choices=[*BLANK, *Wellbeing.choices], required=False)
@@ -334,7 +362,7 @@ class FollowUpRecordForm(forms.Form):
 
 
 class FollowUpRescheduleForm(forms.Form):
-    due_on = forms.DateField(label=_("New day"), widget=DateInput())
+    due_on = DateField(label=_("New day"))
     reason = forms.CharField(label=_("Why it moves"), required=False, max_length=REASON_MAX_LENGTH)
 
 
@@ -360,7 +388,7 @@ class CaseEditForm(forms.Form):
     identification_route = forms.ChoiceField(
         label=_("How was the person identified?"), choices=IdentificationRoute.choices
     )
-    identified_on = forms.DateField(label=_("Identified on"), widget=DateInput())
+    identified_on = DateField(label=_("Identified on"))
     exploitation_forms = LocalNameMultipleChoiceField(
         label=_("Forms of exploitation"),
         queryset=ExploitationForm.objects.filter(active=True),
@@ -368,15 +396,15 @@ class CaseEditForm(forms.Form):
         widget=forms.CheckboxSelectMultiple,
     )
     exploitation_country = LocalNameChoiceField(
-        label=_("Country where exploited"), queryset=Country.objects.order_by("name_en"), required=False
+        label=_("Country where exploited"), queryset=country_list(), required=False
     )
     exploitation_province = LocalNameChoiceField(
         label=_("Province where exploited (within Lao PDR)"),
         queryset=Province.objects.order_by("name_en"),
         required=False,
     )
-    exploitation_started_on = forms.DateField(label=_("Exploitation started on"), required=False, widget=DateInput())
-    exploitation_ended_on = forms.DateField(label=_("Exploitation ended on"), required=False, widget=DateInput())
+    exploitation_started_on = DateField(label=_("Exploitation started on"), required=False)
+    exploitation_ended_on = DateField(label=_("Exploitation ended on"), required=False)
 
     @classmethod
     def initial_for(cls, case: Any) -> dict[str, Any]:

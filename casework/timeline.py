@@ -10,9 +10,30 @@ from typing import Any
 from django.utils.translation import gettext_lazy as _
 
 from accounts.actors import Actor, staff
+from core import record_labels
 from core.timeline import EventKinds
 
 CASE_EVENTS = EventKinds("casework_caseevent", constraint="case_event_kind_registered")
+
+# What the audit trail calls casework's records (and the accounts it names: casework is the first
+# app with an audit trail page).
+record_labels.register(
+    {
+        "accounts.user": _("User account"),
+        "casework.person": _("Person"),
+        "casework.case": _("Case"),
+        "casework.service": _("Service"),
+        "casework.casenote": _("Note"),
+        "casework.caseplan": _("Case plan"),
+        "casework.followupvisit": _("Follow-up visit"),
+        "casework.caseshare": _("Sharing with another organisation"),
+        "casework.casetransfer": _("Transfer"),
+        "casework.familymember": _("Family member"),
+        "casework.repatriation": _("Repatriation"),
+        "casework.repatriationstep": _("Repatriation step"),
+        "casework.screening": _("Screening"),
+    }
+)
 
 CASE_EVENTS.register(
     {

@@ -8,9 +8,11 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
+from urllib.parse import urlencode
 from uuid import UUID
 
 from django.db.models import Count, Q, QuerySet
+from django.utils.translation import gettext_lazy
 
 from accounts.models import Role, User
 from casework.choices import ApprovalStatus, CaseStatus, StepStatus
@@ -32,10 +34,34 @@ class WorkerLoad:
     def overdue(self) -> int:
         return self.overdue_follow_ups + self.overdue_steps
 
+    @property
+    def case_filter(self) -> str:
+        """The case list's filter for this row's cases (the page links each number to them)."""
+        return urlencode({"assigned_worker": self.worker.username} if self.worker else {"unassigned": "on"})
+
 
 def open_managed_cases(*, user: Any) -> QuerySet[Case]:
     """Cases the manager decides on (their organisations' cases) that are not closed."""
     return Case.objects.filter(manage_case.filter(user)).exclude(status=CaseStatus.CLOSED)
+
+
+# The case list's "overdue" filter: what is overdue on the case.
+OVERDUE_CHOICES = [
+    ("any", gettext_lazy("A visit or a step")),
+    ("visits", gettext_lazy("A follow-up visit")),
+    ("steps", gettext_lazy("A repatriation step")),
+]
+
+
+def overdue_case_ids(*, today: date, kind: str = "any") -> QuerySet[Any]:
+    """Ids of cases with a follow-up visit (`visits`), a repatriation step (`steps`) or either
+    (`any`) due before `today` and not done (a subquery: the caller's scope applies)."""
+    visits = Q(pk__in=FollowUpVisit.objects.filter(due_on__lt=today, done_on__isnull=True).values("case_id"))
+    steps = Q(
+        pk__in=RepatriationStep.objects.filter(due_on__lt=today, status__in=OPEN_STEP).values("repatriation__case_id")
+    )
+    condition = {"visits": visits, "steps": steps}.get(kind, visits | steps)
+    return Case.objects.filter(condition).values("pk")
 
 
 def team_workload(*, user: Any, today: date) -> list[WorkerLoad]:

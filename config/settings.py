@@ -96,6 +96,7 @@ INSTALLED_APPS = [
     "rest_framework",
     "django_filters",
     "drf_spectacular",
+    "drf_spectacular_sidecar",  # Swagger UI and Redoc served by us, pinned (config/urls.py)
     "django_celery_beat",
     "pgtrigger",
     "pghistory",
@@ -188,6 +189,12 @@ PASSWORD_HASHERS = [
     "django.contrib.auth.hashers.Argon2PasswordHasher",
     "django.contrib.auth.hashers.PBKDF2PasswordHasher",
 ]
+if "PYTEST_VERSION" in os.environ and not PRODUCTION:
+    # Under pytest, and in the processes a test starts (they inherit the variable), new hashes
+    # are MD5: argon2 costs a quarter of a CPU second per password by design, and the browser
+    # and login tests set hundreds. Argon2 stays listed, so its hashes still verify;
+    # tests/accounts/test_users_and_roles.py checks what production hashes with.
+    PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher", *PASSWORD_HASHERS]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 12}},
@@ -291,6 +298,9 @@ REST_FRAMEWORK = {
     "DEFAULT_VERSION": "v1",
 }
 SPECTACULAR_SETTINGS = {
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
     "TITLE": "Pathway API",
     "DESCRIPTION": "Case management for shelters and victim referral. Every list is scoped to the caller.",
     "VERSION": "1.0.0",

@@ -12,7 +12,9 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import translation
 from django.utils.functional import cached_property
+from django.utils.translation import gettext_lazy as _
 
+from core.date_formats import DAY_FIRST_INPUT_FORMATS
 from core.errors import ApplicationError, NotFound, PermissionDenied
 from core.permissions import Permission
 
@@ -90,12 +92,47 @@ class LocalNameMultipleChoiceField(forms.ModelMultipleChoiceField):
 
 
 class DateInput(forms.DateInput):
-    """The browser's date picker; the value travels as YYYY-MM-DD whatever the page language."""
+    """A text box for day/month/year with the format shown beside it. Not `type=date`: Chromium
+    shows that in the browser's locale (month first in an en-US browser) whatever the page says,
+    and 14/05/2010 typed into it was stored as another day. Numeric keyboard on phones."""
 
-    input_type = "date"
+    template_name = "core/widgets/date.html"
 
     def __init__(self, attrs: dict[str, Any] | None = None) -> None:
-        super().__init__(attrs, format="%Y-%m-%d")
+        attrs = {"inputmode": "numeric", "autocomplete": "off", "size": 10, "maxlength": 10, **(attrs or {})}
+        super().__init__(attrs, format="%d/%m/%Y")
+
+    def get_context(self, name: str, value: Any, attrs: dict[str, Any] | None) -> dict[str, Any]:
+        context = super().get_context(name, value, attrs)
+        widget = context["widget"]
+        widget["attrs"].setdefault("placeholder", _("dd/mm/yyyy"))
+        if widget["attrs"].get("id"):
+            hint_id = f"{widget['attrs']['id']}_format"
+            described = widget["attrs"].get("aria-describedby")
+            widget["attrs"]["aria-describedby"] = f"{described} {hint_id}" if described else hint_id
+            widget["hint_id"] = hint_id
+        widget["hint"] = _("Day/month/year, for example 14/05/2010")
+        return context
+
+
+class DateField(forms.DateField):
+    """A date typed as day/month/year (or ISO), whatever the language and the browser's locale;
+    anything else, a month 14 included, is refused with the format in the message."""
+
+    widget = DateInput
+    input_formats = DAY_FIRST_INPUT_FORMATS
+    default_error_messages = {"invalid": _("Enter the date as day/month/year, for example 14/05/2010.")}
+
+
+def add_errors(form: forms.Form, errors: Mapping[str, list[str]]) -> None:
+    """Rule messages by field (a service's checks run from a form's clean) on the form, beside
+    the field's own errors, unless the field already has one (a date that did not parse)."""
+    for name, messages in errors.items():
+        field = name if name in form.fields else None
+        if field is not None and field in form.errors:
+            continue
+        for message in messages:
+            form.add_error(field, message)
 
 
 # --- Calling a service from a page (shelter, referral and manager pages) ----------------------------

@@ -55,11 +55,17 @@ def first_scan_start(now: datetime) -> datetime:
     return EPOCH if days is None else now - timedelta(days=days)
 
 
-def window_for(rule: Rule, *, after: datetime | None, until: datetime) -> Window:
+def window_for(
+    rule: Rule, *, after: datetime | None, until: datetime, settings: list[tuple[Any, bool, int]] | None = None
+) -> Window:
+    """`settings`: the rule's (organisation, enabled, days) rows when the caller read them already
+    (notifications.upcoming reads every rule's at once)."""
     delays, disabled = {}, set()
-    for organisation_id, enabled, days in ReminderSetting.objects.filter(rule=rule.code).values_list(
-        "organisation_id", "enabled", "days"
-    ):
+    if settings is None:
+        settings = list(
+            ReminderSetting.objects.filter(rule=rule.code).values_list("organisation_id", "enabled", "days")
+        )
+    for organisation_id, enabled, days in settings:
         if not enabled:
             disabled.add(organisation_id)
         elif days != rule.days:

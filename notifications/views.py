@@ -24,20 +24,26 @@ from core.errors import PermissionDenied
 from core.pages import show_error
 from notifications import permissions, services
 from notifications.registry import Effective, describe, effective_settings
+from notifications.upcoming import UPCOMING_DAYS, upcoming
 
 PAGE_SIZE = 25
 
 
 def unread_notifications(request: HttpRequest) -> dict[str, Callable[[], int]]:
-    """Context processor: the header's unread count, one indexed COUNT, run only if a template
-    shows it (the template calls it once, through {% with %})."""
+    """Context processor: the header's count of due reminders not yet read (a reminder whose
+    item was done since no longer counts), one COUNT, run only if a template shows it (the
+    template calls it once, through {% with %})."""
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {}
 
     @cache
     def count() -> int:
-        return permissions.view_notification.scope(user).filter(read_at__isnull=True).count()
+        return (
+            permissions.view_notification.scope(user)
+            .filter(read_at__isnull=True, occurrence__resolved_at__isnull=True)
+            .count()
+        )
 
     return {"unread_notifications": count}
 
@@ -50,7 +56,8 @@ def notification_list(request: HttpRequest) -> HttpResponse:
     )
     page = Paginator(notifications, PAGE_SIZE).get_page(request.GET.get("page"))
     rows = [(notification, describe(notification.occurrence.rule)) for notification in page]
-    return render(request, "notifications/list.html", {"page": page, "rows": rows})
+    context = {"page": page, "rows": rows, "upcoming": upcoming(recipient=request.user), "days": UPCOMING_DAYS}
+    return render(request, "notifications/list.html", context)
 
 
 @require_POST

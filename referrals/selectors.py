@@ -163,6 +163,13 @@ def inbox(*, user: Any, status: str | None = None) -> QuerySet[Referral]:
 
 
 # --- Partners ------------------------------------------------------------------------------------
+def overrides_waiting(*, user: Any) -> QuerySet[ConsentOverride]:
+    """Consent override requests of the user's organisation waiting for a manager's decision."""
+    return permissions.view_override.scope(user).filter(
+        status=ConsentOverride.Status.PENDING, referral__from_organisation_id=user.organisation_id
+    )
+
+
 def partner_referrals(
     *,
     organisation: Any,

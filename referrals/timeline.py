@@ -7,12 +7,20 @@ from __future__ import annotations
 from django.utils.translation import gettext_lazy as _
 
 from casework.timeline import CASE_EVENTS
+from core import record_labels
 from core.timeline import EventKinds
 
 REFERRAL_EVENTS = EventKinds("referrals_referralevent", constraint="referral_event_kind_registered")
 
 
 def register() -> None:
+    record_labels.register(
+        {
+            "referrals.referral": _("Referral"),
+            "referrals.consent": _("Consent"),
+            "referrals.consentoverride": _("Consent override"),
+        }
+    )
     REFERRAL_EVENTS.register(
         {
             "created": _("Draft created"),

@@ -33,7 +33,7 @@ from casework.permissions import change_case, view_case
 from core.errors import ApplicationError, PermissionDenied
 from core.pages import get_or_404, local_name, paginate, show_error, submit
 from core.permissions import has_role
-from referrals import consent_views, coverage, permissions, selectors, services
+from referrals import consent_views, coverage, disclosure_words, permissions, selectors, services
 from referrals.choices import ReferralStatus
 from referrals.forms import (
     CHECK,
@@ -346,7 +346,7 @@ def _detail(
         "referral": referral,
         "refused": failed[1].errors.get("__all__", []) if failed and failed[0] not in shown else [],
         "sender": sender,
-        "disclosure": disclosure,
+        "disclosure": disclosure_words.readable(disclosure) if disclosure else disclosure,
         "services": services,
         "withheld": withheld,
         "shared_categories": coverage.category_labels(
@@ -425,8 +425,7 @@ def _overrides(
     _require_manager(request)
     user = request.user
     pending = (
-        permissions.view_override.scope(user)
-        .filter(status=ConsentOverride.Status.PENDING, referral__from_organisation_id=user.organisation_id)  # type: ignore[union-attr]
+        selectors.overrides_waiting(user=user)
         .select_related("referral__case__person", "referral__to_organisation", "requested_by")
         .order_by("requested_at", "id")
     )

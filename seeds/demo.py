@@ -15,6 +15,7 @@ from django.db import transaction
 
 from accounts import services as account_services
 from accounts.models import Organisation, Role, User
+from seeds.demo_reminders import demo_reminders
 from shelters.models import Shelter, ShelterStaff
 
 # Demo only: printed by `pathway up`, refused in production.
@@ -81,16 +82,19 @@ def seed_demo(
     progress: Callable[[int, Counter[str]], None] | None = None,
 ) -> dict[str, int] | None:
     """The demo logins (always), then `people` synthetic people with their cases. The demo
-    social worker and counsellor join their organisations' worker pools, so they are assigned a
-    share of the generated cases; the demo manager (national MLSW) oversees the MLSW offices'
-    cases and the demo police unit gets investigation shares; the demo shelter staff, posted to
-    the LWU shelter in Vientiane, admits and discharges its residents. With `if_empty`, nothing
-    is generated when people exist already (None is returned)."""
+        social worker and counsellor join their organisations' worker pools, so they are assigned a
+        share of the generated cases; the demo manager (national MLSW) oversees the MLSW offices'
+        cases and the demo police unit gets investigation shares; the demo shelter staff, posted to
+        the LWU shelter in Vientiane, admits and discharges its residents. With `if_empty`, nothing
+        is generated when people exist already (None is returned). Either way the demo workers get
+    reminders due, overdue and upcoming relative to today (seeds.demo_reminders)."""
     from casework.models import Person
     from seeds.generator import generate
 
     refuse_in_production()
     create_demo_logins()
-    if if_empty and Person.objects.exists():
-        return None
-    return generate(people=people, seed=seed, batch_size=batch_size, progress=progress)
+    counts = None
+    if not (if_empty and Person.objects.exists()):
+        counts = generate(people=people, seed=seed, batch_size=batch_size, progress=progress)
+    demo_reminders()
+    return counts

@@ -11,11 +11,10 @@ from django.utils.translation import gettext_lazy as _
 
 from casework.models import ServiceType
 from core.limits import REASON_MAX_LENGTH, TEXT_MAX_LENGTH
-from core.pages import DateInput, LocalNameMultipleChoiceField, local_name
+from core.pages import DateField, LocalNameMultipleChoiceField, local_name
 from shelters.choices import ExitDestination
 from shelters.models import Bed, Shelter
 
-DATE = DateInput()
 NO_BED = ""
 
 
@@ -39,9 +38,9 @@ class PlaceForm(forms.Form):
     """An admission's date, bed and planned discharge: admitting by case code, or accepting a
     request for a place."""
 
-    admitted_on = forms.DateField(label=_("Admitted on"), widget=DATE)
+    admitted_on = DateField(label=_("Admitted on"))
     bed = forms.ChoiceField(label=_("Bed"), required=False)
-    planned_discharge_on = forms.DateField(label=_("Planned discharge (optional)"), required=False, widget=DATE)
+    planned_discharge_on = DateField(label=_("Planned discharge (optional)"), required=False)
 
     def __init__(self, *args: Any, beds: list[Bed], **kwargs: Any) -> None:
         kwargs.setdefault("initial", {}).setdefault("admitted_on", timezone.localdate())
@@ -64,9 +63,8 @@ class AdmitForm(PlaceForm):
 
 
 class DischargeForm(forms.Form):
-    discharged_on = forms.DateField(
+    discharged_on = DateField(
         label=_("Discharged on"),
-        widget=DATE,
         help_text=_("The day the person left: that night is no longer counted."),
     )
     destination = forms.ChoiceField(
@@ -88,7 +86,7 @@ class DischargeForm(forms.Form):
 
 class TransferForm(forms.Form):
     to_shelter = forms.ChoiceField(label=_("To shelter"))
-    on = forms.DateField(label=_("Transferred on"), widget=DATE)
+    on = DateField(label=_("Transferred on"))
     to_bed = forms.ChoiceField(
         label=_("Bed in the new shelter (optional)"),
         required=False,
@@ -122,11 +120,10 @@ class TransferForm(forms.Form):
 
 
 class OutageForm(forms.Form):
-    start = forms.DateField(label=_("Out of service from"), widget=DATE)
-    end = forms.DateField(
+    start = DateField(label=_("Out of service from"))
+    end = DateField(
         label=_("Back in service on (optional)"),
         required=False,
-        widget=DATE,
         help_text=_("Leave empty while nobody knows."),
     )
     reason = forms.CharField(label=_("Reason"), max_length=200)
@@ -138,9 +135,7 @@ class OutageForm(forms.Form):
 
 class MoveBedForm(forms.Form):
     to_bed = forms.ChoiceField(label=_("New bed"))
-    on = forms.DateField(
-        label=_("Moved on"), widget=DATE, help_text=_("The first night in the new bed (today or an earlier day).")
-    )
+    on = DateField(label=_("Moved on"), help_text=_("The first night in the new bed (today or an earlier day)."))
 
     def __init__(self, *args: Any, beds: list[Bed], **kwargs: Any) -> None:
         kwargs.setdefault("initial", {}).setdefault("on", timezone.localdate())
@@ -155,17 +150,16 @@ class MoveBedForm(forms.Form):
 
 
 class PlannedDischargeForm(forms.Form):
-    planned_discharge_on = forms.DateField(
+    planned_discharge_on = DateField(
         label=_("Planned discharge"),
         required=False,
-        widget=DATE,
         help_text=_("Leave empty when no date is planned: the reminder then waits."),
     )
 
 
 class NonResidentialForm(forms.Form):
     case_code = case_code_field()
-    assisted_on = forms.DateField(label=_("Assisted on"), widget=DATE)
+    assisted_on = DateField(label=_("Assisted on"))
     service_types = LocalNameMultipleChoiceField(
         label=_("Services given"),
         queryset=ServiceType.objects.filter(active=True).order_by("name_en"),
@@ -189,7 +183,7 @@ class NonResidentialForm(forms.Form):
 
 class AdmissionRequestForm(forms.Form):
     shelter = forms.ChoiceField(label=_("Shelter"))
-    needed_from = forms.DateField(label=_("Place needed from"), widget=DATE)
+    needed_from = DateField(label=_("Place needed from"))
     note = forms.CharField(
         label=_("What the shelter should know (optional)"),
         required=False,

@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy as _
 from accounts.models import Organisation, Province
 from casework.choices import CaseCategory, Sex
 from casework.models.history import tracked
+from core.pages import local_name
 from shelters.choices import ExitDestination
 
 
@@ -51,7 +52,7 @@ class Shelter(models.Model):
         ]
 
     def __str__(self) -> str:
-        return self.name_en
+        return local_name(self)  # in the reader's language
 
 
 class ShelterStaff(models.Model):

@@ -13,8 +13,8 @@ from django.utils.translation import gettext_lazy as _
 from accounts.models import Organisation, Province, User
 from casework.choices import CaseCategory, Sex
 from core.limits import TEXT_MAX_LENGTH
-from core.pages import LocalNameChoiceField
-from shelters.forms import DATE, NO_BED
+from core.pages import DateField, LocalNameChoiceField
+from shelters.forms import NO_BED
 from shelters.models import Room
 from shelters.services.setup import MAX_BEDS_AT_ONCE
 
@@ -89,9 +89,7 @@ class BedsForm(forms.Form):
         help_text=_("One or more, separated by commas; a range adds every number: 1-12, or A1-A12, B3."),
     )
     room = forms.ChoiceField(label=_("Room"), required=False)
-    in_service_from = forms.DateField(
-        label=_("In service since"), widget=DATE, help_text=_("May be long ago, e.g. 01/01/2015.")
-    )
+    in_service_from = DateField(label=_("In service since"), help_text=_("May be long ago, e.g. 01/01/2015."))
 
     def __init__(self, *args: Any, rooms: list[Room], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -108,13 +106,11 @@ class BedsForm(forms.Form):
 
 
 class RetireForm(forms.Form):
-    on = forms.DateField(
-        label=_("No longer in service from"), widget=DATE, help_text=_("The first day the bed is not used.")
-    )
+    on = DateField(label=_("No longer in service from"), help_text=_("The first day the bed is not used."))
 
 
 class OutageEndForm(forms.Form):
-    end = forms.DateField(label=_("Back in service on"), widget=DATE)
+    end = DateField(label=_("Back in service on"))
 
 
 class UserChoiceField(forms.ModelChoiceField):

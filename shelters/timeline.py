@@ -5,9 +5,13 @@ from __future__ import annotations
 from django.utils.translation import gettext_lazy as _
 
 from casework.timeline import CASE_EVENTS
+from core import record_labels
 
 
 def register() -> None:
+    record_labels.register(
+        {"shelters.stay": _("Shelter stay"), "shelters.nonresidentialassistance": _("Assistance without a stay")}
+    )
     CASE_EVENTS.register(
         {
             "stay_admitted": _("Admitted to a shelter"),

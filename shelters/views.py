@@ -19,12 +19,13 @@ from django.http.response import HttpResponseBase
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
 from core.errors import PermissionDenied
+from core.pages import DateField, local_name
 from shelters import charts, exports, reports
 from shelters.choices import EXIT_GROUPS, ExitDestination, ExitGroup
 from shelters.models import Shelter
@@ -54,10 +55,9 @@ def aggregates_only(view: Callable[..., HttpResponseBase]) -> Callable[..., Http
 
 class ReportForm(forms.Form):
     shelter = forms.ChoiceField(label=gettext_lazy("Shelter"), required=False)
-    start = forms.DateField(label=gettext_lazy("From"), widget=forms.DateInput(attrs={"type": "date"}))
-    end = forms.DateField(
+    start = DateField(label=gettext_lazy("From"))
+    end = DateField(
         label=gettext_lazy("To (inclusive)"),
-        widget=forms.DateInput(attrs={"type": "date"}),
         help_text=gettext_lazy("The nights from the first date to the last, both included."),
     )
 
@@ -66,7 +66,7 @@ class ReportForm(forms.Form):
         all_label = _("All shelters I may report on (%(count)s)") % {"count": len(shelters)}
         choice = self.fields["shelter"]
         assert isinstance(choice, forms.ChoiceField)
-        choice.choices = [("", all_label)] + [(s.code, _shelter_name(s)) for s in shelters]
+        choice.choices = [("", all_label)] + [(s.code, local_name(s)) for s in shelters]
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
@@ -84,12 +84,6 @@ def _add_years(day: dt.date, years: int) -> dt.date:
         return day.replace(year=day.year + years)
     except ValueError:  # 29 February
         return day.replace(year=day.year + years, day=28)
-
-
-def _shelter_name(shelter: Shelter) -> str:
-    if (get_language() or "").startswith("lo") and shelter.name_lo:
-        return shelter.name_lo
-    return shelter.name_en
 
 
 def _with_defaults(query: QueryDict) -> QueryDict:
@@ -190,8 +184,14 @@ def _selection(request: HttpRequest, form: ReportForm, scope: list[Shelter]) -> 
     shelters = run_reports.scope(request.user)
     if code:
         chosen = next(shelter for shelter in scope if shelter.code == code)
-        return shelters.filter(code=code), code, _shelter_name(chosen)
-    return shelters, "", _("all %(count)s shelters in your scope") % {"count": len(scope)}
+        return shelters.filter(code=code), code, local_name(chosen)
+    count = len(scope)
+    return (
+        shelters,
+        "",
+        ngettext("the %(count)s shelter in your scope", "all %(count)s shelters in your scope", count)
+        % {"count": count},
+    )
 
 
 def _query(code: str, start: dt.date, end: dt.date) -> str:

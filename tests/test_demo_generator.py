@@ -16,8 +16,9 @@ from django.core.management import CommandError, call_command
 from django.db import connection, transaction
 from django.db.backends.postgresql.psycopg_any import DateRange
 from django.db.models import Count
+from django.utils import timezone
 
-from accounts.models import Organisation, Province, Role, User
+from accounts.models import Notification, Organisation, Province, Role, User
 from casework import permissions
 from casework.ages import age_on, is_child_on
 from casework.cadence import visit_dates
@@ -780,3 +781,21 @@ def test_the_referral_load_writes_exactly_its_referrals_and_parts_write_the_same
     assert sum(a < b for a, b in pairwise(seqs)) > 0.65 * 449  # in random order: a half
     with pytest.raises(RuntimeError, match="already"):
         generate_referral_load(**load)
+
+
+def test_the_demo_workers_have_reminders_due_overdue_and_upcoming(reference):
+    """Issue 17.4: a newcomer logging in as a demo worker sees the reminder system work."""
+    from notifications.upcoming import upcoming
+
+    seed_demo(people=300)
+    now = timezone.now()
+    for username in ("social.worker", "counsellor"):
+        user = User.objects.get(username=username)
+        open_ = Notification.objects.filter(user=user, occurrence__resolved_at__isnull=True)
+        rules = set(open_.values_list("occurrence__rule", flat=True))
+        assert {"follow_up_due", "follow_up_overdue"} <= rules, username
+        assert open_.filter(occurrence__due_at__gt=now - timedelta(days=1)).exists(), "due today"
+        assert any(row.rule.code == "follow_up_due" for row in upcoming(recipient=user)), "upcoming"
+    told = Notification.objects.count()
+    seed_demo(people=300, if_empty=True)  # the next `pathway up`: nothing twice
+    assert Notification.objects.count() == told

@@ -25,6 +25,7 @@ PRODUCTION = {
 
 
 def manage(*args: str, **environment: str) -> subprocess.CompletedProcess[str]:
+    """`manage.py` in a process of its own (seconds each: the tests that call it are marked slow)."""
     env = {key: value for key, value in os.environ.items() if key not in PRODUCTION}
     env.update(environment)
     return subprocess.run(
@@ -32,12 +33,14 @@ def manage(*args: str, **environment: str) -> subprocess.CompletedProcess[str]:
     )
 
 
+@pytest.mark.slow
 def test_check_deploy_is_clean_with_production_settings():
     result = manage("check", "--deploy", "--fail-level", "WARNING", **PRODUCTION)
     assert result.returncode == 0, result.stderr
     assert "no issues" in result.stdout
 
 
+@pytest.mark.slow
 def test_production_cookies_are_secure_http_only_and_same_site_and_pages_carry_the_csp():
     names = [
         "SESSION_COOKIE_SECURE",
@@ -49,6 +52,7 @@ def test_production_cookies_are_secure_http_only_and_same_site_and_pages_carry_t
         "SECURE_SSL_REDIRECT",
         "SECURE_HSTS_SECONDS",
         "MIDDLEWARE",
+        "PASSWORD_HASHERS",
     ]
     script = (
         f"import json; from django.conf import settings as s; print(json.dumps({{n: getattr(s, n) for n in {names}}}))"
@@ -64,8 +68,11 @@ def test_production_cookies_are_secure_http_only_and_same_site_and_pages_carry_t
     assert values["SECURE_SSL_REDIRECT"] is True and values["SECURE_HSTS_SECONDS"] >= 31536000
     assert "csp.middleware.CSPMiddleware" in values["MIDDLEWARE"]
     assert "django_otp.middleware.OTPMiddleware" in values["MIDDLEWARE"]
+    # argon2, though this process inherits PYTEST_VERSION (the tests' fast hasher is not for production)
+    assert values["PASSWORD_HASHERS"][0].endswith("Argon2PasswordHasher")
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(
     "missing", ["SECRET_KEY", "ALLOWED_HOSTS", "DATABASE_URL", "PATHWAY_FIELD_KEYS", "PATHWAY_BLIND_INDEX_KEYS"]
 )
@@ -76,6 +83,7 @@ def test_production_refuses_to_start_without(missing):
     assert f"{missing} must be set when PATHWAY_ENV=production" in result.stderr
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(
     ("changes", "message"),
     [
@@ -91,12 +99,14 @@ def test_production_refuses_unusable_encryption_keys(changes, message):
     assert message in result.stderr
 
 
+@pytest.mark.slow
 def test_production_refuses_the_test_only_webhook_allow_list():
     result = manage("check", **{**PRODUCTION, "WEBHOOK_ALLOWED_NETWORKS": "127.0.0.1/32"})
     assert result.returncode != 0
     assert "WEBHOOK_ALLOWED_NETWORKS is for tests and development only" in result.stderr
 
 
+@pytest.mark.slow
 def test_only_postgresql_is_accepted():
     result = manage("check", DATABASE_URL="sqlite:///tmp/x.db")
     assert result.returncode != 0

@@ -192,6 +192,7 @@ def dockerfile_build_step() -> tuple[dict[str, str], list[str]]:
     return env, command
 
 
+@pytest.mark.slow  # copies the context and runs collectstatic in a process of its own
 def test_the_project_in_the_build_context_builds_and_speaks_lao(context, tmp_path):
     """Without a Docker engine, the next best thing: copy the context alone to a folder, run the
     Dockerfile's collectstatic step there with its environment (production settings), and look

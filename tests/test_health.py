@@ -42,6 +42,7 @@ def test_readyz_is_ready_when_database_and_broker_answer(client):
     assert body["checks"]["broker"] == {"ok": True}
 
 
+@pytest.mark.slow  # the application in a process of its own
 @pytest.mark.django_db
 def test_readyz_fails_clearly_when_the_database_is_down():
     result = probe_readyz(DATABASE_URL="postgresql://postgres@127.0.0.1:1/pathway")
@@ -51,6 +52,7 @@ def test_readyz_fails_clearly_when_the_database_is_down():
     assert result["body"]["checks"]["broker"]["ok"] is True
 
 
+@pytest.mark.slow
 @pytest.mark.django_db
 def test_readyz_fails_clearly_when_the_broker_is_down():
     result = probe_readyz(REDIS_URL="redis://127.0.0.1:1/0", CELERY_BROKER_URL="")

@@ -25,7 +25,7 @@ from referrals import services as referral_services
 from tests import hostile
 from tests.test_access_matrix import world  # noqa: F401 (the fixture)
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.slow]  # over a thousand calls per test
 
 PAYLOADS = hostile.SQL + hostile.HTML + ["ສົມສີ 😀", "\u202e", "a\x00b", "%"]
 NOT_FILTERS = {"page", "format"}  # pagination and rendering, not a search

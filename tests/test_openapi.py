@@ -1,4 +1,8 @@
+import re
+
 import pytest
+from django.conf import settings
+from django.contrib.staticfiles import finders
 from django.core.management import call_command
 from django.urls import reverse
 
@@ -13,3 +17,27 @@ def test_the_schema_and_its_docs_need_a_login(api, people):
     assert api.get(reverse("schema")).status_code in (401, 403)
     api.force_authenticate(people.social_worker)
     assert api.get(reverse("schema")).status_code == 200
+
+
+def _assets(html: str) -> list[str]:
+    return re.findall(r"""(?:src|href|spec-url)=["']([^"']+)["']""", html)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("name", ["swagger", "redoc"])
+def test_the_api_docs_load_nothing_from_another_host(client, people, name):
+    """Swagger UI and Redoc come from our static files (drf-spectacular-sidecar, pinned), so the
+    pages work without internet (issue 17.7): no asset, script or policy names another host."""
+    client.force_login(people.social_worker)
+    response = client.get(reverse(name))
+    html = response.content.decode()
+    pages = [html]
+    if name == "swagger":  # the split view's start-up script, from our own URL
+        script = next(url for url in _assets(html) if "script" in url)
+        pages.append(client.get(script).content.decode())
+    assert not re.search(r"https?://|//[a-z0-9.-]+\.[a-z]{2,}/", "".join(pages).replace("http://www.w3.org", ""))
+    assert "https:" not in response["Content-Security-Policy"]
+    static = [url for url in _assets(html) if url.startswith(settings.STATIC_URL) or url.startswith("/static/")]
+    assert len(static) >= (3 if name == "swagger" else 1)
+    for url in static:
+        assert finders.find(url.removeprefix("/static/").split("?")[0]), url

@@ -152,7 +152,7 @@ def linked_routes() -> set[str]:
     (namespaced names) that a view hands to a shared template as the form's target."""
     text = "\n".join(path.read_text() for path in (ROOT / "templates").rglob("*.html"))
     text += "\n".join(path.read_text() for app in APPS for path in (ROOT / app).rglob("*.py"))
-    linked = set(re.findall(r"""(?:\{%\s*url|reverse\(|redirect\()\s*['"]([\w:-]+)['"]""", text))
+    linked = set(re.findall(r"""(?:\{%\s*url|reverse(?:_lazy)?\(|redirect\()\s*['"]([\w:-]+)['"]""", text))
     return linked | set(re.findall(r"""['"]([\w-]+:[\w-]+)['"]""", text))
 
 
@@ -213,3 +213,28 @@ def test_every_service_has_a_caller():
     )
     assert uncalled == []
     assert NOT_YET_REACHABLE.keys() <= services.keys()
+
+
+# GET pages that no link leads to, each with its reason.
+UNLINKED_PAGES = {
+    "password-set": "opened from the link in the e-mail that sets or resets a password",
+    "two_factor:verify": "the second-factor middleware sends the user there after the password",
+}
+
+
+def get_page_routes() -> set[str]:
+    """Named routes of the pages people open in a browser (GET), from the access matrix: the API,
+    its schema and viewers, the health probes and the admin left out."""
+    from tests.test_access_matrix import ROWS
+
+    machine = {"schema", "healthz", "readyz", "statistics:chart"}
+    return {
+        row.name for row in ROWS if row.method == "get" and not row.name.startswith("v1:") and row.name not in machine
+    }
+
+
+def test_every_page_is_linked_from_somewhere():
+    """Issue 17: no page of the app is reachable only by typing its address."""
+    unlinked = sorted(get_page_routes() - linked_routes() - UNLINKED_PAGES.keys())
+    assert unlinked == [], f"pages no link leads to (add a link, or a reason to UNLINKED_PAGES): {unlinked}"
+    assert UNLINKED_PAGES.keys() <= get_page_routes()

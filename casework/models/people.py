@@ -23,10 +23,10 @@ from django.utils.translation import gettext_lazy as _
 
 from casework.choices import Relationship, Sex
 from casework.models.history import tracked
-from casework.names import NAME_FIELDS, name_indexes
+from casework.names import NAME_FIELDS, person_indexes
 from core.fields import EncryptedCharField, EncryptedTextField
 
-NAME_INDEX_FIELDS = ("name_index_latin", "name_index_lo", "name_index_key")
+NAME_INDEX_FIELDS = ("name_index_latin", "name_index_lo", "name_prefixes", "name_index_key")
 
 # Fields that identify a person (tier 2). Serializers, pages and audit rows use this list.
 PERSON_IDENTITY_FIELDS = (
@@ -101,6 +101,10 @@ class Person(models.Model):
     name_index_lo = ArrayField(
         models.CharField(max_length=32), default=list, blank=True, editable=False, help_text=_("Keyed hashes")
     )
+    # The beginnings of those words (casework.names.prefix_indexes): "Mani" finds "Manivanh".
+    name_prefixes = ArrayField(
+        models.CharField(max_length=32), default=list, blank=True, editable=False, help_text=_("Keyed hashes")
+    )
     name_index_key = models.CharField(
         max_length=8, blank=True, editable=False, help_text=_("Id of the key the name indexes were computed with")
     )
@@ -154,6 +158,7 @@ class Person(models.Model):
             # Name search and duplicate search: "has these words" (@>) and "shares a word" (&&).
             GinIndex(fields=["name_index_latin"], name="person_name_index_latin"),
             GinIndex(fields=["name_index_lo"], name="person_name_index_lo"),
+            GinIndex(fields=["name_prefixes"], name="person_name_prefixes"),
             models.Index(fields=["origin_district", "date_of_birth"], name="person_origin_birth_idx"),
             models.Index(fields=["-created_at", "id"], name="person_created_idx"),
             # Prefix search on case codes (LIKE 'VT-2026-%').
@@ -165,7 +170,7 @@ class Person(models.Model):
 
     # For core.field_keys: recompute these from the decrypted names when the index key changes.
     blind_index_key_field = "name_index_key"
-    blind_indexes = staticmethod(name_indexes)
+    blind_indexes = staticmethod(person_indexes)
 
     def save(self, *args: Any, **kwargs: Any) -> None:
         """Recompute the name indexes whenever the names may have changed. (Bulk writes that skip
@@ -178,7 +183,7 @@ class Person(models.Model):
         super().save(*args, **kwargs)
 
     def index_names(self) -> None:
-        for name, value in name_indexes({field: getattr(self, field) for field in NAME_FIELDS}).items():
+        for name, value in person_indexes({field: getattr(self, field) for field in NAME_FIELDS}).items():
             setattr(self, name, value)
 
 

@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from casework.cadence import MAX_MONTH, validate_months
 from casework.choices import AppliesTo, Dimension, Element, ExploitationKind, Strength
+from core.pages import local_name
 
 
 class Lookup(models.Model):
@@ -24,7 +25,7 @@ class Lookup(models.Model):
         ordering = ["position", "name_en"]
 
     def __str__(self) -> str:
-        return self.name_en
+        return local_name(self)  # in the reader's language
 
 
 class Ethnicity(Lookup):
@@ -136,4 +137,4 @@ class FollowUpPolicy(models.Model):
         ]
 
     def __str__(self) -> str:
-        return self.name_en
+        return local_name(self)  # in the reader's language

@@ -15,7 +15,14 @@ from accounts.services import audit_record
 from casework import permissions
 from casework.models import PERSON_IDENTITY_FIELDS, Case, FamilyMember, Person
 from casework.services.common import record, validate
-from casework.services.dates import BIRTH_FIELDS, check_person_dates, recompute_child_flags
+from casework.services.dates import (
+    BIRTH_FIELDS,
+    CASE_DATE_FIELDS,
+    case_date_errors,
+    check_person_dates,
+    person_date_errors,
+    recompute_child_flags,
+)
 from core.errors import ApplicationError, NotFound, PermissionDenied
 
 PERSON_FIELDS = (
@@ -57,6 +64,13 @@ def allocate_case_code(*, province: Province, year: int) -> str:
 
 def check_person_values(values: dict[str, Any]) -> None:
     """Rules between the person's fields (their dates: casework.services.dates)."""
+    errors = person_value_errors(values)
+    if errors:
+        raise ApplicationError(_("Please correct the errors below."), fields=errors)
+
+
+def person_value_errors(values: dict[str, Any]) -> dict[str, list[str]]:
+    """The messages by field of check_person_values; the intake form shows them with its own."""
     errors: dict[str, list[str]] = {}
     birth = values.get("date_of_birth")
     estimate = values.get("estimated_age")
@@ -67,8 +81,24 @@ def check_person_values(values: dict[str, Any]) -> None:
     district, province = values.get("origin_district"), values.get("origin_province")
     if district is not None and province is not None and district.province_id != province.pk:
         errors["origin_district"] = [_("This district is not in the province of origin.")]
-    if errors:
-        raise ApplicationError(_("Please correct the errors below."), fields=errors)
+    return errors
+
+
+def intake_errors(person_values: dict[str, Any], case_values: dict[str, Any]) -> dict[str, list[str]]:
+    """What person_register and case_open would refuse in these values, by field, checked
+    before anything is written: the intake form adds them to its own errors, so a future birth
+    date is reported with a missing category, not after it is fixed."""
+    today = timezone.localdate()
+    errors = person_value_errors(person_values)
+    birth = {name: person_values[name] for name in BIRTH_FIELDS if person_values.get(name) is not None}
+    if birth.get("estimated_age") is not None:
+        birth.setdefault("age_estimated_on", today)
+    person = Person(**birth)
+    case = Case(person=person, **{name: case_values.get(name) for name in CASE_DATE_FIELDS})
+    for more in (person_date_errors(person, today=today), case_date_errors(case, today=today)):
+        for name, messages in more.items():
+            errors.setdefault(name, messages)
+    return errors
 
 
 def person_register(

@@ -5,18 +5,19 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms as django_forms
+from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_safe
-from django_filters import CharFilter, ChoiceFilter
+from django_filters import BooleanFilter, CharFilter, ChoiceFilter
 
 from accounts.actors import signed_in
 from accounts.models import AuditAction, Province, Role
 from accounts.selectors import user_list
 from accounts.services import audit_record, audit_record_many
-from casework import extensions, forms, permissions, selectors
+from casework import extensions, forms, permissions, selectors, workload
 from casework.api.filters import CaseFilter
 from casework.choices import CaseCategory, CaseStatus, Tier
 from casework.duplicates import may_search
@@ -25,6 +26,7 @@ from casework.screening_forms import screening_cards
 from casework.services.subject_access import child_records
 from casework.views import repatriation_tab
 from core.pages import local_name, paginate, query_without_page
+from notifications.upcoming import UPCOMING_DAYS, due_for_case, upcoming
 
 
 class CasePageFilter(CaseFilter):
@@ -36,6 +38,16 @@ class CasePageFilter(CaseFilter):
     status = ChoiceFilter(choices=CaseStatus.choices)
     category = ChoiceFilter(choices=CaseCategory.choices)
     province = CharFilter(method="filter_province")
+    current = BooleanFilter(method="filter_current")
+    overdue = ChoiceFilter(choices=workload.OVERDUE_CHOICES, method="filter_overdue")
+
+    def filter_current(self, queryset: Any, name: str, value: bool) -> Any:
+        """Not closed: what a manager's "open cases" counts (casework.workload)."""
+        return queryset.exclude(status=CaseStatus.CLOSED) if value else queryset
+
+    def filter_overdue(self, queryset: Any, name: str, value: str) -> Any:
+        """With a follow-up visit or a repatriation step (or either) due before today and not done."""
+        return queryset.filter(pk__in=workload.overdue_case_ids(today=timezone.localdate(), kind=value))
 
     def filter_province(self, queryset: Any, name: str, value: str) -> Any:
         province = Province.objects.filter(code=value).values_list("pk", flat=True).first()
@@ -63,7 +75,11 @@ def case_list(request: HttpRequest) -> HttpResponse:
     workers = list(
         user_list(user=user)
         # An exact lookup takes None (IS NULL: a superuser outside every organisation); the stubs refuse it.
-        .filter(organisation_id=user.organisation_id, roles__overlap=[Role.SOCIAL_WORKER, Role.COUNSELLOR])  # type: ignore[misc]
+        # A manager's list covers the organisations they manage (the team workload page's links).
+        .filter(
+            Q(organisation_id=user.organisation_id) | Q(organisation_id__in=permissions.managed_organisations(user)),  # type: ignore[misc]
+            roles__overlap=[Role.SOCIAL_WORKER, Role.COUNSELLOR],
+        )
         .order_by("username")
     )
     provinces = [(p.code, local_name(p)) for p in Province.objects.order_by("name_en")]
@@ -72,7 +88,8 @@ def case_list(request: HttpRequest) -> HttpResponse:
     filters: dict[str, Any] = {}
     if form.is_bound and form.is_valid():
         search = form.cleaned_data["search"].strip()
-        filters = {k: v for k, v in form.cleaned_data.items() if k != "search" and v}
+        # A ticked box is the filter's "true" (django-filter's BooleanWidget reads text).
+        filters = {k: "true" if v is True else v for k, v in form.cleaned_data.items() if k != "search" and v}
     cases = CasePageFilter(filters, queryset=selectors.case_list(user=user, search=search)).qs
     page = paginate(request, cases)
     shown = list(page.object_list)
@@ -180,6 +197,9 @@ def _tab_context(request: HttpRequest, case: Any, tab: str, sent: django_forms.F
             "may_search_duplicates": may_search(user),
             "can_export_person": exportable,
             "child_record": exportable and child_records(case.person),
+            "reminders_due": due_for_case(case.pk),
+            "upcoming": upcoming(case_id=case.pk),
+            "days": UPCOMING_DAYS,
         }
     if tab == "screening":
         screenings = (
@@ -232,6 +252,11 @@ def _tab_context(request: HttpRequest, case: Any, tab: str, sent: django_forms.F
             ),
             "closure_form": forms.ClosureRequestForm(),
             "shares": selectors.case_shares(case=case),
+            "closure_warnings": (
+                extensions.closure_warnings(case)
+                if not case.closure_pending and permissions.change_case.allows(user, case)
+                else []
+            ),
         }
     extra = extensions.CASE_TABS[tab]
     return {"extension_template": extra.template, "extension": extra.context(request, case)}

@@ -50,6 +50,7 @@ def intake(request: HttpRequest) -> HttpResponse:
             except ApplicationError as error:
                 show_error(form, error)
             else:
+                messages.success(request, _("Case registered: %(code)s.") % {"code": case.person.case_code})
                 if duplicates:  # registered anyway: say where the records can be compared later
                     messages.info(request, _("Similar records exist: compare them under Possible duplicates."))
                 return redirect(reverse("casework:case-detail", args=[case.pk]) + "?tab=person")

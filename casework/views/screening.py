@@ -45,6 +45,12 @@ def _indicators_for(case: Case) -> list[Indicator]:
     return sorted(indicators, key=lambda i: (order[i.element], i.dimension, i.code))
 
 
+def suggested_label(result: Any, indicators: list[Any]) -> str:
+    """The suggestion box's words: with nothing ticked the rule's answer ("not a victim") is
+    not a finding yet, so the box says so."""
+    return str(result.suggested.label) if indicators else str(_("No indicator ticked yet"))
+
+
 @require_http_methods(["GET", "POST"])
 def screening_new(request: HttpRequest, case_id: Any) -> HttpResponse:
     case = _screenable_case(request, case_id)
@@ -58,7 +64,8 @@ def screening_new(request: HttpRequest, case_id: Any) -> HttpResponse:
         else:
             return redirect(reverse("casework:case-detail", args=[case.pk]) + "?tab=screening")
     ticked = set(form["indicators"].value() or [])
-    result = service.screening_evaluate(case=case, indicators=[i for i in indicators if i.code in ticked])
+    chosen = [i for i in indicators if i.code in ticked]
+    result = service.screening_evaluate(case=case, indicators=chosen)
     groups = [
         (Element(element).label, [(i, i.code in ticked) for i in items])
         for element, items in groupby(indicators, key=lambda i: i.element)
@@ -66,7 +73,14 @@ def screening_new(request: HttpRequest, case_id: Any) -> HttpResponse:
     return render(
         request,
         "casework/screening_form.html",
-        {"case": case, "form": form, "groups": groups, "result": result, "outcomes": dict(ScreeningOutcome.choices)},
+        {
+            "case": case,
+            "form": form,
+            "groups": groups,
+            "result": result,
+            "suggested_label": suggested_label(result, chosen),
+            "outcomes": dict(ScreeningOutcome.choices),
+        },
         status=400 if form.is_bound and form.errors else 200,
     )
 
@@ -75,8 +89,9 @@ def screening_new(request: HttpRequest, case_id: Any) -> HttpResponse:
 def screening_evaluate(request: HttpRequest, case_id: Any) -> JsonResponse:
     """What the rule suggests for the ticked indicators; nothing is saved."""
     case = _screenable_case(request, case_id)
+    codes = request.POST.getlist("indicators")
     try:
-        result = service.screening_evaluate(case=case, indicators=request.POST.getlist("indicators"))
+        result = service.screening_evaluate(case=case, indicators=codes)
     except ApplicationError as error:  # only a tampered form gets here: the page offers valid choices
         return JsonResponse({"detail": error.message, "errors": error.fields}, status=400)
     return JsonResponse(
@@ -88,7 +103,7 @@ def screening_evaluate(request: HttpRequest, case_id: Any) -> JsonResponse:
             "child": result.child,
             "indicative": result.indicative,
             "suggested": str(result.suggested),
-            "suggested_label": str(result.suggested.label),
+            "suggested_label": suggested_label(result, codes),
         }
     )
 

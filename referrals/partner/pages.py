@@ -20,7 +20,7 @@ from django.views.decorators.http import require_http_methods
 from accounts.actors import signed_in
 from accounts.models import Organisation
 from core.errors import ApplicationError, PermissionDenied
-from core.pages import DateInput, show_error
+from core.pages import DateField, show_error
 from referrals.partner import tokens
 
 
@@ -49,11 +49,10 @@ class TokenCreateForm(OrganisationForm):
         label=gettext_lazy("Name"),
         help_text=gettext_lazy("The system that will use the token, for example “case system sync”."),
     )
-    expires_on = forms.DateField(
+    expires_on = DateField(
         required=False,
         label=gettext_lazy("Expires on (optional)"),
         help_text=gettext_lazy("The token stops working at the end of this day."),
-        widget=DateInput(),
     )
 
     def expires_at(self) -> datetime | None:

@@ -28,6 +28,7 @@ from typing import Any, NoReturn
 from django.db import IntegrityError, transaction
 from django.db.backends.postgresql.psycopg_any import DateRange
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -40,6 +41,7 @@ from casework.models import Case, Person
 from casework.privacy import clear
 from casework.services.common import record
 from core.errors import ApplicationError, Conflict, PermissionDenied, not_found
+from core.pages import local_name
 from shelters import permissions
 from shelters.choices import ExitDestination
 from shelters.models import (
@@ -103,7 +105,7 @@ def stay_admit(
         age_at_admission=age_on(person, admitted_on),
         admitted_by=actor,
     )
-    with _guarded():
+    with _guarded(stay):
         stay.save(force_insert=True)
     record(
         case,
@@ -284,7 +286,7 @@ def _continue(
         previous_stay=stay,
         admitted_by=actor,
     )
-    with _guarded():
+    with _guarded(following):
         following.save(force_insert=True)
     audit_record(actor=actor, action=AuditAction.UPDATE, obj=stay, fields=["during", "exit_destination"])
     record(
@@ -453,8 +455,9 @@ def _close(stay: Stay, on: date, *, destination: str, reason: str, actor: Staff)
 
 
 @contextmanager
-def _guarded() -> Iterator[None]:
-    """Run a write in a savepoint and turn the database's refusal of a double booking into a 409."""
+def _guarded(new_stay: Stay | None = None) -> Iterator[None]:
+    """Run a write in a savepoint and turn the database's refusal of a double booking into a 409.
+    For `new_stay` refused because its person already stays somewhere, the message says where."""
     try:
         with transaction.atomic():
             yield
@@ -463,8 +466,28 @@ def _guarded() -> Iterator[None]:
         if getattr(cause, "sqlstate", None) != EXCLUSION_VIOLATION:
             raise
         constraint = getattr(getattr(cause, "diag", None), "constraint_name", None)
-        message = CONFLICT_MESSAGES.get(constraint or "", gettext_lazy("This conflicts with an existing record."))
-        raise Conflict(str(message)) from error
+        message = str(CONFLICT_MESSAGES.get(constraint or "", gettext_lazy("This conflicts with an existing record.")))
+        if constraint == "stays_one_place_per_person" and new_stay is not None:
+            message = _staying_elsewhere(new_stay) or message
+        raise Conflict(message) from error
+
+
+def _staying_elsewhere(new_stay: Stay) -> str | None:
+    """Where the person of `new_stay` already stays over its dates: the shelter (public, tier 0)
+    and since when, so the worker knows whom to call; never the other stay's bed or case."""
+    other = (
+        Stay.objects.filter(person_id=new_stay.person_id, during__overlap=new_stay.during)
+        .exclude(pk=new_stay.pk)
+        .select_related("shelter")
+        .order_by("during")
+        .first()
+    )
+    if other is None:
+        return None
+    return _("This person is already staying at %(shelter)s since %(date)s.") % {
+        "shelter": local_name(other.shelter),
+        "date": date_format(other.during.lower, "SHORT_DATE_FORMAT"),
+    }
 
 
 # --- Permission gates ---------------------------------------------------------------------------

@@ -22,7 +22,9 @@ def test_a_user_holds_several_roles(orgs):
     assert not user.has_role(Role.POLICE)
 
 
-def test_passwords_are_hashed_with_argon2(orgs):
+def test_passwords_are_hashed_with_argon2(orgs, settings):
+    assert settings.PASSWORD_HASHERS[0].endswith("MD5PasswordHasher")  # the tests' fast hasher
+    settings.PASSWORD_HASHERS = settings.PASSWORD_HASHERS[1:]  # what production hashes with
     user = services.user_create(
         actor=None,
         username="hashed",

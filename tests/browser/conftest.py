@@ -136,8 +136,10 @@ def other_computer(browser: Browser, live_server, page) -> Iterator[Page]:  # ty
 
 
 @contextmanager
-def watched_page(browser: Browser, base_url: str) -> Iterator[Page]:
-    context = browser.new_context(viewport={"width": 1024, "height": 800}, locale="en-GB", base_url=base_url)
+def watched_page(browser: Browser, base_url: str, *, width: int = 1024, locale: str = "en-GB") -> Iterator[Page]:
+    """`width` and `locale`: a phone (360) or a laptop (1366); a browser set to another locale
+    (en-US shows `type=date` month first)."""
+    context = browser.new_context(viewport={"width": width, "height": 800}, locale=locale, base_url=base_url)
     context.set_default_timeout(15_000)
     problems = watch_for_policy_violations(context)
     try:

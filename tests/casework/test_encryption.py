@@ -167,11 +167,12 @@ def test_a_blind_index_depends_on_its_key(settings):
         ("Vilaikam", True),  # another romanisation of the same name
         ("ທົດສອບລັບ", True),
         ("ວິໄລຄຳ Zyxwoodtest", True),  # both scripts
-        ("Zyxw", False),  # whole words only: a hash has no prefix
+        ("Zyxw", True),  # the beginning of a word: the prefix index (issue 17.5)
+        ("woodtest", False),  # the middle of a word is not its beginning
         ("Zyxwoodtest Somchai", False),  # every word must match
     ],
 )
-def test_names_are_found_by_whole_words_in_the_api_and_the_case_list(api, client, people, person, term, found):
+def test_names_are_found_by_words_and_beginnings_in_the_api_and_the_case_list(api, client, people, person, term, found):
     other = register(
         people.social_worker, given_name_latin="Somchai", family_name_latin="Else", given_name_lo="", family_name_lo=""
     )

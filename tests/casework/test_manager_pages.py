@@ -4,7 +4,9 @@ office (t-mlsw-vt) and nobody else."""
 
 from __future__ import annotations
 
+import re
 from datetime import date, timedelta
+from html import unescape
 
 import pytest
 from django.urls import reverse
@@ -132,3 +134,16 @@ def test_the_closures_page_costs_the_same_with_more_requests(people, asked, djan
     client = client_for(people.manager)
     with django_assert_max_num_queries(10):
         assert client.get(reverse("manage:closures")).status_code == 200
+
+
+def test_every_number_of_the_workload_page_links_to_the_cases_behind_it(people, team):
+    """Issue 17: each count (totals and per worker) links to the case list filtered to its cases,
+    and that list holds as many cases as the number says (each overdue visit here is on its own case)."""
+    client = client_for(people.manager)
+    html = client.get(reverse("manage:workload")).content.decode()
+    links = re.findall(r'<a href="(/cases/\?[^"]+)">(?:[^<]*<strong>)?(\d+)<', html)
+    assert len(links) >= 3 + 4 * 3  # three totals, four numbers on each of the three rows
+    for href, number in links:
+        response = client.get(unescape(href))
+        assert response.status_code == 200
+        assert response.context["page"].paginator.count == int(number), href

@@ -32,6 +32,7 @@ def run_client(url: str, token: str, state: Path) -> tuple[list[dict], str]:
     return [json.loads(line) for line in result.stdout.splitlines()], result.stderr
 
 
+@pytest.mark.slow  # gunicorn and the client in processes of their own
 @pytest.mark.django_db(transaction=True)
 def test_the_example_client_pulls_acknowledges_and_then_finds_nothing_new(people, orgs, tmp_path):
     sw = people.social_worker

@@ -49,6 +49,7 @@ def referrals_in_every_state(people, orgs):
     return [str(referral.pk) for referral in [*referrals, other]]
 
 
+@pytest.mark.slow  # fuzzing: 25 generated calls for each of 10 operations
 @pytest.mark.django_db(transaction=True)
 @override_settings(PARTNER_API_THROTTLE_RATE=None)
 def test_the_partner_api_conforms_to_its_schema(people, orgs):

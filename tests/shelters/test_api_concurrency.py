@@ -17,7 +17,7 @@ from shelters.models import Bed, Shelter, Stay
 from tests.factories import make_user, open_case, refer_to_shelter
 from tests.processes import web_server
 
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.slow]  # gunicorn and 50 HTTP sessions
 
 PASSWORD = "live-server-password"
 WRITERS = 50
@@ -75,7 +75,7 @@ def test_fifty_http_admissions_for_one_bed(people, orgs):
     bed_id = str(Bed.objects.get(shelter=shelter, label="B01").pk)
     on = (timezone.localdate() - timedelta(days=2)).isoformat()
     with web_server() as base_url:
-        # One login (argon2 is deliberately slow); fifty connections share its session.
+        # One login; fifty connections share its session.
         opener, token = signed_in(base_url, "live-staff")
         clients = [(opener, token)] * WRITERS
         results = all_at_once(

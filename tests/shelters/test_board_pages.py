@@ -208,7 +208,8 @@ def test_admitting_someone_already_staying_is_a_409_shown_above_the_form(people,
         {"case_code": resident.person.case_code, "admitted_on": today.isoformat(), "bed": str(bed(shelter, "A2").pk)},
     )
     assert response.status_code == 409
-    assert response.context["form"].non_field_errors() == ["This person is already staying somewhere at that date."]
+    [message] = response.context["form"].non_field_errors()
+    assert message == f"This person is already staying at {shelter.name_en} since {resident.during.lower:%d/%m/%Y}."
     assert Stay.objects.filter(person=resident.person).count() == 1
 
 
@@ -359,3 +360,11 @@ def test_back_in_service_refuses_an_end_before_the_start_and_keeps_the_outage(pe
     assert outage.during.upper is None
     assert client_for(people.outsider).get(url).status_code == 404
     assert client_for(people.social_worker).get(url).status_code == 403
+
+
+def test_a_closure_request_warns_about_an_open_stay(people, resident):
+    """Issue 17.5: the worker sees, before asking, that the person still stays in a shelter."""
+    page = client_for(people.social_worker).get(
+        reverse("casework:case-detail", args=[resident.case.pk]) + "?tab=history"
+    )
+    assert "The person still stays in a shelter on this case" in page.content.decode()

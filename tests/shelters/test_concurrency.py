@@ -103,7 +103,7 @@ def test_one_person_admitted_into_fifty_beds_at_once_gets_one(people, staff, sen
     stays, conflicts, others = split(run_concurrently(WRITERS, prepare, admit))
     assert others == []
     assert (len(stays), len(conflicts)) == (1, WRITERS - 1)
-    assert {error.message for error in conflicts} == {"This person is already staying somewhere at that date."}
+    assert {error.message.split(" at ")[0] for error in conflicts} == {"This person is already staying"}
     assert Stay.objects.count() == 1
     assert time.monotonic() - started < 30
 

@@ -137,8 +137,8 @@ def test_anonymous_visitors_are_sent_to_the_login(db):
 @pytest.mark.parametrize(
     ("query", "message"),
     [
-        ({"start": "2025-02-30", "end": "2025-03-31"}, "Enter a valid date"),
-        ({"start": "yesterday", "end": "2025-03-31"}, "Enter a valid date"),
+        ({"start": "2025-02-30", "end": "2025-03-31"}, "Enter the date as day/month/year"),
+        ({"start": "yesterday", "end": "2025-03-31"}, "Enter the date as day/month/year"),
         ({"start": "2025-03-01", "end": ""}, "This field is required"),
         ({"start": "2025-03-31", "end": "2025-03-01"}, "The last date is before the first."),
         ({"start": "2015-01-01", "end": "2025-01-01"}, "Choose a period of at most ten years."),

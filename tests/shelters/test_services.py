@@ -232,7 +232,8 @@ def test_one_person_cannot_stay_in_two_places_at_once(staff, sengsavang, cpc, ca
     admit(staff, case, sengsavang, d0)
     with pytest.raises(Conflict) as error:
         admit(staff, case, cpc, d0 + timedelta(days=3))
-    assert refusal(error) == "This person is already staying somewhere at that date."
+    # Where: the shelter and since when (issue 17.5).
+    assert refusal(error) == f"This person is already staying at {sengsavang.name_en} since {d0:%d/%m/%Y}."
     assert Stay.objects.count() == 1
 
 
