@@ -21,7 +21,7 @@ from casework.models import Case, CaseNote, FollowUpVisit, RepatriationStep
 from referrals.models import Consent, Referral
 from shelters import services as shelter_services
 from shelters.models import AdmissionRequest, Bed, Room, Shelter, Stay
-from tests.browser.conftest import assert_no_horizontal_scroll, login_as, screenshot
+from tests.browser.conftest import assert_no_horizontal_scroll, fill_date, login_as, screenshot
 from tests.factories import make_user
 
 LAPTOP = {"width": 1366, "height": 900}
@@ -118,15 +118,16 @@ def computer(page: Page) -> Iterator[Computer]:
     assert not api, f"the journey called the API: {api}"
 
 
-def change_step(computer: Computer, code: str, action: str, **fields: str) -> None:
+def change_step(computer: Computer, code: str, action: str, **fields: str | date) -> None:
     """A step of the repatriation checklist (the only one in the database), by its code."""
     page = computer.page
     step = RepatriationStep.objects.get(code=code)
     row = page.locator(f"#step-{step.pk}")
     row.locator("summary").filter(has_text="Change this step").click()
     row.get_by_label("Change").select_option(action)
-    for label, value in fields.items():
-        row.get_by_label(label.replace("_", " ").capitalize(), exact=True).fill(value)
+    for name, value in fields.items():
+        field = row.get_by_label(name.replace("_", " ").capitalize(), exact=True)
+        fill_date(field, value) if isinstance(value, date) else field.fill(value)
     row.get_by_role("button", name="Save the step").click()
     computer.saved("Step updated.")
 
@@ -136,10 +137,9 @@ def test_a_child_trafficked_to_thailand_from_intake_to_closure(computer: Compute
     sw, manager, staff = people.social_worker, people.manager, people.shelter_staff
     counsellor = make_user("counsellor-vt", orgs.mlsw_vt, Role.COUNSELLOR)
     today = timezone.localdate()
-    day = today.isoformat()
 
-    def ago(days: int) -> str:
-        return (today - timedelta(days=days)).isoformat()
+    def ago(days: int) -> date:
+        return today - timedelta(days=days)
 
     # 1. Intake: the social worker registers the girl the border police found.
     computer.log_in(sw)
@@ -151,11 +151,11 @@ def test_a_child_trafficked_to_thailand_from_intake_to_closure(computer: Compute
     page.get_by_label("Given name (Latin letters)").fill("Dao")
     page.get_by_label("Family name (Latin letters)").fill("Journey")
     page.locator("#id_sex").select_option("female")
-    page.get_by_label("Date of birth").fill(date(today.year - 14, 2, 1).isoformat())
+    fill_date(page.get_by_label("Date of birth"), date(today.year - 14, 2, 1))
     page.locator("#id_category").select_option("trafficking")
     page.get_by_label("How was the person identified?").select_option("border_police")
-    page.get_by_label("Identified on").fill(ago(20))
-    page.get_by_label("Exploitation started on").fill(ago(300))
+    fill_date(page.get_by_label("Identified on"), ago(20))
+    fill_date(page.get_by_label("Exploitation started on"), ago(300))
     page.locator("#id_exploitation_country").select_option(label="Thailand")
     screenshot(page, "guide-intake")
     page.get_by_role("button", name="Register").click()
@@ -168,7 +168,7 @@ def test_a_child_trafficked_to_thailand_from_intake_to_closure(computer: Compute
     computer.tab("Screening")
     computer.click_link("Record a screening")
     page.get_by_label("Where was the interview?").select_option("border_office")
-    page.get_by_label("Date of the interview").fill(ago(19))
+    fill_date(page.get_by_label("Date of the interview"), ago(19))
     page.get_by_label("A guardian or social worker was present (for a child)").select_option("true")
     page.locator("#ind-act-recruited-by-third-party").check()
     page.locator("#ind-purpose-child-hazardous-work").check()
@@ -218,7 +218,7 @@ def test_a_child_trafficked_to_thailand_from_intake_to_closure(computer: Compute
     row.locator("summary").filter(has_text="Record the family assessment").click()
     page.get_by_label("Result of the family assessment").select_option("safe")
     page.get_by_label("What the assessment found").fill("Grandmother at home, school nearby.")
-    page.get_by_label("Assessed on").fill(ago(14))
+    fill_date(page.get_by_label("Assessed on"), ago(14))
     page.get_by_role("button", name="Save the assessment").click()
     computer.saved("Family assessment recorded.")
     change_step(computer, "assessment_result_sent", "complete", done_on=ago(13))
@@ -231,7 +231,7 @@ def test_a_child_trafficked_to_thailand_from_intake_to_closure(computer: Compute
     computer.tab("Stays")
     computer.click_link("Ask a shelter to admit")
     page.locator("#id_shelter").select_option(shelter.code)
-    page.get_by_label("Place needed from").fill(day)  # never in the past
+    fill_date(page.get_by_label("Place needed from"), today)  # never in the past
     page.locator("#id_note").fill("Arrives from the Friendship Bridge with her escort")
     screenshot(page, "guide-shelter-request")
     page.locator("form.stack button[type=submit]").click()
@@ -246,7 +246,7 @@ def test_a_child_trafficked_to_thailand_from_intake_to_closure(computer: Compute
     card.get_by_role("link", name="Accept and admit").click()
     # The whole journey runs in one day: the stay is dated from her arrival after the handover,
     # so that she can leave today (a stay ends at the earliest the day after admission).
-    page.get_by_label("Admitted on").fill(ago(12))
+    fill_date(page.get_by_label("Admitted on"), ago(12))
     page.get_by_label("Bed", exact=True).select_option(label="A · A1")
     page.locator("form.stack button[type=submit]").click()
     computer.saved(f"{code} admitted.")
@@ -321,14 +321,14 @@ def test_a_child_trafficked_to_thailand_from_intake_to_closure(computer: Compute
     computer.log_in(sw)
     computer.open_case(code)
     computer.tab("Repatriation")
-    change_step(computer, "reintegration_follow_up", "complete", done_on=day, notes="Reintegration plan agreed.")
+    change_step(computer, "reintegration_follow_up", "complete", done_on=today, notes="Reintegration plan agreed.")
     expect(page.locator("article.repatriation h3 .status")).to_have_text("Completed")
     computer.tab("Follow-up visits")
     first = case.follow_ups.order_by("due_on").first()
     visit = page.locator(f"#visit-{first.pk}")
     visit.get_by_text("Record the visit").first.click()
     prefix = f"#id_visit-{first.pk}"
-    page.locator(f"{prefix}-done_on").fill(day)
+    fill_date(page.locator(f"{prefix}-done_on"), today)
     page.locator(f"{prefix}-place").fill("Grandmother's home")
     page.locator(f"{prefix}-met_with").fill("The girl and her grandmother")
     page.locator(f"{prefix}-wellbeing").select_option("good")
