@@ -13,7 +13,7 @@ from typing import Any
 
 import pytest
 from django.utils import timezone
-from playwright.sync_api import Page, expect
+from playwright.sync_api import Page, ViewportSize, expect
 
 from accounts.models import Role
 from casework.choices import CaseCategory
@@ -24,8 +24,8 @@ from shelters.models import AdmissionRequest, Bed, Room, Shelter, Stay
 from tests.browser.conftest import assert_no_horizontal_scroll, fill_date, login_as, screenshot
 from tests.factories import make_user
 
-LAPTOP = {"width": 1366, "height": 900}
-PHONE = {"width": 360, "height": 740}
+LAPTOP: ViewportSize = {"width": 1366, "height": 900}
+PHONE: ViewportSize = {"width": 360, "height": 740}
 PARTNER = "Thai MSDHS Kredtrakarn shelter"
 
 
@@ -127,7 +127,10 @@ def change_step(computer: Computer, code: str, action: str, **fields: str | date
     row.get_by_label("Change").select_option(action)
     for name, value in fields.items():
         field = row.get_by_label(name.replace("_", " ").capitalize(), exact=True)
-        fill_date(field, value) if isinstance(value, date) else field.fill(value)
+        if isinstance(value, date):
+            fill_date(field, value)
+        else:
+            field.fill(value)
     row.get_by_role("button", name="Save the step").click()
     computer.saved("Step updated.")
 
@@ -324,7 +327,7 @@ def test_a_child_trafficked_to_thailand_from_intake_to_closure(computer: Compute
     change_step(computer, "reintegration_follow_up", "complete", done_on=today, notes="Reintegration plan agreed.")
     expect(page.locator("article.repatriation h3 .status")).to_have_text("Completed")
     computer.tab("Follow-up visits")
-    first = case.follow_ups.order_by("due_on").first()
+    first = case.follow_ups.order_by("due_on")[0]
     visit = page.locator(f"#visit-{first.pk}")
     visit.get_by_text("Record the visit").first.click()
     prefix = f"#id_visit-{first.pk}"
