@@ -24,10 +24,11 @@ import logging
 import os
 from collections.abc import Iterator
 from contextlib import contextmanager
+from datetime import date
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Browser, BrowserContext, ConsoleMessage, Page, sync_playwright
+from playwright.sync_api import Browser, BrowserContext, ConsoleMessage, Locator, Page, sync_playwright
 
 CHROMIUM = os.environ.get("PATHWAY_CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -204,3 +205,8 @@ def assert_no_horizontal_scroll(page: Page) -> None:
                 .slice(0, 5).map(e => e.tagName + '.' + e.className + '#' + e.id)"""
         )
         raise AssertionError(f"{page.url}: horizontal scroll of {overflow}px, from {culprits}")
+
+
+def fill_date(field: Locator, day: date) -> None:
+    """A date as the widget takes it: the browser's picker (ISO) or a typed dd/mm/yyyy."""
+    field.fill(day.isoformat() if field.get_attribute("type") == "date" else day.strftime("%d/%m/%Y"))

@@ -7,19 +7,14 @@ from __future__ import annotations
 
 from datetime import date
 
-from playwright.sync_api import Locator, Page, expect
+from playwright.sync_api import Page, expect
 
 from casework.models import Case, FamilyMember, Person
-from tests.browser.conftest import assert_no_horizontal_scroll, login_as, screenshot
+from tests.browser.conftest import assert_no_horizontal_scroll, fill_date, login_as, screenshot
 from tests.factories import open_case
 
 GIRL = {"given_name_latin": "Noy", "family_name_latin": "Synthetc", "sex": "female", "date_of_birth": date(2008, 1, 5)}
 WIDE, PHONE = {"width": 1366, "height": 900}, {"width": 360, "height": 740}
-
-
-def fill_date(field: Locator, day: date) -> None:
-    """A date as the widget takes it: the browser's picker (ISO) or a typed dd/mm/yyyy."""
-    field.fill(day.isoformat() if field.get_attribute("type") == "date" else day.strftime("%d/%m/%Y"))
 
 
 def both_widths(page: Page, name: str) -> None:

@@ -11,14 +11,14 @@ from datetime import date, timedelta
 import pytest
 from django.db.backends.postgresql.psycopg_any import DateRange
 from django.utils import timezone
-from playwright.sync_api import Locator, Page
+from playwright.sync_api import Page
 
 from casework.choices import CaseCategory
 from casework.services import cases
 from casework.services import screening as screening_services
 from shelters import services as shelter_services
 from shelters.models import AdmissionRequest, Bed, NonResidentialAssistance, Room, Shelter, Stay
-from tests.browser.conftest import assert_no_horizontal_scroll, login_as, screenshot
+from tests.browser.conftest import assert_no_horizontal_scroll, fill_date, login_as, screenshot
 from tests.factories import open_case
 
 LAPTOP = {"width": 1366, "height": 900}
@@ -50,15 +50,6 @@ def shelter(people, orgs):  # type: ignore[no-untyped-def]
 
 def person(given, family, age=19):  # type: ignore[no-untyped-def]
     return {"given_name_latin": given, "family_name_latin": family, "sex": "female", "estimated_age": age}
-
-
-def fill_date(field: Locator, day: date) -> None:
-    """The date as the page's date field takes it: the browser's picker (YYYY-MM-DD) or typed
-    as dd/mm/yyyy."""
-    if field.get_attribute("type") == "date":
-        field.fill(day.isoformat())
-    else:
-        field.fill(day.strftime("%d/%m/%Y"))
 
 
 def photograph(page: Page, name: str) -> None:
