@@ -136,7 +136,7 @@ def test_a_reopening_asked_by_the_worker_is_approved_by_a_manager(page: Page, pe
     logout(page)
 
     login_as(page, people.manager)
-    page.get_by_role("link", name="Team").click()
+    page.get_by_role("link", name="Team", exact=True).click()
     page.get_by_role("link", name="Reopening approvals").click()
     code = case.person.case_code
     assert "the employer found her again" in page.locator(f"#case-{code}").inner_text()

@@ -91,13 +91,14 @@ def test_a_step_is_marked_done_and_closure_is_requested_in_the_browser(page, oth
     login_as(page, worker)
     page.goto(f"/cases/{case.pk}/?tab=repatriation")
     second = page.locator("ol.steps > li").nth(1)
+    second.locator("summary").filter(has_text="Change this step").click()
     second.locator("select[name=action]").select_option("skip")
-    second.get_by_role("button", name="Save").click()
-    expect(page.locator("ol.steps > li").nth(1)).to_contain_text("Say why.")  # beside the step it concerns
+    second.get_by_role("button", name="Save the step").click()
     second = page.locator("ol.steps > li").nth(1)
+    expect(second.locator(".errors").first).to_be_visible()  # a skip needs its reason, beside the step it concerns
     second.locator("select[name=action]").select_option("complete")
-    second.locator("input[name=done_on]").fill("2026-03-05")
-    second.get_by_role("button", name="Save").click()
+    second.locator("input[name=done_on]").fill("05/03/2026")
+    second.get_by_role("button", name="Save the step").click()
     expect(page.locator(".messages")).to_contain_text("Step updated.")
     screenshot(page, "case-repatriation-updated")
 

@@ -44,7 +44,7 @@ def test_social_worker_registers_a_girl_and_screens_her(page, people):  # type: 
     page.get_by_role("link", name="Screening", exact=True).click()
     page.get_by_role("link", name="Record a screening").click()
     suggestion = page.locator("#suggested-outcome")
-    expect(suggestion).to_have_text("Not a victim")
+    expect(suggestion).to_have_text("No indicator ticked yet")
     page.get_by_label("Where was the interview?").select_option("border_office")
     page.get_by_label("Date of the interview").fill("2026-03-02")
     page.get_by_label("A guardian or social worker was present (for a child)").select_option("true")
@@ -70,7 +70,8 @@ def test_the_case_list_finds_people_by_words_of_their_encrypted_names(page, peop
     other = open_case(people.social_worker).person  # Noy Synthetic
     login_as(page, people.social_worker)
     page.goto("/cases/")
-    for term, found in (("Thodlong", True), ("ທົດລອງ", True), ("Todlong keo", True), ("Thod", False)):
+    # the start of a word finds (issue 17.5), its middle never does
+    for term, found in (("Thodlong", True), ("ທົດລອງ", True), ("Todlong keo", True), ("Thod", True), ("hodlo", False)):
         page.get_by_label("Case code or name").fill(term)
         page.get_by_role("button", name="Filter").click()
         cards = page.locator("li.card")

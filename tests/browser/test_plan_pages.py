@@ -56,7 +56,7 @@ def test_a_worker_submits_a_plan_and_a_manager_approves_it_from_the_queue(page, 
     manager = other_computer
     login_as(manager, people.manager)
     manager.set_viewport_size(WIDE)
-    manager.get_by_role("link", name="Team").click()
+    manager.get_by_role("link", name="Team", exact=True).click()
     manager.get_by_role("link", name="Plan approvals").click()
     card = manager.locator(f"#plan-{code}")
     expect(card).to_contain_text("2 goals")
