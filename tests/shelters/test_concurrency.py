@@ -2,7 +2,6 @@
 together by a barrier. The bed lock and the exclusion constraints must let exactly one through,
 and every other writer must get a 409 (never a 500, never a second row)."""
 
-import time
 from datetime import timedelta
 
 import pytest
@@ -54,7 +53,6 @@ def split(outcomes):
 
 
 def test_fifty_people_admitted_into_one_bed_at_once_one_gets_it(people, staff, sengsavang):
-    started = time.monotonic()
     case_ids = open_cases(people.social_worker, WRITERS, sengsavang)
     bed_id = Bed.objects.get(shelter=sengsavang, label="B01").pk
     on = timezone.localdate() - timedelta(days=3)
@@ -76,13 +74,11 @@ def test_fifty_people_admitted_into_one_bed_at_once_one_gets_it(people, staff, s
     assert (len(stays), len(conflicts)) == (1, WRITERS - 1)
     assert {error.message for error in conflicts} == {"This bed is already taken for these dates."}
     assert list(Stay.objects.values_list("pk", flat=True)) == [stays[0].pk]
-    assert time.monotonic() - started < 30
 
 
 def test_one_person_admitted_into_fifty_beds_at_once_gets_one(people, staff, sengsavang):
     """No bed lock is shared here (each writer takes a different bed): only the one-place-per-
     person constraint stands between the writers."""
-    started = time.monotonic()
     case_id = referred_case(people.social_worker, sengsavang).pk
     bed_ids = list(Bed.objects.filter(shelter=sengsavang).order_by("label").values_list("pk", flat=True)[:WRITERS])
     assert len(bed_ids) == WRITERS
@@ -105,7 +101,6 @@ def test_one_person_admitted_into_fifty_beds_at_once_gets_one(people, staff, sen
     assert (len(stays), len(conflicts)) == (1, WRITERS - 1)
     assert {error.message.split(" at ")[0] for error in conflicts} == {"This person is already staying"}
     assert Stay.objects.count() == 1
-    assert time.monotonic() - started < 30
 
 
 def test_twenty_moves_of_one_stay_at_once_one_wins(people, staff, sengsavang):
