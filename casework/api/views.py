@@ -3,6 +3,7 @@ services (permission, validation, timeline, audit). Errors become JSON by core.a
 
 from __future__ import annotations
 
+import uuid
 from typing import Any
 
 from django.db.models import QuerySet
@@ -301,10 +302,15 @@ class PersonViewSet(mixins.ListModelMixin, ScopedViewSet):
         return self.respond(member, s.FamilyMemberSerializer, status.HTTP_201_CREATED)
 
     @extend_schema(request=s.FamilyMemberSerializer, responses={200: s.FamilyMemberSerializer, 204: None})
-    @action(detail=True, methods=["patch", "delete"], url_path=r"family/(?P<member_id>[0-9a-f-]{36})")
+    # Any segment routes here (as the router's own ids do), so a malformed id is this API's JSON 404.
+    @action(detail=True, methods=["patch", "delete"], url_path=r"family/(?P<member_id>[^/.]+)")
     def family_member(self, request: Request, pk: str, member_id: str) -> Response:
         """Correct (PATCH) or remove (DELETE) a relative or guardian of this person."""
-        member = self.get_object().family.filter(pk=member_id).first()
+        person = self.get_object()
+        try:
+            member = person.family.filter(pk=uuid.UUID(member_id)).first()
+        except ValueError:
+            member = None
         if member is None:
             raise NotFound(_("Not found."))
         if request.method == "DELETE":
