@@ -8,6 +8,7 @@ from typing import Any
 
 from django.db.models import QuerySet
 from django.utils.translation import gettext as _
+from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import mixins, status
 from rest_framework.decorators import action
@@ -301,7 +302,11 @@ class PersonViewSet(mixins.ListModelMixin, ScopedViewSet):
         member = people.family_member_add(actor=signed_in(request), person=self.get_object(), **data)
         return self.respond(member, s.FamilyMemberSerializer, status.HTTP_201_CREATED)
 
-    @extend_schema(request=s.FamilyMemberSerializer, responses={200: s.FamilyMemberSerializer, 204: None})
+    @extend_schema(
+        request=s.FamilyMemberSerializer,
+        responses={200: s.FamilyMemberSerializer, 204: None},
+        parameters=[OpenApiParameter("member_id", OpenApiTypes.UUID, OpenApiParameter.PATH)],
+    )
     # Any segment routes here (as the router's own ids do), so a malformed id is this API's JSON 404.
     @action(detail=True, methods=["patch", "delete"], url_path=r"family/(?P<member_id>[^/.]+)")
     def family_member(self, request: Request, pk: str, member_id: str) -> Response:
