@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
+from datetime import date
 from typing import Any, TypeVar
 
 from django import forms
@@ -121,7 +122,19 @@ class DateField(forms.DateField):
 
     widget = DateInput
     input_formats = DAY_FIRST_INPUT_FORMATS
-    default_error_messages = {"invalid": _("Enter the date as day/month/year, for example 14/05/2010.")}
+    default_error_messages = {
+        "invalid": _("Enter the date as day/month/year, for example 14/05/2010."),
+        "out_of_range": _("Enter a year between 1900 and 2199."),
+    }
+    # No record of Pathway's is dated outside these years; beyond them, a date plus a day or a
+    # year (a consent's expiry, a report's period) would overflow Python's dates.
+    earliest, latest = date(1900, 1, 1), date(2199, 12, 31)
+
+    def to_python(self, value: Any) -> date | None:
+        day = super().to_python(value)
+        if day is not None and not self.earliest <= day <= self.latest:
+            raise forms.ValidationError(self.error_messages["out_of_range"], code="out_of_range")
+        return day
 
 
 def add_errors(form: forms.Form, errors: Mapping[str, list[str]]) -> None:

@@ -15,7 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from accounts.models import Organisation
 from casework.models import FamilyMember, ServiceType
 from core.limits import REASON_MAX_LENGTH
-from core.pages import DateInput, LocalNameChoiceField, LocalNameMultipleChoiceField, local_name
+from core.pages import DateField, LocalNameChoiceField, LocalNameMultipleChoiceField, local_name
 from referrals import coverage
 from referrals.choices import ConsentGivenBy, DataCategory, ReferralStatus, Urgency
 from referrals.models import Consent
@@ -147,11 +147,10 @@ class ConsentForm(forms.Form):
         required=False,
     )
     purpose = forms.CharField(label=_("Purpose"), max_length=300, required=False)
-    given_on = forms.DateField(label=_("Given on"), required=False, widget=DateInput(), help_text=_("Empty: today."))
-    valid_until = forms.DateField(
+    given_on = DateField(label=_("Given on"), required=False, help_text=_("Empty: today."))
+    valid_until = DateField(
         label=_("Valid until (last day)"),
         required=False,
-        widget=DateInput(),
         help_text=_("Empty: until the person withdraws it."),
     )
 

@@ -97,3 +97,13 @@ def test_intake_reports_dates_against_each_other_with_a_missing_field(client, pe
     html = client.post(reverse("casework:intake"), values).content.decode()
     assert 'id="id_category_error"' in html
     assert "This date is before the person&#x27;s date of birth." in html
+
+
+@pytest.mark.parametrize("typed", ["31/12/9999", "01/01/0001", "31/12/1899", "01/01/2200"])
+def test_years_no_record_has_are_refused_before_a_day_is_added_to_them(typed):
+    """Found by the form fuzzing: a consent valid until 31/12/9999 overflowed its expiry (+1 day)."""
+    field = DateField()
+    with pytest.raises(forms.ValidationError) as refused:
+        field.clean(typed)
+    assert refused.value.messages == ["Enter a year between 1900 and 2199."]
+    assert field.clean("31/12/2199") == date(2199, 12, 31)
