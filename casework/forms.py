@@ -380,31 +380,18 @@ class CadenceForm(forms.Form):
 
 
 # --- The case itself: its details, its worker, sharing, transfer, reopening -------------------------
-class CaseEditForm(forms.Form):
+class CaseEditForm(CaseFieldsForm):
     """The case's details (casework.services.cases.CASE_DETAIL_FIELDS and its forms of
-    exploitation); the service checks the dates against each other, today and the person."""
+    exploitation): what opened it, and where and until when she was exploited; the service
+    checks the dates against each other, today and the person."""
 
-    category = forms.ChoiceField(label=_("Category"), choices=CaseCategory.choices)
-    identification_route = forms.ChoiceField(
-        label=_("How was the person identified?"), choices=IdentificationRoute.choices
-    )
-    identified_on = DateField(label=_("Identified on"))
-    exploitation_forms = LocalNameMultipleChoiceField(
-        label=_("Forms of exploitation"),
-        queryset=ExploitationForm.objects.filter(active=True),
-        required=False,
-        widget=forms.CheckboxSelectMultiple,
-    )
-    exploitation_country = LocalNameChoiceField(
-        label=_("Country where exploited"), queryset=country_list(), required=False
-    )
     exploitation_province = LocalNameChoiceField(
         label=_("Province where exploited (within Lao PDR)"),
         queryset=Province.objects.order_by("name_en"),
         required=False,
     )
-    exploitation_started_on = DateField(label=_("Exploitation started on"), required=False)
     exploitation_ended_on = DateField(label=_("Exploitation ended on"), required=False)
+    field_order = [*CaseFieldsForm.CASE_FIELDS[:5], "exploitation_province", "exploitation_started_on"]
 
     @classmethod
     def initial_for(cls, case: Any) -> dict[str, Any]:
