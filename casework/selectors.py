@@ -8,6 +8,7 @@ from collections.abc import Iterable, Sequence
 from datetime import date
 from typing import Any
 
+from django.core.exceptions import ValidationError
 from django.db.models import F, Prefetch, Q, QuerySet
 from django.utils.translation import gettext as _
 from pghistory.models import MiddlewareEvents
@@ -26,11 +27,12 @@ from casework.models import (
     CasePlanVersion,
     CaseShare,
     CaseTransfer,
+    FamilyMember,
     FollowUpPolicy,
     Person,
 )
 from casework.names import name_filter
-from core.errors import PermissionDenied
+from core.errors import NotFound, PermissionDenied
 
 
 def case_list(*, user: Any, search: str = "") -> QuerySet[Case]:
@@ -93,6 +95,15 @@ def person_list(*, user: Any, search: str = "") -> QuerySet[Person]:
     return people.select_related("registration_province", "nationality", "origin_province", "origin_district").order_by(
         "case_code"
     )
+
+
+def family_member(*, person: Person, member_id: Any) -> FamilyMember:
+    """A relative or guardian of `person` (whom the caller already reached through its scope);
+    a missing id, another person's relative and a malformed id are the same 404."""
+    try:
+        return person.family.get(pk=member_id)
+    except (FamilyMember.DoesNotExist, ValueError, ValidationError) as error:
+        raise NotFound(_("Not found.")) from error
 
 
 def case_timeline(*, user: Any, case: Case) -> QuerySet[CaseEvent]:

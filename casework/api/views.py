@@ -3,11 +3,9 @@ services (permission, validation, timeline, audit). Errors become JSON by core.a
 
 from __future__ import annotations
 
-import uuid
 from typing import Any
 
 from django.db.models import QuerySet
-from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import mixins, status
@@ -26,7 +24,7 @@ from casework.models import Case, CasePlan, CaseTransfer, FollowUpVisit, Person
 from casework.services import assistance, cases, follow_ups, people
 from casework.services.merge import person_merge
 from core.api.viewsets import ScopedViewSet
-from core.errors import NotFound, not_found
+from core.errors import not_found
 
 
 def identity_from_scope(person: Person) -> bool:
@@ -311,13 +309,7 @@ class PersonViewSet(mixins.ListModelMixin, ScopedViewSet):
     @action(detail=True, methods=["patch", "delete"], url_path=r"family/(?P<member_id>[^/.]+)")
     def family_member(self, request: Request, pk: str, member_id: str) -> Response:
         """Correct (PATCH) or remove (DELETE) a relative or guardian of this person."""
-        person = self.get_object()
-        try:
-            member = person.family.filter(pk=uuid.UUID(member_id)).first()
-        except ValueError:
-            member = None
-        if member is None:
-            raise NotFound(_("Not found."))
+        member = selectors.family_member(person=self.get_object(), member_id=member_id)
         if request.method == "DELETE":
             people.family_member_remove(actor=signed_in(request), member=member)
             return Response(status=status.HTTP_204_NO_CONTENT)

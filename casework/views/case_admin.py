@@ -95,11 +95,23 @@ def _shares_page(
     )
 
 
-def refusal_form() -> django_forms.Form:
-    """A form without fields, for the message of a refused button (end a share, cancel a transfer)."""
-    form = django_forms.Form({})
-    form.full_clean()
-    return form
+def press(
+    request: HttpRequest,
+    call: Callable[[], Any],
+    *,
+    done: str,
+    back: str,
+    page: Callable[[tuple[django_forms.Form, int]], HttpResponse],
+) -> HttpResponse:
+    """A button on one of a case's lists (end a share, cancel a transfer): done, back to the list
+    with `done`; refused (already ended), the list again with the message at the top."""
+    refusal = django_forms.Form({})  # no fields: it carries the refusal's message
+    refusal.full_clean()
+    _result, status = submit(refusal, call)
+    if status == 200:
+        messages.success(request, done)
+        return redirect(back)
+    return page((refusal, status))
 
 
 @require_http_methods(["GET", "POST"])
@@ -162,12 +174,13 @@ def share_revoke(request: HttpRequest, case_id: Any, share_id: Any) -> HttpRespo
     share = case.shares.select_related("case", "organisation").filter(pk=share_id).first()
     if share is None:
         raise Http404
-    refusal = refusal_form()
-    _revoked, status = submit(refusal, cases.case_share_revoke, actor=signed_in(request), share=share)
-    if status == 200:
-        messages.success(request, _("Sharing ended."))
-        return redirect("casework:case-shares", case_id=case.pk)
-    return _shares_page(request, case, forms.ShareForm(owner=case.owner), (refusal, status))
+    return press(
+        request,
+        lambda: cases.case_share_revoke(actor=signed_in(request), share=share),
+        done=_("Sharing ended."),
+        back=reverse("casework:case-shares", args=[case.pk]),
+        page=lambda refused: _shares_page(request, case, forms.ShareForm(owner=case.owner), refused),
+    )
 
 
 @require_http_methods(["GET", "POST"])

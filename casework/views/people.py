@@ -20,10 +20,10 @@ from accounts.actors import signed_in
 from accounts.models import AuditAction
 from casework import permissions, selectors
 from casework.forms import CaseFieldsForm
-from casework.models import Case, FamilyMember, Person
+from casework.models import Case, Person
 from casework.person_forms import FamilyMemberForm, PersonForm
 from casework.services import cases, people
-from core.errors import NotFound, PermissionDenied
+from core.errors import PermissionDenied
 from core.pages import submit
 
 PERSON_RELATED = ("person__nationality", "person__ethnicity", "person__origin_province", "person__origin_district")
@@ -102,17 +102,10 @@ def family_add(request: HttpRequest, case_id: Any) -> HttpResponse:
     )
 
 
-def _member(case: Case, member_id: Any) -> FamilyMember:
-    member = FamilyMember.objects.filter(person=case.person, pk=member_id).first()
-    if member is None:
-        raise NotFound(_("Not found."))
-    return member
-
-
 @require_http_methods(["GET", "POST"])
 def family_edit(request: HttpRequest, case_id: Any, member_id: Any) -> HttpResponse:
     case = person_case(request, case_id, change=True)
-    member = _member(case, member_id)
+    member = selectors.family_member(person=case.person, member_id=member_id)
     form = FamilyMemberForm.for_member(member, posted(request))
     return _form_page(
         request,
@@ -128,7 +121,9 @@ def family_edit(request: HttpRequest, case_id: Any, member_id: Any) -> HttpRespo
 @require_POST
 def family_remove(request: HttpRequest, case_id: Any, member_id: Any) -> HttpResponse:
     case = person_case(request, case_id, change=True)
-    people.family_member_remove(actor=signed_in(request), member=_member(case, member_id))
+    people.family_member_remove(
+        actor=signed_in(request), member=selectors.family_member(person=case.person, member_id=member_id)
+    )
     messages.success(request, _("Family member removed."))
     return redirect(person_tab(case))
 

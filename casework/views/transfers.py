@@ -8,9 +8,7 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms as django_forms
-from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -22,9 +20,9 @@ from casework.choices import TransferStatus
 from casework.models import Case, CaseTransfer
 from casework.services import cases
 from casework.views import queues
-from casework.views.case_admin import case_for, case_form_page, refusal_form
+from casework.views.case_admin import case_for, case_form_page, press
 from core.errors import PermissionDenied
-from core.pages import get_or_404, submit
+from core.pages import get_or_404
 from core.permissions import has_role
 
 
@@ -68,12 +66,13 @@ def transfer_cancel(request: HttpRequest, case_id: Any, transfer_id: Any) -> Htt
     transfer = case.transfers.select_related("case").filter(pk=transfer_id).first()
     if transfer is None:
         raise Http404
-    refusal = refusal_form()
-    _cancelled, status = submit(refusal, cases.case_transfer_cancel, actor=signed_in(request), transfer=transfer)
-    if status == 200:
-        messages.success(request, _("Transfer cancelled."))
-        return redirect("casework:case-transfer", case_id=case.pk)
-    return _transfer_page(request, case, forms.TransferRequestForm(owner=case.owner), (refusal, status))
+    return press(
+        request,
+        lambda: cases.case_transfer_cancel(actor=signed_in(request), transfer=transfer),
+        done=_("Transfer cancelled."),
+        back=reverse("casework:case-transfer", args=[case.pk]),
+        page=lambda refused: _transfer_page(request, case, forms.TransferRequestForm(owner=case.owner), refused),
+    )
 
 
 # --- The receiving organisation's inbox -----------------------------------------------------------
