@@ -105,7 +105,7 @@ def stay_admit(
         age_at_admission=age_on(person, admitted_on),
         admitted_by=actor,
     )
-    with _guarded(stay):
+    with _guarded(stay, actor):
         stay.save(force_insert=True)
     record(
         case,
@@ -286,7 +286,7 @@ def _continue(
         previous_stay=stay,
         admitted_by=actor,
     )
-    with _guarded(following):
+    with _guarded(following, actor):
         following.save(force_insert=True)
     audit_record(actor=actor, action=AuditAction.UPDATE, obj=stay, fields=["during", "exit_destination"])
     record(
@@ -455,9 +455,10 @@ def _close(stay: Stay, on: date, *, destination: str, reason: str, actor: Staff)
 
 
 @contextmanager
-def _guarded(new_stay: Stay | None = None) -> Iterator[None]:
+def _guarded(new_stay: Stay | None = None, actor: Staff | None = None) -> Iterator[None]:
     """Run a write in a savepoint and turn the database's refusal of a double booking into a 409.
-    For `new_stay` refused because its person already stays somewhere, the message says where."""
+    For `new_stay` refused because its person already stays somewhere, the message says where
+    when `actor` may see that other stay."""
     try:
         with transaction.atomic():
             yield
@@ -467,14 +468,15 @@ def _guarded(new_stay: Stay | None = None) -> Iterator[None]:
             raise
         constraint = getattr(getattr(cause, "diag", None), "constraint_name", None)
         message = str(CONFLICT_MESSAGES.get(constraint or "", gettext_lazy("This conflicts with an existing record.")))
-        if constraint == "stays_one_place_per_person" and new_stay is not None:
-            message = _staying_elsewhere(new_stay) or message
+        if constraint == "stays_one_place_per_person" and new_stay is not None and actor is not None:
+            message = _staying_elsewhere(new_stay, actor) or message
         raise Conflict(message) from error
 
 
-def _staying_elsewhere(new_stay: Stay) -> str | None:
-    """Where the person of `new_stay` already stays over its dates: the shelter (public, tier 0)
-    and since when, so the worker knows whom to call; never the other stay's bed or case."""
+def _staying_elsewhere(new_stay: Stay, actor: Staff) -> str | None:
+    """Where the person of `new_stay` already stays over its dates, the shelter and since when,
+    so the worker knows whom to call; never the other stay's bed or case. Where a person stays is
+    the stay's to tell: only to an actor who may see that stay (`permissions.view_stay`), else nothing."""
     other = (
         Stay.objects.filter(person_id=new_stay.person_id, during__overlap=new_stay.during)
         .exclude(pk=new_stay.pk)
@@ -482,7 +484,7 @@ def _staying_elsewhere(new_stay: Stay) -> str | None:
         .order_by("during")
         .first()
     )
-    if other is None:
+    if other is None or not permissions.view_stay.allows(actor, other):
         return None
     return _("This person is already staying at %(shelter)s since %(date)s.") % {
         "shelter": local_name(other.shelter),

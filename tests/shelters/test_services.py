@@ -237,6 +237,17 @@ def test_one_person_cannot_stay_in_two_places_at_once(staff, sengsavang, cpc, ca
     assert Stay.objects.count() == 1
 
 
+def test_where_she_stays_is_said_only_to_who_may_see_that_stay(people, staff, sengsavang, cpc, case, d0):
+    """Staff of another shelter, who may not see her stay at Sengsavang, learn only that she
+    stays somewhere: where a victim stays is the stay's to tell (the tier rule)."""
+    admit(staff, case, sengsavang, d0)
+    elsewhere = make_user("cpc-only", cpc.operator, Role.SHELTER_STAFF)
+    services.staff_post(actor=people.admin, shelter=cpc, user=elsewhere)
+    with pytest.raises(Conflict) as error:
+        admit(elsewhere, case, cpc, d0 + timedelta(days=3))
+    assert refusal(error) == "This person is already staying somewhere at that date."
+
+
 def test_one_bed_holds_one_person_per_night(people, staff, sengsavang, case, d0):
     admit(staff, case, sengsavang, d0)
     other = open_case(people.social_worker, person_values=person())
