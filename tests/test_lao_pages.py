@@ -23,6 +23,7 @@ from django.urls import reverse
 
 from casework.extensions import CASE_TABS
 from casework.views.cases import TABS
+from referrals.models import PartnerToken
 from tests.factories import make_orgs, make_people
 from tests.test_access_matrix import ROWS, build_world
 
@@ -122,6 +123,7 @@ def world_data(world: Any) -> re.Pattern[str]:
     data |= {"Synthetic mother", "Synthetic", "first visit", "threatened by the recruiter", "matrix", "revoked"}
     data |= {"https://hooks.example.org/ngo", "repairs", "counselling", "investigation"}
     data.add(world.register_import.filename)  # the uploaded register's name, as the manager's computer gave it
+    data |= set(PartnerToken.objects.values_list("prefix", flat=True))  # random: "pw_88vx..." looks like a code
     return re.compile(
         "|".join(rf"(?<!\w){re.escape(value)}(?!\w)" for value in sorted(data, key=len, reverse=True) if value)
     )
