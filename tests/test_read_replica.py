@@ -1,0 +1,155 @@
+"""Heavy reads off the primary (core/replica.py), against a REAL streaming replica of the test
+database (tests/pg_cluster.py) and the production web server (gunicorn).
+
+How the test knows where a page read from: it pauses the replica's replay, changes a row on the
+primary, and looks at the page. A report served by the replica shows the row as it was; one
+served by the primary shows the change.
+"""
+
+from __future__ import annotations
+
+import urllib.error
+import urllib.parse
+import urllib.request
+from collections.abc import Iterator
+from http.cookiejar import CookieJar
+from types import SimpleNamespace
+
+import pytest
+
+from accounts.models import Role
+from core.replica import PIN_COOKIE, PRIMARY, REPLICA, ReplicaRouter, replica_reads
+from shelters.models import Shelter
+from tests.factories import make_user
+from tests.pg_cluster import Replicated, streaming_replica
+from tests.processes import signed_in_over_http, web_server
+
+CODE = "sengsavang-savannakhet"
+PASSWORD = "replica-test-password"
+REPORT = "/shelters/reports/occupancy/"
+
+
+@pytest.fixture
+def manager(orgs):
+    """A manager of the shelter's operator: runs its reports and describes it."""
+    shelter = Shelter.objects.get(code=CODE)
+    return make_user("replica-mgr", shelter.operator, Role.MANAGER, password=PASSWORD, language="en")
+
+
+@pytest.fixture
+def replicated(people, manager) -> Iterator[Replicated]:
+    """A primary and a streaming replica holding the test database with the personas (built
+    first), both stopped and deleted however the test ends."""
+    with streaming_replica() as cluster:
+        yield cluster
+
+
+def forget_the_write(jar: CookieJar) -> None:
+    """What a few seconds do to the browser: the cookie that pins it to the primary expires."""
+    for cookie in list(jar):
+        if cookie.name == PIN_COOKIE:
+            jar.clear(cookie.domain, cookie.path, cookie.name)
+
+
+def get(opener, url: str) -> str:
+    with opener.open(url, timeout=60) as response:
+        assert response.status == 200, url
+        return response.read().decode()
+
+
+def post_form(opener, url: str, fields: dict[str, str], token: str) -> int:
+    body = urllib.parse.urlencode({**fields, "csrfmiddlewaretoken": token}).encode()
+    request = urllib.request.Request(url, data=body, headers={"Referer": url})  # noqa: S310 (local)
+    try:
+        with opener.open(request, timeout=60) as response:
+            return response.status
+    except urllib.error.HTTPError as error:
+        return error.code
+
+
+def audit_exports(server) -> int:
+    return server.value("SELECT count(*) FROM accounts_auditevent WHERE action = 'export'")
+
+
+@pytest.mark.slow
+@pytest.mark.django_db(transaction=True)
+def test_reports_read_the_replica_writes_go_to_the_primary_and_a_writer_reads_its_write(replicated, manager):
+    shelter = Shelter.objects.get(code=CODE)
+    original = shelter.name_en
+    environment = {"DATABASE_URL": replicated.primary.url, "REPLICA_DATABASE_URL": replicated.replica.url}
+    with web_server(**environment) as base:
+        opener, jar, token = signed_in_over_http(base, manager.username, PASSWORD)
+        assert any(cookie.name == PIN_COOKIE for cookie in jar), "signing in is a write: the browser reads the primary"
+        forget_the_write(jar)
+        assert original in get(opener, base + REPORT)
+
+        replicated.pause()  # from here the replica shows the database as it is now
+        replicated.primary.query("UPDATE shelters_shelter SET name_en = 'Changed on the primary' WHERE code = %s", CODE)
+        page = get(opener, base + REPORT)
+        assert original in page and "Changed on the primary" not in page, "the report was not read from the replica"
+
+        # A download is read from the replica too, and its audit row is written to the primary.
+        exports_before = audit_exports(replicated.primary)
+        download = get(opener, f"{base}/statistics/by-year.csv?measure=identified&breakdown=sex&first=2024&last=2026")
+        assert download  # the table, computed on the replica
+        assert audit_exports(replicated.primary) == exports_before + 1
+        assert audit_exports(replicated.replica) == exports_before  # not replayed yet: written there by nobody
+
+        # The manager describes the shelter (a write, on the primary), then opens the report: it
+        # shows what she has just written, although the replica has not replayed it.
+        edit = f"{base}/shelters/{CODE}/setup/describe/"
+        fields = {"name_en": "Renamed by the manager", "province": str(shelter.province_id), "is_active": "on"}
+        assert post_form(opener, edit, fields, token) in (200, 302)
+        assert replicated.primary.value("SELECT name_en FROM shelters_shelter WHERE code = %s", CODE) == (
+            "Renamed by the manager"
+        )
+        assert "Renamed by the manager" in get(opener, base + REPORT)
+
+        # A few seconds later the browser reads the replica again, which is still behind...
+        forget_the_write(jar)
+        assert original in get(opener, base + REPORT)
+        # ...until it replays.
+        replicated.resume()
+        assert "Renamed by the manager" in get(opener, base + REPORT)
+    assert replicated.replica.value("SELECT pg_is_in_recovery()") is True
+
+
+# The router, without a replica server: which alias each kind of database work goes to.
+
+
+@pytest.fixture
+@pytest.mark.filterwarnings("ignore:Overriding setting DATABASES")
+def with_replica_alias(settings) -> None:
+    """A `replica` alias in the settings (pointing at the test database; nothing connects)."""
+    settings.DATABASES = {**settings.DATABASES, REPLICA: {**settings.DATABASES[PRIMARY]}}
+
+
+def test_reads_go_to_the_replica_only_inside_a_replica_block(with_replica_alias):
+    router = ReplicaRouter()
+    assert router.db_for_read(Shelter) == PRIMARY
+    with replica_reads() as used:
+        assert used is True
+        assert router.db_for_write(Shelter) == PRIMARY  # never a write
+    assert router.allow_migrate(REPLICA, "shelters") is False
+    assert router.allow_migrate(PRIMARY, "shelters") is True
+
+
+@pytest.mark.django_db(transaction=True)
+def test_inside_a_replica_block_reads_follow_the_primary_in_a_transaction_and_after_a_write(with_replica_alias):
+    from django.db import transaction
+
+    router = ReplicaRouter()
+    with replica_reads() as used:
+        assert used and router.db_for_read(Shelter) == REPLICA
+        with transaction.atomic():  # a service that reads before it writes reads the primary
+            assert router.db_for_read(Shelter) == PRIMARY
+    for method, cookies, expected in (("GET", {}, True), ("GET", {PIN_COOKIE: "1"}, False), ("POST", {}, False)):
+        request = SimpleNamespace(method=method, COOKIES=cookies)
+        with replica_reads(request) as used:
+            assert used is expected, (method, cookies)
+
+
+def test_without_a_replica_everything_reads_the_primary():
+    with replica_reads() as used:
+        assert used is False
+        assert ReplicaRouter().db_for_read(Shelter) == PRIMARY
