@@ -51,7 +51,7 @@ def project_env(**overrides: str) -> dict[str, str]:
 
 @contextmanager
 def celery_worker(
-    *, queue: str | None = None, concurrency: int = 1, **environment: str
+    *, queue: str | None = None, concurrency: int = 1, name: str = "", **environment: str
 ) -> Iterator[tuple[subprocess.Popen[bytes], str]]:
     """A real `celery worker` subprocess consuming a queue private to this test (`environment`
     on top of the test's)."""
@@ -70,7 +70,7 @@ def celery_worker(
         "--concurrency",
         str(concurrency),
         "--hostname",
-        f"{queue}@%h",
+        f"{name or queue}@%h",
         "--without-gossip",
         "--without-mingle",
     ]

@@ -8,11 +8,7 @@ served by the primary shows the change.
 
 from __future__ import annotations
 
-import urllib.error
-import urllib.parse
-import urllib.request
 from collections.abc import Iterator
-from http.cookiejar import CookieJar
 from types import SimpleNamespace
 
 import pytest
@@ -21,6 +17,7 @@ from accounts.models import Role
 from core.replica import PIN_COOKIE, PRIMARY, REPLICA, ReplicaRouter, replica_reads
 from shelters.models import Shelter
 from tests.factories import make_user
+from tests.http_session import forget_the_write, get, post_form
 from tests.pg_cluster import Replicated, streaming_replica
 from tests.processes import signed_in_over_http, web_server
 
@@ -42,29 +39,6 @@ def replicated(people, manager) -> Iterator[Replicated]:
     first), both stopped and deleted however the test ends."""
     with streaming_replica() as cluster:
         yield cluster
-
-
-def forget_the_write(jar: CookieJar) -> None:
-    """What a few seconds do to the browser: the cookie that pins it to the primary expires."""
-    for cookie in list(jar):
-        if cookie.name == PIN_COOKIE:
-            jar.clear(cookie.domain, cookie.path, cookie.name)
-
-
-def get(opener, url: str) -> str:
-    with opener.open(url, timeout=60) as response:
-        assert response.status == 200, url
-        return response.read().decode()
-
-
-def post_form(opener, url: str, fields: dict[str, str], token: str) -> int:
-    body = urllib.parse.urlencode({**fields, "csrfmiddlewaretoken": token}).encode()
-    request = urllib.request.Request(url, data=body, headers={"Referer": url})  # noqa: S310 (local)
-    try:
-        with opener.open(request, timeout=60) as response:
-            return response.status
-    except urllib.error.HTTPError as error:
-        return error.code
 
 
 def audit_exports(server) -> int:
@@ -118,12 +92,12 @@ def test_reports_read_the_replica_writes_go_to_the_primary_and_a_writer_reads_it
 
 
 @pytest.fixture
-@pytest.mark.filterwarnings("ignore:Overriding setting DATABASES")
 def with_replica_alias(settings) -> None:
     """A `replica` alias in the settings (pointing at the test database; nothing connects)."""
     settings.DATABASES = {**settings.DATABASES, REPLICA: {**settings.DATABASES[PRIMARY]}}
 
 
+@pytest.mark.filterwarnings("ignore:Overriding setting DATABASES")
 def test_reads_go_to_the_replica_only_inside_a_replica_block(with_replica_alias):
     router = ReplicaRouter()
     assert router.db_for_read(Shelter) == PRIMARY
@@ -134,6 +108,7 @@ def test_reads_go_to_the_replica_only_inside_a_replica_block(with_replica_alias)
     assert router.allow_migrate(PRIMARY, "shelters") is True
 
 
+@pytest.mark.filterwarnings("ignore:Overriding setting DATABASES")
 @pytest.mark.django_db(transaction=True)
 def test_inside_a_replica_block_reads_follow_the_primary_in_a_transaction_and_after_a_write(with_replica_alias):
     from django.db import transaction
