@@ -183,7 +183,7 @@ if _replica_url:
     DATABASES["replica"] = dj_database_url.parse(_replica_url, conn_max_age=env_int("DB_CONN_MAX_AGE", 60))
     DATABASES["replica"]["CONN_HEALTH_CHECKS"] = True
     DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
-    DATABASES["replica"].setdefault("OPTIONS", {})["options"] = "-c jit=off"
+    DATABASES["replica"].setdefault("OPTIONS", {}).update(options="-c jit=off", connect_timeout=3)
 DATABASE_ROUTERS = ["core.replica.ReplicaRouter"]
 REPLICA_PIN_SECONDS = env_int("REPLICA_PIN_SECONDS", 15)
 

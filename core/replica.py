@@ -5,6 +5,7 @@ Nothing reads from the replica unless a view asks for it with `replica_reads` (t
 statistics and export views do, through `shelters.views.aggregates_only`); everything else, and
 every write, goes to the primary. Inside a replica block the router still sends to the primary:
 - every write (the audit row of an export, the session) and every migration;
+- every read while the replica does not answer (a warning is logged);
 - every read inside a transaction on the primary (a service that reads before it writes);
 - every read of a browser that has just written: a write request (POST, PUT, PATCH, DELETE)
   sets a short-lived cookie, and while it is there the same browser reads from the primary, so
@@ -14,14 +15,17 @@ every write, goes to the primary. Inside a replica block the router still sends 
 from __future__ import annotations
 
 import contextvars
+import logging
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any, Protocol
 
 from django.conf import settings
-from django.db import connections
+from django.db import DatabaseError, connections
 from django.db.backends.base.base import BaseDatabaseWrapper
 from django.http import HttpRequest, HttpResponse
+
+logger = logging.getLogger(__name__)
 
 REPLICA = "replica"
 PRIMARY = "default"
@@ -50,6 +54,12 @@ def replica_reads(request: _Request | None = None) -> Iterator[bool]:
     """Send this block's reads to the replica, if there is one and `request` has not just
     written; yields whether they go there."""
     use = replica_configured() and not (request is not None and pinned_to_primary(request))
+    if use:
+        try:
+            connections[REPLICA].ensure_connection()
+        except DatabaseError:  # a report is slower on the primary, never refused for the replica
+            logger.warning("the read replica does not answer; reading from the primary")
+            use = False
     token = _reading_from_replica.set(use)
     try:
         yield use

@@ -19,7 +19,7 @@ import socket
 import subprocess
 import tempfile
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -106,6 +106,7 @@ class Server:
 class Replicated:
     primary: Server
     replica: Server
+    stop_replica: Callable[[], object]
 
     def caught_up(self, timeout: float = 60) -> None:
         """Wait until the replica has replayed everything the primary has written so far."""
@@ -198,7 +199,8 @@ def streaming_replica() -> Iterator[Replicated]:
         replica = Server(port=free_port(), database=database)
         _base_backup(bindir, {**source, "dbname": "postgres"}, workdir / "replica")
         stack.enter_context(_running(bindir, workdir / "replica", replica.port))
-        replicated = Replicated(primary=primary, replica=replica)
+        stop = [bindir / "pg_ctl", "-D", workdir / "replica", "-m", "fast", "-w", "stop"]
+        replicated = Replicated(primary=primary, replica=replica, stop_replica=lambda: run(as_server_user(stop)))
         assert replica.value("SELECT pg_is_in_recovery()") is True
         replicated.caught_up()
         yield replicated

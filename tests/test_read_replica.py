@@ -12,13 +12,14 @@ from collections.abc import Iterator
 from types import SimpleNamespace
 
 import pytest
+from django.db import connections, transaction
 
 from accounts.models import Role
 from core.replica import PIN_COOKIE, PRIMARY, REPLICA, ReplicaRouter, replica_reads
 from shelters.models import Shelter
 from tests.factories import make_user
 from tests.http_session import forget_the_write, get, post_form
-from tests.pg_cluster import Replicated, streaming_replica
+from tests.pg_cluster import Replicated, free_port, streaming_replica
 from tests.processes import signed_in_over_http, web_server
 
 CODE = "sengsavang-savannakhet"
@@ -85,43 +86,71 @@ def test_reports_read_the_replica_writes_go_to_the_primary_and_a_writer_reads_it
         # ...until it replays.
         replicated.resume()
         assert "Renamed by the manager" in get(opener, base + REPORT)
-    assert replicated.replica.value("SELECT pg_is_in_recovery()") is True
+        assert replicated.replica.value("SELECT pg_is_in_recovery()") is True
+
+        # Without the replica, reports are read from the primary: slower, never refused.
+        rename = "UPDATE shelters_shelter SET name_en = 'After the replica stopped' WHERE code = %s"
+        replicated.primary.query(rename, CODE)
+        replicated.stop_replica()
+        assert "After the replica stopped" in get(opener, base + REPORT)
 
 
 # The router, without a replica server: which alias each kind of database work goes to.
 
 
 @pytest.fixture
-def with_replica_alias(settings) -> None:
-    """A `replica` alias in the settings (pointing at the test database; nothing connects)."""
-    settings.DATABASES = {**settings.DATABASES, REPLICA: {**settings.DATABASES[PRIMARY]}}
+def replica_alias(settings, monkeypatch, django_db_setup, django_db_blocker):
+    """Adds a `replica` alias: the test database itself, or a port where nothing answers. The
+    tests using it write nothing (outside a test transaction, whose checks forbid a new alias)."""
+
+    def add(*, port: int | None = None) -> None:
+        replica = {**connections[PRIMARY].settings_dict, "HOST": "127.0.0.1", "OPTIONS": {"connect_timeout": 2}}
+        if port is None:
+            replica = {**connections[PRIMARY].settings_dict}
+        else:
+            replica["PORT"] = port
+        settings.DATABASES = {**settings.DATABASES, REPLICA: replica}
+        monkeypatch.setitem(connections.settings, REPLICA, replica)
+
+    with django_db_blocker.unblock():
+        yield add
+    if REPLICA in connections.settings:
+        connections[REPLICA].close()
+        del connections[REPLICA]
 
 
-@pytest.mark.filterwarnings("ignore:Overriding setting DATABASES")
-def test_reads_go_to_the_replica_only_inside_a_replica_block(with_replica_alias):
+pytestmark = [pytest.mark.filterwarnings("ignore:Overriding setting DATABASES")]
+
+
+def test_only_reads_in_a_replica_block_go_to_the_replica_and_not_in_a_transaction(replica_alias):
+    replica_alias()
     router = ReplicaRouter()
     assert router.db_for_read(Shelter) == PRIMARY
     with replica_reads() as used:
         assert used is True
+        assert router.db_for_read(Shelter) == REPLICA
         assert router.db_for_write(Shelter) == PRIMARY  # never a write
+        with transaction.atomic():  # a service that reads before it writes reads the primary
+            assert router.db_for_read(Shelter) == PRIMARY
+    assert router.db_for_read(Shelter) == PRIMARY
     assert router.allow_migrate(REPLICA, "shelters") is False
     assert router.allow_migrate(PRIMARY, "shelters") is True
 
 
-@pytest.mark.filterwarnings("ignore:Overriding setting DATABASES")
-@pytest.mark.django_db(transaction=True)
-def test_inside_a_replica_block_reads_follow_the_primary_in_a_transaction_and_after_a_write(with_replica_alias):
-    from django.db import transaction
-
-    router = ReplicaRouter()
-    with replica_reads() as used:
-        assert used and router.db_for_read(Shelter) == REPLICA
-        with transaction.atomic():  # a service that reads before it writes reads the primary
-            assert router.db_for_read(Shelter) == PRIMARY
+def test_a_browser_that_writes_or_has_just_written_reads_the_primary(replica_alias):
+    replica_alias()
     for method, cookies, expected in (("GET", {}, True), ("GET", {PIN_COOKIE: "1"}, False), ("POST", {}, False)):
         request = SimpleNamespace(method=method, COOKIES=cookies)
         with replica_reads(request) as used:
             assert used is expected, (method, cookies)
+
+
+def test_a_replica_that_does_not_answer_leaves_the_reads_on_the_primary(replica_alias, caplog):
+    replica_alias(port=free_port())
+    with replica_reads() as used:
+        assert used is False
+        assert ReplicaRouter().db_for_read(Shelter) == PRIMARY
+    assert "the read replica does not answer" in caplog.text
 
 
 def test_without_a_replica_everything_reads_the_primary():
