@@ -18,8 +18,8 @@ from accounts.models import Role
 from core.replica import PIN_COOKIE, PRIMARY, REPLICA, ReplicaRouter, replica_reads
 from shelters.models import Shelter
 from tests.factories import make_user
-from tests.http_session import forget_the_write, get, post_form
-from tests.pg_cluster import Replicated, free_port, streaming_replica
+from tests.http_session import forget_the_write, get, post_form, status_of
+from tests.pg_cluster import Replicated, binaries, free_port, streaming_replica
 from tests.processes import signed_in_over_http, web_server
 
 CODE = "sengsavang-savannakhet"
@@ -65,9 +65,10 @@ def test_reports_read_the_replica_writes_go_to_the_primary_and_a_writer_reads_it
 
         # A download is read from the replica too, and its audit row is written to the primary.
         exports_before = audit_exports(replicated.primary)
-        download = get(opener, f"{base}/statistics/by-year.csv?measure=identified&breakdown=sex&first=2024&last=2026")
-        assert download  # the table, computed on the replica
-        assert audit_exports(replicated.primary) == exports_before + 1
+        query = "measure=identified&breakdown=sex&first=2024&last=2026"
+        assert get(opener, f"{base}/statistics/by-year.csv?{query}")  # the table, computed on the replica
+        assert status_of(opener, f"{base}/api/v1/statistics/?{query}", Accept="application/json") == 200
+        assert audit_exports(replicated.primary) == exports_before + 2  # the download's and the API call's
         assert audit_exports(replicated.replica) == exports_before  # not replayed yet: written there by nobody
 
         # The manager describes the shelter (a write, on the primary), then opens the report: it
@@ -157,3 +158,12 @@ def test_without_a_replica_everything_reads_the_primary():
     with replica_reads() as used:
         assert used is False
         assert ReplicaRouter().db_for_read(Shelter) == PRIMARY
+
+
+def test_without_the_binaries_the_replica_tests_skip_with_a_message_but_fail_under_ci(monkeypatch):
+    monkeypatch.delenv("CI", raising=False)
+    with pytest.raises(pytest.skip.Exception, match="no PostgreSQL 99 binaries"):
+        binaries(99)
+    monkeypatch.setenv("CI", "true")
+    with pytest.raises(pytest.fail.Exception, match="no PostgreSQL 99 binaries"):
+        binaries(99)
