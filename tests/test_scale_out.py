@@ -62,7 +62,7 @@ def replicated(world) -> Iterator[Replicated]:
 
 
 def notifications(replicated: Replicated) -> int:
-    return int(replicated.primary.value("SELECT count(*) FROM accounts_notification"))  # type: ignore[call-overload]
+    return int(replicated.primary.value("SELECT count(*) FROM accounts_notification"))
 
 
 def emails(mailbox: Path) -> list[str]:
