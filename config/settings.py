@@ -128,6 +128,7 @@ MIDDLEWARE = [
     "core.middleware.PageLoginRequiredMiddleware",
     "accounts.two_factor.middleware.SecondFactorMiddleware",
     "core.middleware.RequestContextMiddleware",
+    "core.replica.PinAfterWriteMiddleware",
     "core.middleware.HistoryMiddleware",
     "core.middleware.UserLanguageMiddleware",
     "core.middleware.PageErrorMiddleware",
@@ -175,6 +176,16 @@ DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 # 100,000-case list it added two seconds to a 50-row query. Reports turn it back on if they need it.
 DATABASES["default"].setdefault("OPTIONS", {})["options"] = "-c jit=off"
 DATABASES["default"].setdefault("TEST", {})["NAME"] = env("TEST_DATABASE_NAME")
+# A streaming replica for the heavy reads (reports, statistics, exports; core/replica.py): the
+# same options, never migrated, never written; a browser that has just written reads the primary.
+_replica_url = env("REPLICA_DATABASE_URL")
+if _replica_url:
+    DATABASES["replica"] = dj_database_url.parse(_replica_url, conn_max_age=env_int("DB_CONN_MAX_AGE", 60))
+    DATABASES["replica"]["CONN_HEALTH_CHECKS"] = True
+    DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
+    DATABASES["replica"].setdefault("OPTIONS", {}).update(options="-c jit=off", connect_timeout=3)
+DATABASE_ROUTERS = ["core.replica.ReplicaRouter"]
+REPLICA_PIN_SECONDS = env_int("REPLICA_PIN_SECONDS", 15)
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"

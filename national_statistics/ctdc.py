@@ -19,10 +19,11 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
-from django.db import connection, transaction
+from django.db import transaction
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from core.replica import read_connection
 from national_statistics.queries import Scope
 from shelters.exports import Sheet
 
@@ -267,7 +268,7 @@ def histogram(scope: Scope) -> Counter[tuple[str, ...]]:
         "owners": [str(owner) for owner in scope.owners or ()],
         "false_promise": FALSE_PROMISE_PREFIX + "%",
     }
-    with transaction.atomic(), connection.cursor() as cursor:
+    with transaction.atomic(using=read_connection().alias), read_connection().cursor() as cursor:
         cursor.execute("SELECT set_config('work_mem', '64MB', true), set_config('jit', 'off', true)")
         cursor.execute(_HISTOGRAM_SQL, params)
         found = cursor.fetchall()

@@ -19,12 +19,13 @@ from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from django.db import connection, transaction
+from django.db import transaction
 from django.utils.translation import get_language, gettext_lazy
 
 from accounts.models import Country, Province
 from casework.choices import CaseCategory, Sex
 from casework.models import ExploitationForm
+from core.replica import read_connection
 from shelters.models import Shelter
 
 ADULT_AGE = 18
@@ -211,7 +212,7 @@ def grids(
         "shelter": None if shelter is None else str(shelter),
         **{f"filter_{name}": value for name, value in filters.items()},
     }
-    with transaction.atomic(), connection.cursor() as cursor:
+    with transaction.atomic(using=read_connection().alias), read_connection().cursor() as cursor:
         cursor.execute("SELECT set_config('work_mem', '64MB', true), set_config('jit', 'off', true)")
         cursor.execute(_sql(measure, rows, col, shelter is not None, list(filters)), params)
         found = cursor.fetchall()
@@ -278,7 +279,7 @@ def yearly_totals(*, first: int, last: int, scope: Scope) -> dict[str, list[int]
         "everyone": scope.everyone,
         "owners": [str(o) for o in scope.owners or ()],
     }
-    with transaction.atomic(), connection.cursor() as cursor:
+    with transaction.atomic(using=read_connection().alias), read_connection().cursor() as cursor:
         cursor.execute("SELECT set_config('work_mem', '64MB', true), set_config('jit', 'off', true)")
         cursor.execute(_TOTALS_SQL, params)
         found = cursor.fetchall()

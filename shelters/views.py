@@ -26,6 +26,7 @@ from django.views.decorators.http import require_safe
 
 from core.errors import PermissionDenied
 from core.pages import DateField, local_name
+from core.replica import replica_reads
 from shelters import charts, exports, reports
 from shelters.choices import EXIT_GROUPS, ExitDestination, ExitGroup
 from shelters.models import Shelter
@@ -41,13 +42,16 @@ REPORTS = {
 def aggregates_only(view: Callable[..., HttpResponseBase]) -> Callable[..., HttpResponseBase]:
     """For views that show aggregates only: GET and HEAD alone (reading writes nothing), never
     cached by the browser, and marked `reads_personal_data = False`, the reason they write no
-    access-log row (docs/design/access.md audits reads of tier-2 and tier-3 records; a count is neither)."""
+    access-log row (docs/design/access.md audits reads of tier-2 and tier-3 records; a count is neither).
+    Their reads go to the read replica where there is one (core/replica.py); their writes (the
+    audit row of a download) to the primary."""
 
     @never_cache
     @require_safe
     @wraps(view)
     def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
-        return view(request, *args, **kwargs)
+        with replica_reads(request):
+            return view(request, *args, **kwargs)
 
     wrapped.reads_personal_data = False  # type: ignore[attr-defined]
     return wrapped

@@ -11,8 +11,10 @@ import time
 import uuid
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from http.cookiejar import CookieJar
 from pathlib import Path
 from typing import Any
+from urllib import request as urllib_request
 from urllib.parse import urlsplit, urlunsplit
 
 import pytest
@@ -48,8 +50,11 @@ def project_env(**overrides: str) -> dict[str, str]:
 
 
 @contextmanager
-def celery_worker(*, queue: str | None = None, concurrency: int = 1) -> Iterator[tuple[subprocess.Popen[bytes], str]]:
-    """A real `celery worker` subprocess consuming a queue private to this test."""
+def celery_worker(
+    *, queue: str | None = None, concurrency: int = 1, name: str = "", **environment: str
+) -> Iterator[tuple[subprocess.Popen[bytes], str]]:
+    """A real `celery worker` subprocess consuming a queue private to this test (`environment`
+    on top of the test's)."""
     queue = queue or f"test-{uuid.uuid4().hex[:8]}"
     command = [
         sys.executable,
@@ -65,11 +70,11 @@ def celery_worker(*, queue: str | None = None, concurrency: int = 1) -> Iterator
         "--concurrency",
         str(concurrency),
         "--hostname",
-        f"{queue}@%h",
+        f"{name or queue}@%h",
         "--without-gossip",
         "--without-mingle",
     ]
-    process = subprocess.Popen(command, cwd=ROOT, env=project_env(), start_new_session=True)
+    process = subprocess.Popen(command, cwd=ROOT, env=project_env(**environment), start_new_session=True)
     try:
         yield process, queue
     finally:
@@ -77,11 +82,11 @@ def celery_worker(*, queue: str | None = None, concurrency: int = 1) -> Iterator
 
 
 @contextmanager
-def celery_beat() -> Iterator[subprocess.Popen[bytes]]:
+def celery_beat(**environment: str) -> Iterator[subprocess.Popen[bytes]]:
     """A real `celery beat` subprocess with the project's database scheduler (exactly one beat,
     as in docker-compose.yml); it sends to Celery's default queue."""
     command = [sys.executable, "-m", "celery", "-A", "config", "beat", "--loglevel", "WARNING", "--pidfile="]
-    process = subprocess.Popen(command, cwd=ROOT, env=project_env(), start_new_session=True)
+    process = subprocess.Popen(command, cwd=ROOT, env=project_env(**environment), start_new_session=True)
     try:
         yield process
     finally:
@@ -104,7 +109,6 @@ def web_server(*, threads: int = 25, **environment: str) -> Iterator[str]:
     test database (and `environment` on top); yields its base URL."""
     import socket
     import time
-    import urllib.request
 
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
@@ -131,7 +135,7 @@ def web_server(*, threads: int = 25, **environment: str) -> Iterator[str]:
     try:
         for _ in range(150):
             try:
-                urllib.request.urlopen(f"{url}/healthz", timeout=1).read()  # noqa: S310 (local)
+                urllib_request.urlopen(f"{url}/healthz", timeout=1).read()  # noqa: S310 (local)
                 break
             except OSError:
                 time.sleep(0.1)
@@ -139,6 +143,21 @@ def web_server(*, threads: int = 25, **environment: str) -> Iterator[str]:
     finally:
         os.killpg(process.pid, signal.SIGTERM)
         process.wait(timeout=20)
+
+
+def signed_in_over_http(base_url: str, username: str, password: str) -> tuple[Any, CookieJar, str]:
+    """An HTTP client with a real session and CSRF token, as a browser would have: the opener,
+    its cookie jar and the CSRF token."""
+    jar = CookieJar()
+    opener = urllib_request.build_opener(urllib_request.HTTPCookieProcessor(jar))
+    opener.open(f"{base_url}/accounts/login/").read()
+    token = next(cookie.value for cookie in jar if cookie.name == "csrftoken")
+    body = f"username={username}&password={password}&csrfmiddlewaretoken={token}".encode()
+    login = urllib_request.Request(f"{base_url}/accounts/login/", data=body, headers={"Referer": base_url})  # noqa: S310
+    opener.open(login).read()
+    token = next(cookie.value for cookie in jar if cookie.name == "csrftoken")
+    assert any(cookie.name == "sessionid" for cookie in jar), f"{username} could not sign in"
+    return opener, jar, token
 
 
 def wait_for(condition: Callable[[], Any], *, timeout: float = 90.0, what: str = "") -> Any:

@@ -20,11 +20,12 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
-from django.db import connection, transaction
+from django.db import transaction
 from django.db.models import QuerySet
 from django.utils.translation import get_language
 
 from casework.choices import CaseCategory
+from core.replica import read_connection
 from shelters.choices import EXIT_CODES, EXIT_GROUPS, POSITIVE_DESTINATIONS, ExitDestination, ExitGroup
 from shelters.models import Shelter
 
@@ -167,7 +168,7 @@ def _report_transaction() -> Iterator[None]:
     """One transaction per report, tuned for a few large aggregates: enough memory that a
     million-row grouping stays in RAM, and no JIT (its compile time costs more than it saves on
     these one-pass queries). SET LOCAL ends with the transaction."""
-    with transaction.atomic(), connection.cursor() as cursor:
+    with transaction.atomic(using=read_connection().alias), read_connection().cursor() as cursor:
         cursor.execute("SELECT set_config('work_mem', %s, true), set_config('jit', 'off', true)", [REPORT_WORK_MEM])
         yield
 
@@ -177,12 +178,12 @@ def _prefer_index_reads() -> None:
     report's transaction. PostgreSQL's default (4x) supposes spinning disks and makes it choose a
     seq scan for the occupancy pass; the stays are read from memory, where the index-only pass
     over `stay_exit_length_idx` costs about half as much (docs/performance.md)."""
-    with connection.cursor() as cursor:
+    with read_connection().cursor() as cursor:
         cursor.execute("SELECT set_config('random_page_cost', %s, true)", [INDEX_PAGE_COST])
 
 
 def _fetch(sql: str, params: dict[str, Any]) -> list[tuple[Any, ...]]:
-    with connection.cursor() as cursor:
+    with read_connection().cursor() as cursor:
         cursor.execute(sql, params)
         return list(cursor.fetchall())
 

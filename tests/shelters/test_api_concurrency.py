@@ -6,7 +6,6 @@ import threading
 import urllib.error
 import urllib.request
 from datetime import timedelta
-from http.cookiejar import CookieJar
 
 import pytest
 from django.db import transaction
@@ -15,24 +14,12 @@ from django.utils import timezone
 from shelters import services
 from shelters.models import Bed, Shelter, Stay
 from tests.factories import make_user, open_case, refer_to_shelter
-from tests.processes import web_server
+from tests.processes import signed_in_over_http, web_server
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.slow]  # gunicorn and 50 HTTP sessions
 
 PASSWORD = "live-server-password"
 WRITERS = 50
-
-
-def signed_in(base_url, username):
-    """An HTTP client with a real session and CSRF token, as a browser would have."""
-    jar = CookieJar()
-    opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar))
-    opener.open(f"{base_url}/accounts/login/").read()
-    token = next(cookie.value for cookie in jar if cookie.name == "csrftoken")
-    body = f"username={username}&password={PASSWORD}&csrfmiddlewaretoken={token}".encode()
-    opener.open(urllib.request.Request(f"{base_url}/accounts/login/", data=body, headers={"Referer": base_url}))  # noqa: S310
-    token = next(cookie.value for cookie in jar if cookie.name == "csrftoken")
-    return opener, token
 
 
 def post_json(client, url, payload):
@@ -76,7 +63,7 @@ def test_fifty_http_admissions_for_one_bed(people, orgs):
     on = (timezone.localdate() - timedelta(days=2)).isoformat()
     with web_server() as base_url:
         # One login; fifty connections share its session.
-        opener, token = signed_in(base_url, "live-staff")
+        opener, _, token = signed_in_over_http(base_url, "live-staff", PASSWORD)
         clients = [(opener, token)] * WRITERS
         results = all_at_once(
             lambda index: post_json(
