@@ -69,14 +69,16 @@ def _signature(pdf: _Pdf, block: SignatureBlock) -> None:
     if block.image:
         pdf.image(io.BytesIO(block.image), h=20, keep_aspect_ratio=True)
     signed = {"name": block.signer, "role": block.role, "day": block.signed_at}
-    pdf.multi_cell(0, 6, _("Signed by %(name)s (%(role)s) on %(day)s.") % signed, new_x="LMARGIN", new_y="NEXT")
+    pdf.multi_cell(
+        0, 6, _("Signed by %(name)s (%(role)s) on %(day)s.") % signed, align="L", new_x="LMARGIN", new_y="NEXT"
+    )
     pdf.set_font("lao", size=8)
-    pdf.multi_cell(0, 5, _("Seal (SHA-256 of the record when signed): %(seal)s") % {"seal": block.seal})
+    pdf.multi_cell(0, 5, _("Seal (SHA-256 of the record when signed): %(seal)s") % {"seal": block.seal}, align="L")
     pdf.set_x(pdf.l_margin)
     if not block.sealed:
         pdf.set_text_color(170, 0, 0)
         pdf.set_font("lao", "B", 10)
-        pdf.multi_cell(0, 6, _("Changed after signing: this record needs a new signature."))
+        pdf.multi_cell(0, 6, _("Changed after signing: this record needs a new signature."), align="L")
         pdf.set_x(pdf.l_margin)
         pdf.set_text_color(0, 0, 0)
     pdf.ln(3)
@@ -89,18 +91,18 @@ def render(document: Document) -> bytes:
     pdf.cell(0, 5, "Pathway", new_x="LMARGIN", new_y="NEXT")
     pdf.set_text_color(0, 0, 0)
     pdf.set_font("lao", "B", 16)
-    pdf.multi_cell(0, 9, f"{document.title} · {document.case_code}", new_x="LMARGIN", new_y="NEXT")
+    pdf.multi_cell(0, 9, f"{document.title} · {document.case_code}", align="L", new_x="LMARGIN", new_y="NEXT")
     pdf.ln(2)
     if document.intro:
         pdf.set_font("lao", size=10)
-        pdf.multi_cell(0, 6, document.intro, new_x="LMARGIN", new_y="NEXT")
+        pdf.multi_cell(0, 6, document.intro, align="L", new_x="LMARGIN", new_y="NEXT")
         pdf.ln(2)
     for section in document.sections:
         pdf.set_font("lao", "B", 12)
-        pdf.multi_cell(0, 8, section.title, new_x="LMARGIN", new_y="NEXT")
+        pdf.multi_cell(0, 8, section.title, align="L", new_x="LMARGIN", new_y="NEXT")
         pdf.set_font("lao", size=10)
         if not section.rows:
-            pdf.multi_cell(0, 6, section.empty, new_x="LMARGIN", new_y="NEXT")
+            pdf.multi_cell(0, 6, section.empty, align="L", new_x="LMARGIN", new_y="NEXT")
             pdf.ln(2)
             continue
         with pdf.table(
