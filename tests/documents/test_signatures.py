@@ -4,6 +4,7 @@ signing breaks the seal and the pages ask for a new signature."""
 
 from __future__ import annotations
 
+import pypdfium2
 import pytest
 from django.db import connection
 from django.urls import reverse
@@ -18,7 +19,7 @@ from documents.selectors import handover_of, repatriation_for
 from referrals.services import consent_withdraw
 from tests.clients import client_for
 from tests.documents.conftest import signature_png
-from tests.documents.test_pdfs import text_of
+from tests.documents.test_pdfs import SCREENSHOTS, text_of
 
 
 def sign_consent(world, **overrides):  # type: ignore[no-untyped-def]
@@ -40,9 +41,12 @@ def test_a_signature_is_sealed_and_its_image_encrypted(world):
 def test_the_pdf_shows_signer_and_seal(world):
     signature = sign_consent(world)
     url = reverse("documents:consent-form-pdf", args=[world.case.pk, world.consent.pk])
-    text = text_of(client_for(world.people.social_worker).get(url).content)
+    data = client_for(world.people.social_worker).get(url).content
+    text = text_of(data)
     assert "ນ້ອຍ ແກ້ວມະນີ" in text and signature.content_sha256 in text
     assert "Changed after signing" not in text
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    pypdfium2.PdfDocument(data)[0].render(scale=1.4).to_pil().save(SCREENSHOTS / "document-consent-form-signed-en.png")
 
 
 def test_a_change_after_signing_breaks_the_seal(world):
