@@ -41,7 +41,7 @@ def referral_letter(*, user: Any, case: Case, referral: Referral) -> Document:
     ]
     if health_visible or not about_health:
         request.append((_("Reason"), referral.reason))
-    if referral.consent_id:
+    if referral.consent is not None:
         request.append((_("Consent given on"), day(referral.consent.given_at)))
     categories = referral.shared_categories if health_visible else health.without_health(referral.shared_categories)
     request.append((_("Information shared"), ", ".join(str(label) for label in coverage.category_labels(categories))))
@@ -132,8 +132,9 @@ def consent_form(*, user: Any, case: Case, consent: Consent) -> Document:
         (_("Given by"), consent.get_given_by_display()),
         (_("Given on"), day(consent.given_at)),
     ]
-    if consent.guardian_id:
-        rows.append((_("Guardian"), f"{consent.guardian.get_relationship_display()}: {consent.guardian.name}"))
+    guardian = consent.guardian
+    if guardian is not None:
+        rows.append((_("Guardian"), f"{guardian.get_relationship_display()}: {guardian.name}"))
     if consent.expires_at:
         rows.append((_("Valid until"), day(consent.expires_at)))
     if consent.withdrawn_at:

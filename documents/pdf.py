@@ -12,6 +12,7 @@ from __future__ import annotations
 import io
 import logging
 from pathlib import Path
+from typing import cast
 
 from django.conf import settings
 from django.utils.translation import gettext as _
@@ -90,7 +91,9 @@ def _row(pdf: _Pdf, label: str, value: str) -> None:
         pdf.add_page()
     top, page = pdf.get_y(), pdf.page
     pdf.set_font("lao", "B", 10)
-    high = pdf.multi_cell(LABEL_WIDTH - 3, 6, label, align="L", new_x="RIGHT", new_y="TOP", output="HEIGHT")
+    high = cast(
+        float, pdf.multi_cell(LABEL_WIDTH - 3, 6, label, align="L", new_x="RIGHT", new_y="TOP", output="HEIGHT")
+    )
     pdf.set_x(pdf.l_margin + LABEL_WIDTH)
     pdf.set_font("lao", size=10)
     pdf.multi_cell(0, 6, value, align="L", new_x="LMARGIN", new_y="NEXT")

@@ -5,6 +5,7 @@ record outside the reader's scope and a missing one are the same 404."""
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -16,6 +17,7 @@ from casework.models import Case, Repatriation, RepatriationStep
 from core.errors import NotFound
 from documents import letters, summary
 from documents.content import Document
+from documents.models import Signature
 from documents.seal import HANDOVER_STEP, is_sealed, signatures_of
 from referrals.models import Consent, Referral
 from referrals.permissions import view_consent
@@ -94,31 +96,42 @@ def builder(kind: str, *, user: Any, case: Case, object_id: Any = None) -> Calla
     raise NotFound(_("Not found."))
 
 
+@dataclass(frozen=True)
+class Printable:
+    """A record the documents page lists, with its latest signatures and whether the latest still
+    seals it; `handover` is a repatriation's handover step (the record a return signs)."""
+
+    record: Any
+    signatures: list[Signature]
+    sealed: bool
+    handover: RepatriationStep | None = None
+
+
+def _printable(record: Any, signed: Consent | RepatriationStep | None) -> Printable:
+    signatures = signatures_of(signed) if signed is not None else []
+    sealed = bool(signatures) and signed is not None and is_sealed(signatures[0], signed)
+    return Printable(record, signatures, sealed, signed if isinstance(signed, RepatriationStep) else None)
+
+
 def case_documents(*, user: Any, case: Case) -> dict[str, Any]:
     """What the case's documents page lists: the referrals, repatriations and consents the reader
     may see, with the seal state of each signed record."""
-    consents = list(
-        view_consent.scope(user).filter(case=case).select_related("recipient").prefetch_related("service_types")
-    )
-    for consent in consents:
-        consent.signatures = signatures_of(consent)
-        consent.sealed = bool(consent.signatures) and is_sealed(consent.signatures[0], consent)
-    trips = list(
+    consents = view_consent.scope(user).filter(case=case).select_related("recipient").prefetch_related("service_types")
+    trips = (
         permissions.view_repatriation.scope(user)
         .filter(case=case)
         .select_related("from_country", "border_point")
         .prefetch_related("steps")
     )
+    repatriations = []
     for trip in trips:
         handover = next((step for step in trip.steps.all() if step.code == HANDOVER_STEP), None)
-        trip.handover = handover
         if handover is not None:
             handover.repatriation = trip
-            trip.signatures = signatures_of(handover)
-            trip.sealed = bool(trip.signatures) and is_sealed(trip.signatures[0], handover)
+        repatriations.append(_printable(trip, handover))
     return {
         "referrals": list(case_referrals(user=user, case=case)),
-        "repatriations": trips,
-        "consents": consents,
+        "repatriations": repatriations,
+        "consents": [_printable(consent, consent) for consent in consents],
         "can_sign": permissions.change_case.allows(user, case),
     }

@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from PIL import Image, UnidentifiedImageError
 
-from accounts.actors import Actor, Staff, staff
+from accounts.actors import Staff
 from accounts.models import AuditAction
 from accounts.services import audit_record
 from casework import permissions
@@ -69,7 +69,7 @@ def _clean_png(data_url: str) -> str:
 
 def signature_record(
     *,
-    actor: Actor,
+    actor: Staff,
     record: Consent | RepatriationStep,
     signer_name: str,
     signer_role: str,
@@ -110,7 +110,7 @@ def signature_record(
             image=png,
             content_sha256=seal_of(content_of(record)),
             signed_at=timezone.now(),
-            recorded_by=staff(actor),
+            recorded_by=actor,
         )
         audit_record(
             actor=actor, action=AuditAction.CREATE, obj=signature, fields=["signer_name", "image", "content_sha256"]

@@ -68,8 +68,9 @@ def case_section(case: Case) -> Section:
         (_("Identified on"), day(case.identified_on)),
         (_("How identified"), case.get_identification_route_display()),
     ]
-    if case.assigned_worker_id:
-        rows.append((_("Social worker"), case.assigned_worker.get_full_name() or case.assigned_worker.username))
+    worker = case.assigned_worker
+    if worker is not None:
+        rows.append((_("Social worker"), worker.get_full_name() or worker.username))
     if case.exploitation_country_id:
         rows.append((_("Country of exploitation"), local_name(case.exploitation_country)))
     return Section(_("Case"), rows)
