@@ -126,3 +126,11 @@ def test_the_api_serves_the_same_pdf(world):
     url = reverse("v1:document-case-summary", args=[world.case.pk])
     assert "Case summary" in text_of(download(client, url))
     assert client.get(reverse("v1:document-consent-form", args=[world.case.pk, world.trip.pk])).status_code == 404
+
+
+def test_the_summary_reads_a_bounded_number_of_queries(world, django_assert_max_num_queries):
+    """One query per section (and the session, the permissions and the audit row), whatever the
+    number of services, steps or referrals."""
+    client = client_for(world.people.social_worker)
+    with django_assert_max_num_queries(40):
+        download(client, urls(world)["case_summary"])

@@ -116,3 +116,12 @@ def test_the_sign_page_saves_and_shows_errors_beside_fields(world):
     saved = client.post(url, {"signer_name": "Noy", "signer_role": "person", "image": signature_png()})
     assert saved.status_code == 302 and Signature.objects.count() == 1
     assert client_for(world.people.police).get(url).status_code == 403
+
+
+def test_subject_access_lists_and_retention_removes_signatures(world):
+    sign_consent(world)
+    listed = services.person_records(world.case.person, [world.case.pk])["signatures"]
+    assert [(row["record"], row["signer_name"]) for row in listed] == [("consent", "ນ້ອຍ ແກ້ວມະນີ")]
+    assert "image" not in listed[0]
+    services.person_records_anonymise([world.case.person_id])
+    assert not Signature.objects.exists()
