@@ -49,6 +49,7 @@ def download(client, url: str, language: str = "en") -> bytes:  # type: ignore[n
     assert response["Content-Type"] == "application/pdf"
     assert response["Content-Disposition"].startswith("attachment; filename=")
     assert response["X-Content-Type-Options"] == "nosniff"
+    assert "default-src 'none'" in response["Content-Security-Policy"] and response["Cache-Control"] == "no-store"
     assert response.content.startswith(b"%PDF")
     return response.content
 

@@ -125,3 +125,15 @@ def test_subject_access_lists_and_retention_removes_signatures(world):
     assert "image" not in listed[0]
     services.person_records_anonymise([world.case.person_id])
     assert not Signature.objects.exists()
+
+
+def test_the_handover_is_signed_from_its_page(world):
+    client = client_for(world.people.social_worker)
+    url = reverse("documents:sign-handover", args=[world.case.pk, world.trip.pk])
+    assert client.get(url).status_code == 200
+    saved = client.post(url, {"signer_name": "Border officer", "signer_role": "official", "image": signature_png()})
+    assert saved.status_code == 302
+    signature = Signature.objects.get()
+    assert signature.record == "handover" and signature.step.code == "handover_at_border"
+    pdf = client.get(reverse("documents:repatriation-file-pdf", args=[world.case.pk, world.trip.pk])).content
+    assert "Border officer" in text_of(pdf) and signature.content_sha256 in text_of(pdf)
