@@ -112,6 +112,7 @@ INSTALLED_APPS = [
     "shelters",
     "referrals",
     "national_statistics",
+    "documents",
     "seeds",
 ]
 

@@ -17,6 +17,7 @@ api_v1 = [
     path("", include("shelters.api.urls")),
     path("", include("referrals.api.urls")),
     path("", include("national_statistics.api.urls")),
+    path("", include("documents.api")),
     path("partner/", include("referrals.partner.urls")),
 ]
 
@@ -29,6 +30,7 @@ api_docs_policy = csp_update({"style-src": [UNSAFE_INLINE], "worker-src": [SELF,
 urlpatterns = [
     path("", dashboard, name="home"),
     path("cases/", include("casework.urls")),
+    path("cases/", include("documents.urls")),
     path("accounts/", include("accounts.urls")),
     path("healthz", login_not_required(account_views.healthz), name="healthz"),
     path("readyz", login_not_required(account_views.readyz), name="readyz"),

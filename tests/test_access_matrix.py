@@ -871,6 +871,23 @@ ROWS = [
         R(f"shelters:import-{name}", method, CASE_MANAGER, args=lambda o: object_id(o, "register_import"))
         for name, method in (("detail", "get"), ("status", "get"), ("confirm", "post"), ("undo", "post"))
     ],
+    # --- documents: printable documents of a case and on-screen signatures (documents/) ---------
+    # Readers of the case print what they may see of it; the case's worker records signatures.
+    *[
+        R(f"documents:{name}", "get", CASE_READERS, args=lambda o: object_id(o, "case"))
+        for name in ("case-documents", "case-summary-print", "case-summary-pdf")
+    ],
+    R("documents:referral-letter-pdf", "get", CASE_READERS, args=lambda o: [o.case.pk, o.referral.pk]),
+    R("documents:repatriation-file-pdf", "get", CASE_READERS, args=lambda o: [o.case.pk, o.repatriation.pk]),
+    R("documents:consent-form-pdf", "get", CASE_READERS, args=lambda o: [o.case.pk, o.consent.pk]),
+    R("documents:sign-consent", "get", CASE_WORKER, args=lambda o: [o.case.pk, o.consent.pk]),
+    R("documents:sign-consent", "post", CASE_WORKER, args=lambda o: [o.case.pk, o.consent.pk]),
+    R("documents:sign-handover", "get", CASE_WORKER, args=lambda o: [o.case.pk, o.repatriation.pk]),
+    R("documents:sign-handover", "post", CASE_WORKER, args=lambda o: [o.case.pk, o.repatriation.pk]),
+    R("v1:document-case-summary", "get", CASE_READERS, args=lambda o: object_id(o, "case")),
+    R("v1:document-referral-letter", "get", CASE_READERS, args=lambda o: [o.case.pk, o.referral.pk]),
+    R("v1:document-repatriation-file", "get", CASE_READERS, args=lambda o: [o.case.pk, o.repatriation.pk]),
+    R("v1:document-consent-form", "get", CASE_READERS, args=lambda o: [o.case.pk, o.consent.pk]),
 ]
 
 
