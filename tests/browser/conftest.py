@@ -201,9 +201,14 @@ def assert_no_horizontal_scroll(page: Page) -> None:
     if overflow > 0:
         culprits = page.evaluate(
             """() => {
-                const boxed = e => { if (['absolute', 'fixed'].includes(getComputedStyle(e).position)) return false;
+                // inside a scrolling box (unless positioned out of it): not what scrolls the page
+                const boxed = e => {
+                    if (['absolute', 'fixed'].includes(getComputedStyle(e).position)) return false;
                     for (let a = e.parentElement; a && a !== document.body; a = a.parentElement) {
-                    if (['auto', 'scroll', 'hidden'].includes(getComputedStyle(a).overflowX)) return true; } return false; };
+                        if (['auto', 'scroll', 'hidden'].includes(getComputedStyle(a).overflowX)) return true;
+                    }
+                    return false;
+                };
                 return [...document.querySelectorAll('body *')]
                   .filter(e => e.getBoundingClientRect().right > document.documentElement.clientWidth + 1 && !boxed(e))
                   .slice(0, 5).map(e => e.tagName + '.' + e.className + '#' + e.id);
