@@ -43,6 +43,15 @@ DEMO_LOGINS = (
 )
 
 
+# The roles a case can be assigned to: their demo logins are told about reminders.
+WORKER_ROLES = frozenset({Role.SOCIAL_WORKER, Role.COUNSELLOR})
+
+
+def reminded_logins() -> list[str]:
+    """The demo logins that get follow-up visits due, overdue and upcoming (seeds.demo_reminders)."""
+    return [login.username for login in DEMO_LOGINS if WORKER_ROLES & set(login.roles)]
+
+
 def refuse_in_production() -> None:
     if getattr(settings, "PRODUCTION", False):
         raise ImproperlyConfigured("Demo data is never loaded in production.")
@@ -96,5 +105,5 @@ def seed_demo(
     counts = None
     if not (if_empty and Person.objects.exists()):
         counts = generate(people=people, seed=seed, batch_size=batch_size, progress=progress)
-    demo_reminders()
+    demo_reminders(usernames=reminded_logins())
     return counts

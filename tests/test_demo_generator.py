@@ -785,11 +785,24 @@ def test_the_referral_load_writes_exactly_its_referrals_and_parts_write_the_same
 
 def test_the_demo_workers_have_reminders_due_overdue_and_upcoming(reference):
     """Issue 17.4: a newcomer logging in as a demo worker sees the reminder system work."""
+    from casework.home import manager_home
     from notifications.upcoming import upcoming
+    from seeds.demo import DEMO_LOGINS, WORKER_ROLES, reminded_logins
 
     seed_demo(people=300)
     now = timezone.now()
-    for username in ("social.worker", "counsellor"):
+    # Every demo login a reminder can reach: each worker is told of its cases' reminders; the
+    # manager sees the overdue ones of the offices it oversees on its home page; the other roles
+    # are never told of a reminder (no case is assigned to them, no escalation reaches them).
+    assert set(reminded_logins()) == {"social.worker", "counsellor"}
+    for login in DEMO_LOGINS:
+        user = User.objects.get(username=login.username)
+        numbers = {count.label: count.number for count in (manager_home(user=user) or {"numbers": []})["numbers"]}
+        if Role.MANAGER in login.roles:
+            assert numbers["Overdue reminders"] > 0, login.username
+        elif not WORKER_ROLES & set(login.roles):
+            assert not Notification.objects.filter(user=user).exists(), login.username
+    for username in reminded_logins():
         user = User.objects.get(username=username)
         open_ = Notification.objects.filter(user=user, occurrence__resolved_at__isnull=True)
         rules = set(open_.values_list("occurrence__rule", flat=True))

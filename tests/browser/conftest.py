@@ -200,9 +200,19 @@ def assert_no_horizontal_scroll(page: Page) -> None:
     overflow = page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
     if overflow > 0:
         culprits = page.evaluate(
-            """() => [...document.querySelectorAll('body *')]
-                .filter(e => e.getBoundingClientRect().right > document.documentElement.clientWidth + 1)
-                .slice(0, 5).map(e => e.tagName + '.' + e.className + '#' + e.id)"""
+            """() => {
+                // inside a scrolling box (unless positioned out of it): not what scrolls the page
+                const boxed = e => {
+                    if (['absolute', 'fixed'].includes(getComputedStyle(e).position)) return false;
+                    for (let a = e.parentElement; a && a !== document.body; a = a.parentElement) {
+                        if (['auto', 'scroll', 'hidden'].includes(getComputedStyle(a).overflowX)) return true;
+                    }
+                    return false;
+                };
+                return [...document.querySelectorAll('body *')]
+                  .filter(e => e.getBoundingClientRect().right > document.documentElement.clientWidth + 1 && !boxed(e))
+                  .slice(0, 5).map(e => e.tagName + '.' + e.className + '#' + e.id);
+            }"""
         )
         raise AssertionError(f"{page.url}: horizontal scroll of {overflow}px, from {culprits}")
 

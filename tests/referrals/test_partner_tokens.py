@@ -273,7 +273,10 @@ def test_the_page_refuses_a_blank_name_and_a_past_expiry(client, people):
     past = (timezone.localdate() - timedelta(days=2)).isoformat()
     response = client.post(PAGE, {"action": "create", "name": "x", "expires_on": past})
     assert response.status_code == 400
-    assert "The expiry must be in the future." in response.content.decode()
+    html = response.content.decode()
+    assert "The expiry must be in the future." in html
+    # the error summary at the top of the form links to the field (issue 17.6)
+    assert 'class="errors error-summary"' in html and 'href="#id_expires_on"' in html
     assert not PartnerToken.objects.exists()
 
 
