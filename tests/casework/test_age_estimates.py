@@ -100,7 +100,8 @@ def test_an_estimate_without_a_date(people):
     person_update(actor=people.social_worker, person=person, age_estimated_on=date(2024, 1, 5))
     person.refresh_from_db()
     assert (person.estimated_age, person.age_estimated_on) == (31, date(2024, 1, 5))
-    assert age_on(SimpleNamespace(date_of_birth=None, estimated_age=30, age_estimated_on=None), date(2026, 1, 1)) is None
+    undated = SimpleNamespace(date_of_birth=None, estimated_age=30, age_estimated_on=None)
+    assert age_on(undated, date(2026, 1, 1)) is None
     with pytest.raises(ApplicationError) as refused:
         person_update(actor=people.social_worker, person=person, estimated_age=None, age_estimated_on=date(2020, 1, 1))
     assert "age_estimated_on" in refused.value.fields

@@ -66,13 +66,13 @@ def shelter(orgs):
 @pytest.fixture
 def residents(people, shelter):
     """Residents of 2024-2025:
-      p1 female, born 2000-05-01, forced labour: [2024-03-01, 2024-06-01), 23: adult
-      p2 female, born 2006-08-15, sexual exploitation and forced labour: [2024-07-01, 2024-10-01),
-         17 at admission, 18 on 15 August during the stay: under 18
-      p3 male, born 1990-01-01, forced marriage (an "other" form): [2024-11-01, 2025-02-01) and
-         [2025-06-01, 2025-07-01), stays in two years: adult, once per row
-      p4 female, estimated 16 on 2024-01-10, no form recorded: [2024-01-15, 2025-03-01): under 18
-      p5 male, born 2010-01-01, child labour (not trafficking): [2025-01-01, open), 15: under 18
+    p1 female, born 2000-05-01, forced labour: [2024-03-01, 2024-06-01), 23: adult
+    p2 female, born 2006-08-15, sexual exploitation and forced labour: [2024-07-01, 2024-10-01),
+       17 at admission, 18 on 15 August during the stay: under 18
+    p3 male, born 1990-01-01, forced marriage (an "other" form): [2024-11-01, 2025-02-01) and
+       [2025-06-01, 2025-07-01), stays in two years: adult, once per row
+    p4 female, estimated 16 on 2024-01-10, no form recorded: [2024-01-15, 2025-03-01): under 18
+    p5 male, born 2010-01-01, child labour (not trafficking): [2025-01-01, open), 15: under 18
     """
     sw, actor = people.social_worker, people.manager
     p1 = person_case(sw, "female", born=date(2000, 5, 1), forms=["forced_labour"])
@@ -157,10 +157,10 @@ def test_a_corrected_form_or_age_moves_the_cells(residents, shelter, people):
 @pytest.fixture
 def assisted(people, shelter):
     """Non-residential assistance in 2024:
-      p6 female, born 2006-12-01: child labour on 2024-03-01 (17) and 2024-12-15 (18): once, under
-         18 (the lowest age); transferred back from abroad on 2024-12-20 (18): adult
-      p7 male, estimated 30 on 2024-01-01: trafficking on 2024-05-01; and on 2025-02-01 (not 2024)
-      p8 female, age unknown: a record without a kind on 2024-06-01 (not recorded; no age column)
+    p6 female, born 2006-12-01: child labour on 2024-03-01 (17) and 2024-12-15 (18): once, under
+       18 (the lowest age); transferred back from abroad on 2024-12-20 (18): adult
+    p7 male, estimated 30 on 2024-01-01: trafficking on 2024-05-01; and on 2025-02-01 (not 2024)
+    p8 female, age unknown: a record without a kind on 2024-06-01 (not recorded; no age column)
     """
     sw, actor = people.social_worker, people.manager
     p6 = person_case(sw, "female", born=date(2006, 12, 1), category="child_labour")
