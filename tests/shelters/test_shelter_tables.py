@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import csv
 import io
-from datetime import date
+from datetime import date, timedelta
 from types import SimpleNamespace
 
 import pytest
@@ -15,11 +15,12 @@ from django.urls import reverse
 
 from accounts.models import Province
 from casework.ages import age_on
+from casework.choices import CaseCategory
 from casework.models import ExploitationForm
 from shelters import reports
 from shelters.models import AssistanceKind, NonResidentialAssistance, Shelter, Stay
 from tests.clients import client_for
-from tests.factories import open_case
+from tests.factories import open_case, refer_to_shelter
 
 pytestmark = pytest.mark.django_db
 
@@ -231,3 +232,27 @@ def test_the_page_and_downloads_show_the_new_cells(residents, assisted, shelter,
     ]
     xlsx = client.get(reverse("shelters:report-download", args=["by-year", "xlsx"]), query)
     assert xlsx.status_code == 200
+
+
+def test_every_case_category_is_a_kind_of_assistance(reference):
+    """The demo generator records a child's assistance under its case's category."""
+    assert set(CaseCategory.values) <= set(AssistanceKind.objects.values_list("code", flat=True))
+
+
+def test_the_api_records_and_gives_the_kind(api, people, staff, cpc, today):
+    case = open_case(people.social_worker)
+    refer_to_shelter(case, cpc)
+    api.force_authenticate(staff)
+    url = reverse("v1:non-residential-list")
+    body = {"shelter": cpc.code, "case": str(case.pk), "assisted_on": str(today), "service_types": ["legal_aid"]}
+    unknown = api.post(url, {**body, "kind": "no-such-kind"}, format="json")
+    assert unknown.status_code == 400 and "kind" in unknown.json()["errors"]
+    AssistanceKind.objects.filter(code="rape").update(active=False)
+    retired = api.post(url, {**body, "kind": "rape"}, format="json")
+    assert retired.status_code == 400 and "kind" in retired.json()["errors"]
+    assert not NonResidentialAssistance.objects.exists()
+    created = api.post(url, {**body, "kind": "returned_from_abroad"}, format="json")
+    assert created.status_code == 201, created.json()
+    assert created.json()["kind"] == "returned_from_abroad"
+    unrecorded = api.post(url, {**body, "assisted_on": str(today - timedelta(days=1))}, format="json")
+    assert unrecorded.status_code == 201 and unrecorded.json()["kind"] is None
