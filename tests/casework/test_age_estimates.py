@@ -12,7 +12,6 @@ from types import SimpleNamespace
 
 import pytest
 from django.db import connection
-from django.db.backends.postgresql.psycopg_any import DateRange
 from django.urls import reverse
 
 from casework.ages import age_on, age_on_sql, is_child_on
@@ -22,7 +21,7 @@ from casework.services.people import person_update
 from casework.services.screening import screening_evaluate
 from core.errors import ApplicationError
 from shelters.models import Shelter, Stay
-from tests.factories import open_case
+from tests.factories import open_case, stay_as_admitted
 
 pytestmark = pytest.mark.django_db
 
@@ -37,17 +36,7 @@ def estimated(actor, age, *, estimated_on=None, **case_values):
 
 
 def stay_for(case, start, actor):
-    """A stay whose age at admission is what stay_admit stores: age_on the admission day."""
-    shelter = Shelter.objects.get(code="lwu-cpc-vientiane")
-    return Stay.objects.create(
-        shelter=shelter,
-        person=case.person,
-        case=case,
-        during=DateRange(start, None),
-        episode_started_on=start,
-        age_at_admission=age_on(case.person, start),
-        admitted_by=actor,
-    )
+    return stay_as_admitted(case, Shelter.objects.get(code="lwu-cpc-vientiane"), start, actor=actor)
 
 
 def test_an_estimate_made_at_a_2016_identification_is_an_adult_in_2016(people):

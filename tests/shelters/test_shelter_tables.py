@@ -10,17 +10,15 @@ from datetime import date, timedelta
 from types import SimpleNamespace
 
 import pytest
-from django.db.backends.postgresql.psycopg_any import DateRange
 from django.urls import reverse
 
 from accounts.models import Province
-from casework.ages import age_on
 from casework.choices import CaseCategory
 from casework.models import ExploitationForm
 from shelters import reports
-from shelters.models import AssistanceKind, NonResidentialAssistance, Shelter, Stay
+from shelters.models import AssistanceKind, NonResidentialAssistance, Shelter
 from tests.clients import client_for
-from tests.factories import open_case, refer_to_shelter
+from tests.factories import open_case, refer_to_shelter, stay_as_admitted
 
 pytestmark = pytest.mark.django_db
 
@@ -40,20 +38,6 @@ def person_case(actor, sex, *, born=None, estimate=None, estimated_on=None, cate
         identified_on=date(2023, 12, 1),
         person_values=values,
         exploitation_forms=ExploitationForm.objects.filter(code__in=forms),
-    )
-
-
-def stay(case, shelter, start, end, actor):
-    """A stay as stay_admit stores it: the age at admission is age_on the admission day."""
-    return Stay.objects.create(
-        shelter=shelter,
-        person=case.person,
-        case=case,
-        during=DateRange(start, end),
-        episode_started_on=start,
-        age_at_admission=age_on(case.person, start),
-        exit_destination="unknown" if end else "",
-        admitted_by=actor,
     )
 
 
@@ -81,12 +65,12 @@ def residents(people, shelter):
     p3 = person_case(sw, "male", born=date(1990, 1, 1), forms=["forced_marriage"])
     p4 = person_case(sw, "female", estimate=16, estimated_on=date(2024, 1, 10))
     p5 = person_case(sw, "male", born=date(2010, 1, 1), category="child_labour")
-    stay(p1, shelter, date(2024, 3, 1), date(2024, 6, 1), actor)
-    stay(p2, shelter, date(2024, 7, 1), date(2024, 10, 1), actor)
-    stay(p3, shelter, date(2024, 11, 1), date(2025, 2, 1), actor)
-    stay(p3, shelter, date(2025, 6, 1), date(2025, 7, 1), actor)
-    stay(p4, shelter, date(2024, 1, 15), date(2025, 3, 1), actor)
-    stay(p5, shelter, date(2025, 1, 1), None, actor)
+    stay_as_admitted(p1, shelter, date(2024, 3, 1), date(2024, 6, 1), actor=actor)
+    stay_as_admitted(p2, shelter, date(2024, 7, 1), date(2024, 10, 1), actor=actor)
+    stay_as_admitted(p3, shelter, date(2024, 11, 1), date(2025, 2, 1), actor=actor)
+    stay_as_admitted(p3, shelter, date(2025, 6, 1), date(2025, 7, 1), actor=actor)
+    stay_as_admitted(p4, shelter, date(2024, 1, 15), date(2025, 3, 1), actor=actor)
+    stay_as_admitted(p5, shelter, date(2025, 1, 1), None, actor=actor)
     return SimpleNamespace(p2=p2, p4=p4)
 
 
