@@ -45,7 +45,7 @@ class PersonForm(PersonFieldsForm):
         label=_("Age estimated on"),
         required=False,
         widget=DateInput(),
-        help_text=_("Empty: today, when the estimate changes."),
+        help_text=_("The day the estimated age refers to. Empty: the identification date of the first case."),
     )
     nationality = LocalNameChoiceField(label=_("Nationality"), queryset=Country.objects.order_by("name_en"))
     ethnicity = LocalNameChoiceField(label=_("Ethnic group"), queryset=Ethnicity.objects.all(), required=False)
@@ -85,9 +85,13 @@ class PersonForm(PersonFieldsForm):
 
     def changes(self, person: Person) -> dict[str, Any]:
         """The fields whose value differs from the record: only these reach the service, so the
-        audit row names what was corrected. Without an estimate its date means nothing."""
+        audit row names what was corrected. Without an estimate its date means nothing; an
+        estimate without a date is dated by the service (the first case's identification), an
+        unchanged one keeps its date."""
         data = dict(self.cleaned_data)
-        if data["estimated_age"] is None or data["age_estimated_on"] is None:
+        if data["estimated_age"] is None or (
+            data["age_estimated_on"] is None and data["estimated_age"] == person.estimated_age
+        ):
             data.pop("age_estimated_on")
         return {name: value for name, value in data.items() if getattr(person, name) != value}
 

@@ -24,10 +24,8 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Protocol
 
-from casework.ages import HasAge, age_on
+from casework.ages import ADULT_AGE, HasAge, age_on
 from casework.choices import Element, ScreeningOutcome, Strength
-
-ADULT_AGE = 18
 
 
 @dataclass(frozen=True)

@@ -24,6 +24,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from core.replica import read_connection
+from casework.ages import age_on_sql
 from national_statistics.queries import Scope
 from shelters.exports import Sheet
 
@@ -116,13 +117,7 @@ observed AS (
     GROUP BY cef.case_id
 ), aged AS (
     SELECT fc.*, p.sex, p.nationality_id,
-           CASE WHEN p.date_of_birth IS NOT NULL THEN
-                    extract(year FROM fc.identified_on) - extract(year FROM p.date_of_birth)
-                    - (to_char(fc.identified_on, 'MMDD') < to_char(p.date_of_birth, 'MMDD'))::int
-                WHEN p.estimated_age IS NOT NULL THEN greatest(0, p.estimated_age
-                    + extract(year FROM fc.identified_on) - extract(year FROM p.age_estimated_on)
-                    - (to_char(fc.identified_on, 'MMDD') < to_char(p.age_estimated_on, 'MMDD'))::int)
-           END AS age
+           {age_on_sql("p", "fc.identified_on")} AS age
     FROM first_case fc
     JOIN casework_person p ON p.id = fc.person_id
 )

@@ -25,7 +25,7 @@ from casework.models import (
     Indicator,
     ServiceType,
 )
-from shelters.models import Bed, Shelter
+from shelters.models import AssistanceKind, Bed, Shelter
 
 DATA = Path(__file__).resolve().parent / "data"
 BEDS_IN_SERVICE = DateRange(date(2020, 1, 1), None)
@@ -110,6 +110,8 @@ def load_reference() -> Counter[str]:
         for number in range(1, row["beds"] + 1):
             # Seeded beds count as in service from the start of 2020 (before any demo stay).
             sync(Bed, {"shelter": shelter, "label": f"B{number:02d}"}, {"in_service": BEDS_IN_SERVICE}, counts)
+    for position, row in enumerate(read("shelters.json")["assistance_kinds"]):
+        sync(AssistanceKind, {"code": row["code"]}, _lookup(row, position), counts)
     load_casework_lists(counts)
     return counts
 

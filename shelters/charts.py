@@ -167,7 +167,7 @@ def bar_chart(
 def category_chart(rows: Sequence[ShelterTableRow], *, chart_id: str = "categories") -> SafeString:
     """Residents per category as horizontal bars, each labelled with its name and count."""
     return bar_chart(
-        [(row.label, row.total) for row in rows if row.category is not None],
+        [(row.label, row.total) for row in rows if row.category is not None and row.exploitation is None],
         title=_("Residents by category"),
         empty=_("Nobody resided in these shelters in this period."),
         chart_id=chart_id,

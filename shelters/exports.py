@@ -25,6 +25,7 @@ from shelters.choices import ExitDestination, ExitGroup
 from shelters.reports import (
     EXIT_GROUP_ORDER,
     LOS_BUCKETS,
+    NonResidentialRow,
     OccupancyReport,
     OccupancyRow,
     ShelterTableRow,
@@ -134,9 +135,11 @@ def occupancy_sheet(report: OccupancyReport, title: str) -> Sheet:
     return Sheet(title, header, [line(row) for row in [*report.rows, report.total]])
 
 
-def shelter_table_sheet(rows: Sequence[ShelterTableRow], title: str) -> Sheet:
+def shelter_table_sheet(
+    rows: Sequence[ShelterTableRow | NonResidentialRow], title: str, first: str | None = None
+) -> Sheet:
     header = [
-        _("Category"),
+        first or _("Category"),
         _("Total"),
         _("Female"),
         _("Male"),
@@ -148,6 +151,10 @@ def shelter_table_sheet(rows: Sequence[ShelterTableRow], title: str) -> Sheet:
         _("18 and over: male"),
     ]
     return Sheet(title, header, [[row.label, *row.counts()] for row in rows])
+
+
+def non_residential_sheet(rows: Sequence[NonResidentialRow], title: str) -> Sheet:
+    return shelter_table_sheet(rows, title, first=_("Kind of assistance"))
 
 
 def by_year_sheet(table: YearTable, title: str) -> Sheet:

@@ -11,9 +11,9 @@ from django.utils.translation import gettext_lazy as _
 
 from casework.models import ServiceType
 from core.limits import REASON_MAX_LENGTH, TEXT_MAX_LENGTH
-from core.pages import DateField, LocalNameMultipleChoiceField, local_name
+from core.pages import DateField, LocalNameChoiceField, LocalNameMultipleChoiceField, local_name
 from shelters.choices import ExitDestination
-from shelters.models import Bed, Shelter
+from shelters.models import AssistanceKind, Bed, Shelter
 
 NO_BED = ""
 
@@ -160,6 +160,11 @@ class PlannedDischargeForm(forms.Form):
 class NonResidentialForm(forms.Form):
     case_code = case_code_field()
     assisted_on = DateField(label=_("Assisted on"))
+    kind = LocalNameChoiceField(
+        label=_("Kind of assistance"),
+        queryset=AssistanceKind.objects.filter(active=True),
+        help_text=_("What the person was assisted for, as the shelters' own tables count it."),
+    )
     service_types = LocalNameMultipleChoiceField(
         label=_("Services given"),
         queryset=ServiceType.objects.filter(active=True).order_by("name_en"),

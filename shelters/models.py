@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy as _
 from accounts.models import Organisation, Province
 from casework.choices import CaseCategory, Sex
 from casework.models.history import tracked
+from casework.models.reference import Lookup
 from core.pages import local_name
 from shelters.choices import ExitDestination
 
@@ -217,14 +218,22 @@ class Stay(models.Model):
         ]
 
 
+class AssistanceKind(Lookup):
+    """What a shelter's non-residential assistance was for, as the shelters count it in their own
+    tables (child labour, trafficking, transferred back from abroad, vulnerable, ...): a seeded
+    list (seeds/data/shelters.json) an administrator extends without a migration."""
+
+
 class NonResidentialAssistance(models.Model):
-    """A person assisted by a shelter without residing there (counted separately)."""
+    """A person assisted by a shelter without residing there (counted separately). `kind` is
+    empty on the records made before kinds were recorded: the tables show them as not recorded."""
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     shelter = models.ForeignKey(Shelter, on_delete=models.PROTECT, related_name="non_residential")
     person = models.ForeignKey("casework.Person", on_delete=models.PROTECT, related_name="+")
     case = models.ForeignKey("casework.Case", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
     assisted_on = models.DateField()
+    kind = models.ForeignKey(AssistanceKind, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
     service_types = models.ManyToManyField("casework.ServiceType", related_name="+")
     notes = models.TextField(blank=True)
     recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")

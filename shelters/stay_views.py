@@ -99,6 +99,7 @@ def non_residential(request: HttpRequest, code: str) -> HttpResponse:
             shelter=shelter,
             case=case,
             assisted_on=data["assisted_on"],
+            kind=data["kind"],
             service_types=data["service_types"],
             notes=data["notes"],
         )

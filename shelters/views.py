@@ -36,6 +36,7 @@ REPORTS = {
     "occupancy": gettext_lazy("Occupancy"),
     "shelter-table": gettext_lazy("Residents by category, sex and age"),
     "by-year": gettext_lazy("Residents by year"),
+    "non-residential": gettext_lazy("Non-residential assistance by kind, sex and age"),
 }
 
 
@@ -63,6 +64,13 @@ class ReportForm(forms.Form):
     end = DateField(
         label=gettext_lazy("To (inclusive)"),
         help_text=gettext_lazy("The nights from the first date to the last, both included."),
+    )
+    by_form = forms.BooleanField(
+        label=gettext_lazy("Break human trafficking down by form of exploitation"),
+        required=False,
+        help_text=gettext_lazy(
+            "Labour, sexual and other forms, as recorded on the case; a person counts once per row."
+        ),
     )
 
     def __init__(self, *args: Any, shelters: list[Shelter], **kwargs: Any) -> None:
@@ -127,9 +135,10 @@ def occupancy_report(request: HttpRequest) -> HttpResponse:
     occupancy = reports.occupancy(shelters, start, end)
     step: Literal["month", "week"] = "month" if (end - start).days > 92 else "week"
     series = reports.utilisation_series(shelters, start, end, step=step)
-    table = reports.shelter_table(shelters, start, end)
-    years = reports.residents_by_year(shelters, start.year, end.year)
-    query = _query(code, start, end)
+    by_form = form.cleaned_data["by_form"]
+    table = reports.shelter_table(shelters, start, end, by_exploitation=by_form)
+    years = reports.residents_by_year(shelters, start.year, end.year, by_exploitation=by_form)
+    query = _query(code, start, end, by_form)
     context = {
         "form": form,
         "label": label,
@@ -144,6 +153,7 @@ def occupancy_report(request: HttpRequest) -> HttpResponse:
         "step": step,
         "table": table,
         "years": years,
+        "non_residential": reports.non_residential_table(shelters, start, end),
         "utilisation_chart": charts.utilisation_chart(series),
         "category_chart": charts.category_chart(table),
         "buckets": [key for key, _low, _high in reports.LOS_BUCKETS],
@@ -170,13 +180,18 @@ def report_download(request: HttpRequest, report: str, fmt: str) -> HttpResponse
         return render(request, "shelters/occupancy_report.html", {"form": form}, status=400)
     shelters, code, label = _selection(request, form, scope)
     start, end = form.cleaned_data["start"], form.cleaned_data["end"]
+    by_form = form.cleaned_data["by_form"]
     title = exports.period_title(str(REPORTS[report]), start, end, label)
     if report == "occupancy":
         sheet = exports.occupancy_sheet(reports.occupancy(shelters, start, end), title)
     elif report == "shelter-table":
-        sheet = exports.shelter_table_sheet(reports.shelter_table(shelters, start, end), title)
+        table = reports.shelter_table(shelters, start, end, by_exploitation=by_form)
+        sheet = exports.shelter_table_sheet(table, title)
+    elif report == "non-residential":
+        sheet = exports.non_residential_sheet(reports.non_residential_table(shelters, start, end), title)
     else:
-        sheet = exports.by_year_sheet(reports.residents_by_year(shelters, start.year, end.year), title)
+        years = reports.residents_by_year(shelters, start.year, end.year, by_exploitation=by_form)
+        sheet = exports.by_year_sheet(years, title)
     filename = f"{report}_{code or 'all'}_{start.isoformat()}_{end.isoformat()}"
     if fmt == "csv":
         return exports.csv_response(sheet, filename)
@@ -198,11 +213,13 @@ def _selection(request: HttpRequest, form: ReportForm, scope: list[Shelter]) -> 
     )
 
 
-def _query(code: str, start: dt.date, end: dt.date) -> str:
+def _query(code: str, start: dt.date, end: dt.date, by_form: bool = False) -> str:
     query = QueryDict(mutable=True)
     if code:
         query["shelter"] = code
     query.update({"start": start.isoformat(), "end": end.isoformat()})
+    if by_form:
+        query["by_form"] = "on"
     return "?" + query.urlencode()
 
 

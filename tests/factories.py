@@ -129,6 +129,23 @@ def open_case(actor, *, person=None, category="trafficking", **overrides):  # ty
     return case_open(actor=actor, person=person, **values)
 
 
+def stay_as_admitted(case, shelter, start, end=None, *, actor):  # type: ignore[no-untyped-def]
+    """A stay written directly, with the age at admission stay_admit stores (age_on the day)."""
+    from casework.ages import age_on
+    from shelters.models import Stay
+
+    return Stay.objects.create(
+        shelter=shelter,
+        person=case.person,
+        case=case,
+        during=DateRange(start, end),
+        episode_started_on=start,
+        age_at_admission=age_on(case.person, start),
+        exit_destination="unknown" if end else "",
+        admitted_by=actor,
+    )
+
+
 def refer_to_shelter(case, shelter):  # type: ignore[no-untyped-def]
     """What an admission rests on (shelters.permissions.admit_case): the case's worker refers
     it to the shelter's operator for a placement, sent under consent (the person's own, or a

@@ -49,6 +49,7 @@ def assistance_row(n: int, *, year: int = 2017, **values: Any) -> dict[str, str]
         "identification_route": "village_authority",
         "identified_on": day.isoformat(),
         "assisted_on": day.strftime("%d/%m/%Y"),
+        "assistance_kind": "child_labour",
         "services": "basic_needs;counselling",
     }
     row.update({key: str(value) for key, value in values.items()})

@@ -217,6 +217,11 @@ class PersonInputSerializer(serializers.Serializer):
     date_of_birth = serializers.DateField(required=False, allow_null=True)
     birth_date_estimated = serializers.BooleanField(required=False)
     estimated_age = serializers.IntegerField(required=False, allow_null=True, min_value=0, max_value=120)
+    age_estimated_on = serializers.DateField(
+        required=False,
+        allow_null=True,
+        help_text="The day the estimated age refers to; omitted or null: the identification date of the first case.",
+    )
     nationality = code_field(Country, required=False)
     ethnicity = code_field(Ethnicity, required=False, allow_null=True)
     languages = serializers.ListField(

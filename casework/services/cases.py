@@ -64,7 +64,9 @@ def case_open(
                 _("Choose the province that registers this person."),
                 fields={"registration_province": [_("This field is required.")]},
             )
-        person = person_register(actor=actor, registration_province=province, **(person_values or {}))
+        person = person_register(
+            actor=actor, registration_province=province, identified_on=identified_on, **(person_values or {})
+        )
     elif not permissions.view_person.allows(actor, person):
         raise not_found("person")  # as for a person nobody has (core.api.fields)
     if assigned_worker is None and actor.has_role(Role.SOCIAL_WORKER, Role.COUNSELLOR):

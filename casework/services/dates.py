@@ -39,6 +39,14 @@ def earliest_birth(person: HasAge) -> date | None:
     return None
 
 
+def estimate_default_date(person: Person, *, identified_on: date | None = None) -> date:
+    """The day an estimated age refers to when nobody says: the identification date of the
+    person's first case (the estimate is made then, from how the person looked), or of the case
+    being opened with a new person (`identified_on`); today only for a person without a case."""
+    first = None if person._state.adding else Case.objects.filter(person=person).order_by("identified_on").first()
+    return first.identified_on if first is not None else identified_on or timezone.localdate()
+
+
 def check_case_dates(case: Case) -> None:
     _refuse(case_date_errors(case))
 

@@ -20,6 +20,7 @@ from casework.services.dates import (
     CASE_DATE_FIELDS,
     case_date_errors,
     check_person_dates,
+    estimate_default_date,
     person_date_errors,
     recompute_child_flags,
 )
@@ -78,6 +79,8 @@ def person_value_errors(values: dict[str, Any]) -> dict[str, list[str]]:
         errors["estimated_age"] = [_("An estimated age must be between 0 and 120.")]
     if estimate is not None and birth:
         errors["estimated_age"] = [_("Give either a date of birth or an estimated age, not both.")]
+    if estimate is None and values.get("age_estimated_on") is not None:
+        errors["age_estimated_on"] = [_("Give the estimated age this date is for.")]
     district, province = values.get("origin_district"), values.get("origin_province")
     if district is not None and province is not None and district.province_id != province.pk:
         errors["origin_district"] = [_("This district is not in the province of origin.")]
@@ -92,7 +95,7 @@ def intake_errors(person_values: dict[str, Any], case_values: dict[str, Any]) ->
     errors = person_value_errors(person_values)
     birth = {name: person_values[name] for name in BIRTH_FIELDS if person_values.get(name) is not None}
     if birth.get("estimated_age") is not None:
-        birth.setdefault("age_estimated_on", today)
+        birth.setdefault("age_estimated_on", case_values.get("identified_on") or today)
     person = Person(**birth)
     case = Case(person=person, **{name: case_values.get(name) for name in CASE_DATE_FIELDS})
     for more in (person_date_errors(person, today=today), case_date_errors(case, today=today)):
@@ -102,13 +105,20 @@ def intake_errors(person_values: dict[str, Any], case_values: dict[str, Any]) ->
 
 
 def person_register(
-    *, actor: Staff, registration_province: Province, registered_on: date | None = None, **values: Any
+    *,
+    actor: Staff,
+    registration_province: Province,
+    registered_on: date | None = None,
+    identified_on: date | None = None,
+    **values: Any,
 ) -> Person:
     """Create a person with a new case code. Called by case_open (intake), which owns the
-    transaction and the permission check: a person is only ever registered with a case."""
+    transaction and the permission check: a person is only ever registered with a case. An
+    estimated age without its date is the age on `identified_on`, the first case's
+    identification date (estimate_default_date), not on the day of registration."""
     registered_on = registered_on or timezone.localdate()
-    if values.get("estimated_age") is not None:
-        values.setdefault("age_estimated_on", registered_on)
+    if values.get("estimated_age") is not None and values.get("age_estimated_on") is None:
+        values["age_estimated_on"] = identified_on or registered_on
     check_person_values(values)
     person = Person(
         registration_province=registration_province, registered_on=registered_on, created_by=actor, **values
@@ -131,10 +141,18 @@ def person_update(*, actor: Staff, person: Person, **changes: Any) -> Person:
     if unknown:
         raise ApplicationError(_("Unknown fields."), fields={name: [_("Not a person field.")] for name in unknown})
     case = changeable_case(actor, person)
-    if "age_estimated_on" not in changes and changes.get("estimated_age", person.estimated_age) != person.estimated_age:
-        # A new estimate is dated when made (as at registration); an unchanged one keeps its date.
-        changes["age_estimated_on"] = None if changes["estimated_age"] is None else timezone.localdate()
-    merged = {**{name: getattr(person, name) for name in ("date_of_birth", "estimated_age")}, **changes}
+    estimate = changes.get("estimated_age", person.estimated_age)
+    if estimate is None:
+        if "age_estimated_on" not in changes and person.age_estimated_on is not None:
+            changes["age_estimated_on"] = None  # no estimate, no date of one
+    elif changes.get("age_estimated_on") is None and (
+        "age_estimated_on" in changes or estimate != person.estimated_age
+    ):
+        # A new estimate without its date refers to the first identification (as at intake); an
+        # unchanged one keeps its date.
+        changes["age_estimated_on"] = estimate_default_date(person)
+    merged = {name: getattr(person, name) for name in ("date_of_birth", "estimated_age", "age_estimated_on")}
+    merged.update(changes)
     check_person_values(merged)
     for name, value in changes.items():
         if getattr(person, name) != value:  # an unchanged encrypted value keeps its ciphertext

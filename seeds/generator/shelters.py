@@ -302,6 +302,7 @@ class Shelters(Occupancy):
             person_id=person.pk,
             case_id=case.pk,
             assisted_on=on,
+            kind_id=case.category,  # the seeded kinds include a kind of each case category's code
             recorded_by_id=actor.pk,
         )
         batch.add(assistance)

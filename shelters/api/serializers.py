@@ -17,7 +17,16 @@ from core.api.schema import OMITTABLE
 from core.limits import REASON_MAX_LENGTH, TEXT_MAX_LENGTH
 from shelters import permissions
 from shelters.choices import ExitDestination
-from shelters.models import AdmissionRequest, Bed, BedOutage, NonResidentialAssistance, Room, Shelter, Stay
+from shelters.models import (
+    AdmissionRequest,
+    AssistanceKind,
+    Bed,
+    BedOutage,
+    NonResidentialAssistance,
+    Room,
+    Shelter,
+    Stay,
+)
 from shelters.services.setup import MAX_BEDS_AT_ONCE
 
 
@@ -160,7 +169,7 @@ class NonResidentialSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = NonResidentialAssistance
-        fields = ["id", "shelter", "case", "assisted_on", "service_types", "notes"]
+        fields = ["id", "shelter", "case", "assisted_on", "kind", "service_types", "notes"]
         extra_kwargs = {
             "notes": {"help_text": f"{OMITTABLE} the caller may see its health content, or it is not about health."}
         }
@@ -177,6 +186,14 @@ class NonResidentialInputSerializer(serializers.Serializer):
     shelter = code_field(Shelter)
     case = ScopedRelatedField(permissions.admit_case)
     assisted_on = serializers.DateField()
+    kind = code_field(
+        AssistanceKind,
+        required=False,
+        allow_null=True,
+        default=None,
+        help_text="What the person was assisted for (an AssistanceKind code: trafficking, child_labour, "
+        "returned_from_abroad, vulnerable, ...); null: not recorded.",
+    )
     service_types = code_field(ServiceType, many=True)
     notes = serializers.CharField(required=False, allow_blank=True, default="", max_length=TEXT_MAX_LENGTH)
 

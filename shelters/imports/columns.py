@@ -42,6 +42,7 @@ COLUMNS = (
     Column("exit_destination", _("Destination on discharge"), "family_reunification_home_village"),
     Column("exit_reason", _("Why the person left"), ""),
     Column("assisted_on", _("Assisted without a stay on"), ""),
+    Column("assistance_kind", _("Kind of assistance (code)"), ""),
     Column("services", _("Services (codes, separated by ;)"), ""),
     Column("notes", _("Notes on the assistance"), ""),
 )

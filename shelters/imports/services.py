@@ -35,7 +35,7 @@ from core.errors import ApplicationError, Conflict
 from shelters import permissions, services
 from shelters.imports.models import ImportStatus, RegisterImport, RegisterImportRow
 from shelters.imports.reading import SourceRow, read_register
-from shelters.models import Bed, NonResidentialAssistance, Shelter, Stay
+from shelters.models import AssistanceKind, Bed, NonResidentialAssistance, Shelter, Stay
 
 UNDO_WINDOW = dt.timedelta(days=1)
 UNDO_REASON = "register import undone"
@@ -53,7 +53,12 @@ DATE_COLUMNS = ("date_of_birth", "age_estimated_on", "identified_on", "admitted_
 DATE_FORMATS = ("%Y-%m-%d", "%d/%m/%Y")
 # A service's argument name -> the column it came from; messages about anything else (the case,
 # the shelter) are about the whole row.
-SERVICE_FIELDS = {"destination": "exit_destination", "reason": "exit_reason", "service_types": "services"}
+SERVICE_FIELDS = {
+    "destination": "exit_destination",
+    "reason": "exit_reason",
+    "service_types": "services",
+    "kind": "assistance_kind",
+}
 Progress = Callable[[int, int], None]
 
 
@@ -264,6 +269,9 @@ def _create(actor: Staff, shelter: Shelter, parsed: dict[str, Any]) -> dict[str,
     if (admitted_on is None) == (assisted_on is None):
         message = _("Give either an admission date or a date of assistance without a stay.")
         raise ApplicationError(message, fields={"admitted_on": [message]})
+    if admitted_on is not None and parsed["assistance_kind"] is not None:
+        message = _("A kind of assistance is for assistance without a stay.")
+        raise ApplicationError(message, fields={"assistance_kind": [message]})
     if parsed["discharged_on"] is None and (parsed["exit_destination"] or parsed["exit_reason"]):
         message = _("A destination needs a discharge date.")
         raise ApplicationError(message, fields={"discharged_on": [message]})
@@ -305,6 +313,7 @@ def _create(actor: Staff, shelter: Shelter, parsed: dict[str, Any]) -> dict[str,
             assisted_on=assisted_on,
             service_types=parsed["services"],
             notes=parsed["notes"],
+            kind=parsed["assistance_kind"],
         )
         created["non_residential"] = assistance.pk
     return created
@@ -358,6 +367,7 @@ class _Lookups:
         self.beds = {bed.label.casefold(): bed for bed in Bed.objects.filter(shelter=shelter)}
         self.forms = {form.code: form for form in ExploitationForm.objects.all()}
         self.services = {service.code: service for service in ServiceType.objects.all()}
+        self.kinds = {kind.code: kind for kind in AssistanceKind.objects.all()}
 
 
 def _parse(values: dict[str, str], lookups: _Lookups, result: RowResult) -> dict[str, Any]:
@@ -382,6 +392,10 @@ def _parse(values: dict[str, str], lookups: _Lookups, result: RowResult) -> dict
         values.get("exploitation_forms", ""), lookups.forms, "exploitation_forms", result
     )
     parsed["services"] = _codes(values.get("services", ""), lookups.services, "services", result)
+    kinds = _codes(values.get("assistance_kind", ""), lookups.kinds, "assistance_kind", result)
+    if len(kinds) > 1:
+        result.errors.append(("assistance_kind", _("Give one kind of assistance.")))
+    parsed["assistance_kind"] = kinds[0] if kinds else None
     return parsed
 
 

@@ -24,6 +24,7 @@ from django.db import transaction
 from django.db.models import QuerySet
 from django.utils.translation import get_language
 
+from casework import ages
 from casework.choices import CaseCategory
 from core.replica import read_connection
 from shelters.choices import EXIT_CODES, EXIT_GROUPS, POSITIVE_DESTINATIONS, ExitDestination, ExitGroup
@@ -31,7 +32,7 @@ from shelters.models import Shelter
 
 # HUD treats average utilisation outside this range as a sign of missing exits or a wrong bed count.
 PLAUSIBLE_UTILISATION = (65.0, 105.0)
-ADULT_AGE = 18
+ADULT_AGE = ages.ADULT_AGE
 MAX_PERIOD_YEARS = 10
 REPORT_WORK_MEM = "64MB"
 INDEX_PAGE_COST = "1.1"  # random_page_cost for the occupancy pass: PostgreSQL's usual advice for SSD or RAM

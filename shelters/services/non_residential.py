@@ -15,7 +15,7 @@ from casework.choices import CaseStatus
 from casework.models import Case, ServiceType
 from casework.services.common import record
 from shelters import permissions
-from shelters.models import NonResidentialAssistance, Shelter, Stay
+from shelters.models import AssistanceKind, NonResidentialAssistance, Shelter, Stay
 from shelters.services.stays import _refuse, _require_case, _require_shelter
 
 
@@ -29,8 +29,10 @@ def non_residential_record(
     assisted_on: date,
     service_types: Iterable[ServiceType],
     notes: str = "",
+    kind: AssistanceKind | None = None,
 ) -> NonResidentialAssistance:
-    """A person assisted by the shelter without residing there (counted apart from residents)."""
+    """A person assisted by the shelter without residing there (counted apart from residents),
+    with the kind of assistance the shelters' tables count it under (None: not recorded)."""
     _require_shelter(permissions.work_shelter, actor, shelter, _("You cannot record assistance for this shelter."))
     _require_case(actor, shelter, case)
     service_types = list(service_types)
@@ -40,6 +42,8 @@ def non_residential_record(
         _refuse("case", _("This case is closed."))
     if not service_types:
         _refuse("service_types", _("Choose at least one service."))
+    if kind is not None and not kind.active:
+        _refuse("kind", _("This kind of assistance is no longer recorded."))
     if any(not service_type.active for service_type in service_types):
         _refuse("service_types", _("One of these services is no longer offered."))
     if Stay.objects.filter(person_id=case.person_id, shelter=shelter, during__contains=assisted_on).exists():
@@ -49,6 +53,7 @@ def non_residential_record(
         person_id=case.person_id,
         case=case,
         assisted_on=assisted_on,
+        kind=kind,
         notes=notes.strip(),
         recorded_by=actor,
     )
@@ -62,6 +67,7 @@ def non_residential_record(
         obj=assistance,
         shelter=shelter.code,
         assisted_on=assisted_on.isoformat(),
+        assistance_kind=kind.code if kind else "",
         services=sorted(service_type.code for service_type in service_types),
     )
     return assistance

@@ -14,6 +14,7 @@ from django.utils import timezone
 from playwright.sync_api import Page
 
 from casework.choices import CaseCategory
+from casework.models import ExploitationForm
 from casework.services import cases
 from casework.services import screening as screening_services
 from shelters import services as shelter_services
@@ -189,13 +190,58 @@ def test_staff_record_assistance_without_a_stay(page, people, shelter, language)
     page.goto(f"/shelters/{shelter.code}/board/")
     page.locator(f"a[href='/shelters/{shelter.code}/assistance/']").click()
     page.locator("#id_case_code").fill(case.person.case_code)
+    page.locator("#id_kind").select_option("returned_from_abroad")
     page.locator("form.stack button[type=submit]").click()  # no service ticked: refused beside the field
     assert page.locator(".field.has-error").count() == 1
     page.locator("input[name=service_types]").first.check()
     photograph(page, f"shelter-assistance-{language}")
     page.locator("form.stack button[type=submit]").click()
     page.wait_for_url(f"**/shelters/{shelter.code}/board/")
-    assert NonResidentialAssistance.objects.filter(case=case, shelter=shelter).count() == 1
+    assert NonResidentialAssistance.objects.get(case=case, shelter=shelter).kind_id == "returned_from_abroad"
+
+
+@pytest.mark.parametrize("language", ["en", "lo"])
+def test_staff_read_their_shelters_tables_by_form_of_exploitation_and_kind(page, people, shelter, language):  # type: ignore[no-untyped-def]
+    """The shelters' own tables on the report page: trafficking broken down by form, and the
+    assistance without a stay by kind, sex and age; at 1366 and 360 px."""
+    labour = open_case(
+        people.social_worker,
+        person_values=person("Kham", "Labour", 17),
+        identified_on=date(2026, 1, 5),
+        exploitation_forms=ExploitationForm.objects.filter(code="forced_labour"),
+    )
+    Stay.objects.create(
+        shelter=shelter,
+        person=labour.person,
+        case=labour,
+        during=DateRange(date(2026, 2, 1), None),
+        episode_started_on=date(2026, 2, 1),
+        age_at_admission=17,
+        admitted_by=people.shelter_staff,
+    )
+    visitor = open_case(people.social_worker, person_values=person("Phet", "Visitor", 26))
+    NonResidentialAssistance.objects.create(
+        shelter=shelter,
+        person=visitor.person,
+        case=visitor,
+        kind_id="returned_from_abroad",
+        assisted_on=date(2026, 2, 3),
+        recorded_by=people.shelter_staff,
+    )
+    login_as(page, people.shelter_staff, language=language)
+    page.set_viewport_size(LAPTOP)
+    page.goto(f"/shelters/reports/occupancy/?shelter={shelter.code}&start=2026-02-01&end=2026-02-28")
+    page.locator("#id_by_form").check()
+    page.locator("form.stack button[type=submit]").click()
+    page.wait_for_load_state()
+    labour_row = "ການຄ້າມະນຸດ: ການຂູດຮີດແຮງງານ" if language == "lo" else "Human trafficking: labour exploitation"
+    rows = page.locator("tr.sub", has_text=labour_row)  # the shelters' table, then the by-year table
+    assert rows.first.locator("td").all_inner_texts() == ["1", "1", "0", "1", "1", "0", "0", "0", "0"]
+    assert rows.last.locator("td").all_inner_texts() == ["1", "1"]  # 2026: one resident, a child
+    returned = "ຖືກສົ່ງກັບຄືນຈາກຕ່າງປະເທດ" if language == "lo" else "Transferred back from abroad"
+    cells = page.locator("tr", has_text=returned).locator("td").all_inner_texts()
+    assert cells == ["1", "1", "0", "0", "0", "0", "1", "1", "0"]
+    photograph(page, f"shelter-tables-{language}")
 
 
 @pytest.mark.parametrize("language", ["en", "lo"])

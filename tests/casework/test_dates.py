@@ -49,12 +49,11 @@ def test_intake_refuses_exploitation_starting_after_the_identification(api, peop
 
 
 def test_an_estimated_age_refuses_only_what_no_birth_in_its_range_allows(api, people):
-    """About 10 today (the estimate is dated at registration): born at the earliest eleven
-    years ago tomorrow."""
-    today = timezone.localdate()
+    """About 10 when identified on 2 March 2026 (an estimate without its date refers to the
+    identification): born at the earliest on 3 March 2015."""
     person = {key: value for key, value in INTAKE["person_values"].items() if key != "date_of_birth"}
     estimate = {**person, "estimated_age": 10}
-    earliest = today.replace(year=today.year - 11) + timedelta(days=1)
+    earliest = date(2015, 3, 3)
     too_early = (earliest - timedelta(days=1)).isoformat()
     response = intake(api, people.social_worker, person_values=estimate, exploitation_started_on=too_early)
     refused_on(response, "exploitation_started_on")
@@ -94,7 +93,7 @@ def test_a_birth_cannot_move_after_a_date_of_one_of_the_persons_cases(api, peopl
     for body, field in [
         ({"date_of_birth": "2026-03-03"}, "date_of_birth"),
         ({"date_of_birth": "2025-06-02"}, "date_of_birth"),
-        ({"date_of_birth": None, "estimated_age": 0}, "estimated_age"),  # a baby today, dated today
+        ({"date_of_birth": None, "estimated_age": 0, "age_estimated_on": str(timezone.localdate())}, "estimated_age"),
     ]:
         refused_on(api.patch(url, body, format="json"), field)
     tomorrow = timezone.localdate() + timedelta(days=1)

@@ -10,7 +10,6 @@ from datetime import date
 
 import pytest
 from django.urls import reverse
-from django.utils import timezone
 
 from accounts.models import AuditAction, AuditEvent, District, Province
 from casework.models import Case, CaseEvent, FamilyMember, Person
@@ -102,12 +101,12 @@ def test_a_district_outside_the_province_is_refused_beside_the_district(client, 
     assert Person.objects.get(pk=case.person_id).origin_district is None
 
 
-def test_an_estimated_age_is_dated_today_unless_the_worker_gives_the_date(client, people, case):
+def test_an_estimated_age_is_dated_at_the_first_identification_unless_the_worker_gives_the_date(client, people, case):
     client.force_login(people.social_worker)
     url = reverse("casework:person-edit", args=[case.pk])
     assert client.post(url, person_post(case.person, date_of_birth="", estimated_age="17")).status_code == 302
     person = Person.objects.get(pk=case.person_id)
-    assert (person.estimated_age, person.age_estimated_on) == (17, timezone.localdate())
+    assert (person.estimated_age, person.age_estimated_on) == (17, case.identified_on)
     post = person_post(person, estimated_age="16", age_estimated_on="2026-03-01")
     assert client.post(url, post).status_code == 302
     person.refresh_from_db()

@@ -105,6 +105,24 @@ def test_an_import_writes_every_row_and_a_second_upload_changes_nothing(manager,
     assert counts(shelter) == before
 
 
+def test_the_kind_of_assistance_is_imported_and_checked(manager, shelter):
+    rows = [
+        assistance_row(1),
+        assistance_row(2, assistance_kind="no_such_kind"),
+        stay_row(3, assistance_kind="trafficking"),  # a stay has no kind of assistance
+        assistance_row(4, assistance_kind=""),  # not recorded
+    ]
+    upload(manager, shelter, as_csv(rows))
+    register_import = latest()
+    errors = {row["ref"]: row["errors"] for row in register_import.results if row["errors"]}
+    assert set(errors) == {"NR-2017-00002", "2016-00003"}
+    assert all(column == "assistance_kind" for found in errors.values() for column, _message in found)
+    upload(manager, shelter, as_csv([rows[0], rows[3]]))
+    confirm(manager, latest())
+    kinds = NonResidentialAssistance.objects.filter(shelter=shelter).values_list("kind_id", flat=True)
+    assert len(kinds) == 2 and set(kinds) == {"child_labour", None}
+
+
 def test_an_import_is_undone_as_a_whole_and_audited(manager, shelter, people):
     before = counts(shelter)
     upload(manager, shelter, as_csv([stay_row(1), assistance_row(2)]))

@@ -100,11 +100,13 @@ def test_assistance_without_a_stay_is_recorded_from_the_case_and_audited(people,
     assert form.context["form"]["case_code"].value() == code
     counselling = ServiceType.objects.get(code="counselling")
     response = client_for(staff).post(
-        url, {"case_code": code, "assisted_on": str(today), "service_types": [str(counselling.pk)]}
+        url,
+        {"case_code": code, "assisted_on": str(today), "kind": "child_labour", "service_types": [str(counselling.pk)]},
     )
     assert response.status_code == 302
     record = NonResidentialAssistance.objects.get(case=case)
     assert list(record.service_types.all()) == [counselling]
+    assert record.kind_id == "child_labour"
     assert AuditEvent.objects.filter(object_id=str(record.pk), action="create").exists()
 
 
@@ -115,10 +117,14 @@ def test_assistance_needs_a_service_and_a_known_case(people, cpc, staff, today):
     client = client_for(staff)
     response = client.post(url, {"case_code": case.person.case_code, "assisted_on": str(today)})
     assert response.status_code == 400
+    assert response.context["form"].errors["kind"] == ["This field is required."]
+    day = {"assisted_on": str(today), "kind": "trafficking"}
+    response = client.post(url, {"case_code": case.person.case_code, **day})
+    assert response.status_code == 400
     assert response.context["form"].errors["service_types"] == ["Choose at least one service."]
     stranger = open_case(people.social_worker)  # not referred to the shelter: like a code nobody has
     answers = [
-        client.post(url, {"case_code": code, "assisted_on": str(today)}).context["form"].errors["case_code"]
+        client.post(url, {"case_code": code, **day}).context["form"].errors["case_code"]
         for code in (stranger.person.case_code, "VT-2099-99999")
     ]
     assert answers[0] == answers[1]
