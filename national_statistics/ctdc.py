@@ -23,8 +23,8 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from core.replica import read_connection
 from casework.ages import age_on_sql
+from core.replica import read_connection
 from national_statistics.queries import Scope
 from shelters.exports import Sheet
 
