@@ -253,7 +253,7 @@ def journey_shown(*, user: Any, case: Case) -> list[dict[str, Any]]:
             value = getattr(event, name)
             if name in CODED:
                 codes = value if isinstance(value, list) else [value] if value else []
-                text = ", ".join(names.get((CODED[name], code), code) for code in codes)
+                text = ", ".join(names.get((CODED[name], code)) or code for code in codes)
             else:
                 text = value
             if text:

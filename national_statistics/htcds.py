@@ -73,8 +73,8 @@ DECIDED_BY = {
     "ngo": "NGO",
     "other": "Other",
 }
-CASE_STATUS = {CaseStatus.OPEN: "Active", CaseStatus.ACTIVE: "Active", CaseStatus.CLOSED: "Closed"}
-EVENT_TYPE = {
+CASE_STATUS: dict[str, str] = {CaseStatus.OPEN: "Active", CaseStatus.ACTIVE: "Active", CaseStatus.CLOSED: "Closed"}
+EVENT_TYPE: dict[str, str] = {
     JourneyStage.RECRUITMENT: "Recruitment",
     JourneyStage.TRANSIT: "Transit",
     JourneyStage.EXPLOITATION: "Exploitation",
