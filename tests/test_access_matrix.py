@@ -34,8 +34,7 @@ from django.utils import timezone
 from accounts.models import Country, Notification, ReminderOccurrence
 from casework.models import FollowUpPolicy, Indicator, ServiceType
 from casework.permissions import view_case
-from casework.services import assistance, cases, follow_ups, repatriation, screening
-from casework.services import journey
+from casework.services import assistance, cases, follow_ups, journey, repatriation, screening
 from casework.services.people import family_member_add
 from referrals import services as referral_services
 from referrals import webhooks

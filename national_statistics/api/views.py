@@ -21,7 +21,17 @@ from national_statistics import htcds_views, queries, tables
 from national_statistics.permissions import run_statistics, statistics_owners
 from national_statistics.queries import Scope
 
-BREAKDOWNS = ("province", "category", "sex", "age_group", "exploitation", "nationality", "country")
+BREAKDOWNS = (
+    "province",
+    "category",
+    "sex",
+    "age_group",
+    "exploitation",
+    "recruitment",
+    "forced_criminality",
+    "nationality",
+    "country",
+)
 
 
 class StatisticsQuerySerializer(serializers.Serializer):

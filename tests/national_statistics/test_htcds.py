@@ -16,7 +16,7 @@ from django.urls import reverse
 from openpyxl import load_workbook
 
 from accounts.models import AuditAction, AuditEvent, Country
-from casework.models import ServiceType
+from casework.models import JourneyCode, ServiceType
 from casework.services.journey import journey_event_add
 from national_statistics import htcds
 from national_statistics.queries import Scope
@@ -203,3 +203,29 @@ def test_the_export_reads_in_a_fixed_number_of_queries(people, exported, django_
         journey_event_add(actor=people.social_worker, case=more, stage="exit", exit_kind="escaped")
     with django_assert_max_num_queries(8):
         assert len(list(htcds.rows("victims", Scope(owners=None)))) == 6
+
+
+def test_the_statistics_count_recruitment_and_forced_criminality_with_small_cells_hidden(people):
+    """The new breakdowns of the national statistics: a person counts once under each value of
+    her journey, and a count below the threshold (5) is hidden like any other."""
+    from national_statistics import tables
+
+    worker = people.social_worker
+    for n in range(7):
+        case = open_case(worker, person_values={**ADULT, "given_name_latin": f"Many{n}"})
+        method = "through_online_social_networks" if n < 6 else "through_family_or_family_events"
+        journey_event_add(actor=worker, case=case, stage="recruitment", recruitment_methods=[method])
+        if n < 2:
+            journey_event_add(actor=worker, case=case, stage="exploitation", forced_criminality=["online_scam"])
+    table = tables.by_year("identified", "recruitment", first=2026, last=2026, scope=Scope(owners=None))
+    shown = {line.label: line.values for line in table.lines if not line.is_total}
+    online = JourneyCode.objects.get(list="recruitment_method", code="through_online_social_networks").name_en
+    family = JourneyCode.objects.get(list="recruitment_method", code="through_family_or_family_events").name_en
+    assert shown[family] == [None]  # one person: hidden (and a complement with it)
+    assert set(shown) >= {online, family}
+    assert [line.values for line in table.lines if line.is_total] == [[7]]
+    crime = tables.by_year("identified", "forced_criminality", first=2026, last=2026, scope=Scope(owners=None))
+    hidden = {line.label: line.values for line in crime.lines if not line.is_total}
+    assert all(values == [None] for values in hidden.values())  # two and five persons: both hidden
+    page = client_for(people.statistician).get(reverse("statistics:page"), {"breakdown": "recruitment"})
+    assert page.status_code == 200 and online in page.content.decode()
