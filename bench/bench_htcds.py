@@ -44,20 +44,21 @@ INSERT INTO casework_journeyevent (id, case_id, stage, country_id, place, starte
     methods_of_control, forced_criminality, exit_kind, recorded_by_id, recorded_at)
 SELECT gen_random_uuid(), t.case_id, s.stage, s.country, 'Synthetic place', t.identified_on - s.days,
     NULL, s.stage = 'transit', NULL, false,
-    CASE WHEN s.stage = 'recruitment' THEN
-        (ARRAY[ARRAY['through_online_social_networks'], ARRAY['through_family_or_family_events'],
-               ARRAY['through_friends_or_social_events', 'at_work']])[1 + t.n % 3] ELSE '{}' END,
+    (CASE WHEN s.stage = 'recruitment' THEN
+        ARRAY[(ARRAY['through_online_social_networks', 'through_family_or_family_events',
+                     'through_friends_or_social_events'])[1 + t.n % 3], 'at_work']
+     ELSE '{}' END)::varchar[],
     CASE WHEN s.stage = 'recruitment' THEN (ARRAY['familial', 'acquainted', 'unaquainted'])[1 + t.n % 3] ELSE '' END,
-    '{}',
-    CASE WHEN s.stage = 'recruitment' AND t.n % 3 = 0 THEN ARRAY['facebook', 'telegram'] ELSE '{}' END,
+    '{}'::varchar[],
+    (CASE WHEN s.stage = 'recruitment' AND t.n % 3 = 0 THEN ARRAY['facebook', 'telegram'] ELSE '{}' END)::varchar[],
     CASE WHEN s.stage = 'recruitment' THEN 'A job abroad' ELSE '' END,
-    CASE WHEN s.stage = 'exploitation' THEN
-        (ARRAY[ARRAY['forced_labour'], ARRAY['sexual_exploitation'], ARRAY['forced_marriage']])[1 + t.n % 3]
-    ELSE '{}' END,
+    (CASE WHEN s.stage = 'exploitation' THEN
+        ARRAY[(ARRAY['forced_labour', 'sexual_exploitation', 'forced_marriage'])[1 + t.n % 3]]
+    ELSE '{}' END)::varchar[],
     CASE WHEN s.stage = 'exploitation' AND t.n % 3 = 0 THEN 'information_and_communication' ELSE '' END,
-    '{}',
-    CASE WHEN s.stage = 'exploitation' THEN ARRAY['withholds_documents', 'debt_bondage'] ELSE '{}' END,
-    CASE WHEN s.stage = 'exploitation' AND t.n % 3 = 0 THEN ARRAY['online_scam'] ELSE '{}' END,
+    '{}'::varchar[],
+    (CASE WHEN s.stage = 'exploitation' THEN ARRAY['withholds_documents', 'debt_bondage'] ELSE '{}' END)::varchar[],
+    (CASE WHEN s.stage = 'exploitation' AND t.n % 3 = 0 THEN ARRAY['online_scam'] ELSE '{}' END)::varchar[],
     CASE WHEN s.stage = 'exit' THEN (ARRAY['escaped', 'rescued', 'deported'])[1 + t.n % 3] ELSE '' END,
     t.worker, now()
 FROM t CROSS JOIN (VALUES ('recruitment', 'LA', 120), ('transit', 'TH', 100), ('exploitation', 'MM', 90),
