@@ -229,3 +229,21 @@ def test_the_statistics_count_recruitment_and_forced_criminality_with_small_cell
     assert all(values == [None] for values in hidden.values())  # two and five persons: both hidden
     page = client_for(people.statistician).get(reverse("statistics:page"), {"breakdown": "recruitment"})
     assert page.status_code == 200 and online in page.content.decode()
+
+
+def test_the_ctdc_export_gains_the_recruitment_channel_and_forced_criminality(people, settings):
+    from national_statistics import ctdc
+
+    settings.STATISTICS_CTDC_K = 3
+    worker = people.social_worker
+    for n in range(4):
+        case = open_case(worker, person_values={**ADULT, "given_name_latin": f"Ctdc{n}"})
+        journey_event_add(
+            actor=worker, case=case, stage="recruitment", recruitment_methods=["through_online_social_networks"]
+        )
+        journey_event_add(actor=worker, case=case, stage="exploitation", forced_criminality=["online_scam"])
+    result = ctdc.export(Scope(owners=None))
+    names = [var.name for var in ctdc.VARIABLES]
+    rows = [dict(zip(names, row, strict=True)) for row in result.rows()]
+    assert len(rows) == 4
+    assert {(row["recruitmentChannel"], row["forcedCriminality"]) for row in rows} == {("Online", "OnlineScam")}
