@@ -13,6 +13,7 @@ class CaseworkConfig(AppConfig):
         from casework.reminders import register_rules
         from casework.services import break_glass
         from casework.timeline import CASE_EVENTS
+        from casework.views import journey
         from notifications.registry import register_alert
 
         register_rules()
@@ -20,5 +21,6 @@ class CaseworkConfig(AppConfig):
         dashboard_reminders.register()
         home.register()
         closure_checks.register()
+        journey.register()
         # After every app registered its kinds (ready() of the apps above casework runs later).
         post_migrate.connect(CASE_EVENTS.install, sender=self, weak=False)

@@ -228,3 +228,28 @@ class CancellationReason(models.TextChoices):
     THIRD_COUNTRY = "third_country", _("Resettled in a third country")
     DECEASED = "deceased", _("Deceased")
     OTHER = "other", _("Other")
+
+
+class JourneyStage(models.TextChoices):
+    """The stages of a trafficking journey (HTCDS hte_Type: Recruitment, Transit, Exploitation;
+    Exit is Pathway's own)."""
+
+    RECRUITMENT = "recruitment", _("Recruitment")
+    TRANSIT = "transit", _("Route and transit")
+    EXPLOITATION = "exploitation", _("Exploitation")
+    EXIT = "exit", _("Exit")
+
+
+class CodeList(models.TextChoices):
+    """The code lists of the journey (casework.JourneyCode): HTCDS v2.0 field each one codes."""
+
+    RECRUITMENT_METHOD = "recruitment_method", _("How she was recruited")
+    RELATIONSHIP = "relationship", _("Relationship to the recruiter")
+    RECRUITER_ROLE = "recruiter_role", _("Role of the recruiter")
+    APP = "app", _("Website or app")
+    EXPLOITATION_TYPE = "exploitation_type", _("Form of exploitation")
+    LABOUR_INDUSTRY = "labour_industry", _("Sector")
+    SEX_EXPLOITATION_TYPE = "sex_exploitation_type", _("Form of sexual exploitation")
+    METHOD_OF_CONTROL = "method_of_control", _("Conditions and means of control")
+    FORCED_CRIMINALITY = "forced_criminality", _("Forced criminality")
+    EXIT_KIND = "exit_kind", _("How she got out")

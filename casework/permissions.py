@@ -34,6 +34,7 @@ from casework.models import (
     CaseShare,
     CaseTransfer,
     FollowUpVisit,
+    JourneyEvent,
     Person,
     Repatriation,
     RepatriationStep,
@@ -417,3 +418,10 @@ view_repatriation_step = define(
 
 
 view_screening = through_case("casework.view_screening", Screening)
+
+
+# --- The trafficking journey: tier 2, seen with the case (police in scope included) ----------
+# Recorded by whoever may record a screening: the case's workers and, at identification,
+# the police who see the case (the journey is what an investigator's interview establishes).
+view_journey = through_case("casework.view_journeyevent", JourneyEvent)
+change_journey = define("casework.change_journey", Case, predicate=_can_screen, filter=_cases_screenable)

@@ -16,7 +16,8 @@ from pghistory.models import MiddlewareEvents
 from accounts.models import AuditAction, AuditEvent, User
 from accounts.services import audit_record, audit_record_many
 from casework import health, permissions
-from casework.choices import SupportPlanType
+from casework.choices import JourneyStage, SupportPlanType
+from casework.journey_fields import CODED, LABELS, STAGE_FIELDS
 from casework.models import (
     PERSON_IDENTITY_FIELDS,
     BreakGlassGrant,
@@ -29,10 +30,13 @@ from casework.models import (
     CaseTransfer,
     FamilyMember,
     FollowUpPolicy,
+    JourneyCode,
+    JourneyEvent,
     Person,
 )
 from casework.names import name_filter
 from core.errors import NotFound, PermissionDenied
+from core.pages import local_name
 
 
 def case_list(*, user: Any, search: str = "") -> QuerySet[Case]:
@@ -226,3 +230,33 @@ def transfers_waiting(*, user: Any) -> QuerySet[CaseTransfer]:
         .select_related("case__person", "from_organisation", "requested_by")
         .order_by("requested_at", "id")
     )
+
+
+def journey_event(*, user: Any, case: Case, event_id: Any) -> JourneyEvent:
+    """One step of the journey of `case` (already reached through the caller's scope); another
+    case's step and a malformed id are the same 404."""
+    try:
+        return permissions.view_journey.scope(user).select_related("case").get(case=case, pk=event_id)
+    except (JourneyEvent.DoesNotExist, ValueError, ValidationError) as error:
+        raise NotFound(_("Not found.")) from error
+
+
+def journey_shown(*, user: Any, case: Case) -> list[dict[str, Any]]:
+    """The case's journey in order, each step with its coded facts as labels in the reader's
+    language: [{"event", "stage", "facts": [(label, text)]}] (two queries)."""
+    events = list(permissions.view_journey.scope(user).filter(case=case).select_related("country", "border_point"))
+    names = {(code.list, code.code): local_name(code) for code in JourneyCode.objects.all()}
+    shown = []
+    for event in events:
+        facts = []
+        for name in STAGE_FIELDS.get(event.stage, ()):
+            value = getattr(event, name)
+            if name in CODED:
+                codes = value if isinstance(value, list) else [value] if value else []
+                text = ", ".join(names.get((CODED[name], code)) or code for code in codes)
+            else:
+                text = value
+            if text:
+                facts.append((LABELS[name], text))
+        shown.append({"event": event, "stage": JourneyStage(event.stage).label, "facts": facts})
+    return shown

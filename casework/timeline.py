@@ -32,6 +32,7 @@ record_labels.register(
         "casework.repatriation": _("Repatriation"),
         "casework.repatriationstep": _("Repatriation step"),
         "casework.screening": _("Screening"),
+        "casework.journeyevent": _("Step of the trafficking journey"),
     }
 )
 
@@ -84,6 +85,9 @@ CASE_EVENTS.register(
         "break_glass": _("Opened through emergency access"),
         "family_assessment_recorded": _("Family assessment recorded"),
         "return_decided": _("Decision on the return recorded"),
+        "journey_event_added": _("Step of the trafficking journey recorded"),
+        "journey_event_changed": _("Step of the trafficking journey corrected"),
+        "journey_event_removed": _("Step of the trafficking journey removed"),
     }
 )
 

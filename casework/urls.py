@@ -8,6 +8,7 @@ from casework.views import (
     cases,
     duplicates,
     intake,
+    journey,
     people,
     plan,
     records,
@@ -63,6 +64,9 @@ urlpatterns = [
             ("cancel", repatriation.cancel),
         )
     ],
+    path("<uuid:case_id>/journey/new/<slug:stage>/", journey.journey_add, name="journey-add"),
+    path("<uuid:case_id>/journey/<uuid:event_id>/", journey.journey_edit, name="journey-edit"),
+    path("<uuid:case_id>/journey/<uuid:event_id>/remove/", journey.journey_remove, name="journey-remove"),
     path("<uuid:case_id>/audit/", audit.case_audit, name="case-audit"),
     path("<uuid:case_id>/subject-access/", subject_access.subject_access, name="subject-access"),
     # The person and their family (the Person tab's links), a second case, duplicates

@@ -115,6 +115,16 @@ observed AS (
     JOIN first_case fc ON fc.id = cef.case_id
     JOIN casework_exploitationform f ON f.code = cef.exploitationform_id
     GROUP BY cef.case_id
+), journey AS (
+    SELECT j.case_id,
+           CASE WHEN bool_or(j.recruitment_methods && %(online)s::varchar[]) THEN 'Online'
+                WHEN bool_or(j.recruitment_methods && %(family)s::varchar[]) THEN 'FamilyOrFriends'
+                WHEN bool_or(cardinality(j.recruitment_methods) > 0) THEN 'Other' ELSE '' END AS channel,
+           CASE WHEN bool_or('online_scam' = ANY(j.forced_criminality)) THEN 'OnlineScam'
+                WHEN bool_or(cardinality(j.forced_criminality) > 0) THEN 'OtherCrime' ELSE '' END AS crime
+    FROM casework_journeyevent j
+    JOIN first_case fc ON fc.id = j.case_id
+    GROUP BY j.case_id
 ), aged AS (
     SELECT fc.*, p.sex, p.nationality_id,
            {age_on_sql("p", "fc.identified_on")} AS age
@@ -123,11 +133,12 @@ observed AS (
 )
 SELECT extract(year FROM a.identified_on)::int, a.sex, a.age::int, a.nationality_id,
        coalesce(a.exploitation_country_id, ''), coalesce(fo.htcds, '{{}}'), coalesce(o.means, '{{}}'),
-       coalesce(o.recruiter, ''), count(*)
+       coalesce(o.recruiter, ''), coalesce(jo.channel, ''), coalesce(jo.crime, ''), count(*)
 FROM aged a
 LEFT JOIN forms fo ON fo.case_id = a.id
 LEFT JOIN observed o ON o.case_id = a.id
-GROUP BY 1, 2, 3, 4, 5, 6, 7, 8
+LEFT JOIN journey jo ON jo.case_id = a.id
+GROUP BY 1, 2, 3, 4, 5, 6, 7, 8, 9, 10
 """  # noqa: S608 - the interpolated parts are constants of this module; values are parameters
 
 
@@ -252,6 +263,18 @@ VARIABLES: tuple[Variable, ...] = (
         gettext_lazy("Recruiter relation"),
         ((gettext_lazy("as recorded"), _as_is),),
     ),
+    # From the trafficking journey (docs/htcds.md): Online, FamilyOrFriends or Other; and
+    # OnlineScam (a scam compound) or OtherCrime.
+    Variable(
+        "recruitmentChannel",
+        gettext_lazy("Recruitment channel"),
+        ((gettext_lazy("as recorded"), _as_is), (gettext_lazy("recorded or not"), _keep_blank(lambda v: "Recorded"))),
+    ),
+    Variable(
+        "forcedCriminality",
+        gettext_lazy("Forced criminality"),
+        ((gettext_lazy("as recorded"), _as_is), (gettext_lazy("recorded or not"), _keep_blank(lambda v: "Recorded"))),
+    ),
 )
 RECRUITER_NAMES = ("IntimatePartner", "FamilyOrFriend", "Other", "Other")
 
@@ -262,13 +285,15 @@ def histogram(scope: Scope) -> Counter[tuple[str, ...]]:
         "everyone": scope.everyone,
         "owners": [str(owner) for owner in scope.owners or ()],
         "false_promise": FALSE_PROMISE_PREFIX + "%",
+        "online": ["through_online_social_networks", "through_an_online_advertisement"],
+        "family": ["through_family_or_family_events", "through_friends_or_social_events"],
     }
     with transaction.atomic(using=read_connection().alias), read_connection().cursor() as cursor:
         cursor.execute("SELECT set_config('work_mem', '64MB', true), set_config('jit', 'off', true)")
         cursor.execute(_HISTOGRAM_SQL, params)
         found = cursor.fetchall()
     counts: Counter[tuple[str, ...]] = Counter()
-    for year, sex, age, citizenship, country, htcds, means, recruiter, n in found:
+    for year, sex, age, citizenship, country, htcds, means, recruiter, channel, crime, n in found:
         key = (
             str(year),
             GENDERS.get(sex, "Unknown"),
@@ -278,6 +303,8 @@ def histogram(scope: Scope) -> Counter[tuple[str, ...]]:
             exploitation_type(htcds),
             ";".join(sorted(set(means))),
             RECRUITER_NAMES[int(recruiter)] if recruiter != "" else "",
+            channel,
+            crime,
         )
         counts[key] += n
     return counts

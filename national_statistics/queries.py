@@ -24,7 +24,7 @@ from django.utils.translation import get_language, gettext_lazy
 
 from accounts.models import Country, Province
 from casework.choices import CaseCategory, Sex
-from casework.models import ExploitationForm
+from casework.models import ExploitationForm, JourneyCode
 from core.replica import read_connection
 from shelters.models import Shelter
 
@@ -114,6 +114,9 @@ DIMENSIONS: dict[str, tuple[Any, str]] = {
     "sex": (gettext_lazy("Sex"), "p.sex"),
     "age_group": (gettext_lazy("Child or adult"), _AGE_GROUP),
     "exploitation": (gettext_lazy("Form of exploitation"), "coalesce(ef.exploitationform_id, '')"),
+    # From the trafficking journey: a person counts once under each value her steps record.
+    "recruitment": (gettext_lazy("How she was recruited"), "coalesce(jr.code, '')"),
+    "forced_criminality": (gettext_lazy("Forced criminality"), "coalesce(jc.code, '')"),
     "nationality": (gettext_lazy("Nationality"), "p.nationality_id"),
     "country": (gettext_lazy("Country of return"), "f.extra"),
     "shelter": (gettext_lazy("Shelter"), "f.extra"),
@@ -123,6 +126,11 @@ DIMENSIONS: dict[str, tuple[Any, str]] = {
         gettext_lazy("Shelter residents"),
         f"f.extra || ' ' || c.category || ' ' || ({_AGE_GROUP}) || '_' || p.sex",
     ),
+}
+# The journey's breakdowns: the lateral join's alias -> (dimension, stage, array column).
+JOURNEY_JOINS = {
+    "jr": ("recruitment", "recruitment", "recruitment_methods"),
+    "jc": ("forced_criminality", "exploitation", "forced_criminality"),
 }
 ONLY_FOR = {"country": {"repatriated"}, "shelter": {"sheltered"}, "resident": {"sheltered"}}
 
@@ -156,6 +164,10 @@ class Counts:
 def _sql(measure: str, rows: Sequence[str], col: str, shelter: bool, filters: Collection[str]) -> str:
     exploitation = "exploitation" in (*rows, col, *filters)
     join = "LEFT JOIN casework_case_exploitation_forms ef ON ef.case_id = c.id" if exploitation else ""
+    for alias, (dimension, stage, field) in JOURNEY_JOINS.items():
+        if dimension in (*rows, col, *filters):
+            lateral = f"SELECT DISTINCT unnest(j.{field}) AS code FROM casework_journeyevent j"  # noqa: S608
+            join += f" LEFT JOIN LATERAL ({lateral} WHERE j.case_id = c.id AND j.stage = '{stage}') {alias} ON true"
     where_shelter = "AND f.extra = %(shelter)s" if shelter else ""
     where_shelter += "".join(f" AND {DIMENSIONS[name][1]} = %(filter_{name})s" for name in filters)
     values = ", ".join(f"{DIMENSIONS[row][1]} AS r{i}" for i, row in enumerate(rows))
@@ -321,6 +333,10 @@ def labels(dimension: str, values: Collection[str]) -> dict[str, str]:
         found.update({c.code: _name(c) for c in Country.objects.filter(code__in=values)})
     elif dimension == "exploitation":
         found.update({f.code: _name(f) for f in ExploitationForm.objects.filter(code__in=values)})
+        found[""] = str(gettext_lazy("None recorded"))
+    elif dimension in ("recruitment", "forced_criminality"):
+        code_list = "recruitment_method" if dimension == "recruitment" else "forced_criminality"
+        found.update({code.code: _name(code) for code in JourneyCode.objects.filter(list=code_list)})
         found[""] = str(gettext_lazy("None recorded"))
     elif dimension == "shelter":
         found.update({str(s.pk): _name(s) for s in Shelter.objects.all()})

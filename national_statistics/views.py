@@ -31,7 +31,17 @@ from shelters import charts, exports
 from shelters.models import Shelter
 from shelters.views import aggregates_only
 
-BREAKDOWNS = ("province", "category", "sex", "age_group", "exploitation", "nationality", "country")
+BREAKDOWNS = (
+    "province",
+    "category",
+    "sex",
+    "age_group",
+    "exploitation",
+    "recruitment",
+    "forced_criminality",
+    "nationality",
+    "country",
+)
 TABLES = {
     "by-year": gettext_lazy("The table above"),
     "child-victims": gettext_lazy("Child victims of trafficking by year"),

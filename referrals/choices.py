@@ -20,6 +20,8 @@ class DataCategory(models.TextChoices):
     CASE_SUMMARY = "case_summary", _("Category and form of exploitation")
     SCREENING = "screening", _("Screening outcome")
     HEALTH = "health", _("Health needs")
+    # Not a referral's: the de-identified record of the HTCDS export (national_statistics.htcds).
+    HTCDS = "htcds", _("De-identified case record for IOM (HTCDS data standard)")
 
 
 class Urgency(models.TextChoices):

@@ -56,7 +56,7 @@ class ReferralForm(forms.Form):
     )
     shared_categories = forms.MultipleChoiceField(
         label=_("Data shared with the receiving organisation"),
-        choices=DataCategory.choices,
+        choices=[choice for choice in DataCategory.choices if choice[0] != DataCategory.HTCDS],
         widget=forms.CheckboxSelectMultiple,
         required=False,
         help_text=_("Only what the service needs; the consent must cover every category."),

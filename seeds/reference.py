@@ -23,6 +23,7 @@ from casework.models import (
     ExploitationForm,
     FollowUpPolicy,
     Indicator,
+    JourneyCode,
     ServiceType,
 )
 from shelters.models import AssistanceKind, Bed, Shelter
@@ -136,6 +137,9 @@ def load_casework_lists(counts: Counter[str]) -> None:
     for row in read("indicators.json")["indicators"]:
         fields = ("element", "dimension", "strength", "applies_to", "exploitation_kind", "text_en", "text_lo")
         sync(Indicator, {"code": row["code"]}, {k: row[k] for k in fields}, counts)
+    for name, rows in read("journey_codes.json")["lists"].items():
+        for position, row in enumerate(rows):
+            sync(JourneyCode, {"list": name, "code": row["code"]}, _lookup(row, position, htcds=row["htcds"]), counts)
 
 
 def _lookup(row: dict[str, Any], position: int, **extra: Any) -> dict[str, Any]:

@@ -178,12 +178,17 @@ class _Echo:
         return value
 
 
-def _csv_lines(sheet: Sheet) -> Iterator[str]:
+def csv_lines(header: Sequence[str], rows: Iterable[Sequence[Any]]) -> Iterator[str]:
+    """A CSV a line at a time (the rows may be a generator: nothing is held in memory)."""
     writer = csv.writer(_Echo())
     yield "\ufeff"  # a byte-order mark, so that spreadsheet programs read Lao text as UTF-8
-    yield writer.writerow(sheet.header)
-    for row in sheet.rows:
+    yield writer.writerow(header)
+    for row in rows:
         yield writer.writerow(["" if value is None else _text(value) for value in row])
+
+
+def _csv_lines(sheet: Sheet) -> Iterator[str]:
+    return csv_lines(sheet.header, sheet.rows)
 
 
 def csv_response(sheet: Sheet, filename: str) -> StreamingHttpResponse:

@@ -34,7 +34,7 @@ from django.utils import timezone
 from accounts.models import Country, Notification, ReminderOccurrence
 from casework.models import FollowUpPolicy, Indicator, ServiceType
 from casework.permissions import view_case
-from casework.services import assistance, cases, follow_ups, repatriation, screening
+from casework.services import assistance, cases, follow_ups, journey, repatriation, screening
 from casework.services.people import family_member_add
 from referrals import services as referral_services
 from referrals import webhooks
@@ -188,6 +188,7 @@ ROWS = [
         R(f"v1:{name}-list", "get", AUTHENTICATED)
         for name in ("exploitation-form", "service-type", "border-point", "ethnicity", "country", "indicator")
     ],
+    R("v1:journey-code-list", "get", AUTHENTICATED),
     R("v1:exploitation-form-detail", "get", AUTHENTICATED, args=lambda o: ["forced_labour"]),
     R("v1:service-type-detail", "get", AUTHENTICATED, args=lambda o: ["legal_aid"]),
     R("v1:border-point-detail", "get", AUTHENTICATED, args=lambda o: ["boten"]),
@@ -336,6 +337,32 @@ ROWS = [
     R("v1:note-list", "get", AUTHENTICATED, contains=CASE_READERS),
     R("v1:note-list", "post", CASE_WORKER, body=lambda o: {"case": str(o.case.pk), "text": "visited"}),
     R("v1:note-detail", "get", CASE_READERS, args=lambda o: object_id(o, "note")),
+    # --- the trafficking journey (tier 2: whoever sees the case; recorded like a screening) -------
+    R("v1:journey-event-list", "get", AUTHENTICATED, contains=CASE_READERS),
+    R(
+        "v1:journey-event-list",
+        "post",
+        CASE_SCREENERS,
+        body=lambda o: {"case": str(o.case.pk), "stage": "exit", "exit_kind": "rescued"},
+    ),
+    R("v1:journey-event-detail", "get", CASE_READERS, args=lambda o: object_id(o, "journey_event")),
+    R(
+        "v1:journey-event-detail",
+        "patch",
+        CASE_SCREENERS,
+        args=lambda o: object_id(o, "journey_event"),
+        body=lambda o: {"place": "Bokeo"},
+    ),
+    R("v1:journey-event-detail", "delete", CASE_SCREENERS, args=lambda o: object_id(o, "journey_event")),
+    *[
+        R(name, method, CASE_SCREENERS, args=args)
+        for name, args in (
+            ("casework:journey-add", lambda o: [o.case.pk, "recruitment"]),
+            ("casework:journey-edit", lambda o: [o.case.pk, o.journey_event.pk]),
+        )
+        for method in ("get", "post")
+    ],
+    R("casework:journey-remove", "post", CASE_SCREENERS, args=lambda o: [o.case.pk, o.journey_event.pk]),
     R("v1:follow-up-list", "get", AUTHENTICATED, contains=CASE_READERS),
     R(
         "v1:follow-up-record",
@@ -405,6 +432,11 @@ ROWS = [
     R("statistics:ctdc-report", "get", STATISTICIANS, body=statistics_years),
     R("statistics:ctdc", "get", STATISTICIANS, args=lambda o: ["xlsx"], body=statistics_years),
     R("statistics:chart", "get", STATISTICIANS, args=lambda o: ["provinces"], body=statistics_years),
+    # the HTCDS export: de-identified records of consenting people, for IOM (docs/htcds.md)
+    R("statistics:htcds", "get", STATISTICIANS),
+    R("statistics:htcds-csv", "get", STATISTICIANS, args=lambda o: ["events"]),
+    R("statistics:htcds-xlsx", "get", STATISTICIANS),
+    R("v1:htcds-export-list", "get", STATISTICIANS),
     R(
         "v1:statistics-list",
         "get",
@@ -1051,6 +1083,7 @@ def build_world(people: Any, orgs: Any) -> SimpleNamespace:
         plan=plan,
         service=service,
         note=note,
+        journey_event=journey.journey_event_add(actor=sw, case=case, stage="transit", place="Houayxay"),
         transfer=transfer,
         screening=screened,
         visit=case.follow_ups.first(),
@@ -1094,6 +1127,7 @@ def test_access(row, world, client):
                     "v1:transfer-list": str(world.transfer.pk),
                     "v1:service-list": str(world.service.pk),
                     "v1:note-list": str(world.note.pk),
+                    "v1:journey-event-list": str(world.journey_event.pk),
                     "v1:follow-up-list": str(world.visit.pk),
                     "v1:repatriation-list": str(world.repatriation.pk),
                     "v1:screening-list": str(world.screening.pk),
@@ -1187,6 +1221,12 @@ STATISTICIAN_ROUTES = {
     "statistics:ctdc-report",
     "v1:statistics-list",
     "statistics:chart",
+    # the HTCDS export: de-identified records (no name, birth date, case code or free text) of the
+    # people whose consent covers it (issue 20: managers and statisticians)
+    "statistics:htcds",
+    "statistics:htcds-csv",
+    "statistics:htcds-xlsx",
+    "v1:htcds-export-list",
     "casework:case-list",  # a statistician's case list is empty: no role of theirs sees a case
     # their own reminders: case codes and links only, and a statistician is assigned no case
     "notifications:list",
@@ -1205,7 +1245,7 @@ REFERENCE_ROUTES = {
     f"v1:{name}-{kind}"
     for name in ("exploitation-form", "service-type", "border-point", "ethnicity", "country", "indicator")
     for kind in ("list", "detail")
-}
+} | {"v1:journey-code-list"}
 
 
 def test_the_statistician_reaches_no_personal_record():

@@ -1,6 +1,6 @@
 from rest_framework.routers import DefaultRouter
 
-from casework.api import reference, repatriation, screening, views
+from casework.api import journey, reference, repatriation, screening, views
 
 router = DefaultRouter()
 router.register("cases", views.CaseViewSet, basename="case")
@@ -13,6 +13,8 @@ router.register("follow-ups", views.FollowUpViewSet, basename="follow-up")
 router.register("screenings", screening.ScreeningViewSet, basename="screening")
 router.register("repatriations", repatriation.RepatriationViewSet, basename="repatriation")
 router.register("repatriation-steps", repatriation.RepatriationStepViewSet, basename="repatriation-step")
+router.register("journey", journey.JourneyEventViewSet, basename="journey-event")
+router.register("reference/journey-codes", journey.JourneyCodeViewSet, basename="journey-code")
 router.register("reference/exploitation-forms", reference.ExploitationFormViewSet, basename="exploitation-form")
 router.register("reference/service-types", reference.ServiceTypeViewSet, basename="service-type")
 router.register("reference/border-points", reference.BorderPointViewSet, basename="border-point")

@@ -2,6 +2,7 @@
 
 from casework.models.assistance import CaseNote, CasePlan, CasePlanGoal, CasePlanVersion, FollowUpVisit, Service
 from casework.models.cases import BreakGlassGrant, Case, CaseEvent, CaseShare, CaseTransfer
+from casework.models.journey import JourneyCode, JourneyEvent
 from casework.models.people import PERSON_IDENTITY_FIELDS, CaseCodeCounter, FamilyMember, Person
 from casework.models.reference import (
     BorderPoint,
@@ -35,6 +36,8 @@ __all__ = [
     "FollowUpPolicy",
     "FollowUpVisit",
     "Indicator",
+    "JourneyCode",
+    "JourneyEvent",
     "Person",
     "Repatriation",
     "RepatriationStep",

@@ -5,7 +5,9 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.http.response import HttpResponseBase
 from django.utils.translation import gettext as _
+from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema, extend_schema_serializer
 from rest_framework import serializers, viewsets
 from rest_framework.request import Request
@@ -16,11 +18,21 @@ from accounts.models import AuditAction
 from accounts.services import audit_record
 from core.errors import PermissionDenied
 from core.replica import replica_reads
-from national_statistics import queries, tables
+from national_statistics import htcds_views, queries, tables
 from national_statistics.permissions import run_statistics, statistics_owners
 from national_statistics.queries import Scope
 
-BREAKDOWNS = ("province", "category", "sex", "age_group", "exploitation", "nationality", "country")
+BREAKDOWNS = (
+    "province",
+    "category",
+    "sex",
+    "age_group",
+    "exploitation",
+    "recruitment",
+    "forced_criminality",
+    "nationality",
+    "country",
+)
 
 
 class StatisticsQuerySerializer(serializers.Serializer):
@@ -87,3 +99,29 @@ class StatisticsViewSet(viewsets.ViewSet):
             fields=[f"{key}={value}" for key, value in sorted(data.items())],
         )
         return Response(StatisticsTableSerializer(table).data)
+
+
+class HtcdsQuerySerializer(serializers.Serializer):
+    table = serializers.ChoiceField(
+        choices=["victims", "events"], default="victims", help_text="victims or events (CSV; XLSX has both)"
+    )
+    file = serializers.ChoiceField(choices=["csv", "xlsx"], default="csv", help_text="csv (one table) or xlsx (both)")
+
+
+class HtcdsExportViewSet(viewsets.ViewSet):
+    """The de-identified record-level export in IOM's HTCDS v2.0 (docs/htcds.md), for the people
+    whose consent covers it: managers (their organisations' cases) and statisticians. Audited."""
+
+    @extend_schema(
+        parameters=[HtcdsQuerySerializer],
+        responses={(200, "text/csv"): OpenApiTypes.BINARY, (200, htcds_views.XLSX_TYPE): OpenApiTypes.BINARY},
+    )
+    def list(self, request: Request) -> HttpResponseBase:
+        """The victims or the events table as CSV, or both as XLSX, streamed."""
+        scope = htcds_views.htcds_scope(request.user)
+        query = HtcdsQuerySerializer(data=request.query_params)
+        query.is_valid(raise_exception=True)
+        table, kind = query.validated_data["table"], query.validated_data["file"]
+        what = f"{table}.csv" if kind == "csv" else "export.xlsx"
+        audit_record(actor=signed_in(request), action=AuditAction.EXPORT, object_type="htcds", object_id=f"api:{what}")
+        return htcds_views.csv_download(scope, table) if kind == "csv" else htcds_views.xlsx_download(scope)

@@ -57,7 +57,7 @@ def consent_record(
         errors["data_categories"] = [_("Choose at least one category of data.")]
     elif set(categories) - set(DataCategory.values):
         errors["data_categories"] = [_("Unknown data category.")]
-    if not services:
+    if not services and categories != [DataCategory.HTCDS]:  # the HTCDS export is for no service
         errors["service_types"] = [_("Choose at least one service.")]
     elif any(not service.active for service in services):
         errors["service_types"] = [_("A chosen service is no longer offered.")]

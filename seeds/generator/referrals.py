@@ -99,7 +99,7 @@ REASONS = {
     "family_tracing": "Family to be traced and assessed before the return.",
     "reintegration": "Reintegration support in the home village.",
 }
-DATA = tuple(c for c in DataCategory.values if c != DataCategory.IDENTITY)
+DATA = tuple(c for c in DataCategory.values if c not in (DataCategory.IDENTITY, DataCategory.HTCDS))
 BEST_INTEREST = "Sharing is in the child's best interest: the guardian cannot be reached safely."
 NOTES = {
     "declined": "No place available for the coming weeks.",

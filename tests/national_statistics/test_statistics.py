@@ -218,6 +218,8 @@ VALUES = st.tuples(
     st.sampled_from(["", "ForcedLabour", "SexualExploit", "SexAndLabour", "ForcedMarriage", "OtherExploit"]),
     st.sampled_from(["", "DebtBondage", "Threats;WithholdsDocuments", "FalsePromises;PhysicalAbuse"]),
     st.sampled_from(["", "IntimatePartner", "FamilyOrFriend", "Other"]),
+    st.sampled_from(["", "Online", "FamilyOrFriends", "Other"]),
+    st.sampled_from(["", "OnlineScam", "OtherCrime"]),
 )
 
 

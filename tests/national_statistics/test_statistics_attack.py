@@ -32,7 +32,17 @@ from tests.national_statistics.test_statistics import register
 pytestmark = pytest.mark.django_db
 YEARS = range(2021, 2027)
 RANGES = [(first, last) for first in YEARS for last in YEARS if first <= last]
-BREAKDOWNS = ("province", "category", "sex", "age_group", "exploitation", "nationality", "country")
+BREAKDOWNS = (
+    "province",
+    "category",
+    "sex",
+    "age_group",
+    "exploitation",
+    "recruitment",
+    "forced_criminality",
+    "nationality",
+    "country",
+)
 
 
 @pytest.fixture
