@@ -23,17 +23,20 @@ import contextvars
 from collections.abc import Callable, Hashable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeVar
 
 from django.db import connection, models
 
 Check = Callable[[list[Any]], None]
+T = TypeVar("T")
 
 
 @dataclass
 class _Batch:
     rows: list[models.Model] = field(default_factory=list)
     checks: dict[Hashable, tuple[Check, list[Any]]] = field(default_factory=dict)
+    memos: dict[Hashable, Any] = field(default_factory=dict)
+    endings: list[Callable[[], None]] = field(default_factory=list)
 
 
 _current: contextvars.ContextVar[_Batch | None] = contextvars.ContextVar("batch", default=None)
@@ -56,6 +59,8 @@ def batch() -> Iterator[None]:
             return  # a failure marked the transaction for rollback: nothing of it will be kept
         for check, keys in current.checks.values():
             check(keys)
+        for ending in current.endings:
+            ending()
         flush(current.rows)
     finally:
         del features.uses_savepoints  # the class's value again
@@ -74,6 +79,25 @@ def check_later(group: Hashable, key: Any, check: Check) -> bool:
         return False
     current.checks.setdefault(group, (check, []))[1].append(key)
     return True
+
+
+def memo(key: Hashable, make: Callable[[], T]) -> T | None:
+    """What the batch keeps under `key` (made by `make()` the first time); None outside a batch."""
+    current = _current.get()
+    if current is None:
+        return None
+    if key not in current.memos:
+        current.memos[key] = make()
+    value: T = current.memos[key]
+    return value
+
+
+def at_end(ending: Callable[[], None]) -> None:
+    """Call `ending()` when the batch ends, before its rows are written (inside a batch only)."""
+    current = _current.get()
+    if current is None:
+        raise RuntimeError("at_end is for a batch")
+    current.endings.append(ending)
 
 
 def defer(row: models.Model) -> bool:
