@@ -13,12 +13,13 @@ from django.utils import timezone
 
 from accounts.models import AuditAction, AuditEvent
 from accounts.services import audit_record
-from casework.models import CaseEvent
+from casework.models import CaseEvent, Person
+from casework.services.people import allocate_case_code
 from config.celery import app
 from core import batch
 from core.errors import Conflict, PermissionDenied
 from shelters.imports import services
-from shelters.imports.models import ImportStatus, RegisterImport
+from shelters.imports.models import ImportStatus, RegisterImport, RegisterImportRow
 from shelters.models import Stay
 from shelters.tasks import register_imports_purge
 from tests.factories import BedFactory, ShelterFactory
@@ -142,3 +143,15 @@ def test_uploads_never_confirmed_are_purged_by_the_beat_task_and_audited(people,
 def test_the_purge_is_in_the_beat_schedule():
     entry = settings.CELERY_BEAT_SCHEDULE["register-imports-purge"]
     assert entry["task"] == register_imports_purge.name and entry["task"] in app.tasks
+
+
+def test_a_batch_takes_consecutive_case_codes_and_leaves_the_counter_at_the_last(people, shelter):
+    register_import = imported(people.manager, shelter, [stay_row(n) for n in range(1, 4)])
+    people_ids = RegisterImportRow.objects.filter(register_import=register_import).values_list("person_id", flat=True)
+    codes = sorted(Person.objects.filter(pk__in=people_ids).values_list("case_code", flat=True))
+    numbers = [int(code.rsplit("-", 1)[1]) for code in codes]
+    assert numbers == list(range(numbers[0], numbers[0] + 3))
+    assert {code.rsplit("-", 1)[0] for code in codes} == {f"{shelter.province.code}-2016"}
+    with transaction.atomic():  # the next registration, outside any batch, follows on
+        following = allocate_case_code(province=shelter.province, year=2016)
+    assert following == f"{shelter.province.code}-2016-{numbers[-1] + 1:05d}"
