@@ -14,6 +14,7 @@ from accounts import permissions
 from accounts.actors import Actor, Staff, staff
 from accounts.invitations import send_password_link
 from accounts.models import AuditAction, AuditEvent, Language, Organisation, OrganisationKind, Province, Role, User
+from core import batch
 from core.actors import PartnerSystem
 from core.constraints import field_errors
 from core.context import current as current_request
@@ -73,7 +74,8 @@ def audit_record(
     row = _audit_row(
         actor=actor, action=action, object_type=object_type, object_id=object_id, fields=fields, reason=reason
     )
-    row.save(force_insert=True)
+    if not batch.defer(row):  # in a batch, written with the batch's other rows
+        row.save(force_insert=True)
     return row
 
 

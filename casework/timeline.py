@@ -10,7 +10,7 @@ from typing import Any
 from django.utils.translation import gettext_lazy as _
 
 from accounts.actors import Actor, staff
-from core import record_labels
+from core import batch, record_labels
 from core.timeline import EventKinds
 
 CASE_EVENTS = EventKinds("casework_caseevent", constraint="case_event_kind_registered")
@@ -98,9 +98,7 @@ def write(case: Any, actor: Actor, kind: str, **data: Any) -> Any:
     leave it empty (the data says `via` which partner)."""
     from casework.models import CaseEvent
 
-    return CaseEvent.objects.create(
-        case_id=getattr(case, "pk", case),
-        actor=staff(actor),
-        kind=CASE_EVENTS.require(kind),
-        data=data,
-    )
+    row = CaseEvent(case_id=getattr(case, "pk", case), actor=staff(actor), kind=CASE_EVENTS.require(kind), data=data)
+    if not batch.defer(row):  # in a batch (core.batch), written with the batch's other rows
+        row.save(force_insert=True)
+    return row

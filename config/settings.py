@@ -353,6 +353,7 @@ SPECTACULAR_SETTINGS = {
                 "ReturnDestination",
                 "CancellationReason",
             ],
+            "shelters.imports.models": ["ImportStatus", "ImportRowStatus"],
         }.items()
         for name in names
     },
@@ -422,6 +423,11 @@ CELERY_BEAT_SCHEDULE = {
     "referrals-consent-expiries": {"task": "referrals.tasks.record_consent_expiries", "schedule": 3600.0},
     "reminders-tick": {"task": "accounts.tasks.reminders_tick", "schedule": 60.0, "options": {"expires": 55}},
     "reminders-resolve": {"task": "accounts.tasks.reminders_resolve", "schedule": 600.0, "options": {"expires": 590}},
+    "register-imports-purge": {
+        "task": "shelters.tasks.register_imports_purge",
+        "schedule": 3600.0,
+        "options": {"expires": 3500},
+    },
 }
 WEBHOOK_CA_BUNDLE = env("WEBHOOK_CA_BUNDLE")  # extra CAs trusted for partner webhooks (tests, private CAs)
 # Networks partner webhooks may reach although they are not public (referrals.webhook_addresses):
@@ -445,6 +451,9 @@ LOGGING = {
 # Days after a positive screening before investigative interviews (COMMIT desk review; Council of
 # Europe Convention Art. 13 sets at least 30).
 SCREENING_REFLECTION_DAYS = env_int("SCREENING_REFLECTION_DAYS", 30)
+# A register upload (shelters.imports) that nobody confirms is deleted, file and all, after this
+# many hours (the beat task register-imports-purge, hourly).
+REGISTER_IMPORT_PURGE_HOURS = env_int("REGISTER_IMPORT_PURGE_HOURS", 72)
 # National statistics (docs/statistics.md): published cells below this are hidden; the CTDC-style
 # export is k-anonymous with this k, dropping at most this share of records before generalising more.
 STATISTICS_MIN_CELL = env_int("STATISTICS_MIN_CELL", 5)

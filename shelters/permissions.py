@@ -38,6 +38,7 @@ from shelters.models import (
     Bed,
     BedOutage,
     NonResidentialAssistance,
+    RegisterImport,
     Shelter,
     Stay,
 )
@@ -306,4 +307,13 @@ import_register = define(
     Shelter,
     predicate=lambda user, shelter: shelter.operator_id in managed_organisations(user),
     filter=lambda user: Q(operator_id__in=managed_organisations(user)) if managed_organisations(user) else NOTHING,
+)
+# An upload and its check: seen by whoever may import into its shelter (the page and the API).
+view_register_import = define(
+    "shelters.view_registerimport",
+    RegisterImport,
+    predicate=lambda user, register_import: import_register.allows(user, register_import.shelter),
+    filter=lambda user: (
+        Q(shelter__operator_id__in=managed_organisations(user)) if managed_organisations(user) else NOTHING
+    ),
 )

@@ -920,6 +920,14 @@ ROWS = [
     R("v1:document-referral-letter", "get", CASE_READERS, args=lambda o: [o.case.pk, o.referral.pk]),
     R("v1:document-repatriation-file", "get", CASE_READERS, args=lambda o: [o.case.pk, o.repatriation.pk]),
     R("v1:document-consent-form", "get", CASE_READERS, args=lambda o: [o.case.pk, o.consent.pk]),
+    # the same in the staff API (shelters.imports.api); an upload without a file is a 400 after the
+    # shelter's permission is checked
+    R("v1:register-import-list", "get", AUTHENTICATED, contains={"manager"}),
+    R("v1:register-import-list", "post", CASE_MANAGER, body=lambda o: {"shelter": o.shelter.code}),
+    *[
+        R(f"v1:register-import-{name}", method, CASE_MANAGER, args=lambda o: object_id(o, "register_import"))
+        for name, method in (("detail", "get"), ("confirm", "post"), ("undo", "post"))
+    ],
 ]
 
 
@@ -1134,6 +1142,7 @@ def test_access(row, world, client):
                     "v1:stay-list": str(world.stay.pk),
                     "v1:non-residential-list": str(world.assisted.pk),
                     "v1:admission-request-list": str(world.admission.pk),
+                    "v1:register-import-list": str(world.register_import.pk),
                     "v1:consent-list": str(world.consent.pk),
                     "v1:referral-list": str(world.referral.pk),
                     "v1:referral-inbox": str(world.referral.pk),

@@ -88,7 +88,7 @@ def case_open(
     check_case_dates(case)
     validate(case)
     case.save(force_insert=True)
-    case.exploitation_forms.set(exploitation_forms)
+    case.exploitation_forms.add(*exploitation_forms)  # a new case has none yet: no read first
     record(case, actor, "case_opened", action=AuditAction.CREATE, category=category, case_code=person.case_code)
     return case
 

@@ -24,6 +24,14 @@ class ImportStatus(models.TextChoices):
     UNDONE = "undone", _("Undone")
 
 
+class ImportRowStatus(models.TextChoices):
+    """What the check or the import found for one row of the file."""
+
+    OK = "ok", _("Ready")
+    ERROR = "error", _("Has errors")
+    SKIPPED = "skipped", _("Imported before")
+
+
 class RegisterImport(models.Model):
     """One uploaded register file and what became of it. `content` keeps the file until the
     import is accepted or refused (the worker reads it from here); `results` holds each row's

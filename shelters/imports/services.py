@@ -14,14 +14,16 @@ says why."""
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import hashlib
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.conf import settings
 from django.core.cache import cache
-from django.db import IntegrityError, transaction
+from django.db import DatabaseError, IntegrityError, transaction
 from django.db.models import Model, ProtectedError
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -31,6 +33,8 @@ from accounts.models import AuditAction
 from accounts.services import audit_record, audit_record_many
 from casework.models import Case, CaseEvent, ExploitationForm, Person, ServiceType
 from casework.services.cases import case_open
+from core import batch
+from core.actors import SYSTEM
 from core.errors import ApplicationError, Conflict
 from shelters import permissions, services
 from shelters.imports.models import ImportStatus, RegisterImport, RegisterImportRow
@@ -47,7 +51,10 @@ UNDO_ORDER: tuple[tuple[type[Model], str], ...] = (
     (Person, "person_id"),
 )
 RUNNING = (ImportStatus.CHECKING, ImportStatus.IMPORTING)
+NEVER_CONFIRMED = (ImportStatus.CHECKING, ImportStatus.CHECKED)
+PURGE_REASON = "register upload not confirmed within %(hours)s hours"
 PROGRESS_EVERY = 50
+INLINE_ROWS = 300  # larger files are checked and imported by the Celery worker
 PERSON_COLUMNS = ("given_name_lo", "family_name_lo", "given_name_latin", "family_name_latin", "sex")
 DATE_COLUMNS = ("date_of_birth", "age_estimated_on", "identified_on", "admitted_on", "discharged_on", "assisted_on")
 DATE_FORMATS = ("%Y-%m-%d", "%d/%m/%Y")
@@ -163,6 +170,25 @@ def import_undo(*, actor: Staff, register_import: RegisterImport) -> RegisterImp
     return register_import
 
 
+def import_purge(*, now: dt.datetime | None = None) -> int:
+    """Delete the uploads nobody confirmed (checking or checked) once they are older than
+    settings.REGISTER_IMPORT_PURGE_HOURS: the file (names and all) and its rows' results go, with
+    one audit row each by Pathway itself. Run by the beat task shelters.tasks.register_imports_purge;
+    returns how many were deleted. An import that wrote records is kept (its undo and history)."""
+    cutoff = (now or timezone.now()) - dt.timedelta(hours=settings.REGISTER_IMPORT_PURGE_HOURS)
+    with transaction.atomic():
+        stale = list(
+            RegisterImport.objects.select_for_update(skip_locked=True)
+            .filter(status__in=NEVER_CONFIRMED, created_at__lt=cutoff)
+            .only("pk")
+        )
+        if stale:
+            reason = PURGE_REASON % {"hours": settings.REGISTER_IMPORT_PURGE_HOURS}
+            audit_record_many(actor=SYSTEM, action=AuditAction.DELETE, objects=stale, fields=["file"], reason=reason)
+            RegisterImport.objects.filter(pk__in=[stale_import.pk for stale_import in stale]).delete()
+    return len(stale)
+
+
 def import_process(*, register_import: RegisterImport) -> RegisterImport:
     """The next step of an upload, as the worker (or the page, for a small file) runs it: the
     check of an uploaded file, the import of an accepted one; anything else was done already
@@ -173,6 +199,17 @@ def import_process(*, register_import: RegisterImport) -> RegisterImport:
     if register_import.status == ImportStatus.IMPORTING:
         return import_run(register_import=register_import, progress=progress)
     return register_import
+
+
+def import_dispatch(register_import: RegisterImport) -> None:
+    """Run the next step now for a file of up to INLINE_ROWS rows (the page or the API answers
+    when it is done); hand a larger one to the worker once the caller's transaction commits."""
+    from shelters.tasks import register_import_process
+
+    if register_import.row_count <= INLINE_ROWS:
+        import_process(register_import=register_import)
+    else:
+        transaction.on_commit(lambda: register_import_process.delay(str(register_import.pk)))
 
 
 def progress_of(register_import: RegisterImport) -> int:
@@ -209,31 +246,62 @@ def _require(actor: Staff, register_import: RegisterImport) -> None:
 
 
 def _apply(register_import: RegisterImport, *, keep: bool, progress: Progress | None) -> list[RowResult]:
-    """Each row through the services in a savepoint. With `keep`, also the rows' records and
-    the import's status, in the caller's transaction; without, everything is rolled back."""
-    actor = register_import.uploaded_by
+    """Each row through the services. With `keep`, also the rows' records and the import's
+    status, in the caller's transaction; without, everything is rolled back.
+
+    First as one batch (core.batch: the audit and timeline rows written together at the end,
+    no savepoint per row); a row refused there stops the batch, and the rows run again one by
+    one, each in a savepoint, to tell every refused row and why."""
     shelter = Shelter.objects.select_related("operator", "province").get(pk=register_import.shelter_id)
     rows = read_register(bytes(register_import.content), register_import.filename)
-    lookups = _Lookups(shelter)
-    done_before = set(
-        RegisterImportRow.objects.filter(
-            shelter=shelter, active=True, register_ref__in=[row.values.get("register_ref", "") for row in rows]
-        ).values_list("register_ref", flat=True)
-    )
-    results: list[RowResult] = []
-    seen: set[str] = set()
-    with transaction.atomic():
-        for number, row in enumerate(rows, start=1):
-            results.append(_apply_row(actor, shelter, row, lookups, done_before, seen))
-            if progress and number % PROGRESS_EVERY == 0:
-                progress(number, len(rows))
-        if not keep or any(result.status == "error" for result in results):
-            transaction.set_rollback(True)
-        else:
-            _record_rows(register_import, shelter, results)
+    run = _Run(register_import, shelter, rows, progress)
+    results = None
+    with contextlib.suppress(_Refused, DatabaseError):
+        results = run.all(keep=keep, batched=True)
+    if results is None:
+        results = run.all(keep=keep, batched=False)
     if progress:
         progress(len(rows), len(rows))
     return results
+
+
+class _Refused(Exception):
+    """A row refused inside a batch: the batch stops (and the rows run again one by one)."""
+
+
+class _Run:
+    """The rows of one file, with what is read once for all of them."""
+
+    def __init__(
+        self, register_import: RegisterImport, shelter: Shelter, rows: list[SourceRow], progress: Progress | None
+    ) -> None:
+        self.register_import, self.shelter, self.rows, self.progress = register_import, shelter, rows, progress
+        self.actor = register_import.uploaded_by
+        self.lookups = _Lookups(shelter)
+        refs = [row.values.get("register_ref", "") for row in rows]
+        self.done_before = set(
+            RegisterImportRow.objects.filter(shelter=shelter, active=True, register_ref__in=refs).values_list(
+                "register_ref", flat=True
+            )
+        )
+
+    def all(self, *, keep: bool, batched: bool) -> list[RowResult]:
+        results: list[RowResult] = []
+        seen: set[str] = set()
+        with transaction.atomic():
+            with batch.batch() if batched else contextlib.nullcontext():
+                for number, row in enumerate(self.rows, start=1):
+                    result = _apply_row(self.actor, self.shelter, row, self.lookups, self.done_before, seen)
+                    if batched and result.status == "error":
+                        raise _Refused
+                    results.append(result)
+                    if self.progress and number % PROGRESS_EVERY == 0:
+                        self.progress(number, len(self.rows))
+            if not keep or any(result.status == "error" for result in results):
+                transaction.set_rollback(True)
+            else:
+                _record_rows(self.register_import, self.shelter, results)
+        return results
 
 
 def _apply_row(

@@ -12,7 +12,6 @@ from typing import Any
 
 from django import forms
 from django.contrib import messages
-from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -27,9 +26,8 @@ from shelters.imports import services
 from shelters.imports.columns import COLUMNS, LANGUAGES, template
 from shelters.imports.models import ImportStatus, RegisterImport
 from shelters.models import Shelter
-from shelters.tasks import register_import_process
 
-INLINE_ROWS = 300
+INLINE_ROWS = services.INLINE_ROWS
 MAX_UPLOAD = 10 * 1024 * 1024
 CONTENT_TYPES = {"csv": "text/csv", "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}
 TITLES = {column.code: column.title for column in COLUMNS}
@@ -50,19 +48,8 @@ def _importable_shelter(request: HttpRequest, code: str) -> Shelter:
 
 
 def _own_import(request: HttpRequest, pk: Any) -> RegisterImport:
-    shelters = Shelter.objects.filter(permissions.import_register.filter(request.user))
-    return get_object_or_404(
-        RegisterImport.objects.select_related("shelter", "uploaded_by").defer("content").filter(shelter__in=shelters),
-        pk=pk,
-    )
-
-
-def _process(register_import: RegisterImport) -> None:
-    """Run the next step now for a small file; hand a large one to the worker."""
-    if register_import.row_count <= INLINE_ROWS:
-        services.import_process(register_import=register_import)
-    else:
-        transaction.on_commit(lambda: register_import_process.delay(str(register_import.pk)))
+    imports = RegisterImport.objects.select_related("shelter", "uploaded_by").defer("content")
+    return get_object_or_404(imports.filter(permissions.view_register_import.filter(request.user)), pk=pk)
 
 
 @require_http_methods(["GET", "POST"])
@@ -86,7 +73,7 @@ def upload(request: HttpRequest, code: str) -> HttpResponse:
                     content=file.read(),
                 )
                 if register_import is not None:
-                    _process(register_import)
+                    services.import_dispatch(register_import)
                     return redirect("shelters:import-detail", pk=register_import.pk)
     recent = shelter.imports.defer("content").select_related("uploaded_by")[:10]
     context = {"shelter": shelter, "form": form, "recent": recent, "languages": LANGUAGES}
@@ -147,7 +134,7 @@ def status(request: HttpRequest, pk: Any) -> JsonResponse:
 
 @require_POST
 def confirm(request: HttpRequest, pk: Any) -> HttpResponse:
-    return _act(request, pk, services.import_start, _("Importing the register."), then=_process)
+    return _act(request, pk, services.import_start, _("Importing the register."), then=services.import_dispatch)
 
 
 @require_POST

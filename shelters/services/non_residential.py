@@ -58,7 +58,7 @@ def non_residential_record(
         recorded_by=actor,
     )
     assistance.save(force_insert=True)
-    assistance.service_types.set(service_types)
+    assistance.service_types.add(*service_types)  # a new record has none yet: no read first
     record(
         case,
         actor,

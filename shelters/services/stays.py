@@ -20,7 +20,7 @@ shelters; a transfer to another operator's shelter is that shelter's admission).
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import date
 from typing import Any, NoReturn
@@ -40,6 +40,7 @@ from casework.choices import CaseCategory, CaseStatus, Sex
 from casework.models import Case, Person
 from casework.privacy import clear
 from casework.services.common import record
+from core import batch
 from core.errors import ApplicationError, Conflict, PermissionDenied, not_found
 from core.pages import local_name
 from shelters import permissions
@@ -501,9 +502,18 @@ def _require_shelter(permission: Any, actor: Staff, shelter: Shelter, message: s
 def _require_case(actor: Staff, shelter: Shelter, case: Case) -> None:
     """The case must be one the actor may act on in this shelter (permissions.admissible_here);
     until that is established, any other case gets the answer of a missing one, before any rule
-    that would tell something about the person (closed, sex, age, date of birth)."""
-    if not Case.objects.filter(permissions.admissible_here(actor, shelter), pk=case.pk).exists():
-        raise not_found("case")
+    that would tell something about the person (closed, sex, age, date of birth). In a batch
+    (core.batch) the cases are checked together when it ends; a refusal undoes the whole batch."""
+    if not batch.check_later(("admissible_here", actor.pk, shelter.pk), case.pk, _cases_check(actor, shelter)):
+        _cases_check(actor, shelter)([case.pk])
+
+
+def _cases_check(actor: Staff, shelter: Shelter) -> Callable[[list[Any]], None]:
+    def check(pks: list[Any]) -> None:
+        if Case.objects.filter(permissions.admissible_here(actor, shelter), pk__in=pks).count() != len(set(pks)):
+            raise not_found("case")
+
+    return check
 
 
 def _require_stay(actor: Staff, stay: Stay, message: str) -> None:

@@ -41,3 +41,25 @@ def test_a_large_register_is_checked_and_imported_by_the_worker(reference, orgs,
         manager.post(reverse("shelters:import-confirm", args=[RegisterImport.objects.get().pk]))
         wait_for(lambda: status()["status"] == ImportStatus.IMPORTED, what="the import")
     assert Stay.objects.filter(shelter=shelter).count() == len(rows)
+
+
+def test_the_api_hands_a_large_register_to_the_worker_and_reports_its_progress(reference, orgs, people):
+    shelter = ShelterFactory(operator=orgs.mlsw_vt)
+    manager = client_for(people.manager)
+    rows = [stay_row(n) for n in range(INLINE_ROWS + 1)]
+
+    def detail() -> dict[str, object]:
+        return manager.get(reverse("v1:register-import-detail", args=[RegisterImport.objects.get().pk])).json()
+
+    with celery_worker(queue="celery"):
+        response = manager.post(
+            reverse("v1:register-import-list"),
+            {"shelter": shelter.code, "file": SimpleUploadedFile("big.csv", as_csv(rows))},
+        )
+        assert response.status_code == 202 and response.json()["status"] == ImportStatus.CHECKING
+        checked = wait_for(lambda: (d := detail())["status"] == ImportStatus.CHECKED and d, what="the check")
+        assert checked["done"] == checked["row_count"] == len(rows) and checked["error_count"] == 0
+        confirmed = manager.post(reverse("v1:register-import-confirm", args=[checked["id"]]))
+        assert confirmed.status_code == 202
+        wait_for(lambda: detail()["status"] == ImportStatus.IMPORTED, what="the import")
+    assert Stay.objects.filter(shelter=shelter).count() == len(rows)
