@@ -4,7 +4,9 @@
 from __future__ import annotations
 
 import pytest
+from django.conf import settings
 from django.db import transaction
+from django.utils import translation
 from rest_framework.test import APIClient
 
 from accounts.models import Province
@@ -83,3 +85,11 @@ def case(people, case_person):  # type: ignore[no-untyped-def]
 @pytest.fixture
 def api():  # type: ignore[no-untyped-def]
     return APIClient()
+
+
+@pytest.fixture(autouse=True)
+def english_after_each_test():  # type: ignore[no-untyped-def]
+    """Pages a test requests in Lao leave Lao active in this thread (LocaleMiddleware activates,
+    nothing deactivates): put the default language back so the next test starts in English."""
+    yield
+    translation.activate(settings.LANGUAGE_CODE)
