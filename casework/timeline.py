@@ -32,6 +32,7 @@ record_labels.register(
         "casework.repatriation": _("Repatriation"),
         "casework.repatriationstep": _("Repatriation step"),
         "casework.screening": _("Screening"),
+        "casework.attachment": _("Attached file"),
     }
 )
 
@@ -53,6 +54,8 @@ CASE_EVENTS.register(
         "reopen_requested": _("Reopening requested"),
         "reopen_rejected": _("Reopening refused: the case stays closed"),
         "person_updated": _("Person's details changed"),
+        "attachment_added": _("File attached"),
+        "attachment_deleted": _("Attached file deleted"),
         "family_member_added": _("Family member added"),
         "family_member_changed": _("Family member's details changed"),
         "family_member_removed": _("Family member removed"),

@@ -8,8 +8,11 @@ every HTTPS protection that `manage.py check --deploy` asks for.
 
 from __future__ import annotations
 
+import atexit
 import logging
 import os
+import shutil
+import tempfile
 import time
 from pathlib import Path
 from typing import overload
@@ -247,6 +250,18 @@ STATICFILES_DIRS = [BASE_DIR / "static"]
 # Development serves straight from the apps' static folders; production from collectstatic's output.
 WHITENOISE_USE_FINDERS = not PRODUCTION
 WHITENOISE_AUTOREFRESH = not PRODUCTION
+
+
+def _attachments_dir() -> str:
+    """var/attachments; under pytest a temporary folder of the test process, removed at its end
+    (tests never write into the checkout)."""
+    if "PYTEST_VERSION" not in os.environ:
+        return str(BASE_DIR / "var" / "attachments")
+    folder = tempfile.mkdtemp(prefix="pathway-attachments-")
+    atexit.register(shutil.rmtree, folder, True)
+    return folder
+
+
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
@@ -254,7 +269,37 @@ STORAGES = {
         if PRODUCTION
         else "django.contrib.staticfiles.storage.StaticFilesStorage"
     },
+    # Attachments (casework.attachments): encrypted before they are written (core.envelope), so
+    # the object store only ever holds ciphertext under random names. A local folder by default;
+    # an S3-compatible object store (MinIO in docker-compose.yml) when a bucket is named.
+    "attachments": (
+        {
+            "BACKEND": "storages.backends.s3.S3Storage",
+            "OPTIONS": {
+                "bucket_name": env("PATHWAY_ATTACHMENTS_BUCKET"),
+                "endpoint_url": env("PATHWAY_ATTACHMENTS_S3_ENDPOINT"),
+                "access_key": env("PATHWAY_ATTACHMENTS_S3_ACCESS_KEY"),
+                "secret_key": env("PATHWAY_ATTACHMENTS_S3_SECRET_KEY"),
+                "region_name": env("PATHWAY_ATTACHMENTS_S3_REGION", "us-east-1"),
+                "default_acl": "private",
+                "querystring_auth": True,
+                "file_overwrite": False,
+                "addressing_style": "path",
+            },
+        }
+        if env("PATHWAY_ATTACHMENTS_BUCKET")
+        else {
+            "BACKEND": "django.core.files.storage.FileSystemStorage",
+            "OPTIONS": {
+                "location": env("PATHWAY_ATTACHMENTS_DIR", _attachments_dir()),
+                "base_url": None,
+            },
+        }
+    ),
 }
+# The largest attachment accepted, in bytes (core.uploads). A file part of a multipart body is
+# not counted in DATA_UPLOAD_MAX_MEMORY_SIZE (Django spools it to a temporary file).
+ATTACHMENT_MAX_BYTES = env_int("PATHWAY_ATTACHMENT_MAX_BYTES", 20 * 1024 * 1024)
 
 # --- Content Security Policy (django-csp 4; docs/deployment.md) -------------------------------
 # Our pages load scripts, styles, fonts and images from this site only; an inline script runs
