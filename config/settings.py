@@ -359,6 +359,7 @@ SPECTACULAR_SETTINGS = {
             "accounts.models": ["OrganisationKind", "Role", "Language", "AuditAction"],
             "shelters.choices": ["ExitDestination", "ExitGroup"],
             "referrals.choices": ["ConsentGivenBy", "DataCategory", "Urgency", "ReferralStatus"],
+            "casework.models.attachments": ["AttachmentKind", "AttachmentTier"],
             "casework.choices": [
                 "Sex",
                 "CaseCategory",
@@ -382,6 +383,7 @@ SPECTACULAR_SETTINGS = {
                 "RepatriationFlow",
                 "RepatriationStatus",
                 "StepStatus",
+                "Tier",
                 "FamilyAssessment",
                 "ReturnDestination",
                 "CancellationReason",
