@@ -156,7 +156,7 @@ def test_compose_stores_attachments_in_a_private_minio_bucket(compose):
     assert "anonymous set none" in services["minio-init"]["entrypoint"][-1]
     for name in ("web", "worker", "beat"):
         environment = services[name]["environment"]
-        assert environment["PATHWAY_ATTACHMENTS_S3_ENDPOINT"] == "http://minio:9000"
+        assert environment["PATHWAY_ATTACHMENTS_ENDPOINT"] == "http://minio:9000"
         assert environment["PATHWAY_ATTACHMENTS_BUCKET"]
         assert services[name]["depends_on"]["minio-init"]["condition"] == "service_completed_successfully"
 
