@@ -19,6 +19,7 @@ from casework.attachment_permissions import view_attachment
 from casework.models import Attachment, AttachmentKind
 from casework.services import attachments
 from casework.views.attachments import file_response
+from core import uploads
 from core.api.viewsets import ScopedViewSet
 
 
@@ -85,7 +86,10 @@ class AttachmentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Scoped
         return self.respond(attachment, AttachmentSerializer, status.HTTP_201_CREATED)
 
     @extend_schema(
-        responses={(200, "application/octet-stream"): OpenApiResponse(OpenApiTypes.BINARY, description="The file")}
+        responses={
+            (200, mime): OpenApiResponse(OpenApiTypes.BINARY, description="The file, as a download")
+            for mime in uploads.EXTENSIONS
+        }
     )
     @action(detail=True, methods=["get"])
     def download(self, request: Request, pk: str) -> Any:
