@@ -34,6 +34,18 @@ def jpeg_with_gps() -> bytes:
     return out.getvalue()
 
 
+def heic_with_gps() -> bytes:
+    """An iPhone-like HEIC photo with a GPS position (pillow-heif writes it)."""
+    from pillow_heif import register_heif_opener
+
+    register_heif_opener()
+    exif = Image.Exif()
+    exif[GPS_TAG] = {1: "N", 2: (17.0, 58.0, 0.0), 3: "E", 4: (102.0, 36.0, 0.0)}
+    out = io.BytesIO()
+    Image.new("RGB", (40, 30), (30, 160, 90)).save(out, format="HEIF", exif=exif.tobytes())
+    return out.getvalue()
+
+
 def png() -> bytes:
     out = io.BytesIO()
     Image.new("RGB", (20, 20), (0, 90, 200)).save(out, format="PNG", pnginfo=_png_text())

@@ -22,6 +22,7 @@ from core.errors import ApplicationError, NotFound, PermissionDenied
 from tests.attachments import (
     GPS_TAG,
     docx,
+    heic_with_gps,
     jpeg_with_gps,
     odt,
     pdf,
@@ -83,6 +84,16 @@ def test_the_allowed_types_are_recognised_from_their_content(people, case, setti
         assert b"Ban Synthetic" not in content  # the PNG's text chunk is gone
     else:
         assert content == original  # documents are kept as they came
+
+
+def test_an_iphone_photo_is_stored_as_jpeg_without_its_location(people, case, settings, tmp_path):
+    settings.STORAGES = {**settings.STORAGES, "attachments": _folder(tmp_path)}
+    photo = heic_with_gps()
+    attachment = add(people.social_worker, case, kind="photo", content=photo)
+    assert attachment.content_type == "image/jpeg"
+    _, content = attachment_read(actor=people.social_worker, attachment_id=attachment.pk)
+    image = Image.open(io.BytesIO(content))
+    assert image.format == "JPEG" and image.size == (40, 30) and not image.getexif()
 
 
 def _folder(path):
