@@ -184,3 +184,38 @@ def test_the_shelter_staff_read_a_residents_stay_files_but_not_her_medical_ones(
     staff = client_for(people.shelter_staff)
     assert staff.get(reverse("casework:attachment-download", args=[consent_form.pk])).status_code == 200
     assert staff.get(reverse("casework:attachment-download", args=[medical.pk])).status_code == 404
+
+
+def test_the_upload_form_offers_every_record_of_the_case_the_worker_may_attach_to(people, orgs, case):
+    from accounts.models import Country
+    from casework.attachment_forms import owner_choices
+    from casework.models import ServiceType
+    from casework.services import assistance, repatriation
+
+    assistance.service_add(
+        actor=people.social_worker, case=case, service_type=ServiceType.objects.get(code="legal_aid")
+    )
+    trip = repatriation.repatriation_start(
+        actor=people.social_worker, case=case, flow="thailand_mou", from_country=Country.objects.get(code="TH")
+    )
+    step = trip.steps.order_by("position").first()
+    shelter = ShelterFactory(code="o-shelter", operator=orgs.mlsw_vt)
+    shelter_services.staff_post(actor=people.admin, shelter=shelter, user=people.shelter_staff)
+    shelter_services.stay_admit(
+        actor=people.shelter_staff,
+        shelter=shelter,
+        case=case,
+        admitted_on=date.today(),
+        bed=BedFactory(shelter=shelter),
+    )
+    offered = {value.split(":")[0] for value, _label in owner_choices(people.social_worker, case)}
+    assert offered == {"person", "case", "service", "repatriation_step", "stay"}
+    assert owner_choices(people.manager, case) == []  # reads the case, changes nothing on it
+    attachment = attachment_add(
+        actor=people.social_worker,
+        owner_type="repatriation_step",
+        owner_id=step.pk,
+        kind="travel_document",
+        file=upload(pdf()),
+    )
+    assert attachment.case == case and attachment.tier == "identity"
