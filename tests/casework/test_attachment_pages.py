@@ -219,3 +219,14 @@ def test_the_upload_form_offers_every_record_of_the_case_the_worker_may_attach_t
         file=upload(pdf()),
     )
     assert attachment.case == case and attachment.tier == "identity"
+
+
+def test_the_list_costs_the_same_queries_for_one_file_or_ten(people, case, api, django_assert_max_num_queries):
+    api.force_authenticate(people.social_worker)
+    for _ in range(10):
+        attachment_add(
+            actor=people.social_worker, owner_type="case", owner_id=case.pk, kind="legal", file=upload(pdf())
+        )
+    with django_assert_max_num_queries(12):
+        listed = api.get(reverse("v1:attachment-list"), {"case": str(case.pk)})
+    assert listed.json()["count"] == 10
