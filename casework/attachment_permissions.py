@@ -14,10 +14,11 @@ from typing import Any
 
 from django.db.models import Q
 
+from accounts.models import Role
 from casework import extensions
 from casework.models import Attachment, AttachmentTier, Case, Person
 from casework.permissions import change_case, view_case, view_health, view_person
-from core.permissions import define
+from core.permissions import define, has_role
 
 
 def _health_cases(user: Any) -> Any:
@@ -84,6 +85,15 @@ def _deletable(user: Any) -> Q:
 
 
 delete_attachment = define("casework.delete_attachment", Attachment, predicate=_can_delete, filter=_deletable)
+
+
+def may_attach(user: Any) -> bool:
+    """Could the user attach a file to anything at all (the case's workers, police at screening, an
+    assigned worker): asked before an upload is read, so that others get a 403, not a 400. The
+    record named in the upload is then checked by its own rule (extensions.AttachmentOwner.may_add)."""
+    if has_role(user, Role.SOCIAL_WORKER, Role.COUNSELLOR, Role.POLICE):
+        return True
+    return bool(user.is_authenticated) and Case.objects.filter(change_case.filter(user)).exists()
 
 
 def may_read_health_of(user: Any, person: Any, case: Any) -> bool:

@@ -199,9 +199,9 @@ ROWS = [
     ),
     R("casework:attachment-delete", "post", CASE_WORKER, args=lambda o: object_id(o, "attachment")),
     R("v1:attachment-list", "get", AUTHENTICATED, contains=CASE_READERS),
-    # The upload's gate is the record named in the multipart body (tests/casework/test_attachments.py);
-    # this JSON body is refused by every signed-in user as invalid (400).
-    R("v1:attachment-list", "post", AUTHENTICATED),
+    # Who may attach anything at all; then the record named in the multipart body decides
+    # (tests/casework/test_attachments.py): this JSON body is refused by them as invalid (400).
+    R("v1:attachment-list", "post", CASE_OPENERS),
     R("v1:attachment-detail", "get", CASE_READERS, args=lambda o: object_id(o, "attachment")),
     R("v1:attachment-detail", "get", HEALTH_READERS, args=lambda o: object_id(o, "medical_attachment")),
     R("v1:attachment-download", "get", CASE_READERS, args=lambda o: object_id(o, "attachment")),

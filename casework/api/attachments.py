@@ -7,6 +7,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.db.models import QuerySet
+from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import mixins, serializers, status
@@ -15,12 +16,13 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from accounts.actors import signed_in
-from casework.attachment_permissions import view_attachment
+from casework.attachment_permissions import may_attach, view_attachment
 from casework.models import Attachment, AttachmentKind
 from casework.services import attachments
 from casework.views.attachments import file_response
 from core import uploads
 from core.api.viewsets import ScopedViewSet
+from core.errors import PermissionDenied
 
 
 class AttachmentSerializer(serializers.ModelSerializer[Attachment]):
@@ -81,6 +83,8 @@ class AttachmentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Scoped
         "re-encoded without their metadata; a PDF with JavaScript or embedded files is refused (400).",
     )
     def create(self, request: Request) -> Response:
+        if not may_attach(request.user):
+            raise PermissionDenied(_("You cannot add files."))
         data = self.read_input(AttachmentUploadSerializer)
         attachment = attachments.attachment_add(actor=signed_in(request), **data)
         return self.respond(attachment, AttachmentSerializer, status.HTTP_201_CREATED)
