@@ -8,11 +8,8 @@ every HTTPS protection that `manage.py check --deploy` asks for.
 
 from __future__ import annotations
 
-import atexit
 import logging
 import os
-import shutil
-import tempfile
 import time
 from pathlib import Path
 from typing import overload
@@ -22,7 +19,7 @@ import dj_database_url
 from csp.constants import NONCE, NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 
-from config import keys
+from config import attachment_storage, keys
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -252,16 +249,6 @@ WHITENOISE_USE_FINDERS = not PRODUCTION
 WHITENOISE_AUTOREFRESH = not PRODUCTION
 
 
-def _attachments_dir() -> str:
-    """var/attachments; under pytest a temporary folder of the test process, removed at its end
-    (tests never write into the checkout)."""
-    if "PYTEST_VERSION" not in os.environ:
-        return str(BASE_DIR / "var" / "attachments")
-    folder = tempfile.mkdtemp(prefix="pathway-attachments-")
-    atexit.register(shutil.rmtree, folder, True)
-    return folder
-
-
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
@@ -269,32 +256,14 @@ STORAGES = {
         if PRODUCTION
         else "django.contrib.staticfiles.storage.StaticFilesStorage"
     },
-    # Attachments (casework.attachments): encrypted before they are written (core.envelope), so
-    # the object store only ever holds ciphertext under random names. A local folder by default;
-    # an S3-compatible object store (MinIO in docker-compose.yml) when a bucket is named.
-    "attachments": (
-        {
-            "BACKEND": "storages.backends.s3.S3Storage",
-            "OPTIONS": {
-                "bucket_name": env("PATHWAY_ATTACHMENTS_BUCKET"),
-                "endpoint_url": env("PATHWAY_ATTACHMENTS_ENDPOINT"),
-                "access_key": env("PATHWAY_ATTACHMENTS_ACCESS_KEY"),
-                "secret_key": env("PATHWAY_ATTACHMENTS_SECRET_KEY"),
-                "region_name": env("PATHWAY_ATTACHMENTS_REGION", "us-east-1"),
-                "default_acl": "private",
-                "querystring_auth": True,
-                "file_overwrite": False,
-                "addressing_style": "path",
-            },
-        }
-        if env("PATHWAY_ATTACHMENTS_BUCKET")
-        else {
-            "BACKEND": "django.core.files.storage.FileSystemStorage",
-            "OPTIONS": {
-                "location": env("PATHWAY_ATTACHMENTS_DIR", _attachments_dir()),
-                "base_url": None,
-            },
-        }
+    # Attachments: ciphertext only, in a bucket when one is named, else a folder (config/attachment_storage.py).
+    "attachments": attachment_storage.backend(
+        bucket=env("PATHWAY_ATTACHMENTS_BUCKET"),
+        endpoint=env("PATHWAY_ATTACHMENTS_ENDPOINT"),
+        access_key=env("PATHWAY_ATTACHMENTS_ACCESS_KEY"),
+        secret_key=env("PATHWAY_ATTACHMENTS_SECRET_KEY"),
+        region=env("PATHWAY_ATTACHMENTS_REGION", "us-east-1"),
+        folder=env("PATHWAY_ATTACHMENTS_DIR", ""),
     ),
 }
 # The largest attachment accepted, in bytes (core.uploads). A file part of a multipart body is
