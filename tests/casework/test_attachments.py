@@ -15,7 +15,7 @@ from accounts.models import AuditEvent
 from casework.attachment_permissions import delete_attachment, view_attachment
 from casework.models import Attachment, ServiceType
 from casework.services import assistance, cases
-from casework.services.attachments import attachment_add, attachment_delete, attachment_read, erase_for_people
+from casework.services.attachments import attachment_add, attachment_delete, attachment_read
 from casework.services.subject_access import subject_access_export
 from core import crypto, field_keys
 from core.errors import ApplicationError, NotFound, PermissionDenied
@@ -280,10 +280,19 @@ def _raw_key(attachment):
 def test_retention_deletes_the_files_with_the_identity(
     people, case, attachment_storage, django_capture_on_commit_callbacks
 ):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from casework.services.cases import case_closure_approve, case_closure_request
+    from casework.services.retention import anonymise_closed_cases
+
     add(people.social_worker, case)
     add(people.social_worker, case.person, owner_type="person", kind="photo", content=png())
+    case_closure_request(actor=people.social_worker, case=case, reason="reintegrated")
+    case_closure_approve(actor=people.manager, case=case)
     with django_capture_on_commit_callbacks(execute=True):
-        erase_for_people([case.person.pk])
+        assert anonymise_closed_cases(before=timezone.now() + timedelta(days=1)) == 1
     assert not Attachment.objects.exists() and stored_names(attachment_storage) == []
 
 
