@@ -9,9 +9,9 @@ class CaseworkConfig(AppConfig):
     def ready(self) -> None:
         from django.db.models.signals import post_migrate
 
-        from casework import closure_checks, dashboard_reminders, home
+        from casework import attachment_owners, closure_checks, dashboard_reminders, home
         from casework.reminders import register_rules
-        from casework.services import break_glass
+        from casework.services import attachments, break_glass
         from casework.timeline import CASE_EVENTS
         from casework.views import journey
         from notifications.registry import register_alert
@@ -22,5 +22,7 @@ class CaseworkConfig(AppConfig):
         home.register()
         closure_checks.register()
         journey.register()
+        attachment_owners.register()
+        attachments.register()
         # After every app registered its kinds (ready() of the apps above casework runs later).
         post_migrate.connect(CASE_EVENTS.install, sender=self, weak=False)

@@ -117,3 +117,36 @@ def closure_warnings(case: Any) -> list[str]:
     """What is still open on the case (a stay, a referral, a repatriation), from every app, for
     the worker to settle or mention before asking for the closure: warnings, not refusals."""
     return [message for warning in CLOSURE_WARNINGS.values() if (message := warning(case))]
+
+
+@dataclass(frozen=True)
+class AttachmentOwner:
+    """A kind of record files can be attached to (casework.attachments), registered by the app that
+    holds it. `resolve(user, id)` returns the record if the user may see it (raises NotFound
+    otherwise); `where(record)` says whose it is: (person, case or None, whether it is health
+    data); `may_add(user, record)` whether the user may attach a file to it; `choices(user, case)`
+    the records of a case the user may attach to, with their labels, for the upload form.
+
+    `also_visible` / `also_filter` (predicate and filter over Attachment, side by side) widen who
+    reads the owner's files beyond the case's readers: a referral's receiver, a stay's shelter."""
+
+    key: str
+    label: Any  # a lazy translation
+    resolve: Callable[[Any, Any], Any]
+    where: Callable[[Any], tuple[Any, Any, bool]]
+    may_add: Callable[[Any, Any], bool]
+    choices: Callable[[Any, Any], list[tuple[Any, str]]]
+    position: int
+    also_visible: Callable[[Any, Any], bool] | None = None
+    also_filter: Callable[[Any], Q] | None = None
+
+
+ATTACHMENT_OWNERS: dict[str, AttachmentOwner] = {}
+
+
+def register_attachment_owner(owner: AttachmentOwner) -> None:
+    ATTACHMENT_OWNERS[owner.key] = owner
+
+
+def attachment_owners() -> list[AttachmentOwner]:
+    return sorted(ATTACHMENT_OWNERS.values(), key=lambda owner: owner.position)

@@ -33,6 +33,7 @@ record_labels.register(
         "casework.repatriationstep": _("Repatriation step"),
         "casework.screening": _("Screening"),
         "casework.journeyevent": _("Step of the trafficking journey"),
+        "casework.attachment": _("Attached file"),
     }
 )
 
@@ -54,6 +55,8 @@ CASE_EVENTS.register(
         "reopen_requested": _("Reopening requested"),
         "reopen_rejected": _("Reopening refused: the case stays closed"),
         "person_updated": _("Person's details changed"),
+        "attachment_added": _("File attached"),
+        "attachment_deleted": _("Attached file deleted"),
         "family_member_added": _("Family member added"),
         "family_member_changed": _("Family member's details changed"),
         "family_member_removed": _("Family member removed"),

@@ -3,6 +3,7 @@
 from django.urls import path
 
 from casework.views import (
+    attachments,
     audit,
     case_admin,
     cases,
@@ -40,6 +41,9 @@ urlpatterns = [
     ),
     path("<uuid:case_id>/screenings/<uuid:screening_id>/opt-in/", screening.screening_opt_in, name="screening-opt-in"),
     path("<uuid:case_id>/notes/", records.note_add, name="note-add"),
+    path("<uuid:case_id>/attachments/", attachments.attachment_upload, name="attachment-upload"),
+    path("attachments/<uuid:attachment_id>/", attachments.attachment_download, name="attachment-download"),
+    path("attachments/<uuid:attachment_id>/delete/", attachments.attachment_delete, name="attachment-delete"),
     path("<uuid:case_id>/services/", records.service_add, name="service-add"),
     path("<uuid:case_id>/services/<uuid:service_id>/status/", records.service_status, name="service-status"),
     path("<uuid:case_id>/plan/", plan.plan_save, name="plan-save"),

@@ -19,7 +19,7 @@ import dj_database_url
 from csp.constants import NONCE, NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 
-from config import keys
+from config import attachment_storage, keys
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -259,6 +259,8 @@ STATICFILES_DIRS = [BASE_DIR / "static"]
 # Development serves straight from the apps' static folders; production from collectstatic's output.
 WHITENOISE_USE_FINDERS = not PRODUCTION
 WHITENOISE_AUTOREFRESH = not PRODUCTION
+
+
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
@@ -266,7 +268,19 @@ STORAGES = {
         if PRODUCTION
         else "django.contrib.staticfiles.storage.StaticFilesStorage"
     },
+    # Attachments: ciphertext only, in a bucket when one is named, else a folder (config/attachment_storage.py).
+    "attachments": attachment_storage.backend(
+        bucket=env("PATHWAY_ATTACHMENTS_BUCKET"),
+        endpoint=env("PATHWAY_ATTACHMENTS_ENDPOINT"),
+        access_key=env("PATHWAY_ATTACHMENTS_ACCESS_KEY"),
+        secret_key=env("PATHWAY_ATTACHMENTS_SECRET_KEY"),
+        region=env("PATHWAY_ATTACHMENTS_REGION", "us-east-1"),
+        folder=env("PATHWAY_ATTACHMENTS_DIR", ""),
+    ),
 }
+# The largest attachment accepted, in bytes (core.uploads). A file part of a multipart body is
+# not counted in DATA_UPLOAD_MAX_MEMORY_SIZE (Django spools it to a temporary file).
+ATTACHMENT_MAX_BYTES = env_int("PATHWAY_ATTACHMENT_MAX_BYTES", 20 * 1024 * 1024)
 
 # --- Content Security Policy (django-csp 4; docs/deployment.md) -------------------------------
 # Our pages load scripts, styles, fonts and images from this site only; an inline script runs
@@ -326,6 +340,7 @@ SPECTACULAR_SETTINGS = {
             "accounts.models": ["OrganisationKind", "Role", "Language", "AuditAction"],
             "shelters.choices": ["ExitDestination", "ExitGroup"],
             "referrals.choices": ["ConsentGivenBy", "DataCategory", "Urgency", "ReferralStatus"],
+            "casework.models.attachments": ["AttachmentKind", "AttachmentTier"],
             "casework.choices": [
                 "Sex",
                 "CaseCategory",
@@ -349,6 +364,7 @@ SPECTACULAR_SETTINGS = {
                 "RepatriationFlow",
                 "RepatriationStatus",
                 "StepStatus",
+                "Tier",
                 "FamilyAssessment",
                 "ReturnDestination",
                 "CancellationReason",

@@ -13,6 +13,9 @@ with another key than the current index key are recomputed in the same pass.
 - Stable copies: a record and its history rows are rewritten in the same batch, and one old
   ciphertext always becomes the same new one, so the history's "changed fields" do not light up.
 - Re-encryption is not a change of the record: the record's own history triggers are not fired.
+- Envelope-encrypted files (core.envelope: casework attachments) keep their data key, wrapped, in
+  an encrypted field: a rotation re-wraps those keys like any other value and never touches the
+  files in the object store.
 """
 
 from __future__ import annotations

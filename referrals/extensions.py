@@ -24,7 +24,7 @@ from casework.extensions import (
     register_manager_decision,
     register_person_records,
 )
-from referrals import consent_views, permissions, selectors, services
+from referrals import attachment_owners, consent_views, permissions, selectors, services
 from referrals.choices import ReferralStatus
 from referrals.models import Referral
 from referrals.transitions import OPEN
@@ -62,6 +62,7 @@ def open_referrals(case: Any) -> str | None:
 
 
 def register() -> None:
+    attachment_owners.register()
     register_manager_decision(
         ManagerDecision(
             key="consent-overrides",

@@ -28,6 +28,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 from accounts.actors import signed_in
 from accounts.models import AuditAction, Role
 from casework import health
+from casework.attachment_permissions import view_attachment
 from casework.models import Case
 from casework.permissions import change_case, view_case
 from core.errors import ApplicationError, PermissionDenied
@@ -356,6 +357,9 @@ def _detail(
         "history": [(event, _event_label(event)) for event in events],
         "actions": actions,
         "now": now,
+        # The files sent with the referral that this user may read now (the receiver: those the
+        # consent covers, casework.attachment_permissions).
+        "attachments": view_attachment.scope(user).filter(owner_type="referral", owner_id=referral.pk),
     }
     return render(request, "referrals/detail.html", context, status=status)
 

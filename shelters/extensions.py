@@ -19,7 +19,7 @@ from casework.extensions import (
     register_dashboard_panel,
     register_person_records,
 )
-from shelters import permissions, selectors, services
+from shelters import attachment_owners, permissions, selectors, services
 from shelters.models import Shelter, Stay
 from shelters.permissions import view_stay, work_shelter
 
@@ -68,6 +68,7 @@ def open_stay(case: Any) -> str | None:
 
 
 def register() -> None:
+    attachment_owners.register()
     register_dashboard_panel(
         DashboardPanel(key="beds-tonight", template="shelters/dashboard_beds.html", context=beds_tonight, position=5)
     )

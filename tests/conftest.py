@@ -12,6 +12,7 @@ from rest_framework.test import APIClient
 from accounts.models import Province
 from seeds.reference import load_reference
 from tests import snapshot
+from tests.attachments import attachment_storage, moto_endpoint  # noqa: F401  # fixtures: the attachment storage backends
 from tests.factories import SYNTHETIC_GIRL, make_orgs, make_people, open_case
 
 

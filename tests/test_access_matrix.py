@@ -35,6 +35,7 @@ from accounts.models import Country, Notification, ReminderOccurrence
 from casework.models import FollowUpPolicy, Indicator, ServiceType
 from casework.permissions import view_case
 from casework.services import assistance, cases, follow_ups, journey, repatriation, screening
+from casework.services.attachments import attachment_add
 from casework.services.people import family_member_add
 from referrals import services as referral_services
 from referrals import webhooks
@@ -43,6 +44,7 @@ from shelters import services as shelter_services
 from shelters.imports import services as import_services
 from shelters.models import NonResidentialAssistance
 from shelters.permissions import admit_case
+from tests.attachments import pdf, upload
 from tests.factories import BedFactory, ShelterFactory, make_orgs, make_people, open_case
 from tests.referrals import sent_for
 from tests.registers import as_csv, stay_row
@@ -87,6 +89,7 @@ SHELTER_MANAGERS = {"manager", "admin"}  # the operator's managers: describe the
 DENIED = {401, 403, 404}
 REFERRAL_RECEIVER = {"counsellor"}  # an LWU social worker and counsellor: answers for LWU
 REFERRAL_READERS = CASE_READERS | REFERRAL_RECEIVER
+HEALTH_READERS = CASE_READERS - {"police"}  # casework view_health: police never see health data
 REMINDER_MANAGERS = {"manager", "national_manager", "admin"}  # each for their own organisation
 BREAK_GLASSERS = {"manager", "national_manager", "admin"}  # docs/design/access.md: break-glass, with a reason
 
@@ -177,6 +180,39 @@ ROWS = [
     # A person's data export (subject access): the managers over the case; never a child's record.
     R("casework:subject-access", "get", CASE_MANAGER, args=lambda o: object_id(o, "adult_case")),
     R("casework:subject-access", "get", set(), args=lambda o: object_id(o, "case")),
+    # --- attached files: with their record; medical never police; a referral's under its consent;
+    # a stay's for the shelter's staff (forms posted empty: past the gate they answer 400) ---------
+    R("casework:attachment-upload", "post", CASE_SCREENERS, args=lambda o: object_id(o, "case")),
+    R("casework:attachment-download", "get", CASE_READERS, args=lambda o: object_id(o, "attachment")),
+    R("casework:attachment-download", "get", HEALTH_READERS, args=lambda o: object_id(o, "medical_attachment")),
+    R(
+        "casework:attachment-download",
+        "get",
+        CASE_READERS | REFERRAL_RECEIVER,
+        args=lambda o: object_id(o, "referral_attachment"),
+    ),
+    R(
+        "casework:attachment-download",
+        "get",
+        CASE_READERS | {"shelter_staff"},
+        args=lambda o: object_id(o, "stay_attachment"),
+    ),
+    R("casework:attachment-delete", "post", CASE_WORKER, args=lambda o: object_id(o, "attachment")),
+    R("v1:attachment-list", "get", AUTHENTICATED, contains=CASE_READERS),
+    # Who may attach anything at all; then the record named in the multipart body decides
+    # (tests/casework/test_attachments.py): this JSON body is refused by them as invalid (400).
+    R("v1:attachment-list", "post", CASE_OPENERS),
+    R("v1:attachment-detail", "get", CASE_READERS, args=lambda o: object_id(o, "attachment")),
+    R("v1:attachment-detail", "get", HEALTH_READERS, args=lambda o: object_id(o, "medical_attachment")),
+    R("v1:attachment-download", "get", CASE_READERS, args=lambda o: object_id(o, "attachment")),
+    R("v1:attachment-download", "get", HEALTH_READERS, args=lambda o: object_id(o, "medical_attachment")),
+    R(
+        "v1:attachment-delete-file",
+        "post",
+        CASE_WORKER,
+        args=lambda o: object_id(o, "attachment"),
+        body=lambda o: {"reason": "wrong case"},
+    ),
     # --- reference data (tier 0) ------------------------------------------------------------
     R("v1:province-list", "get", AUTHENTICATED),
     R("v1:province-detail", "get", AUTHENTICATED, args=lambda o: ["VT"]),
@@ -1064,7 +1100,15 @@ def build_world(people: Any, orgs: Any) -> SimpleNamespace:
     adult_case = open_case(
         sw, person_values={"given_name_latin": "Adult", "sex": "female", "date_of_birth": date(1990, 1, 1)}
     )
+
+    def attach(owner_type: str, owner: Any, kind: str) -> Any:
+        return attachment_add(actor=sw, owner_type=owner_type, owner_id=owner.pk, kind=kind, file=upload(pdf()))
+
     return SimpleNamespace(
+        attachment=attach("case", case, "identity_document"),
+        medical_attachment=attach("case", case, "medical"),
+        referral_attachment=attach("referral", referral, "identity_document"),
+        stay_attachment=attach("stay", stay, "consent_form"),
         family_member=family_member_add(actor=sw, person=case.person, relationship="mother", name="Synthetic mother"),
         adult_person=adult_case.person,
         stranger_person=open_case(people.counsellor).person,  # LWU's: nobody at t-mlsw-vt sees her
@@ -1131,6 +1175,7 @@ def test_access(row, world, client):
                 shown = str(response.json())
                 expected_ids = {
                     "v1:case-list": str(world.case.pk),
+                    "v1:attachment-list": str(world.attachment.pk),
                     "v1:person-list": str(world.case.person_id),
                     "v1:transfer-list": str(world.transfer.pk),
                     "v1:service-list": str(world.service.pk),

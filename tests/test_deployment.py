@@ -147,6 +147,20 @@ def test_compose_passes_the_variables_the_settings_read(compose):
     assert compose["services"]["web"]["environment"]["REDIS_URL"].startswith("redis://redis:6379")
 
 
+def test_compose_stores_attachments_in_a_private_minio_bucket(compose):
+    services = compose["services"]
+    assert services["minio"]["image"].startswith("minio/minio:") and "healthcheck" in services["minio"]
+    assert "ports" not in services["minio"]  # reached by the app only, never published
+    assert any(volume.startswith("miniodata:") for volume in services["minio"]["volumes"])
+    assert "miniodata" in compose["volumes"]
+    assert "anonymous set none" in services["minio-init"]["entrypoint"][-1]
+    for name in ("web", "worker", "beat"):
+        environment = services[name]["environment"]
+        assert environment["PATHWAY_ATTACHMENTS_ENDPOINT"] == "http://minio:9000"
+        assert environment["PATHWAY_ATTACHMENTS_BUCKET"]
+        assert services[name]["depends_on"]["minio-init"]["condition"] == "service_completed_successfully"
+
+
 def test_the_dockerfile_builds_the_app_the_compose_file_names():
     dockerfile = (ROOT / "Dockerfile").read_text()
     assert dockerfile.startswith("# ") and "FROM python:3.11" in dockerfile

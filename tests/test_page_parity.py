@@ -29,6 +29,8 @@ PAGE_FOR: dict[tuple[str, str], str] = {
     ("case", "create"): "casework:intake",
     ("note", "create"): "casework:note-add",
     ("service", "create"): "casework:service-add",
+    ("attachment", "create"): "casework:attachment-upload",
+    ("attachment", "delete_file"): "casework:attachment-delete",
     ("case", "request_closure"): "casework:closure-request",
     ("case", "approve_closure"): "manage:closure-decide",
     ("case", "reject_closure"): "manage:closure-decide",

@@ -1,6 +1,6 @@
 from rest_framework.routers import DefaultRouter
 
-from casework.api import journey, reference, repatriation, screening, views
+from casework.api import attachments, journey, reference, repatriation, screening, views
 
 router = DefaultRouter()
 router.register("cases", views.CaseViewSet, basename="case")
@@ -10,6 +10,7 @@ router.register("plans", views.PlanViewSet, basename="plan")
 router.register("services", views.ServiceViewSet, basename="service")
 router.register("notes", views.NoteViewSet, basename="note")
 router.register("follow-ups", views.FollowUpViewSet, basename="follow-up")
+router.register("attachments", attachments.AttachmentViewSet, basename="attachment")
 router.register("screenings", screening.ScreeningViewSet, basename="screening")
 router.register("repatriations", repatriation.RepatriationViewSet, basename="repatriation")
 router.register("repatriation-steps", repatriation.RepatriationStepViewSet, basename="repatriation-step")

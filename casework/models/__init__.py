@@ -1,6 +1,7 @@
 """Casework models, one module per part of the domain."""
 
 from casework.models.assistance import CaseNote, CasePlan, CasePlanGoal, CasePlanVersion, FollowUpVisit, Service
+from casework.models.attachments import Attachment, AttachmentKind, AttachmentTier
 from casework.models.cases import BreakGlassGrant, Case, CaseEvent, CaseShare, CaseTransfer
 from casework.models.journey import JourneyCode, JourneyEvent
 from casework.models.people import PERSON_IDENTITY_FIELDS, CaseCodeCounter, FamilyMember, Person
@@ -18,6 +19,9 @@ from casework.models.screening import Screening, ScreeningIndicator
 
 __all__ = [
     "PERSON_IDENTITY_FIELDS",
+    "Attachment",
+    "AttachmentKind",
+    "AttachmentTier",
     "BorderPoint",
     "BreakGlassGrant",
     "Case",

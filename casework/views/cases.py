@@ -60,6 +60,7 @@ TABS = [
     ("plan", gettext_lazy("Plan")),
     ("services", gettext_lazy("Services")),
     ("notes", gettext_lazy("Notes")),
+    ("attachments", gettext_lazy("Files")),
     ("repatriation", gettext_lazy("Repatriation")),
     ("follow_ups", gettext_lazy("Follow-up visits")),
     ("history", gettext_lazy("History")),
@@ -245,6 +246,10 @@ def _tab_context(request: HttpRequest, case: Any, tab: str, sent: django_forms.F
         }
     if tab == "repatriation":
         return repatriation_tab.tab_context(user, case)
+    if tab == "attachments":
+        from casework.views import attachments  # it builds on this module's render_case
+
+        return attachments.tab_context(request, case, sent)
     if tab == "history":
         return {
             "events": selectors.timeline_shown(

@@ -8,6 +8,7 @@ from core import field_keys
 class Command(BaseCommand):
     help = (
         "Re-encrypt every encrypted field (and its row-history copies) with the first key of PATHWAY_FIELD_KEYS "
+        "(attachments' data keys included: re-wrapped, the files themselves are not rewritten) "
         "and recompute the blind indexes with the first key of PATHWAY_BLIND_INDEX_KEYS, in batches. "
         "Safe to stop and run again. With --check, only count what is left (exit status 1 if anything is)."
     )
