@@ -10,7 +10,14 @@ from rest_framework.test import APIClient
 from accounts.models import Province
 from seeds.reference import load_reference
 from tests import snapshot
-from tests.factories import SYNTHETIC_GIRL, make_orgs, make_people, open_case
+from tests.factories import (
+    SYNTHETIC_GIRL,
+    make_orgs,
+    make_people,
+    open_case,
+    orgs_from_database,
+    people_from_database,
+)
 
 
 @pytest.fixture(scope="session")
@@ -18,6 +25,13 @@ def django_db_setup(django_db_setup, django_db_blocker):  # type: ignore[no-unty
     with django_db_blocker.unblock():
         load_reference()
         snapshot.take()
+        # The personas, built once through the services and kept as layers over the snapshot:
+        # `orgs` and `people` put their rows back in a few statements instead of 160 queries.
+        orgs = make_orgs()
+        snapshot.take_layer("orgs", below=[])
+        make_people(orgs)
+        snapshot.take_layer("people", below=["orgs"])
+        snapshot.restore(everything=True)
 
 
 @pytest.fixture
@@ -57,13 +71,15 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
 
 @pytest.fixture
 def orgs(reference):  # type: ignore[no-untyped-def]
-    return make_orgs()
+    snapshot.put_layer("orgs")
+    return orgs_from_database()
 
 
 @pytest.fixture
 def people(orgs):  # type: ignore[no-untyped-def]
     """Named staff personas; `people.all` lists them for matrix tests (anonymous included)."""
-    return make_people(orgs)
+    snapshot.put_layer("people")
+    return people_from_database(orgs)
 
 
 @pytest.fixture
