@@ -8,6 +8,7 @@ from django.db import transaction
 from rest_framework.test import APIClient
 
 from accounts.models import Province
+from casework.models import Case
 from seeds.reference import load_reference
 from tests import snapshot
 from tests.factories import (
@@ -20,6 +21,9 @@ from tests.factories import (
 )
 
 
+LAYERED: dict[str, object] = {}  # the primary keys of what the layers hold
+
+
 @pytest.fixture(scope="session")
 def django_db_setup(django_db_setup, django_db_blocker):  # type: ignore[no-untyped-def]
     with django_db_blocker.unblock():
@@ -29,8 +33,10 @@ def django_db_setup(django_db_setup, django_db_blocker):  # type: ignore[no-unty
         # `orgs` and `people` put their rows back in a few statements instead of 160 queries.
         orgs = make_orgs()
         snapshot.take_layer("orgs", below=[])
-        make_people(orgs)
+        people = make_people(orgs)
         snapshot.take_layer("people", below=["orgs"])
+        LAYERED["case"] = open_case(people.social_worker, person_values=SYNTHETIC_GIRL).pk
+        snapshot.take_layer("case", below=["orgs", "people"])
         snapshot.restore(everything=True)
 
 
@@ -93,6 +99,9 @@ def case_person():  # type: ignore[no-untyped-def]
 def case(people, case_person):  # type: ignore[no-untyped-def]
     """A case of the social worker's (Vientiane MLSW office), opened through the intake service.
     A module that needs more on it overrides `case` with a fixture that takes this one."""
+    if case_person is SYNTHETIC_GIRL:
+        snapshot.put_layer("case")
+        return Case.objects.select_related("person").get(pk=LAYERED["case"])
     return open_case(people.social_worker, person_values=case_person)
 
 
