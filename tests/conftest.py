@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import pytest
+from django.core.management import call_command
 from django.db import transaction
 from rest_framework.test import APIClient
 
@@ -20,13 +21,16 @@ from tests.factories import (
     people_from_database,
 )
 
-
 LAYERED: dict[str, object] = {}  # the primary keys of what the layers hold
 
 
 @pytest.fixture(scope="session")
 def django_db_setup(django_db_setup, django_db_blocker):  # type: ignore[no-untyped-def]
     with django_db_blocker.unblock():
+        # Empty first, as a transactional test's teardown does: rows that an interrupted
+        # transactional test committed would otherwise end up in the snapshot (no migration
+        # inserts rows of its own, so empty + post_migrate + reference data is the clean state).
+        call_command("flush", interactive=False, verbosity=0)
         load_reference()
         snapshot.take()
         # The personas, built once through the services and kept as layers over the snapshot:

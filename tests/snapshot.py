@@ -81,32 +81,33 @@ def take_layer(name: str, below: list[str]) -> None:
     test's database in a few statements instead of building them again through the services."""
     layer = f"{SCHEMA}_{name}"
     with transaction.atomic(), connection.cursor() as cursor:
-        cursor.execute(
-            sql.SQL("DROP SCHEMA IF EXISTS {schema} CASCADE; CREATE SCHEMA {schema}")
-            .format(schema=sql.Identifier(layer))
-            .as_string(cursor.connection)
-        )
+        _run(cursor, "DROP SCHEMA IF EXISTS {s} CASCADE; CREATE SCHEMA {s}", s=sql.Identifier(layer))
         for table in _tables():
-            older = [schema for schema in [SCHEMA, *(f"{SCHEMA}_{b}" for b in below)] if _has_table(cursor, schema, table)]
-            key = _primary_key(cursor, table)
-            unseen = sql.SQL(" AND ").join(
-                sql.SQL("NOT EXISTS (SELECT FROM {old} WHERE {match})").format(
-                    old=sql.Identifier(schema, table),
-                    match=sql.SQL(" AND ").join(
-                        sql.SQL("{old}.{column} = t.{column}").format(old=sql.Identifier(schema, table), column=sql.Identifier(c))
-                        for c in key
-                    ),
-                )
-                for schema in older
+            older = [s for s in [SCHEMA, *(f"{SCHEMA}_{b}" for b in below)] if _has_table(cursor, s, table)]
+            unseen = sql.SQL(" AND ").join(_not_in(schema, table, _primary_key(cursor, table)) for schema in older)
+            _run(
+                cursor,
+                "CREATE TABLE {copy} AS SELECT * FROM {table} t WHERE {unseen}",
+                copy=sql.Identifier(layer, table),
+                table=sql.Identifier("public", table),
+                unseen=unseen if older else sql.SQL("true"),
             )
-            cursor.execute(
-                sql.SQL("CREATE TABLE {copy} AS SELECT * FROM {table} t WHERE {unseen}")
-                .format(copy=sql.Identifier(layer, table), table=sql.Identifier("public", table), unseen=unseen if older else sql.SQL("true"))
-                .as_string(cursor.connection)
-            )
-            cursor.execute(sql.SQL("SELECT EXISTS (SELECT FROM {copy})").format(copy=sql.Identifier(layer, table)).as_string(cursor.connection))
+            _run(cursor, "SELECT EXISTS (SELECT FROM {copy})", copy=sql.Identifier(layer, table))
             if not cursor.fetchone()[0]:
-                cursor.execute(sql.SQL("DROP TABLE {copy}").format(copy=sql.Identifier(layer, table)).as_string(cursor.connection))
+                _run(cursor, "DROP TABLE {copy}", copy=sql.Identifier(layer, table))
+
+
+def _not_in(schema: str, table: str, key: list[str]) -> sql.Composable:
+    """A condition on row `t`: no row of `schema`.`table` has its primary key."""
+    old = sql.Identifier(schema, table)
+    same = sql.SQL(" AND ").join(
+        sql.SQL("{old}.{column} = t.{column}").format(old=old, column=sql.Identifier(c)) for c in key
+    )
+    return sql.SQL("NOT EXISTS (SELECT FROM {old} WHERE {same})").format(old=old, same=same)
+
+
+def _run(cursor, query: str, **parts: sql.Composable) -> None:  # type: ignore[no-untyped-def]
+    cursor.execute(sql.SQL(query).format(**parts).as_string(cursor.connection))
 
 
 def put_layer(name: str) -> None:
