@@ -9,7 +9,7 @@ from django.db import transaction
 from rest_framework.test import APIClient
 
 from accounts.models import Province
-from casework.models import Case
+from casework.models import Case, CaseCodeCounter
 from seeds.reference import load_reference
 from tests import snapshot
 from tests.factories import (
@@ -103,7 +103,7 @@ def case_person():  # type: ignore[no-untyped-def]
 def case(people, case_person):  # type: ignore[no-untyped-def]
     """A case of the social worker's (Vientiane MLSW office), opened through the intake service.
     A module that needs more on it overrides `case` with a fixture that takes this one."""
-    if case_person is SYNTHETIC_GIRL:
+    if case_person is SYNTHETIC_GIRL and not CaseCodeCounter.objects.exists():  # no case yet: codes free
         snapshot.put_layer("case")
         return Case.objects.select_related("person").get(pk=LAYERED["case"])
     return open_case(people.social_worker, person_values=case_person)
