@@ -68,39 +68,75 @@ def make_user(username: str, organisation: Organisation, *roles: str, password: 
     )
 
 
+# The personas' organisations: attribute, code, kind, province code.
+ORGS = [
+    ("mlsw_vt", "t-mlsw-vt", OrganisationKind.MLSW, "VT"),
+    ("mlsw_sv", "t-mlsw-sv", OrganisationKind.MLSW, "SV"),
+    ("mlsw_national", "t-mlsw", OrganisationKind.MLSW, None),
+    ("lwu", "t-lwu", OrganisationKind.LWU, "VT"),
+    ("police", "t-police", OrganisationKind.POLICE, None),
+    ("ngo", "t-ngo", OrganisationKind.NGO, "VT"),
+    ("ngo_other", "t-ngo-2", OrganisationKind.NGO, "SV"),
+    ("stats", "t-stats", OrganisationKind.OTHER_GOV, None),
+]
+
+# The personas (after healthchecks' Alice/Bob/Charlie): a social worker and a manager of one MLSW
+# provincial office, a colleague in another province (outsider), a national manager, an LWU
+# counsellor, shelter staff, a police officer, a partner NGO, a statistician and an admin.
+PERSONAS = [
+    ("social_worker", "sw", "mlsw_vt", (Role.SOCIAL_WORKER,)),
+    ("manager", "mgr", "mlsw_vt", (Role.MANAGER,)),
+    ("outsider", "sw-sv", "mlsw_sv", (Role.SOCIAL_WORKER,)),
+    ("national_manager", "mgr-national", "mlsw_national", (Role.MANAGER,)),
+    ("counsellor", "counsellor", "lwu", (Role.COUNSELLOR, Role.SOCIAL_WORKER)),
+    ("shelter_staff", "shelter", "lwu", (Role.SHELTER_STAFF,)),
+    ("police", "police", "police", (Role.POLICE,)),
+    ("partner", "partner", "ngo", (Role.PARTNER,)),
+    ("statistician", "stats", "stats", (Role.STATISTICIAN,)),
+    ("admin", "admin", "mlsw_national", (Role.ADMIN,)),
+]
+
+
 def make_orgs() -> SimpleNamespace:
     """The organisations of the personas (codes `t-...`), on top of the reference data."""
-    vt, sv = Province.objects.get(code="VT"), Province.objects.get(code="SV")
+    provinces = {p.code: p for p in Province.objects.filter(code__in={code for *_, code in ORGS if code})}
     return SimpleNamespace(
-        mlsw_vt=OrganisationFactory(code="t-mlsw-vt", kind=OrganisationKind.MLSW, province=vt),
-        mlsw_sv=OrganisationFactory(code="t-mlsw-sv", kind=OrganisationKind.MLSW, province=sv),
-        mlsw_national=OrganisationFactory(code="t-mlsw", kind=OrganisationKind.MLSW, province=None),
-        lwu=OrganisationFactory(code="t-lwu", kind=OrganisationKind.LWU, province=vt),
-        police=OrganisationFactory(code="t-police", kind=OrganisationKind.POLICE, province=None),
-        ngo=OrganisationFactory(code="t-ngo", kind=OrganisationKind.NGO, province=vt),
-        ngo_other=OrganisationFactory(code="t-ngo-2", kind=OrganisationKind.NGO, province=sv),
-        stats=OrganisationFactory(code="t-stats", kind=OrganisationKind.OTHER_GOV, province=None),
+        **{
+            name: OrganisationFactory(code=code, kind=kind, province=provinces.get(province))
+            for name, code, kind, province in ORGS
+        }
     )
 
 
 def make_people(orgs: SimpleNamespace) -> SimpleNamespace:
-    """The personas (after healthchecks' Alice/Bob/Charlie): a social worker and a manager of one
-    MLSW provincial office, a colleague in another province (outsider), a national manager, an LWU
-    counsellor, shelter staff, a police officer, a partner NGO, a statistician and an admin;
-    `all` lists them, anonymous included."""
-    personas = SimpleNamespace(
-        social_worker=make_user("sw", orgs.mlsw_vt, Role.SOCIAL_WORKER),
-        manager=make_user("mgr", orgs.mlsw_vt, Role.MANAGER),
-        outsider=make_user("sw-sv", orgs.mlsw_sv, Role.SOCIAL_WORKER),
-        national_manager=make_user("mgr-national", orgs.mlsw_national, Role.MANAGER),
-        counsellor=make_user("counsellor", orgs.lwu, Role.COUNSELLOR, Role.SOCIAL_WORKER),
-        shelter_staff=make_user("shelter", orgs.lwu, Role.SHELTER_STAFF),
-        police=make_user("police", orgs.police, Role.POLICE),
-        partner=make_user("partner", orgs.ngo, Role.PARTNER),
-        statistician=make_user("stats", orgs.stats, Role.STATISTICIAN),
-        admin=make_user("admin", orgs.mlsw_national, Role.ADMIN),
-        anonymous=AnonymousUser(),
+    """The personas, built through `user_create`; `all` lists them, anonymous included."""
+    return _personas(
+        {
+            name: make_user(username, getattr(orgs, organisation), *roles)
+            for name, username, organisation, roles in PERSONAS
+        }
     )
+
+
+def orgs_from_database() -> SimpleNamespace:
+    """The personas' organisations as `make_orgs` left them, read back (tests/snapshot.py layers)."""
+    by_code = {o.code: o for o in Organisation.objects.filter(code__in=[code for _, code, *_ in ORGS])}
+    return SimpleNamespace(**{name: by_code[code] for name, code, *_ in ORGS})
+
+
+def people_from_database(orgs: SimpleNamespace) -> SimpleNamespace:
+    """The personas as `make_people` left them, read back (tests/snapshot.py layers)."""
+    from accounts.models import User
+
+    by_name = {u.username: u for u in User.objects.filter(username__in=[username for _, username, *_ in PERSONAS])}
+    organisations = {o.pk: o for o in vars(orgs).values()}
+    for user in by_name.values():
+        user.organisation = organisations[user.organisation_id]
+    return _personas({name: by_name[username] for name, username, *_ in PERSONAS})
+
+
+def _personas(users: dict) -> SimpleNamespace:  # type: ignore[type-arg]
+    personas = SimpleNamespace(**users, anonymous=AnonymousUser())
     personas.all = list(vars(personas).values())
     return personas
 

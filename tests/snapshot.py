@@ -46,22 +46,24 @@ def take() -> None:
                 )
 
 
-def restore() -> None:
+def restore(*, everything: bool = False) -> None:
     """Put the snapshot's rows back: empty those tables (post_migrate may have refilled some after
-    the flush, with other ids) and copy the rows in, with triggers and foreign-key checks off
+    the flush, with other ids; `everything`: every table, to undo what was built after `take`)
+    and copy the rows in, with triggers and foreign-key checks off
     for the copy (session_replication_role), as a restore of a dump would. They are switched
     back on before returning: SET LOCAL in a savepoint would otherwise last until the outermost
     transaction (the test's) ends."""
     with connection.cursor() as cursor:
         cursor.execute("SELECT tablename FROM pg_tables WHERE schemaname = %s ORDER BY tablename", [SCHEMA])
         tables = [table for (table,) in cursor.fetchall()]
+    emptied = _tables() if everything else tables
     if not tables:
         return
     with transaction.atomic(), connection.cursor() as cursor:
         cursor.execute("SET LOCAL session_replication_role = replica")
         cursor.execute(
             sql.SQL("TRUNCATE {} CASCADE")
-            .format(sql.SQL(", ").join(sql.Identifier("public", t) for t in tables))
+            .format(sql.SQL(", ").join(sql.Identifier("public", t) for t in emptied))
             .as_string(cursor.connection)
         )
         for table in tables:
@@ -71,3 +73,71 @@ def restore() -> None:
                 .as_string(cursor.connection)
             )
         cursor.execute("SET LOCAL session_replication_role = DEFAULT")
+
+
+def take_layer(name: str, below: list[str]) -> None:
+    """Copy the rows added since the snapshot and the layers `below` were taken (by primary key)
+    into the schema `test_snapshot_<name>`, so that `put_layer` can add exactly those rows to a
+    test's database in a few statements instead of building them again through the services."""
+    layer = f"{SCHEMA}_{name}"
+    with transaction.atomic(), connection.cursor() as cursor:
+        _run(cursor, "DROP SCHEMA IF EXISTS {s} CASCADE; CREATE SCHEMA {s}", s=sql.Identifier(layer))
+        for table in _tables():
+            older = [s for s in [SCHEMA, *(f"{SCHEMA}_{b}" for b in below)] if _has_table(cursor, s, table)]
+            unseen = sql.SQL(" AND ").join(_not_in(schema, table, _primary_key(cursor, table)) for schema in older)
+            _run(
+                cursor,
+                "CREATE TABLE {copy} AS SELECT * FROM {table} t WHERE {unseen}",
+                copy=sql.Identifier(layer, table),
+                table=sql.Identifier("public", table),
+                unseen=unseen if older else sql.SQL("true"),
+            )
+            _run(cursor, "SELECT EXISTS (SELECT FROM {copy})", copy=sql.Identifier(layer, table))
+            if not cursor.fetchone()[0]:
+                _run(cursor, "DROP TABLE {copy}", copy=sql.Identifier(layer, table))
+
+
+def _not_in(schema: str, table: str, key: list[str]) -> sql.Composable:
+    """A condition on row `t`: no row of `schema`.`table` has its primary key."""
+    old = sql.Identifier(schema, table)
+    same = sql.SQL(" AND ").join(
+        sql.SQL("{old}.{column} = t.{column}").format(old=old, column=sql.Identifier(c)) for c in key
+    )
+    return sql.SQL("NOT EXISTS (SELECT FROM {old} WHERE {same})").format(old=old, same=same)
+
+
+def _run(cursor, query: str, **parts: sql.Composable) -> None:  # type: ignore[no-untyped-def]
+    cursor.execute(sql.SQL(query).format(**parts).as_string(cursor.connection))
+
+
+def put_layer(name: str) -> None:
+    """Insert a layer's rows (ids and all, triggers off as in `restore`): the test's transaction
+    rolls them back with everything else."""
+    layer = f"{SCHEMA}_{name}"
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT tablename FROM pg_tables WHERE schemaname = %s ORDER BY tablename", [layer])
+        tables = [table for (table,) in cursor.fetchall()]
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("SET LOCAL session_replication_role = replica")
+        for table in tables:
+            cursor.execute(
+                sql.SQL("INSERT INTO {table} SELECT * FROM {copy}")
+                .format(table=sql.Identifier("public", table), copy=sql.Identifier(layer, table))
+                .as_string(cursor.connection)
+            )
+        cursor.execute("SET LOCAL session_replication_role = DEFAULT")
+
+
+def _has_table(cursor, schema: str, table: str) -> bool:  # type: ignore[no-untyped-def]
+    cursor.execute("SELECT EXISTS (SELECT FROM pg_tables WHERE schemaname = %s AND tablename = %s)", [schema, table])
+    return bool(cursor.fetchone()[0])
+
+
+def _primary_key(cursor, table: str) -> list[str]:  # type: ignore[no-untyped-def]
+    cursor.execute(
+        """SELECT a.attname FROM pg_index i
+           JOIN pg_attribute a ON a.attrelid = i.indrelid AND a.attnum = ANY(i.indkey)
+           WHERE i.indrelid = %s::regclass AND i.indisprimary ORDER BY a.attnum""",
+        [f'public."{table}"'],
+    )
+    return [column for (column,) in cursor.fetchall()]

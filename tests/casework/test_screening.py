@@ -139,7 +139,7 @@ def test_weak_indicators_count_only_when_a_weak_threshold_is_set(people, adult_c
     assert screen(people.social_worker, adult_case, indicators).outcome == "possible_victim"
 
 
-def test_thresholds_fall_back_to_the_default_and_a_weak_of_zero_is_refused():
+def test_thresholds_fall_back_to_the_default_and_a_weak_of_zero_is_refused(reference):
     """A missing row is one strong or two medium; the database refuses weak=0, which would make
     an element present with nothing observed."""
     ElementThreshold.objects.filter(element="purpose").delete()
