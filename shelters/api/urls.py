@@ -1,6 +1,6 @@
 from rest_framework.routers import DefaultRouter
 
-from shelters.api import views
+from shelters.api import reports, views
 
 router = DefaultRouter()
 router.register("shelters", views.ShelterViewSet, basename="shelter")
@@ -9,5 +9,7 @@ router.register("beds", views.BedViewSet, basename="bed")
 router.register("bed-outages", views.BedOutageViewSet, basename="bed-outage")
 router.register("non-residential", views.NonResidentialViewSet, basename="non-residential")
 router.register("admission-requests", views.AdmissionRequestViewSet, basename="admission-request")
+
+router.register("reports", reports.ReportViewSet, basename="report")
 
 urlpatterns = router.urls
