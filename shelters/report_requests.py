@@ -90,10 +90,11 @@ def report_scope(user: Any) -> list[Shelter]:
     return shelters
 
 
-def read_choice(user: Any, query: Mapping[str, Any], scope: list[Shelter]) -> tuple[ReportForm, Choice | None]:
+def read_choice(user: Any, query: Mapping[str, Any]) -> tuple[ReportForm, Choice | None]:
     """The form over `query` (dates left out default to 1 January of this year to today; a date
-    sent empty is an error) and, when it is valid, the choice. A shelter outside the scope is a
-    404, as if it did not exist."""
+    sent empty is an error) and, when it is valid, the choice. No shelter to report on is a 403;
+    a shelter outside the scope a 404, as if it did not exist."""
+    scope = report_scope(user)
     code = query.get("shelter", "") or ""
     if code and code not in {shelter.code for shelter in scope}:
         raise Http404(_("Not found."))

@@ -25,7 +25,7 @@ from django.views.decorators.http import require_safe
 
 from shelters import charts, exports, reports
 from shelters.choices import EXIT_GROUPS, ExitDestination, ExitGroup
-from shelters.report_requests import REPORTS, audit_export, read_choice, report_scope, report_sheet, utilisation_step
+from shelters.report_requests import REPORTS, audit_export, read_choice, report_sheet, utilisation_step
 
 
 def aggregates_only(view: Callable[..., HttpResponseBase]) -> Callable[..., HttpResponseBase]:
@@ -46,7 +46,7 @@ def aggregates_only(view: Callable[..., HttpResponseBase]) -> Callable[..., Http
 @aggregates_only
 def occupancy_report(request: HttpRequest) -> HttpResponse:
     """The report page: figures, two charts, the shelters' table and the by-year table."""
-    form, choice = read_choice(request.user, request.GET, report_scope(request.user))
+    form, choice = read_choice(request.user, request.GET)
     if choice is None:
         return render(request, "shelters/occupancy_report.html", {"form": form}, status=400)
     shelters, start, end = choice.shelters, choice.start, choice.end
@@ -91,11 +91,12 @@ def occupancy_report(request: HttpRequest) -> HttpResponse:
 def report_download(request: HttpRequest, report: str, fmt: str) -> HttpResponseBase:
     """One report as CSV or XLSX, for the same choices as the page; `columns=codes` heads the
     columns with their language-neutral codes instead of their titles. Audited as an export."""
-    form, choice = read_choice(request.user, request.GET, report_scope(request.user))
+    form, choice = read_choice(request.user, request.GET)
     columns = request.GET.get("columns", "titles")
     if choice is not None and columns not in exports.COLUMN_MODES:
         form.add_error(None, _("Columns are headed by their titles or by their codes (columns=codes)."))
-    if choice is None or not form.is_valid():
+        choice = None
+    if choice is None:
         return render(request, "shelters/occupancy_report.html", {"form": form}, status=400)
     mode: exports.Columns = "codes" if columns == "codes" else "titles"
     sheet = report_sheet(report, choice)

@@ -19,7 +19,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from shelters.exports import Sheet
-from shelters.report_requests import REPORTS, Choice, audit_export, read_choice, report_scope, report_sheet
+from shelters.report_requests import REPORTS, Choice, audit_export, read_choice, report_sheet
 
 
 class ReportQuerySerializer(serializers.Serializer):
@@ -105,7 +105,7 @@ def report_data(report: str, choice: Choice, sheet: Sheet) -> dict[str, Any]:
 
 
 def _report(request: Request, report: str) -> Response:
-    form, choice = read_choice(request.user, request.query_params, report_scope(request.user))
+    form, choice = read_choice(request.user, request.query_params)
     if choice is None:
         raise ValidationError(form.errors.as_data())
     sheet = report_sheet(report, choice)
