@@ -61,6 +61,8 @@ class Sheet:
     def __post_init__(self) -> None:
         if self.codes and len(self.codes) != len(self.header):
             raise ValueError("A sheet needs one column code per title.")
+        if self.codes and any(len(row) != len(self.codes) for row in self.rows):
+            raise ValueError("A sheet needs one cell per column in every row.")
         if self.keys and len(self.keys) != len(self.rows):
             raise ValueError("A sheet needs one key per row.")
 
@@ -182,7 +184,8 @@ def occupancy_sheet(report: OccupancyReport, title: str) -> Sheet:
 
 
 def shelter_table_columns() -> list[tuple[str, str]]:
-    """The counts of a `ShelterTableRow`, by field name (the column's code) and title."""
+    """The counts of a `ShelterTableRow` (`counts()`, in order), by field name (the column's
+    code) and title."""
     return [
         ("total", _("Total")),
         ("female", _("Female")),
@@ -197,14 +200,12 @@ def shelter_table_columns() -> list[tuple[str, str]]:
 
 
 def shelter_table_sheet(rows: Sequence[ShelterTableRow], title: str) -> Sheet:
-    """One row per row of the table (its category is its key, `total` for the total), whatever
-    rows and counts the report produces: each count column is a field of `ShelterTableRow`."""
-    counts = shelter_table_columns()
+    """One row per row of the table, whatever rows the report produces, keyed by `row.key`."""
     return _sheet(
         title,
-        [("category", _("Category")), *counts],
-        [[row.label, *(getattr(row, code) for code, _title in counts)] for row in rows],
-        [row.category or TOTAL_KEY for row in rows],
+        [("category", _("Category")), *shelter_table_columns()],
+        [[row.label, *row.counts()] for row in rows],
+        [row.key for row in rows],
         [row.label for row in rows],
     )
 
@@ -223,7 +224,7 @@ def by_year_sheet(table: YearTable, title: str) -> Sheet:
         for cell in row.cells:
             cells += [cell.residents, cell.children]
         rows.append(cells)
-    return _sheet(title, columns, rows, [row.category or TOTAL_KEY for row in lines], [row.label for row in lines])
+    return _sheet(title, columns, rows, [row.key for row in lines], [row.label for row in lines])
 
 
 def utilisation_sheet(points: Sequence[UtilisationPoint], title: str) -> Sheet:

@@ -402,7 +402,7 @@ ROWS = [
     ),
     # the same four reports as data (shelters/api/reports.py): the same scope as the page
     *[
-        R(f"v1:report-{name}", "get", {"manager", "shelter_staff"}, body=report_period)
+        R("v1:report-detail", "get", {"manager", "shelter_staff"}, args=lambda o, n=name: [n], body=report_period)
         for name in ("occupancy", "shelter-table", "by-year", "utilisation")
     ],
     # --- national statistics: protected aggregates and k-anonymous records, never a person -----

@@ -49,12 +49,13 @@ def test_the_shelter_reports_are_documented_with_their_parameters_and_answers(tm
     shape whose values are keyed by column code, and the 404 of a shelter outside the scope."""
     call_command("spectacular", "--format", "openapi-json", "--file", str(tmp_path / "schema.json"))
     schema = json.loads((tmp_path / "schema.json").read_text())
-    for report in ("occupancy", "shelter-table", "by-year", "utilisation"):
-        operation = schema["paths"][f"/api/v1/reports/{report}/"]["get"]
-        assert {p["name"] for p in operation["parameters"]} == {"shelter", "start", "end"}
-        answer = operation["responses"]["200"]["content"]["application/json"]
-        assert answer["schema"] == {"$ref": "#/components/schemas/Report"}
-        assert set(operation["responses"]) == {"200", "400", "403", "404"}
+    operation = schema["paths"]["/api/v1/reports/{report}/"]["get"]
+    parameters = {p["name"]: p for p in operation["parameters"]}
+    assert set(parameters) == {"report", "shelter", "start", "end"}
+    assert sorted(parameters["report"]["schema"]["enum"]) == ["by-year", "occupancy", "shelter-table", "utilisation"]
+    answer = operation["responses"]["200"]["content"]["application/json"]
+    assert answer["schema"] == {"$ref": "#/components/schemas/Report"}
+    assert set(operation["responses"]) == {"200", "400", "403", "404"}
     report = schema["components"]["schemas"]["Report"]
     assert {"columns", "rows", "shelters"} <= set(report["properties"])
     values = schema["components"]["schemas"]["ReportRow"]["properties"]["values"]

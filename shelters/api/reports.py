@@ -12,9 +12,16 @@ from __future__ import annotations
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from drf_spectacular.utils import OpenApiExample, OpenApiResponse, extend_schema, extend_schema_serializer
+from django.http import Http404
+from django.utils.translation import gettext as _
+from drf_spectacular.utils import (
+    OpenApiExample,
+    OpenApiParameter,
+    OpenApiResponse,
+    extend_schema,
+    extend_schema_serializer,
+)
 from rest_framework import serializers, viewsets
-from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
 
@@ -104,53 +111,45 @@ def report_data(report: str, choice: Choice, sheet: Sheet) -> dict[str, Any]:
     }
 
 
-def _report(request: Request, report: str) -> Response:
-    form, choice = read_choice(request.user, request.query_params)
-    if choice is None:
-        raise ValidationError(form.errors.as_data())
-    sheet = report_sheet(report, choice)
-    audit_export(request, report, "json", choice)
-    return Response(ReportSerializer(report_data(report, choice, sheet)).data)
-
-
-_DOCUMENTED = extend_schema(
-    parameters=[ReportQuerySerializer],
-    responses={
-        200: ReportSerializer,
-        404: OpenApiResponse(
-            {"$ref": "#/components/schemas/Error"},  # core.api.schema.document_error_answers adds it
-            description="The shelter named is outside your scope, or does not exist (the two look the same).",
-        ),
-    },
-)
-
-
 class ReportViewSet(viewsets.ViewSet):
-    """The report page's four reports as JSON: for users who may run shelter reports (a shelter's
-    staff, its operator's managers), over the shelters in their scope; anyone else gets 403."""
+    """The report page's reports as JSON, one URL per report (`REPORTS`: a report added there
+    is served here too): for users who may run shelter reports (a shelter's staff, its operator's
+    managers), over the shelters in their scope; anyone else gets 403."""
 
-    @_DOCUMENTED
-    @action(detail=False, methods=["get"])
-    def occupancy(self, request: Request) -> Response:
-        """Occupancy: one row per shelter and the total (bed nights, utilisation, admissions,
-        exits by destination and group, lengths of stay, non-residential assistance)."""
-        return _report(request, "occupancy")
+    lookup_field = "report"
 
-    @_DOCUMENTED
-    @action(detail=False, methods=["get"], url_path="shelter-table")
-    def shelter_table(self, request: Request) -> Response:
-        """The shelters' own table: persons by category (each row the table has), then the total
-        of distinct persons; columns by sex and age at admission."""
-        return _report(request, "shelter-table")
-
-    @_DOCUMENTED
-    @action(detail=False, methods=["get"], url_path="by-year")
-    def by_year(self, request: Request) -> Response:
-        """Residents by calendar year and category (`residents_<year>`, `children_<year>`)."""
-        return _report(request, "by-year")
-
-    @_DOCUMENTED
-    @action(detail=False, methods=["get"])
-    def utilisation(self, request: Request) -> Response:
-        """Bed utilisation per month (per ISO week for a period of three months or less)."""
-        return _report(request, "utilisation")
+    @extend_schema(
+        parameters=[
+            OpenApiParameter(
+                "report",
+                str,
+                OpenApiParameter.PATH,
+                enum=list(REPORTS),
+                description="occupancy: one row per shelter and the total (bed nights, utilisation, "
+                "admissions, exits by destination and group, lengths of stay, non-residential assistance); "
+                "shelter-table: persons by category (each row the table has) and the total of distinct "
+                "persons, by sex and age at admission; by-year: residents and children by calendar year "
+                "and category; utilisation: bed nights per month (per ISO week for three months or less). "
+                "docs/reports.md lists every column code.",
+            ),
+            ReportQuerySerializer,
+        ],
+        responses={
+            200: ReportSerializer,
+            404: OpenApiResponse(
+                {"$ref": "#/components/schemas/Error"},  # core.api.schema.document_error_answers adds it
+                description="No such report, or the shelter named is outside your scope or does not exist "
+                "(the two look the same).",
+            ),
+        },
+    )
+    def retrieve(self, request: Request, report: str) -> Response:
+        """One report for a shelter (or the caller's whole scope) and a period."""
+        form, choice = read_choice(request.user, request.query_params)
+        if report not in REPORTS:
+            raise Http404(_("Not found."))
+        if choice is None:
+            raise ValidationError(form.errors.as_data())
+        sheet = report_sheet(report, choice)
+        audit_export(request, report, "json", choice)
+        return Response(ReportSerializer(report_data(report, choice, sheet)).data)

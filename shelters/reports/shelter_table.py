@@ -37,6 +37,11 @@ class ShelterTableRow:
     adult_female: int = 0
     adult_male: int = 0
 
+    @property
+    def key(self) -> str:
+        """A stable, language-neutral key: the category, or "total"."""
+        return self.category or "total"
+
     def counts(self) -> tuple[int, ...]:
         """The nine counts in the table's column order."""
         return (

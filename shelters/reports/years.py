@@ -33,6 +33,11 @@ class YearRow:
     label: str
     cells: list[YearCell] = field(default_factory=list)  # one per year, in `YearTable.years` order
 
+    @property
+    def key(self) -> str:
+        """A stable, language-neutral key: the category, or "total"."""
+        return self.category or "total"
+
 
 @dataclass(frozen=True)
 class YearTable:

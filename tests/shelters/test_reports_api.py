@@ -26,7 +26,7 @@ REPORTS = ("occupancy", "shelter-table", "by-year", "utilisation")
 
 
 def api_url(report):
-    return reverse(f"v1:report-{report}")
+    return reverse("v1:report-detail", args=[report])
 
 
 def download_url(report, fmt):
@@ -122,9 +122,14 @@ def test_codes_and_keys_do_not_change_with_the_language(manager_api, transit_res
 
 def test_every_count_of_the_shelter_table_is_a_column():
     """A count added to the table's rows must be given a code and a title, and then appears in
-    the API, the CSV and the XLSX without more (the sheet reads the row's fields by code)."""
-    counts = {f.name for f in fields(ShelterTableRow) if f.name not in ("category", "label")}
-    assert {code for code, _title in exports.shelter_table_columns()} == counts
+    the API, the CSV and the XLSX without more; a row the table gains appears under its key."""
+    counts = [f.name for f in fields(ShelterTableRow) if f.type == "int"]
+    assert [code for code, _title in exports.shelter_table_columns()] == counts
+    assert len(ShelterTableRow(None, "Total").counts()) == len(counts)
+    rows = [ShelterTableRow("trafficking", "T", total=2), ShelterTableRow(None, "Total", total=2)]
+    sheet = exports.shelter_table_sheet(rows, "title")
+    assert sheet.keys == ["trafficking", "total"]
+    assert sheet.lines("codes") == [["trafficking", 2, *[0] * 8], ["total", 2, *[0] * 8]]
 
 
 # --- Scope and refusals ----------------------------------------------------------------------------
@@ -143,6 +148,11 @@ def test_shelter_staff_report_on_the_shelters_they_are_posted_to(api, staff):
     data = api.get(api_url("shelter-table")).json()
     assert data["shelters"] == ["lwu-cpc-vientiane", "sengsavang-savannakhet"]
     assert api.get(api_url("shelter-table"), {"shelter": TRANSIT}).status_code == 404
+
+
+def test_an_unknown_report_is_not_found(manager_api):
+    answer = manager_api.get(api_url("people"), JANUARY)
+    assert answer.status_code == 404 and answer.json()["code"] == "not_found"
 
 
 def test_users_without_a_shelter_to_report_on_are_refused(api, people):
