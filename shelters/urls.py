@@ -40,7 +40,7 @@ urlpatterns = [
     path("imports/<uuid:pk>/undo/", import_views.undo, name="import-undo"),
     path("reports/occupancy/", views.occupancy_report, name="occupancy-report"),
     re_path(
-        r"^reports/(?P<report>occupancy|shelter-table|by-year|non-residential)\.(?P<fmt>csv|xlsx)$",
+        r"^reports/(?P<report>occupancy|shelter-table|by-year|utilisation|non-residential)\.(?P<fmt>csv|xlsx)$",
         views.report_download,
         name="report-download",
     ),

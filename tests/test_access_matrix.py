@@ -456,6 +456,18 @@ ROWS = [
         args=lambda o: ["occupancy", "csv"],
         body=report_period,
     ),
+    R(
+        "shelters:report-download",
+        "get",
+        {"manager", "shelter_staff"},
+        args=lambda o: ["utilisation", "xlsx"],
+        body=lambda o: {**report_period(o), "columns": "codes"},
+    ),
+    # the same four reports as data (shelters/api/reports.py): the same scope as the page
+    *[
+        R("v1:report-detail", "get", {"manager", "shelter_staff"}, args=lambda o, n=name: [n], body=report_period)
+        for name in ("occupancy", "shelter-table", "by-year", "utilisation")
+    ],
     # --- national statistics: protected aggregates and k-anonymous records, never a person -----
     R("statistics:page", "get", STATISTICIANS, body=statistics_years),
     R(

@@ -1,3 +1,4 @@
+import json
 import re
 
 import pytest
@@ -41,3 +42,21 @@ def test_the_api_docs_load_nothing_from_another_host(client, people, name):
     assert len(static) >= (3 if name == "swagger" else 1)
     for url in static:
         assert finders.find(url.removeprefix("/static/").split("?")[0]), url
+
+
+def test_the_shelter_reports_are_documented_with_their_parameters_and_answers(tmp_path):
+    """The four reports as data (shelters/api/reports.py): the page's parameters, one report
+    shape whose values are keyed by column code, and the 404 of a shelter outside the scope."""
+    call_command("spectacular", "--format", "openapi-json", "--file", str(tmp_path / "schema.json"))
+    schema = json.loads((tmp_path / "schema.json").read_text())
+    operation = schema["paths"]["/api/v1/reports/{report}/"]["get"]
+    parameters = {p["name"]: p for p in operation["parameters"]}
+    assert set(parameters) == {"report", "shelter", "start", "end", "by_form"}
+    assert sorted(parameters["report"]["schema"]["enum"]) == ["by-year", "occupancy", "shelter-table", "utilisation"]
+    answer = operation["responses"]["200"]["content"]["application/json"]
+    assert answer["schema"] == {"$ref": "#/components/schemas/Report"}
+    assert set(operation["responses"]) == {"200", "400", "403", "404"}
+    report = schema["components"]["schemas"]["Report"]
+    assert {"columns", "rows", "shelters"} <= set(report["properties"])
+    values = schema["components"]["schemas"]["ReportRow"]["properties"]["values"]
+    assert values["type"] == "object" and "additionalProperties" in values

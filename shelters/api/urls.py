@@ -1,6 +1,6 @@
 from rest_framework.routers import DefaultRouter
 
-from shelters.api import views
+from shelters.api import reports, views
 from shelters.imports.api import RegisterImportViewSet
 
 router = DefaultRouter()
@@ -11,5 +11,7 @@ router.register("bed-outages", views.BedOutageViewSet, basename="bed-outage")
 router.register("non-residential", views.NonResidentialViewSet, basename="non-residential")
 router.register("admission-requests", views.AdmissionRequestViewSet, basename="admission-request")
 router.register("register-imports", RegisterImportViewSet, basename="register-import")
+
+router.register("reports", reports.ReportViewSet, basename="report")
 
 urlpatterns = router.urls

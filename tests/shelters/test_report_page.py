@@ -10,16 +10,13 @@ from datetime import date
 
 import openpyxl
 import pytest
-from django.db.backends.postgresql.psycopg_any import DateRange
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from accounts.models import AuditEvent, Organisation, Role
+from accounts.models import AuditEvent
 from shelters import reports, views
-from shelters.models import Shelter, Stay
 from tests.clients import client_for
-from tests.factories import make_user, open_case
 
 pytestmark = pytest.mark.django_db
 
@@ -28,36 +25,13 @@ JANUARY = {"shelter": TRANSIT, "start": "2025-01-01", "end": "2025-01-31"}
 
 
 @pytest.fixture
-def manager(reference):
-    """A manager of the transit centre's operator: its shelter is in their reporting scope."""
-    return make_user("mgr-transit", Organisation.objects.get(code="mlsw-transit-centre"), Role.MANAGER)
+def manager(transit_manager):
+    return transit_manager
 
 
 @pytest.fixture
-def stays(people, manager):
-    """Three residents of the transit centre in January 2025: 10 + 31 + 5 nights."""
-    shelter = Shelter.objects.get(code=TRANSIT)
-    beds = list(shelter.beds.order_by("label")[:3])
-    plan = [
-        ("trafficking", "female", 16, date(2025, 1, 1), date(2025, 1, 11), "family_reunification_home_village"),
-        ("risk_group", "male", 30, date(2024, 12, 1), None, ""),
-        ("trafficking", "female", 22, date(2025, 1, 27), None, ""),
-    ]
-    for bed, (category, sex, age, start, end, destination) in zip(beds, plan, strict=True):
-        values = {"given_name_latin": "Page", "family_name_latin": "Synthetic", "sex": sex, "estimated_age": age}
-        case = open_case(people.social_worker, category=category, person_values=values)
-        Stay.objects.create(
-            shelter=shelter,
-            bed=bed,
-            person=case.person,
-            case=case,
-            during=DateRange(start, end),
-            episode_started_on=start,
-            age_at_admission=age,
-            exit_destination=destination,
-            admitted_by=manager,
-        )
-    return Shelter.objects.filter(code=TRANSIT)
+def stays(transit_residents):
+    return transit_residents
 
 
 def page_url():
@@ -101,13 +75,18 @@ def test_without_dates_the_page_shows_this_year_so_far(manager):
         assert response.context["end"] == timezone.localdate()
 
 
-def test_reading_the_report_writes_no_audit_row(manager, stays):
-    """Counts only: nothing personal is read, so nothing is logged; and a POST is refused."""
+def test_reading_the_report_writes_no_audit_row_and_a_download_one_export_row(manager, stays):
+    """Counts only: nothing personal is read, so the page logs nothing; a download is an export
+    (docs/audit.md), one row naming the report, format, shelter and period. A POST is refused."""
     client = client_for(manager)
     before = AuditEvent.objects.count()
     assert client.get(page_url(), JANUARY).status_code == 200
-    assert client.get(download_url("shelter-table", "csv"), JANUARY).status_code == 200
     assert AuditEvent.objects.count() == before
+    assert client.get(download_url("shelter-table", "csv"), JANUARY).status_code == 200
+    row = AuditEvent.objects.get(action="export", object_type="shelter_report")
+    assert (row.actor, row.object_id) == (manager, "shelter-table.csv")
+    assert sorted(row.fields) == ["end=2025-01-31", f"shelter={TRANSIT}", "start=2025-01-01"]
+    assert AuditEvent.objects.count() == before + 1
     assert client.post(page_url(), JANUARY).status_code == 405
     assert views.occupancy_report.reads_personal_data is False
     assert views.report_download.reads_personal_data is False
