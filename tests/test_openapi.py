@@ -52,7 +52,13 @@ def test_the_shelter_reports_are_documented_with_their_parameters_and_answers(tm
     operation = schema["paths"]["/api/v1/reports/{report}/"]["get"]
     parameters = {p["name"]: p for p in operation["parameters"]}
     assert set(parameters) == {"report", "shelter", "start", "end", "by_form"}
-    assert sorted(parameters["report"]["schema"]["enum"]) == ["by-year", "occupancy", "shelter-table", "utilisation"]
+    assert sorted(parameters["report"]["schema"]["enum"]) == [
+        "by-year",
+        "non-residential",
+        "occupancy",
+        "shelter-table",
+        "utilisation",
+    ]
     answer = operation["responses"]["200"]["content"]["application/json"]
     assert answer["schema"] == {"$ref": "#/components/schemas/Report"}
     assert set(operation["responses"]) == {"200", "400", "403", "404"}
