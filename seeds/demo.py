@@ -15,6 +15,7 @@ from django.db import transaction
 
 from accounts import services as account_services
 from accounts.models import Organisation, Role, User
+from seeds.demo_journeys import demo_journeys
 from seeds.demo_reminders import demo_reminders
 from shelters.models import Shelter, ShelterStaff
 
@@ -104,13 +105,14 @@ def seed_demo(
     progress: Callable[[int, Counter[str]], None] | None = None,
 ) -> dict[str, int] | None:
     """The demo logins (always), then `people` synthetic people with their cases. The demo
-        social worker and counsellor join their organisations' worker pools, so they are assigned a
-        share of the generated cases; the demo manager (MLSW Vientiane Capital, the social worker's
-        office) manages that office's cases and the national manager (MLSW) oversees every MLSW
-        office's; the demo police unit gets investigation shares; the demo shelter staff, posted to
-        the LWU shelter in Vientiane, admits and discharges its residents. With `if_empty`, nothing
-        is generated when people exist already (None is returned). Either way the demo workers get
-    reminders due, overdue and upcoming relative to today (seeds.demo_reminders)."""
+    social worker and counsellor join their organisations' worker pools, so they are assigned a
+    share of the generated cases; the demo manager (MLSW Vientiane Capital, the social worker's
+    office) manages that office's cases and the national manager (MLSW) oversees every MLSW
+    office's; the demo police unit gets investigation shares; the demo shelter staff, posted to
+    the LWU shelter in Vientiane, admits and discharges its residents. With `if_empty`, nothing
+    is generated when people exist already (None is returned). Either way open trafficking cases
+    without a journey get one, half of them with an HTCDS consent (seeds.demo_journeys), and the
+    demo workers get reminders due, overdue and upcoming relative to today (seeds.demo_reminders)."""
     from casework.models import Person
     from seeds.generator import generate
 
@@ -119,5 +121,8 @@ def seed_demo(
     counts = None
     if not (if_empty and Person.objects.exists()):
         counts = generate(people=people, seed=seed, batch_size=batch_size, progress=progress)
+    journeys = demo_journeys(seed=seed)
+    if counts is not None:
+        counts |= {f"demo.{kind}": number for kind, number in journeys.items()}
     demo_reminders(usernames=reminded_logins())
     return counts
