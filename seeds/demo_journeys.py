@@ -44,6 +44,15 @@ PROMISES = (
     "Work on a farm, paid every month.",
 )
 BORDERS = {"TH": ("friendship_bridge_1", "friendship_bridge_2", "friendship_bridge_3", "vang_tao"), "CN": ("boten",)}
+# The crossing into Thailand nearest to the home province (the bridges 1-4: Vientiane, Savannakhet,
+# Thakhek, Houayxay; Vang Tao for the south); elsewhere one of them at random.
+THAI_CROSSING = {
+    **dict.fromkeys(("VT", "VI", "BL", "XS"), "friendship_bridge_1"),
+    "SV": "friendship_bridge_2",
+    "KH": "friendship_bridge_3",
+    **dict.fromkeys(("BK", "LM", "OU", "PH", "LP", "XA"), "friendship_bridge_4"),
+    **dict.fromkeys(("CH", "SL", "XE", "AT"), "vang_tao"),
+}
 # Scam compounds: reached through Thailand.
 THROUGH_THAILAND = {"MM", "KH"}
 ONLINE = ("through_online_social_networks", "through_an_online_advertisement")
@@ -133,7 +142,9 @@ def _steps(rng: random.Random, case: Case, today: date) -> list[tuple[str, dict[
     if country != "LA":
         first = "TH" if country in THROUGH_THAILAND or country not in BORDERS else country
         crossing: dict[str, Any] = {"crossed_border": True, "irregular_crossing": rng.random() < 0.3}
-        if first in BORDERS:
+        if first == "TH" and province is not None and province.code in THAI_CROSSING:
+            crossing["border_point"] = THAI_CROSSING[province.code]
+        elif first in BORDERS:
             crossing["border_point"] = rng.choice(BORDERS[first])
         day = recruited + timedelta(days=rng.randint(1, 5))
         steps.append((JourneyStage.TRANSIT, {"country": first, "started_on": day, "ended_on": day} | crossing))

@@ -14,6 +14,7 @@ from casework.services.journey import as_list
 from national_statistics import htcds
 from national_statistics.queries import Scope
 from seeds.demo import seed_demo
+from seeds.demo_journeys import THAI_CROSSING
 from tests.national_statistics.test_htcds import check_against_standard
 
 pytestmark = [pytest.mark.slow, pytest.mark.django_db]
@@ -40,6 +41,12 @@ def test_the_demo_trafficking_cases_have_journeys_and_the_htcds_export_has_rows(
             assert any(event.crossed_border for event in journey if event.stage == JourneyStage.TRANSIT)
         assert all(event.recorded_by_id == event.case.assigned_worker_id for event in journey)
     assert events.filter(forced_criminality__contains=["online_scam"]).exists(), "scam compounds"
+    crossings = events.filter(country_id="TH", border_point__isnull=False)
+    crossings = crossings.select_related("case__person__origin_province", "border_point")
+    assert crossings.exists()
+    for event in crossings:  # the crossing nearest to home
+        province = event.case.person.origin_province
+        assert province is None or event.border_point.code == THAI_CROSSING.get(province.code, event.border_point.code)
     # every code is a code of its list
     known = set(JourneyCode.objects.values_list("list", "code"))
     for event in events:
