@@ -15,6 +15,7 @@ from django.db import transaction
 
 from accounts import services as account_services
 from accounts.models import Organisation, Role, User
+from seeds.demo_journeys import demo_journeys
 from seeds.demo_reminders import demo_reminders
 from shelters.models import Shelter, ShelterStaff
 
@@ -35,7 +36,11 @@ DEMO_LOGINS = (
     DemoLogin("social.worker", "mlsw-vt", (Role.SOCIAL_WORKER,)),
     DemoLogin("counsellor", "lwu-cpc", (Role.COUNSELLOR, Role.SOCIAL_WORKER)),
     DemoLogin("shelter.staff", "lwu-cpc", (Role.SHELTER_STAFF,), shelter="lwu-cpc-vientiane"),
-    DemoLogin("manager", "mlsw", (Role.MANAGER,)),
+    # The provincial office whose cases the demo social worker works: its overdue reminders are
+    # escalated to this manager, so its Reminders page is not empty.
+    DemoLogin("manager", "mlsw-vt", (Role.MANAGER,)),
+    # A national manager overseeing every MLSW office (counts, decisions; no escalations).
+    DemoLogin("national.manager", "mlsw", (Role.MANAGER,)),
     DemoLogin("police", "mops-atd", (Role.POLICE,)),
     DemoLogin("partner", "vfi", (Role.PARTNER,)),
     DemoLogin("statistician", "ncaw-mc", (Role.STATISTICIAN,)),
@@ -50,6 +55,15 @@ WORKER_ROLES = frozenset({Role.SOCIAL_WORKER, Role.COUNSELLOR})
 def reminded_logins() -> list[str]:
     """The demo logins that get follow-up visits due, overdue and upcoming (seeds.demo_reminders)."""
     return [login.username for login in DEMO_LOGINS if WORKER_ROLES & set(login.roles)]
+
+
+def escalated_logins() -> list[str]:
+    """The demo managers of an organisation a reminded login belongs to: the engine escalates the
+    overdue reminders of those cases to them, so their Reminders page lists them."""
+    worker_orgs = {login.organisation for login in DEMO_LOGINS if login.username in reminded_logins()}
+    return [
+        login.username for login in DEMO_LOGINS if Role.MANAGER in login.roles and login.organisation in worker_orgs
+    ]
 
 
 def refuse_in_production() -> None:
@@ -91,12 +105,14 @@ def seed_demo(
     progress: Callable[[int, Counter[str]], None] | None = None,
 ) -> dict[str, int] | None:
     """The demo logins (always), then `people` synthetic people with their cases. The demo
-        social worker and counsellor join their organisations' worker pools, so they are assigned a
-        share of the generated cases; the demo manager (national MLSW) oversees the MLSW offices'
-        cases and the demo police unit gets investigation shares; the demo shelter staff, posted to
-        the LWU shelter in Vientiane, admits and discharges its residents. With `if_empty`, nothing
-        is generated when people exist already (None is returned). Either way the demo workers get
-    reminders due, overdue and upcoming relative to today (seeds.demo_reminders)."""
+    social worker and counsellor join their organisations' worker pools, so they are assigned a
+    share of the generated cases; the demo manager (MLSW Vientiane Capital, the social worker's
+    office) manages that office's cases and the national manager (MLSW) oversees every MLSW
+    office's; the demo police unit gets investigation shares; the demo shelter staff, posted to
+    the LWU shelter in Vientiane, admits and discharges its residents. With `if_empty`, nothing
+    is generated when people exist already (None is returned). Either way open trafficking cases
+    without a journey get one, half of them with an HTCDS consent (seeds.demo_journeys), and the
+    demo workers get reminders due, overdue and upcoming relative to today (seeds.demo_reminders)."""
     from casework.models import Person
     from seeds.generator import generate
 
@@ -105,5 +121,8 @@ def seed_demo(
     counts = None
     if not (if_empty and Person.objects.exists()):
         counts = generate(people=people, seed=seed, batch_size=batch_size, progress=progress)
+    journeys = demo_journeys(seed=seed)
+    if counts is not None:
+        counts |= {f"demo.{kind}": number for kind, number in journeys.items()}
     demo_reminders(usernames=reminded_logins())
     return counts

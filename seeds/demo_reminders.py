@@ -10,8 +10,10 @@ counsellor: the only roles a case can be assigned to) and, once a reminder is ov
 escalation delay, the managers of the case's organisation; alerts go to managers too. Police,
 partner staff, shelter staff, statisticians and administrators are never told of a reminder. So
 every demo login with a worker role gets visits here (`seeds.demo.reminded_logins`), and the
-demo manager, a national manager overseeing the offices, sees their overdue reminders counted
-on the home page (its link leads to the reminders list)."""
+demo manager, a manager of the demo social worker's own office (MLSW Vientiane Capital), is told
+of the overdue ones by escalation (`seeds.demo.escalated_logins`): its Reminders page lists them
+and its home page counts them. The national manager (MLSW) sees them counted on its home page
+only: escalations go to the managers of the case's own organisation."""
 
 from __future__ import annotations
 

@@ -16,6 +16,8 @@ from django.core.management import CommandError, call_command
 from django.db import connection, transaction
 from django.db.backends.postgresql.psycopg_any import DateRange
 from django.db.models import Count
+from django.test import Client
+from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import Notification, Organisation, Province, Role, User
@@ -787,14 +789,16 @@ def test_the_demo_workers_have_reminders_due_overdue_and_upcoming(reference):
     """Issue 17.4: a newcomer logging in as a demo worker sees the reminder system work."""
     from casework.home import manager_home
     from notifications.upcoming import upcoming
-    from seeds.demo import DEMO_LOGINS, WORKER_ROLES, reminded_logins
+    from seeds.demo import DEMO_LOGINS, WORKER_ROLES, escalated_logins, reminded_logins
 
     seed_demo(people=300)
     now = timezone.now()
     # Every demo login a reminder can reach: each worker is told of its cases' reminders; the
-    # manager sees the overdue ones of the offices it oversees on its home page; the other roles
-    # are never told of a reminder (no case is assigned to them, no escalation reaches them).
+    # manager of the social worker's own office is told of the overdue ones by escalation (its
+    # Reminders page lists them); every manager sees them counted on its home page; the other
+    # roles are never told of a reminder (no case is assigned to them, no escalation reaches them).
     assert set(reminded_logins()) == {"social.worker", "counsellor"}
+    assert escalated_logins() == ["manager"]
     for login in DEMO_LOGINS:
         user = User.objects.get(username=login.username)
         numbers = {count.label: count.number for count in (manager_home(user=user) or {"numbers": []})["numbers"]}
@@ -802,6 +806,17 @@ def test_the_demo_workers_have_reminders_due_overdue_and_upcoming(reference):
             assert numbers["Overdue reminders"] > 0, login.username
         elif not WORKER_ROLES & set(login.roles):
             assert not Notification.objects.filter(user=user).exists(), login.username
+    manager = User.objects.get(username="manager")
+    escalations = Notification.objects.filter(user=manager, escalation=True, occurrence__resolved_at__isnull=True)
+    assert escalations.filter(occurrence__due_at__lt=now - timedelta(days=3)).exists(), "overdue, escalated"
+    assert set(escalations.values_list("occurrence__rule", flat=True)) >= {"follow_up_due"}
+    # what its Reminders page shows: the escalated reminders on its first page
+    client = Client()
+    client.force_login(manager)
+    page = client.get(reverse("notifications:list"))
+    assert page.status_code == 200
+    shown = {notification.pk for notification, _rule in page.context["rows"]}
+    assert shown & set(escalations.values_list("pk", flat=True)), "escalations on the first page"
     for username in reminded_logins():
         user = User.objects.get(username=username)
         open_ = Notification.objects.filter(user=user, occurrence__resolved_at__isnull=True)
