@@ -103,8 +103,10 @@ class PaperSignatureForm(forms.Form):
         allow_empty_file=True,  # the attachments service says why an empty file is refused
     )
 
+    prefix = "paper"
+
     def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, prefix="paper", **kwargs)
+        super().__init__(*args, **kwargs)
         self.fields["file"].widget.attrs["accept"] = ".pdf,.jpg,.jpeg,.png,.heic,image/*"
 
 
