@@ -158,6 +158,7 @@ def person_records(person: Any, case_ids: list[Any]) -> dict[str, list[dict[str,
                 "signer_name": row.signer_name,
                 "signer_role": row.signer_role,
                 "seal": row.content_sha256,
+                "paper": str(row.paper_id) if row.paper_id else None,  # the scan, among the attachments
                 "signed_at": row.signed_at,
             }
             for row in rows
