@@ -73,6 +73,7 @@ urlpatterns = [
     path("<uuid:case_id>/journey/<uuid:event_id>/remove/", journey.journey_remove, name="journey-remove"),
     path("<uuid:case_id>/audit/", audit.case_audit, name="case-audit"),
     path("<uuid:case_id>/subject-access/", subject_access.subject_access, name="subject-access"),
+    path("<uuid:case_id>/subject-access.zip", subject_access.subject_access_zip, name="subject-access-zip"),
     # The person and their family (the Person tab's links), a second case, duplicates
     path("<uuid:case_id>/person/", people.person_edit, name="person-edit"),
     path("<uuid:case_id>/family/", people.family_add, name="family-add"),

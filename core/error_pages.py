@@ -14,9 +14,10 @@ from django.conf import settings
 from django.core.exceptions import RequestDataTooBig
 from django.db import DataError, InterfaceError, OperationalError
 from django.http import HttpRequest, HttpResponse, JsonResponse
-from django.template.defaultfilters import filesizeformat
 from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
+
+from core.sizes import file_size
 
 RETRY_AFTER_SECONDS = 5
 
@@ -44,7 +45,7 @@ def unavailable_message() -> str:
 def refused_request(error: BaseException | None) -> tuple[int, str, str]:
     """(status, code, message) for a request Django refuses as malformed or too large."""
     if isinstance(error, RequestDataTooBig):
-        limit = filesizeformat(settings.DATA_UPLOAD_MAX_MEMORY_SIZE)
+        limit = file_size(settings.DATA_UPLOAD_MAX_MEMORY_SIZE)
         return 413, "too_large", _("The request is too large: send at most %(limit)s.") % {"limit": limit}
     return 400, "bad_request", _("The request could not be read.")
 

@@ -21,9 +21,10 @@ from typing import Any
 
 import filetype
 from django.conf import settings
-from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
 from PIL import Image, ImageOps, UnidentifiedImageError
+
+from core.sizes import file_size
 
 ALLOWED = {
     "application/pdf": "pdf",
@@ -60,7 +61,7 @@ class CleanFile:
 def check_size(size: int) -> None:
     limit = settings.ATTACHMENT_MAX_BYTES
     if size > limit:
-        raise UploadRefused(_("The file is larger than %(limit)s.") % {"limit": filesizeformat(limit)})
+        raise UploadRefused(_("The file is larger than %(limit)s.") % {"limit": file_size(limit)})
     if size == 0:
         raise UploadRefused(_("The file is empty."))
 

@@ -28,6 +28,7 @@ class SignatureBlock:
     seal: str = ""  # the SHA-256 stored at signing time
     sealed: bool = True  # False: the record changed after it was signed
     image: bytes | None = None  # the drawn signature, a PNG
+    paper: bool = False  # signed on paper: the scan is kept with the case's files
 
 
 @dataclass(frozen=True)

@@ -17,7 +17,7 @@ from core.fields import EncryptedCharField, EncryptedTextField
 
 class SignatureMethod(models.TextChoices):
     DRAWN = "drawn", _("Drawn on screen")
-    # The scan of a signed paper: recorded once attachments exist (issue 19, item 1).
+    # The scan of the signed paper form, kept as an attachment (Signature.paper).
     PAPER = "paper", _("Signed on paper")
 
 
@@ -45,6 +45,10 @@ class Signature(models.Model):
     signer_name = EncryptedCharField(_("name of the signer"), max_length=200)
     signer_role = models.CharField(max_length=10, choices=SignerRole.choices)
     image = EncryptedTextField(blank=True, help_text=_("The drawn signature, a PNG"))
+    # Signed on paper: the scan, an attachment of the case (a consent) or of the handover step,
+    # and the SHA-256 of its stored content, which the seal covers with the record's content.
+    paper = models.ForeignKey("casework.Attachment", null=True, blank=True, on_delete=models.CASCADE, related_name="+")
+    paper_sha256 = models.CharField(max_length=64, blank=True)
     content_sha256 = models.CharField(max_length=64, help_text=_("Seal: SHA-256 of the record's content when signed"))
     signed_at = models.DateTimeField()
     recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
@@ -59,6 +63,10 @@ class Signature(models.Model):
             ),
             models.CheckConstraint(condition=~Q(method="drawn") | ~Q(image=""), name="signature_drawn_has_image"),
             models.CheckConstraint(condition=Q(method__in=SignatureMethod.values), name="signature_method_valid"),
+            models.CheckConstraint(
+                condition=~Q(method="paper") | (Q(paper__isnull=False) & Q(paper_sha256__regex=r"^[0-9a-f]{64}$")),
+                name="signature_paper_has_scan",
+            ),
             models.CheckConstraint(condition=Q(content_sha256__regex=r"^[0-9a-f]{64}$"), name="signature_seal_hex"),
         ]
         indexes = [models.Index(fields=["case", "record"], name="signature_case_record_idx")]

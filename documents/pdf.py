@@ -69,9 +69,12 @@ def _signature(pdf: _Pdf, block: SignatureBlock) -> None:
     if block.image:
         pdf.image(io.BytesIO(block.image), h=20, keep_aspect_ratio=True)
     signed = {"name": block.signer, "role": block.role, "day": block.signed_at}
-    pdf.multi_cell(
-        0, 6, _("Signed by %(name)s (%(role)s) on %(day)s.") % signed, align="L", new_x="LMARGIN", new_y="NEXT"
+    line = (
+        _("Signed on paper by %(name)s (%(role)s) on %(day)s.")
+        if block.paper
+        else _("Signed by %(name)s (%(role)s) on %(day)s.")
     )
+    pdf.multi_cell(0, 6, line % signed, align="L", new_x="LMARGIN", new_y="NEXT")
     pdf.set_font("lao", size=8)
     pdf.multi_cell(0, 5, _("Seal (SHA-256 of the record when signed): %(seal)s") % {"seal": block.seal}, align="L")
     pdf.set_x(pdf.l_margin)

@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 
 from casework.models import RepatriationStep
 from documents.content import SignatureBlock, seal_of
-from documents.models import Signature, SignedRecord
+from documents.models import Signature, SignatureMethod, SignedRecord
 from referrals.models import Consent
 
 HANDOVER_STEP = "handover_at_border"
@@ -62,6 +62,18 @@ def content_of(record: Consent | RepatriationStep) -> dict[str, Any]:
     return consent_content(record) if isinstance(record, Consent) else handover_content(record)
 
 
+def signed_content(record: Consent | RepatriationStep, paper_sha256: str = "") -> dict[str, Any]:
+    """What a signature seals: the record's content and, signed on paper, the scan's SHA-256."""
+    content = content_of(record)
+    if paper_sha256:
+        content["paper_sha256"] = paper_sha256
+    return content
+
+
+def seal_now(signature: Signature, record: Consent | RepatriationStep) -> str:
+    return seal_of(signed_content(record, signature.paper_sha256))
+
+
 def signatures_of(record: Consent | RepatriationStep) -> list[Signature]:
     if isinstance(record, Consent):
         return list(Signature.objects.filter(record=SignedRecord.CONSENT, consent=record).select_related("recorded_by"))
@@ -69,7 +81,7 @@ def signatures_of(record: Consent | RepatriationStep) -> list[Signature]:
 
 
 def is_sealed(signature: Signature, record: Consent | RepatriationStep) -> bool:
-    return signature.content_sha256 == seal_of(content_of(record))
+    return signature.content_sha256 == seal_now(signature, record)
 
 
 def png_of(signature: Signature) -> bytes | None:
@@ -81,7 +93,6 @@ def png_of(signature: Signature) -> bytes | None:
 def signature_blocks(record: Consent | RepatriationStep, *, label: str, signed_at: Any) -> list[SignatureBlock]:
     """The latest signature of the record, with its seal and whether it still holds; a blank
     line to sign on when there is none, or when the record changed after it was signed."""
-    current = seal_of(content_of(record))
     blocks = []
     for signature in signatures_of(record)[:1]:
         blocks.append(
@@ -91,8 +102,9 @@ def signature_blocks(record: Consent | RepatriationStep, *, label: str, signed_a
                 role=signature.get_signer_role_display(),
                 signed_at=signed_at(signature.signed_at),
                 seal=signature.content_sha256,
-                sealed=signature.content_sha256 == current,
+                sealed=signature.content_sha256 == seal_now(signature, record),
                 image=png_of(signature),
+                paper=signature.method == SignatureMethod.PAPER,
             )
         )
     if not blocks or not blocks[0].sealed:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+import hashlib
 import io
 from collections.abc import Callable
 from typing import Any
@@ -19,12 +20,13 @@ from accounts.models import AuditAction
 from accounts.services import audit_record
 from casework import permissions
 from casework import timeline as case_timeline
-from casework.models import PERSON_IDENTITY_FIELDS, Case, RepatriationStep
+from casework.models import PERSON_IDENTITY_FIELDS, Attachment, AttachmentKind, Case, RepatriationStep
+from casework.services.attachments import Upload, attachment_add
 from core.errors import ApplicationError, PermissionDenied
 from documents import pdf
 from documents.content import Document, seal_of
 from documents.models import Signature, SignatureMethod, SignedRecord, SignerRole
-from documents.seal import content_of
+from documents.seal import signed_content
 from referrals.models import Consent
 
 MAX_SIGNATURE_BYTES = 200_000  # a drawn signature is a few kilobytes
@@ -73,32 +75,41 @@ def signature_record(
     record: Consent | RepatriationStep,
     signer_name: str,
     signer_role: str,
-    image: str,
+    image: str = "",
     method: str = SignatureMethod.DRAWN,
+    file: Upload | None = None,
 ) -> Signature:
     """A signature of a consent or of a repatriation's handover, sealed with the SHA-256 of the
-    record's canonical content now (documents.seal). Paper signatures wait for attachments."""
+    record's canonical content now (documents.seal). Drawn: the PNG from the signature pad.
+    On paper: the scan of the signed form goes through the attachments service (its safe-upload
+    checks; a consent's on the case as a consent form, a handover's on its step as a legal
+    document), and the seal covers the scan's SHA-256 too; the file, the signature and their
+    audit rows are saved together or not at all."""
     case = record.case if isinstance(record, Consent) else record.repatriation.case
     if not permissions.change_case.allows(actor, case):
         raise PermissionDenied(_("Only the case's workers record a signature."))
-    if method != SignatureMethod.DRAWN:
-        raise ApplicationError(
-            _("A signed paper is recorded as an attachment."), fields={"method": [_("Choose a drawn signature.")]}
-        )
     errors: dict[str, list[str]] = {}
+    if method not in SignatureMethod.values:
+        errors["method"] = [_("Choose how the record is signed.")]
     name = signer_name.strip()
     if not name:
         errors["signer_name"] = [_("Write the name of the person who signs.")]
     if signer_role not in SignerRole.values:
         errors["signer_role"] = [_("Choose who signs.")]
-    try:
-        png = _clean_png(image)
-    except ApplicationError as error:
-        errors.update(error.fields)
+    png = ""
+    if method == SignatureMethod.DRAWN:
+        try:
+            png = _clean_png(image)
+        except ApplicationError as error:
+            errors.update(error.fields)
+    elif method == SignatureMethod.PAPER and file is None:
+        errors["file"] = [_("Choose the scan of the signed form.")]
     if errors:
         raise ApplicationError(_("The signature was not saved."), fields=errors)
     kind = SignedRecord.CONSENT if isinstance(record, Consent) else SignedRecord.HANDOVER
-    with transaction.atomic():
+
+    def save(paper: Attachment | None = None, content: bytes = b"") -> Signature:
+        digest = hashlib.sha256(content).hexdigest() if paper is not None else ""
         signature = Signature.objects.create(
             case=case,
             record=kind,
@@ -108,15 +119,32 @@ def signature_record(
             signer_name=name,
             signer_role=signer_role,
             image=png,
-            content_sha256=seal_of(content_of(record)),
+            paper=paper,
+            paper_sha256=digest,
+            content_sha256=seal_of(signed_content(record, digest)),
             signed_at=timezone.now(),
             recorded_by=actor,
         )
-        audit_record(
-            actor=actor, action=AuditAction.CREATE, obj=signature, fields=["signer_name", "image", "content_sha256"]
-        )
+        fields = ["signer_name", "paper" if paper is not None else "image", "content_sha256"]
+        audit_record(actor=actor, action=AuditAction.CREATE, obj=signature, fields=fields)
         case_timeline.write(case, actor, "document_signed", record=kind, signature=str(signature.pk))
-    return signature
+        return signature
+
+    if method == SignatureMethod.DRAWN:
+        with transaction.atomic():
+            return save()
+    assert file is not None
+    saved: list[Signature] = []
+    attachment_add(
+        actor=actor,
+        owner_type="case" if isinstance(record, Consent) else "repatriation_step",
+        owner_id=case.pk if isinstance(record, Consent) else record.pk,
+        kind=AttachmentKind.CONSENT_FORM if isinstance(record, Consent) else AttachmentKind.LEGAL,
+        file=file,
+        description=_("Signed consent form") if isinstance(record, Consent) else _("Signed handover form"),
+        then=lambda paper, content: saved.append(save(paper, content)),
+    )
+    return saved[0]
 
 
 def person_records(person: Any, case_ids: list[Any]) -> dict[str, list[dict[str, Any]]]:
@@ -130,6 +158,7 @@ def person_records(person: Any, case_ids: list[Any]) -> dict[str, list[dict[str,
                 "signer_name": row.signer_name,
                 "signer_role": row.signer_role,
                 "seal": row.content_sha256,
+                "paper": str(row.paper_id) if row.paper_id else None,  # the scan, among the attachments
                 "signed_at": row.signed_at,
             }
             for row in rows

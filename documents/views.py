@@ -22,7 +22,7 @@ from core.errors import PermissionDenied
 from core.pages import submit
 from documents import selectors, services
 from documents.content import Document
-from documents.models import SignerRole
+from documents.models import SignatureMethod, SignerRole
 from documents.seal import is_sealed, signatures_of
 from referrals.models import Consent
 
@@ -92,24 +92,47 @@ class SignatureForm(forms.Form):
     image = forms.CharField(widget=forms.HiddenInput, required=False)
 
 
+class PaperSignatureForm(forms.Form):
+    """The second way to sign: the scan of the printed form, signed on paper."""
+
+    signer_name = forms.CharField(label=gettext_lazy("Name of the person who signs"), max_length=200)
+    signer_role = forms.ChoiceField(label=gettext_lazy("Who signs"), choices=SignerRole.choices)
+    file = forms.FileField(
+        label=gettext_lazy("Scan of the signed form"),
+        help_text=gettext_lazy("PDF, JPEG, PNG or HEIC. Kept encrypted with the case's files."),
+        allow_empty_file=True,  # the attachments service says why an empty file is refused
+    )
+
+    prefix = "paper"
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["file"].widget.attrs["accept"] = ".pdf,.jpg,.jpeg,.png,.heic,image/*"
+
+
 def _sign(request: HttpRequest, case: Case, record: Consent | RepatriationStep, title: str, back: str) -> HttpResponse:
     user = signed_in(request)
     if not permissions.change_case.allows(user, case):
         raise PermissionDenied(_("Only the case's workers record a signature."))
-    form = SignatureForm(request.POST or None)
+    on_paper = request.method == "POST" and request.POST.get("method") == SignatureMethod.PAPER
+    form = SignatureForm(request.POST if request.method == "POST" and not on_paper else None)
+    paper_form = PaperSignatureForm(request.POST if on_paper else None, request.FILES if on_paper else None)
     status = 200
     if request.method == "POST":
         status = 400
-        if form.is_valid():
-            data = form.cleaned_data
+        chosen = paper_form if on_paper else form
+        if chosen.is_valid():
+            data = chosen.cleaned_data
             signature, status = submit(
-                form,
+                chosen,
                 services.signature_record,
                 actor=user,
                 record=record,
                 signer_name=data["signer_name"],
                 signer_role=data["signer_role"],
-                image=data["image"],
+                image=data.get("image", ""),
+                method=SignatureMethod.PAPER if on_paper else SignatureMethod.DRAWN,
+                file=data.get("file"),
             )
             if signature is not None:
                 messages.success(request, _("Signed. The record is sealed with its signature."))
@@ -119,6 +142,7 @@ def _sign(request: HttpRequest, case: Case, record: Consent | RepatriationStep, 
     context = {
         "case": case,
         "form": form,
+        "paper_form": paper_form,
         "title": title,
         "back": back,
         "latest": latest,

@@ -180,6 +180,8 @@ ROWS = [
     # A person's data export (subject access): the managers over the case; never a child's record.
     R("casework:subject-access", "get", CASE_MANAGER, args=lambda o: object_id(o, "adult_case")),
     R("casework:subject-access", "get", set(), args=lambda o: object_id(o, "case")),
+    R("casework:subject-access-zip", "get", CASE_MANAGER, args=lambda o: object_id(o, "adult_case")),
+    R("casework:subject-access-zip", "get", set(), args=lambda o: object_id(o, "case")),
     # --- attached files: with their record; medical never police; a referral's under its consent;
     # a stay's for the shelter's staff (forms posted empty: past the gate they answer 400) ---------
     R("casework:attachment-upload", "post", CASE_SCREENERS, args=lambda o: object_id(o, "case")),

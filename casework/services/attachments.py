@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import re
 import uuid
+from collections.abc import Callable
 from typing import Any, Protocol
 
 from django.core.files.base import ContentFile
@@ -68,8 +69,18 @@ def _description(person: Any, text: str) -> str:
 
 
 def attachment_add(
-    *, actor: Staff, owner_type: str, owner_id: Any, kind: str, file: Upload, description: str = ""
+    *,
+    actor: Staff,
+    owner_type: str,
+    owner_id: Any,
+    kind: str,
+    file: Upload,
+    description: str = "",
+    then: Callable[[Attachment, bytes], Any] | None = None,
 ) -> Attachment:
+    """`then(attachment, content)` runs inside the same transaction once the object is written,
+    with the stored (cleaned) plaintext: a record built on the file (a signature on paper) is
+    saved with it or not at all."""
     owner = extensions.ATTACHMENT_OWNERS.get(owner_type)
     if owner is None:
         raise _refuse("owner_type", _("Choose what the file belongs to."))
@@ -115,6 +126,8 @@ def attachment_add(
             written = True
             if name != attachment.storage_name:  # never expected with random names: refuse rather than guess
                 raise RuntimeError("the attachments storage renamed an object")
+            if then is not None:
+                then(attachment, clean.content)
     except BaseException:
         if written:
             storage().delete(attachment.storage_name)

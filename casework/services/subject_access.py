@@ -12,8 +12,12 @@ Other apps add their sections (stays, consents, referrals) through casework.exte
 
 from __future__ import annotations
 
+import io
+import json
+import zipfile
 from typing import Any
 
+from django.core.serializers.json import DjangoJSONEncoder
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -22,10 +26,13 @@ from accounts.actors import Staff
 from accounts.models import AuditAction
 from accounts.services import audit_record
 from casework import extensions, permissions, selectors
+from casework.attachment_permissions import view_attachment
 from casework.models import Case, Person
 from casework.models.people import NAME_INDEX_FIELDS
 from casework.privacy import as_record
+from casework.services.attachments import attachment_read
 from casework.timeline import CASE_EVENTS
+from core import uploads
 from core.errors import NotFound, PermissionDenied
 
 FORMAT = "pathway-subject-access/1"
@@ -125,3 +132,26 @@ def _count(value: Any) -> int:
     if isinstance(value, list):
         return sum(_count(v) for v in value)
     return 0
+
+
+@transaction.atomic
+def subject_access_archive(*, actor: Staff, person: Person) -> bytes:
+    """The export with the files: a ZIP holding `subject-access.json` (the export, in the same
+    form as the JSON download) and every attached file it lists that the requester may read now,
+    decrypted, named `files/<kind>-<id>.<ext>` (never the uploaded file's name). The export's
+    audit row and a read row for each file are written in this transaction: no row, no archive."""
+    document = subject_access_export(actor=actor, person=person, fmt="zip")
+    listed = [row["id"] for row in document.get("attachments", [])]
+    readable = {str(pk) for pk in view_attachment.scope(actor).filter(pk__in=listed).values_list("pk", flat=True)}
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr(
+            "subject-access.json", json.dumps(document, cls=DjangoJSONEncoder, ensure_ascii=False, indent=2)
+        )
+        for attachment_id in listed:
+            if attachment_id not in readable:
+                continue
+            attachment, content = attachment_read(actor=actor, attachment_id=attachment_id)
+            extension = uploads.ALLOWED.get(attachment.content_type, "bin")
+            archive.writestr(f"files/{attachment.kind}-{attachment.pk}.{extension}", content)
+    return out.getvalue()

@@ -7,13 +7,13 @@ from __future__ import annotations
 from typing import Any
 
 from django.core.serializers.json import DjangoJSONEncoder
-from django.http import HttpRequest, JsonResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.views.decorators.http import require_safe
 
 from accounts.actors import signed_in
 from casework import permissions
 from casework.models import Case
-from casework.services.subject_access import subject_access_export
+from casework.services.subject_access import subject_access_archive, subject_access_export
 
 
 @require_safe
@@ -22,5 +22,17 @@ def subject_access(request: HttpRequest, case_id: Any) -> JsonResponse:
     document = subject_access_export(actor=signed_in(request), person=case.person)
     response = JsonResponse(document, encoder=DjangoJSONEncoder, json_dumps_params={"ensure_ascii": False, "indent": 2})
     response["Content-Disposition"] = f'attachment; filename="{case.person.case_code}-subject-access.json"'
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+@require_safe
+def subject_access_zip(request: HttpRequest, case_id: Any) -> HttpResponse:
+    """The same export with the person's attached files that the manager may read, as a ZIP."""
+    case = permissions.view_case.get(request.user, Case.objects.select_related("person"), pk=case_id)
+    data = subject_access_archive(actor=signed_in(request), person=case.person)
+    response = HttpResponse(data, content_type="application/zip")
+    response["Content-Disposition"] = f'attachment; filename="{case.person.case_code}-subject-access.zip"'
+    response["X-Content-Type-Options"] = "nosniff"
     response["Cache-Control"] = "no-store"
     return response

@@ -6,7 +6,7 @@ from typing import Any
 
 from django import template
 
-from core import pages, record_labels
+from core import pages, record_labels, sizes
 
 register = template.Library()
 
@@ -38,3 +38,9 @@ def date_input(name: str, value: Any, *id_parts: Any) -> str:
     """The day/month/year box (core.pages.DateInput) where a template writes its own inputs,
     as several forms on one page do; the id is the parts joined by "-"."""
     return pages.DateInput().render(name, value or "", attrs={"id": "-".join(str(part) for part in id_parts)})
+
+
+@register.filter
+def file_size(value: Any) -> str:
+    """A file's size in the page's language (core.sizes)."""
+    return sizes.file_size(value)

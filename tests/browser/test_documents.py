@@ -15,6 +15,7 @@ from playwright.sync_api import Page, expect
 from pypdf import PdfReader
 
 from documents.models import Signature
+from tests.attachments import pdf
 from tests.browser.conftest import assert_no_horizontal_scroll, login_as, screenshot
 from tests.documents.conftest import LAO_FAMILY, LAO_GIVEN, build_documents_world
 
@@ -79,3 +80,24 @@ def test_sign_a_consent_on_screen(page: Page, people, orgs):
     signature = Signature.objects.get()
     assert signature.method == "drawn" and signature.image.startswith("data:image/png;base64,")
     assert len(signature.image) > 500  # the drawn line, not an empty canvas
+
+
+@pytest.mark.django_db(transaction=True)
+def test_sign_a_consent_on_paper(page: Page, people, orgs, settings, tmp_path):
+    backend = {"BACKEND": "django.core.files.storage.FileSystemStorage", "OPTIONS": {"location": str(tmp_path)}}
+    settings.STORAGES = {**settings.STORAGES, "attachments": backend}
+    world = build_documents_world(people, orgs)
+    login_as(page, people.social_worker, language="lo")
+    page.goto(f"/cases/{world.case.pk}/documents/")
+    page.get_by_test_id("sign-consent").click()
+    page.locator("#id_paper-signer_name").fill(f"{LAO_GIVEN} {LAO_FAMILY}")
+    page.locator("#id_paper-signer_role").select_option("person")
+    page.locator("#id_paper-file").set_input_files({"name": "x.pdf", "mimeType": "application/pdf", "buffer": b"no"})
+    page.locator("#submit-paper").click()  # not a document: refused beside the file field
+    expect(page.locator("#paper-form .has-error")).to_have_count(1)
+    look(page, "documents-sign-paper-refused-lo")
+    page.locator("#id_paper-file").set_input_files({"name": "scan.pdf", "mimeType": "application/pdf", "buffer": pdf()})
+    page.locator("#submit-paper").click()
+    expect(page.locator("[data-seal=valid]")).to_contain_text("ເຊັນເທິງເຈ້ຍ")
+    look(page, "documents-signed-on-paper-lo")
+    assert Signature.objects.get().method == "paper"
