@@ -11,13 +11,13 @@ class CaseworkConfig(AppConfig):
 
         from casework import attachment_owners, closure_checks, dashboard_reminders, home
         from casework.reminders import register_rules
-        from casework.services import attachments, break_glass
+        from casework.services import attachments, break_glass, flags
         from casework.timeline import CASE_EVENTS
         from casework.views import journey
         from notifications.registry import register_alert
 
         register_rules()
-        register_alert(break_glass.ALERT)
+        register_alert(break_glass.ALERT, flags.ALERT)
         dashboard_reminders.register()
         home.register()
         closure_checks.register()
