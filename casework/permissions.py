@@ -27,9 +27,9 @@ from accounts.models import Role
 from accounts.selectors import organisation_subtree_ids
 from casework.choices import Tier, TransferStatus
 from casework.models import (
-    CaseFlag,
     BreakGlassGrant,
     Case,
+    CaseFlag,
     CaseNote,
     CasePlan,
     CaseShare,

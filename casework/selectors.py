@@ -260,3 +260,17 @@ def journey_shown(*, user: Any, case: Case) -> list[dict[str, Any]]:
                 facts.append((LABELS[name], text))
         shown.append({"event": event, "stage": JourneyStage(event.stage).label, "facts": facts})
     return shown
+
+
+def open_flag_levels(*, user: Any, case_ids: list[Any]) -> dict[Any, str]:
+    """The gravest open risk flag of each of these cases (one query; flags seen with the case)."""
+    from casework.choices import RiskLevel
+    from casework.models import CaseFlag
+
+    order = {level: position for position, level in enumerate(RiskLevel.values)}
+    levels: dict[Any, str] = {}
+    flags = permissions.view_flag.scope(user, CaseFlag.objects.filter(case_id__in=case_ids, cleared_at__isnull=True))
+    for case_id, level in flags.values_list("case_id", "level"):
+        if order[level] > order.get(levels.get(case_id, ""), -1):
+            levels[case_id] = level
+    return levels

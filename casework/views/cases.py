@@ -21,6 +21,7 @@ from casework import extensions, forms, permissions, selectors, workload
 from casework.api.filters import CaseFilter
 from casework.choices import CaseCategory, CaseStatus, Tier
 from casework.duplicates import may_search
+from casework.flag_forms import FlagForm
 from casework.models import Case
 from casework.screening_forms import screening_cards
 from casework.services.subject_access import child_records
@@ -95,6 +96,9 @@ def case_list(request: HttpRequest) -> HttpResponse:
     page = paginate(request, cases)
     shown = list(page.object_list)
     selectors.record_identity_read(user=user, objects=[case.person for case in shown])
+    levels = selectors.open_flag_levels(user=user, case_ids=[case.pk for case in shown])
+    for case in shown:
+        case.flag_level = levels.get(case.pk)  # type: ignore[attr-defined]
     if search and not selectors.CASE_CODE.match(search):
         audit_record(
             actor=signed_in(request), action=AuditAction.LIST, object_type="casework.person", fields=["name_search"]
@@ -108,6 +112,8 @@ def case_list(request: HttpRequest) -> HttpResponse:
             "cases": shown,
             "query": query_without_page(request),
             "can_open": permissions.can_open_case(user),
+            "flag_form": FlagForm(),
+            "may_flag": permissions.raise_flag.allows(user, None),
         },
     )
 

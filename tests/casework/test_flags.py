@@ -7,7 +7,6 @@ from __future__ import annotations
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
-from django.urls import reverse
 
 from accounts.models import AuditAction, AuditEvent, Notification, ReminderOccurrence, Role
 from casework import permissions
