@@ -83,32 +83,37 @@ def flag_clear(request: HttpRequest, case_id: Any, flag_id: Any) -> HttpResponse
     return _page(request, case, form, save, title=_("Clear a risk flag"), done=_("Flag cleared."))
 
 
+def _errors_to_messages(request: HttpRequest, form: FlagForm) -> None:
+    for error in form.non_field_errors():
+        messages.error(request, str(error))
+    for name, errors in form.errors.items():
+        label = form.fields[name].label if name in form.fields else ""
+        for error in errors:
+            messages.error(request, f"{label}: {error}" if label else str(error))
+
+
 @require_POST
 def flag_many(request: HttpRequest) -> HttpResponse:
-    """The case list's bulk form: the ticked cases (`cases`), one flag for all, one transaction."""
+    """The case list's bulk form: the ticked cases (`cases`), one flag for all, one transaction;
+    the cases refused are listed in a message."""
     form = FlagForm(request.POST)
-    case_ids = request.POST.getlist("cases")
     back = reverse("casework:case-list")
-    if not form.is_valid():
-        for name, errors in form.errors.items():
-            for error in errors:
-                messages.error(request, f"{form.fields[name].label}: {error}" if name in form.fields else error)
-        return redirect(back)
-    result, status = submit(
-        form, flags.case_flags_raise_many, actor=signed_in(request), case_ids=case_ids, **form.cleaned_data
-    )
-    if result is None:
-        for error in form.non_field_errors():
-            messages.error(request, error)
-        for name, errors in form.errors.items():
-            for error in errors:
-                messages.error(request, error)
-        return redirect(back)
-    messages.success(request, _("%(n)d cases flagged.") % {"n": len(result.flagged)})
-    if result.refused:
-        messages.warning(
-            request, _("Not flagged (you may not flag them): %(codes)s") % {"codes": ", ".join(result.refused)}
+    result = None
+    if form.is_valid():
+        result, _status = submit(
+            form,
+            flags.case_flags_raise_many,
+            actor=signed_in(request),
+            case_ids=request.POST.getlist("cases"),
+            **form.cleaned_data,
         )
+    if result is None:
+        _errors_to_messages(request, form)
+        return redirect(back)
+    messages.success(request, _("Cases flagged: %(n)d") % {"n": len(result.flagged)})
+    if result.refused:
+        codes = ", ".join(result.refused)
+        messages.warning(request, _("Not flagged (you may not flag them): %(codes)s") % {"codes": codes})
     if result.not_found:
         messages.warning(request, _("Not flagged (not found): %(n)d") % {"n": result.not_found})
     return redirect(back)
