@@ -437,3 +437,10 @@ raise_flag = define(
     predicate=_can_move_case,
     filter=lambda user: _cases_changeable(user) | _cases_managed(user),
 )
+
+
+def may_flag_some(user: Any) -> bool:
+    """Whether the case list offers the bulk flag form: social workers, counsellors and managers."""
+    return bool(user.is_authenticated) and (
+        has_role(user, Role.SOCIAL_WORKER, Role.COUNSELLOR) or bool(managed_organisations(user))
+    )

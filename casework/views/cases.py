@@ -113,7 +113,7 @@ def case_list(request: HttpRequest) -> HttpResponse:
             "query": query_without_page(request),
             "can_open": permissions.can_open_case(user),
             "flag_form": FlagForm(),
-            "may_flag": permissions.raise_flag.allows(user, None),
+            "may_flag": permissions.may_flag_some(user),
         },
     )
 

@@ -19,6 +19,7 @@ from casework import extensions, permissions
 from casework.flag_forms import FlagClearForm, FlagForm
 from casework.models import Case, CaseFlag
 from casework.services import flags
+from core.errors import PermissionDenied
 from core.pages import submit
 
 TAB = "flags"
@@ -96,6 +97,8 @@ def _errors_to_messages(request: HttpRequest, form: FlagForm) -> None:
 def flag_many(request: HttpRequest) -> HttpResponse:
     """The case list's bulk form: the ticked cases (`cases`), one flag for all, one transaction;
     the cases refused are listed in a message."""
+    if not permissions.may_flag_some(request.user):
+        raise PermissionDenied(_("You cannot flag cases."))
     form = FlagForm(request.POST)
     back = reverse("casework:case-list")
     result = None
