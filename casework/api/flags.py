@@ -25,7 +25,9 @@ from core.api.viewsets import ScopedViewSet
 
 class CaseFlagSerializer(serializers.ModelSerializer):
     raised_by = serializers.SlugRelatedField(slug_field="username", read_only=True)  # type: ignore[var-annotated]
-    cleared_by = serializers.SlugRelatedField(slug_field="username", read_only=True)  # type: ignore[var-annotated]
+    cleared_by = serializers.SlugRelatedField(  # type: ignore[var-annotated]
+        slug_field="username", read_only=True, allow_null=True
+    )
 
     class Meta:
         model = CaseFlag
