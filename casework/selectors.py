@@ -262,15 +262,18 @@ def journey_shown(*, user: Any, case: Case) -> list[dict[str, Any]]:
     return shown
 
 
-def open_flag_levels(*, user: Any, case_ids: list[Any]) -> dict[Any, str]:
-    """The gravest open risk flag of each of these cases (one query; flags seen with the case)."""
+def gravest_open_flag() -> Any:
+    """A subquery for a case queryset: the level of its gravest open risk flag (None without one).
+    Flags are seen with their case, so a case already in scope shows its own."""
+    from django.db.models import Case as When_
+    from django.db.models import IntegerField, OuterRef, Subquery, Value, When
+
     from casework.choices import RiskLevel
     from casework.models import CaseFlag
 
-    order = {level: position for position, level in enumerate(RiskLevel.values)}
-    levels: dict[Any, str] = {}
-    flags = permissions.view_flag.scope(user, CaseFlag.objects.filter(case_id__in=case_ids, cleared_at__isnull=True))
-    for case_id, level in flags.values_list("case_id", "level"):
-        if order[level] > order.get(levels.get(case_id, ""), -1):
-            levels[case_id] = level
-    return levels
+    gravity = When_(
+        *[When(level=level, then=Value(position)) for position, level in enumerate(RiskLevel.values)],
+        output_field=IntegerField(),
+    )
+    flags = CaseFlag.objects.filter(case=OuterRef("pk"), cleared_at__isnull=True).order_by(gravity.desc())
+    return Subquery(flags.values("level")[:1])

@@ -93,12 +93,10 @@ def case_list(request: HttpRequest) -> HttpResponse:
         # A ticked box is the filter's "true" (django-filter's BooleanWidget reads text).
         filters = {k: "true" if v is True else v for k, v in form.cleaned_data.items() if k != "search" and v}
     cases = CasePageFilter(filters, queryset=selectors.case_list(user=user, search=search)).qs
+    cases = cases.annotate(flag_level=selectors.gravest_open_flag())  # the list's marker, no extra query
     page = paginate(request, cases)
     shown = list(page.object_list)
     selectors.record_identity_read(user=user, objects=[case.person for case in shown])
-    levels = selectors.open_flag_levels(user=user, case_ids=[case.pk for case in shown])
-    for case in shown:
-        case.flag_level = levels.get(case.pk)  # type: ignore[attr-defined]
     if search and not selectors.CASE_CODE.match(search):
         audit_record(
             actor=signed_in(request), action=AuditAction.LIST, object_type="casework.person", fields=["name_search"]

@@ -45,6 +45,8 @@ def test_an_urgent_flag_raised_in_lao_shows_on_the_managers_home(page, people): 
     both_widths(page, "flag-manager-home")
     urgent.click()
     expect(page.locator("[data-flag=urgent]")).to_have_count(1)
+    expect(page.locator("#flag-many-fields")).to_be_visible()
+    both_widths(page, "flag-case-list")
     page.goto(reverse("notifications:list"))
     expect(page.locator("main")).to_contain_text(case.person.case_code)
     expect(page.locator("main")).not_to_contain_text(REASON)
