@@ -11,17 +11,19 @@ class CaseworkConfig(AppConfig):
 
         from casework import attachment_owners, closure_checks, dashboard_reminders, home
         from casework.reminders import register_rules
-        from casework.services import attachments, break_glass
+        from casework.services import attachments, break_glass, flags
         from casework.timeline import CASE_EVENTS
+        from casework.views import flags as flag_pages
         from casework.views import journey
         from notifications.registry import register_alert
 
         register_rules()
-        register_alert(break_glass.ALERT)
+        register_alert(break_glass.ALERT, flags.ALERT)
         dashboard_reminders.register()
         home.register()
         closure_checks.register()
         journey.register()
+        flag_pages.register()
         attachment_owners.register()
         attachments.register()
         # After every app registered its kinds (ready() of the apps above casework runs later).

@@ -253,3 +253,12 @@ class CodeList(models.TextChoices):
     METHOD_OF_CONTROL = "method_of_control", _("Conditions and means of control")
     FORCED_CRIMINALITY = "forced_criminality", _("Forced criminality")
     EXIT_KIND = "exit_kind", _("How she got out")
+
+
+class RiskLevel(models.TextChoices):
+    """How grave a risk flag on a case is; an urgent one alerts the case's worker and managers."""
+
+    LOW = "low", _("Low")
+    MEDIUM = "medium", _("Medium")
+    HIGH = "high", _("High")
+    URGENT = "urgent", _("Urgent")

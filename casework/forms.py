@@ -51,6 +51,7 @@ class CaseFilterForm(forms.Form):
     overdue = forms.ChoiceField(label=_("Overdue"), choices=[*BLANK, *OVERDUE_CHOICES], required=False)
     closure_pending = forms.BooleanField(label=_("Closure requested"), required=False)
     unassigned = forms.BooleanField(label=_("Not assigned"), required=False)
+    flagged = forms.BooleanField(label=_("Flagged"), required=False)
 
     def __init__(self, *args: Any, workers: list[Any], provinces: list[tuple[str, str]], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

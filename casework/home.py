@@ -8,14 +8,17 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import QuerySet
+from django.db.models import Count as DbCount
+from django.db.models import Exists, OuterRef, QuerySet
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import ReminderOccurrence
 from casework import selectors, workload
+from casework.choices import RiskLevel
 from casework.extensions import MANAGER_DECISIONS, ManagerDecision, register_manager_decision
+from casework.models import CaseFlag
 from casework.permissions import managed_organisations
 
 
@@ -63,6 +66,11 @@ def manager_home(*, user: Any) -> dict[str, list[Count]] | None:
     today = timezone.localdate()
     cases = workload.open_managed_cases(user=user)
     case_list = reverse("casework:case-list")
+    open_flags = CaseFlag.objects.filter(case=OuterRef("pk"), cleared_at__isnull=True)
+    flagged = cases.aggregate(  # both counts in one query
+        any=DbCount("pk", filter=Exists(open_flags)),
+        urgent=DbCount("pk", filter=Exists(open_flags.filter(level=RiskLevel.URGENT))),
+    )
     overdue_reminders = ReminderOccurrence.objects.filter(
         organisation_id__in=organisations, resolved_at__isnull=True, due_at__lt=timezone.now()
     )
@@ -73,6 +81,8 @@ def manager_home(*, user: Any) -> dict[str, list[Count]] | None:
             f"{case_list}?current=on&overdue=any",
             cases.filter(pk__in=workload.overdue_case_ids(today=today)).count(),
         ),
+        Count(str(_("Cases with an urgent risk flag")), f"{case_list}?current=on&flagged=on", flagged["urgent"]),
+        Count(str(_("Flagged cases")), f"{case_list}?current=on&flagged=on", flagged["any"]),
         Count(str(_("Overdue reminders")), reverse("notifications:list"), overdue_reminders.count()),
     ]
     return {"decisions": decisions, "numbers": numbers}

@@ -29,6 +29,7 @@ from casework.choices import Tier, TransferStatus
 from casework.models import (
     BreakGlassGrant,
     Case,
+    CaseFlag,
     CaseNote,
     CasePlan,
     CaseShare,
@@ -418,6 +419,7 @@ view_repatriation_step = define(
 
 
 view_screening = through_case("casework.view_screening", Screening)
+view_flag = through_case("casework.view_caseflag", CaseFlag)
 
 
 # --- The trafficking journey: tier 2, seen with the case (police in scope included) ----------
@@ -425,3 +427,20 @@ view_screening = through_case("casework.view_screening", Screening)
 # the police who see the case (the journey is what an investigator's interview establishes).
 view_journey = through_case("casework.view_journeyevent", JourneyEvent)
 change_journey = define("casework.change_journey", Case, predicate=_can_screen, filter=_cases_screenable)
+
+
+# --- Risk flags: raised and cleared by the case's workers and its managers in scope ----------
+# (the same people who may move the case); seen by whoever sees the case.
+raise_flag = define(
+    "casework.raise_flag",
+    Case,
+    predicate=_can_move_case,
+    filter=lambda user: _cases_changeable(user) | _cases_managed(user),
+)
+
+
+def may_flag_some(user: Any) -> bool:
+    """Whether the case list offers the bulk flag form: social workers, counsellors and managers."""
+    return bool(user.is_authenticated) and (
+        has_role(user, Role.SOCIAL_WORKER, Role.COUNSELLOR) or bool(managed_organisations(user))
+    )

@@ -8,6 +8,8 @@
   months an organisation's managers set with the follow_up_due rule on the rules page;
 - screening_needs_assessment: the case's latest screening says "needs further assessment",
   `days` after it was screened (default 7);
+- flag_review_due: an open risk flag (casework.CaseFlag) on its review-by date (default 0 days
+  after it); clearing the flag ends it;
 - case_without_note: an open case with no note for `days` (default 30) since its last note, or
   since it was opened if it has none.
 """
@@ -23,7 +25,7 @@ from django.utils.translation import gettext_lazy as _
 from accounts.actors import Staff
 from casework.choices import CaseStatus, RepatriationStatus, ScreeningOutcome, StepStatus
 from casework.forms import CadenceForm
-from casework.models import Case, CaseNote, FollowUpVisit, RepatriationStep, Screening
+from casework.models import Case, CaseFlag, CaseNote, FollowUpVisit, RepatriationStep, Screening
 from casework.selectors import follow_up_months_of
 from casework.services.follow_ups import organisation_cadence_save
 from notifications.registry import Occurrences, Rule, RuleExtra, register, still_among
@@ -59,6 +61,14 @@ def visit_candidates(window: Window) -> Iterator[QuerySet[Any]]:
 
 def screening_candidates(window: Window) -> Iterator[QuerySet[Any]]:
     yield window.rows(_screenings_needing_assessment(), base="screened_on", date_based=True)
+
+
+def _flags_to_review() -> QuerySet[CaseFlag]:
+    return CaseFlag.objects.filter(cleared_at__isnull=True, review_by__isnull=False)
+
+
+def flag_review_candidates(window: Window) -> Iterator[QuerySet[Any]]:
+    yield window.rows(_flags_to_review(), base="review_by", date_based=True)
 
 
 def silent_case_candidates(window: Window) -> Iterator[QuerySet[Any]]:
@@ -120,6 +130,14 @@ RULES = (
         days=7,
         candidates=screening_candidates,
         still_due=lambda occurrences: still_among(occurrences, _screenings_needing_assessment()),
+    ),
+    Rule(
+        code="flag_review_due",
+        title=_("Risk flag to review"),
+        message=_("A risk flag on this case has reached its review date."),
+        days=0,
+        candidates=flag_review_candidates,
+        still_due=lambda occurrences: still_among(occurrences, _flags_to_review()),
     ),
     Rule(
         code="case_without_note",

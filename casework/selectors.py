@@ -260,3 +260,20 @@ def journey_shown(*, user: Any, case: Case) -> list[dict[str, Any]]:
                 facts.append((LABELS[name], text))
         shown.append({"event": event, "stage": JourneyStage(event.stage).label, "facts": facts})
     return shown
+
+
+def gravest_open_flag() -> Any:
+    """A subquery for a case queryset: the level of its gravest open risk flag (None without one).
+    Flags are seen with their case, so a case already in scope shows its own."""
+    from django.db.models import Case as When_
+    from django.db.models import IntegerField, OuterRef, Subquery, Value, When
+
+    from casework.choices import RiskLevel
+    from casework.models import CaseFlag
+
+    gravity = When_(
+        *[When(level=level, then=Value(position)) for position, level in enumerate(RiskLevel.values)],
+        output_field=IntegerField(),
+    )
+    flags = CaseFlag.objects.filter(case=OuterRef("pk"), cleared_at__isnull=True).order_by(gravity.desc())
+    return Subquery(flags.values("level")[:1])

@@ -34,6 +34,7 @@ record_labels.register(
         "casework.screening": _("Screening"),
         "casework.journeyevent": _("Step of the trafficking journey"),
         "casework.attachment": _("Attached file"),
+        "casework.caseflag": _("Risk flag"),
     }
 )
 
@@ -91,6 +92,8 @@ CASE_EVENTS.register(
         "journey_event_added": _("Step of the trafficking journey recorded"),
         "journey_event_changed": _("Step of the trafficking journey corrected"),
         "journey_event_removed": _("Step of the trafficking journey removed"),
+        "flag_raised": _("Risk flag raised"),
+        "flag_cleared": _("Risk flag cleared"),
     }
 )
 

@@ -8,6 +8,7 @@ from casework.views import (
     case_admin,
     cases,
     duplicates,
+    flags,
     intake,
     journey,
     people,
@@ -68,6 +69,9 @@ urlpatterns = [
             ("cancel", repatriation.cancel),
         )
     ],
+    path("<uuid:case_id>/flags/new/", flags.flag_raise, name="flag-raise"),
+    path("<uuid:case_id>/flags/<uuid:flag_id>/clear/", flags.flag_clear, name="flag-clear"),
+    path("flags/many/", flags.flag_many, name="flag-many"),
     path("<uuid:case_id>/journey/new/<slug:stage>/", journey.journey_add, name="journey-add"),
     path("<uuid:case_id>/journey/<uuid:event_id>/", journey.journey_edit, name="journey-edit"),
     path("<uuid:case_id>/journey/<uuid:event_id>/remove/", journey.journey_remove, name="journey-remove"),

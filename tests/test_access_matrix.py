@@ -34,7 +34,7 @@ from django.utils import timezone
 from accounts.models import Country, Notification, ReminderOccurrence
 from casework.models import FollowUpPolicy, Indicator, ServiceType
 from casework.permissions import view_case
-from casework.services import assistance, cases, follow_ups, journey, repatriation, screening
+from casework.services import assistance, cases, flags, follow_ups, journey, repatriation, screening
 from casework.services.attachments import attachment_add
 from casework.services.people import family_member_add
 from referrals import services as referral_services
@@ -81,6 +81,7 @@ CASE_READERS = {"social_worker", "manager", "police"}
 CASE_WORKER = {"social_worker"}
 CASE_MANAGER = {"manager"}
 CASE_OPENERS = {"social_worker", "outsider", "counsellor", "police"}
+FLAGGERS = {"social_worker", "manager"}  # the case's workers and its managers (casework.raise_flag)
 CASE_SCREENERS = {"social_worker", "police"}  # the case's workers, and police on cases shared with them
 SHELTER_WORKERS = {"shelter_staff", "social_worker", "manager"}  # posted staff, the operator's worker and manager
 BED_MANAGERS = {"shelter_staff", "manager", "admin"}
@@ -401,6 +402,25 @@ ROWS = [
         for method in ("get", "post")
     ],
     R("casework:journey-remove", "post", CASE_SCREENERS, args=lambda o: [o.case.pk, o.journey_event.pk]),
+    # --- risk flags (seen with the case; raised and cleared by its workers and managers) ----------
+    R("v1:case-flag-list", "get", AUTHENTICATED, contains=CASE_READERS),
+    R(
+        "v1:case-flag-list",
+        "post",
+        FLAGGERS,
+        body=lambda o: {"case": str(o.case.pk), "level": "high", "reason": "Seen near the home"},
+    ),
+    R("v1:case-flag-detail", "get", CASE_READERS, args=lambda o: object_id(o, "flag")),
+    R("v1:case-flag-clear", "post", FLAGGERS, args=lambda o: object_id(o, "flag"), body=lambda o: {"reason": "Gone"}),
+    *[
+        R(name, method, FLAGGERS, args=args)
+        for name, args in (
+            ("casework:flag-raise", lambda o: [o.case.pk]),
+            ("casework:flag-clear", lambda o: [o.case.pk, o.flag.pk]),
+        )
+        for method in ("get", "post")
+    ],
+    R("casework:flag-many", "post", {"social_worker", "outsider", "counsellor", "manager", "national_manager"}),
     R("v1:follow-up-list", "get", AUTHENTICATED, contains=CASE_READERS),
     R(
         "v1:follow-up-record",
@@ -1149,6 +1169,7 @@ def build_world(people: Any, orgs: Any) -> SimpleNamespace:
         plan=plan,
         service=service,
         note=note,
+        flag=flags.case_flag_raise(actor=sw, case=case, level="high", reason="Seen near the home"),
         journey_event=journey.journey_event_add(actor=sw, case=case, stage="transit", place="Houayxay"),
         transfer=transfer,
         screening=screened,
@@ -1195,6 +1216,7 @@ def test_access(row, world, client):
                     "v1:service-list": str(world.service.pk),
                     "v1:note-list": str(world.note.pk),
                     "v1:journey-event-list": str(world.journey_event.pk),
+                    "v1:case-flag-list": str(world.flag.pk),
                     "v1:follow-up-list": str(world.visit.pk),
                     "v1:repatriation-list": str(world.repatriation.pk),
                     "v1:screening-list": str(world.screening.pk),

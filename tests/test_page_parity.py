@@ -52,6 +52,8 @@ PAGE_FOR: dict[tuple[str, str], str] = {
     ("journey-event", "create"): "casework:journey-add",
     ("journey-event", "partial_update"): "casework:journey-edit",
     ("journey-event", "destroy"): "casework:journey-remove",
+    ("case-flag", "create"): "casework:flag-raise",
+    ("case-flag", "clear"): "casework:flag-clear",
     ("case", "plan"): "casework:plan-save",
     ("plan", "submit"): "casework:plan-submit",
     ("plan", "approve"): "casework:plan-decide",

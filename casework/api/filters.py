@@ -1,7 +1,8 @@
+from django.db.models import Exists, OuterRef
 from django_filters import rest_framework as filters
 
 from casework.choices import CaseCategory, CaseStatus
-from casework.models import Case
+from casework.models import Case, CaseFlag
 
 
 class CaseFilter(filters.FilterSet):
@@ -17,6 +18,7 @@ class CaseFilter(filters.FilterSet):
     opened_from = filters.DateFilter(field_name="created_at", lookup_expr="date__gte")
     opened_to = filters.DateFilter(field_name="created_at", lookup_expr="date__lte")
     closure_pending = filters.BooleanFilter(method="filter_closure_pending")
+    flagged = filters.BooleanFilter(method="filter_flagged", label="With an open risk flag")
 
     class Meta:
         model = Case
@@ -25,3 +27,7 @@ class CaseFilter(filters.FilterSet):
     def filter_closure_pending(self, queryset, name, value):  # type: ignore[no-untyped-def]
         pending = queryset.filter(closure_requested_at__isnull=False).exclude(status=CaseStatus.CLOSED)
         return pending if value else queryset.exclude(pk__in=pending.values("pk"))
+
+    def filter_flagged(self, queryset, name, value):  # type: ignore[no-untyped-def]
+        open_flag = Exists(CaseFlag.objects.filter(case=OuterRef("pk"), cleared_at__isnull=True))
+        return queryset.filter(open_flag if value else ~open_flag)

@@ -3,6 +3,7 @@
 from casework.models.assistance import CaseNote, CasePlan, CasePlanGoal, CasePlanVersion, FollowUpVisit, Service
 from casework.models.attachments import Attachment, AttachmentKind, AttachmentTier
 from casework.models.cases import BreakGlassGrant, Case, CaseEvent, CaseShare, CaseTransfer
+from casework.models.flags import CaseFlag
 from casework.models.journey import JourneyCode, JourneyEvent
 from casework.models.people import PERSON_IDENTITY_FIELDS, CaseCodeCounter, FamilyMember, Person
 from casework.models.reference import (
@@ -27,6 +28,7 @@ __all__ = [
     "Case",
     "CaseCodeCounter",
     "CaseEvent",
+    "CaseFlag",
     "CaseNote",
     "CasePlan",
     "CasePlanGoal",

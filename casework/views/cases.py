@@ -21,6 +21,7 @@ from casework import extensions, forms, permissions, selectors, workload
 from casework.api.filters import CaseFilter
 from casework.choices import CaseCategory, CaseStatus, Tier
 from casework.duplicates import may_search
+from casework.flag_forms import FlagForm
 from casework.models import Case
 from casework.screening_forms import screening_cards
 from casework.services.subject_access import child_records
@@ -92,6 +93,7 @@ def case_list(request: HttpRequest) -> HttpResponse:
         # A ticked box is the filter's "true" (django-filter's BooleanWidget reads text).
         filters = {k: "true" if v is True else v for k, v in form.cleaned_data.items() if k != "search" and v}
     cases = CasePageFilter(filters, queryset=selectors.case_list(user=user, search=search)).qs
+    cases = cases.annotate(flag_level=selectors.gravest_open_flag())  # the list's marker, no extra query
     page = paginate(request, cases)
     shown = list(page.object_list)
     selectors.record_identity_read(user=user, objects=[case.person for case in shown])
@@ -108,6 +110,8 @@ def case_list(request: HttpRequest) -> HttpResponse:
             "cases": shown,
             "query": query_without_page(request),
             "can_open": permissions.can_open_case(user),
+            "flag_form": FlagForm(),
+            "may_flag": permissions.may_flag_some(user),
         },
     )
 
