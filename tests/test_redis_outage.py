@@ -12,8 +12,8 @@ import pytest
 
 from referrals.partner.tokens import token_issue
 from tests.factories import make_user, open_case
-from tests.processes import web_server
-from tests.shelters.test_api_concurrency import PASSWORD, signed_in
+from tests.processes import signed_in_over_http, web_server
+from tests.shelters.test_api_concurrency import PASSWORD
 
 pytestmark = [pytest.mark.slow, pytest.mark.django_db(transaction=True)]
 
@@ -30,7 +30,7 @@ def test_pages_and_the_api_work_while_redis_is_down(people, orgs):
     _, plaintext = token_issue(actor=people.partner, organisation=orgs.ngo, name="case system")
     down = nobody_listening()
     with web_server(threads=4, REDIS_URL=down, CACHE_URL=down, CELERY_BROKER_URL=down) as url:
-        opener, _ = signed_in(url, "redis-down-worker")
+        opener, _, _ = signed_in_over_http(url, "redis-down-worker", PASSWORD)
         with opener.open(f"{url}/", timeout=30) as page:
             assert page.status == 200 and page.url.rstrip("/") == url
         with opener.open(f"{url}/api/v1/cases/", timeout=30) as api:

@@ -28,7 +28,7 @@ from datetime import date
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Browser, BrowserContext, ConsoleMessage, Locator, Page, sync_playwright
+from playwright.sync_api import Browser, BrowserContext, ConsoleMessage, Locator, Page, expect, sync_playwright
 
 CHROMIUM = os.environ.get("PATHWAY_CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -220,3 +220,14 @@ def assert_no_horizontal_scroll(page: Page) -> None:
 def fill_date(field: Locator, day: date) -> None:
     """A date as the widget takes it: the browser's picker (ISO) or a typed dd/mm/yyyy."""
     field.fill(day.isoformat() if field.get_attribute("type") == "date" else day.strftime("%d/%m/%Y"))
+
+
+def switch_language(page: Page, code: str) -> None:
+    """Choose the language in the header, as a person would: on a phone the switch is behind the
+    Menu button, which is opened first."""
+    toggle = page.locator("button.menu-toggle")
+    if toggle.is_visible() and toggle.get_attribute("aria-expanded") == "false":
+        toggle.click()
+    page.locator("#language").select_option(code)
+    page.locator("form.lang button").click()
+    expect(page.locator("html")).to_have_attribute("lang", code)

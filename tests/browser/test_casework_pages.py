@@ -13,7 +13,7 @@ from playwright.sync_api import expect
 from casework.models import Case, CaseNote, Screening
 from casework.names import name_filter
 from casework.services import assistance, cases
-from tests.browser.conftest import assert_no_horizontal_scroll, login_as, screenshot
+from tests.browser.conftest import assert_no_horizontal_scroll, login_as, screenshot, switch_language
 from tests.factories import open_case
 
 SECRET_NOTE = "Synthetic counselling detail 7F3Q: nightmares about the journey."
@@ -120,8 +120,7 @@ def test_the_lao_switch_shows_lao_and_is_remembered_at_the_next_login(page, othe
     worker = people.social_worker
     login_as(page, worker)
     expect(page.locator("nav.main")).to_contain_text("Cases")
-    page.locator("#language").select_option("lo")
-    page.locator("form.lang button").click()
+    switch_language(page, "lo")
     expect(page.locator("html")).to_have_attribute("lang", "lo")
     expect(page.locator("nav.main")).to_contain_text("ກໍລະນີ")
     screenshot(page, "language-switched-lo")

@@ -13,7 +13,7 @@ from playwright.sync_api import Page, expect
 
 from referrals.models import Consent, Referral
 from referrals.partner.tokens import token_issue
-from tests.browser.conftest import assert_no_horizontal_scroll, login_as, screenshot
+from tests.browser.conftest import assert_no_horizontal_scroll, login_as, screenshot, switch_language
 from tests.factories import open_case
 from tests.referrals import child_case, guardian_of
 
@@ -106,8 +106,7 @@ def test_a_consent_recorded_sent_with_and_withdrawn_in_the_browser(page: Page, o
     assert "identity" not in seen and seen["disclosed_categories"] == []
 
     # The same pages in Lao.
-    page.locator("#language").select_option("lo")
-    page.locator("form.lang button").click()
+    switch_language(page, "lo")
     page.wait_for_load_state()
     expect(page.locator("html")).to_have_attribute("lang", "lo")
     tab = page.locator("section.tab")

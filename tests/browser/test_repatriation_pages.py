@@ -14,7 +14,7 @@ from django.utils import timezone
 from playwright.sync_api import Page, expect
 
 from casework.models import FollowUpVisit, Repatriation
-from tests.browser.conftest import assert_no_horizontal_scroll, login_as, screenshot
+from tests.browser.conftest import assert_no_horizontal_scroll, login_as, screenshot, switch_language
 from tests.factories import SYNTHETIC_GIRL, open_case
 
 CHILD = {**SYNTHETIC_GIRL, "given_name_latin": "Dao", "date_of_birth": date(2013, 2, 1)}  # a child until 2031
@@ -130,8 +130,7 @@ def test_a_child_is_brought_home_from_thailand_step_by_step(page, people):  # ty
     assert_no_horizontal_scroll(page)
     screenshot(page, "repatriation-completed-360")
 
-    page.locator("#language").select_option("lo")
-    page.locator("form.lang button").click()
+    switch_language(page, "lo")
     expect(page.locator("html")).to_have_attribute("lang", "lo")
     tab = page.locator("section.tab")
     expect(tab).to_contain_text("ສຳພາດ ແລະ ເຮັດເອກະສານກໍລະນີ")

@@ -41,7 +41,7 @@ def person_post(person, **changes):
 def main(response):
     """The page's content, without what changes on every answer (the CSP nonce, the CSRF token)."""
     html = response.content.decode()
-    return html[html.index("<main>") : html.index("</main>")]
+    return html[html.index("<main") : html.index("</main>")]
 
 
 def audited(user, action, obj):
