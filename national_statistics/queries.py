@@ -106,6 +106,19 @@ _CHILD = "coalesce(f.child, c.child_at_identification)"
 _AGE_GROUP = f"CASE WHEN {_CHILD} THEN 'child' WHEN NOT {_CHILD} THEN 'adult' ELSE 'unknown' END"
 AGE_SEX = [f"{age}_{sex}" for age in AGE_GROUPS for sex in Sex.values]
 
+# The dimensions a table of the statistics page and API can be broken down by (its rows).
+BREAKDOWNS = (
+    "province",
+    "category",
+    "sex",
+    "age_group",
+    "exploitation",
+    "recruitment",
+    "forced_criminality",
+    "nationality",
+    "country",
+)
+
 # Breakdowns: the SQL expression of the value, and which measures they apply to.
 DIMENSIONS: dict[str, tuple[Any, str]] = {
     "year": (gettext_lazy("Year"), "f.year::text"),

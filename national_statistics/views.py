@@ -31,17 +31,6 @@ from shelters import charts, exports
 from shelters.models import Shelter
 from shelters.views import aggregates_only
 
-BREAKDOWNS = (
-    "province",
-    "category",
-    "sex",
-    "age_group",
-    "exploitation",
-    "recruitment",
-    "forced_criminality",
-    "nationality",
-    "country",
-)
 TABLES = {
     "by-year": gettext_lazy("The table above"),
     "child-victims": gettext_lazy("Child victims of trafficking by year"),
@@ -54,7 +43,7 @@ CHARTS = ("trend", "provinces")
 class StatisticsForm(forms.Form):
     measure = forms.ChoiceField(label=gettext_lazy("Count"), choices=list(queries.MEASURES.items()))
     breakdown = forms.ChoiceField(
-        label=gettext_lazy("By"), choices=[(key, queries.DIMENSIONS[key][0]) for key in BREAKDOWNS]
+        label=gettext_lazy("By"), choices=[(key, queries.DIMENSIONS[key][0]) for key in queries.BREAKDOWNS]
     )
     first = forms.IntegerField(label=gettext_lazy("From year"), min_value=2000, max_value=2100)
     last = forms.IntegerField(label=gettext_lazy("To year (inclusive)"), min_value=2000, max_value=2100)

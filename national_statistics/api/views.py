@@ -22,22 +22,10 @@ from national_statistics import htcds_views, queries, tables
 from national_statistics.permissions import run_statistics, statistics_owners
 from national_statistics.queries import Scope
 
-BREAKDOWNS = (
-    "province",
-    "category",
-    "sex",
-    "age_group",
-    "exploitation",
-    "recruitment",
-    "forced_criminality",
-    "nationality",
-    "country",
-)
-
 
 class StatisticsQuerySerializer(serializers.Serializer):
     measure = serializers.ChoiceField(choices=list(queries.MEASURES), help_text="What is counted (persons)")
-    breakdown = serializers.ChoiceField(choices=list(BREAKDOWNS), help_text="The rows; the columns are years")
+    breakdown = serializers.ChoiceField(choices=list(queries.BREAKDOWNS), help_text="The rows; the columns are years")
     first = serializers.IntegerField(min_value=2000, max_value=2100, help_text="First year")
     last = serializers.IntegerField(min_value=2000, max_value=2100, help_text="Last year (inclusive)")
 

@@ -32,17 +32,6 @@ from tests.national_statistics.test_statistics import register
 pytestmark = pytest.mark.django_db
 YEARS = range(2021, 2027)
 RANGES = [(first, last) for first in YEARS for last in YEARS if first <= last]
-BREAKDOWNS = (
-    "province",
-    "category",
-    "sex",
-    "age_group",
-    "exploitation",
-    "recruitment",
-    "forced_criminality",
-    "nationality",
-    "country",
-)
 
 
 @pytest.fixture
@@ -118,7 +107,7 @@ def attack(user, shelters) -> tuple[Attacker, dict]:
     client = client_for(user)
     labels: dict[tuple[str, str], set[str]] = {}  # (measure, breakdown) -> row labels seen
     for measure in queries.MEASURES:
-        for breakdown in BREAKDOWNS:
+        for breakdown in queries.BREAKDOWNS:
             if measure not in queries.ONLY_FOR.get(breakdown, {measure}):
                 continue
             for first, last in RANGES:
