@@ -33,7 +33,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
-from bench.bench_import import ensure_database  # noqa: E402
+from bench.bench_import import prepared_database  # noqa: E402
 
 
 def big_pdf(megabytes: int) -> bytes:
@@ -69,17 +69,9 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--megabytes", type=int, default=10)
     arguments = parser.parse_args()
-    ensure_database(os.environ["DATABASE_URL"])
-
-    import django
-
-    django.setup()
+    prepared_database(os.environ["DATABASE_URL"])
     from django.conf import settings
     from django.core.files.storage import storages
-    from django.core.management import call_command
-
-    call_command("migrate", verbosity=0)
-    call_command("load_reference", verbosity=0)
 
     from accounts.models import Role
     from casework.services.attachments import attachment_add, attachment_read

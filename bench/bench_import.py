@@ -37,12 +37,10 @@ def ensure_database(url: str) -> None:
             connection.execute(f'CREATE DATABASE "{name}"')
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--rows", type=int, default=10_000)
-    arguments = parser.parse_args()
-    ensure_database(os.environ["DATABASE_URL"])
-
+def prepared_database(url: str) -> None:
+    """The bench's own database, created if missing, migrated and with the reference data, and
+    Django set up on it (what every bench of a single operation starts from)."""
+    ensure_database(url)
     import django
 
     django.setup()
@@ -50,6 +48,13 @@ def main() -> None:
 
     call_command("migrate", verbosity=0)
     call_command("load_reference", verbosity=0)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--rows", type=int, default=10_000)
+    arguments = parser.parse_args()
+    prepared_database(os.environ["DATABASE_URL"])
 
     from accounts.models import Organisation, OrganisationKind, Province, Role
     from shelters.imports import services
