@@ -196,7 +196,9 @@ def screenshot(page: Page, name: str, *, full_page: bool = True) -> Path:
 
 
 def assert_no_horizontal_scroll(page: Page) -> None:
-    """The page fits its viewport's width (checked at 360 px by the tests that call it)."""
+    """The page fits its viewport's width (checked at 360 px by the tests that call it), once the
+    page a click may have started loading has loaded."""
+    page.wait_for_load_state()
     overflow = page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
     if overflow > 0:
         culprits = page.evaluate(
