@@ -74,6 +74,22 @@ def module_db(django_db_setup, django_db_blocker):  # type: ignore[no-untyped-de
             atomic.__exit__(None, None, None)
 
 
+@pytest.fixture(scope="session")
+def world_layer(django_db_setup, django_db_blocker):  # type: ignore[no-untyped-def]
+    """The world, built through the services once per test process (about half a minute) and
+    kept as a snapshot layer; the database is then put back as the session set it up. Seven
+    modules read the world: each gets its rows back with a few `INSERT ... SELECT`."""
+    with django_db_blocker.unblock():
+        snapshot.restore(everything=True)  # a transactional test may have flushed the database
+        from tests.test_access_matrix import build_world  # the matrix module holds what the world is
+
+        orgs = make_orgs()
+        built = build_world(make_people(orgs), orgs)
+        snapshot.take_layer("world", below=[])
+        snapshot.restore(everything=True)
+    return built
+
+
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     """In each module, the tests that use `module_db` data run after the module's other tests."""
     modules: dict[str, int] = {}

@@ -17,6 +17,7 @@ docs/roles.md (`test_roles_doc_shows_the_matrix`; regenerate with
 
 from __future__ import annotations
 
+import copy
 import os
 import uuid
 from collections.abc import Callable
@@ -44,8 +45,9 @@ from shelters import services as shelter_services
 from shelters.imports import services as import_services
 from shelters.models import NonResidentialAssistance
 from shelters.permissions import admit_case
+from tests import snapshot
 from tests.attachments import pdf, upload
-from tests.factories import BedFactory, ShelterFactory, make_orgs, make_people, open_case
+from tests.factories import BedFactory, ShelterFactory, open_case
 from tests.referrals import sent_for
 from tests.registers import as_csv, stay_row
 
@@ -1025,12 +1027,13 @@ def test_every_route_has_a_row():
 
 
 @pytest.fixture(scope="module")
-def world(module_db):  # type: ignore[no-untyped-def]
+def world(world_layer, module_db):  # type: ignore[no-untyped-def]
     """One case of each kind of record, owned by the social worker's office, shared with police,
-    with a transfer offered to LWU; built once for the module (every test only reads it)."""
+    with a transfer offered to LWU; put back for the module (every test only reads it), as
+    fresh objects so that nothing a module changes on them reaches the next."""
     with module_db.unblock():
-        orgs = make_orgs()
-        return build_world(make_people(orgs), orgs)
+        snapshot.put_layer("world")
+    return copy.deepcopy(world_layer)
 
 
 def build_world(people: Any, orgs: Any) -> SimpleNamespace:
