@@ -16,6 +16,7 @@ from django.http import HttpRequest, JsonResponse
 from django.middleware.csrf import get_token
 from django.utils import translation
 from django.utils.translation import gettext as _
+from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_POST
 
 from accounts.actors import signed_in
@@ -129,11 +130,13 @@ def device_register(request: HttpRequest) -> JsonResponse:
     return JsonResponse({"device": str(device.pk), "secret": secret}, status=201)
 
 
+@csrf_exempt
 @login_not_required
 @require_POST
 def device_status(request: HttpRequest) -> JsonResponse:
-    """Open without a session: a deactivated user's device must still learn to wipe itself.
-    It answers one yes or no, and the same for a stranger's guess as for a wiped device."""
+    """Open without a session: a deactivated user's device must still learn to wipe itself (so
+    without a CSRF token too: it changes nothing). It answers one yes or no, the same for a
+    stranger's guess as for a wiped device."""
     try:
         body = json.loads(request.body or b"{}")
     except (ValueError, UnicodeDecodeError):

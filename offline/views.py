@@ -3,6 +3,7 @@ and the device registry page where an administrator (or the device's user) order
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.http import HttpRequest, HttpResponse
@@ -18,6 +19,9 @@ from offline.permissions import manage_device
 from offline.services import devices
 
 # Everything the app needs to start without a connection (the service worker caches it at install).
+# The app's own files by their plain names (its modules import each other by plain name, which
+# collectstatic does not rewrite); the site's stylesheet and Lao font by the names the pages use.
+SITE_FILES = ("pathway.css", "fonts/NotoSansLao-Regular.ttf", "fonts/NotoSansLao-Bold.ttf")
 SHELL_FILES = (
     "offline/app.js",
     "offline/dom.js",
@@ -43,7 +47,7 @@ def shell(request: HttpRequest) -> HttpResponse:
 @login_not_required
 @require_GET
 def service_worker(request: HttpRequest) -> HttpResponse:
-    files = [static(name) for name in SHELL_FILES]
+    files = [static(name) for name in SITE_FILES] + [settings.STATIC_URL + name for name in SHELL_FILES]
     response = render(
         request, "offline/sw.js", {"files": files, "version": SHELL_VERSION}, content_type="text/javascript"
     )
@@ -54,7 +58,10 @@ def service_worker(request: HttpRequest) -> HttpResponse:
 @login_not_required
 @require_GET
 def manifest(request: HttpRequest) -> HttpResponse:
-    context = {"icon_192": static("offline/icon-192.png"), "icon_512": static("offline/icon-512.png")}
+    context = {
+        "icon_192": settings.STATIC_URL + "offline/icon-192.png",
+        "icon_512": settings.STATIC_URL + "offline/icon-512.png",
+    }
     return render(request, "offline/manifest.webmanifest", context, content_type="application/manifest+json")
 
 

@@ -8,7 +8,7 @@ import { h, t, show, field, showErrors, useLanguage } from "./dom.js";
 
 const main = document.getElementById("content");
 const DAY = 86400000;
-const state = { cases: [], writes: [], csrf: "", online: false, reference: null };
+const state = { cases: [], writes: [], csrf: "", online: false, reference: null, message: "" };
 const FORMS = { screen: forms.screening, note: forms.note, visit: forms.visit, edit: forms.edit };
 const app = { state, language: "lo", go, syncNow, logout, discard, resolve, dropUnchosen };
 
@@ -106,7 +106,6 @@ async function syncNow() {
   } catch {
     return t("sync_stopped");
   }
-  render();
   return state.writes.length ? t("conflicts") : t("synced");
 }
 
@@ -161,6 +160,7 @@ async function boot() {
   }
   const session = await checkSession();
   app.language = (await vault.getMeta("lang")) || session?.language || "lo";
+  await vault.setMeta("lang", app.language);  // the language of the last online start, kept offline
   useLanguage(state.reference, app.language);
   document.getElementById("lang").addEventListener("click", async () => {
     app.language = app.language === "lo" ? "en" : "lo";

@@ -21,12 +21,13 @@ export function home(app) {
   const { state } = app;
   const queued = state.writes.filter((write) => write.status === "queued").length;
   const waiting = state.writes.filter((write) => write.status !== "queued");
-  const status = h("p", { role: "status", id: "sync-status" }, `${t("pending")} ${queued}`);
+  const status = h("p", { role: "status", id: "sync-status" }, `${t("pending")} ${queued}`,
+    state.message ? h("strong", {}, ` · ${state.message}`) : null);
   const syncButton = button(t("sync"), async () => {
     syncButton.disabled = true;
     status.textContent = "…";
-    status.textContent = await app.syncNow();
-    syncButton.disabled = false;
+    state.message = await app.syncNow();
+    app.go("#");
   }, { id: "sync", disabled: !state.online });
   show(
     h("h1", {}, t("my_cases")),
