@@ -18,6 +18,11 @@ from offline.models import Device
 take_case = define("offline.take_case", Case, predicate=change_case.predicate, filter=change_case.filter)
 
 
+def can_work_offline(user: Any) -> bool:
+    """The field app is for case workers: they set up devices and take their cases."""
+    return has_role(user, Role.SOCIAL_WORKER, Role.COUNSELLOR)
+
+
 def _can_manage_device(user: Any, device: Device) -> bool:
     return device.user_id == user.pk or has_role(user, Role.ADMIN)
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.db.models import Prefetch
+from django.utils.translation import gettext as _
 
 from accounts.actors import Staff
 from accounts.models import AuditAction
@@ -17,8 +18,9 @@ from casework.permissions import view_note
 from casework.screening_rule import definition
 from casework.selectors import record_identity_read
 from casework.services.screening import load_thresholds
+from core.errors import PermissionDenied
 from offline.models import Device
-from offline.permissions import take_case
+from offline.permissions import can_work_offline, take_case
 from offline.services.writes import PERSON_TEXT
 
 LIST_LIMIT = 200  # a worker's own open cases; more than a phone should carry
@@ -26,6 +28,8 @@ NOTES_KEPT = 20  # the latest notes of a case travel with it
 
 
 def takeable_cases(*, actor: Staff) -> list[Case]:
+    if not can_work_offline(actor):
+        raise PermissionDenied(_("The field app is for case workers."))
     cases = list(
         take_case.scope(actor, Case.objects.select_related("person")).order_by("-created_at", "id")[:LIST_LIMIT]
     )

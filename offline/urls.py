@@ -8,6 +8,7 @@ urlpatterns = [
     path("sw.js", views.service_worker, name="service-worker"),
     path("manifest.webmanifest", views.manifest, name="manifest"),
     path("devices/", views.device_list, name="devices"),
+    path("devices/<uuid:device_id>/wipe/", views.device_wipe, name="device-wipe"),
     path("api/reference", api.reference, name="api-reference"),
     path("api/session", api.session, name="api-session"),
     path("api/devices", api.device_register, name="api-device-register"),

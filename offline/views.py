@@ -3,6 +3,8 @@ and the device registry page where an administrator (or the device's user) order
 
 from __future__ import annotations
 
+from uuid import UUID
+
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
@@ -10,7 +12,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.templatetags.static import static
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_GET, require_POST
 
 from accounts.actors import signed_in
 from core.errors import ApplicationError
@@ -65,20 +67,21 @@ def manifest(request: HttpRequest) -> HttpResponse:
     return render(request, "offline/manifest.webmanifest", context, content_type="application/manifest+json")
 
 
-@require_http_methods(["GET", "POST"])
+@require_GET
 def device_list(request: HttpRequest) -> HttpResponse:
     """The devices the user may order wiped (all for an administrator, else their own)."""
+    rows = manage_device.scope(signed_in(request), Device.objects.select_related("user")).order_by("-registered_at")
+    return render(request, "offline/devices.html", {"devices": rows[:500]})
+
+
+@require_POST
+def device_wipe(request: HttpRequest, device_id: UUID) -> HttpResponse:
     user = signed_in(request)
-    status = 200
-    if request.method == "POST":
-        device = manage_device.get(user, pk=request.POST.get("device", ""))
-        try:
-            devices.device_order_wipe(actor=user, device=device)
-        except ApplicationError as error:
-            messages.error(request, error.message)
-            status = error.status_code
-        else:
-            messages.success(request, _("The device will wipe its offline data the next time it is online."))
-            return redirect("offline:devices")
-    rows = manage_device.scope(user, Device.objects.select_related("user")).order_by("-registered_at")[:500]
-    return render(request, "offline/devices.html", {"devices": rows}, status=status)
+    device = manage_device.get(user, pk=device_id)
+    try:
+        devices.device_order_wipe(actor=user, device=device)
+    except ApplicationError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, _("The device will wipe its offline data the next time it is online."))
+    return redirect("offline:devices")

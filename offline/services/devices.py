@@ -14,9 +14,9 @@ from django.utils.translation import gettext as _
 from accounts.actors import Staff
 from accounts.models import AuditAction
 from accounts.services import audit_record
-from core.errors import Conflict
+from core.errors import Conflict, PermissionDenied
 from offline.models import Device
-from offline.permissions import manage_device
+from offline.permissions import can_work_offline, manage_device
 
 
 def _digest(secret: str) -> str:
@@ -26,6 +26,8 @@ def _digest(secret: str) -> str:
 @transaction.atomic
 def device_register(*, actor: Staff, label: str) -> tuple[Device, str]:
     """A new device and its secret, shown to the device once (only the digest is kept)."""
+    if not can_work_offline(actor):
+        raise PermissionDenied(_("The field app is for case workers."))
     secret = secrets.token_urlsafe(32)
     device = Device.objects.create(user=actor, label=label.strip()[:100], secret_digest=_digest(secret))
     audit_record(actor=actor, action=AuditAction.CREATE, obj=device)
