@@ -56,7 +56,6 @@ STRINGS = {
     "due": _("Visit due on"),
     "no_visits": _("No visit to make."),
     "temp_code": _("Temporary code until sync"),
-    "saved": _("Saved on this device."),
     "date_hint": _("day/month/year"),
     "bad_date": _("Enter a date as day/month/year."),
     "required": _("This field is required."),
