@@ -45,7 +45,7 @@ export function h(tag, attributes = {}, ...children) {
 
 export function show(...children) {
   const main = document.getElementById("content");
-  main.replaceChildren(...children.flat());
+  main.replaceChildren(...children.flat().filter((child) => child !== null && child !== undefined && child !== false));
   main.focus();
 }
 

@@ -13,7 +13,7 @@ from playwright.sync_api import Page, expect
 from casework.models import Case, CaseNote, Indicator
 from casework.services.people import person_update
 from offline.models import Device, SyncWrite, WriteStatus
-from tests.browser.conftest import login_as, screenshot
+from tests.browser.conftest import assert_no_horizontal_scroll, login_as, screenshot, watched_page
 from tests.factories import open_case
 
 PIN = "246810"
@@ -149,6 +149,10 @@ def test_a_field_changed_on_both_sides_waits_for_the_workers_choice(page: Page, 
     waiting.refresh_from_db()
     assert waiting.status == WriteStatus.RESOLVED and waiting.conflict == ""
 
+    page.get_by_role("button", name="Log out and wipe this device").click()  # nothing unsynced: no warning
+    expect(page.locator("main a[href*='/accounts/login/']")).to_be_visible()  # logged out too
+    assert "Bounmy" not in "".join(page.evaluate(DUMP_INDEXEDDB).values())
+
 
 def test_a_sync_cut_off_midway_resumes_without_duplicates(page: Page, people) -> None:  # type: ignore[no-untyped-def]
     case = open_case(people.social_worker, person_values=NAMES)
@@ -195,3 +199,36 @@ def test_a_wipe_ordered_by_an_administrator_empties_the_device(page: Page, other
     expect(page.locator("#wiped")).to_be_visible()
     stored = page.evaluate(DUMP_INDEXEDDB)
     assert stored.get("records", "[]") == "[]" and "Bounmy" not in "".join(stored.values())
+
+
+def test_on_a_phone_in_lao_and_wiped_after_days_without_sync(browser, live_server, people) -> None:  # type: ignore[no-untyped-def]
+    case = open_case(people.social_worker, person_values=NAMES)
+    with watched_page(browser, live_server.url, width=360) as phone:
+        login_as(phone, people.social_worker, language="lo")
+        phone.goto("/offline/")
+        phone.get_by_label("ລະຫັດ PIN ອອບລາຍ").fill(PIN)
+        phone.get_by_label("ໃສ່ລະຫັດ PIN ດຽວກັນອີກຄັ້ງ").fill(PIN)
+        phone.locator("#setup button[type=submit]").click()
+        phone.locator("#take label", has_text=case.person.case_code).locator("input").check()
+        phone.locator("#take button[type=submit]").click()
+        expect(phone.locator("#cases")).to_contain_text(case.person.case_code)
+        screenshot(phone, "offline-cases-lo")
+        assert_no_horizontal_scroll(phone)
+        phone.locator("#cases a").first.click()
+        phone.get_by_role("link", name="ຄັດກອງ").click()
+        expect(phone.locator("#suggested")).to_have_text("ບໍ່ແມ່ນຜູ້ເຄາະຮ້າຍ")
+        screenshot(phone, "offline-screening-lo")
+        assert_no_horizontal_scroll(phone)
+
+        fifteen_days_ago = "Date.now() - 15 * 86400000"
+        phone.evaluate(f"""() => new Promise((done) => {{
+            const opening = indexedDB.open("pathway-offline");
+            opening.onsuccess = () => {{
+                const writing = opening.result.transaction("meta", "readwrite").objectStore("meta")
+                    .put({fifteen_days_ago}, "last_sync");
+                writing.onsuccess = () => {{ opening.result.close(); done(); }};
+            }};
+        }})""")
+        phone.reload()
+        expect(phone.locator("#wiped")).to_be_visible()
+        assert "Bounmy" not in "".join(phone.evaluate(DUMP_INDEXEDDB).values())
