@@ -39,6 +39,20 @@ DUMP_INDEXEDDB = """async () => {
 }"""
 
 
+def assert_accessible(page: Page) -> None:
+    """axe-core finds nothing serious or critical (as tests/browser/test_accessibility.py asks
+    of every server-rendered page; the field app's screens are drawn by its script)."""
+    from axe_playwright_python.sync_playwright import Axe
+
+    found = [
+        f"{violation['impact']} {violation['id']}: {[node['target'] for node in violation['nodes'][:3]]}"
+        for violation in Axe().run(page).response["violations"]
+        if violation["impact"] in ("serious", "critical")
+    ]
+    assert found == []
+    assert_no_horizontal_scroll(page)
+
+
 def set_up_device(page: Page, user: Any, case_codes: list[str]) -> None:
     """Log in online, open the field app, choose the PIN and take the cases."""
     login_as(page, user)
@@ -140,6 +154,7 @@ def test_a_field_changed_on_both_sides_waits_for_the_workers_choice(page: Page, 
     waiting = SyncWrite.objects.get(kind="person")
     assert waiting.status == WriteStatus.CONFLICT and "020 5555 1111" in waiting.conflict
     screenshot(page, "offline-conflict")
+    assert_accessible(page)
 
     conflict.locator("input[data-side=device]").check()
     conflict.get_by_role("button", name="Keep the chosen values").click()
@@ -190,6 +205,7 @@ def test_a_wipe_ordered_by_an_administrator_empties_the_device(page: Page, other
     other_computer.get_by_role("link", name="Offline devices").click()
     row = other_computer.locator("tr", has_text=people.social_worker.username)
     screenshot(other_computer, "offline-devices")
+    assert_accessible(other_computer)
     row.get_by_role("button", name="Wipe this device").click()
     expect(other_computer.locator(".messages")).to_contain_text("wipe its offline data")
     device.refresh_from_db()
@@ -213,12 +229,12 @@ def test_on_a_phone_in_lao_and_wiped_after_days_without_sync(browser, live_serve
         phone.locator("#take button[type=submit]").click()
         expect(phone.locator("#cases")).to_contain_text(case.person.case_code)
         screenshot(phone, "offline-cases-lo")
-        assert_no_horizontal_scroll(phone)
+        assert_accessible(phone)
         phone.locator("#cases a").first.click()
         phone.get_by_role("link", name="ຄັດກອງ").click()
         expect(phone.locator("#suggested")).to_have_text("ບໍ່ແມ່ນຜູ້ເຄາະຮ້າຍ")
         screenshot(phone, "offline-screening-lo")
-        assert_no_horizontal_scroll(phone)
+        assert_accessible(phone)
 
         fifteen_days_ago = "Date.now() - 15 * 86400000"
         phone.evaluate(f"""() => new Promise((done) => {{
