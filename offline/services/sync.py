@@ -22,7 +22,7 @@ from django.utils.translation import gettext as _
 
 from accounts.actors import Staff
 from core.context import current, request_context
-from core.errors import ApplicationError, NotFound
+from core.errors import ApplicationError, Conflict, NotFound
 from offline.models import Device, SyncWrite, WriteKind, WriteStatus
 from offline.services.writes import HANDLERS, invalid
 
@@ -74,15 +74,24 @@ def sync_apply(*, actor: Staff, device: Device, write: Any) -> dict[str, Any]:
             row.answer = HANDLERS[kind](actor, payload, row)
             row.save(force_insert=True)
     except IntegrityError:
-        again = SyncWrite.objects.filter(pk=key, user=actor).first()  # the same key sent twice at once
-        if again is None:
-            raise
-        return _answer(again)
+        return _the_first_answer(actor, key)
     except ApplicationError as error:
         row.status, row.conflict = WriteStatus.REFUSED, ""
         row.answer = {"message": error.message, "fields": error.fields, "code": error.code}
-        row.save(force_insert=True)
+        try:
+            with transaction.atomic():
+                row.save(force_insert=True)
+        except IntegrityError:
+            return _the_first_answer(actor, key)
     return _answer(row)
+
+
+def _the_first_answer(actor: Staff, key: uuid.UUID) -> dict[str, Any]:
+    """The same key sent twice at once: the other request's answer (its row committed first)."""
+    first = SyncWrite.objects.filter(pk=key, user=actor).first()
+    if first is None:
+        raise Conflict(_("This write could not be applied; send it again."))
+    return _answer(first)
 
 
 def sync_batch(*, actor: Staff, device: Device, writes: Any) -> list[dict[str, Any]]:

@@ -161,3 +161,23 @@ def test_a_device_wipes_when_ordered_or_its_user_is_deactivated(people):
     devices.device_order_wipe(actor=people.admin, device=device)
     assert devices.device_must_wipe(device_id=str(device.pk), secret=secret) is True
     assert devices.device_for(actor=people.social_worker, device_id=str(device.pk), secret=secret) is None
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_same_write_sent_at_once_from_four_connections_is_applied_once(people):
+    from accounts.models import User
+    from tests.concurrency import run_concurrently
+
+    device = devices.device_register(actor=people.social_worker, label="phone")[0]
+    sent = write("intake", INTAKE)
+
+    def prepare(index):  # type: ignore[no-untyped-def]
+        return User.objects.get(pk=people.social_worker.pk)
+
+    def send(actor):  # type: ignore[no-untyped-def]
+        return sync.sync_apply(actor=actor, device=device, write=sent)
+
+    answers = run_concurrently(4, prepare, send)
+    assert all(isinstance(answer, dict) for answer in answers), answers
+    assert len({answer["case_code"] for answer in answers}) == 1
+    assert SyncWrite.objects.count() == 1 and Case.objects.count() == Person.objects.count() == 1
