@@ -6,11 +6,13 @@ read raw, holds no readable name; a wipe ordered by an administrator empties the
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Any
 
+from django.utils import timezone
 from playwright.sync_api import Page, expect
 
-from casework.models import Case, CaseNote, Indicator
+from casework.models import Case, CaseNote, FollowUpVisit, Indicator
 from casework.services.people import person_update
 from offline.models import Device, SyncWrite, WriteStatus
 from tests.browser.conftest import assert_no_horizontal_scroll, login_as, screenshot, watched_page
@@ -82,8 +84,16 @@ def sync(page: Page, expected: str) -> None:
 
 def test_register_screen_and_note_offline_then_sync(page: Page, people) -> None:  # type: ignore[no-untyped-def]
     case = open_case(people.social_worker, person_values=NAMES)
+    visit = FollowUpVisit.objects.create(case=case, due_on=timezone.localdate() + timedelta(days=2))
     set_up_device(page, people.social_worker, [case.person.case_code])
     go_offline_and_unlock(page)
+
+    page.locator("#cases a", has_text=case.person.case_code).click()
+    page.get_by_role("link", name="Record a visit").click()
+    page.get_by_label("Met with", exact=True).fill("her mother")
+    page.get_by_label("Note", exact=True).fill("Back at school")
+    page.get_by_role("button", name="Save on this device").click()
+    page.get_by_role("link", name="Back").click()
 
     page.get_by_role("link", name="Register a person").click()
     page.get_by_label("given name (Latin letters)").fill("Chanthaly")
@@ -112,11 +122,11 @@ def test_register_screen_and_note_offline_then_sync(page: Page, people) -> None:
     page.get_by_label("Note", exact=True).fill("Met at the bridge, waiting for her aunt Vanida")
     page.get_by_role("button", name="Save on this device").click()
     page.get_by_role("link", name="Back").click()
-    expect(page.locator("#sync-status")).to_contain_text("3")
+    expect(page.locator("#sync-status")).to_contain_text("4")
 
     stored = page.evaluate(DUMP_INDEXEDDB)
     everything = "\n".join(stored.values())
-    assert stored["records"].count('"ct"') >= 5  # two cases and three writes, all ciphertext
+    assert stored["records"].count('"ct"') >= 6  # two cases and four writes, all ciphertext
     for secret in ("Chanthaly", "Offlinechild", "Bounmy", "Fieldtest", "Vanida"):
         assert secret not in everything, f"{secret} readable in IndexedDB"
 
@@ -131,6 +141,8 @@ def test_register_screen_and_note_offline_then_sync(page: Page, people) -> None:
     assert screening.guardian_or_social_worker_present is True
     assert CaseNote.objects.get(case=new_case).text == "Met at the bridge, waiting for her aunt Vanida"
     expect(page.locator("#cases")).to_contain_text(new_case.person.case_code)  # the temporary code replaced
+    visit.refresh_from_db()
+    assert visit.done_on == timezone.localdate() and visit.met_with == "her mother" and visit.notes == "Back at school"
 
 
 def test_a_field_changed_on_both_sides_waits_for_the_workers_choice(page: Page, people) -> None:  # type: ignore[no-untyped-def]
