@@ -22,10 +22,23 @@ from collections import Counter
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date
-from typing import Protocol
+from typing import Any, Protocol
 
 from casework.ages import ADULT_AGE, HasAge, age_on
 from casework.choices import Element, ScreeningOutcome, Strength
+
+# The formula as data: `is_indicative` reads it, and `definition` exports it with the thresholds
+# and indicators to the offline app (static/offline/rule.js), which evaluates the same object on
+# the device; tests/browser/test_offline_rule.py holds the two evaluations equal case by case.
+FORMULA: dict[str, Any] = {
+    "adult_age": ADULT_AGE,
+    "indicative": {"all": ("act", "purpose"), "any": ("means", "child")},
+    "outcomes": {
+        "indicative": "possible_victim",
+        "some_element": "needs_further_assessment",
+        "none": "not_a_victim",
+    },
+}
 
 
 @dataclass(frozen=True)
@@ -94,19 +107,22 @@ def is_indicative(*, act: bool, means: bool, purpose: bool, age_at_exploitation:
     the age, or an estimate, on the person so that the next screening gets it right).
 
     There is deliberately no consent parameter: consent is irrelevant once a means is used, and a
-    child's consent is irrelevant always."""
-    return bool(act and purpose and (means or is_child(age_at_exploitation)))
+    child's consent is irrelevant always. The formula is read from `FORMULA`."""
+    facts = {"act": act, "means": means, "purpose": purpose, "child": is_child(age_at_exploitation)}
+    rule = FORMULA["indicative"]
+    return all(facts[name] for name in rule["all"]) and any(facts[name] for name in rule["any"])
 
 
 def suggest_outcome(*, act: bool, means: bool, purpose: bool, age_at_exploitation: int | None) -> ScreeningOutcome:
     """The outcome the screener is offered: `possible_victim` when indicative;
     `needs_further_assessment` when not indicative but some element is present; `not_a_victim`
     when none is. Never `actual_victim`: only a deciding body confirms that."""
+    outcomes = FORMULA["outcomes"]
     if is_indicative(act=act, means=means, purpose=purpose, age_at_exploitation=age_at_exploitation):
-        return ScreeningOutcome.POSSIBLE_VICTIM
+        return ScreeningOutcome(outcomes["indicative"])
     if act or means or purpose:
-        return ScreeningOutcome.NEEDS_FURTHER_ASSESSMENT
-    return ScreeningOutcome.NOT_A_VICTIM
+        return ScreeningOutcome(outcomes["some_element"])
+    return ScreeningOutcome(outcomes["none"])
 
 
 class CaseDates(Protocol):
@@ -172,3 +188,27 @@ def evaluate(
         indicative=is_indicative(act=act, means=means, purpose=purpose, age_at_exploitation=age_at_exploitation),
         suggested=suggest_outcome(act=act, means=means, purpose=purpose, age_at_exploitation=age_at_exploitation),
     )
+
+
+class DefinedIndicator(Protocol):
+    code: str
+    element: str
+    strength: str
+    applies_to: str
+
+
+def definition(thresholds: Mapping[str, Threshold], indicators: Iterable[DefinedIndicator]) -> dict[str, Any]:
+    """The whole rule as JSON-ready data: the formula, each element's threshold and each active
+    indicator's element, strength and age group. The offline app evaluates exactly this."""
+    return {
+        "formula": FORMULA,
+        "thresholds": {
+            element: {"strong": found.strong, "medium": found.medium, "weak": found.weak}
+            for element in Element.values
+            for found in [thresholds.get(element, DEFAULT_THRESHOLD)]
+        },
+        "indicators": {
+            item.code: {"element": item.element, "strength": item.strength, "applies_to": item.applies_to}
+            for item in indicators
+        },
+    }

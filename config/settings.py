@@ -113,6 +113,7 @@ INSTALLED_APPS = [
     "referrals",
     "national_statistics",
     "documents",
+    "offline",
     "seeds",
 ]
 
@@ -467,6 +468,8 @@ LOGGING = {
 # Days after a positive screening before investigative interviews (COMMIT desk review; Council of
 # Europe Convention Art. 13 sets at least 30).
 SCREENING_REFLECTION_DAYS = env_int("SCREENING_REFLECTION_DAYS", 30)
+# A device that has not synced for this many days wipes its offline data (docs/offline.md).
+OFFLINE_WIPE_AFTER_DAYS = env_int("OFFLINE_WIPE_AFTER_DAYS", 14)
 # A register upload (shelters.imports) that nobody confirms is deleted, file and all, after this
 # many hours (the beat task register-imports-purge, hourly).
 REGISTER_IMPORT_PURGE_HOURS = env_int("REGISTER_IMPORT_PURGE_HOURS", 72)

@@ -40,6 +40,7 @@ urlpatterns = [
     path("statistics/", include("national_statistics.urls")),
     path("referrals/", include("referrals.urls")),
     path("manage/", include("casework.manager_urls")),
+    path("offline/", include("offline.urls")),
     path("api/v1/", include((api_v1, "v1"), namespace="v1")),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     path(

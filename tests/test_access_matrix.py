@@ -38,6 +38,7 @@ from casework.permissions import view_case
 from casework.services import assistance, cases, flags, follow_ups, journey, repatriation, screening
 from casework.services.attachments import attachment_add
 from casework.services.people import family_member_add
+from offline.services.devices import device_register
 from referrals import services as referral_services
 from referrals import webhooks
 from referrals.partner.tokens import token_issue, token_revoke
@@ -76,6 +77,10 @@ PUBLIC_ROUTES = {
     "password-forgot",
     "password-set",
     "password-set-done",
+    "offline:shell",  # the field app's shell, worker and manifest: no data, cached on the device
+    "offline:service-worker",
+    "offline:manifest",
+    "offline:api-device-status",  # one yes/no to the holder of a device's secret: must it wipe
 }  # the only rows open to strangers
 PARTNER_API = {"partner_token"}  # the valid token of the organisation the partner referral is addressed to
 PARTNER_CLIENTS = {"partner_token", "other_partner_token"}  # valid tokens: their own lists, empty or not
@@ -1000,6 +1005,20 @@ ROWS = [
         R(f"v1:register-import-{name}", method, CASE_MANAGER, args=lambda o: object_id(o, "register_import"))
         for name, method in (("detail", "get"), ("confirm", "post"), ("undo", "post"))
     ],
+    # --- the field app (docs/offline.md): its shell is public; devices are the case workers'; a
+    # device takes and syncs only its own user's cases; an administrator orders any device wiped --
+    R("offline:shell", "get", EVERYONE),
+    R("offline:service-worker", "get", EVERYONE),
+    R("offline:manifest", "get", EVERYONE),
+    R("offline:api-device-status", "post", EVERYONE, body=lambda o: {"device": str(o.device.pk), "secret": "x"}),
+    R("offline:api-reference", "get", AUTHENTICATED),
+    R("offline:api-session", "get", AUTHENTICATED),
+    R("offline:api-device-register", "post", {"social_worker", "outsider", "counsellor"}),
+    R("offline:api-cases", "get", {"social_worker", "outsider", "counsellor"}),
+    R("offline:api-take", "post", CASE_WORKER, body=lambda o: {**o.device_keys, "cases": [str(o.case.pk)]}),
+    R("offline:api-sync", "post", CASE_WORKER, body=lambda o: {**o.device_keys, "writes": []}),
+    R("offline:devices", "get", AUTHENTICATED),
+    R("offline:device-wipe", "post", {"social_worker", "admin"}, args=lambda o: [o.device.pk]),
 ]
 
 
@@ -1138,6 +1157,8 @@ def build_world(people: Any, orgs: Any) -> SimpleNamespace:
         sw, person_values={"given_name_latin": "Adult", "sex": "female", "date_of_birth": date(1990, 1, 1)}
     )
 
+    device, device_secret = device_register(actor=sw, label="matrix")
+
     def attach(owner_type: str, owner: Any, kind: str) -> Any:
         return attachment_add(actor=sw, owner_type=owner_type, owner_id=owner.pk, kind=kind, file=upload(pdf()))
 
@@ -1180,6 +1201,8 @@ def build_world(people: Any, orgs: Any) -> SimpleNamespace:
         repatriation=trip,
         step=trip.steps.order_by("position").first(),
         indicator_code=Indicator.objects.values_list("code", flat=True).first(),
+        device=device,
+        device_keys={"device": str(device.pk), "secret": device_secret},
     )
 
 

@@ -29,8 +29,21 @@ from tests.test_access_matrix import ROWS, world  # noqa: F401 (the fixture)
 CATALOGUE = Path(settings.BASE_DIR) / "locale" / "lo" / "LC_MESSAGES" / "django.mo"
 
 # Pages that are not the application's own words: the API's machine-readable schema and the
-# third-party API viewers, the health probes (JSON for load balancers), and a PNG chart.
-NOT_PAGES = {"schema", "swagger", "redoc", "healthz", "readyz", "statistics:chart"}
+# third-party API viewers, the health probes (JSON for load balancers), a PNG chart, and the field
+# app's service worker, manifest and JSON (its words are checked in tests/offline/test_api.py).
+NOT_PAGES = {
+    "schema",
+    "swagger",
+    "redoc",
+    "healthz",
+    "readyz",
+    "statistics:chart",
+    "offline:service-worker",
+    "offline:manifest",
+    "offline:api-reference",
+    "offline:api-session",
+    "offline:api-cases",
+}
 
 # Words that are the same in both languages: the product's name and technical names.
 ALLOWED = {"Pathway", "API", "PDF", "CSV", "COMMIT", "CTDC", "ID", "URL", "OK", "ລາວ", "English", "—", "·"}

@@ -21,7 +21,7 @@ import pytest
 from django.urls import URLPattern, URLResolver, get_resolver
 
 ROOT = Path(__file__).resolve().parent.parent
-APPS = ["accounts", "notifications", "casework", "shelters", "referrals", "national_statistics"]
+APPS = ["accounts", "notifications", "casework", "shelters", "referrals", "national_statistics", "offline"]
 WRITES = {"post", "put", "patch", "delete"}
 
 # (API basename, action) -> the page route that makes the same write through the same service.
@@ -229,6 +229,9 @@ def test_every_service_has_a_caller():
 UNLINKED_PAGES = {
     "password-set": "opened from the link in the e-mail that sets or resets a password",
     "two_factor:verify": "the second-factor middleware sends the user there after the password",
+    "offline:api-cases": "JSON the field app fetches (static/offline/sync.js), not a page",
+    "offline:api-reference": "JSON the field app fetches at every online start, not a page",
+    "offline:api-session": "JSON the field app fetches at every online start, not a page",
 }
 
 
