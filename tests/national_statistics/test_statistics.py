@@ -203,7 +203,7 @@ def test_the_xlsx_export_carries_the_report(people, settings):
     settings.STATISTICS_CTDC_K = 3
     register(people.social_worker, 4, year=2024, forms=["forced_labour"])
     response = client_for(people.manager).get(reverse("statistics:ctdc", args=["xlsx"]), YEARS)
-    book = openpyxl.load_workbook(io.BytesIO(response.content))
+    book = openpyxl.load_workbook(io.BytesIO(response.getvalue()))
     assert book.sheetnames == ["records", "report"]
     report = list(book["report"].iter_rows(values_only=True))
     assert any(row[0] and str(row[0]).startswith("k (") and row[1] == 3 for row in report)
