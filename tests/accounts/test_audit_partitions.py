@@ -15,13 +15,15 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.db import DatabaseError, connection, transaction
 from django.db.migrations.executor import MigrationExecutor
+from django.urls import reverse
 from psycopg import sql
 
 from accounts import audit_partitions
 from accounts.audit_partitions import partition_name
-from accounts.models import AuditAction, AuditEvent
+from accounts.models import AuditAction, AuditEvent, User
 from accounts.services import audit_record
 from core.errors import ApplicationError
+from core.pages import CappedCountPaginator
 
 pytestmark = pytest.mark.django_db
 NOW = datetime(2026, 12, 7, 5, 0, tzinfo=UTC)
@@ -196,3 +198,21 @@ def test_the_migration_keeps_every_row_of_an_existing_table():
     assert partition_of(rows[1]) == "accounts_auditevent_y2023m08"
     assert {"accounts_auditevent_y2022m01", "accounts_auditevent_default"} <= attached()
     assert insert_at(datetime.now(UTC))[0] > max(rows)
+
+
+def test_the_admin_audit_list_finds_one_records_rows_with_a_capped_count(client, people, django_assert_max_num_queries):
+    """Sized for a hundred million rows: the search is by a record's id (the type-and-id index),
+    the list filters need no pass over the rows, and the count stops at COUNT_CAP."""
+    User.objects.filter(pk=people.admin.pk).update(is_staff=True)
+    client.force_login(people.admin)
+    event = audit_record(actor=people.manager, action=AuditAction.VIEW, obj=people.social_worker)
+    audit_record(actor=people.manager, action=AuditAction.VIEW, obj=people.police)
+    url = reverse("admin:accounts_auditevent_changelist")
+    with django_assert_max_num_queries(12):
+        response = client.get(url, {"q": str(people.social_worker.pk)})
+    assert response.status_code == 200
+    found = response.context["cl"].result_list
+    assert event in found and {row.object_id for row in found} == {str(people.social_worker.pk)}
+    assert client.get(url, {"action__exact": "view"}).context["cl"].result_count == 2
+    assert client.get(url, {"q": "no-such-record"}).context["cl"].result_count == 0
+    assert isinstance(response.context["cl"].paginator, CappedCountPaginator)
