@@ -25,9 +25,12 @@ APPEND_ONLY = pgtrigger.compiler.Trigger(
 
 # Creates the partition of one month (UTC) unless it exists. Rows of that month written while it
 # had none wait in the default partition; they are moved into it by replacing the default
-# partition (detach, create both, copy back, drop the old one), so no row is ever deleted.
+# partition (detach, create both, copy back, drop the old one), so no row is ever deleted. It runs
+# with the rights of the role that migrated (SECURITY DEFINER): the serving role, which may only
+# SELECT and INSERT on the audit table (docs/deployment.md), can still have beat call it.
 ENSURE_FUNCTION = r"""
-CREATE OR REPLACE FUNCTION audit_partition_ensure(month date) RETURNS text LANGUAGE plpgsql AS $$
+CREATE OR REPLACE FUNCTION audit_partition_ensure(month date) RETURNS text LANGUAGE plpgsql
+SECURITY DEFINER SET search_path = public AS $$
 DECLARE
     first_day date := date_trunc('month', month)::date;
     next_day date := (date_trunc('month', month) + interval '1 month')::date;
