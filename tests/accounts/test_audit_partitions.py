@@ -18,10 +18,11 @@ from django.db.migrations.executor import MigrationExecutor
 from django.urls import reverse
 from psycopg import sql
 
-from accounts import audit_partitions
+from accounts import audit_partitions, tasks
 from accounts.audit_partitions import partition_name
 from accounts.models import AuditAction, AuditEvent, User
 from accounts.services import audit_record
+from config.celery import app
 from core.errors import ApplicationError
 from core.pages import CappedCountPaginator
 
@@ -108,6 +109,14 @@ def test_beat_keeps_partitions_ready_ahead():
     ]
     assert set(names) <= attached()
     assert audit_partitions.partitions_ensure(ahead=3, today=date(2031, 11, 15)) == names  # idempotent
+
+
+def test_beat_runs_the_task_that_makes_them(settings):
+    entry = settings.CELERY_BEAT_SCHEDULE["audit-partitions-ensure"]
+    assert entry["task"] == tasks.audit_partitions_ensure.name and entry["task"] in app.tasks
+    names = tasks.audit_partitions_ensure()
+    assert len(names) == settings.AUDIT_PARTITIONS_AHEAD + 1 and set(names) <= attached()
+    assert names[0] == partition_name(audit_partitions.month_start(datetime.now(UTC).date()))
 
 
 def test_the_retention_cutoff_counts_months_back(settings):
