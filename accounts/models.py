@@ -10,6 +10,7 @@ import uuid
 import pgtrigger
 from django.contrib.auth.models import AbstractUser
 from django.contrib.postgres.fields import ArrayField
+from django.contrib.postgres.indexes import BrinIndex
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -178,13 +179,18 @@ class AuditAction(models.TextChoices):
 )
 class AuditEvent(models.Model):
     """Who did what to which record, when and from where. Never names or contact details:
-    the object is named by type and id, the fields by name only."""
+    the object is named by type and id, the fields by name only.
+
+    Partitioned by month of `at` (migration 0007, docs/audit.md): the table's primary key is
+    (at, id), which also serves every newest-first list; ids stay unique (one sequence)."""
 
     id = models.BigAutoField(primary_key=True)
-    at = models.DateTimeField(auto_now_add=True, db_index=True)
-    actor = models.ForeignKey(User, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    at = models.DateTimeField(auto_now_add=True)
+    actor = models.ForeignKey(User, null=True, blank=True, on_delete=models.PROTECT, related_name="+", db_index=False)
     actor_username = models.CharField(max_length=150, blank=True)
-    organisation = models.ForeignKey(Organisation, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    organisation = models.ForeignKey(
+        Organisation, null=True, blank=True, on_delete=models.PROTECT, related_name="+", db_index=False
+    )
     roles = ArrayField(models.CharField(max_length=20), default=list, blank=True)
     action = models.CharField(max_length=20, choices=AuditAction.choices)
     object_type = models.CharField(max_length=100, blank=True, help_text=_("app_label.model"))
@@ -199,6 +205,8 @@ class AuditEvent(models.Model):
         indexes = [
             models.Index(fields=["object_type", "object_id", "-at"], name="audit_object_idx"),
             models.Index(fields=["actor", "-at"], name="audit_actor_idx"),
+            models.Index(fields=["organisation", "-at"], name="audit_organisation_idx"),
+            BrinIndex(fields=["id"], name="audit_id_brin"),  # a row by id: tiny, ids grow with time
         ]
 
     def __str__(self) -> str:

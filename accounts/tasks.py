@@ -8,6 +8,7 @@ from celery import shared_task
 from django.db import connection
 from django.utils import timezone
 
+from accounts import audit_partitions
 from accounts.models import WorkerHeartbeat
 
 
@@ -23,3 +24,9 @@ def heartbeat() -> dict[str, str]:
         cursor.execute("SELECT current_database()")
         (database,) = cursor.fetchone()
     return {"hostname": hostname, "database": database, "at": now.isoformat()}
+
+
+@shared_task(name="accounts.tasks.audit_partitions_ensure", acks_late=True)
+def audit_partitions_ensure() -> list[str]:
+    """The audit log's partitions of this month and the next few (docs/audit.md); idempotent."""
+    return audit_partitions.partitions_ensure()

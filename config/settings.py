@@ -440,6 +440,7 @@ CELERY_BEAT_SCHEDULE = {
     "referrals-consent-expiries": {"task": "referrals.tasks.record_consent_expiries", "schedule": 3600.0},
     "reminders-tick": {"task": "accounts.tasks.reminders_tick", "schedule": 60.0, "options": {"expires": 55}},
     "reminders-resolve": {"task": "accounts.tasks.reminders_resolve", "schedule": 600.0, "options": {"expires": 590}},
+    "audit-partitions-ensure": {"task": "accounts.tasks.audit_partitions_ensure", "schedule": 6 * 3600.0},
     "register-imports-purge": {
         "task": "shelters.tasks.register_imports_purge",
         "schedule": 3600.0,
@@ -481,6 +482,11 @@ STATISTICS_CTDC_MAX_SUPPRESSED = env_float("STATISTICS_CTDC_MAX_SUPPRESSED", 0.0
 # Retention (docs/data-protection.md): people whose cases have all been closed this many years
 # are anonymised by `manage.py anonymise_closed_cases` (statistics keep counting them).
 RETENTION_YEARS = env_int("RETENTION_YEARS", 10)
+# The audit log (docs/audit.md): `manage.py audit_archive` refuses any month with a row younger
+# than this many months (the legal retention period: set it from the law that applies); beat keeps
+# this many months of empty partitions ready ahead of the current one.
+AUDIT_RETENTION_MONTHS = env_int("AUDIT_RETENTION_MONTHS", RETENTION_YEARS * 12)
+AUDIT_PARTITIONS_AHEAD = env_int("AUDIT_PARTITIONS_AHEAD", 3)
 
 EMAIL_BACKEND = env("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", "pathway@localhost")

@@ -13,10 +13,12 @@ are then dropped. The report says which step each variable reached and how many 
 
 from __future__ import annotations
 
+import bisect
+import itertools
 from collections import Counter
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, overload
 
 from django.conf import settings
 from django.db import transaction
@@ -323,10 +325,39 @@ class Anonymised:
     def exported(self) -> int:
         return sum(self.classes.values())
 
-    def rows(self) -> list[tuple[str, ...]]:
+    def rows(self) -> Records:
         """The records: each combination repeated once per person, in sorted order (no order
         of registration, no identifier)."""
-        return [combo for combo in sorted(self.classes) for _ in range(self.classes[combo])]
+        return Records(self.classes)
+
+
+class Records(Sequence[tuple[str, ...]]):
+    """The records of published combinations, made one at a time as they are read: a million
+    persons cost their combinations' memory, not a million rows (flat memory for the exports)."""
+
+    def __init__(self, classes: dict[tuple[str, ...], int]) -> None:
+        self.combos = sorted(classes)
+        self.ends = list(itertools.accumulate(classes[combo] for combo in self.combos))
+
+    def __len__(self) -> int:
+        return self.ends[-1] if self.ends else 0
+
+    @overload
+    def __getitem__(self, index: int) -> tuple[str, ...]: ...
+    @overload
+    def __getitem__(self, index: slice) -> list[tuple[str, ...]]: ...
+    def __getitem__(self, index: int | slice) -> tuple[str, ...] | list[tuple[str, ...]]:
+        if isinstance(index, slice):
+            return [self[i] for i in range(*index.indices(len(self)))]
+        if not -len(self) <= index < len(self):
+            raise IndexError(index)
+        return self.combos[bisect.bisect_right(self.ends, index % len(self))]
+
+    def __iter__(self) -> Iterator[tuple[str, ...]]:
+        start = 0
+        for combo, end in zip(self.combos, self.ends, strict=True):
+            yield from itertools.repeat(combo, end - start)
+            start = end
 
 
 def _generalised(counts: Counter[tuple[str, ...]], levels: Sequence[int]) -> Counter[tuple[str, ...]]:
@@ -372,7 +403,7 @@ def export(scope: Scope) -> Anonymised:
 # --- As sheets ----------------------------------------------------------------------------------
 def records_sheet(result: Anonymised) -> Sheet:
     title = _("Trafficking cases, one row per person, %(k)s-anonymous (CTDC style)") % {"k": result.k}
-    return Sheet(title, [var.name for var in VARIABLES], [list(row) for row in result.rows()])
+    return Sheet(title, [var.name for var in VARIABLES], result.rows())
 
 
 def report_lines(result: Anonymised) -> list[tuple[str, str]]:

@@ -17,14 +17,16 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import itertools
+import tempfile
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
-from io import BytesIO
-from typing import Any, Literal
+from typing import IO, Any, Literal
 
-from django.http import HttpResponse, StreamingHttpResponse
+from django.http import FileResponse, StreamingHttpResponse
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
@@ -43,6 +45,7 @@ from shelters.reports import (
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 # A cell that starts with one of these is run as a formula by spreadsheet programs.
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+WIDTH_SAMPLE = 1000  # rows read to size the XLSX columns (write-only: widths come before rows)
 
 
 Columns = Literal["titles", "codes"]
@@ -54,7 +57,7 @@ TOTAL_KEY = "total"
 class Sheet:
     title: str
     header: list[str]
-    rows: list[list[Any]]
+    rows: Sequence[Sequence[Any]]  # a list, or a lazy sequence of many rows (the CTDC records)
     codes: list[str] = field(default_factory=list)  # one per header title: stable, language-neutral
     keys: list[str] = field(default_factory=list)  # one per row: stable, replaces its first cell with codes
     labels: list[str] = field(default_factory=list)  # one per row: its name in the user's language
@@ -70,13 +73,14 @@ class Sheet:
     def head(self, columns: Columns = "titles") -> list[str]:
         return list(self.codes) if columns == "codes" and self.codes else list(self.header)
 
-    def lines(self, columns: Columns = "titles") -> list[list[Any]]:
-        """The rows as rendered: with codes, each row's first cell is its key and booleans stay
-        booleans; with titles, a boolean is the translated yes or no."""
+    def lines(self, columns: Columns = "titles") -> Iterator[list[Any]]:
+        """The rows as rendered, one at a time (a sheet of a million rows is never copied): with
+        codes, each row's first cell is its key and booleans stay booleans; with titles, a
+        boolean is the translated yes or no."""
         if columns == "codes" and self.codes:
-            keys = self.keys or [row[0] for row in self.rows]
-            return [[key, *row[1:]] for key, row in zip(keys, self.rows, strict=True)]
-        return [[_yes_no(value) for value in row] for row in self.rows]
+            keys = self.keys or (row[0] for row in self.rows)
+            return ([key, *row[1:]] for key, row in zip(keys, self.rows, strict=True))
+        return ([_yes_no(value) for value in row] for row in self.rows)
 
 
 def _yes_no(value: Any) -> Any:
@@ -294,32 +298,34 @@ def csv_response(sheet: Sheet, filename: str, columns: Columns = "titles") -> St
     return response
 
 
-def xlsx_bytes(sheet: Sheet, columns: Columns = "titles") -> bytes:
-    return xlsx_book([sheet], columns=columns)
-
-
-def xlsx_book(sheets: Sequence[Sheet], names: Sequence[str] = (), columns: Columns = "titles") -> bytes:
-    """One worksheet per sheet (named by `names`, else "Pathway", "Pathway 2", ...)."""
-    book = Workbook()
-    book.remove(book.active)
+def xlsx_book(sheets: Sequence[Sheet], names: Sequence[str] = (), columns: Columns = "titles") -> IO[bytes]:
+    """One worksheet per sheet (named by `names`, else "Pathway", "Pathway 2", ...), written row
+    by row (openpyxl write-only) to a temporary file, rewound for streaming: memory stays flat
+    whatever the number of rows. Column widths come from the header and the first rows."""
+    book = Workbook(write_only=True)
     for index, sheet in enumerate(sheets):
         page = book.create_sheet(
             names[index] if index < len(names) else ("Pathway" + (f" {index + 1}" if index else ""))
         )
-        page.append([_text(sheet.title)])
-        page["A1"].font = Font(bold=True, size=13)
         header, rows = sheet.head(columns), sheet.lines(columns)
-        page.append([_text(label) for label in header])
-        for cell in page[2]:
-            cell.font = Font(bold=True)
-        for row in rows:
-            page.append([_text(value) for value in row])
-        page.freeze_panes = "B3"
-        for column, width in enumerate(_widths(header, rows), start=1):
+        first = list(itertools.islice(rows, WIDTH_SAMPLE))
+        for column, width in enumerate(_widths(header, first), start=1):
             page.column_dimensions[get_column_letter(column)].width = width
-    buffer = BytesIO()
-    book.save(buffer)
-    return buffer.getvalue()
+        page.freeze_panes = "B3"
+        page.append([_styled(page, _text(sheet.title), Font(bold=True, size=13))])
+        page.append([_styled(page, _text(label), Font(bold=True)) for label in header])
+        for row in itertools.chain(first, rows):
+            page.append([_text(value) for value in row])
+    spool = tempfile.TemporaryFile()  # noqa: SIM115 - handed to the response, which closes it
+    book.save(spool)
+    spool.seek(0)
+    return spool
+
+
+def _styled(page: Any, value: Any, font: Font) -> WriteOnlyCell:
+    cell = WriteOnlyCell(page, value=value)
+    cell.font = font
+    return cell
 
 
 def _widths(header: Sequence[str], rows: Iterable[Sequence[Any]]) -> list[float]:
@@ -332,7 +338,10 @@ def _widths(header: Sequence[str], rows: Iterable[Sequence[Any]]) -> list[float]
 
 def xlsx_response(
     sheet: Sheet, filename: str, *, more: Sequence[Sheet] = (), names: Sequence[str] = (), columns: Columns = "titles"
-) -> HttpResponse:
-    response = HttpResponse(xlsx_book([sheet, *more], names, columns), content_type=XLSX_TYPE)
-    response["Content-Disposition"] = f'attachment; filename="{filename}.xlsx"'
-    return response
+) -> FileResponse:
+    return FileResponse(
+        xlsx_book([sheet, *more], names, columns),
+        as_attachment=True,
+        filename=f"{filename}.xlsx",
+        content_type=XLSX_TYPE,
+    )

@@ -16,8 +16,12 @@ SCHEMA = "test_snapshot"
 
 
 def _tables() -> list[str]:
+    """The public tables, a partitioned table as one (its partitions' rows are in it)."""
     with connection.cursor() as cursor:
-        cursor.execute("SELECT tablename FROM pg_tables WHERE schemaname = 'public' ORDER BY tablename")
+        cursor.execute(
+            "SELECT c.relname FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace "
+            "WHERE n.nspname = 'public' AND c.relkind IN ('r', 'p') AND NOT c.relispartition ORDER BY c.relname"
+        )
         return [table for (table,) in cursor.fetchall()]
 
 

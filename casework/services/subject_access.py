@@ -12,10 +12,10 @@ Other apps add their sections (stays, consents, referrals) through casework.exte
 
 from __future__ import annotations
 
-import io
 import json
+import tempfile
 import zipfile
-from typing import Any
+from typing import IO, Any
 
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import transaction
@@ -135,15 +135,17 @@ def _count(value: Any) -> int:
 
 
 @transaction.atomic
-def subject_access_archive(*, actor: Staff, person: Person) -> bytes:
+def subject_access_archive(*, actor: Staff, person: Person) -> IO[bytes]:
     """The export with the files: a ZIP holding `subject-access.json` (the export, in the same
     form as the JSON download) and every attached file it lists that the requester may read now,
     decrypted, named `files/<kind>-<id>.<ext>` (never the uploaded file's name). The export's
-    audit row and a read row for each file are written in this transaction: no row, no archive."""
+    audit row and a read row for each file are written in this transaction: no row, no archive.
+    Written to a temporary file (rewound, for the response to stream): memory holds one file at
+    a time, not the archive."""
     document = subject_access_export(actor=actor, person=person, fmt="zip")
     listed = [row["id"] for row in document.get("attachments", [])]
     readable = {str(pk) for pk in view_attachment.scope(actor).filter(pk__in=listed).values_list("pk", flat=True)}
-    out = io.BytesIO()
+    out = tempfile.TemporaryFile()  # noqa: SIM115 - handed to the response, which closes it
     with zipfile.ZipFile(out, "w", compression=zipfile.ZIP_DEFLATED) as archive:
         archive.writestr(
             "subject-access.json", json.dumps(document, cls=DjangoJSONEncoder, ensure_ascii=False, indent=2)
@@ -154,4 +156,5 @@ def subject_access_archive(*, actor: Staff, person: Person) -> bytes:
             attachment, content = attachment_read(actor=actor, attachment_id=attachment_id)
             extension = uploads.ALLOWED.get(attachment.content_type, "bin")
             archive.writestr(f"files/{attachment.kind}-{attachment.pk}.{extension}", content)
-    return out.getvalue()
+    out.seek(0)
+    return out

@@ -7,7 +7,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.core.serializers.json import DjangoJSONEncoder
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import FileResponse, HttpRequest, JsonResponse
 from django.views.decorators.http import require_safe
 
 from accounts.actors import signed_in
@@ -27,12 +27,12 @@ def subject_access(request: HttpRequest, case_id: Any) -> JsonResponse:
 
 
 @require_safe
-def subject_access_zip(request: HttpRequest, case_id: Any) -> HttpResponse:
+def subject_access_zip(request: HttpRequest, case_id: Any) -> FileResponse:
     """The same export with the person's attached files that the manager may read, as a ZIP."""
     case = permissions.view_case.get(request.user, Case.objects.select_related("person"), pk=case_id)
-    data = subject_access_archive(actor=signed_in(request), person=case.person)
-    response = HttpResponse(data, content_type="application/zip")
-    response["Content-Disposition"] = f'attachment; filename="{case.person.case_code}-subject-access.zip"'
+    archive = subject_access_archive(actor=signed_in(request), person=case.person)
+    name = f"{case.person.case_code}-subject-access.zip"
+    response = FileResponse(archive, as_attachment=True, filename=name, content_type="application/zip")
     response["X-Content-Type-Options"] = "nosniff"
     response["Cache-Control"] = "no-store"
     return response

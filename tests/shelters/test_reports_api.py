@@ -129,7 +129,7 @@ def test_every_count_of_the_shelter_table_is_a_column():
     rows = [ShelterTableRow("trafficking", "T", total=2), ShelterTableRow(None, "Total", total=2)]
     sheet = exports.shelter_table_sheet(rows, "title")
     assert sheet.keys == ["trafficking", "total"]
-    assert sheet.lines("codes") == [["trafficking", 2, *[0] * 8], ["total", 2, *[0] * 8]]
+    assert list(sheet.lines("codes")) == [["trafficking", 2, *[0] * 8], ["total", 2, *[0] * 8]]
 
 
 # --- Scope and refusals ----------------------------------------------------------------------------
@@ -222,7 +222,7 @@ def test_csv_and_xlsx_with_codes(transit_manager, transit_residents):
     assert titled[-1][titled[0].index("Within 65-105 %")] == "no"
 
     response = client.get(download_url("by-year", "xlsx"), {**JANUARY, "columns": "codes"})
-    sheet = openpyxl.load_workbook(io.BytesIO(response.content)).active
+    sheet = openpyxl.load_workbook(io.BytesIO(response.getvalue())).active
     rows = [list(row) for row in sheet.iter_rows(values_only=True)]
     assert rows[1] == ["category", "residents_2025", "children_2025"]
     assert rows[-1] == ["total", 3, 1]

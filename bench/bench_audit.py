@@ -1,0 +1,236 @@
+"""The audit log at scale (issue 23, item 5): fills the partitioned audit table with N rows in
+plain SQL (generate_series, a month's partition per statement, in time order as use would), then
+measures, through a real gunicorn, the pages that read it: a case's access log (page 1 and a
+later page, HTML and API) and the admin's audit list (newest first, a search for one record, a
+filter), each beside its floor, the same SQL alone. Also the sizes of the table and its indexes.
+
+Run by hand on a database of its own (created if missing, migrated, reference data loaded):
+
+    DATABASE_URL=postgresql://postgres@127.0.0.1:5432/pathway_bench_audit \\
+        .venv/bin/python bench/bench_audit.py --rows 10000000 --months 24 --requests 50
+
+A second run with the same --rows and --months keeps the rows (`--refill` starts again). The
+rows: 60 % a partner's disclosure of a referral, 20 % a case, 20 % a person, over 2,000,000
+records, by 200 staff and partner tokens; the bench case and its person get about 40 rows a
+month each (a busy case). Prints p50/p95 and the query count of each page, and the floor.
+"""
+
+from __future__ import annotations
+
+import argparse
+import itertools
+import os
+import statistics
+import sys
+import time
+from datetime import UTC, datetime
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+
+from bench.bench_case_list import gunicorn, measure, percentile, query_count, session_cookie  # noqa: E402
+from bench.bench_import import prepared_database  # noqa: E402
+
+MONTH_ROWS = """
+INSERT INTO accounts_auditevent (at, actor_id, actor_username, organisation_id, roles, action,
+    object_type, object_id, fields, ip_address, request_id, reason)
+SELECT %(start)s::timestamptz + (g::float8 / %(n)s) * (%(end)s::timestamptz - %(start)s::timestamptz),
+       actor.id, actor.username, actor.organisation_id, actor.roles,
+       (ARRAY['view', 'list', 'update', 'export', 'view'])[1 + g %% 5],
+       CASE WHEN g %% %(step)s = 0 THEN 'casework.case' WHEN g %% %(step)s = 1 THEN 'casework.person'
+            ELSE (ARRAY['referrals.referral', 'referrals.referral', 'referrals.referral',
+                        'casework.case', 'casework.person'])[1 + (g / 7) %% 5] END,
+       CASE WHEN g %% %(step)s = 0 THEN %(case)s WHEN g %% %(step)s = 1 THEN %(person)s
+            ELSE md5(((g::bigint * 7919) %% 2000000)::text)::uuid::text END,
+       '{identity,contact}', '10.20.0.1', md5(g::text), CASE WHEN g %% 5 < 3 THEN 'partner token ab12cd34' ELSE '' END
+FROM generate_series(0, %(n)s - 1) g
+JOIN (SELECT row_number() OVER (ORDER BY id) - 1 AS slot, * FROM accounts_user) actor
+  ON actor.slot = g %% %(actors)s
+"""
+
+
+def months_back(now: datetime, count: int) -> list[datetime]:
+    """The first instants (UTC) of the last `count` months, oldest first, and of the next one."""
+    index = now.year * 12 + now.month - 1
+    return [datetime((i // 12), i % 12 + 1, 1, tzinfo=UTC) for i in range(index - count + 1, index + 2)]
+
+
+def fill(*, rows: int, months: int, case_id: str, person_id: str) -> float:
+    from django.db import connection
+
+    from accounts.models import User
+
+    actors = User.objects.count()
+    edges = months_back(datetime.now(UTC), months)
+    per_month = rows // months
+    started = time.perf_counter()
+    for start, end in itertools.pairwise(edges):
+        end = min(end, datetime.now(UTC))
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT audit_partition_ensure(%s)", [start.date()])
+            cursor.execute(
+                MONTH_ROWS,
+                {
+                    "start": start,
+                    "end": end,
+                    "n": per_month,
+                    "step": max(2, per_month // 40),
+                    "case": case_id,
+                    "person": person_id,
+                    "actors": actors,
+                },
+            )
+        print(f"  {start:%Y-%m}: {per_month} rows, {time.perf_counter() - started:.0f} s so far", flush=True)
+    with connection.cursor() as cursor:
+        cursor.execute("VACUUM ANALYZE accounts_auditevent")
+    return time.perf_counter() - started
+
+
+def bench_world() -> object:
+    """The bench's case (owned by its manager's organisation), its manager and an admin, made once."""
+    from accounts.models import Organisation, OrganisationKind, Province, User
+    from casework.models import Case
+    from tests.factories import make_user, open_case
+
+    if not User.objects.filter(username="bench.manager").exists():
+        organisation = Organisation.objects.create(
+            code="bench-audit",
+            name_en="Bench office",
+            kind=OrganisationKind.MLSW,
+            province=Province.objects.get(code="VT"),
+        )
+        manager = make_user("bench.manager", organisation, "manager", "social_worker")
+        admin = make_user("bench.admin", organisation, "admin")
+        User.objects.filter(pk=admin.pk).update(is_staff=True)
+        for number in range(198):  # the other staff and partner tokens the rows name
+            make_user(f"bench.staff{number}", organisation, "social_worker")
+        open_case(manager)
+    return Case.objects.get(owner__code="bench-audit")
+
+
+def floor_ms(sql: str, params: list[object], runs: int) -> float:
+    from django.db import connection
+
+    timings = []
+    with connection.cursor() as cursor:
+        for _ in range(runs):
+            started = time.perf_counter()
+            cursor.execute(sql, params)
+            cursor.fetchall()
+            timings.append((time.perf_counter() - started) * 1000)
+    return statistics.median(timings)
+
+
+def sizes() -> str:
+    """The heap of all partitions, and each index summed over the partitions."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT pg_size_pretty(sum(pg_table_size(inhrelid))) FROM pg_inherits "
+            "WHERE inhparent = 'accounts_auditevent'::regclass"
+        )
+        (table,) = cursor.fetchone()
+        cursor.execute(
+            "SELECT parent.relname, pg_size_pretty(sum(pg_relation_size(h.inhrelid))) FROM pg_index p "
+            "JOIN pg_class parent ON parent.oid = p.indexrelid JOIN pg_inherits h ON h.inhparent = p.indexrelid "
+            "WHERE p.indrelid = 'accounts_auditevent'::regclass "
+            "GROUP BY 1 ORDER BY sum(pg_relation_size(h.inhrelid)) DESC"
+        )
+        indexes = ", ".join(f"{name} {size}" for name, size in cursor.fetchall())
+    return f"heap {table}; indexes: {indexes}"
+
+
+ACCESS_LOG = (
+    "SELECT * FROM accounts_auditevent WHERE (object_type = 'casework.case' AND object_id = %s) "
+    "OR (object_type = 'casework.person' AND object_id = %s) ORDER BY at DESC, id DESC LIMIT 50 OFFSET %s"
+)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--rows", type=int, default=1_000_000)
+    parser.add_argument("--months", type=int, default=24)
+    parser.add_argument("--requests", type=int, default=50)
+    parser.add_argument("--refill", action="store_true")
+    args = parser.parse_args()
+    prepared_database(os.environ["DATABASE_URL"])
+    from django.db import connection
+
+    case = bench_world()
+    case_id, person_id = str(case.pk), str(case.person_id)  # type: ignore[attr-defined]
+    with connection.cursor() as cursor:
+        cursor.execute("CREATE TABLE IF NOT EXISTS bench_audit_fill (rows bigint, months int, seconds float)")
+        cursor.execute("SELECT rows, months, seconds FROM bench_audit_fill")
+        done = cursor.fetchone()
+    if args.refill or done is None or tuple(done[:2]) != (args.rows, args.months):
+        with connection.cursor() as cursor:
+            cursor.execute("TRUNCATE accounts_auditevent, bench_audit_fill")
+        print(f"filling {args.rows:,} audit rows over {args.months} months", flush=True)
+        seconds = fill(rows=args.rows, months=args.months, case_id=case_id, person_id=person_id)
+        with connection.cursor() as cursor:
+            cursor.execute("INSERT INTO bench_audit_fill VALUES (%s, %s, %s)", [args.rows, args.months, seconds])
+    else:
+        seconds = done[2]
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT count(*) FROM accounts_auditevent")
+        (total,) = cursor.fetchone()
+        cursor.execute(
+            "SELECT count(*) FROM accounts_auditevent WHERE object_type = 'casework.case' AND object_id = %s", [case_id]
+        )
+        (case_rows,) = cursor.fetchone()
+    print(f"rows={total:,} (filled in {seconds:.0f} s) case rows={case_rows} {sizes()}")
+    case_page = f"/cases/{case_id}/audit/"
+    scenarios = [
+        ("bench.manager", "case access log, page 1", case_page, ACCESS_LOG, [case_id, person_id, 0]),
+        ("bench.manager", "case access log, page 5", f"{case_page}?page=5", ACCESS_LOG, [case_id, person_id, 200]),
+        (
+            "bench.manager",
+            "case access log, API",
+            f"/api/v1/cases/{case_id}/access-log/",
+            ACCESS_LOG,
+            [case_id, person_id, 0],
+        ),
+        (
+            "bench.admin",
+            "admin audit list, newest",
+            "/admin/accounts/auditevent/",
+            "SELECT * FROM accounts_auditevent ORDER BY at DESC, id DESC LIMIT 100",
+            [],
+        ),
+        (
+            "bench.admin",
+            "admin audit list, one record",
+            f"/admin/accounts/auditevent/?q={case_id}",
+            "SELECT * FROM accounts_auditevent WHERE object_type = 'casework.case' AND object_id = %s "
+            "ORDER BY at DESC, id DESC LIMIT 100",
+            [case_id],
+        ),
+        (
+            "bench.admin",
+            "admin audit list, exports",
+            "/admin/accounts/auditevent/?action__exact=export",
+            "SELECT * FROM accounts_auditevent WHERE action = 'export' ORDER BY at DESC, id DESC LIMIT 100",
+            [],
+        ),
+    ]
+    print(f"{'page':<34} {'p50 ms':>8} {'p95 ms':>8} {'queries':>8} {'floor ms':>9}")
+    from django.db import reset_queries
+
+    with gunicorn() as base:
+        for username, label, path, floor_sql, params in scenarios:
+            cookie = session_cookie(username)
+            measure(base, path, cookie, 3)
+            timings = measure(base, path, cookie, args.requests)
+            reset_queries()  # DEBUG's query log is full from the fill: query_count compares its length
+            print(
+                f"{label:<34} {statistics.median(timings):8.1f} {percentile(timings, 0.95):8.1f} "
+                f"{query_count(path, username):8d} {floor_ms(floor_sql, params, args.requests):9.1f}",
+                flush=True,
+            )
+
+
+if __name__ == "__main__":
+    main()
