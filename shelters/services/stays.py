@@ -88,11 +88,7 @@ def stay_admit(
     somewhere (409)."""
     _require_shelter(permissions.work_shelter, actor, shelter, _("You cannot admit residents to this shelter."))
     _require_case(actor, shelter, case)
-    if admitted_on > timezone.localdate():
-        _refuse("admitted_on", _("The admission date is in the future."))
-    if planned_discharge_on is not None and planned_discharge_on <= admitted_on:
-        _refuse("planned_discharge_on", _("The planned discharge must be after the admission."))
-    person = _admissible(shelter, case, admitted_on)
+    person = admission_checks(shelter, case, admitted_on, planned_discharge_on)
     if bed is not None:
         bed = _lock_bed_for_stay(bed, shelter, admitted_on)
     stay = Stay(
@@ -157,11 +153,7 @@ def stay_discharge(*, actor: Staff, stay: Stay, discharged_on: date, destination
     """Close the stay at `discharged_on` (that night is not counted). Only an open stay can be
     discharged: if another writer closed it first, 409."""
     _require_stay(actor, stay, _("You cannot discharge residents of this shelter."))
-    if destination not in ExitDestination.values:
-        _refuse("destination", _("Choose where the person went (“unknown” if nobody knows)."))
-    if destination in REASON_REQUIRED and not reason.strip():
-        _refuse("reason", _("Say what is known about why the person left."))
-    _check_end(stay, discharged_on, "discharged_on")
+    discharge_checks(stay, discharged_on, destination, reason)
     _close(stay, discharged_on, destination=destination, reason=reason.strip(), actor=actor)
     record(
         stay.case,
@@ -330,6 +322,25 @@ def stay_set_planned_discharge(*, actor: Staff, stay: Stay, planned_discharge_on
 
 
 # --- Rules --------------------------------------------------------------------------------------
+def admission_checks(shelter: Shelter, case: Case, admitted_on: date, planned_discharge_on: date | None) -> Person:
+    """The rules of an admission on `admitted_on` before its bed's (stay_admit, a register
+    import's stays_admit_many); answers the person admitted."""
+    if admitted_on > timezone.localdate():
+        _refuse("admitted_on", _("The admission date is in the future."))
+    if planned_discharge_on is not None and planned_discharge_on <= admitted_on:
+        _refuse("planned_discharge_on", _("The planned discharge must be after the admission."))
+    return _admissible(shelter, case, admitted_on)
+
+
+def discharge_checks(stay: Stay, discharged_on: date, destination: str, reason: str) -> None:
+    """The rules of a discharge (stay_discharge, a register import's discharged stays)."""
+    if destination not in ExitDestination.values:
+        _refuse("destination", _("Choose where the person went (“unknown” if nobody knows)."))
+    if destination in REASON_REQUIRED and not reason.strip():
+        _refuse("reason", _("Say what is known about why the person left."))
+    _check_end(stay, discharged_on, "discharged_on")
+
+
 def _admissible(shelter: Shelter, case: Case, on: date) -> Person:
     """The case may be admitted to the shelter on `on`; each refusal says exactly why."""
     if not shelter.is_active:
@@ -389,9 +400,19 @@ def _lock_bed(bed: Bed) -> Bed:
 def _lock_bed_for_stay(bed: Bed, shelter: Shelter, start: date) -> Bed:
     """Lock the bed and check that an open-ended stay from `start` may use it. Whether another
     stay holds it is the database's to say, at the insert."""
+    if bed.shelter_id == shelter.pk:
+        bed = _lock_bed(bed)
+    bed_checks(
+        bed, shelter, start, bed.outages.filter(during__overlap=DateRange(start, None)).order_by("during").first()
+    )
+    return bed
+
+
+def bed_checks(bed: Bed, shelter: Shelter, start: date, outage: BedOutage | None) -> None:
+    """An open-ended stay in `shelter` from `start` may use the bed (read under its lock), whose
+    first outage over those dates is `outage`."""
     if bed.shelter_id != shelter.pk:
         _refuse("bed", _("This bed belongs to another shelter."))
-    bed = _lock_bed(bed)
     in_service = bed.in_service
     if start < in_service.lower:
         _refuse("bed", _("This bed is in service only from %(date)s.") % {"date": in_service.lower.isoformat()})
@@ -401,10 +422,8 @@ def _lock_bed_for_stay(bed: Bed, shelter: Shelter, start: date) -> Bed:
         else:
             message = _("This bed will be retired on %(date)s; choose another bed.")
         _refuse("bed", message % {"date": in_service.upper.isoformat()})
-    outage = bed.outages.filter(during__overlap=DateRange(start, None)).order_by("during").first()
     if outage is not None:
         _refuse("bed", _("This bed is out of service %(dates)s.") % {"dates": _outage_dates(outage)})
-    return bed
 
 
 def _check_bed_free(bed: Bed, during: DateRange, field: str) -> None:
