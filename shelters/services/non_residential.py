@@ -17,7 +17,8 @@ from casework.services.common import record
 from core import batch
 from shelters import permissions
 from shelters.models import AssistanceKind, NonResidentialAssistance, Shelter, Stay
-from shelters.services.stays import _refuse, _require_case, _require_shelter
+from shelters.services.rules import _refuse
+from shelters.services.stays import _require_case, _require_shelter
 
 
 # --- Non-residential assistance -------------------------------------------------------------------

@@ -1,6 +1,6 @@
 """Many stays and assistance records at once, for a register import (shelters.imports): each
 checked by the rules of stay_admit, stay_discharge and non_residential_record (written once,
-in stays.py and non_residential.py), then written with one INSERT per table.
+in rules.py and non_residential.py), then written with one INSERT per table.
 
 What those services read row by row is read once for all: the beds, locked together, and their
 outages; the stays already on those beds and of those people, which an admission from a date
@@ -30,16 +30,14 @@ from shelters import permissions
 from shelters.models import AdmissionRequest, AdmissionRequestStatus, AssistanceKind, Bed, BedOutage, Shelter, Stay
 from shelters.models import NonResidentialAssistance as Assistance
 from shelters.services.non_residential import non_residential_prepare, non_residential_write
+from shelters.services.rules import admission_checks, bed_checks, discharge_checks
 from shelters.services.stays import (
     CONFLICT_MESSAGES,
     _require_case,
     _require_shelter,
     _require_stay,
     _staying_elsewhere,
-    admission_checks,
     answer_request,
-    bed_checks,
-    discharge_checks,
 )
 
 Answer = Any  # the record made, or the ApplicationError the row-by-row service would have raised
