@@ -1,7 +1,7 @@
-"""Many rows through the same services in one transaction, at the cost of few statements.
+"""Many records written in one transaction at the cost of few statements.
 
-A register import (shelters.imports) calls the services once per row, so that every rule is
-written once. Inside `batch()`:
+A register import (shelters.imports.batched) writes a file's records through the services'
+many-at-once forms (cases_open_many, stays_admit_many, ...). Inside `batch()`:
 
 - the audit and timeline rows the services write (accounts.services.audit_record,
   casework.timeline.write) are kept in memory and written with one INSERT per table when the
@@ -20,23 +20,20 @@ Outside a batch none of this applies: each service writes its rows at once and v
 from __future__ import annotations
 
 import contextvars
-from collections.abc import Callable, Hashable, Iterator
+from collections.abc import Callable, Hashable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from typing import Any, TypeVar
+from typing import Any
 
 from django.db import connection, models
 
 Check = Callable[[list[Any]], None]
-T = TypeVar("T")
 
 
 @dataclass
 class _Batch:
     rows: list[models.Model] = field(default_factory=list)
     checks: dict[Hashable, tuple[Check, list[Any]]] = field(default_factory=dict)
-    memos: dict[Hashable, Any] = field(default_factory=dict)
-    endings: list[Callable[[], None]] = field(default_factory=list)
 
 
 _current: contextvars.ContextVar[_Batch | None] = contextvars.ContextVar("batch", default=None)
@@ -59,8 +56,6 @@ def batch() -> Iterator[None]:
             return  # a failure marked the transaction for rollback: nothing of it will be kept
         for check, keys in current.checks.values():
             check(keys)
-        for ending in current.endings:
-            ending()
         flush(current.rows)
     finally:
         del features.uses_savepoints  # the class's value again
@@ -81,25 +76,6 @@ def check_later(group: Hashable, key: Any, check: Check) -> bool:
     return True
 
 
-def memo(key: Hashable, make: Callable[[], T]) -> T | None:
-    """What the batch keeps under `key` (made by `make()` the first time); None outside a batch."""
-    current = _current.get()
-    if current is None:
-        return None
-    if key not in current.memos:
-        current.memos[key] = make()
-    value: T = current.memos[key]
-    return value
-
-
-def at_end(ending: Callable[[], None]) -> None:
-    """Call `ending()` when the batch ends, before its rows are written (inside a batch only)."""
-    current = _current.get()
-    if current is None:
-        raise RuntimeError("at_end is for a batch")
-    current.endings.append(ending)
-
-
 def defer(row: models.Model) -> bool:
     """Keep `row` to be inserted when the batch ends; False outside a batch (save it now)."""
     current = _current.get()
@@ -110,13 +86,36 @@ def defer(row: models.Model) -> bool:
 
 
 def flush(pending: list[models.Model]) -> None:
-    """One INSERT per model for the rows kept so far, in the order their models first came."""
+    """One COPY per model for the rows kept so far, in the order their models first came."""
     by_model: dict[type[models.Model], list[models.Model]] = {}
     for row in pending:
         by_model.setdefault(type(row), []).append(row)
-    for model, rows in by_model.items():
-        model._default_manager.bulk_create(rows, batch_size=2000)
+    for rows in by_model.values():
+        copy_rows(rows)
     pending.clear()
+
+
+def copy_rows(rows: Sequence[models.Model]) -> None:
+    """Insert new rows of one model with one COPY: bulk_create's work without its SQL text (an
+    INSERT of thousands of rows is a statement of as many placeholders, which the driver parses
+    and Django compiles, each costing more than the rows' values). Like bulk_create, no save()
+    and no signals; a primary key the database numbers is left to it (and not read back)."""
+    if not rows:
+        return
+    meta = rows[0]._meta
+    fields = [
+        field
+        for field in meta.concrete_fields
+        if not field.generated and not (field.primary_key and getattr(rows[0], field.attname) is None)
+    ]
+    quote = connection.ops.quote_name
+    columns = ", ".join(quote(str(field.column)) for field in fields)
+    statement = f"COPY {quote(meta.db_table)} ({columns}) FROM STDIN"
+    with connection.cursor() as cursor, cursor.cursor.copy(statement) as copy:
+        for row in rows:
+            copy.write_row([field.get_db_prep_save(field.pre_save(row, True), connection) for field in fields])
+    for row in rows:
+        row._state.adding, row._state.db = False, connection.alias
 
 
 def trusted_exclusions(instance: models.Model) -> list[str]:

@@ -19,7 +19,8 @@ from casework.choices import CaseStatus, ClosureReason, TransferStatus
 from casework.models import Case, CaseShare, CaseTransfer, ExploitationForm, Person
 from casework.services.common import record, require, validate
 from casework.services.dates import check_case_dates
-from casework.services.people import person_register
+from casework.services.people import people_register_many, person_prepare
+from core import batch
 from core.errors import ApplicationError, Conflict, PermissionDenied, not_found
 from core.validation import required_text
 
@@ -53,10 +54,70 @@ def case_open(
     one. The case belongs to the actor's organisation; a social worker opening it is assigned.
     `owner`: a manager bringing in a register of an organisation they oversee (the shelters'
     register import) opens the case for that organisation (permissions.can_open_case_for)."""
-    organisation = owner or actor.organisation
-    allowed = permissions.can_open_case_for(actor, owner) if owner else permissions.can_open_case(actor)
-    if organisation is None or not allowed:
-        raise PermissionDenied(_("Your role cannot open cases."))
+    organisation = _opening_organisation(actor, owner)
+    if person is not None and not permissions.view_person.allows(actor, person):
+        raise not_found("person")  # as for a person nobody has (core.api.fields)
+    case = case_prepare(
+        actor=actor,
+        organisation=organisation,
+        person=person,
+        person_values=person_values,
+        registration_province=registration_province,
+        category=category,
+        identification_route=identification_route,
+        identified_on=identified_on,
+        assigned_worker=assigned_worker,
+        **details,
+    )
+    if person is None:
+        people_register_many(actor=actor, people=[case.person])
+    _write_opened([(case, list(exploitation_forms))], actor)
+    return case
+
+
+def cases_open_many(
+    *, actor: Staff, owner: Organisation, registration_province: Province, intakes: list[dict[str, Any]]
+) -> list[Case | ApplicationError]:
+    """case_open for many new people at once (a register import): each intake (case_open's
+    arguments for a new person) checked by the same rules, then the people and cases of those
+    the rules accept written together, a few statements for all. Answers, for each intake, its
+    case or the refusal case_open would have raised; a refusal of the actor is raised."""
+    organisation = _opening_organisation(actor, owner)
+    answers: list[Case | ApplicationError] = []
+    opened: list[tuple[Case, list[ExploitationForm]]] = []
+    for intake in intakes:
+        values = dict(intake)
+        forms = list(values.pop("exploitation_forms", ()))
+        try:
+            case = case_prepare(
+                actor=actor, organisation=organisation, registration_province=registration_province, **values
+            )
+        except ApplicationError as error:
+            answers.append(error)
+            continue
+        answers.append(case)
+        opened.append((case, forms))
+    people_register_many(actor=actor, people=[case.person for case, _forms in opened])
+    _write_opened(opened, actor)
+    return answers
+
+
+def case_prepare(
+    *,
+    actor: Staff,
+    organisation: Organisation,
+    category: str,
+    identification_route: str,
+    identified_on: date,
+    person: Person | None = None,
+    person_values: dict[str, Any] | None = None,
+    registration_province: Province | None = None,
+    assigned_worker: User | None = None,
+    **details: Any,
+) -> Case:
+    """The case case_open writes (with its new person, person_prepare, when `person` is None),
+    checked by every rule of a new case but not saved: the one place those rules are applied."""
+    new_person = person is None
     if person is None:
         province = registration_province or organisation.province
         if province is None:
@@ -64,11 +125,9 @@ def case_open(
                 _("Choose the province that registers this person."),
                 fields={"registration_province": [_("This field is required.")]},
             )
-        person = person_register(
+        person = person_prepare(
             actor=actor, registration_province=province, identified_on=identified_on, **(person_values or {})
         )
-    elif not permissions.view_person.allows(actor, person):
-        raise not_found("person")  # as for a person nobody has (core.api.fields)
     if assigned_worker is None and actor.has_role(Role.SOCIAL_WORKER, Role.COUNSELLOR):
         assigned_worker = actor
     if assigned_worker is not None:
@@ -86,11 +145,37 @@ def case_open(
         **details,
     )
     check_case_dates(case)
-    validate(case)
-    case.save(force_insert=True)
-    case.exploitation_forms.add(*exploitation_forms)  # a new case has none yet: no read first
-    record(case, actor, "case_opened", action=AuditAction.CREATE, category=category, case_code=person.case_code)
+    validate(case, exclude=["person"] if new_person else None)  # a new one is written first
     return case
+
+
+def _opening_organisation(actor: Staff, owner: Organisation | None) -> Organisation:
+    organisation = owner or actor.organisation
+    allowed = permissions.can_open_case_for(actor, owner) if owner else permissions.can_open_case(actor)
+    if organisation is None or not allowed:
+        raise PermissionDenied(_("Your role cannot open cases."))
+    return organisation
+
+
+def _write_opened(opened: list[tuple[Case, list[ExploitationForm]]], actor: Staff) -> None:
+    """The cases (their people written), their forms of exploitation and their timeline and
+    audit rows: the model's save for one case, one INSERT per table for many."""
+    if len(opened) == 1:
+        opened[0][0].save(force_insert=True)
+    else:
+        batch.copy_rows([case for case, _forms in opened])
+    Link = Case.exploitation_forms.through
+    links = [Link(case_id=case.pk, exploitationform_id=form.pk) for case, forms in opened for form in forms]
+    batch.copy_rows(links)  # new cases have none yet: no read first
+    for case, _forms in opened:
+        record(
+            case,
+            actor,
+            "case_opened",
+            action=AuditAction.CREATE,
+            category=case.category,
+            case_code=case.person.case_code,
+        )
 
 
 @transaction.atomic

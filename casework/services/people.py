@@ -47,15 +47,17 @@ def allocate_case_code(*, province: Province, year: int) -> str:
     """Take the next number for this province and year, e.g. VT-2026-00042.
 
     The UPSERT locks the counter row until the caller's transaction ends: concurrent
-    registrations wait for each other, and a rolled-back registration returns its number.
-    In a batch (core.batch) the row is locked and read once, the numbers counted on in memory
-    and the last one written when the batch ends: one row updated thousands of times in one
-    transaction leaves as many row versions, each update slower than the one before."""
+    registrations wait for each other, and a rolled-back registration returns its number."""
+    return allocate_case_codes(province=province, year=year, count=1)[0]
+
+
+def allocate_case_codes(*, province: Province, year: int, count: int) -> list[str]:
+    """Take the next `count` numbers for this province and year at once (a register import's
+    people): one UPSERT, rather than one per person, each leaving a row version behind it."""
     if not connection.in_atomic_block:
         raise RuntimeError("allocate_case_code must run inside the registering transaction")
-    taken = batch.memo(("case_code", province.pk, year), lambda: _CodeBlock(province.pk, year))
-    number = taken.next() if taken is not None else _counter_add(province.pk, year, 1)
-    return f"{province.code}-{year}-{number:05d}"
+    last = _counter_add(province.pk, year, count)
+    return [f"{province.code}-{year}-{number:05d}" for number in range(last - count + 1, last + 1)]
 
 
 def _counter_add(province_id: Any, year: int, step: int) -> int:
@@ -72,24 +74,6 @@ def _counter_add(province_id: Any, year: int, step: int) -> int:
         )
         (number,) = cursor.fetchone()
     return int(number)
-
-
-class _CodeBlock:
-    """A batch's numbers of one province and year: the counter locked and read at the first,
-    the last written back when the batch ends."""
-
-    def __init__(self, province_id: Any, year: int) -> None:
-        self.province_id, self.year = province_id, year
-        self.last = self.stored = _counter_add(province_id, year, 0)
-        batch.at_end(self.write)
-
-    def next(self) -> int:
-        self.last += 1
-        return self.last
-
-    def write(self) -> None:
-        if self.last != self.stored:
-            _counter_add(self.province_id, self.year, self.last - self.stored)
 
 
 def check_person_values(values: dict[str, Any]) -> None:
@@ -117,7 +101,7 @@ def person_value_errors(values: dict[str, Any]) -> dict[str, list[str]]:
 
 
 def intake_errors(person_values: dict[str, Any], case_values: dict[str, Any]) -> dict[str, list[str]]:
-    """What person_register and case_open would refuse in these values, by field, checked
+    """What person_prepare and case_prepare would refuse in these values, by field, checked
     before anything is written: the intake form adds them to its own errors, so a future birth
     date is reported with a missing category, not after it is fixed."""
     today = timezone.localdate()
@@ -133,7 +117,7 @@ def intake_errors(person_values: dict[str, Any], case_values: dict[str, Any]) ->
     return errors
 
 
-def person_register(
+def person_prepare(
     *,
     actor: Staff,
     registration_province: Province,
@@ -141,10 +125,11 @@ def person_register(
     identified_on: date | None = None,
     **values: Any,
 ) -> Person:
-    """Create a person with a new case code. Called by case_open (intake), which owns the
-    transaction and the permission check: a person is only ever registered with a case. An
-    estimated age without its date is the age on `identified_on`, the first case's
-    identification date (estimate_default_date), not on the day of registration."""
+    """A new person (case_open registers one with each new case), checked by every rule of a
+    new person but not saved and without its case code: the one place those rules are applied,
+    for a form and for each row of a register import (people_register_many writes them). An estimated age without its
+    date is the age on `identified_on`, the first case's identification date
+    (estimate_default_date), not on the day of registration."""
     registered_on = registered_on or timezone.localdate()
     if values.get("estimated_age") is not None and values.get("age_estimated_on") is None:
         values["age_estimated_on"] = identified_on or registered_on
@@ -154,12 +139,34 @@ def person_register(
     )
     check_person_dates(person)
     validate(person, exclude=["case_code"])
-    person.case_code = allocate_case_code(province=registration_province, year=registered_on.year)
-    person.save(force_insert=True)
-    audit_record(
-        actor=actor, action=AuditAction.CREATE, obj=person, fields=[f for f in PERSON_IDENTITY_FIELDS if values.get(f)]
-    )
     return person
+
+
+def people_register_many(*, actor: Staff, people: list[Person]) -> None:
+    """Write people made by person_prepare: their case codes taken together for each province
+    and year (in the list's order), one INSERT (for one person, the model's own save) and one
+    audit row each naming the identity fields given."""
+    by_counter: dict[tuple[Province, int], list[Person]] = {}
+    for person in people:
+        by_counter.setdefault((person.registration_province, person.registered_on.year), []).append(person)
+    for (province, year), group in by_counter.items():
+        for person, code in zip(
+            group, allocate_case_codes(province=province, year=year, count=len(group)), strict=True
+        ):
+            person.case_code = code
+    if len(people) == 1:
+        people[0].save(force_insert=True)
+    else:
+        for person in people:
+            person.index_names()  # what Person.save does, which bulk_create skips
+        batch.copy_rows(people)
+    for person in people:
+        audit_record(
+            actor=actor,
+            action=AuditAction.CREATE,
+            obj=person,
+            fields=[name for name in PERSON_IDENTITY_FIELDS if getattr(person, name)],
+        )
 
 
 @transaction.atomic

@@ -18,7 +18,6 @@ import contextlib
 import datetime as dt
 import hashlib
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from typing import Any
 
 from django.conf import settings
@@ -31,15 +30,17 @@ from django.utils.translation import gettext as _
 from accounts.actors import Staff
 from accounts.models import AuditAction
 from accounts.services import audit_record, audit_record_many
-from casework.models import Case, CaseEvent, ExploitationForm, Person, ServiceType
+from casework.models import Case, CaseEvent, Person
 from casework.services.cases import case_open
 from core import batch
 from core.actors import SYSTEM
 from core.errors import ApplicationError, Conflict
 from shelters import permissions, services
+from shelters.imports.batched import apply_rows
 from shelters.imports.models import ImportStatus, RegisterImport, RegisterImportRow
 from shelters.imports.reading import SourceRow, read_register
-from shelters.models import AssistanceKind, Bed, NonResidentialAssistance, Shelter, Stay
+from shelters.imports.rows import Lookups, RowResult, intake, read_row
+from shelters.models import NonResidentialAssistance, Shelter, Stay
 
 UNDO_WINDOW = dt.timedelta(days=1)
 UNDO_REASON = "register import undone"
@@ -55,30 +56,7 @@ NEVER_CONFIRMED = (ImportStatus.CHECKING, ImportStatus.CHECKED)
 PURGE_REASON = "register upload not confirmed within %(hours)s hours"
 PROGRESS_EVERY = 50
 INLINE_ROWS = 300  # larger files are checked and imported by the Celery worker
-PERSON_COLUMNS = ("given_name_lo", "family_name_lo", "given_name_latin", "family_name_latin", "sex")
-DATE_COLUMNS = ("date_of_birth", "age_estimated_on", "identified_on", "admitted_on", "discharged_on", "assisted_on")
-DATE_FORMATS = ("%Y-%m-%d", "%d/%m/%Y")
-# A service's argument name -> the column it came from; messages about anything else (the case,
-# the shelter) are about the whole row.
-SERVICE_FIELDS = {
-    "destination": "exit_destination",
-    "reason": "exit_reason",
-    "service_types": "services",
-    "kind": "assistance_kind",
-}
 Progress = Callable[[int, int], None]
-
-
-@dataclass
-class RowResult:
-    line: int
-    ref: str
-    status: str = "ok"  # ok, error, skipped (imported before)
-    errors: list[tuple[str, str]] = field(default_factory=list)
-    created: dict[str, Any] = field(default_factory=dict)
-
-    def as_json(self) -> dict[str, Any]:
-        return {"line": self.line, "ref": self.ref, "status": self.status, "errors": self.errors}
 
 
 # --- The public surface ---------------------------------------------------------------------------
@@ -99,9 +77,12 @@ def import_upload(*, actor: Staff, shelter: Shelter, filename: str, content: byt
     return register_import
 
 
-def import_check(*, register_import: RegisterImport, progress: Progress | None = None) -> RegisterImport:
-    """The dry run: every row through the services, then everything rolled back."""
-    results = _apply(register_import, keep=False, progress=progress)
+def import_check(
+    *, register_import: RegisterImport, progress: Progress | None = None, batched: bool = True
+) -> RegisterImport:
+    """The dry run: every row through the services' rules and writes, then everything rolled
+    back. `batched=False`: row by row (see _apply)."""
+    results = _apply(register_import, keep=False, progress=progress, batched=batched)
     _finish(register_import, results, ImportStatus.CHECKED)
     return register_import
 
@@ -122,10 +103,12 @@ def import_start(*, actor: Staff, register_import: RegisterImport) -> RegisterIm
     return register_import
 
 
-def import_run(*, register_import: RegisterImport, progress: Progress | None = None) -> RegisterImport:
+def import_run(
+    *, register_import: RegisterImport, progress: Progress | None = None, batched: bool = True
+) -> RegisterImport:
     """Apply the rows for good, in one transaction: all of them, or (if a row is refused now,
     because something changed since the check) none, with the messages shown as after a check."""
-    results = _apply(register_import, keep=True, progress=progress)
+    results = _apply(register_import, keep=True, progress=progress, batched=batched)
     if any(result.status == "error" for result in results):
         _finish(register_import, results, ImportStatus.FAILED)
     return register_import
@@ -245,28 +228,28 @@ def _require(actor: Staff, register_import: RegisterImport) -> None:
     )
 
 
-def _apply(register_import: RegisterImport, *, keep: bool, progress: Progress | None) -> list[RowResult]:
-    """Each row through the services. With `keep`, also the rows' records and the import's
-    status, in the caller's transaction; without, everything is rolled back.
+def _apply(
+    register_import: RegisterImport, *, keep: bool, progress: Progress | None, batched: bool = True
+) -> list[RowResult]:
+    """Each row through the rules of the services. With `keep`, also the rows' records and the
+    import's status, in the caller's transaction; without, everything is rolled back.
 
-    First as one batch (core.batch: the audit and timeline rows written together at the end,
-    no savepoint per row); a row refused there stops the batch, and the rows run again one by
-    one, each in a savepoint, to tell every refused row and why."""
+    First as one batch (shelters.imports.batched: each table written in a few statements); if
+    the batch fails as a whole (the database refuses an INSERT, the actor is refused), the rows
+    run again one by one through the services, each in a savepoint, to tell every refused row
+    and why. `batched=False` runs them one by one at once (the batch's reference, in tests)."""
     shelter = Shelter.objects.select_related("operator", "province").get(pk=register_import.shelter_id)
     rows = read_register(bytes(register_import.content), register_import.filename)
     run = _Run(register_import, shelter, rows, progress)
     results = None
-    with contextlib.suppress(_Refused, DatabaseError):
-        results = run.all(keep=keep, batched=True)
+    if batched:
+        with contextlib.suppress(ApplicationError, DatabaseError):
+            results = run.all(keep=keep, batched=True)
     if results is None:
         results = run.all(keep=keep, batched=False)
     if progress:
         progress(len(rows), len(rows))
     return results
-
-
-class _Refused(Exception):
-    """A row refused inside a batch: the batch stops (and the rows run again one by one)."""
 
 
 class _Run:
@@ -277,7 +260,7 @@ class _Run:
     ) -> None:
         self.register_import, self.shelter, self.rows, self.progress = register_import, shelter, rows, progress
         self.actor = register_import.uploaded_by
-        self.lookups = _Lookups(shelter)
+        self.lookups = Lookups(shelter)
         refs = [row.values.get("register_ref", "") for row in rows]
         self.done_before = set(
             RegisterImportRow.objects.filter(shelter=shelter, active=True, register_ref__in=refs).values_list(
@@ -286,83 +269,43 @@ class _Run:
         )
 
     def all(self, *, keep: bool, batched: bool) -> list[RowResult]:
-        results: list[RowResult] = []
-        seen: set[str] = set()
         with transaction.atomic():
-            with batch.batch() if batched else contextlib.nullcontext():
-                for number, row in enumerate(self.rows, start=1):
-                    result = _apply_row(self.actor, self.shelter, row, self.lookups, self.done_before, seen)
-                    if batched and result.status == "error":
-                        raise _Refused
-                    results.append(result)
-                    if self.progress and number % PROGRESS_EVERY == 0:
-                        self.progress(number, len(self.rows))
+            if batched:
+                with batch.batch():
+                    results = apply_rows(
+                        self.actor, self.shelter, self.rows, self.lookups, self.done_before, self.progress
+                    )
+            else:
+                results = self.one_by_one()
             if not keep or any(result.status == "error" for result in results):
                 transaction.set_rollback(True)
             else:
                 _record_rows(self.register_import, self.shelter, results)
         return results
 
-
-def _apply_row(
-    actor: Staff, shelter: Shelter, row: SourceRow, lookups: _Lookups, done_before: set[str], seen: set[str]
-) -> RowResult:
-    values = row.values
-    ref = values.get("register_ref", "")
-    result = RowResult(row.line, ref)
-    if not ref:
-        result.errors.append(("register_ref", _("This field is required.")))
-    elif ref in seen:
-        result.errors.append(("register_ref", _("Another row of this file has the same register number.")))
-    elif ref in done_before:
-        result.status = "skipped"
-        return result
-    seen.add(ref)
-    parsed = _parse(values, lookups, result)
-    if result.errors:
-        result.status = "error"
-        return result
-    try:
-        with transaction.atomic():
-            result.created = _create(actor, shelter, parsed)
-    except ApplicationError as error:
-        result.status = "error"
-        result.errors = _messages(error)
-    return result
+    def one_by_one(self) -> list[RowResult]:
+        results: list[RowResult] = []
+        seen: set[str] = set()
+        for number, row in enumerate(self.rows, start=1):
+            result, parsed = read_row(row, self.lookups, self.done_before, seen)
+            if parsed is not None:
+                try:
+                    with transaction.atomic():
+                        result.created = _create(self.actor, self.shelter, parsed)
+                except ApplicationError as error:
+                    result.refuse(error)
+            results.append(result)
+            if self.progress and number % PROGRESS_EVERY == 0:
+                self.progress(number, len(self.rows))
+        return results
 
 
 def _create(actor: Staff, shelter: Shelter, parsed: dict[str, Any]) -> dict[str, Any]:
-    """The row's records, through the services (each rule written once, in them)."""
-    admitted_on, assisted_on = parsed["admitted_on"], parsed["assisted_on"]
-    if (admitted_on is None) == (assisted_on is None):
-        message = _("Give either an admission date or a date of assistance without a stay.")
-        raise ApplicationError(message, fields={"admitted_on": [message]})
-    if admitted_on is not None and parsed["assistance_kind"] is not None:
-        message = _("A kind of assistance is for assistance without a stay.")
-        raise ApplicationError(message, fields={"assistance_kind": [message]})
-    if parsed["discharged_on"] is None and (parsed["exit_destination"] or parsed["exit_reason"]):
-        message = _("A destination needs a discharge date.")
-        raise ApplicationError(message, fields={"discharged_on": [message]})
-    person_values = {name: parsed[name] for name in PERSON_COLUMNS}
-    person_values.update(
-        date_of_birth=parsed["date_of_birth"],
-        estimated_age=parsed["estimated_age"],
-        registered_on=parsed["identified_on"] or admitted_on or assisted_on,
-    )
-    if parsed["age_estimated_on"] is not None:
-        person_values["age_estimated_on"] = parsed["age_estimated_on"]
-    case = case_open(
-        actor=actor,
-        owner=shelter.operator,
-        registration_province=shelter.province,
-        person_values=person_values,
-        category=parsed["category"],
-        identification_route=parsed["identification_route"],
-        identified_on=parsed["identified_on"],
-        exploitation_forms=parsed["exploitation_forms"],
-    )
+    """The row's records, through the services a form uses, one after another."""
+    case = case_open(actor=actor, owner=shelter.operator, registration_province=shelter.province, **intake(parsed))
     created: dict[str, Any] = {"person": case.person_id, "case": case.pk}
-    if admitted_on is not None:
+    if parsed["admitted_on"] is not None:
+        admitted_on = parsed["admitted_on"]
         stay = services.stay_admit(actor=actor, shelter=shelter, case=case, admitted_on=admitted_on, bed=parsed["bed"])
         if parsed["discharged_on"] is not None:
             services.stay_discharge(
@@ -378,7 +321,7 @@ def _create(actor: Staff, shelter: Shelter, parsed: dict[str, Any]) -> dict[str,
             actor=actor,
             shelter=shelter,
             case=case,
-            assisted_on=assisted_on,
+            assisted_on=parsed["assisted_on"],
             service_types=parsed["services"],
             notes=parsed["notes"],
             kind=parsed["assistance_kind"],
@@ -417,71 +360,3 @@ def _finish(register_import: RegisterImport, results: list[RowResult], status: s
     if status != ImportStatus.CHECKED:
         register_import.content = b""  # the file's names are in the records now, or nowhere
     register_import.save()
-
-
-def _messages(error: ApplicationError) -> list[tuple[str, str]]:
-    if not error.fields:
-        return [("", error.message)]
-    return [
-        (SERVICE_FIELDS.get(name, name), message) for name, messages in error.fields.items() for message in messages
-    ]
-
-
-# --- Reading the cells ----------------------------------------------------------------------------
-class _Lookups:
-    """The shelter's beds and the reference lists, read once per file."""
-
-    def __init__(self, shelter: Shelter) -> None:
-        self.beds = {bed.label.casefold(): bed for bed in Bed.objects.filter(shelter=shelter)}
-        self.forms = {form.code: form for form in ExploitationForm.objects.all()}
-        self.services = {service.code: service for service in ServiceType.objects.all()}
-        self.kinds = {kind.code: kind for kind in AssistanceKind.objects.all()}
-
-
-def _parse(values: dict[str, str], lookups: _Lookups, result: RowResult) -> dict[str, Any]:
-    parsed: dict[str, Any] = {
-        name: values.get(name, "")
-        for name in (*PERSON_COLUMNS, "category", "identification_route", "exit_destination", "exit_reason", "notes")
-    }
-    for name in DATE_COLUMNS:
-        parsed[name] = _date(values.get(name, ""), name, result)
-    age = values.get("estimated_age", "")
-    parsed["estimated_age"] = None
-    if age:
-        if age.isdigit():
-            parsed["estimated_age"] = int(age)
-        else:
-            result.errors.append(("estimated_age", _("Enter a whole number of years.")))
-    label = values.get("bed", "")
-    parsed["bed"] = lookups.beds.get(label.casefold()) if label else None
-    if label and parsed["bed"] is None:
-        result.errors.append(("bed", _("This shelter has no bed with this label.")))
-    parsed["exploitation_forms"] = _codes(
-        values.get("exploitation_forms", ""), lookups.forms, "exploitation_forms", result
-    )
-    parsed["services"] = _codes(values.get("services", ""), lookups.services, "services", result)
-    kinds = _codes(values.get("assistance_kind", ""), lookups.kinds, "assistance_kind", result)
-    if len(kinds) > 1:
-        result.errors.append(("assistance_kind", _("Give one kind of assistance.")))
-    parsed["assistance_kind"] = kinds[0] if kinds else None
-    return parsed
-
-
-def _date(text: str, column: str, result: RowResult) -> dt.date | None:
-    if not text:
-        return None
-    for fmt in DATE_FORMATS:
-        try:
-            return dt.datetime.strptime(text, fmt).date()
-        except ValueError:
-            continue
-    result.errors.append((column, _("Enter a date as dd/mm/yyyy or yyyy-mm-dd.")))
-    return None
-
-
-def _codes(text: str, known: dict[str, Any], column: str, result: RowResult) -> list[Any]:
-    codes = [code.strip() for code in text.split(";") if code.strip()]
-    unknown = [code for code in codes if code not in known]
-    if unknown:
-        result.errors.append((column, _("Unknown code: %(codes)s.") % {"codes": ", ".join(unknown)}))
-    return [known[code] for code in codes if code in known]

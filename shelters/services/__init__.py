@@ -1,8 +1,10 @@
 """Every write in shelters, one module per part of the domain: stays (admission, discharge,
-transfer, bed moves; stays.py, which also holds the rules and gates the others share), beds and
-their outages (beds.py), the shelter, its rooms and several beds at once (setup.py), staff
-postings (staffing.py), assistance without a stay (non_residential.py) and requests for a place
-(admission_requests.py). The names below are the public surface (`services.stay_admit`)."""
+transfer, bed moves; stays.py, which also holds the gates the others share), the rules of an
+admission, a bed and a discharge (rules.py), beds and their outages (beds.py), the shelter, its
+rooms and several beds at once (setup.py), staff postings (staffing.py), assistance without a
+stay (non_residential.py), requests for a place (admission_requests.py) and the many stays and
+records of a register import at once (registers.py). The names below are the public surface
+(`services.stay_admit`)."""
 
 from shelters.services.admission_requests import (
     admission_request_accept,

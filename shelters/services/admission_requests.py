@@ -20,7 +20,8 @@ from core.limits import REASON_MAX_LENGTH
 from core.validation import required_text
 from shelters import permissions
 from shelters.models import AdmissionRequest, AdmissionRequestStatus, Bed, Shelter, Stay
-from shelters.services.stays import _refuse, answer_request, stay_admit
+from shelters.services.rules import _refuse
+from shelters.services.stays import answer_request, stay_admit
 
 NEEDED_WITHIN = timedelta(days=366)  # a request for a place more than a year ahead is a typo
 

@@ -14,13 +14,12 @@ from accounts.services import audit_record
 from core.errors import Conflict
 from shelters import permissions
 from shelters.models import Bed, BedOutage, Room, Shelter
+from shelters.services.rules import _outage_dates, _refuse
 from shelters.services.stays import (
     UNIQUE_VIOLATION,
     _check_bed_free,
     _guarded,
     _lock_bed,
-    _outage_dates,
-    _refuse,
     _require_bed,
     _require_shelter,
 )

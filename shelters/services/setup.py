@@ -19,7 +19,8 @@ from core.errors import PermissionDenied
 from shelters import permissions
 from shelters.models import Bed, Room, Shelter
 from shelters.services.beds import bed_add
-from shelters.services.stays import _refuse, _require_shelter
+from shelters.services.rules import _refuse
+from shelters.services.stays import _require_shelter
 
 MAX_BEDS_AT_ONCE = 200
 # What a manager describes about a shelter; its code and operator are fixed at creation.

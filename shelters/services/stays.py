@@ -23,7 +23,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import date
-from typing import Any, NoReturn
+from typing import Any
 
 from django.db import IntegrityError, transaction
 from django.db.backends.postgresql.psycopg_any import DateRange
@@ -36,12 +36,11 @@ from accounts.actors import Staff
 from accounts.models import AuditAction
 from accounts.services import audit_record
 from casework.ages import age_on
-from casework.choices import CaseCategory, CaseStatus, Sex
-from casework.models import Case, Person
+from casework.models import Case
 from casework.privacy import clear
 from casework.services.common import record
 from core import batch
-from core.errors import ApplicationError, Conflict, PermissionDenied, not_found
+from core.errors import Conflict, PermissionDenied, not_found
 from core.pages import local_name
 from shelters import permissions
 from shelters.choices import ExitDestination
@@ -49,10 +48,17 @@ from shelters.models import (
     AdmissionRequest,
     AdmissionRequestStatus,
     Bed,
-    BedOutage,
     NonResidentialAssistance,
     Shelter,
     Stay,
+)
+from shelters.services.rules import (
+    _admissible,
+    _check_end,
+    _refuse,
+    admission_checks,
+    bed_checks,
+    discharge_checks,
 )
 from shelters.transitions import ADMISSION_REQUEST
 
@@ -67,8 +73,6 @@ ANSWER_EVENTS: dict[str, str] = {
     AdmissionRequestStatus.ACCEPTED: "admission_request_accepted",
     AdmissionRequestStatus.DECLINED: "admission_request_declined",
 }
-# Exits that leave nobody to tell what happened are fine; these two need the worker's account.
-REASON_REQUIRED = frozenset({ExitDestination.LEFT_WITHOUT_NOTICE, ExitDestination.REMIGRATED})
 
 
 # --- Admission ------------------------------------------------------------------------------------
@@ -88,11 +92,7 @@ def stay_admit(
     somewhere (409)."""
     _require_shelter(permissions.work_shelter, actor, shelter, _("You cannot admit residents to this shelter."))
     _require_case(actor, shelter, case)
-    if admitted_on > timezone.localdate():
-        _refuse("admitted_on", _("The admission date is in the future."))
-    if planned_discharge_on is not None and planned_discharge_on <= admitted_on:
-        _refuse("planned_discharge_on", _("The planned discharge must be after the admission."))
-    person = _admissible(shelter, case, admitted_on)
+    person = admission_checks(shelter, case, admitted_on, planned_discharge_on)
     if bed is not None:
         bed = _lock_bed_for_stay(bed, shelter, admitted_on)
     stay = Stay(
@@ -157,11 +157,7 @@ def stay_discharge(*, actor: Staff, stay: Stay, discharged_on: date, destination
     """Close the stay at `discharged_on` (that night is not counted). Only an open stay can be
     discharged: if another writer closed it first, 409."""
     _require_stay(actor, stay, _("You cannot discharge residents of this shelter."))
-    if destination not in ExitDestination.values:
-        _refuse("destination", _("Choose where the person went (“unknown” if nobody knows)."))
-    if destination in REASON_REQUIRED and not reason.strip():
-        _refuse("reason", _("Say what is known about why the person left."))
-    _check_end(stay, discharged_on, "discharged_on")
+    discharge_checks(stay, discharged_on, destination, reason)
     _close(stay, discharged_on, destination=destination, reason=reason.strip(), actor=actor)
     record(
         stay.case,
@@ -330,57 +326,6 @@ def stay_set_planned_discharge(*, actor: Staff, stay: Stay, planned_discharge_on
 
 
 # --- Rules --------------------------------------------------------------------------------------
-def _admissible(shelter: Shelter, case: Case, on: date) -> Person:
-    """The case may be admitted to the shelter on `on`; each refusal says exactly why."""
-    if not shelter.is_active:
-        _refuse("shelter", _("This shelter no longer admits residents."))
-    if case.status == CaseStatus.CLOSED:
-        _refuse("case", _("This case is closed; it must be reopened before an admission."))
-    person = case.person
-    if person.merged_into_id is not None:
-        _refuse("case", _("This person's record was merged into another; admit under that record."))
-    if shelter.accepts_sexes and person.sex not in shelter.accepts_sexes:
-        sexes = _(" and ").join(str(Sex(sex).label).lower() for sex in shelter.accepts_sexes)
-        _refuse("case", _("This shelter accepts only %(sexes)s residents.") % {"sexes": sexes})
-    age = age_on(person, on)
-    if age is not None and age < 0:
-        _refuse("admitted_on", _("This date is before the person's date of birth."))
-    limits = _age_limits(shelter)
-    if limits:
-        if age is None:
-            _refuse(
-                "case",
-                _(
-                    "This shelter admits only residents %(limits)s and this person's age is unknown: "
-                    "record a date of birth or an estimated age first."
-                )
-                % {"limits": limits},
-            )
-        elif (shelter.min_age is not None and age < shelter.min_age) or (
-            shelter.max_age is not None and age > shelter.max_age
-        ):
-            _refuse(
-                "case",
-                _("This shelter admits only residents %(limits)s; this person is %(age)s on that date.")
-                % {"limits": limits, "age": age},
-            )
-    if shelter.accepts_categories and case.category not in shelter.accepts_categories:
-        category = str(CaseCategory(case.category).label).lower()
-        _refuse("case", _("This shelter does not accept %(category)s cases.") % {"category": category})
-    return person
-
-
-def _age_limits(shelter: Shelter) -> str:
-    low, high = shelter.min_age, shelter.max_age
-    if low is not None and high is not None:
-        return _("aged %(low)s to %(high)s") % {"low": low, "high": high}
-    if low is not None:
-        return _("aged %(low)s and over") % {"low": low}
-    if high is not None:
-        return _("aged up to %(high)s") % {"high": high}
-    return ""
-
-
 def _lock_bed(bed: Bed) -> Bed:
     """The bed row, locked and fresh: every write that depends on the bed's state takes it."""
     return Bed.objects.select_for_update(of=("self",)).get(pk=bed.pk)
@@ -389,21 +334,11 @@ def _lock_bed(bed: Bed) -> Bed:
 def _lock_bed_for_stay(bed: Bed, shelter: Shelter, start: date) -> Bed:
     """Lock the bed and check that an open-ended stay from `start` may use it. Whether another
     stay holds it is the database's to say, at the insert."""
-    if bed.shelter_id != shelter.pk:
-        _refuse("bed", _("This bed belongs to another shelter."))
-    bed = _lock_bed(bed)
-    in_service = bed.in_service
-    if start < in_service.lower:
-        _refuse("bed", _("This bed is in service only from %(date)s.") % {"date": in_service.lower.isoformat()})
-    if not in_service.upper_inf:
-        if start >= in_service.upper:
-            message = _("This bed was retired on %(date)s.")
-        else:
-            message = _("This bed will be retired on %(date)s; choose another bed.")
-        _refuse("bed", message % {"date": in_service.upper.isoformat()})
-    outage = bed.outages.filter(during__overlap=DateRange(start, None)).order_by("during").first()
-    if outage is not None:
-        _refuse("bed", _("This bed is out of service %(dates)s.") % {"dates": _outage_dates(outage)})
+    if bed.shelter_id == shelter.pk:
+        bed = _lock_bed(bed)
+    bed_checks(
+        bed, shelter, start, bed.outages.filter(during__overlap=DateRange(start, None)).order_by("during").first()
+    )
     return bed
 
 
@@ -421,27 +356,6 @@ def _check_bed_free(bed: Bed, during: DateRange, field: str) -> None:
             "end": stay.during.upper.isoformat(),
         }
     _refuse(field, _("This bed is occupied by a stay %(dates)s.") % {"dates": dates})
-
-
-def _outage_dates(outage: BedOutage) -> str:
-    if outage.during.upper is None:
-        return _("from %(start)s until further notice") % {"start": outage.during.lower.isoformat()}
-    return _("from %(start)s, back in service on %(end)s") % {
-        "start": outage.during.lower.isoformat(),
-        "end": outage.during.upper.isoformat(),
-    }
-
-
-def _check_end(stay: Stay, on: date, field: str) -> None:
-    """A stay ends after at least one night (an empty range is no stay) and not in the future."""
-    if on > timezone.localdate():
-        _refuse(field, _("This date is in the future."))
-    if on <= stay.during.lower:
-        _refuse(
-            field,
-            _("A stay ends at the earliest the day after admission (%(date)s): the last night is not counted.")
-            % {"date": stay.during.lower.isoformat()},
-        )
 
 
 def _close(stay: Stay, on: date, *, destination: str, reason: str, actor: Staff) -> None:
@@ -524,10 +438,6 @@ def _require_stay(actor: Staff, stay: Stay, message: str) -> None:
 def _require_bed(actor: Staff, bed: Bed) -> None:
     message = _("You cannot manage the beds of this shelter.")
     permissions.manage_beds.require(actor, bed.shelter, message, seen=permissions.view_bed, seen_obj=bed)
-
-
-def _refuse(field: str, message: str) -> NoReturn:
-    raise ApplicationError(message, fields={field: [message]})
 
 
 def person_records_anonymise(person_ids: list[Any]) -> None:

@@ -1,6 +1,7 @@
-"""The register import as one batch (core.batch, shelters.imports.services._apply): few
-statements a row, the same rules (a row the database refuses mid-batch is found and named by
-the row-by-row rerun), the undo's one-day window, and the purge of uploads never confirmed."""
+"""The register import as one batch (core.batch, shelters.imports.batched): few statements a
+row, the same rules (a bed taken twice in one file is refused on the later row, as the
+admission form would refuse it), the undo's one-day window, and the purge of uploads never
+confirmed. The batch against the rows one by one: test_register_import_equivalence.py."""
 
 from __future__ import annotations
 
@@ -63,7 +64,7 @@ def test_an_import_costs_a_few_statements_a_row_and_writes_every_audit_and_timel
     assert not CaseEvent.objects.filter(at__gt=register_import.imported_at).exists()  # the undo's test holds
 
 
-def test_a_row_the_database_refuses_mid_batch_is_named_by_the_rerun_and_nothing_is_written(people, shelter):
+def test_a_bed_taken_twice_in_a_file_is_refused_on_the_later_row_and_nothing_is_written(people, shelter):
     BedFactory(shelter=shelter, label="B1")
     rows = [
         stay_row(1, year=2021, bed="B1"),
