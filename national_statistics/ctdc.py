@@ -14,7 +14,7 @@ are then dropped. The report says which step each variable reached and how many 
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -92,27 +92,35 @@ def _control_values() -> str:
 
 
 # One row per person: their first trafficking case in the scope (by identification date).
-_HISTOGRAM_SQL = f"""
-WITH first_case AS (
-    SELECT DISTINCT ON (c.person_id) c.id, c.person_id, c.identified_on, c.exploitation_country_id
+FIRST_CASE = """
+    SELECT DISTINCT ON (c.person_id) c.id, c.person_id, c.identified_on, c.exploitation_country_id, ''::text
     FROM casework_case c
     WHERE c.category = 'trafficking' AND (%(everyone)s OR c.owner_id = ANY(%(owners)s::uuid[]))
-    ORDER BY c.person_id, c.identified_on, c.id
-), control(code, kind, value) AS ({_control_values()}),
+    ORDER BY c.person_id, c.identified_on, c.id"""
+
+
+def histogram_sql(first_case: str, ctes: str = "") -> str:
+    """The histogram of the coarse values per scope (the last column of `first_case`: '' for the
+    caller's own; national_statistics.services keeps one per organisation's subtree, with the
+    `ctes` it needs)."""
+    return f"""
+WITH RECURSIVE {ctes}first_case(id, person_id, identified_on, exploitation_country_id, scope) AS ({first_case}
+), cases AS (SELECT DISTINCT id FROM first_case),
+control(code, kind, value) AS ({_control_values()}),
 observed AS (
     SELECT s.case_id,
            array_agg(DISTINCT coalesce(control.value, 'FalsePromises'))
                FILTER (WHERE control.kind = 'm' OR si.indicator_id LIKE %(false_promise)s) AS means,
            min(control.value) FILTER (WHERE control.kind = 'r') AS recruiter
     FROM casework_screening s
-    JOIN first_case fc ON fc.id = s.case_id
+    JOIN cases fc ON fc.id = s.case_id
     JOIN casework_screeningindicator si ON si.screening_id = s.id
     LEFT JOIN control ON control.code = si.indicator_id
     GROUP BY s.case_id
 ), forms AS (
     SELECT cef.case_id, array_agg(DISTINCT f.htcds ORDER BY f.htcds) AS htcds
     FROM casework_case_exploitation_forms cef
-    JOIN first_case fc ON fc.id = cef.case_id
+    JOIN cases fc ON fc.id = cef.case_id
     JOIN casework_exploitationform f ON f.code = cef.exploitationform_id
     GROUP BY cef.case_id
 ), journey AS (
@@ -123,7 +131,7 @@ observed AS (
            CASE WHEN bool_or('online_scam' = ANY(j.forced_criminality)) THEN 'OnlineScam'
                 WHEN bool_or(cardinality(j.forced_criminality) > 0) THEN 'OtherCrime' ELSE '' END AS crime
     FROM casework_journeyevent j
-    JOIN first_case fc ON fc.id = j.case_id
+    JOIN cases fc ON fc.id = j.case_id
     GROUP BY j.case_id
 ), aged AS (
     SELECT fc.*, p.sex, p.nationality_id,
@@ -131,15 +139,22 @@ observed AS (
     FROM first_case fc
     JOIN casework_person p ON p.id = fc.person_id
 )
-SELECT extract(year FROM a.identified_on)::int, a.sex, a.age::int, a.nationality_id,
+SELECT a.scope, extract(year FROM a.identified_on)::int, a.sex, a.age::int, coalesce(a.nationality_id, ''),
        coalesce(a.exploitation_country_id, ''), coalesce(fo.htcds, '{{}}'), coalesce(o.means, '{{}}'),
        coalesce(o.recruiter, ''), coalesce(jo.channel, ''), coalesce(jo.crime, ''), count(*)
 FROM aged a
 LEFT JOIN forms fo ON fo.case_id = a.id
 LEFT JOIN observed o ON o.case_id = a.id
 LEFT JOIN journey jo ON jo.case_id = a.id
-GROUP BY 1, 2, 3, 4, 5, 6, 7, 8, 9, 10
+GROUP BY 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11
 """  # noqa: S608 - the interpolated parts are constants of this module; values are parameters
+
+
+PARAMS: dict[str, Any] = {
+    "false_promise": FALSE_PROMISE_PREFIX + "%",
+    "online": ["through_online_social_networks", "through_an_online_advertisement"],
+    "family": ["through_family_or_family_events", "through_friends_or_social_events"],
+}
 
 
 # --- The variables and their generalisation steps -----------------------------------------------
@@ -280,18 +295,18 @@ RECRUITER_NAMES = ("IntimatePartner", "FamilyOrFriend", "Other", "Other")
 
 
 def histogram(scope: Scope) -> Counter[tuple[str, ...]]:
-    """Persons per combination of the finest coarse values, from PostgreSQL."""
-    params: dict[str, Any] = {
-        "everyone": scope.everyone,
-        "owners": [str(owner) for owner in scope.owners or ()],
-        "false_promise": FALSE_PROMISE_PREFIX + "%",
-        "online": ["through_online_social_networks", "through_an_online_advertisement"],
-        "family": ["through_family_or_family_events", "through_friends_or_social_events"],
-    }
+    """Persons per combination of the finest coarse values, from PostgreSQL's raw rows (the
+    reference the stored summary is checked against)."""
+    params = {**PARAMS, "everyone": scope.everyone, "owners": [str(owner) for owner in scope.owners or ()]}
     with transaction.atomic(using=read_connection().alias), read_connection().cursor() as cursor:
         cursor.execute("SELECT set_config('work_mem', '64MB', true), set_config('jit', 'off', true)")
-        cursor.execute(_HISTOGRAM_SQL, params)
+        cursor.execute(histogram_sql(FIRST_CASE), params)
         found = cursor.fetchall()
+    return coarse(row[1:] for row in found)
+
+
+def coarse(found: Iterable[Sequence[Any]]) -> Counter[tuple[str, ...]]:
+    """The histogram's keys from its SQL rows (year, sex, age, citizenship, ..., persons)."""
     counts: Counter[tuple[str, ...]] = Counter()
     for year, sex, age, citizenship, country, htcds, means, recruiter, channel, crime, n in found:
         key = (
@@ -361,9 +376,10 @@ def anonymise(counts: Counter[tuple[str, ...]], *, k: int, max_suppressed: float
     return Anonymised(k=k, levels=tuple(levels), classes=kept, persons=persons, suppressed=persons - sum(kept.values()))
 
 
-def export(scope: Scope) -> Anonymised:
+def export(scope: Scope, source: Callable[[Scope], Counter[tuple[str, ...]]] = histogram) -> Anonymised:
+    """The k-anonymous records of the scope's histogram (from the raw rows unless `source` says)."""
     return anonymise(
-        histogram(scope),
+        source(scope),
         k=int(settings.STATISTICS_CTDC_K),
         max_suppressed=float(settings.STATISTICS_CTDC_MAX_SUPPRESSED),
     )
