@@ -218,13 +218,9 @@ class Variable:
     def top(self) -> int:
         return len(self.steps)
 
-    def at(self, value: str, level: int) -> str:
-        """The value generalised `level` steps; after the last step, suppressed."""
-        if level >= self.top:
-            return SUPPRESSED
-        for _label, step in self.steps[1 : level + 1]:
-            value = step(value)
-        return value
+    def up(self, value: str, level: int) -> str:
+        """The value at `level` from the value at `level - 1`; after the last step, suppressed."""
+        return SUPPRESSED if level >= self.top else self.steps[level][1](value)
 
 
 def _as_is(value: str) -> str:
@@ -344,16 +340,15 @@ class Anonymised:
         return [combo for combo in sorted(self.classes) for _ in range(self.classes[combo])]
 
 
-def _generalised(counts: Counter[tuple[str, ...]], levels: Sequence[int]) -> Counter[tuple[str, ...]]:
-    # Each distinct value is generalised once per variable, not once per combination.
-    maps = [
-        {value: var.at(value, level) for value in {combo[i] for combo in counts}}
-        for i, (var, level) in enumerate(zip(VARIABLES, levels, strict=True))
-    ]
-    classes: Counter[tuple[str, ...]] = Counter()
-    for combo, n in counts.items():
-        classes[tuple(mapping[value] for mapping, value in zip(maps, combo, strict=True))] += n
-    return classes
+def _generalised(classes: Counter[tuple[str, ...]], i: int, level: int) -> Counter[tuple[str, ...]]:
+    """The combinations with variable i taken one step further, to `level`: one pass over the
+    combinations left, each distinct value generalised once."""
+    variable = VARIABLES[i]
+    mapping = {value: variable.up(value, level) for value in {combo[i] for combo in classes}}
+    coarser: Counter[tuple[str, ...]] = Counter()
+    for combo, n in classes.items():
+        coarser[(*combo[:i], mapping[combo[i]], *combo[i + 1 :])] += n
+    return coarser
 
 
 def anonymise(counts: Counter[tuple[str, ...]], *, k: int, max_suppressed: float) -> Anonymised:
@@ -361,8 +356,8 @@ def anonymise(counts: Counter[tuple[str, ...]], *, k: int, max_suppressed: float
     fewer than k, then drop those."""
     persons = sum(counts.values())
     levels = [0] * len(VARIABLES)
+    classes = Counter(counts)
     while True:
-        classes = _generalised(counts, levels)
         small = sum(n for n in classes.values() if n < k)
         if small <= max_suppressed * persons:
             break
@@ -370,8 +365,10 @@ def anonymise(counts: Counter[tuple[str, ...]], *, k: int, max_suppressed: float
         if not open_:
             break
         # Datafly: the variable with the most distinct values left (ties: the later column).
-        widest = max(open_, key=lambda i: (len({combo[i] for combo in classes}), i))
+        columns = list(zip(*classes, strict=True))
+        widest = max(open_, key=lambda i: (len(set(columns[i])), i))
         levels[widest] += 1
+        classes = _generalised(classes, widest, levels[widest])
     kept = {combo: n for combo, n in classes.items() if n >= k}
     return Anonymised(k=k, levels=tuple(levels), classes=kept, persons=persons, suppressed=persons - sum(kept.values()))
 

@@ -10,7 +10,6 @@ subtree keeps its own counts."""
 
 from __future__ import annotations
 
-from django.contrib.postgres.fields import ArrayField
 from django.db import models
 
 
@@ -30,13 +29,16 @@ class SummaryCell(models.Model):
         indexes = [models.Index(fields=["scope", "measure", "grid", "year"], name="summarycell_lookup")]
 
 
+SEPARATOR = "\t"  # never in a CTDC value
+
+
 class CtdcCell(models.Model):
     """Persons per combination of the CTDC-style export's finest published values (ctdc.coarse,
-    in the order of ctdc.VARIABLES); the generalisation and the suppression run on them at read
+    in the order of ctdc.VARIABLES, joined by SEPARATOR); the generalisation and the suppression run on them at read
     time."""
 
     scope = models.CharField(max_length=36)
-    values = ArrayField(models.CharField(max_length=200))
+    values = models.TextField(help_text="The values joined by tabs (read faster than an array)")
     persons = models.PositiveIntegerField()
 
     class Meta:

@@ -23,7 +23,7 @@ from zoneinfo import ZoneInfo
 from django.db import connection, transaction
 
 from national_statistics import ctdc, queries
-from national_statistics.models import CtdcCell, SummaryCell, SummaryState
+from national_statistics.models import SEPARATOR, CtdcCell, SummaryCell, SummaryState
 
 FIRST_YEAR = 2000  # the page's and the API's earliest year
 
@@ -115,7 +115,8 @@ def refresh_summaries() -> SummaryState | None:
         for scope, rows in groupby(cursor.fetchall(), key=itemgetter(0)):
             kept = ctdc.coarse(row[1:] for row in rows)
             CtdcCell.objects.bulk_create(
-                (CtdcCell(scope=scope, values=list(values), persons=n) for values, n in kept.items()), batch_size=5000
+                (CtdcCell(scope=scope, values=SEPARATOR.join(values), persons=n) for values, n in kept.items()),
+                batch_size=5000,
             )
         SummaryState.objects.all().delete()
         return SummaryState.objects.create(

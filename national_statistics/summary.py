@@ -11,15 +11,17 @@ answer. `drift` compares the two for every kept grid (tests, `manage.py verify_s
 
 from __future__ import annotations
 
+import functools
 from collections import Counter
 from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
+from django.conf import settings
+
 from accounts.models import Organisation
-from accounts.selectors import organisation_subtree_ids
 from national_statistics import ctdc, queries
-from national_statistics.models import CtdcCell, SummaryCell, SummaryState
+from national_statistics.models import SEPARATOR, CtdcCell, SummaryCell, SummaryState
 from national_statistics.queries import Counts, Scope
 from national_statistics.services import grid_key, stored_grids
 
@@ -29,15 +31,15 @@ def state() -> SummaryState | None:
 
 
 def scope_key(scope: Scope) -> str | None:
-    """'' for every case, an organisation's id when the scope is exactly its subtree, else None."""
+    """'' for every case, an organisation's id when the scope is exactly its subtree (one root,
+    and every unit below an organisation of the scope in it too), else None."""
     if scope.everyone:
         return ""
     owners = scope.owners or frozenset()
-    parents = dict(Organisation.objects.filter(pk__in=owners).values_list("pk", "parent_id"))
-    roots = [pk for pk, parent in parents.items() if parent not in owners]
-    if len(roots) == 1 and organisation_subtree_ids(roots[0]) == owners:
-        return str(roots[0])
-    return None
+    tree = dict(Organisation.objects.values_list("pk", "parent_id"))
+    roots = [pk for pk in owners if tree.get(pk) not in owners]
+    closed = all(pk in owners for pk, parent in tree.items() if parent in owners)
+    return str(roots[0]) if len(roots) == 1 and closed and owners <= tree.keys() else None
 
 
 def _summary_for(
@@ -108,13 +110,29 @@ def histogram(scope: Scope) -> Counter[tuple[str, ...]]:
     key = _summary_for(scope)
     if key is None:
         return ctdc.histogram(scope)
-    return Counter(
-        {tuple(values): n for values, n in CtdcCell.objects.filter(scope=key).values_list("values", "persons")}
-    )
+    return _stored_histogram(key)
+
+
+def _stored_histogram(key: str) -> Counter[tuple[str, ...]]:
+    stored = CtdcCell.objects.filter(scope=key).values_list("values", "persons")
+    return Counter({tuple(values.split(SEPARATOR)): n for values, n in stored})
 
 
 def ctdc_export(scope: Scope) -> ctdc.Anonymised:
-    return ctdc.export(scope, source=histogram)
+    """ctdc.export from the summaries when they can answer; the same summaries give the same
+    records, so each scope's are remembered until the next recount (the generalisation goes
+    over thousands of combinations)."""
+    found = state()
+    key = _summary_for(scope, found=found)
+    if found is None or key is None:
+        return ctdc.export(scope)
+    return _anonymised(key, found.pk, int(settings.STATISTICS_CTDC_K), float(settings.STATISTICS_CTDC_MAX_SUPPRESSED))
+
+
+@functools.lru_cache(maxsize=32)
+def _anonymised(key: str, recount: int, k: int, max_suppressed: float) -> ctdc.Anonymised:
+    """The records of a scope after one recount (each recount's state is a new row)."""
+    return ctdc.anonymise(_stored_histogram(key), k=k, max_suppressed=max_suppressed)
 
 
 # --- The summaries against the raw rows -------------------------------------------------------------

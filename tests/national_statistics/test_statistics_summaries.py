@@ -14,6 +14,7 @@ from collections import Counter
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
+from django.conf import settings
 from django.core.management import call_command
 from django.db.backends.postgresql.psycopg_any import DateRange
 from django.urls import reverse
@@ -22,7 +23,8 @@ from accounts.models import Country, Organisation, Province
 from accounts.selectors import organisation_subtree_ids
 from casework.models import Case, ExploitationForm, JourneyEvent, Person, Repatriation, Service
 from casework.services.retention import anonymise_people
-from national_statistics import ctdc, queries, summary, tables
+from config.celery import app
+from national_statistics import ctdc, queries, summary, tables, tasks
 from national_statistics.models import SummaryCell
 from national_statistics.queries import Scope
 from national_statistics.services import refresh_summaries
@@ -148,6 +150,9 @@ def test_the_tables_and_the_export_read_the_summaries_and_publish_the_same(gener
         if " " in name:
             measure, breakdown = name.split(" ")
             assert tables.by_year(measure, breakdown, **years) == table, name
+    change_everything(random.Random(5), generated.social_worker)  # the records follow a recount
+    refresh_summaries()
+    assert summary.ctdc_export(EVERYONE) == ctdc.export(EVERYONE) != raw["ctdc"]
     SummaryCell.objects.all().delete()  # proof that they were read from the summaries
     assert tables.yearly_totals(**years)["identified"] == [0] * 7
 
@@ -176,3 +181,23 @@ def test_the_page_says_when_the_figures_were_counted(generated):
     assert summary.counted_at(EVERYONE, 2022, 2026) == counted
     assert summary.counted_at(EVERYONE, 2022, 2099) is None  # a year not counted yet: counted now
     call_command("verify_statistics", verbosity=0)
+
+
+def test_the_recount_is_a_beat_task(people):
+    entry = settings.CELERY_BEAT_SCHEDULE["statistics-refresh-summaries"]
+    assert entry["task"] == tasks.refresh_summaries.name and entry["task"] in app.tasks
+    open_case(people.social_worker, identified_on=date(2025, 3, 1))
+    assert tasks.refresh_summaries() is not None
+    assert summary.yearly_totals(first=2025, last=2025, scope=EVERYONE)["identified"] == [1]
+
+
+def test_the_page_from_the_summaries_reads_a_few_rows_per_table(people, django_assert_max_num_queries):
+    """Per table: the summaries' state and their cells; reference data; no statement per year."""
+    open_case(people.social_worker, identified_on=date(2025, 3, 1))
+    refresh_summaries()
+    client = client_for(people.statistician)
+    for first, last in (("2025", "2025"), ("2007", "2026")):
+        with django_assert_max_num_queries(30):
+            response = client.get(reverse("statistics:page"), {"first": first, "last": last, "breakdown": "sex"})
+        assert response.status_code == 200
+        assert "Counted at" in response.content.decode()
