@@ -429,6 +429,8 @@ CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 1, "interval_start": 0, "inte
 # Tasks never wait longer than this in Redis; due dates live in the database instead.
 CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600, "socket_connect_timeout": 2}
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
+# How often beat recounts the national statistics' summaries (their age is shown on the page).
+STATISTICS_REFRESH_SECONDS = env_int("STATISTICS_REFRESH_SECONDS", 600)
 CELERY_BEAT_SCHEDULE = {
     "heartbeat": {"task": "accounts.tasks.heartbeat", "schedule": 60.0},
     # Due dates live in the database; these sweeps pick up what is due (no long ETAs in Redis).
@@ -445,6 +447,12 @@ CELERY_BEAT_SCHEDULE = {
         "task": "shelters.tasks.register_imports_purge",
         "schedule": 3600.0,
         "options": {"expires": 3500},
+    },
+    # The national statistics are read from summaries recounted this often (docs/statistics.md).
+    "statistics-refresh-summaries": {
+        "task": "national_statistics.tasks.refresh_summaries",
+        "schedule": float(STATISTICS_REFRESH_SECONDS),
+        "options": {"expires": STATISTICS_REFRESH_SECONDS - 5},
     },
 }
 WEBHOOK_CA_BUNDLE = env("WEBHOOK_CA_BUNDLE")  # extra CAs trusted for partner webhooks (tests, private CAs)

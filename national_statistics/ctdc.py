@@ -16,7 +16,7 @@ from __future__ import annotations
 import bisect
 import itertools
 from collections import Counter
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any, overload
 
@@ -94,27 +94,35 @@ def _control_values() -> str:
 
 
 # One row per person: their first trafficking case in the scope (by identification date).
-_HISTOGRAM_SQL = f"""
-WITH first_case AS (
-    SELECT DISTINCT ON (c.person_id) c.id, c.person_id, c.identified_on, c.exploitation_country_id
+FIRST_CASE = """
+    SELECT DISTINCT ON (c.person_id) c.id, c.person_id, c.identified_on, c.exploitation_country_id, ''::text
     FROM casework_case c
     WHERE c.category = 'trafficking' AND (%(everyone)s OR c.owner_id = ANY(%(owners)s::uuid[]))
-    ORDER BY c.person_id, c.identified_on, c.id
-), control(code, kind, value) AS ({_control_values()}),
+    ORDER BY c.person_id, c.identified_on, c.id"""
+
+
+def histogram_sql(first_case: str, ctes: str = "") -> str:
+    """The histogram of the coarse values per scope (the last column of `first_case`: '' for the
+    caller's own; national_statistics.services keeps one per organisation's subtree, with the
+    `ctes` it needs)."""
+    return f"""
+WITH RECURSIVE {ctes}first_case(id, person_id, identified_on, exploitation_country_id, scope) AS ({first_case}
+), cases AS (SELECT DISTINCT id FROM first_case),
+control(code, kind, value) AS ({_control_values()}),
 observed AS (
     SELECT s.case_id,
            array_agg(DISTINCT coalesce(control.value, 'FalsePromises'))
                FILTER (WHERE control.kind = 'm' OR si.indicator_id LIKE %(false_promise)s) AS means,
            min(control.value) FILTER (WHERE control.kind = 'r') AS recruiter
     FROM casework_screening s
-    JOIN first_case fc ON fc.id = s.case_id
+    JOIN cases fc ON fc.id = s.case_id
     JOIN casework_screeningindicator si ON si.screening_id = s.id
     LEFT JOIN control ON control.code = si.indicator_id
     GROUP BY s.case_id
 ), forms AS (
     SELECT cef.case_id, array_agg(DISTINCT f.htcds ORDER BY f.htcds) AS htcds
     FROM casework_case_exploitation_forms cef
-    JOIN first_case fc ON fc.id = cef.case_id
+    JOIN cases fc ON fc.id = cef.case_id
     JOIN casework_exploitationform f ON f.code = cef.exploitationform_id
     GROUP BY cef.case_id
 ), journey AS (
@@ -125,7 +133,7 @@ observed AS (
            CASE WHEN bool_or('online_scam' = ANY(j.forced_criminality)) THEN 'OnlineScam'
                 WHEN bool_or(cardinality(j.forced_criminality) > 0) THEN 'OtherCrime' ELSE '' END AS crime
     FROM casework_journeyevent j
-    JOIN first_case fc ON fc.id = j.case_id
+    JOIN cases fc ON fc.id = j.case_id
     GROUP BY j.case_id
 ), aged AS (
     SELECT fc.*, p.sex, p.nationality_id,
@@ -133,15 +141,22 @@ observed AS (
     FROM first_case fc
     JOIN casework_person p ON p.id = fc.person_id
 )
-SELECT extract(year FROM a.identified_on)::int, a.sex, a.age::int, a.nationality_id,
+SELECT a.scope, extract(year FROM a.identified_on)::int, a.sex, a.age::int, coalesce(a.nationality_id, ''),
        coalesce(a.exploitation_country_id, ''), coalesce(fo.htcds, '{{}}'), coalesce(o.means, '{{}}'),
        coalesce(o.recruiter, ''), coalesce(jo.channel, ''), coalesce(jo.crime, ''), count(*)
 FROM aged a
 LEFT JOIN forms fo ON fo.case_id = a.id
 LEFT JOIN observed o ON o.case_id = a.id
 LEFT JOIN journey jo ON jo.case_id = a.id
-GROUP BY 1, 2, 3, 4, 5, 6, 7, 8, 9, 10
+GROUP BY 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11
 """  # noqa: S608 - the interpolated parts are constants of this module; values are parameters
+
+
+PARAMS: dict[str, Any] = {
+    "false_promise": FALSE_PROMISE_PREFIX + "%",
+    "online": ["through_online_social_networks", "through_an_online_advertisement"],
+    "family": ["through_family_or_family_events", "through_friends_or_social_events"],
+}
 
 
 # --- The variables and their generalisation steps -----------------------------------------------
@@ -205,13 +220,9 @@ class Variable:
     def top(self) -> int:
         return len(self.steps)
 
-    def at(self, value: str, level: int) -> str:
-        """The value generalised `level` steps; after the last step, suppressed."""
-        if level >= self.top:
-            return SUPPRESSED
-        for _label, step in self.steps[1 : level + 1]:
-            value = step(value)
-        return value
+    def up(self, value: str, level: int) -> str:
+        """The value at `level` from the value at `level - 1`; after the last step, suppressed."""
+        return SUPPRESSED if level >= self.top else self.steps[level][1](value)
 
 
 def _as_is(value: str) -> str:
@@ -282,18 +293,18 @@ RECRUITER_NAMES = ("IntimatePartner", "FamilyOrFriend", "Other", "Other")
 
 
 def histogram(scope: Scope) -> Counter[tuple[str, ...]]:
-    """Persons per combination of the finest coarse values, from PostgreSQL."""
-    params: dict[str, Any] = {
-        "everyone": scope.everyone,
-        "owners": [str(owner) for owner in scope.owners or ()],
-        "false_promise": FALSE_PROMISE_PREFIX + "%",
-        "online": ["through_online_social_networks", "through_an_online_advertisement"],
-        "family": ["through_family_or_family_events", "through_friends_or_social_events"],
-    }
+    """Persons per combination of the finest coarse values, from PostgreSQL's raw rows (the
+    reference the stored summary is checked against)."""
+    params = {**PARAMS, "everyone": scope.everyone, "owners": [str(owner) for owner in scope.owners or ()]}
     with transaction.atomic(using=read_connection().alias), read_connection().cursor() as cursor:
         cursor.execute("SELECT set_config('work_mem', '64MB', true), set_config('jit', 'off', true)")
-        cursor.execute(_HISTOGRAM_SQL, params)
+        cursor.execute(histogram_sql(FIRST_CASE), params)
         found = cursor.fetchall()
+    return coarse(row[1:] for row in found)
+
+
+def coarse(found: Iterable[Sequence[Any]]) -> Counter[tuple[str, ...]]:
+    """The histogram's keys from its SQL rows (year, sex, age, citizenship, ..., persons)."""
     counts: Counter[tuple[str, ...]] = Counter()
     for year, sex, age, citizenship, country, htcds, means, recruiter, channel, crime, n in found:
         key = (
@@ -360,16 +371,15 @@ class Records(Sequence[tuple[str, ...]]):
             start = end
 
 
-def _generalised(counts: Counter[tuple[str, ...]], levels: Sequence[int]) -> Counter[tuple[str, ...]]:
-    # Each distinct value is generalised once per variable, not once per combination.
-    maps = [
-        {value: var.at(value, level) for value in {combo[i] for combo in counts}}
-        for i, (var, level) in enumerate(zip(VARIABLES, levels, strict=True))
-    ]
-    classes: Counter[tuple[str, ...]] = Counter()
-    for combo, n in counts.items():
-        classes[tuple(mapping[value] for mapping, value in zip(maps, combo, strict=True))] += n
-    return classes
+def _generalised(classes: Counter[tuple[str, ...]], i: int, level: int) -> Counter[tuple[str, ...]]:
+    """The combinations with variable i taken one step further, to `level`: one pass over the
+    combinations left, each distinct value generalised once."""
+    variable = VARIABLES[i]
+    mapping = {value: variable.up(value, level) for value in {combo[i] for combo in classes}}
+    coarser: Counter[tuple[str, ...]] = Counter()
+    for combo, n in classes.items():
+        coarser[(*combo[:i], mapping[combo[i]], *combo[i + 1 :])] += n
+    return coarser
 
 
 def anonymise(counts: Counter[tuple[str, ...]], *, k: int, max_suppressed: float) -> Anonymised:
@@ -377,8 +387,8 @@ def anonymise(counts: Counter[tuple[str, ...]], *, k: int, max_suppressed: float
     fewer than k, then drop those."""
     persons = sum(counts.values())
     levels = [0] * len(VARIABLES)
+    classes = Counter(counts)
     while True:
-        classes = _generalised(counts, levels)
         small = sum(n for n in classes.values() if n < k)
         if small <= max_suppressed * persons:
             break
@@ -386,15 +396,18 @@ def anonymise(counts: Counter[tuple[str, ...]], *, k: int, max_suppressed: float
         if not open_:
             break
         # Datafly: the variable with the most distinct values left (ties: the later column).
-        widest = max(open_, key=lambda i: (len({combo[i] for combo in classes}), i))
+        columns = list(zip(*classes, strict=True))
+        widest = max(open_, key=lambda i: (len(set(columns[i])), i))
         levels[widest] += 1
+        classes = _generalised(classes, widest, levels[widest])
     kept = {combo: n for combo, n in classes.items() if n >= k}
     return Anonymised(k=k, levels=tuple(levels), classes=kept, persons=persons, suppressed=persons - sum(kept.values()))
 
 
-def export(scope: Scope) -> Anonymised:
+def export(scope: Scope, source: Callable[[Scope], Counter[tuple[str, ...]]] = histogram) -> Anonymised:
+    """The k-anonymous records of the scope's histogram (from the raw rows unless `source` says)."""
     return anonymise(
-        histogram(scope),
+        source(scope),
         k=int(settings.STATISTICS_CTDC_K),
         max_suppressed=float(settings.STATISTICS_CTDC_MAX_SUPPRESSED),
     )

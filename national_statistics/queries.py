@@ -145,6 +145,9 @@ JOURNEY_JOINS = {
     "jr": ("recruitment", "recruitment", "recruitment_methods"),
     "jc": ("forced_criminality", "exploitation", "forced_criminality"),
 }
+# The one filtered grid a table asks for (tables.child_victims): children identified as
+# trafficking cases.
+CHILD_VICTIMS = {"category": "trafficking", "age_group": "child"}
 ONLY_FOR = {"country": {"repatriated"}, "shelter": {"sheltered"}, "resident": {"sheltered"}}
 
 
@@ -174,13 +177,26 @@ class Counts:
     col_totals: list[int]
 
 
-def _sql(measure: str, rows: Sequence[str], col: str, shelter: bool, filters: Collection[str]) -> str:
-    exploitation = "exploitation" in (*rows, col, *filters)
-    join = "LEFT JOIN casework_case_exploitation_forms ef ON ef.case_id = c.id" if exploitation else ""
+def joins(dimensions: Collection[str], case: str = "c.id", *, lateral: bool = True) -> str:
+    """The joins the many-valued breakdowns among `dimensions` need (one row per value): per
+    case (lateral, for a few cases), or as one hash join (for every case, the summaries)."""
+    join = (
+        f"LEFT JOIN casework_case_exploitation_forms ef ON ef.case_id = {case}" if "exploitation" in dimensions else ""
+    )
     for alias, (dimension, stage, field) in JOURNEY_JOINS.items():
-        if dimension in (*rows, col, *filters):
-            lateral = f"SELECT DISTINCT unnest(j.{field}) AS code FROM casework_journeyevent j"  # noqa: S608
-            join += f" LEFT JOIN LATERAL ({lateral} WHERE j.case_id = c.id AND j.stage = '{stage}') {alias} ON true"
+        if dimension in dimensions:
+            values = f"SELECT DISTINCT j.case_id, unnest(j.{field}) AS code FROM casework_journeyevent j"  # noqa: S608
+            if lateral:
+                join += (
+                    f" LEFT JOIN LATERAL ({values} WHERE j.case_id = {case} AND j.stage = '{stage}') {alias} ON true"
+                )
+            else:
+                join += f" LEFT JOIN ({values} WHERE j.stage = '{stage}') {alias} ON {alias}.case_id = {case}"
+    return join
+
+
+def _sql(measure: str, rows: Sequence[str], col: str, shelter: bool, filters: Collection[str]) -> str:
+    join = joins((*rows, col, *filters))
     where_shelter = "AND f.extra = %(shelter)s" if shelter else ""
     where_shelter += "".join(f" AND {DIMENSIONS[name][1]} = %(filter_{name})s" for name in filters)
     values = ", ".join(f"{DIMENSIONS[row][1]} AS r{i}" for i, row in enumerate(rows))
@@ -205,6 +221,17 @@ base AS MATERIALIZED (
 """  # noqa: S608 - the interpolated parts are constants of this module; values are parameters
 
 
+def check(measure: str | None, dimensions: Sequence[str], *, first: int, last: int) -> None:
+    """ValueError unless the measure has these breakdowns and the years are a valid range."""
+    if measure is not None and measure not in FACTS:
+        raise ValueError(f"unknown measure {measure}")
+    for dimension in dimensions:
+        if dimension not in DIMENSIONS or measure not in ONLY_FOR.get(dimension, {measure}):
+            raise ValueError(f"{dimension} is not a breakdown of {measure}")
+    if last < first or last - first >= MAX_YEARS:
+        raise ValueError("choose at most twenty years, the first before the last")
+
+
 def grids(
     measure: str,
     rows: Sequence[str],
@@ -221,14 +248,8 @@ def grids(
     """Grids of distinct persons, one statement for all: `measure` by each of `rows` x `col`
     over the years first..last, and each column's total. Rows and columns are the given values
     (zeros included), else those found, sorted."""
-    if measure not in FACTS:
-        raise ValueError(f"unknown measure {measure}")
     filters = filters or {}
-    for dimension in (*rows, col, *filters):
-        if dimension not in DIMENSIONS or measure not in ONLY_FOR.get(dimension, {measure}):
-            raise ValueError(f"{dimension} is not a breakdown of {measure}")
-    if last < first or last - first >= MAX_YEARS:
-        raise ValueError("choose at most twenty years, the first before the last")
+    check(measure, (*rows, col, *filters), first=first, last=last)
     params = {
         "first": first,
         "last": last,
@@ -241,6 +262,19 @@ def grids(
         cursor.execute("SELECT set_config('work_mem', '64MB', true), set_config('jit', 'off', true)")
         cursor.execute(_sql(measure, rows, col, shelter is not None, list(filters)), params)
         found = cursor.fetchall()
+    return assemble(measure, rows, col, found, row_values=row_values, col_values=col_values)
+
+
+def assemble(
+    measure: str,
+    rows: Sequence[str],
+    col: str,
+    found: Sequence[tuple[int, Any, Any, int]],
+    *,
+    row_values: Sequence[Sequence[str] | None] | None = None,
+    col_values: Sequence[str] | None = None,
+) -> list[Counts]:
+    """The grids from (row index or -1 for the column totals, row value, column value, persons)."""
     inner: dict[tuple[int, str, str], int] = {}
     by_col: dict[str, int] = {}
     for i, r, k, n in found:
@@ -296,8 +330,7 @@ def yearly_totals(*, first: int, last: int, scope: Scope) -> dict[str, list[int]
     """Distinct persons per year for every measure at once (the trend chart): {measure: [per
     year]}, the same figures as the year totals of every grid. One statement, no join with the
     person."""
-    if last < first or last - first >= MAX_YEARS:
-        raise ValueError("choose at most twenty years, the first before the last")
+    check(None, (), first=first, last=last)
     params: dict[str, Any] = {
         "first": first,
         "last": last,
@@ -308,6 +341,11 @@ def yearly_totals(*, first: int, last: int, scope: Scope) -> dict[str, list[int]
         cursor.execute("SELECT set_config('work_mem', '64MB', true), set_config('jit', 'off', true)")
         cursor.execute(_TOTALS_SQL, params)
         found = cursor.fetchall()
+    return per_measure(found, first=first, last=last)
+
+
+def per_measure(found: Sequence[tuple[str, int, int]], *, first: int, last: int) -> dict[str, list[int]]:
+    """{measure: [persons per year first..last]} from (measure, year, persons)."""
     years = list(range(first, last + 1))
     per_year = {(measure, year): n for measure, year, n in found}
     return {measure: [per_year.get((measure, year), 0) for year in years] for measure in FACTS}

@@ -6,6 +6,7 @@ only ever repeats the grid's own figures and adds nothing to solve a hidden one 
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -13,7 +14,7 @@ from typing import Any
 from django.conf import settings
 from django.utils.translation import gettext as _
 
-from national_statistics import queries
+from national_statistics import queries, summary
 from national_statistics.queries import Counts, Scope
 from national_statistics.suppression import complete, protect_column, small
 from shelters.exports import Sheet
@@ -101,8 +102,9 @@ def publish(table: Counts, title: str) -> Published:
 
 
 def grid_counts(measure: str, rows: list[str], *, first: int, last: int, scope: Scope, **options: Any) -> list[Counts]:
-    """The true counts of a measure by each breakdown (rows) and year (columns), one statement."""
-    return queries.grids(
+    """The true counts of a measure by each breakdown (rows) and year (columns): from the
+    summaries when they hold them, else one statement over the raw rows."""
+    return summary.grids(
         measure,
         rows,
         "year",
@@ -135,7 +137,7 @@ def child_victims(*, first: int, last: int, scope: Scope) -> Published:
         first=first,
         last=last,
         scope=scope,
-        filters={"category": "trafficking", "age_group": "child"},
+        filters=queries.CHILD_VICTIMS,
     )
     return publish(counts, _("Child victims of trafficking identified, by sex and year"))
 
@@ -153,19 +155,33 @@ RESIDENT_MARGINS = ("category", "age_group", "sex")  # the grids whose columns s
 
 
 def _residents_year(cells: dict[tuple[str, ...], int], margins: dict[str, Grid], keys: dict[str, list[str]],
-                    year: int, year_total: int | None) -> set[tuple[str, ...]]:  # fmt: skip
+                    year: int, year_total: int | None) -> frozenset[tuple[str, ...]]:  # fmt: skip
     """The hidden cells (shelter, category, age group, sex) of one year of the residents' grid:
     the small ones, and complements until no hidden figure of the category, age and sex grids,
     and none of these cells, follows from the published ones."""
+    hidden_margins = tuple(
+        (dimension, value, row[year] is None)
+        for dimension, grid in margins.items()
+        for value, row in zip(keys[dimension], grid.cells, strict=True)
+    )
+    return _hidden_cells(tuple(cells.items()), hidden_margins, year_total is None, threshold())
+
+
+@functools.lru_cache(maxsize=256)
+def _hidden_cells(cells: tuple[tuple[tuple[str, ...], int], ...], margins: tuple[tuple[str, str, bool], ...],
+                  total_hidden: bool, limit: int) -> frozenset[tuple[str, ...]]:  # fmt: skip
+    """`_residents_year` from its inputs alone, remembered: the search for complements (exact
+    linear algebra) is the slow part of the page, and the same year of the same summaries (or
+    of unchanged raw rows) asks the same question again until the next recount."""
+    values = dict(cells)
     position = {"category": 1, "age_group": 2, "sex": 3}
     sums: list[frozenset[tuple[str, ...]]] = []
     secrets: list[frozenset[tuple[str, ...]]] = []
-    for dimension, grid in margins.items():
-        for value, row in zip(keys[dimension], grid.cells, strict=True):
-            members = frozenset(cell for cell in cells if cell[position[dimension]] == value)
-            (secrets if row[year] is None else sums).append(members)
-    (secrets if year_total is None else sums).append(frozenset(cells))
-    return complete(cells, {cell for cell, n in cells.items() if small(n, threshold())}, sums, secrets)
+    for dimension, value, hidden in margins:
+        members = frozenset(cell for cell in values if cell[position[dimension]] == value)
+        (secrets if hidden else sums).append(members)
+    (secrets if total_hidden else sums).append(frozenset(values))
+    return frozenset(complete(values, {cell for cell, n in values.items() if small(n, limit)}, sums, secrets))
 
 
 def shelter_residents(*, first: int, last: int, scope: Scope, shelter: Any = None) -> Published:
@@ -217,5 +233,5 @@ def yearly_totals(*, first: int, last: int, scope: Scope) -> dict[str, list[int 
     limit = threshold()
     return {
         measure: [None if small(n, limit) else n for n in counts]
-        for measure, counts in queries.yearly_totals(first=first, last=last, scope=scope).items()
+        for measure, counts in summary.yearly_totals(first=first, last=last, scope=scope).items()
     }

@@ -12,6 +12,7 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.conf import settings
 from django.http import HttpRequest, HttpResponse, QueryDict
 from django.http.response import HttpResponseBase
 from django.shortcuts import render
@@ -24,7 +25,7 @@ from accounts.actors import signed_in
 from accounts.models import AuditAction
 from accounts.services import audit_record
 from core.errors import PermissionDenied
-from national_statistics import ctdc, queries, tables
+from national_statistics import ctdc, queries, summary, tables
 from national_statistics.permissions import run_statistics, statistics_owners
 from national_statistics.queries import Scope
 from shelters import charts, exports
@@ -172,6 +173,8 @@ def statistics_page(request: HttpRequest) -> HttpResponse:
             for name in CHARTS
         ],
         "ctdc_page": reverse("statistics:ctdc-report") + query,
+        "counted_at": summary.counted_at(scope, form.cleaned_data["first"], form.cleaned_data["last"]),
+        "refresh_minutes": settings.STATISTICS_REFRESH_SECONDS // 60,
     }
     return render(request, "statistics/statistics.html", context)
 
@@ -183,7 +186,7 @@ def statistics_ctdc_report(request: HttpRequest) -> HttpResponse:
     form = _form(request)
     if not form.is_valid():
         return render(request, "statistics/statistics.html", {"form": form}, status=400)
-    anonymised = ctdc.export(scope)
+    anonymised = summary.ctdc_export(scope)
     query = _query(form)
     context = {
         "ctdc": anonymised,
@@ -213,7 +216,7 @@ def statistics_ctdc(request: HttpRequest, fmt: str) -> HttpResponseBase:
     form = _form(request)
     if not form.is_valid():
         return render(request, "statistics/statistics.html", {"form": form}, status=400)
-    result = ctdc.export(scope)
+    result = summary.ctdc_export(scope)
     _audit_export(request, f"ctdc.{fmt}", form)
     filename = f"ctdc_k{result.k}_{timezone.localdate().isoformat()}"
     records = ctdc.records_sheet(result)
