@@ -210,7 +210,7 @@ class ProceedingChangeSerializer(serializers.Serializer):
     support = serializers.ListField(
         child=serializers.ChoiceField(choices=VictimSupport.choices), validators=[bounded_list()], required=False
     )
-    outcome = serializers.ChoiceField(choices=[("", ""), *ProceedingOutcome.choices], required=False)
+    outcome = serializers.ChoiceField(choices=ProceedingOutcome.choices, required=False, allow_blank=True)
 
 
 class ProceedingInputSerializer(ProceedingChangeSerializer):
@@ -221,7 +221,7 @@ class ProceedingInputSerializer(ProceedingChangeSerializer):
 class ProceedingMoveSerializer(serializers.Serializer):
     stage = serializers.ChoiceField(choices=ProceedingStage.choices)
     on = serializers.DateField(required=False, allow_null=True)
-    outcome = serializers.ChoiceField(choices=[("", ""), *ProceedingOutcome.choices], required=False)
+    outcome = serializers.ChoiceField(choices=ProceedingOutcome.choices, required=False, allow_blank=True)
 
 
 class ProceedingViewSet(AuditedReads, mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedViewSet):
