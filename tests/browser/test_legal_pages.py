@@ -7,23 +7,14 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
-from playwright.sync_api import Page, expect
+from playwright.sync_api import expect
 
 from casework.models import CasePerpetrator, LegalProceeding
 from casework.services import cases
-from tests.browser.conftest import assert_no_horizontal_scroll, login_as, screenshot, switch_language
+from tests.browser.conftest import both_widths, login_as, switch_language
 from tests.factories import open_case
 
-WIDE, PHONE = {"width": 1366, "height": 900}, {"width": 360, "height": 740}
 KNOWN_AS = "Broker from Bokeo"
-
-
-def both_widths(page: Page, name: str) -> None:
-    page.set_viewport_size(PHONE)
-    assert_no_horizontal_scroll(page)
-    screenshot(page, f"{name}-360")
-    page.set_viewport_size(WIDE)
-    screenshot(page, f"{name}-1366")
 
 
 def test_police_record_a_perpetrator_in_lao_and_the_worker_follows_the_proceedings(page, people, orgs):  # type: ignore[no-untyped-def]

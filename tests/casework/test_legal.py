@@ -22,11 +22,15 @@ pytestmark = pytest.mark.django_db
 BROKER = {"known_as": "Broker from Bokeo", "sex": "male", "age_band": "30_44"}
 
 
-@pytest.fixture
-def shared(people, orgs, case):  # type: ignore[no-untyped-def]
+def share_with_police(people, orgs, case):  # type: ignore[no-untyped-def]
     """The social worker's case, shared with the police unit for the investigation."""
     cases.case_share(actor=people.social_worker, case=case, organisation=orgs.police, purpose="investigation")
     return case
+
+
+@pytest.fixture
+def shared(people, orgs, case):  # type: ignore[no-untyped-def]
+    return share_with_police(people, orgs, case)
 
 
 def test_police_record_a_perpetrator_audited_and_on_the_timeline_without_the_name(people, shared):

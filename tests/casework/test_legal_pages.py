@@ -9,17 +9,16 @@ from django.urls import reverse
 
 from accounts.models import AuditAction, AuditEvent
 from casework.models import CasePerpetrator, Hearing, LegalProceeding
-from casework.services import cases, perpetrators, proceedings
+from casework.services import perpetrators, proceedings
+from tests.casework.test_legal import BROKER, share_with_police
 from tests.clients import client_for
 
 pytestmark = pytest.mark.django_db
-BROKER = {"known_as": "Broker from Bokeo", "sex": "male", "age_band": "30_44"}
 
 
 @pytest.fixture
 def shared(people, orgs, case):  # type: ignore[no-untyped-def]
-    cases.case_share(actor=people.social_worker, case=case, organisation=orgs.police, purpose="investigation")
-    return case
+    return share_with_police(people, orgs, case)
 
 
 def tab(case):  # type: ignore[no-untyped-def]
