@@ -16,6 +16,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from django.db.models import Prefetch, QuerySet
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, serializers, status
 from rest_framework.decorators import action
@@ -123,9 +124,9 @@ class LinkInputSerializer(LinkChangeSerializer):
     def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
         record = set(attrs) & set(perpetrators.RECORD_FIELDS)
         if attrs.get("perpetrator") is not None and record:
-            raise serializers.ValidationError({name: ["Not with a known perpetrator."] for name in record})
+            raise serializers.ValidationError({name: [_("Not with a known perpetrator.")] for name in record})
         if attrs.get("perpetrator") is None and not attrs.get("known_as"):
-            raise serializers.ValidationError({"known_as": ["This field is required."]})
+            raise serializers.ValidationError({"known_as": [_("Give the name or nickname.")]})
         return attrs
 
 
