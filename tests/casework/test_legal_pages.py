@@ -4,6 +4,8 @@ perpetrator page, Lao, the API with its access log and its 400s."""
 
 from __future__ import annotations
 
+from datetime import date
+
 import pytest
 from django.urls import reverse
 
@@ -127,3 +129,34 @@ def test_the_api_moves_proceedings_and_adds_hearings(people, shared, api):
     assert hearing.status_code == 201
     shown = api.get(reverse("v1:proceeding-detail", args=[proceeding_id])).json()
     assert [h["held_on"] for h in shown["hearings"]] == ["2030-01-05"]
+
+
+def test_the_tab_and_the_api_lists_do_not_grow_in_queries_with_the_records(
+    people, shared, api, django_assert_max_num_queries
+):  # type: ignore[no-untyped-def]
+    police = client_for(people.police)
+    api.force_authenticate(people.police)
+
+    def add(n: int) -> None:
+        for i in range(n):
+            perpetrators.perpetrator_add(actor=people.police, case=shared, roles=["exploiter"], known_as=f"P{n}{i}")
+            proceeding = proceedings.proceeding_open(actor=people.police, case=shared)
+            proceedings.hearing_add(actor=people.police, proceeding=proceeding, held_on=date(2030, 1, 1 + i))
+
+    def counted() -> list[int]:
+        sizes = []
+        for fetch in (
+            lambda: police.get(tab(shared)),
+            lambda: api.get(reverse("v1:perpetrator-list")),
+            lambda: api.get(reverse("v1:case-perpetrator-list")),
+            lambda: api.get(reverse("v1:proceeding-list"), {"case": str(shared.pk)}),
+        ):
+            with django_assert_max_num_queries(60) as queries:
+                assert fetch().status_code == 200
+            sizes.append(len(queries.captured_queries))
+        return sizes
+
+    add(1)
+    few = counted()
+    add(5)
+    assert counted() == few
