@@ -181,3 +181,21 @@ def test_a_hearing_reminds_the_case_worker_days_before_until_removed(people, sha
     tick(now=due_day + timedelta(hours=2))
     due.refresh_from_db()
     assert due.resolved_at is not None
+
+
+def test_her_subject_access_export_holds_her_proceedings_but_not_the_perpetrators(people, orgs):
+    from casework.models import Person
+    from casework.services.subject_access import subject_access_export
+
+    adult = open_case(
+        people.social_worker,
+        person_values={"given_name_latin": "A", "sex": "female", "date_of_birth": date(1990, 1, 1)},
+    )
+    share_with_police(people, orgs, adult)
+    perpetrators.perpetrator_add(actor=people.police, case=adult, roles=["recruiter"], **BROKER)
+    proceeding = proceedings.proceeding_open(actor=people.social_worker, case=adult, court="Vientiane")
+    proceedings.hearing_add(actor=people.social_worker, proceeding=proceeding, held_on=date(2030, 1, 5))
+    document = subject_access_export(actor=people.manager, person=Person.objects.get(pk=adult.person_id))
+    [exported] = document["cases"][0]["legal_proceedings"]
+    assert (exported["court"], [h["held_on"] for h in exported["hearings"]]) == ("Vientiane", [date(2030, 1, 5)])
+    assert BROKER["known_as"] not in str(document) and "perpetrator_added" not in str(document)
