@@ -14,7 +14,7 @@ class CaseworkConfig(AppConfig):
         from casework.services import attachments, break_glass, flags
         from casework.timeline import CASE_EVENTS
         from casework.views import flags as flag_pages
-        from casework.views import journey
+        from casework.views import journey, legal
         from notifications.registry import register_alert
 
         register_rules()
@@ -23,6 +23,7 @@ class CaseworkConfig(AppConfig):
         home.register()
         closure_checks.register()
         journey.register()
+        legal.register()
         flag_pages.register()
         attachment_owners.register()
         attachments.register()

@@ -262,3 +262,123 @@ class RiskLevel(models.TextChoices):
     MEDIUM = "medium", _("Medium")
     HIGH = "high", _("High")
     URGENT = "urgent", _("Urgent")
+
+
+# --- Perpetrators and legal proceedings (issue 20.4; HTCDS v2.0 where it has the values) -------
+class PerpetratorRole(models.TextChoices):
+    """A perpetrator's role in the process (HTCDS per_RoleInProcess, all 15: PERPETRATOR_ROLE_HTCDS)."""
+
+    RECRUITER = "recruiter", _("Recruiter or intermediary")
+    BROKER = "broker", _("Broker or travel agent")
+    TRAVELLING_PARTNER = "travelling_partner", _("Travelled with her")
+    TRANSPORTER = "transporter", _("Transporter")
+    TRANSFERRED = "transferred", _("Transferred her")
+    HARBOURED = "harboured", _("Harboured her")
+    SOLD = "sold", _("Sold her")
+    BOUGHT = "bought", _("Bought her")
+    RECEIVED = "received", _("Received her")
+    CONTROLLED = "controlled", _("Controlled her")
+    SMUGGLER = "smuggler", _("Smuggler")
+    ABUSER = "abuser", _("Abuser")
+    KIDNAPPER = "kidnapper", _("Kidnapper")
+    EXPLOITER = "exploiter", _("Exploiter")
+    OTHER = "other", _("Other")
+
+
+PERPETRATOR_ROLE_HTCDS = {
+    "recruiter": "RecruiterOrIntermediary",
+    "broker": "BrokerTravelAgent",
+    "travelling_partner": "TravellingPartner",
+    "transporter": "Transporter",
+    "transferred": "TransferredIndividual",
+    "harboured": "HarbouredIndividual",
+    "sold": "SoldIndividual",
+    "bought": "BoughtIndividual",
+    "received": "ReceivedIndividual",
+    "controlled": "ControlledIndividual",
+    "smuggler": "Smuggler",
+    "abuser": "Abuser",
+    "kidnapper": "Kidnapper",
+    "exploiter": "Exploiter",
+    "other": "Other",
+}
+
+
+class AgeBand(models.TextChoices):
+    """A perpetrator's age as a witness can tell it (no birth date is kept)."""
+
+    UNDER_18 = "under_18", _("Under 18")
+    FROM_18 = "18_29", _("18 to 29")
+    FROM_30 = "30_44", _("30 to 44")
+    FROM_45 = "45_59", _("45 to 59")
+    FROM_60 = "60_plus", _("60 or older")
+    UNKNOWN = "unknown", _("Not known")
+
+
+class PerpetratorRelation(models.TextChoices):
+    """Who the perpetrator was to this victim; RELATION_HTCDS gives vic_RelationshipToTrafficker."""
+
+    FAMILY = "family", _("Family member")
+    PARTNER = "partner", _("Spouse, partner or boyfriend")
+    FRIEND = "friend", _("Friend")
+    NEIGHBOUR = "neighbour", _("Neighbour or from the same village")
+    EMPLOYER = "employer", _("Employer")
+    ACQUAINTANCE = "acquaintance", _("Someone she knew")
+    STRANGER = "stranger", _("Stranger")
+    UNKNOWN = "unknown", _("Not known")
+
+
+RELATION_HTCDS = {
+    "family": "Familial",
+    "partner": "Familial",
+    "friend": "Acquainted",
+    "neighbour": "Acquainted",
+    "employer": "Acquainted",
+    "acquaintance": "Acquainted",
+    "stranger": "Unaquainted",  # the standard's spelling
+}
+
+
+class ProceedingStage(models.TextChoices):
+    """Where a criminal case against the perpetrators stands (transitions.PROCEEDING)."""
+
+    COMPLAINT = "complaint", _("Complaint filed")
+    INVESTIGATION = "investigation", _("Police investigation")
+    PROSECUTION = "prosecution", _("Prosecution")
+    TRIAL = "trial", _("Trial")
+    VERDICT = "verdict", _("Verdict")
+    SENTENCE = "sentence", _("Sentence")
+    COMPENSATION_ORDERED = "compensation_ordered", _("Compensation ordered")
+    COMPENSATION_PAID = "compensation_paid", _("Compensation paid")
+    APPEAL = "appeal", _("Appeal")
+    CLOSED = "closed", _("Closed")
+
+
+class ProceedingOutcome(models.TextChoices):
+    CONVICTED = "convicted", _("Convicted")
+    ACQUITTED = "acquitted", _("Acquitted")
+    DROPPED = "dropped", _("Charges dropped or investigation closed")
+    WITHDRAWN = "withdrawn", _("Complaint withdrawn")
+    OTHER = "other", _("Other")
+
+
+class VictimSupport(models.TextChoices):
+    """Support given to the victim as a witness (Anti-Trafficking Law: legal aid, interpreter, protection)."""
+
+    INTERPRETER = "interpreter", _("Interpreter")
+    LEGAL_AID = "legal_aid", _("Legal aid or a lawyer")
+    PROTECTION = "protection", _("Protection measures")
+    ACCOMPANIMENT = "accompaniment", _("Accompanied to the police or court")
+    CLOSED_HEARING = "closed_hearing", _("Heard in private or by video")
+    TRAVEL = "travel", _("Travel and living costs paid")
+    COUNSELLING = "counselling", _("Counselling before or after testifying")
+    SHELTER = "shelter", _("Shelter during the proceedings")
+
+
+class HearingKind(models.TextChoices):
+    INTERVIEW = "interview", _("Police or prosecutor interview")
+    PRELIMINARY = "preliminary", _("Preliminary hearing")
+    TRIAL = "trial", _("Trial hearing")
+    VERDICT = "verdict", _("Verdict")
+    APPEAL = "appeal", _("Appeal hearing")
+    OTHER = "other", _("Other")

@@ -53,10 +53,13 @@ def withhold(
         data.pop(name)
 
 
-def hidden_events(*, health: bool, sensitive: bool) -> Q:
-    """Timeline events left out entirely for a reader who may not see health (health services)
-    or tier 3 (counselling and medical notes) of the case."""
-    hidden = NOTHING
+PERPETRATOR_EVENTS = ("perpetrator_added", "perpetrator_changed", "perpetrator_linked", "perpetrator_unlinked")
+
+
+def hidden_events(*, health: bool, sensitive: bool, perpetrators: bool = True) -> Q:
+    """Timeline events left out entirely for a reader who may not see health (health services),
+    tier 3 (counselling and medical notes) or the perpetrators of the case."""
+    hidden = NOTHING if perpetrators else Q(kind__in=PERPETRATOR_EVENTS)
     if not sensitive:
         hidden |= Q(kind="note_added", data__tier=int(Tier.SENSITIVE))
     if not health:

@@ -10,6 +10,8 @@
   `days` after it was screened (default 7);
 - flag_review_due: an open risk flag (casework.CaseFlag) on its review-by date (default 0 days
   after it); clearing the flag ends it;
+- hearing_upcoming: a hearing of open legal proceedings, `days` (default 7) *before* its date;
+  removing the hearing, closing the proceedings or the day passing ends it;
 - case_without_note: an open case with no note for `days` (default 30) since its last note, or
   since it was opened if it has none.
 """
@@ -20,12 +22,13 @@ from collections.abc import Iterator
 from typing import Any
 
 from django.db.models import Exists, OuterRef, QuerySet
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.actors import Staff
-from casework.choices import CaseStatus, RepatriationStatus, ScreeningOutcome, StepStatus
+from casework.choices import CaseStatus, ProceedingStage, RepatriationStatus, ScreeningOutcome, StepStatus
 from casework.forms import CadenceForm
-from casework.models import Case, CaseFlag, CaseNote, FollowUpVisit, RepatriationStep, Screening
+from casework.models import Case, CaseFlag, CaseNote, FollowUpVisit, Hearing, RepatriationStep, Screening
 from casework.selectors import follow_up_months_of
 from casework.services.follow_ups import organisation_cadence_save
 from notifications.registry import Occurrences, Rule, RuleExtra, register, still_among
@@ -69,6 +72,16 @@ def _flags_to_review() -> QuerySet[CaseFlag]:
 
 def flag_review_candidates(window: Window) -> Iterator[QuerySet[Any]]:
     yield window.rows(_flags_to_review(), base="review_by", date_based=True)
+
+
+def _hearings_ahead() -> QuerySet[Hearing]:
+    """Hearings not yet past, of proceedings still open (a moved hearing is due anew)."""
+    today = timezone.localdate()
+    return Hearing.objects.filter(held_on__gte=today).exclude(proceeding__stage=ProceedingStage.CLOSED)
+
+
+def hearing_candidates(window: Window) -> Iterator[QuerySet[Any]]:
+    yield window.rows(_hearings_ahead(), base="held_on", case="proceeding__case", date_based=True, before=True)
 
 
 def silent_case_candidates(window: Window) -> Iterator[QuerySet[Any]]:
@@ -138,6 +151,14 @@ RULES = (
         days=0,
         candidates=flag_review_candidates,
         still_due=lambda occurrences: still_among(occurrences, _flags_to_review()),
+    ),
+    Rule(
+        code="hearing_upcoming",
+        title=_("Hearing coming up"),
+        message=_("A hearing of this case's legal proceedings is coming up: prepare her and the support she needs."),
+        days=7,
+        candidates=hearing_candidates,
+        still_due=lambda occurrences: still_among(occurrences, _hearings_ahead()),
     ),
     Rule(
         code="case_without_note",

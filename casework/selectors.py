@@ -15,7 +15,7 @@ from pghistory.models import MiddlewareEvents
 
 from accounts.models import AuditAction, AuditEvent, User
 from accounts.services import audit_record, audit_record_many
-from casework import health, permissions
+from casework import health, legal_permissions, permissions
 from casework.choices import JourneyStage, SupportPlanType
 from casework.journey_fields import CODED, LABELS, STAGE_FIELDS
 from casework.models import (
@@ -23,6 +23,7 @@ from casework.models import (
     BreakGlassGrant,
     Case,
     CaseEvent,
+    CasePerpetrator,
     CasePlan,
     CasePlanGoal,
     CasePlanVersion,
@@ -30,8 +31,11 @@ from casework.models import (
     CaseTransfer,
     FamilyMember,
     FollowUpPolicy,
+    Hearing,
     JourneyCode,
     JourneyEvent,
+    LegalProceeding,
+    Perpetrator,
     Person,
 )
 from casework.names import name_filter
@@ -115,7 +119,9 @@ def case_timeline(*, user: Any, case: Case) -> QuerySet[CaseEvent]:
     events about health services or tier-3 notes the caller may not see (casework.health). Show
     the rows through `timeline_shown`."""
     hidden = health.hidden_events(
-        health=permissions.view_health.allows(user, case), sensitive=permissions.view_sensitive.allows(user, case)
+        health=permissions.view_health.allows(user, case),
+        sensitive=permissions.view_sensitive.allows(user, case),
+        perpetrators=legal_permissions.view_case_perpetrators.allows(user, case),
     )
     return case.events.exclude(hidden).select_related("actor").order_by("-at", "-id")
 
@@ -277,3 +283,77 @@ def gravest_open_flag() -> Any:
     )
     flags = CaseFlag.objects.filter(case=OuterRef("pk"), cleared_at__isnull=True).order_by(gravity.desc())
     return Subquery(flags.values("level")[:1])
+
+
+# --- Perpetrators (tier 3) and legal proceedings (tier 2): docs/legal.md ----------------------
+def case_perpetrators(*, user: Any, case: Case) -> list[CasePerpetrator] | None:
+    """The perpetrators linked to a case the caller reached through view_case, or None when they
+    may not see its perpetrators; the read is in the access log."""
+    if not legal_permissions.view_case_perpetrators.allows(user, case):
+        return None
+    links = list(case.perpetrator_links.select_related("perpetrator__nationality").order_by("linked_at", "id"))
+    if links:
+        audit_record_many(actor=user, action=AuditAction.VIEW, objects=[link.perpetrator for link in links])
+    return links
+
+
+def perpetrator_link(*, user: Any, case: Case, link_id: Any) -> CasePerpetrator:
+    """One perpetrator of `case`; a missing one, another case's and a malformed id are the same 404."""
+    if not legal_permissions.view_case_perpetrators.allows(user, case):
+        raise NotFound(_("Not found."))
+    try:
+        return case.perpetrator_links.select_related("perpetrator", "case").get(pk=link_id)
+    except (CasePerpetrator.DoesNotExist, ValueError, ValidationError) as error:
+        raise NotFound(_("Not found.")) from error
+
+
+def perpetrator_detail(*, user: Any, perpetrator_id: Any) -> tuple[Perpetrator, list[CasePerpetrator]]:
+    """A perpetrator and their links to the cases whose perpetrators the caller may see (never
+    the others, not even counted); the read is in the access log."""
+    perpetrator = legal_permissions.view_perpetrator.get(
+        user, Perpetrator.objects.select_related("nationality"), pk=perpetrator_id
+    )
+    readable = legal_permissions.view_case_perpetrators.scope(user).values("pk")
+    shown = list(
+        perpetrator.links.filter(case__in=readable).select_related("case__person").order_by("case__person__case_code")
+    )
+    audit_record(actor=user, action=AuditAction.VIEW, obj=perpetrator)
+    return perpetrator, shown
+
+
+def known_perpetrators(*, user: Any, case: Case) -> list[Perpetrator]:
+    """Perpetrators the caller may see that are not yet linked to this case (to link one)."""
+    return list(
+        legal_permissions.view_perpetrator.scope(user).exclude(links__case=case).order_by("known_as", "id")[:200]
+    )
+
+
+def case_proceedings(*, user: Any, case: Case) -> list[LegalProceeding]:
+    """The legal proceedings of a case the caller reached through view_case, hearings included;
+    the read is in the access log."""
+    proceedings = list(
+        legal_permissions.view_proceeding.scope(user)
+        .filter(case=case)
+        .prefetch_related(Prefetch("hearings", queryset=Hearing.objects.order_by("held_on", "id")))
+    )
+    if proceedings:
+        audit_record_many(actor=user, action=AuditAction.VIEW, objects=proceedings)
+    return proceedings
+
+
+def proceeding_of(*, user: Any, case: Case, proceeding_id: Any) -> LegalProceeding:
+    try:
+        return legal_permissions.view_proceeding.scope(user).select_related("case").get(case=case, pk=proceeding_id)
+    except (LegalProceeding.DoesNotExist, ValueError, ValidationError) as error:
+        raise NotFound(_("Not found.")) from error
+
+
+def hearing_of(*, user: Any, case: Case, hearing_id: Any) -> Hearing:
+    try:
+        return (
+            legal_permissions.view_hearing.scope(user)
+            .select_related("proceeding__case")
+            .get(proceeding__case=case, pk=hearing_id)
+        )
+    except (Hearing.DoesNotExist, ValueError, ValidationError) as error:
+        raise NotFound(_("Not found.")) from error

@@ -35,6 +35,10 @@ record_labels.register(
         "casework.journeyevent": _("Step of the trafficking journey"),
         "casework.attachment": _("Attached file"),
         "casework.caseflag": _("Risk flag"),
+        "casework.perpetrator": _("Perpetrator"),
+        "casework.caseperpetrator": _("Perpetrator in a case"),
+        "casework.legalproceeding": _("Legal proceedings"),
+        "casework.hearing": _("Hearing"),
     }
 )
 
@@ -94,6 +98,16 @@ CASE_EVENTS.register(
         "journey_event_removed": _("Step of the trafficking journey removed"),
         "flag_raised": _("Risk flag raised"),
         "flag_cleared": _("Risk flag cleared"),
+        "perpetrator_added": _("Perpetrator recorded"),
+        "perpetrator_changed": _("Perpetrator's record corrected"),
+        "perpetrator_linked": _("Known perpetrator linked to this case"),
+        "perpetrator_unlinked": _("Perpetrator taken off this case"),
+        "proceeding_opened": _("Legal proceedings recorded"),
+        "proceeding_changed": _("Legal proceedings' details changed"),
+        "proceeding_stage_changed": _("Legal proceedings moved to another stage"),
+        "hearing_added": _("Hearing date recorded"),
+        "hearing_changed": _("Hearing date changed"),
+        "hearing_removed": _("Hearing removed"),
     }
 )
 

@@ -3,6 +3,7 @@
 from casework.choices import (
     ApprovalStatus,
     CaseStatus,
+    ProceedingStage,
     RepatriationStatus,
     ServiceStatus,
     StepStatus,
@@ -60,4 +61,23 @@ STEP = Transitions(
         StepStatus.IN_PROGRESS: {StepStatus.DONE, StepStatus.BLOCKED, StepStatus.SKIPPED},
         StepStatus.BLOCKED: {StepStatus.IN_PROGRESS, StepStatus.DONE, StepStatus.SKIPPED},
     }
+)
+
+_P = ProceedingStage
+# A proceeding moves forward one stage at a time (a stage skipped in practice is passed through
+# with its date left empty), may close at any stage (with its outcome), and an appeal returns it
+# to a trial, a verdict or a sentence.
+PROCEEDING = Transitions(
+    {
+        _P.COMPLAINT: {_P.INVESTIGATION, _P.CLOSED},
+        _P.INVESTIGATION: {_P.PROSECUTION, _P.CLOSED},
+        _P.PROSECUTION: {_P.TRIAL, _P.CLOSED},
+        _P.TRIAL: {_P.VERDICT, _P.CLOSED},
+        _P.VERDICT: {_P.SENTENCE, _P.APPEAL, _P.CLOSED},
+        _P.SENTENCE: {_P.COMPENSATION_ORDERED, _P.APPEAL, _P.CLOSED},
+        _P.COMPENSATION_ORDERED: {_P.COMPENSATION_PAID, _P.APPEAL, _P.CLOSED},
+        _P.COMPENSATION_PAID: {_P.CLOSED},
+        _P.APPEAL: {_P.TRIAL, _P.VERDICT, _P.SENTENCE, _P.CLOSED},
+    },
+    field_name="stage",
 )

@@ -38,17 +38,29 @@ class Window:
         )
 
     def rows(
-        self, queryset: QuerySet[Any], *, base: str, case: str = "case", obj: str = "pk", date_based: bool = False
+        self,
+        queryset: QuerySet[Any],
+        *,
+        base: str,
+        case: str = "case",
+        obj: str = "pk",
+        date_based: bool = False,
+        before: bool = False,
     ) -> QuerySet[Any]:
         """The objects of `queryset` due in this window, as the rows the engine stores (columns
         named in ROW_COLUMNS). `case` is the path to the case ("" for the case itself), `obj` the
-        path to the object reminded about; a date-based base falls due at 00:00 UTC."""
+        path to the object reminded about; a date-based base falls due at 00:00 UTC. With
+        `before`, an object falls due the delay *before* its base (a hearing's date)."""
         prefix = f"{case}__" if case else ""
         organisation = f"{prefix}owner_id"
         delays = [self.default, *self.delays.values()]
         longest, shortest = max(delays), min(delays)
-        upper = self.until - shortest
-        lower = self.after - longest if self.after is not None else None
+        if before:  # due = base - delay: the base lies in (after + delay, until + delay]
+            upper = self.until + longest
+            lower = self.after + shortest if self.after is not None else None
+        else:
+            upper = self.until - shortest
+            lower = self.after - longest if self.after is not None else None
         if date_based:
             queryset = queryset.filter(**{f"{base}__lte": upper.date()})
             if lower is not None:
@@ -61,7 +73,8 @@ class Window:
             start = F(base)
         if self.disabled:
             queryset = queryset.exclude(**{f"{organisation}__in": self.disabled})
-        due_at = ExpressionWrapper(start + self.delay_expression(organisation), output_field=DateTimeField())
+        delay = self.delay_expression(organisation)
+        due_at = ExpressionWrapper(start - delay if before else start + delay, output_field=DateTimeField())
         queryset = queryset.annotate(reminder_due_at=due_at).filter(reminder_due_at__lte=self.until)
         if self.after is not None:
             queryset = queryset.filter(reminder_due_at__gt=self.after)

@@ -35,7 +35,17 @@ from django.utils import timezone
 from accounts.models import Country, Notification, ReminderOccurrence
 from casework.models import FollowUpPolicy, Indicator, ServiceType
 from casework.permissions import view_case
-from casework.services import assistance, cases, flags, follow_ups, journey, repatriation, screening
+from casework.services import (
+    assistance,
+    cases,
+    flags,
+    follow_ups,
+    journey,
+    perpetrators,
+    proceedings,
+    repatriation,
+    screening,
+)
 from casework.services.attachments import attachment_add
 from casework.services.people import family_member_add
 from offline.services.devices import device_register
@@ -90,6 +100,9 @@ CASE_MANAGER = {"manager"}
 CASE_OPENERS = {"social_worker", "outsider", "counsellor", "police"}
 FLAGGERS = {"social_worker", "manager"}  # the case's workers and its managers (casework.raise_flag)
 CASE_SCREENERS = {"social_worker", "police"}  # the case's workers, and police on cases shared with them
+# Perpetrators are tier 3 with police access by their own rule: the assigned counsellor (the
+# case's worker is a social worker, not a counsellor) and police who see the case: police only.
+PERPETRATOR_READERS = {"police"}
 SHELTER_WORKERS = {"shelter_staff", "social_worker", "manager"}  # posted staff, the operator's worker and manager
 BED_MANAGERS = {"shelter_staff", "manager", "admin"}
 SHELTER_CREATORS = {"manager", "national_manager", "admin"}  # for the organisations they manage; admins any
@@ -428,6 +441,82 @@ ROWS = [
         for method in ("get", "post")
     ],
     R("casework:flag-many", "post", {"social_worker", "outsider", "counsellor", "manager", "national_manager"}),
+    # --- perpetrators (tier 3: police in scope and the assigned counsellor) and legal proceedings
+    # (tier 2: seen with the case; recorded like a screening) ------------------------------------
+    R("v1:perpetrator-list", "get", AUTHENTICATED, contains=PERPETRATOR_READERS),
+    R("v1:perpetrator-detail", "get", PERPETRATOR_READERS, args=lambda o: [o.perpetrator_link.perpetrator_id]),
+    R("v1:case-perpetrator-list", "get", AUTHENTICATED, contains=PERPETRATOR_READERS),
+    R(
+        "v1:case-perpetrator-list",
+        "post",
+        PERPETRATOR_READERS,
+        body=lambda o: {"case": str(o.case.pk), "roles": ["exploiter"], "known_as": "Second"},
+    ),
+    R("v1:case-perpetrator-detail", "get", PERPETRATOR_READERS, args=lambda o: object_id(o, "perpetrator_link")),
+    R(
+        "v1:case-perpetrator-detail",
+        "patch",
+        PERPETRATOR_READERS,
+        args=lambda o: object_id(o, "perpetrator_link"),
+        body=lambda o: {"roles": ["recruiter", "sold"]},
+    ),
+    R("v1:case-perpetrator-detail", "delete", PERPETRATOR_READERS, args=lambda o: object_id(o, "perpetrator_link")),
+    *[
+        R(name, method, PERPETRATOR_READERS, args=args)
+        for name, args in (
+            ("casework:perpetrator-add", lambda o: [o.case.pk]),
+            ("casework:perpetrator-link", lambda o: [o.case.pk]),
+            ("casework:perpetrator-edit", lambda o: [o.case.pk, o.perpetrator_link.pk]),
+        )
+        for method in ("get", "post")
+    ],
+    R("casework:perpetrator-unlink", "post", PERPETRATOR_READERS, args=lambda o: [o.case.pk, o.perpetrator_link.pk]),
+    R("casework:perpetrator-detail", "get", PERPETRATOR_READERS, args=lambda o: [o.perpetrator_link.perpetrator_id]),
+    R("v1:proceeding-list", "get", AUTHENTICATED, contains=CASE_READERS),
+    R("v1:proceeding-list", "post", CASE_SCREENERS, body=lambda o: {"case": str(o.case.pk)}),
+    R("v1:proceeding-detail", "get", CASE_READERS, args=lambda o: object_id(o, "proceeding")),
+    R(
+        "v1:proceeding-detail",
+        "patch",
+        CASE_SCREENERS,
+        args=lambda o: object_id(o, "proceeding"),
+        body=lambda o: {"court": "Vientiane"},
+    ),
+    R(
+        "v1:proceeding-move",
+        "post",
+        CASE_SCREENERS,
+        args=lambda o: object_id(o, "proceeding"),
+        body=lambda o: {"stage": "investigation"},
+    ),
+    R("v1:hearing-list", "get", AUTHENTICATED, contains=CASE_READERS),
+    R(
+        "v1:hearing-list",
+        "post",
+        CASE_SCREENERS,
+        body=lambda o: {"proceeding": str(o.proceeding.pk), "held_on": "2030-02-01"},
+    ),
+    R("v1:hearing-detail", "get", CASE_READERS, args=lambda o: object_id(o, "hearing")),
+    R(
+        "v1:hearing-detail",
+        "patch",
+        CASE_SCREENERS,
+        args=lambda o: object_id(o, "hearing"),
+        body=lambda o: {"place": "Vientiane"},
+    ),
+    R("v1:hearing-detail", "delete", CASE_SCREENERS, args=lambda o: object_id(o, "hearing")),
+    *[
+        R(name, method, CASE_SCREENERS, args=args)
+        for name, args in (
+            ("casework:proceeding-add", lambda o: [o.case.pk]),
+            ("casework:proceeding-edit", lambda o: [o.case.pk, o.proceeding.pk]),
+            ("casework:proceeding-move", lambda o: [o.case.pk, o.proceeding.pk]),
+            ("casework:hearing-add", lambda o: [o.case.pk, o.proceeding.pk]),
+            ("casework:hearing-edit", lambda o: [o.case.pk, o.hearing.pk]),
+        )
+        for method in ("get", "post")
+    ],
+    R("casework:hearing-remove", "post", CASE_SCREENERS, args=lambda o: [o.case.pk, o.hearing.pk]),
     R("v1:follow-up-list", "get", AUTHENTICATED, contains=CASE_READERS),
     R(
         "v1:follow-up-record",
@@ -1156,6 +1245,7 @@ def build_world(people: Any, orgs: Any) -> SimpleNamespace:
     adult_case = open_case(
         sw, person_values={"given_name_latin": "Adult", "sex": "female", "date_of_birth": date(1990, 1, 1)}
     )
+    proceeding = proceedings.proceeding_open(actor=sw, case=case)
 
     device, device_secret = device_register(actor=sw, label="matrix")
 
@@ -1195,6 +1285,11 @@ def build_world(people: Any, orgs: Any) -> SimpleNamespace:
         note=note,
         flag=flags.case_flag_raise(actor=sw, case=case, level="high", reason="Seen near the home"),
         journey_event=journey.journey_event_add(actor=sw, case=case, stage="transit", place="Houayxay"),
+        perpetrator_link=perpetrators.perpetrator_add(
+            actor=people.police, case=case, roles=["recruiter"], known_as="Matrix broker"
+        ),
+        proceeding=proceeding,
+        hearing=proceedings.hearing_add(actor=sw, proceeding=proceeding, held_on=date(2030, 1, 5)),
         transfer=transfer,
         screening=screened,
         visit=case.follow_ups.first(),
@@ -1243,6 +1338,10 @@ def test_access(row, world, client):
                     "v1:note-list": str(world.note.pk),
                     "v1:journey-event-list": str(world.journey_event.pk),
                     "v1:case-flag-list": str(world.flag.pk),
+                    "v1:perpetrator-list": str(world.perpetrator_link.perpetrator_id),
+                    "v1:case-perpetrator-list": str(world.perpetrator_link.pk),
+                    "v1:proceeding-list": str(world.proceeding.pk),
+                    "v1:hearing-list": str(world.hearing.pk),
                     "v1:follow-up-list": str(world.visit.pk),
                     "v1:repatriation-list": str(world.repatriation.pk),
                     "v1:screening-list": str(world.screening.pk),

@@ -1,6 +1,6 @@
 from rest_framework.routers import DefaultRouter
 
-from casework.api import attachments, flags, journey, reference, repatriation, screening, views
+from casework.api import attachments, flags, journey, legal, reference, repatriation, screening, views
 
 router = DefaultRouter()
 router.register("cases", views.CaseViewSet, basename="case")
@@ -16,6 +16,10 @@ router.register("repatriations", repatriation.RepatriationViewSet, basename="rep
 router.register("repatriation-steps", repatriation.RepatriationStepViewSet, basename="repatriation-step")
 router.register("flags", flags.CaseFlagViewSet, basename="case-flag")
 router.register("journey", journey.JourneyEventViewSet, basename="journey-event")
+router.register("perpetrators", legal.PerpetratorViewSet, basename="perpetrator")
+router.register("case-perpetrators", legal.CasePerpetratorViewSet, basename="case-perpetrator")
+router.register("proceedings", legal.ProceedingViewSet, basename="proceeding")
+router.register("hearings", legal.HearingViewSet, basename="hearing")
 router.register("reference/journey-codes", journey.JourneyCodeViewSet, basename="journey-code")
 router.register("reference/exploitation-forms", reference.ExploitationFormViewSet, basename="exploitation-form")
 router.register("reference/service-types", reference.ServiceTypeViewSet, basename="service-type")

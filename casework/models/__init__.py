@@ -5,6 +5,7 @@ from casework.models.attachments import Attachment, AttachmentKind, AttachmentTi
 from casework.models.cases import BreakGlassGrant, Case, CaseEvent, CaseShare, CaseTransfer
 from casework.models.flags import CaseFlag
 from casework.models.journey import JourneyCode, JourneyEvent
+from casework.models.legal import CasePerpetrator, Hearing, LegalProceeding, Perpetrator
 from casework.models.people import PERSON_IDENTITY_FIELDS, CaseCodeCounter, FamilyMember, Person
 from casework.models.reference import (
     BorderPoint,
@@ -30,6 +31,7 @@ __all__ = [
     "CaseEvent",
     "CaseFlag",
     "CaseNote",
+    "CasePerpetrator",
     "CasePlan",
     "CasePlanGoal",
     "CasePlanVersion",
@@ -41,9 +43,12 @@ __all__ = [
     "FamilyMember",
     "FollowUpPolicy",
     "FollowUpVisit",
+    "Hearing",
     "Indicator",
     "JourneyCode",
     "JourneyEvent",
+    "LegalProceeding",
+    "Perpetrator",
     "Person",
     "Repatriation",
     "RepatriationStep",

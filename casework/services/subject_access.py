@@ -116,6 +116,11 @@ def _case(actor: Staff, case: Case) -> dict[str, Any]:
         ],
         "transfers": [as_record(t) for t in case.transfers.order_by("requested_at")],
         "shares": [as_record(s) for s in case.shares.order_by("granted_at")],
+        # Her legal proceedings and hearings (tier 2); the perpetrators are other people's records.
+        "legal_proceedings": [
+            {**as_record(p), "hearings": [as_record(h) for h in p.hearings.order_by("held_on", "id")]}
+            for p in case.proceedings.order_by("recorded_at", "id")
+        ],
         "timeline": [
             {**as_record(e), "label": CASE_EVENTS.label(e.kind)}
             for e in selectors.timeline_shown(
