@@ -35,6 +35,10 @@ record_labels.register(
         "casework.journeyevent": _("Step of the trafficking journey"),
         "casework.attachment": _("Attached file"),
         "casework.caseflag": _("Risk flag"),
+        "casework.assessment": _("Assessment"),
+        "casework.bestinterestsdetermination": _("Best-interests determination"),
+        "casework.questionnaireversion": _("Questionnaire version"),
+        "casework.question": _("Question of a questionnaire"),
     }
 )
 
@@ -94,6 +98,8 @@ CASE_EVENTS.register(
         "journey_event_removed": _("Step of the trafficking journey removed"),
         "flag_raised": _("Risk flag raised"),
         "flag_cleared": _("Risk flag cleared"),
+        "assessment_recorded": _("Assessment recorded"),
+        "best_interests_determined": _("Best-interests determination recorded"),
     }
 )
 

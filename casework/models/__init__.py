@@ -1,5 +1,12 @@
 """Casework models, one module per part of the domain."""
 
+from casework.models.assessments import (
+    Assessment,
+    BestInterestsDetermination,
+    Question,
+    Questionnaire,
+    QuestionnaireVersion,
+)
 from casework.models.assistance import CaseNote, CasePlan, CasePlanGoal, CasePlanVersion, FollowUpVisit, Service
 from casework.models.attachments import Attachment, AttachmentKind, AttachmentTier
 from casework.models.cases import BreakGlassGrant, Case, CaseEvent, CaseShare, CaseTransfer
@@ -20,9 +27,11 @@ from casework.models.screening import Screening, ScreeningIndicator
 
 __all__ = [
     "PERSON_IDENTITY_FIELDS",
+    "Assessment",
     "Attachment",
     "AttachmentKind",
     "AttachmentTier",
+    "BestInterestsDetermination",
     "BorderPoint",
     "BreakGlassGrant",
     "Case",
@@ -45,6 +54,9 @@ __all__ = [
     "JourneyCode",
     "JourneyEvent",
     "Person",
+    "Question",
+    "Questionnaire",
+    "QuestionnaireVersion",
     "Repatriation",
     "RepatriationStep",
     "Screening",

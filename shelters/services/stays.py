@@ -39,6 +39,7 @@ from casework.ages import age_on
 from casework.choices import CaseCategory, CaseStatus, Sex
 from casework.models import Case, Person
 from casework.privacy import clear
+from casework.services.assessments import best_interests_required, is_long_term
 from casework.services.common import record
 from core import batch
 from core.errors import ApplicationError, Conflict, PermissionDenied, not_found
@@ -92,6 +93,8 @@ def stay_admit(
         _refuse("admitted_on", _("The admission date is in the future."))
     if planned_discharge_on is not None and planned_discharge_on <= admitted_on:
         _refuse("planned_discharge_on", _("The planned discharge must be after the admission."))
+    if is_long_term(admitted_on, planned_discharge_on):
+        best_interests_required(case, purpose="placement", field="planned_discharge_on")
     person = _admissible(shelter, case, admitted_on)
     if bed is not None:
         bed = _lock_bed_for_stay(bed, shelter, admitted_on)
@@ -313,6 +316,8 @@ def stay_set_planned_discharge(*, actor: Staff, stay: Stay, planned_discharge_on
     _require_stay(actor, stay, _("You cannot change stays in this shelter."))
     if planned_discharge_on is not None and planned_discharge_on <= stay.during.lower:
         _refuse("planned_discharge_on", _("The planned discharge must be after the admission."))
+    if is_long_term(stay.during.lower, planned_discharge_on):
+        best_interests_required(stay.case, purpose="placement", field="planned_discharge_on")
     updated = Stay.objects.filter(pk=stay.pk, during__upper_inf=True).update(planned_discharge_on=planned_discharge_on)
     if updated != 1:
         raise Conflict(_("This stay has already ended. Reload it and try again."))
