@@ -277,7 +277,7 @@ class AssessmentVisibility(models.TextChoices):
     """Which existing tier rule a questionnaire's answers follow (casework/permissions.py)."""
 
     CASE = "case", _("Whoever sees the case (tier 2)")
-    HEALTH = "health", _("Health: never police (view_health)")
+    HEALTH = "health", _("Health: never police")
     SENSITIVE = "sensitive", _("Counselling: the assigned counsellor only (tier 3)")
 
 

@@ -158,7 +158,7 @@ def load_questionnaires(counts: Counter[str]) -> None:
         if questionnaire.versions.exists():
             continue
         version = QuestionnaireVersion.objects.create(
-            questionnaire=questionnaire, number=1, note="Seeded (seeds/data/questionnaires.json)", published_at=now()
+            questionnaire=questionnaire, number=1, note="Seeded", published_at=now()
         )
         Question.objects.bulk_create(
             Question(

@@ -23,7 +23,7 @@ class Migration(migrations.Migration):
                 ('kind', models.CharField(choices=[('needs', 'Needs'), ('risk', 'Risk'), ('wellbeing', 'Psychosocial wellbeing'), ('best_interests', 'Best-interests assessment')], max_length=20)),
                 ('name_en', models.CharField(max_length=200)),
                 ('name_lo', models.CharField(blank=True, max_length=200)),
-                ('visibility', models.CharField(choices=[('case', 'Whoever sees the case (tier 2)'), ('health', 'Health: never police (view_health)'), ('sensitive', 'Counselling: the assigned counsellor only (tier 3)')], max_length=10)),
+                ('visibility', models.CharField(choices=[('case', 'Whoever sees the case (tier 2)'), ('health', 'Health: never police'), ('sensitive', 'Counselling: the assigned counsellor only (tier 3)')], max_length=10)),
                 ('scoring', models.CharField(blank=True, choices=[('', 'Not scored'), ('sum', "Sum of the answers' points"), ('who5', 'WHO-5: raw score x 4, from 0 to 100')], max_length=10)),
                 ('children_only', models.BooleanField(default=False)),
                 ('position', models.PositiveSmallIntegerField(default=0)),
