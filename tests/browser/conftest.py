@@ -233,3 +233,15 @@ def switch_language(page: Page, code: str) -> None:
     page.locator("#language").select_option(code)
     page.locator("form.lang button").click()
     expect(page.locator("html")).to_have_attribute("lang", code)
+
+
+WIDE, PHONE = {"width": 1366, "height": 900}, {"width": 360, "height": 740}
+
+
+def both_widths(page: Page, name: str) -> None:
+    """The page at a phone's width (nothing may scroll sideways) and at a laptop's, both shot."""
+    page.set_viewport_size(PHONE)
+    assert_no_horizontal_scroll(page)
+    screenshot(page, f"{name}-360")
+    page.set_viewport_size(WIDE)
+    screenshot(page, f"{name}-1366")

@@ -15,6 +15,7 @@ from casework import assessment_permissions, assessment_selectors, selectors
 from casework.models import Assessment, CaseEvent, Questionnaire
 from casework.services import assessments, questionnaires
 from casework.services.cases import case_share
+from casework.services.subject_access import subject_access_export
 from core.errors import ApplicationError, Conflict, NotFound, PermissionDenied
 from tests.factories import make_user, open_case
 from tests.permission_checks import assert_predicate_matches_filter
@@ -218,3 +219,18 @@ def test_a_child_form_is_for_children_only(people, case):
             assessed_on=timezone.localdate(),
         )
     assert "assessed_on" in refused.value.fields
+
+
+def test_the_subject_access_export_holds_the_assessments_wellbeing_answers_withheld(people, orgs):
+    adult = {"given_name_latin": "Adult", "sex": "female", "date_of_birth": date(1990, 1, 1)}
+    counselled = open_case(people.counsellor, person_values=adult)
+    for code, answers in (("who5", who5(*("some_of_the_time",) * 5)), ("needs", NEEDS_ALL_MET)):
+        assessments.assessment_record(
+            actor=people.counsellor, case=counselled, questionnaire=form(code), answers=answers,
+            assessed_on=date(2026, 11, 1),
+        )  # fmt: skip
+    manager = make_user("lwu-manager", orgs.lwu, Role.MANAGER)
+    document = subject_access_export(actor=manager, person=counselled.person)
+    rows = {row["questionnaire"]: row for row in document["cases"][0]["assessments"]}
+    assert rows["needs"]["answers"] == NEEDS_ALL_MET and rows["needs"]["version"] == 1
+    assert rows["who5"]["answers"].startswith("[withheld") and rows["who5"]["score"] is None

@@ -144,3 +144,13 @@ def test_a_long_term_shelter_stay_for_a_child_needs_a_placement_decision(people,
     shelter_services.stay_set_planned_discharge(actor=people.shelter_staff, stay=stay, planned_discharge_on=long_term)
     stay.refresh_from_db()
     assert stay.planned_discharge_on == long_term
+
+
+def test_the_step_page_refuses_the_handover_beside_the_change(people, child, trip):
+    handover = trip.steps.get(code="handover_at_border")
+    url = reverse("casework:step-update", args=[child.pk, handover.pk])
+    response = client_for(people.social_worker).post(url, {"action": "complete", "done_on": "01/12/2026"})
+    assert response.status_code == 400
+    assert "needs a best-interests determination by a panel" in response.content.decode()
+    handover.refresh_from_db()
+    assert handover.status == "pending"
