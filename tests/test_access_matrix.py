@@ -1096,9 +1096,7 @@ def assessment_world(people: Any, orgs: Any, case: Any) -> dict[str, Any]:
     sw = people.social_worker
     record = assessments.assessment_record
     risk, needs, who5 = (Questionnaire.objects.get(code=code) for code in ("risk", "needs", "who5"))
-    child = open_case(
-        sw, person_values={"given_name_latin": "Dao", "sex": "female", "date_of_birth": date(2014, 1, 1)}
-    )
+    child = open_case(sw, person_values={"given_name_latin": "Dao", "sex": "female", "date_of_birth": date(2014, 1, 1)})
     cases.case_share(actor=sw, case=child, organisation=orgs.police, purpose="investigation")
     body = determination_body(child)
     return {
