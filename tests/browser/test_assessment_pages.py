@@ -57,7 +57,7 @@ def test_a_risk_assessment_answered_twice_is_compared(page, people):  # type: ig
     page.locator("p.meta a").first.click()
     expect(page.locator("#form-risk li")).to_have_count(2)
     both_widths(page, "assessment-tab-lo")
-    assert [a.score for a in Assessment.objects.order_by("assessed_on")] == [9, 6]
+    assert [a.score for a in Assessment.objects.order_by("assessed_on")] == [11, 8]
 
 
 def test_an_administrator_adds_a_question_and_old_assessments_keep_their_version(page, people):  # type: ignore[no-untyped-def]
