@@ -13,6 +13,7 @@ class CaseworkConfig(AppConfig):
         from casework.reminders import register_rules
         from casework.services import attachments, break_glass, flags
         from casework.timeline import CASE_EVENTS
+        from casework.views import assessments as assessment_pages
         from casework.views import flags as flag_pages
         from casework.views import journey, legal
         from notifications.registry import register_alert
@@ -25,6 +26,7 @@ class CaseworkConfig(AppConfig):
         journey.register()
         legal.register()
         flag_pages.register()
+        assessment_pages.register()
         attachment_owners.register()
         attachments.register()
         # After every app registered its kinds (ready() of the apps above casework runs later).

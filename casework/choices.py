@@ -382,3 +382,40 @@ class HearingKind(models.TextChoices):
     VERDICT = "verdict", _("Verdict")
     APPEAL = "appeal", _("Appeal hearing")
     OTHER = "other", _("Other")
+
+
+class AssessmentKind(models.TextChoices):
+    """The forms a case is assessed with, again and again (docs/assessments.md)."""
+
+    NEEDS = "needs", _("Needs")
+    RISK = "risk", _("Risk")
+    WELLBEING = "wellbeing", _("Psychosocial wellbeing")
+    BEST_INTERESTS = "best_interests", _("Best-interests assessment")
+
+
+class AssessmentVisibility(models.TextChoices):
+    """Which existing tier rule a questionnaire's answers follow (casework/permissions.py)."""
+
+    CASE = "case", _("Whoever sees the case (tier 2)")
+    HEALTH = "health", _("Health: never police")
+    SENSITIVE = "sensitive", _("Counselling: the assigned counsellor only (tier 3)")
+
+
+class AnswerKind(models.TextChoices):
+    CHOICE = "choice", _("One of a list")
+    YES_NO = "yes_no", _("Yes or no")
+    TEXT = "text", _("Short text")
+
+
+class Scoring(models.TextChoices):
+    NONE = "", _("Not scored")
+    SUM = "sum", _("Sum of the answers' points")
+    WHO5 = "who5", _("WHO-5: raw score x 4, from 0 to 100")
+
+
+class BestInterestsDecision(models.TextChoices):
+    """What a best-interests determination panel decides for a child (docs/assessments.md)."""
+
+    RETURN_TO_FAMILY = "return_to_family", _("Return to the family")
+    PLACEMENT = "placement", _("Long-term placement (shelter, kinship or foster care)")
+    NOT_YET = "not_yet", _("No return or placement yet: assess again")

@@ -12,7 +12,7 @@ from typing import Any
 
 from django.db.models import Q
 
-from casework.choices import Tier
+from casework.choices import AssessmentVisibility, Tier
 from casework.models import CaseEvent, ServiceType
 from core.permissions import NOTHING
 
@@ -62,7 +62,9 @@ def hidden_events(*, health: bool, sensitive: bool, perpetrators: bool = True) -
     hidden = NOTHING if perpetrators else Q(kind__in=PERPETRATOR_EVENTS)
     if not sensitive:
         hidden |= Q(kind="note_added", data__tier=int(Tier.SENSITIVE))
+        hidden |= Q(kind="assessment_recorded", data__visibility=AssessmentVisibility.SENSITIVE)
     if not health:
+        hidden |= Q(kind="assessment_recorded", data__visibility=AssessmentVisibility.HEALTH)
         hidden |= Q(kind__in=SERVICE_EVENTS) & (Q(data__service__in=list(health_codes())) | ~Q(data__has_key="service"))
     return hidden
 

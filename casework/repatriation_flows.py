@@ -32,6 +32,8 @@ class StepTemplate:
 # (safe, unsafe, not found) and the return step carries the safeguarding decision.
 ASSESSMENT_STEPS = frozenset({"family_assessment", "family_tracing_and_assessment"})
 RETURN_STEP = "return_or_placement"
+# A child is handed over (and returned or placed) only after a best-interests determination.
+HANDOVER_STEP = "handover_at_border"
 
 # A flow tied to one partner country only starts for a person coming from that country.
 FLOW_COUNTRY: dict[str, str] = {RepatriationFlow.THAILAND_MOU: "TH", RepatriationFlow.CHINA: "CN"}

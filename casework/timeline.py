@@ -39,6 +39,10 @@ record_labels.register(
         "casework.caseperpetrator": _("Perpetrator in a case"),
         "casework.legalproceeding": _("Legal proceedings"),
         "casework.hearing": _("Hearing"),
+        "casework.assessment": _("Assessment"),
+        "casework.bestinterestsdetermination": _("Best-interests determination"),
+        "casework.questionnaireversion": _("Questionnaire version"),
+        "casework.question": _("Question of a questionnaire"),
     }
 )
 
@@ -108,6 +112,8 @@ CASE_EVENTS.register(
         "hearing_added": _("Hearing date recorded"),
         "hearing_changed": _("Hearing date changed"),
         "hearing_removed": _("Hearing removed"),
+        "assessment_recorded": _("Assessment recorded"),
+        "best_interests_determined": _("Best-interests determination recorded"),
     }
 )
 

@@ -3,6 +3,7 @@
 from django.urls import path
 
 from casework.views import (
+    assessments,
     attachments,
     audit,
     case_admin,
@@ -15,6 +16,7 @@ from casework.views import (
     people,
     plan,
     proceedings,
+    questionnaires,
     records,
     repatriation,
     screening,
@@ -98,6 +100,26 @@ urlpatterns = [
     path("<uuid:case_id>/journey/new/<slug:stage>/", journey.journey_add, name="journey-add"),
     path("<uuid:case_id>/journey/<uuid:event_id>/", journey.journey_edit, name="journey-edit"),
     path("<uuid:case_id>/journey/<uuid:event_id>/remove/", journey.journey_remove, name="journey-remove"),
+    path("<uuid:case_id>/assessments/new/<slug:code>/", assessments.assessment_new, name="assessment-new"),
+    path("<uuid:case_id>/assessments/<uuid:assessment_id>/", assessments.assessment_detail, name="assessment-detail"),
+    path("<uuid:case_id>/best-interests/new/", assessments.best_interests_new, name="best-interests-new"),
+    path("questionnaires/", questionnaires.questionnaire_list, name="questionnaires"),
+    path("questionnaires/<slug:code>/draft/", questionnaires.questionnaire_draft, name="questionnaire-draft"),
+    path(
+        "questionnaires/versions/<uuid:version_id>/",
+        questionnaires.questionnaire_version,
+        name="questionnaire-version",
+    ),
+    path(
+        "questionnaires/versions/<uuid:version_id>/questions/<int:question_id>/remove/",
+        questionnaires.question_remove,
+        name="question-remove",
+    ),
+    path(
+        "questionnaires/versions/<uuid:version_id>/publish/",
+        questionnaires.questionnaire_publish,
+        name="questionnaire-publish",
+    ),
     path("<uuid:case_id>/audit/", audit.case_audit, name="case-audit"),
     path("<uuid:case_id>/subject-access/", subject_access.subject_access, name="subject-access"),
     path("<uuid:case_id>/subject-access.zip", subject_access.subject_access_zip, name="subject-access-zip"),

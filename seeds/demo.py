@@ -15,6 +15,7 @@ from django.db import transaction
 
 from accounts import services as account_services
 from accounts.models import Organisation, Role, User
+from seeds.demo_assessments import demo_assessments
 from seeds.demo_journeys import demo_journeys
 from seeds.demo_legal import demo_legal
 from seeds.demo_reminders import demo_reminders
@@ -113,7 +114,8 @@ def seed_demo(
     the LWU shelter in Vientiane, admits and discharges its residents. With `if_empty`, nothing
     is generated when people exist already (None is returned). Either way open trafficking cases
     without a journey get one, half of them with an HTCDS consent (seeds.demo_journeys), a third of
-    those get legal proceedings and perpetrators (seeds.demo_legal), and the
+    those get legal proceedings and perpetrators (seeds.demo_legal), open cases without an
+    assessment get one to three (seeds.demo_assessments), and the
     demo workers get reminders due, overdue and upcoming relative to today (seeds.demo_reminders)."""
     from casework.models import Person
     from seeds.generator import generate
@@ -123,7 +125,7 @@ def seed_demo(
     counts = None
     if not (if_empty and Person.objects.exists()):
         counts = generate(people=people, seed=seed, batch_size=batch_size, progress=progress)
-    journeys = demo_journeys(seed=seed) + demo_legal(seed=seed)
+    journeys = demo_journeys(seed=seed) + demo_legal(seed=seed) + demo_assessments(seed=seed)
     if counts is not None:
         counts |= {f"demo.{kind}": number for kind, number in journeys.items()}
     demo_reminders(usernames=reminded_logins())

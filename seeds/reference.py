@@ -14,6 +14,7 @@ from typing import Any
 
 from django.db import models, transaction
 from django.db.backends.postgresql.psycopg_any import DateRange
+from django.utils.timezone import now
 
 from accounts.models import Country, District, Organisation, Province
 from casework.models import (
@@ -24,6 +25,9 @@ from casework.models import (
     FollowUpPolicy,
     Indicator,
     JourneyCode,
+    Question,
+    Questionnaire,
+    QuestionnaireVersion,
     ServiceType,
 )
 from shelters.models import AssistanceKind, Bed, Shelter
@@ -114,6 +118,7 @@ def load_reference() -> Counter[str]:
     for position, row in enumerate(read("shelters.json")["assistance_kinds"]):
         sync(AssistanceKind, {"code": row["code"]}, _lookup(row, position), counts)
     load_casework_lists(counts)
+    load_questionnaires(counts)
     return counts
 
 
@@ -140,6 +145,34 @@ def load_casework_lists(counts: Counter[str]) -> None:
     for name, rows in read("journey_codes.json")["lists"].items():
         for position, row in enumerate(rows):
             sync(JourneyCode, {"list": name, "code": row["code"]}, _lookup(row, position, htcds=row["htcds"]), counts)
+
+
+def load_questionnaires(counts: Counter[str]) -> None:
+    """Each questionnaire by its code; its questions only as version 1 of a questionnaire without
+    a version: later versions are an administrator's (casework.services.questionnaires)."""
+    data = read("questionnaires.json")
+    fields = ("kind", "visibility", "scoring", "children_only", "name_en", "name_lo")
+    for position, row in enumerate(data["questionnaires"]):
+        values = {name: row[name] for name in fields} | {"position": position}
+        questionnaire = sync(Questionnaire, {"code": row["code"]}, values, counts)
+        if questionnaire.versions.exists():
+            continue
+        version = QuestionnaireVersion.objects.create(
+            questionnaire=questionnaire, number=1, note="Seeded", published_at=now()
+        )
+        Question.objects.bulk_create(
+            Question(
+                version=version,
+                code=question["code"],
+                position=number,
+                text_en=question["en"],
+                text_lo=question["lo"],
+                answer=question["answer"],
+                options=data["option_sets"][question["options"]] if "options" in question else [],
+            )
+            for number, question in enumerate(row["questions"], start=1)
+        )
+        counts["questionnaireversion.created"] += 1
 
 
 def _lookup(row: dict[str, Any], position: int, **extra: Any) -> dict[str, Any]:

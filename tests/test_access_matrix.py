@@ -33,9 +33,10 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 
 from accounts.models import Country, Notification, ReminderOccurrence
-from casework.models import FollowUpPolicy, Indicator, ServiceType
+from casework.models import FollowUpPolicy, Indicator, Questionnaire, ServiceType
 from casework.permissions import view_case
 from casework.services import (
+    assessments,
     assistance,
     cases,
     flags,
@@ -43,6 +44,7 @@ from casework.services import (
     journey,
     perpetrators,
     proceedings,
+    questionnaires,
     repatriation,
     screening,
 )
@@ -422,6 +424,41 @@ ROWS = [
         for method in ("get", "post")
     ],
     R("casework:journey-remove", "post", CASE_SCREENERS, args=lambda o: [o.case.pk, o.journey_event.pk]),
+    # --- assessments (each form by its tier rule: risk with the case, needs never police,
+    # wellbeing the assigned counsellor only) and a child's best-interests determination -------
+    R("v1:assessment-list", "get", AUTHENTICATED, contains=CASE_READERS),
+    R("v1:assessment-list", "post", CASE_WORKER, body=lambda o: assessment_body(o.case)),
+    R("v1:assessment-detail", "get", CASE_READERS, args=lambda o: object_id(o, "assessment")),
+    R("v1:assessment-detail", "get", HEALTH_READERS, args=lambda o: object_id(o, "needs_assessment")),
+    R("v1:assessment-detail", "get", {"counsellor"}, args=lambda o: object_id(o, "wellbeing")),
+    R("v1:best-interests-list", "get", AUTHENTICATED, contains=CASE_READERS),
+    R("v1:best-interests-list", "post", FLAGGERS, body=lambda o: determination_body(o.child_case)),
+    R("v1:best-interests-detail", "get", CASE_READERS, args=lambda o: object_id(o, "determination")),
+    R("v1:questionnaire-list", "get", AUTHENTICATED),
+    *[
+        R("casework:assessment-new", method, CASE_WORKER, args=lambda o: [o.case.pk, "risk"])
+        for method in ("get", "post")
+    ],
+    R("casework:assessment-detail", "get", CASE_READERS, args=lambda o: [o.case.pk, o.assessment.pk]),
+    R("casework:assessment-detail", "get", {"counsellor"}, args=lambda o: [o.wellbeing.case_id, o.wellbeing.pk]),
+    *[
+        R("casework:best-interests-new", method, FLAGGERS, args=lambda o: [o.child_case.pk])
+        for method in ("get", "post")
+    ],
+    # the questionnaires: reference data an administrator versions
+    R("casework:questionnaires", "get", {"admin"}),
+    R("casework:questionnaire-draft", "post", {"admin"}, args=lambda o: ["needs"]),
+    *[
+        R("casework:questionnaire-version", method, {"admin"}, args=lambda o: [o.questionnaire_draft.pk])
+        for method in ("get", "post")
+    ],
+    R(
+        "casework:question-remove",
+        "post",
+        {"admin"},
+        args=lambda o: [o.questionnaire_draft.pk, o.questionnaire_draft.questions.first().pk],
+    ),
+    R("casework:questionnaire-publish", "post", {"admin"}, args=lambda o: [o.questionnaire_draft.pk]),
     # --- risk flags (seen with the case; raised and cleared by its workers and managers) ----------
     R("v1:case-flag-list", "get", AUTHENTICATED, contains=CASE_READERS),
     R(
@@ -1144,6 +1181,52 @@ def world(world_layer, module_db):  # type: ignore[no-untyped-def]
     return copy.deepcopy(world_layer)
 
 
+RISK_ANSWERS = {"to_person": "low", "trafficker": "high", "retrafficking": "low", "at_home": "none", "community": "low"}
+
+
+def assessment_body(case: Any) -> dict[str, Any]:
+    return {"case": str(case.pk), "questionnaire": "risk", "assessed_on": "2026-11-01", "answers": RISK_ANSWERS}
+
+
+def determination_body(case: Any) -> dict[str, Any]:
+    panel = ["Chair", "Child protection officer", "Counsellor"]
+    return {"case": str(case.pk), "decided_on": "2026-11-02", "panel": panel, "decision": "placement", "reasons": "r"}
+
+
+def assessment_world(people: Any, orgs: Any, case: Any) -> dict[str, Any]:
+    """A risk and a needs assessment of the world's case, a wellbeing one of a case of LWU's
+    counsellor, a child's case (shared with police) with its determination, a draft questionnaire."""
+    sw = people.social_worker
+    record = assessments.assessment_record
+    risk, needs, who5 = (Questionnaire.objects.get(code=code) for code in ("risk", "needs", "who5"))
+    child = open_case(sw, person_values={"given_name_latin": "Dao", "sex": "female", "date_of_birth": date(2014, 1, 1)})
+    cases.case_share(actor=sw, case=child, organisation=orgs.police, purpose="investigation")
+    body = determination_body(child)
+    return {
+        "assessment": record(
+            actor=sw, case=case, questionnaire=risk, answers=RISK_ANSWERS, assessed_on=date(2026, 10, 1)
+        ),
+        "needs_assessment": record(
+            actor=sw, case=case, questionnaire=needs, answers=dict.fromkeys(NEEDS, "met"), assessed_on=date(2026, 10, 1)
+        ),
+        "wellbeing": record(
+            actor=people.counsellor,
+            case=open_case(people.counsellor),
+            questionnaire=who5,
+            answers=dict.fromkeys(("cheerful", "calm", "active", "rested", "interest"), "some_of_the_time"),
+            assessed_on=date(2026, 10, 1),
+        ),
+        "child_case": child,
+        "determination": assessments.best_interests_determine(
+            actor=sw, case=child, decided_on=date(2026, 10, 2), panel=body["panel"], decision="placement", reasons="r"
+        ),
+        "questionnaire_draft": questionnaires.questionnaire_draft(actor=people.admin, questionnaire=risk),
+    }
+
+
+NEEDS = ("shelter", "health", "legal", "education", "vocational", "reintegration")
+
+
 def build_world(people: Any, orgs: Any) -> SimpleNamespace:
     sw = people.social_worker
     case = open_case(sw)
@@ -1284,6 +1367,7 @@ def build_world(people: Any, orgs: Any) -> SimpleNamespace:
         service=service,
         note=note,
         flag=flags.case_flag_raise(actor=sw, case=case, level="high", reason="Seen near the home"),
+        **assessment_world(people, orgs, case),
         journey_event=journey.journey_event_add(actor=sw, case=case, stage="transit", place="Houayxay"),
         perpetrator_link=perpetrators.perpetrator_add(
             actor=people.police, case=case, roles=["recruiter"], known_as="Matrix broker"
@@ -1342,6 +1426,8 @@ def test_access(row, world, client):
                     "v1:case-perpetrator-list": str(world.perpetrator_link.pk),
                     "v1:proceeding-list": str(world.proceeding.pk),
                     "v1:hearing-list": str(world.hearing.pk),
+                    "v1:assessment-list": str(world.assessment.pk),
+                    "v1:best-interests-list": str(world.determination.pk),
                     "v1:follow-up-list": str(world.visit.pk),
                     "v1:repatriation-list": str(world.repatriation.pk),
                     "v1:screening-list": str(world.screening.pk),
@@ -1460,7 +1546,7 @@ REFERENCE_ROUTES = {
     f"v1:{name}-{kind}"
     for name in ("exploitation-form", "service-type", "border-point", "ethnicity", "country", "indicator")
     for kind in ("list", "detail")
-} | {"v1:journey-code-list"}
+} | {"v1:journey-code-list", "v1:questionnaire-list"}
 
 
 def test_the_statistician_reaches_no_personal_record():

@@ -53,6 +53,8 @@ PAGE_FOR: dict[tuple[str, str], str] = {
     ("journey-event", "partial_update"): "casework:journey-edit",
     ("journey-event", "destroy"): "casework:journey-remove",
     ("case-flag", "create"): "casework:flag-raise",
+    ("assessment", "create"): "casework:assessment-new",
+    ("best-interests", "create"): "casework:best-interests-new",
     ("case-flag", "clear"): "casework:flag-clear",
     ("case-perpetrator", "create"): "casework:perpetrator-add",
     ("case-perpetrator", "partial_update"): "casework:perpetrator-edit",

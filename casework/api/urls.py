@@ -1,6 +1,6 @@
 from rest_framework.routers import DefaultRouter
 
-from casework.api import attachments, flags, journey, legal, reference, repatriation, screening, views
+from casework.api import assessments, attachments, flags, journey, legal, reference, repatriation, screening, views
 
 router = DefaultRouter()
 router.register("cases", views.CaseViewSet, basename="case")
@@ -15,6 +15,9 @@ router.register("screenings", screening.ScreeningViewSet, basename="screening")
 router.register("repatriations", repatriation.RepatriationViewSet, basename="repatriation")
 router.register("repatriation-steps", repatriation.RepatriationStepViewSet, basename="repatriation-step")
 router.register("flags", flags.CaseFlagViewSet, basename="case-flag")
+router.register("assessments", assessments.AssessmentViewSet, basename="assessment")
+router.register("best-interests", assessments.DeterminationViewSet, basename="best-interests")
+router.register("reference/questionnaires", assessments.QuestionnaireViewSet, basename="questionnaire")
 router.register("journey", journey.JourneyEventViewSet, basename="journey-event")
 router.register("perpetrators", legal.PerpetratorViewSet, basename="perpetrator")
 router.register("case-perpetrators", legal.CasePerpetratorViewSet, basename="case-perpetrator")

@@ -1,5 +1,12 @@
 """Casework models, one module per part of the domain."""
 
+from casework.models.assessments import (
+    Assessment,
+    BestInterestsDetermination,
+    Question,
+    Questionnaire,
+    QuestionnaireVersion,
+)
 from casework.models.assistance import CaseNote, CasePlan, CasePlanGoal, CasePlanVersion, FollowUpVisit, Service
 from casework.models.attachments import Attachment, AttachmentKind, AttachmentTier
 from casework.models.cases import BreakGlassGrant, Case, CaseEvent, CaseShare, CaseTransfer
@@ -21,9 +28,11 @@ from casework.models.screening import Screening, ScreeningIndicator
 
 __all__ = [
     "PERSON_IDENTITY_FIELDS",
+    "Assessment",
     "Attachment",
     "AttachmentKind",
     "AttachmentTier",
+    "BestInterestsDetermination",
     "BorderPoint",
     "BreakGlassGrant",
     "Case",
@@ -50,6 +59,9 @@ __all__ = [
     "LegalProceeding",
     "Perpetrator",
     "Person",
+    "Question",
+    "Questionnaire",
+    "QuestionnaireVersion",
     "Repatriation",
     "RepatriationStep",
     "Screening",

@@ -31,7 +31,8 @@ from casework.choices import (
     StepStatus,
 )
 from casework.models import BorderPoint, Case, Repatriation, RepatriationStep
-from casework.repatriation_flows import ASSESSMENT_STEPS, FLOW_COUNTRY, RETURN_STEP, flow_steps
+from casework.repatriation_flows import ASSESSMENT_STEPS, FLOW_COUNTRY, HANDOVER_STEP, RETURN_STEP, flow_steps
+from casework.services.assessments import best_interests_required
 from casework.services.assistance import note_add
 from casework.services.common import record, require, validate
 from casework.services.follow_ups import follow_ups_schedule, policy_for
@@ -154,6 +155,8 @@ def step_complete(
             _("This step is completed by recording its decision."),
             fields={"status": [str(SPECIAL_STEPS[step.code])]},
         )
+    if step.code == HANDOVER_STEP:
+        best_interests_required(repatriation.case, purpose="handover", field="status")
     _complete(repatriation, actor, step, done_on=done_on, notes=notes, reason=reason)
     return step
 
@@ -261,6 +264,9 @@ def return_decide(
             _("For a child, record the best-interests decision before the return or placement."),
             fields={"best_interests_decision": [_("This field is required for a child.")]},
         )
+    best_interests_required(
+        locked.case, purpose="return" if destination == ReturnDestination.FAMILY else "placement", field="destination"
+    )
     step = _special_step(locked, {RETURN_STEP})
     _complete(locked, actor, step, done_on=done_on, notes="", reason=reason, record_event=False)
     Repatriation.objects.filter(pk=locked.pk).update(

@@ -26,6 +26,7 @@ from casework import extensions
 from casework.choices import CaseStatus
 from casework.models import (
     PERSON_IDENTITY_FIELDS,
+    BestInterestsDetermination,
     Case,
     CaseNote,
     CasePlan,
@@ -65,6 +66,7 @@ CASEWORK_TEXT: tuple[tuple[type[Any], str, tuple[str, ...], tuple[str, ...]], ..
     (ScreeningIndicator, "screening__case__person_id", (), ("note",)),
     (Repatriation, "case__person_id", (), ("family_assessment_notes", "best_interests_decision", "cancellation_note")),
     (RepatriationStep, "repatriation__case__person_id", (), ("reason", "notes")),
+    (BestInterestsDetermination, "case__person_id", (), ("reasons",)),
 )
 AUDITED_FIELDS = [
     *(f"person.{name}" for name in (*PERSON_BLANK, "date_of_birth")),

@@ -26,6 +26,7 @@ from accounts.actors import Staff
 from accounts.models import AuditAction
 from accounts.services import audit_record
 from casework import extensions, permissions, selectors
+from casework.assessment_permissions import view_assessment
 from casework.attachment_permissions import view_attachment
 from casework.models import Case, Person
 from casework.models.people import NAME_INDEX_FIELDS
@@ -110,6 +111,7 @@ def _case(actor: Staff, case: Case) -> dict[str, Any]:
         if plan
         else None,
         "follow_up_visits": [as_record(v) for v in case.follow_ups.all()],
+        "assessments": _assessments(actor, case),
         "repatriations": [
             {**as_record(r), "steps": [as_record(s) for s in r.steps.order_by("position")]}
             for r in case.repatriations.order_by("started_at")
@@ -128,6 +130,22 @@ def _case(actor: Staff, case: Case) -> dict[str, Any]:
             )
         ],
     }
+
+
+def _assessments(actor: Staff, case: Case) -> list[dict[str, Any]]:
+    """Every assessment of the case, on its version; the answers of a form whose tier the manager
+    may not read (wellbeing: the assigned counsellor's) held back, like tier-3 notes."""
+    readable = set(view_assessment.scope(actor, case.assessments.all()).values_list("pk", flat=True))
+    rows = []
+    for assessment in case.assessments.select_related("version__questionnaire").order_by("assessed_on", "recorded_at"):
+        record = as_record(assessment) | {
+            "questionnaire": assessment.version.questionnaire.code,
+            "version": assessment.version.number,
+        }
+        if assessment.pk not in readable:
+            record |= {"answers": WITHHELD, "score": None}
+        rows.append(record)
+    return rows
 
 
 def _count(value: Any) -> int:

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from casework.ages import age_on
 from casework.choices import CaseCategory, CaseStatus, Sex
 from casework.models import Case, Person
+from casework.services.assessments import best_interests_required, is_long_term
 from core.errors import ApplicationError
 from shelters.choices import ExitDestination
 from shelters.models import Bed, BedOutage, Shelter, Stay
@@ -27,6 +28,8 @@ def admission_checks(shelter: Shelter, case: Case, admitted_on: date, planned_di
         _refuse("admitted_on", _("The admission date is in the future."))
     if planned_discharge_on is not None and planned_discharge_on <= admitted_on:
         _refuse("planned_discharge_on", _("The planned discharge must be after the admission."))
+    if is_long_term(admitted_on, planned_discharge_on):
+        best_interests_required(case, purpose="placement", field="planned_discharge_on")
     return _admissible(shelter, case, admitted_on)
 
 

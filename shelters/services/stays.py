@@ -38,6 +38,7 @@ from accounts.services import audit_record
 from casework.ages import age_on
 from casework.models import Case
 from casework.privacy import clear
+from casework.services.assessments import best_interests_required, is_long_term
 from casework.services.common import record
 from core import batch
 from core.errors import Conflict, PermissionDenied, not_found
@@ -309,6 +310,8 @@ def stay_set_planned_discharge(*, actor: Staff, stay: Stay, planned_discharge_on
     _require_stay(actor, stay, _("You cannot change stays in this shelter."))
     if planned_discharge_on is not None and planned_discharge_on <= stay.during.lower:
         _refuse("planned_discharge_on", _("The planned discharge must be after the admission."))
+    if is_long_term(stay.during.lower, planned_discharge_on):
+        best_interests_required(stay.case, purpose="placement", field="planned_discharge_on")
     updated = Stay.objects.filter(pk=stay.pk, during__upper_inf=True).update(planned_discharge_on=planned_discharge_on)
     if updated != 1:
         raise Conflict(_("This stay has already ended. Reload it and try again."))

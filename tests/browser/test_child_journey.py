@@ -226,6 +226,21 @@ def test_a_child_trafficked_to_thailand_from_intake_to_closure(computer: Compute
     computer.saved("Family assessment recorded.")
     change_step(computer, "assessment_result_sent", "complete", done_on=ago(13))
     change_step(computer, "return_coordination", "complete", done_on=ago(13))
+    # A child is handed over only after a panel's best-interests determination (issue 20.1),
+    # recorded on the Assessments tab.
+    computer.tab("Assessments")
+    computer.click_link("Record the panel's determination")
+    fill_date(page.get_by_label("Date of the panel's decision"), ago(13))
+    page.get_by_label("Members of the panel").fill(
+        "Chair: head of the provincial social welfare office\nChild protection officer, LWU\nSocial worker of the case"
+    )
+    page.locator("#id_decision").select_option("return_to_family")
+    page.locator("#id_reasons").fill("She was heard: she asks to go home; her grandmother can care for her.")
+    page.locator("form.stack button[type=submit]").click()
+    computer.saved("Best-interests determination saved.")
+    expect(page.locator("#best-interests")).to_contain_text("Return to the family")
+    computer.shoot("best-interests")
+    computer.tab("Repatriation")
     change_step(computer, "handover_at_border", "complete", done_on=ago(12))
     computer.shoot("repatriation-checklist")
 

@@ -14,6 +14,7 @@ from django.utils import timezone
 from playwright.sync_api import Page, expect
 
 from casework.models import FollowUpVisit, Repatriation
+from casework.services.assessments import best_interests_determine
 from tests.browser.conftest import assert_no_horizontal_scroll, login_as, screenshot, switch_language
 from tests.factories import SYNTHETIC_GIRL, open_case
 
@@ -41,6 +42,15 @@ def change_step(page: Page, step, action: str, *, done_on: str = "", reason: str
 
 def test_a_child_is_brought_home_from_thailand_step_by_step(page, people):  # type: ignore[no-untyped-def]
     case = open_case(people.social_worker, person_values=CHILD)
+    # The panel's determination that a handover needs (tests/browser/test_assessment_pages.py records one at the page).
+    best_interests_determine(
+        actor=people.social_worker,
+        case=case,
+        decided_on=timezone.localdate(),
+        panel=["Chair, social welfare office", "Child protection officer", "Counsellor"],
+        decision="return_to_family",
+        reasons="She asks to go home; her grandmother can care for her.",
+    )
     today = timezone.localdate().isoformat()
     login_as(page, people.social_worker)
     page.set_viewport_size({"width": 1366, "height": 900})

@@ -11,6 +11,7 @@ from casework.choices import RepatriationFlow
 from casework.models import BorderPoint, CaseEvent, CaseNote, FollowUpPolicy, FollowUpVisit, Repatriation
 from casework.repatriation_flows import ASSESSMENT_STEPS, FLOWS, RETURN_STEP, SIDES, flow_steps
 from casework.services import repatriation as services
+from casework.services.assessments import best_interests_determine
 from casework.services.assistance import plan_save
 from casework.services.cases import case_share
 from casework.services.follow_ups import follow_ups_schedule
@@ -395,13 +396,21 @@ def test_a_child_needs_a_best_interests_decision(people, today, dob):
     with pytest.raises(ApplicationError) as refused:
         services.return_decide(actor=people.social_worker, repatriation=rep, destination="shelter", reason="r")
     assert "best_interests_decision" in refused.value.fields
-    services.return_decide(
+    decided = {"destination": "shelter", "reason": "r", "best_interests_decision": "Shelter until the aunt is assessed"}
+    with pytest.raises(
+        ApplicationError
+    ) as refused:  # and the panel's determination (tests/casework/test_best_interests.py)
+        services.return_decide(actor=people.social_worker, repatriation=rep, **decided)
+    assert "destination" in refused.value.fields
+    best_interests_determine(
         actor=people.social_worker,
-        repatriation=rep,
-        destination="shelter",
-        reason="r",
-        best_interests_decision="Shelter until the aunt is assessed",
+        case=case,
+        decided_on=today,
+        panel=["Chair, provincial social welfare", "Child protection officer", "LWU counsellor"],
+        decision="placement",
+        reasons="The family was found unsafe.",
     )
+    services.return_decide(actor=people.social_worker, repatriation=rep, **decided)
     rep.refresh_from_db()
     assert rep.best_interests_decision == "Shelter until the aunt is assessed"
 

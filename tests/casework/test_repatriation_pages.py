@@ -17,6 +17,7 @@ from accounts.models import AuditAction, AuditEvent, Country
 from casework.models import CaseEvent, Repatriation, RepatriationStep
 from casework.repatriation_flows import THAILAND_MOU
 from casework.services import repatriation as services
+from casework.services.assessments import best_interests_determine
 from tests.factories import SYNTHETIC_GIRL, open_case
 
 pytestmark = pytest.mark.django_db
@@ -225,6 +226,14 @@ def test_the_family_assessment_needs_a_result_and_then_completes_its_step(client
 
 def test_a_childs_return_needs_the_best_interests_decision_next_to_its_field(client, people, trip):
     sw = people.social_worker
+    best_interests_determine(  # the panel's determination the handover and the return need
+        actor=sw,
+        case=trip.case,
+        decided_on=timezone.localdate(),
+        panel=["Chair, social welfare office", "Child protection officer", "Counsellor"],
+        decision="return_to_family",
+        reasons="Her grandmother asks for her; she wants to go home.",
+    )
     finish_until(trip, sw, "family_assessment")
     services.family_assessment_record(actor=sw, repatriation=trip, result="safe")
     finish_until(trip, sw, "return_or_placement")
