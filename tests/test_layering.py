@@ -2,6 +2,9 @@
 below it, never one above or beside it. Every import is read, including those inside functions.
 
     core <- accounts <- notifications <- casework <- shelters, referrals <- national_statistics, documents
+                                                             referrals <- crossborder
+
+`crossborder` (instance-to-instance referral) builds on referrals' consent; nothing imports it.
 
 `notifications` sits beside accounts: it imports core and accounts (users, organisations and
 its own tables, whose models stay in accounts' migration history); casework and the apps above
@@ -23,6 +26,7 @@ APPS = [
     "casework",
     "shelters",
     "referrals",
+    "crossborder",
     "national_statistics",
     "documents",
     "seeds",
@@ -34,6 +38,7 @@ ALLOWED: dict[str, set[str]] = {
     "casework": {"core", "accounts", "notifications"},
     "shelters": {"core", "accounts", "notifications", "casework"},
     "referrals": {"core", "accounts", "notifications", "casework"},
+    "crossborder": {"core", "accounts", "notifications", "casework", "referrals"},
     "national_statistics": {"core", "accounts", "notifications", "casework", "shelters", "referrals"},
     "documents": {"core", "accounts", "notifications", "casework", "shelters", "referrals"},
     "seeds": {
@@ -43,6 +48,7 @@ ALLOWED: dict[str, set[str]] = {
         "casework",
         "shelters",
         "referrals",
+        "crossborder",
         "national_statistics",
         "documents",
     },
