@@ -410,6 +410,9 @@ DJANGO_REDIS_LOG_IGNORED_EXCEPTIONS = True
 
 # --- Celery -----------------------------------------------------------------------------------
 CELERY_BROKER_URL = env("CELERY_BROKER_URL", REDIS_URL)
+# The queue tasks go to when none is named (beat's too): two deployments sharing one Redis each
+# take their own (the two-instance cross-border test runs two Pathways on one machine).
+CELERY_TASK_DEFAULT_QUEUE = env("CELERY_QUEUE", "celery")
 CELERY_RESULT_BACKEND = env("CELERY_RESULT_BACKEND", CELERY_BROKER_URL)
 CELERY_TASK_ACKS_LATE = True  # every task is idempotent; a killed worker's task is redelivered
 CELERY_TASK_REJECT_ON_WORKER_LOST = True

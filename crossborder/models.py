@@ -153,7 +153,7 @@ class InboxMessage(models.Model):
     peer = models.ForeignKey(Peer, on_delete=models.PROTECT, related_name="inbox")
     transfer_id = models.UUIDField()
     seq = models.PositiveIntegerField()
-    kind = models.CharField(max_length=20)
+    kind = models.CharField(max_length=20, choices=Kind.choices)
     body = EncryptedTextField()
     state = models.CharField(max_length=12, choices=InboxState.choices, default=InboxState.WAITING)
     received_at = models.DateTimeField(auto_now_add=True)

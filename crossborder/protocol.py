@@ -143,7 +143,7 @@ def parse(body: bytes) -> dict[str, Any]:
         raise ProtocolError("sender", "the sender's instance id")
     if not isinstance(message.get("data"), dict):
         raise ProtocolError("data", "an object")
-    if (seq == 1) != (message["kind"] == Kind.REFERRAL):
-        raise ProtocolError("seq", "a referral is the origin's message 1, and only it")
+    if message["kind"] == Kind.REFERRAL and seq != 1:
+        raise ProtocolError("seq", "a referral is the origin's message 1")
     _check_data(message["kind"], message["data"])
     return message

@@ -5,10 +5,8 @@ from __future__ import annotations
 import pytest
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
-from crossborder import signatures
-from crossborder.services import peer_register
-from tests.crossborder.peers import LAO_CHILD, SHARED, THAI_ID
-from tests.factories import OrganisationFactory, open_case
+from tests.crossborder.peers import LAO_CHILD, register_thai_peer
+from tests.factories import open_case
 
 
 @pytest.fixture
@@ -19,20 +17,7 @@ def thai_key() -> Ed25519PrivateKey:
 @pytest.fixture
 def peer(people, orgs, thai_key, settings):  # type: ignore[no-untyped-def]
     settings.CROSSBORDER_ALLOW_HTTP = True  # the tests' peer listens on 127.0.0.1 without TLS
-    thai = OrganisationFactory(code="t-th-msdhs", name_en="Thailand MSDHS (partner instance)")
-    return peer_register(
-        actor=people.admin,
-        name="Thailand MSDHS",
-        instance_id=THAI_ID,
-        base_url="http://127.0.0.1:9",
-        public_key=signatures.public_key_text(thai_key),
-        organisation=thai,
-        receiving_organisation=orgs.mlsw_vt,
-        may_send=["repatriation", "reintegration"],
-        may_receive=["repatriation", "reintegration"],
-        categories_in=SHARED,
-        categories_out=SHARED,
-    )
+    return register_thai_peer(people.admin, orgs, thai_key)
 
 
 @pytest.fixture

@@ -10,9 +10,12 @@ from typing import Any
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from django.test import Client
 
+from casework.models import ServiceType
 from crossborder import protocol, signatures
+from crossborder.services import peer_register
 from crossborder.services.outbox import INBOX_PATH
 from referrals.services import consent_record
+from tests.factories import OrganisationFactory
 
 THAI_ID = "th-msdhs"
 # A Lao girl of 14 identified in Thailand (synthetic).
@@ -83,8 +86,26 @@ def child_consent(actor: Any, case: Any, recipient: Any, categories: list[str] =
         case=case,
         recipient=recipient,
         data_categories=categories,
-        service_types=[],
+        service_types=ServiceType.objects.filter(code__in=["family_tracing", "reintegration"]),
         purpose="Return home and reintegration",
         given_by="best_interest",
         best_interest_reason="Family traced and willing; the child asks to go home.",
+    )
+
+
+def register_thai_peer(admin: Any, orgs: Any, key: Ed25519PrivateKey) -> Any:
+    """Thailand's instance as our administrator registers it (the caller allows http:// in settings)."""
+    thai = OrganisationFactory(code="t-th-msdhs", name_en="Thailand MSDHS (partner instance)")
+    return peer_register(
+        actor=admin,
+        name="Thailand MSDHS",
+        instance_id=THAI_ID,
+        base_url="http://127.0.0.1:9",
+        public_key=signatures.public_key_text(key),
+        organisation=thai,
+        receiving_organisation=orgs.mlsw_vt,
+        may_send=["repatriation", "reintegration"],
+        may_receive=["repatriation", "reintegration"],
+        categories_in=SHARED,
+        categories_out=SHARED,
     )
