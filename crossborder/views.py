@@ -23,7 +23,7 @@ from crossborder import selectors, services, signatures
 from crossborder.choices import Role
 from crossborder.forms import PeerForm, ReferForm, StepForm, TextForm
 from crossborder.models import InboxMessage, OutboxMessage, Peer, Transfer
-from crossborder.permissions import manage_peer, resolve_message, view_transfer
+from crossborder.permissions import change_transfer, manage_peer, resolve_message, view_transfer
 from referrals.permissions import view_consent
 
 
@@ -32,7 +32,7 @@ def peers(request: HttpRequest) -> HttpResponse:
     user = signed_in(request)
     if not manage_peer.allows(user, None):
         raise PermissionDenied(_("Only an administrator can register partner instances."))
-    form = PeerForm(request.POST or None)
+    form = PeerForm(request.POST if request.method == "POST" else None)
     status = 200
     if request.method == "POST":
         status = 400
@@ -75,7 +75,7 @@ def refer(request: HttpRequest, case_pk: Any) -> HttpResponse:
         raise PermissionDenied(_("You cannot refer this case."))
     peers = Peer.objects.filter(active=True).exclude(may_receive=[]).order_by("name")
     consents = view_consent.scope(user).filter(case=case).select_related("recipient").order_by("-given_at", "id")
-    form = ReferForm(request.POST or None, peers=peers, consents=consents)
+    form = ReferForm(request.POST if request.method == "POST" else None, peers=peers, consents=consents)
     status = 200
     if request.method == "POST":
         status = 400
@@ -116,6 +116,8 @@ def act(request: HttpRequest, pk: Any, action: str) -> HttpResponse:
     """One change on a transfer; a refusal shows the transfer page again with the message."""
     user = signed_in(request)
     transfer = get_or_404(view_transfer, user, Transfer.objects.select_related("peer"), pk=pk)
+    if not change_transfer.allows(user, transfer):
+        raise PermissionDenied(_("You cannot change this transfer."))
     if action not in ACTIONS:
         return redirect("crossborder:detail", pk=transfer.pk)
     text_form = TextForm(request.POST, prefix="text")

@@ -1136,7 +1136,8 @@ def build_world(people: Any, orgs: Any) -> SimpleNamespace:
         "revoked_token": token_issue(actor=people.partner, organisation=orgs.ngo, name="revoked"),
     }
     token_revoke(actor=people.partner, token=tokens["revoked_token"][0])
-    # crossborder: a partner instance, the case referred to it, and a message held on our side
+    # crossborder: a partner instance, the case referred to it, and a message held on our side (its
+    # body cleared, as the retention rule leaves it: trying it again holds it again)
     peer = crossborder_services.peer_register(
         actor=people.admin,
         name="Thailand MSDHS",

@@ -165,7 +165,10 @@ def hash_of(transfer_id: Any) -> int:
 
 
 def _apply(peer: Peer, message: InboxMessage) -> None:
-    envelope = json.loads(message.body)
+    try:
+        envelope = protocol.parse(message.body.encode())
+    except protocol.ProtocolError as error:  # set aside or cleared by the retention rule since
+        raise ApplicationError(_("The message is not valid: %(error)s") % {"error": error}) from error
     data, kind = envelope["data"], message.kind
     if kind == Kind.REFERRAL:
         _receive_referral(peer, envelope)

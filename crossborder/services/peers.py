@@ -21,15 +21,13 @@ from referrals.choices import DataCategory
 SHAREABLE = [value for value in DataCategory.values if value != DataCategory.HTCDS]
 
 
-def _check_url(url: str) -> str:
-    url = url.strip().rstrip("/")
+def _url_problem(url: str) -> str:
+    """Why `url` cannot be a partner's address ("" when it can)."""
     parts = urlsplit(url)
     allowed = ("https", "http") if settings.CROSSBORDER_ALLOW_HTTP else ("https",)
     if parts.scheme not in allowed or not parts.hostname or parts.username or parts.password or parts.query:
-        raise ApplicationError(
-            _("Please correct the errors below."), fields={"base_url": [_("Give the partner's https:// address.")]}
-        )
-    return url
+        return _("Give the partner's https:// address.")
+    return ""
 
 
 @transaction.atomic
@@ -58,6 +56,9 @@ def peer_register(
         errors["may_send"] = [_("Choose repatriation or reintegration.")]
     if not set(categories_in) | set(categories_out) <= set(SHAREABLE):
         errors["categories_in"] = [_("Choose data categories.")]
+    base_url = base_url.strip().rstrip("/")
+    if _url_problem(base_url):
+        errors["base_url"] = [_url_problem(base_url)]
     if instance_id == settings.CROSSBORDER_INSTANCE_ID:
         errors["instance_id"] = [_("This is our own instance id.")]
     if errors:
@@ -65,7 +66,7 @@ def peer_register(
     peer = Peer(
         name=name.strip(),
         instance_id=instance_id.strip(),
-        base_url=_check_url(base_url),
+        base_url=base_url,
         public_key=public_key.strip(),
         organisation=organisation,
         receiving_organisation=receiving_organisation,
