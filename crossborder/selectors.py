@@ -4,15 +4,55 @@ about a person writes its audit row."""
 from __future__ import annotations
 
 import json
+from datetime import date
 from typing import Any
 
 from django.db.models import QuerySet
+from django.utils.translation import gettext_lazy as _
 
-from accounts.models import AuditAction
+from accounts.models import AuditAction, Province
 from accounts.services import audit_record
+from casework.choices import CaseCategory, Sex
+from core.pages import local_name
 from crossborder.choices import OutboxState, Role, steps_for
 from crossborder.models import InboxMessage, OutboxMessage, Peer, Transfer
 from crossborder.permissions import change_transfer, manage_peer, resolve_message, view_transfer
+
+LABELS = {
+    "given_name_latin": _("Given name (Latin letters)"),
+    "family_name_latin": _("Family name (Latin letters)"),
+    "given_name_lo": _("Given name (Lao script)"),
+    "family_name_lo": _("Family name (Lao script)"),
+    "sex": _("Sex"),
+    "date_of_birth": _("Date of birth"),
+    "estimated_age": _("Estimated age"),
+    "phone": _("Phone"),
+    "origin_province": _("Province of origin"),
+    "origin_village": _("Village of origin"),
+    "languages": _("Languages"),
+    "interpreter_needed": _("An interpreter is needed"),
+    "case_category": _("Case category"),
+}
+
+
+def shared_rows(shared: dict[str, Any]) -> list[tuple[Any, str]]:
+    """What was shared as the page shows it: (label, value in words), in the protocol's order."""
+    words: dict[str, Any] = {
+        "sex": lambda value: Sex(value).label,
+        "case_category": lambda value: CaseCategory(value).label,
+        "date_of_birth": lambda value: date.fromisoformat(value).strftime("%d/%m/%Y"),
+        "languages": lambda value: ", ".join(value),
+        "interpreter_needed": lambda value: _("Yes") if value else _("No"),
+        "origin_province": lambda value: local_name(Province.objects.filter(code=value).first()) or value,
+    }
+    rows = []
+    for name, label in LABELS.items():
+        if name in shared:
+            try:
+                rows.append((label, str(words.get(name, str)(shared[name]))))
+            except (ValueError, TypeError):  # a partner's value we have no word for: shown as sent
+                rows.append((label, str(shared[name])))
+    return rows
 
 
 def transfers(*, user: Any, role: str = "") -> QuerySet[Transfer]:
@@ -34,7 +74,7 @@ def transfer_page(*, user: Any, pk: Any) -> dict[str, Any]:
     messages = list(OutboxMessage.objects.filter(transfer=transfer).defer("body"))
     return {
         "transfer": transfer,
-        "shared": shared,
+        "shared": shared_rows(shared),
         "steps": steps,
         "outbox": messages,
         "waiting": sum(1 for message in messages if message.state == OutboxState.PENDING),

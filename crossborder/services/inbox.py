@@ -153,7 +153,7 @@ def apply_ready(peer: Peer, transfer_id: Any) -> int:
                     state=InboxState.APPLIED, applied_at=timezone.now(), held_reason=""
                 )
         except ApplicationError as error:
-            reason = "; ".join([str(error), *(m for messages in error.fields.values() for m in messages)])
+            reason = " ".join([str(error), *(m for messages in error.fields.values() for m in messages)])
             InboxMessage.objects.filter(pk=message.pk).update(state=InboxState.HELD, held_reason=reason[:1000])
             return applied
         done += 1
