@@ -5,6 +5,7 @@ local case; it is changed by that organisation's case workers or whoever may cha
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from django.db.models import Q
@@ -12,7 +13,7 @@ from django.db.models import Q
 from accounts.models import Role
 from casework import permissions as case_permissions
 from casework.models import Case
-from core.permissions import EVERYTHING, NOTHING, define, has_role
+from core.permissions import EVERYTHING, NOTHING, Permission, define, has_role
 from crossborder.models import InboxMessage, Peer, Transfer
 
 CASE_STAFF = (Role.SOCIAL_WORKER, Role.COUNSELLOR, Role.MANAGER)
@@ -31,33 +32,31 @@ manage_peer = define("crossborder.manage_peer", Peer, predicate=_is_admin, filte
 resolve_message = define("crossborder.resolve_message", InboxMessage, predicate=_is_admin, filter=_all_for_admin)
 
 
-def _can_view(user: Any, transfer: Transfer) -> bool:
-    if has_role(user, *CASE_STAFF) and transfer.organisation_id == user.organisation_id:
-        return True
-    return transfer.case_id is not None and case_permissions.view_case.allows(user, transfer.case)
+def _works_on(roles: tuple[str, ...], on_case: Permission[Case]) -> Callable[[Any, Transfer], bool]:
+    """The predicate: one of `roles` in the organisation handling the transfer, or `on_case` on its case."""
+
+    def predicate(user: Any, transfer: Transfer) -> bool:
+        if has_role(user, *roles) and transfer.organisation_id == user.organisation_id:
+            return True
+        return transfer.case_id is not None and on_case.allows(user, transfer.case)
+
+    return predicate
 
 
-def _visible(user: Any) -> Q:
-    if not user.is_authenticated:
-        return NOTHING
-    own = Q(organisation_id=user.organisation_id) if has_role(user, *CASE_STAFF) and user.organisation_id else NOTHING
-    cases = case_permissions.view_case.scope(user, Case.objects.all()).values("pk")
-    return own | Q(case__in=cases)
+def _worked_on(roles: tuple[str, ...], on_case: Permission[Case]) -> Callable[[Any], Q]:
+    """The filter beside `_works_on`."""
+
+    def filter_(user: Any) -> Q:
+        if not user.is_authenticated:
+            return NOTHING
+        own = Q(organisation_id=user.organisation_id) if has_role(user, *roles) and user.organisation_id else NOTHING
+        return own | Q(case__in=on_case.scope(user, Case.objects.all()).values("pk"))
+
+    return filter_
 
 
-def _can_change(user: Any, transfer: Transfer) -> bool:
-    if has_role(user, *CASE_WORKERS) and transfer.organisation_id == user.organisation_id:
-        return True
-    return transfer.case_id is not None and case_permissions.change_case.allows(user, transfer.case)
-
-
-def _changeable(user: Any) -> Q:
-    if not user.is_authenticated:
-        return NOTHING
-    own = Q(organisation_id=user.organisation_id) if has_role(user, *CASE_WORKERS) and user.organisation_id else NOTHING
-    cases = case_permissions.change_case.scope(user, Case.objects.all()).values("pk")
-    return own | Q(case__in=cases)
-
-
-view_transfer = define("crossborder.view_transfer", Transfer, predicate=_can_view, filter=_visible)
-change_transfer = define("crossborder.change_transfer", Transfer, predicate=_can_change, filter=_changeable)
+VIEW, CHANGE = (CASE_STAFF, case_permissions.view_case), (CASE_WORKERS, case_permissions.change_case)
+view_transfer = define("crossborder.view_transfer", Transfer, predicate=_works_on(*VIEW), filter=_worked_on(*VIEW))
+change_transfer = define(
+    "crossborder.change_transfer", Transfer, predicate=_works_on(*CHANGE), filter=_worked_on(*CHANGE)
+)

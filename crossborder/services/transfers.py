@@ -157,31 +157,39 @@ def transfer_accept(*, actor: Staff, transfer: Transfer) -> Transfer:
     return locked
 
 
+def _say(actor: Staff, transfer: Transfer, *, kind: Kind, text: str, missing: str) -> Transfer:
+    """A decision or an exchange that carries one text: the status it leads to, the field that
+    keeps the text here and its name in the message are the kind's (SAID)."""
+    by, status, stored, field = SAID[kind]
+    locked = _change(actor, transfer, by)
+    required_text(text, field=field, message=missing)
+    transitions.TRANSFER.move(locked, status, **{stored: text.strip()})
+    outbox.queue(transfer=locked, kind=kind, data={field: text.strip()})
+    return locked
+
+
+# kind -> (the end that says it, the status it leads to, the Transfer field, the message's field)
+SAID = {
+    Kind.DECLINED: (Role.DESTINATION, TransferStatus.DECLINED, "decline_reason", "reason"),
+    Kind.INFO_REQUESTED: (Role.DESTINATION, TransferStatus.INFO_REQUESTED, "question", "question"),
+    Kind.INFO_PROVIDED: (Role.ORIGIN, TransferStatus.SENT, "answer", "answer"),
+}
+
+
 @transaction.atomic
 def transfer_decline(*, actor: Staff, transfer: Transfer, reason: str) -> Transfer:
-    locked = _change(actor, transfer, Role.DESTINATION)
-    required_text(reason, field="reason", message=_("Say why the referral is declined."))
-    transitions.TRANSFER.move(locked, TransferStatus.DECLINED, decline_reason=reason.strip())
-    outbox.queue(transfer=locked, kind=Kind.DECLINED, data={"reason": reason.strip()})
-    return locked
+    return _say(actor, transfer, kind=Kind.DECLINED, text=reason, missing=_("Say why the referral is declined."))
 
 
 @transaction.atomic
 def transfer_ask(*, actor: Staff, transfer: Transfer, question: str) -> Transfer:
     """Ask the referring side for more before deciding."""
-    locked = _change(actor, transfer, Role.DESTINATION)
-    required_text(question, field="question", message=_("Say what you need to know."))
-    transitions.TRANSFER.move(locked, TransferStatus.INFO_REQUESTED, question=question.strip())
-    outbox.queue(transfer=locked, kind=Kind.INFO_REQUESTED, data={"question": question.strip()})
-    return locked
+    return _say(actor, transfer, kind=Kind.INFO_REQUESTED, text=question, missing=_("Say what you need to know."))
 
 
 @transaction.atomic
 def transfer_answer(*, actor: Staff, transfer: Transfer, answer: str) -> Transfer:
-    locked = _change(actor, transfer, Role.ORIGIN)
-    required_text(answer, field="answer", message=_("Write the answer."))
-    transitions.TRANSFER.move(locked, TransferStatus.SENT, answer=answer.strip())
-    outbox.queue(transfer=locked, kind=Kind.INFO_PROVIDED, data={"answer": answer.strip()})
+    locked = _say(actor, transfer, kind=Kind.INFO_PROVIDED, text=answer, missing=_("Write the answer."))
     _timeline(locked, actor, "crossborder_info_provided", peer=locked.peer.instance_id)
     return locked
 
