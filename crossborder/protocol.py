@@ -86,6 +86,20 @@ def _date(data: dict[str, Any], name: str, *, required: bool = True) -> str | No
     return str(value)
 
 
+def _check_person_field(name: str, value: Any) -> None:
+    """Each person field has one JSON type (a date as YYYY-MM-DD), so that the receiver can store it."""
+    if name == "date_of_birth":
+        _date({name: value}, name)
+        return
+    ok = {
+        "estimated_age": isinstance(value, int) and not isinstance(value, bool) and 0 <= value <= 120,
+        "interpreter_needed": isinstance(value, bool),
+        "languages": isinstance(value, list) and all(isinstance(code, str) and len(code) <= 10 for code in value),
+    }.get(name, isinstance(value, str) and len(value) <= 200)
+    if not ok:
+        raise ProtocolError(f"data.person.{name}", "not of the field's type (docs/cross-border.md)")
+
+
 def _check_data(kind: str, data: dict[str, Any]) -> None:
     if kind == Kind.REFERRAL:
         if data.get("purpose") not in Purpose.values:
@@ -101,6 +115,8 @@ def _check_data(kind: str, data: dict[str, Any]) -> None:
         extra = sorted(set(person) - allowed)
         if extra:
             raise ProtocolError("data.person", "fields outside the shared categories: " + ", ".join(extra))
+        for name, value in person.items():
+            _check_person_field(name, value)
         _text(data, "case_code")
     elif kind == Kind.DECLINED:
         _text(data, "reason")

@@ -111,3 +111,18 @@ def test_the_administrator_sees_a_held_message_and_sets_it_aside(people, peer, t
     assert admin.post(aside, {"text-text": "Recorded by mistake, said on the phone."}).status_code == 302
     held.refresh_from_db()
     assert held.state == "set_aside" and held.resolved_by == people.admin
+
+
+def test_the_list_and_a_transfer_take_a_fixed_number_of_queries(people, peer, thai_key, django_assert_max_num_queries):
+    for _ in range(3):
+        body = referral(uuid.uuid4(), categories=SHARED)
+        post(Client(), body, signed_headers(body, thai_key))
+    worker = client_for(people.social_worker)
+    worker.get(reverse("crossborder:transfers"))  # the session's first reads
+    with django_assert_max_num_queries(12):
+        listing = worker.get(reverse("crossborder:transfers"))
+    assert listing.content.decode().count("TH-2026-0001") == 3
+    transfer = Transfer.objects.first()
+    assert transfer is not None
+    with django_assert_max_num_queries(20):
+        assert worker.get(reverse("crossborder:detail", args=[transfer.pk])).status_code == 200

@@ -76,3 +76,14 @@ def test_the_envelope_rules():
     outside["data"]["person"]["phone"] = "020 555 0100"
     with pytest.raises(protocol.ProtocolError, match="outside the shared categories"):
         protocol.parse(protocol.encode(outside))
+    for name, value in (
+        ("date_of_birth", "01/02/2012"),
+        ("sex", 1),
+        ("languages", "lo"),
+        ("given_name_latin", "x" * 201),
+    ):
+        odd = protocol.parse(referral(transfer, categories=["identity", "language"]))
+        odd["data"]["person"][name] = value
+        with pytest.raises(protocol.ProtocolError) as refused:
+            protocol.parse(protocol.encode(odd))
+        assert refused.value.field in (f"data.person.{name}", f"data.{name}")
