@@ -14,9 +14,10 @@ from accounts.models import AuditAction, Province
 from accounts.services import audit_record
 from casework.choices import CaseCategory, Sex
 from core.pages import local_name
-from crossborder.choices import OutboxState, Role, steps_for
+from crossborder.choices import OutboxState, Purpose, Role, steps_for
 from crossborder.models import InboxMessage, OutboxMessage, Peer, Transfer
 from crossborder.permissions import change_transfer, manage_peer, resolve_message, view_transfer
+from referrals.choices import DataCategory
 
 LABELS = {
     "given_name_latin": _("Given name (Latin letters)"),
@@ -84,6 +85,24 @@ def transfer_page(*, user: Any, pk: Any) -> dict[str, Any]:
 
 def peers(*, user: Any) -> QuerySet[Peer]:
     return manage_peer.scope(user, Peer.objects.select_related("organisation", "receiving_organisation"))
+
+
+def peer_rows(*, user: Any) -> list[dict[str, Any]]:
+    """The partners with their agreement in words (purposes and data categories by their labels)."""
+
+    def named(choices: Any, codes: list[str]) -> str:
+        return ", ".join(str(label) for value, label in choices if value in codes) or "-"
+
+    return [
+        {
+            "peer": peer,
+            "may_send": named(Purpose.choices, peer.may_send),
+            "may_receive": named(Purpose.choices, peer.may_receive),
+            "categories_in": named(DataCategory.choices, peer.categories_in),
+            "categories_out": named(DataCategory.choices, peer.categories_out),
+        }
+        for peer in peers(user=user)
+    ]
 
 
 def held_messages(*, user: Any) -> dict[str, Any]:

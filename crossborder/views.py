@@ -43,7 +43,7 @@ def peers(request: HttpRequest) -> HttpResponse:
                 return redirect("crossborder:peers")
     context = {
         "form": form,
-        "peers": selectors.peers(user=user),
+        "peers": selectors.peer_rows(user=user),
         "instance_id": settings.CROSSBORDER_INSTANCE_ID,
         "public_key": signatures.public_key_text(),
     }

@@ -24,7 +24,7 @@ from typing import Any
 from django.conf import settings
 from django.db import IntegrityError, connection, transaction
 from django.db.models import Max
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from accounts.actors import Staff
@@ -147,13 +147,15 @@ def apply_ready(peer: Peer, transfer_id: Any) -> int:
         if message is None:
             return applied
         try:
-            with transaction.atomic():
+            # In English whatever the request's language: the reason is stored as the catalogue's
+            # sentence and shown translated on the held-messages page.
+            with transaction.atomic(), translation.override("en"):
                 _apply(peer, message)
                 InboxMessage.objects.filter(pk=message.pk).update(
                     state=InboxState.APPLIED, applied_at=timezone.now(), held_reason=""
                 )
         except ApplicationError as error:
-            reason = " ".join([str(error), *(m for messages in error.fields.values() for m in messages)])
+            reason = str(error)
             InboxMessage.objects.filter(pk=message.pk).update(state=InboxState.HELD, held_reason=reason[:1000])
             return applied
         done += 1
