@@ -111,6 +111,7 @@ INSTALLED_APPS = [
     "casework",
     "shelters",
     "referrals",
+    "crossborder",
     "national_statistics",
     "documents",
     "offline",
@@ -418,6 +419,9 @@ DJANGO_REDIS_LOG_IGNORED_EXCEPTIONS = True
 
 # --- Celery -----------------------------------------------------------------------------------
 CELERY_BROKER_URL = env("CELERY_BROKER_URL", REDIS_URL)
+# The queue tasks go to when none is named (beat's too): two deployments sharing one Redis each
+# take their own (the two-instance cross-border test runs two Pathways on one machine).
+CELERY_TASK_DEFAULT_QUEUE = env("CELERY_QUEUE", "celery")
 CELERY_RESULT_BACKEND = env("CELERY_RESULT_BACKEND", CELERY_BROKER_URL)
 CELERY_TASK_ACKS_LATE = True  # every task is idempotent; a killed worker's task is redelivered
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
@@ -451,6 +455,12 @@ CELERY_BEAT_SCHEDULE = {
     "reminders-tick": {"task": "accounts.tasks.reminders_tick", "schedule": 60.0, "options": {"expires": 55}},
     "reminders-resolve": {"task": "accounts.tasks.reminders_resolve", "schedule": 600.0, "options": {"expires": 590}},
     "audit-partitions-ensure": {"task": "accounts.tasks.audit_partitions_ensure", "schedule": 6 * 3600.0},
+    # Cross-border messages due again (crossborder.services.outbox); old signature nonces pruned.
+    "crossborder-send-due": {
+        "task": "crossborder.tasks.send_due",
+        "schedule": env_float("CROSSBORDER_SWEEP_SECONDS", 60.0),
+        "options": {"expires": 55},
+    },
     "register-imports-purge": {
         "task": "shelters.tasks.register_imports_purge",
         "schedule": 3600.0,
@@ -469,6 +479,21 @@ WEBHOOK_CA_BUNDLE = env("WEBHOOK_CA_BUNDLE")  # extra CAs trusted for partner we
 WEBHOOK_ALLOWED_NETWORKS = env_list("WEBHOOK_ALLOWED_NETWORKS")
 if PRODUCTION and WEBHOOK_ALLOWED_NETWORKS:
     raise ImproperlyConfigured("WEBHOOK_ALLOWED_NETWORKS is for tests and development only")
+
+# --- Cross-border referral between instances (docs/cross-border.md) ----------------------------
+# This instance's id (the key id its signatures carry) and its Ed25519 key: base64 of the 32-byte
+# seed (`python -c "import os,base64;print(base64.b64encode(os.urandom(32)).decode())"`); unset,
+# a key derived from SECRET_KEY (development). Peers get the public half from /crossborder/peers/.
+CROSSBORDER_INSTANCE_ID = env("CROSSBORDER_INSTANCE_ID", "pathway-la")
+CROSSBORDER_PRIVATE_KEY = env("CROSSBORDER_PRIVATE_KEY", "")
+# A signature is accepted this many seconds either side of its `created` time (clock skew).
+CROSSBORDER_SIGNATURE_WINDOW_SECONDS = env_int("CROSSBORDER_SIGNATURE_WINDOW_SECONDS", 300)
+# The longest wait between two attempts at a message to a peer that does not answer.
+CROSSBORDER_BACKOFF_MAX_SECONDS = env_int("CROSSBORDER_BACKOFF_MAX_SECONDS", 1800)
+# Peers on plain http:// (tests and development only; production refuses to start with it).
+CROSSBORDER_ALLOW_HTTP = env_bool("CROSSBORDER_ALLOW_HTTP", False)
+if PRODUCTION and CROSSBORDER_ALLOW_HTTP:
+    raise ImproperlyConfigured("CROSSBORDER_ALLOW_HTTP is for tests and development only")
 
 # --- Logging: no personal data, ever; only ids and codes reach log lines; times in UTC --------
 logging.Formatter.converter = time.gmtime

@@ -39,6 +39,7 @@ urlpatterns = [
     path("notifications/", include("notifications.urls")),
     path("statistics/", include("national_statistics.urls")),
     path("referrals/", include("referrals.urls")),
+    path("crossborder/", include("crossborder.urls")),
     path("manage/", include("casework.manager_urls")),
     path("offline/", include("offline.urls")),
     path("api/v1/", include((api_v1, "v1"), namespace="v1")),

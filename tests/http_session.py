@@ -29,8 +29,9 @@ def status_of(opener: Any, url: str, **headers: str) -> int:
         return error.code
 
 
-def post_form(opener: Any, url: str, fields: dict[str, str], token: str) -> int:
-    body = urllib.parse.urlencode({**fields, "csrfmiddlewaretoken": token}).encode()
+def post_form(opener: Any, url: str, fields: dict[str, Any], token: str) -> int:
+    """POST a form (a list value: a field given several times, as checkboxes send it)."""
+    body = urllib.parse.urlencode({**fields, "csrfmiddlewaretoken": token}, doseq=True).encode()
     request = urllib.request.Request(url, data=body, headers={"Referer": url})  # noqa: S310 (local)
     try:
         with opener.open(request, timeout=60) as response:

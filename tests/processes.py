@@ -104,15 +104,16 @@ def _stop(process: subprocess.Popen[bytes]) -> None:
 
 
 @contextmanager
-def web_server(*, threads: int = 25, **environment: str) -> Iterator[str]:
-    """The production web server (gunicorn, threaded workers) on a free local port, against the
-    test database (and `environment` on top); yields its base URL."""
+def web_server(*, threads: int = 25, port: int = 0, workers: int = 2, **environment: str) -> Iterator[str]:
+    """The production web server (gunicorn, threaded workers) on `port` (by default a free local
+    one), against the test database (and `environment` on top); yields its base URL."""
     import socket
     import time
 
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
+    if not port:
+        with socket.socket() as probe:
+            probe.bind(("127.0.0.1", 0))
+            port = probe.getsockname()[1]
     command = [
         sys.executable,
         "-m",
@@ -121,7 +122,7 @@ def web_server(*, threads: int = 25, **environment: str) -> Iterator[str]:
         "--bind",
         f"127.0.0.1:{port}",
         "--workers",
-        "2",
+        str(workers),
         "--threads",
         str(threads),
         "--backlog",

@@ -28,6 +28,7 @@ from types import SimpleNamespace
 from typing import Any
 
 import pytest
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from django.db import transaction
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
@@ -50,6 +51,9 @@ from casework.services import (
 )
 from casework.services.attachments import attachment_add
 from casework.services.people import family_member_add
+from crossborder import services as crossborder_services
+from crossborder import signatures as crossborder_signatures
+from crossborder.models import InboxMessage
 from offline.services.devices import device_register
 from referrals import services as referral_services
 from referrals import webhooks
@@ -1145,6 +1149,20 @@ ROWS = [
     R("offline:api-sync", "post", CASE_WORKER, body=lambda o: {**o.device_keys, "writes": []}),
     R("offline:devices", "get", AUTHENTICATED),
     R("offline:device-wipe", "post", {"social_worker", "admin"}, args=lambda o: [o.device.pk]),
+    # crossborder (issue 22): the transfers list (scoped, empty for most), one transfer for who sees
+    # its case, its changes for the case's worker, referring for who changes the case; partner
+    # instances and held messages for administrators; the peers' endpoint answers only a signature.
+    R("crossborder:transfers", "get", AUTHENTICATED),
+    R("crossborder:detail", "get", CASE_READERS, args=lambda o: object_id(o, "crossborder_transfer")),
+    R("crossborder:act", "post", CASE_WORKER, args=lambda o: [o.crossborder_transfer.pk, "step"]),
+    R("crossborder:refer", "get", CASE_WORKER, args=lambda o: object_id(o, "case")),
+    R("crossborder:refer", "post", CASE_WORKER, args=lambda o: object_id(o, "case")),
+    R("crossborder:peers", "get", {"admin"}),
+    R("crossborder:peers", "post", {"admin"}),
+    R("crossborder:peer-deactivate", "post", {"admin"}, args=lambda o: object_id(o, "peer")),
+    R("crossborder:held", "get", {"admin"}),
+    R("crossborder:resolve", "post", {"admin"}, args=lambda o: [o.held_message.pk, "retry"]),
+    R("crossborder:messages", "post", set()),
 ]
 
 
@@ -1312,6 +1330,43 @@ def build_world(people: Any, orgs: Any) -> SimpleNamespace:
         "revoked_token": token_issue(actor=people.partner, organisation=orgs.ngo, name="revoked"),
     }
     token_revoke(actor=people.partner, token=tokens["revoked_token"][0])
+    # crossborder: a partner instance, the case referred to it, and a message held on our side (its
+    # body cleared, as the retention rule leaves it: trying it again holds it again)
+    peer = crossborder_services.peer_register(
+        actor=people.admin,
+        name="Thailand MSDHS",
+        instance_id="th-msdhs",
+        base_url="https://pathway.example.th",
+        public_key=crossborder_signatures.public_key_text(Ed25519PrivateKey.generate()),
+        organisation=orgs.ngo_other,
+        receiving_organisation=orgs.mlsw_vt,
+        may_send=["repatriation"],
+        may_receive=["repatriation"],
+        categories_in=["identity"],
+        categories_out=["identity"],
+    )
+    peer_consent = referral_services.consent_record(
+        actor=sw,
+        case=case,
+        recipient=orgs.ngo_other,
+        data_categories=["identity"],
+        service_types=[ServiceType.objects.get(code="reintegration")],
+        purpose="repatriation",
+        given_by="person",
+    )
+    crossborder_transfer = crossborder_services.transfer_refer(
+        actor=sw,
+        case=case,
+        peer=peer,
+        purpose="repatriation",
+        consent=peer_consent,
+        categories=["identity"],
+        reason="r",
+    )
+    held_message = InboxMessage.objects.create(
+        id=uuid.uuid4(), peer=peer, transfer_id=uuid.uuid4(), seq=1, kind="step_done", body="{}", state="held",
+        held_reason="No transfer with this id was referred between us.",
+    )  # fmt: skip
     webhook, _ = webhooks.webhook_register(
         actor=people.partner, organisation=orgs.ngo, url="https://hooks.example.org/ngo"
     )
@@ -1382,6 +1437,9 @@ def build_world(people: Any, orgs: Any) -> SimpleNamespace:
         indicator_code=Indicator.objects.values_list("code", flat=True).first(),
         device=device,
         device_keys={"device": str(device.pk), "secret": device_secret},
+        peer=peer,
+        crossborder_transfer=crossborder_transfer,
+        held_message=held_message,
     )
 
 
@@ -1535,6 +1593,7 @@ STATISTICIAN_ROUTES = {
     # empty for them: the inbox needs a receiving role, the sent list a case the user may see
     "referrals:inbox",
     "referrals:sent",
+    "crossborder:transfers",  # empty for them: transfers are seen with their case or organisation
     # a forgotten password and its one-time link: about the visitor's own account only
     "password-forgot",
     "password-set",

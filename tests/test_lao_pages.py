@@ -129,6 +129,7 @@ def world_data(world: Any) -> re.Pattern[str]:  # noqa: F811
     data |= {"https://hooks.example.org/ngo", "repairs", "counselling", "investigation"}
     data.add(world.register_import.filename)  # the uploaded register's name, as the manager's computer gave it
     data |= set(PartnerToken.objects.values_list("prefix", flat=True))  # random: "pw_88vx..." looks like a code
+    data |= {world.peer.base_url, world.peer.name}  # a partner instance as its administrator registered it
     return re.compile(
         "|".join(rf"(?<!\w){re.escape(value)}(?!\w)" for value in sorted(data, key=len, reverse=True) if value)
     )

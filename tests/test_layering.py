@@ -3,9 +3,11 @@ below it, never one above or beside it. Every import is read, including those in
 
     core <- accounts <- notifications <- casework <- shelters, referrals <- national_statistics, documents
                                                   <- offline
+                                                             referrals <- crossborder
 
 `offline` (the field app's devices and sync) builds on casework beside shelters and referrals
-and imports neither; nothing imports it.
+and imports neither; nothing imports it. `crossborder` (instance-to-instance referral) builds on
+referrals' consent; nothing imports it.
 
 `notifications` sits beside accounts: it imports core and accounts (users, organisations and
 its own tables, whose models stay in accounts' migration history); casework and the apps above
@@ -27,6 +29,7 @@ APPS = [
     "casework",
     "shelters",
     "referrals",
+    "crossborder",
     "national_statistics",
     "documents",
     "offline",
@@ -39,6 +42,7 @@ ALLOWED: dict[str, set[str]] = {
     "casework": {"core", "accounts", "notifications"},
     "shelters": {"core", "accounts", "notifications", "casework"},
     "referrals": {"core", "accounts", "notifications", "casework"},
+    "crossborder": {"core", "accounts", "notifications", "casework", "referrals"},
     "national_statistics": {"core", "accounts", "notifications", "casework", "shelters", "referrals"},
     "documents": {"core", "accounts", "notifications", "casework", "shelters", "referrals"},
     "offline": {"core", "accounts", "notifications", "casework"},
@@ -49,6 +53,7 @@ ALLOWED: dict[str, set[str]] = {
         "casework",
         "shelters",
         "referrals",
+        "crossborder",
         "national_statistics",
         "documents",
     },
