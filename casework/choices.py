@@ -262,3 +262,14 @@ class RiskLevel(models.TextChoices):
     MEDIUM = "medium", _("Medium")
     HIGH = "high", _("High")
     URGENT = "urgent", _("Urgent")
+
+
+class LinkKind(models.TextChoices):
+    """How linked cases belong together (issue 20.5); every kind is symmetric: a link holds the
+    same for each case in it, so a link is a group of cases (two or more)."""
+
+    SIBLING = "sibling", _("Siblings")
+    FAMILY = "family", _("Family")
+    TRAVELLED_TOGETHER = "travelled_together", _("Travelled together")
+    RETURNED_TOGETHER = "returned_together", _("Returned together")
+    SAME_PERPETRATOR = "same_perpetrator", _("Same perpetrator")

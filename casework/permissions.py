@@ -30,6 +30,8 @@ from casework.models import (
     BreakGlassGrant,
     Case,
     CaseFlag,
+    CaseGroup,
+    CaseGroupMember,
     CaseNote,
     CasePlan,
     CaseShare,
@@ -444,3 +446,19 @@ def may_flag_some(user: Any) -> bool:
     return bool(user.is_authenticated) and (
         has_role(user, Role.SOCIAL_WORKER, Role.COUNSELLOR) or bool(managed_organisations(user))
     )
+
+
+# --- Linked cases: a group is seen through a member case the user sees -----------------------
+# Only the members the reader sees are ever shown or counted (casework.selectors.group_members):
+# a case outside their scope is not there at all. Cases are linked and unlinked by whoever may
+# move them (their workers and managers in scope: move_case), and only with cases in scope.
+def _can_view_group(user: Any, group: CaseGroup) -> bool:
+    return any(_can_view_case(user, member.case) for member in group.members.select_related("case"))
+
+
+def _groups_visible(user: Any) -> Q:
+    cases = Case.objects.filter(_cases_visible(user)).values("pk")
+    return Q(pk__in=CaseGroupMember.objects.filter(case__in=cases).values("group_id"))
+
+
+view_case_group = define("casework.view_casegroup", CaseGroup, predicate=_can_view_group, filter=_groups_visible)

@@ -35,6 +35,8 @@ record_labels.register(
         "casework.journeyevent": _("Step of the trafficking journey"),
         "casework.attachment": _("Attached file"),
         "casework.caseflag": _("Risk flag"),
+        "casework.casegroup": _("Group of linked cases"),
+        "casework.casegroupmember": _("Linked case"),
     }
 )
 
@@ -93,6 +95,8 @@ CASE_EVENTS.register(
         "journey_event_changed": _("Step of the trafficking journey corrected"),
         "journey_event_removed": _("Step of the trafficking journey removed"),
         "flag_raised": _("Risk flag raised"),
+        "case_linked": _("Case linked with other cases"),
+        "case_unlinked": _("Case taken out of a group of linked cases"),
         "flag_cleared": _("Risk flag cleared"),
     }
 )

@@ -1,6 +1,6 @@
 from rest_framework.routers import DefaultRouter
 
-from casework.api import attachments, flags, journey, reference, repatriation, screening, views
+from casework.api import attachments, flags, journey, links, reference, repatriation, screening, views
 
 router = DefaultRouter()
 router.register("cases", views.CaseViewSet, basename="case")
@@ -15,6 +15,7 @@ router.register("screenings", screening.ScreeningViewSet, basename="screening")
 router.register("repatriations", repatriation.RepatriationViewSet, basename="repatriation")
 router.register("repatriation-steps", repatriation.RepatriationStepViewSet, basename="repatriation-step")
 router.register("flags", flags.CaseFlagViewSet, basename="case-flag")
+router.register("case-groups", links.CaseGroupViewSet, basename="case-group")
 router.register("journey", journey.JourneyEventViewSet, basename="journey-event")
 router.register("reference/journey-codes", journey.JourneyCodeViewSet, basename="journey-code")
 router.register("reference/exploitation-forms", reference.ExploitationFormViewSet, basename="exploitation-form")

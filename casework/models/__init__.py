@@ -5,6 +5,7 @@ from casework.models.attachments import Attachment, AttachmentKind, AttachmentTi
 from casework.models.cases import BreakGlassGrant, Case, CaseEvent, CaseShare, CaseTransfer
 from casework.models.flags import CaseFlag
 from casework.models.journey import JourneyCode, JourneyEvent
+from casework.models.links import CaseGroup, CaseGroupMember
 from casework.models.people import PERSON_IDENTITY_FIELDS, CaseCodeCounter, FamilyMember, Person
 from casework.models.reference import (
     BorderPoint,
@@ -29,6 +30,8 @@ __all__ = [
     "CaseCodeCounter",
     "CaseEvent",
     "CaseFlag",
+    "CaseGroup",
+    "CaseGroupMember",
     "CaseNote",
     "CasePlan",
     "CasePlanGoal",
