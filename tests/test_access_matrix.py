@@ -34,7 +34,7 @@ from django.utils import timezone
 from accounts.models import Country, Notification, ReminderOccurrence
 from casework.models import FollowUpPolicy, Indicator, ServiceType
 from casework.permissions import view_case
-from casework.services import assistance, cases, flags, follow_ups, journey, repatriation, screening
+from casework.services import assistance, cases, flags, follow_ups, journey, links, repatriation, screening
 from casework.services.attachments import attachment_add
 from casework.services.people import family_member_add
 from referrals import services as referral_services
@@ -421,6 +421,48 @@ ROWS = [
         for method in ("get", "post")
     ],
     R("casework:flag-many", "post", {"social_worker", "outsider", "counsellor", "manager", "national_manager"}),
+    # --- linked cases (a group seen through a member case; linked and unlinked by who may move them;
+    # acting on a group: whoever sees it, then each case's own service decides) --------------------
+    R("v1:case-group-list", "get", AUTHENTICATED, contains=CASE_READERS),
+    R(
+        "v1:case-group-list",
+        "post",
+        FLAGGERS,
+        body=lambda o: {"kind": "family", "reason": "Cousins", "cases": [str(o.case.pk), str(o.adult_case.pk)]},
+    ),
+    R("v1:case-group-detail", "get", CASE_READERS, args=lambda o: object_id(o, "group")),
+    R(
+        "v1:case-group-add",
+        "post",
+        FLAGGERS,
+        args=lambda o: object_id(o, "group"),
+        body=lambda o: {"case": str(o.case.pk)},
+    ),
+    R(
+        "v1:case-group-remove",
+        "post",
+        FLAGGERS,
+        args=lambda o: object_id(o, "group"),
+        body=lambda o: {"case": str(o.case.pk), "reason": "Recorded by mistake"},
+    ),
+    R(
+        "v1:case-group-act",
+        "post",
+        CASE_READERS,
+        args=lambda o: object_id(o, "group"),
+        body=lambda o: {"action": "repatriation_step", "params": {"step": "case_interview_documentation"}},
+    ),
+    *[R("casework:case-link", method, FLAGGERS, args=lambda o: [o.case.pk]) for method in ("get", "post")],
+    R("casework:group-list", "get", AUTHENTICATED),
+    *[
+        R(name, method, CASE_READERS, args=args)
+        for name, args in (
+            ("casework:group-detail", lambda o: [o.group.pk]),
+            ("casework:group-act", lambda o: [o.group.pk]),
+            ("casework:group-remove", lambda o: [o.group.pk, o.case.pk]),
+        )
+        for method in ("get", "post")
+    ],
     R("v1:follow-up-list", "get", AUTHENTICATED, contains=CASE_READERS),
     R(
         "v1:follow-up-record",
@@ -1170,6 +1212,7 @@ def build_world(people: Any, orgs: Any) -> SimpleNamespace:
         service=service,
         note=note,
         flag=flags.case_flag_raise(actor=sw, case=case, level="high", reason="Seen near the home"),
+        group=links.case_group_create(actor=sw, kind="sibling", reason="Sisters", cases=[case, adult_case]),
         journey_event=journey.journey_event_add(actor=sw, case=case, stage="transit", place="Houayxay"),
         transfer=transfer,
         screening=screened,
@@ -1217,6 +1260,7 @@ def test_access(row, world, client):
                     "v1:note-list": str(world.note.pk),
                     "v1:journey-event-list": str(world.journey_event.pk),
                     "v1:case-flag-list": str(world.flag.pk),
+                    "v1:case-group-list": str(world.group.pk),
                     "v1:follow-up-list": str(world.visit.pk),
                     "v1:repatriation-list": str(world.repatriation.pk),
                     "v1:screening-list": str(world.screening.pk),
@@ -1318,6 +1362,7 @@ STATISTICIAN_ROUTES = {
     "statistics:htcds-xlsx",
     "v1:htcds-export-list",
     "casework:case-list",  # a statistician's case list is empty: no role of theirs sees a case
+    "casework:group-list",  # likewise the groups of linked cases: a group is seen through a case
     # their own reminders: case codes and links only, and a statistician is assigned no case
     "notifications:list",
     "notifications:read-all",
