@@ -368,6 +368,7 @@ SPECTACULAR_SETTINGS = {
                 "FamilyAssessment",
                 "ReturnDestination",
                 "CancellationReason",
+                "LinkKind",
             ],
             "shelters.imports.models": ["ImportStatus", "ImportRowStatus"],
         }.items()
