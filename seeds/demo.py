@@ -16,6 +16,7 @@ from django.db import transaction
 from accounts import services as account_services
 from accounts.models import Organisation, Role, User
 from seeds.demo_journeys import demo_journeys
+from seeds.demo_links import demo_links
 from seeds.demo_reminders import demo_reminders
 from shelters.models import Shelter, ShelterStaff
 
@@ -111,7 +112,8 @@ def seed_demo(
     office's; the demo police unit gets investigation shares; the demo shelter staff, posted to
     the LWU shelter in Vientiane, admits and discharges its residents. With `if_empty`, nothing
     is generated when people exist already (None is returned). Either way open trafficking cases
-    without a journey get one, half of them with an HTCDS consent (seeds.demo_journeys), and the
+    without a journey get one, half of them with an HTCDS consent (seeds.demo_journeys), some
+    siblings and people returned together are linked (seeds.demo_links), and the
     demo workers get reminders due, overdue and upcoming relative to today (seeds.demo_reminders)."""
     from casework.models import Person
     from seeds.generator import generate
@@ -121,7 +123,7 @@ def seed_demo(
     counts = None
     if not (if_empty and Person.objects.exists()):
         counts = generate(people=people, seed=seed, batch_size=batch_size, progress=progress)
-    journeys = demo_journeys(seed=seed)
+    journeys = demo_journeys(seed=seed) + demo_links(seed=seed)
     if counts is not None:
         counts |= {f"demo.{kind}": number for kind, number in journeys.items()}
     demo_reminders(usernames=reminded_logins())
