@@ -8,45 +8,27 @@ from __future__ import annotations
 
 from typing import Any
 
-from django import forms
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from accounts.models import Organisation, Role
+from accounts.models import Role
 from casework.extensions import GroupAction, register_group_action
-from casework.models import ServiceType
-from core.pages import LocalNameChoiceField, LocalNameMultipleChoiceField, local_name
+from core.pages import local_name
 from core.permissions import has_role
 from referrals import coverage, services
-from referrals.choices import DataCategory, Urgency
+from referrals.forms import ReferralForm
 from referrals.models import Consent
-from referrals.services import NOTE_MAX_LENGTH
 
 
-class GroupReferralForm(forms.Form):
-    to_organisation = LocalNameChoiceField(queryset=Organisation.objects.none(), label=_("Refer to"))
-    service_types = LocalNameMultipleChoiceField(
-        queryset=ServiceType.objects.filter(active=True),
-        label=_("Services asked for"),
-        widget=forms.CheckboxSelectMultiple,
-    )
-    urgency = forms.ChoiceField(label=_("Urgency"), choices=Urgency.choices, initial=Urgency.ROUTINE)
-    reason = forms.CharField(
-        label=_("Why this referral"), widget=forms.Textarea(attrs={"rows": 3}), max_length=NOTE_MAX_LENGTH
-    )
-    shared_categories = forms.MultipleChoiceField(
-        label=_("Data shared with the receiving organisation"),
-        choices=[choice for choice in DataCategory.choices if choice[0] != DataCategory.HTCDS],
-        widget=forms.CheckboxSelectMultiple,
-        required=False,
-        help_text=_("Each person's consent must cover every category."),
-    )
+class GroupReferralForm(ReferralForm):
+    """The referral form without the consent: each person's own covering consent is used."""
 
     def __init__(self, *args: Any, organisation_id: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.fields["to_organisation"].queryset = (  # type: ignore[attr-defined]
-            Organisation.objects.filter(is_active=True).exclude(pk=organisation_id).order_by("name_en")
-        )
+        super().__init__(*args, organisation_id=organisation_id, consents=Consent.objects.none(), **kwargs)
+        del self.fields["consent"]
+        for name in ("service_types", "reason"):
+            self.fields[name].required = True
+        self.fields["shared_categories"].help_text = _("Each person's consent must cover every category.")
 
 
 def _form(user: Any, data: Any) -> GroupReferralForm:

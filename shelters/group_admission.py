@@ -7,8 +7,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from django import forms
-from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
@@ -16,21 +14,14 @@ from django.utils.translation import gettext_lazy as _
 from casework.extensions import GroupAction, register_group_action
 from core.pages import DateField, local_name
 from shelters import permissions, services
+from shelters.forms import ShelterChoiceForm
 from shelters.models import Shelter
 
 
-class GroupAdmitForm(forms.Form):
-    shelter = forms.ChoiceField(label=_("Shelter"))
+class GroupAdmitForm(ShelterChoiceForm):
+    DAY = "admitted_on"
     admitted_on = DateField(label=_("Admitted on"))
     planned_discharge_on = DateField(label=_("Planned discharge (optional)"), required=False)
-
-    def __init__(self, *args: Any, shelters: list[Shelter], **kwargs: Any) -> None:
-        kwargs.setdefault("initial", {}).setdefault("admitted_on", timezone.localdate())
-        super().__init__(*args, **kwargs)
-        self.shelters = {shelter.code: shelter for shelter in shelters}
-        self.fields["shelter"].choices = [("", "—")] + [  # type: ignore[attr-defined]
-            (shelter.code, local_name(shelter)) for shelter in shelters
-        ]
 
     def clean_shelter(self) -> Shelter:
         return self.shelters[self.cleaned_data["shelter"]]

@@ -8,29 +8,20 @@ from __future__ import annotations
 
 from datetime import date
 
-from playwright.sync_api import Page, expect
+from playwright.sync_api import expect
 
 from accounts.models import Role
 from casework.services.links import case_group_create
 from shelters.models import Shelter, Stay
-from tests.browser.conftest import assert_no_horizontal_scroll, login_as, screenshot
+from tests.browser.conftest import both_widths, login_as
 from tests.factories import make_user, open_case
 
-WIDE, PHONE = {"width": 1366, "height": 900}, {"width": 360, "height": 740}
 BOY = {
     "given_name_latin": "Somphone",
     "family_name_latin": "Synthetic",
     "sex": "male",
     "date_of_birth": date(2010, 2, 1),
 }
-
-
-def both_widths(page: Page, name: str) -> None:
-    page.set_viewport_size(PHONE)
-    assert_no_horizontal_scroll(page)
-    screenshot(page, f"{name}-360")
-    page.set_viewport_size(WIDE)
-    screenshot(page, f"{name}-1366")
 
 
 def test_a_group_of_five_returned_together_is_admitted_in_one_action(page):  # type: ignore[no-untyped-def]

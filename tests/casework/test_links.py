@@ -197,3 +197,32 @@ def test_the_api_links_and_acts(operator_worker, sengsavang):
     )
     assert done.status_code == 200, done.json()
     assert [r["done"] for r in done.json()["results"]] == [True] * 5
+
+
+def test_a_group_referral_and_a_repatriation_step_refused_per_case_save_nothing(people, orgs, case, reference):
+    from casework.models import ServiceType
+    from referrals.models import Referral
+
+    other = open_case(people.social_worker)
+    group = links.case_group_create(actor=people.social_worker, kind="sibling", reason="Sisters", cases=[case, other])
+    refer = {
+        "to_organisation": orgs.ngo,
+        "service_types": list(ServiceType.objects.filter(code="legal_aid")),
+        "urgency": "routine",
+        "reason": "Legal aid for both",
+        "shared_categories": ["identity"],
+    }
+    with pytest.raises(group_actions.GroupRefused) as refused:  # neither sister consented to this
+        group_actions.case_group_act(actor=people.social_worker, group=group, action="refer", data=refer)
+    assert {message.split(": ")[0] for message in refused.value.fields["cases"]} == {
+        case.person.case_code,
+        other.person.case_code,
+    }
+    assert not Referral.objects.exists()
+    step = {"step": "case_interview_documentation", "done_on": timezone.localdate(), "notes": ""}
+    with pytest.raises(group_actions.GroupRefused) as refused:
+        group_actions.case_group_act(actor=people.social_worker, group=group, action="repatriation_step", data=step)
+    assert refused.value.fields["cases"][0].endswith(": No repatriation in progress with this step.")
+    with pytest.raises(ApplicationError) as refused:  # this office runs no shelter: admitting is not offered
+        group_actions.case_group_act(actor=people.social_worker, group=group, action="admit", data={})
+    assert set(refused.value.fields) == {"action"}
