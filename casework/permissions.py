@@ -20,7 +20,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any, TypeVar
 
-from django.db.models import Exists, Model, OuterRef, Q
+from django.db.models import Count, Exists, Model, OuterRef, Q
 from django.utils import timezone
 
 from accounts.models import Role
@@ -448,17 +448,20 @@ def may_flag_some(user: Any) -> bool:
     )
 
 
-# --- Linked cases: a group is seen through a member case the user sees -----------------------
-# Only the members the reader sees are ever shown or counted (casework.selectors.group_members):
-# a case outside their scope is not there at all. Cases are linked and unlinked by whoever may
-# move them (their workers and managers in scope: move_case), and only with cases in scope.
+# --- Linked cases: a group is seen through two member cases the user sees -------------------
+# Only the members the reader sees are ever shown or counted (casework.selectors.group_members),
+# and a group with a single member they see is not there at all: it would tell that the case is
+# linked with one they may not see. Cases are linked and unlinked by whoever may move them (their
+# workers and managers in scope: move_case), and only with cases in scope.
 def _can_view_group(user: Any, group: CaseGroup) -> bool:
-    return any(_can_view_case(user, member.case) for member in group.members.select_related("case"))
+    members = group.members.select_related("case")
+    return sum(1 for member in members if _can_view_case(user, member.case)) >= 2
 
 
 def _groups_visible(user: Any) -> Q:
     cases = Case.objects.filter(_cases_visible(user)).values("pk")
-    return Q(pk__in=CaseGroupMember.objects.filter(case__in=cases).values("group_id"))
+    seen = CaseGroupMember.objects.filter(case__in=cases).values("group_id").annotate(seen=Count("id"))
+    return Q(pk__in=seen.filter(seen__gte=2).values("group_id"))
 
 
 view_case_group = define("casework.view_casegroup", CaseGroup, predicate=_can_view_group, filter=_groups_visible)

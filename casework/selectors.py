@@ -291,7 +291,7 @@ def group_members(*, user: Any, group: Any) -> list[Case]:
 
 
 def case_groups(*, user: Any, case: Case) -> list[dict[str, Any]]:
-    """The groups `case` is in, each with its other members the user sees (three queries)."""
+    """The groups `case` is in with another member the user sees, with those members (three queries)."""
     from casework.models import CaseGroup, CaseGroupMember
 
     groups = list(CaseGroup.objects.filter(members__case=case).select_related("created_by"))
@@ -305,7 +305,8 @@ def case_groups(*, user: Any, case: Case) -> list[dict[str, Any]]:
     others: dict[Any, list[Case]] = {group.pk: [] for group in groups}
     for member in members:
         others[member.group_id].append(member.case)
-    return [{"group": group, "others": others[group.pk]} for group in groups]
+    # A group whose other members the user cannot see is not shown: nothing tells it exists.
+    return [{"group": group, "others": others[group.pk]} for group in groups if others[group.pk]]
 
 
 def link_candidate(*, user: Any, code: str) -> Case:

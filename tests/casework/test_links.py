@@ -90,11 +90,17 @@ def test_a_linked_case_the_reader_may_not_see_is_not_there_at_all(people, orgs, 
     group = links.case_group_create(
         actor=people.social_worker, kind="same_perpetrator", reason="Same broker", cases=[case, mine, theirs]
     )
+    alone = links.case_group_create(actor=people.social_worker, kind="family", reason="Aunt", cases=[mine, theirs])
     case_share_revoke(actor=people.outsider, share=share)
     (shown,) = selectors.case_groups(user=people.social_worker, case=case)
     assert shown["others"] == [mine]
     assert selectors.group_members(user=people.outsider, group=group) == [theirs]
-    assert_predicate_matches_filter(permissions.view_case_group, people.all, [group])
+    assert_predicate_matches_filter(permissions.view_case_group, people.all, [group, alone])
+    # `alone` links `mine` only with the case no longer shared: the tab shows no trace of it
+    assert [shown["group"] for shown in selectors.case_groups(user=people.social_worker, case=mine)] == [group]
+    assert selectors.case_groups(user=people.outsider, case=theirs) == []
+    assert not permissions.view_case_group.allows(people.social_worker, alone)  # one member seen: no group
+    assert client_for(people.social_worker).get(f"/cases/groups/{alone.pk}/").status_code == 404
     assert not permissions.view_case_group.allows(people.partner, group)
     page = client_for(people.social_worker).get(f"/cases/{case.pk}/?tab=links")
     assert page.status_code == 200
