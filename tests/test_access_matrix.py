@@ -82,6 +82,7 @@ CASE_WORKER = {"social_worker"}
 CASE_MANAGER = {"manager"}
 CASE_OPENERS = {"social_worker", "outsider", "counsellor", "police"}
 FLAGGERS = {"social_worker", "manager"}  # the case's workers and its managers (casework.raise_flag)
+GROUP_READERS = {"social_worker", "manager"}  # who see two cases of the world's group (police see one)
 CASE_SCREENERS = {"social_worker", "police"}  # the case's workers, and police on cases shared with them
 SHELTER_WORKERS = {"shelter_staff", "social_worker", "manager"}  # posted staff, the operator's worker and manager
 BED_MANAGERS = {"shelter_staff", "manager", "admin"}
@@ -423,14 +424,14 @@ ROWS = [
     R("casework:flag-many", "post", {"social_worker", "outsider", "counsellor", "manager", "national_manager"}),
     # --- linked cases (a group seen through a member case; linked and unlinked by who may move them;
     # acting on a group: whoever sees it, then each case's own service decides) --------------------
-    R("v1:case-group-list", "get", AUTHENTICATED, contains=CASE_READERS),
+    R("v1:case-group-list", "get", AUTHENTICATED, contains=GROUP_READERS),
     R(
         "v1:case-group-list",
         "post",
         FLAGGERS,
         body=lambda o: {"kind": "family", "reason": "Cousins", "cases": [str(o.case.pk), str(o.adult_case.pk)]},
     ),
-    R("v1:case-group-detail", "get", CASE_READERS, args=lambda o: object_id(o, "group")),
+    R("v1:case-group-detail", "get", GROUP_READERS, args=lambda o: object_id(o, "group")),
     R(
         "v1:case-group-add",
         "post",
@@ -448,14 +449,14 @@ ROWS = [
     R(
         "v1:case-group-act",
         "post",
-        CASE_READERS,
+        GROUP_READERS,
         args=lambda o: object_id(o, "group"),
         body=lambda o: {"action": "repatriation_step", "params": {"step": "case_interview_documentation"}},
     ),
     *[R("casework:case-link", method, FLAGGERS, args=lambda o: [o.case.pk]) for method in ("get", "post")],
     R("casework:group-list", "get", AUTHENTICATED),
     *[
-        R(name, method, CASE_READERS, args=args)
+        R(name, method, GROUP_READERS, args=args)
         for name, args in (
             ("casework:group-detail", lambda o: [o.group.pk]),
             ("casework:group-act", lambda o: [o.group.pk]),

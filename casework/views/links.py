@@ -119,7 +119,8 @@ def group_remove(request: HttpRequest, group_id: Any, case_id: Any) -> HttpRespo
 
     def saved(_result: Any) -> HttpResponse:
         messages.success(request, _("Case taken out of the group."))
-        return redirect(_group_url(group))
+        # to the case: the group may be gone from the user's view (fewer than two cases seen)
+        return redirect(reverse("casework:case-detail", args=[case.pk]) + f"?tab={TAB}")
 
     context = {"group": group, "case": case, "title": _("Take a case out of the group")}
     return form_page(request, form, save=save, saved=saved, template="casework/group_remove.html", context=context)

@@ -232,3 +232,17 @@ def test_a_group_referral_and_a_repatriation_step_refused_per_case_save_nothing(
     with pytest.raises(ApplicationError) as refused:  # this office runs no shelter: admitting is not offered
         group_actions.case_group_act(actor=people.social_worker, group=group, action="admit", data={})
     assert set(refused.value.fields) == {"action"}
+
+
+def test_the_last_but_one_taken_out_leaves_no_group_to_see(people, case):
+    other = open_case(people.social_worker)
+    group = links.case_group_create(actor=people.social_worker, kind="sibling", reason="Sisters", cases=[case, other])
+    client = client_for(people.social_worker)
+    api = client.post(
+        f"/api/v1/case-groups/{group.pk}/remove/",
+        {"case": str(other.pk), "reason": "Not sisters after all"},
+        content_type="application/json",
+    )
+    assert api.status_code == 204
+    assert client.get(f"/api/v1/case-groups/{group.pk}/").status_code == 404
+    assert selectors.case_groups(user=people.social_worker, case=case) == []
