@@ -5,22 +5,13 @@ code only). Screenshots at 1366 and 360 px (see conftest for where they go)."""
 from __future__ import annotations
 
 from django.urls import reverse
-from playwright.sync_api import Page, expect
+from playwright.sync_api import expect
 
 from casework.models import CaseFlag
-from tests.browser.conftest import assert_no_horizontal_scroll, login_as, screenshot
+from tests.browser.conftest import both_widths, login_as
 from tests.factories import open_case
 
-WIDE, PHONE = {"width": 1366, "height": 900}, {"width": 360, "height": 740}
 REASON = "Recruiter seen at the village market"
-
-
-def both_widths(page: Page, name: str) -> None:
-    page.set_viewport_size(PHONE)
-    assert_no_horizontal_scroll(page)
-    screenshot(page, f"{name}-360")
-    page.set_viewport_size(WIDE)
-    screenshot(page, f"{name}-1366")
 
 
 def test_an_urgent_flag_raised_in_lao_shows_on_the_managers_home(page, people):  # type: ignore[no-untyped-def]

@@ -8,11 +8,11 @@ import csv
 import io
 from datetime import date
 
-from playwright.sync_api import Page, expect
+from playwright.sync_api import expect
 
 from casework.models import JourneyEvent
 from referrals.services import consent_record
-from tests.browser.conftest import assert_no_horizontal_scroll, fill_date, login_as, screenshot
+from tests.browser.conftest import both_widths, fill_date, login_as
 from tests.factories import open_case
 
 ADULT = {
@@ -21,15 +21,6 @@ ADULT = {
     "sex": "female",
     "date_of_birth": date(1999, 2, 3),
 }
-WIDE, PHONE = {"width": 1366, "height": 900}, {"width": 360, "height": 740}
-
-
-def both_widths(page: Page, name: str) -> None:
-    page.set_viewport_size(PHONE)
-    assert_no_horizontal_scroll(page)
-    screenshot(page, f"{name}-360")
-    page.set_viewport_size(WIDE)
-    screenshot(page, f"{name}-1366")
 
 
 def test_a_journey_is_recorded_in_lao_and_exported_for_iom(page, people, orgs):  # type: ignore[no-untyped-def]

@@ -10,19 +10,10 @@ from datetime import date
 from playwright.sync_api import Page, expect
 
 from casework.models import Case, FamilyMember, Person
-from tests.browser.conftest import assert_no_horizontal_scroll, fill_date, login_as, screenshot
+from tests.browser.conftest import both_widths, fill_date, login_as
 from tests.factories import open_case
 
 GIRL = {"given_name_latin": "Noy", "family_name_latin": "Synthetc", "sex": "female", "date_of_birth": date(2008, 1, 5)}
-WIDE, PHONE = {"width": 1366, "height": 900}, {"width": 360, "height": 740}
-
-
-def both_widths(page: Page, name: str) -> None:
-    page.set_viewport_size(PHONE)
-    assert_no_horizontal_scroll(page)
-    screenshot(page, f"{name}-360")
-    page.set_viewport_size(WIDE)
-    screenshot(page, f"{name}-1366")
 
 
 def open_person_tab(page: Page, case: Case) -> None:
