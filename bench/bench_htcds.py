@@ -158,6 +158,8 @@ def main() -> None:
     parser.add_argument("--build", action="store_true")
     parser.add_argument("--people", type=int, default=20_000)
     parser.add_argument("--runs", type=int, default=1)
+    parser.add_argument("--scopes", default="office,everyone", help="comma-separated: office, everyone")
+    parser.add_argument("--exports", default="victims,events,xlsx", help="comma-separated: victims, events, xlsx")
     parser.add_argument("--one", nargs=2, metavar=("WHAT", "SCOPE"), help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.build:
@@ -167,8 +169,8 @@ def main() -> None:
         print(json.dumps(one(*args.one)))
         return
     print(f"{'scope':10} {'export':8} {'rows':>9} {'MB':>7} {'seconds':>8} {'peak RSS MiB':>13} {'heap MiB':>9}")
-    for scope_name in ("office", "everyone"):
-        for what in ("victims", "events", "xlsx"):
+    for scope_name in args.scopes.split(","):
+        for what in args.exports.split(","):
             results: list[dict[str, Any]] = []
             for _ in range(args.runs):
                 out = subprocess.run(

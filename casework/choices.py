@@ -419,3 +419,14 @@ class BestInterestsDecision(models.TextChoices):
     RETURN_TO_FAMILY = "return_to_family", _("Return to the family")
     PLACEMENT = "placement", _("Long-term placement (shelter, kinship or foster care)")
     NOT_YET = "not_yet", _("No return or placement yet: assess again")
+
+
+class LinkKind(models.TextChoices):
+    """How linked cases belong together (issue 20.5); every kind is symmetric: a link holds the
+    same for each case in it, so a link is a group of cases (two or more)."""
+
+    SIBLING = "sibling", _("Siblings")
+    FAMILY = "family", _("Family")
+    TRAVELLED_TOGETHER = "travelled_together", _("Travelled together")
+    RETURNED_TOGETHER = "returned_together", _("Returned together")
+    SAME_PERPETRATOR = "same_perpetrator", _("Same perpetrator")

@@ -150,3 +150,30 @@ def register_attachment_owner(owner: AttachmentOwner) -> None:
 
 def attachment_owners() -> list[AttachmentOwner]:
     return sorted(ATTACHMENT_OWNERS.values(), key=lambda owner: owner.position)
+
+
+@dataclass(frozen=True)
+class GroupAction:
+    """Something done to every case of a group in one action (casework.services.group_actions):
+    admitting them to a shelter, referring them, completing a repatriation step. `form(user,
+    data)` is the bound form of the action's fields (data None: unbound), also used to validate
+    the API's `params`; `run(actor, case, cleaned_data)` calls that app's own service for one case
+    and returns a short summary; `offered(user)` whether to offer it at all."""
+
+    key: str
+    label: Any  # a lazy translation
+    form: Callable[[Any, Any], Any]
+    run: Callable[[Any, Any, dict[str, Any]], str]
+    offered: Callable[[Any], bool]
+    position: int
+
+
+GROUP_ACTIONS: dict[str, GroupAction] = {}
+
+
+def register_group_action(action: GroupAction) -> None:
+    GROUP_ACTIONS[action.key] = action
+
+
+def group_actions(user: Any) -> list[GroupAction]:
+    return sorted((a for a in GROUP_ACTIONS.values() if a.offered(user)), key=lambda a: a.position)

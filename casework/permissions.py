@@ -20,7 +20,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any, TypeVar
 
-from django.db.models import Exists, Model, OuterRef, Q
+from django.db.models import Count, Exists, Model, OuterRef, Q
 from django.utils import timezone
 
 from accounts.models import Role
@@ -30,6 +30,8 @@ from casework.models import (
     BreakGlassGrant,
     Case,
     CaseFlag,
+    CaseGroup,
+    CaseGroupMember,
     CaseNote,
     CasePlan,
     CaseShare,
@@ -444,3 +446,22 @@ def may_flag_some(user: Any) -> bool:
     return bool(user.is_authenticated) and (
         has_role(user, Role.SOCIAL_WORKER, Role.COUNSELLOR) or bool(managed_organisations(user))
     )
+
+
+# --- Linked cases: a group is seen through two member cases the user sees -------------------
+# Only the members the reader sees are ever shown or counted (casework.selectors.group_members),
+# and a group with a single member they see is not there at all: it would tell that the case is
+# linked with one they may not see. Cases are linked and unlinked by whoever may move them (their
+# workers and managers in scope: move_case), and only with cases in scope.
+def _can_view_group(user: Any, group: CaseGroup) -> bool:
+    members = group.members.select_related("case")
+    return sum(1 for member in members if _can_view_case(user, member.case)) >= 2
+
+
+def _groups_visible(user: Any) -> Q:
+    cases = Case.objects.filter(_cases_visible(user)).values("pk")
+    seen = CaseGroupMember.objects.filter(case__in=cases).values("group_id").annotate(seen=Count("id"))
+    return Q(pk__in=seen.filter(seen__gte=2).values("group_id"))
+
+
+view_case_group = define("casework.view_casegroup", CaseGroup, predicate=_can_view_group, filter=_groups_visible)

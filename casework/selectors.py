@@ -357,3 +357,47 @@ def hearing_of(*, user: Any, case: Case, hearing_id: Any) -> Hearing:
         )
     except (Hearing.DoesNotExist, ValueError, ValidationError) as error:
         raise NotFound(_("Not found.")) from error
+
+
+# --- Linked cases ---------------------------------------------------------------------------
+def group_members(*, user: Any, group: Any) -> list[Case]:
+    """The group's member cases the user sees, by case code; the others are not there at all
+    (neither shown nor counted)."""
+    return list(
+        permissions.view_case.scope(user, Case.objects.select_related("person"))
+        .filter(group_memberships__group=group)
+        .order_by("person__case_code", "created_at")
+    )
+
+
+def case_groups(*, user: Any, case: Case) -> list[dict[str, Any]]:
+    """The groups `case` is in with another member the user sees, with those members (three queries)."""
+    from casework.models import CaseGroup, CaseGroupMember
+
+    groups = list(CaseGroup.objects.filter(members__case=case).select_related("created_by"))
+    visible = permissions.view_case.scope(user, Case.objects.all()).values("pk")
+    members = (
+        CaseGroupMember.objects.filter(group__in=groups, case__in=visible)
+        .exclude(case=case)
+        .select_related("case__person")
+        .order_by("case__person__case_code")
+    )
+    others: dict[Any, list[Case]] = {group.pk: [] for group in groups}
+    for member in members:
+        others[member.group_id].append(member.case)
+    # A group whose other members the user cannot see is not shown: nothing tells it exists.
+    return [{"group": group, "others": others[group.pk]} for group in groups if others[group.pk]]
+
+
+def link_candidate(*, user: Any, code: str) -> Case:
+    """The case a worker names by its code to link it: the person's newest case in the user's own
+    scope; a code they may not see answers as a missing one."""
+    case = (
+        permissions.case_in_scope.scope(user, Case.objects.select_related("person"))
+        .filter(person__case_code=(code or "").strip().upper())
+        .order_by("-created_at", "id")
+        .first()
+    )
+    if case is None:
+        raise NotFound(_("Not found."), fields={"case_code": [_("No case with this code.")]})
+    return case

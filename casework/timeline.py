@@ -43,6 +43,8 @@ record_labels.register(
         "casework.bestinterestsdetermination": _("Best-interests determination"),
         "casework.questionnaireversion": _("Questionnaire version"),
         "casework.question": _("Question of a questionnaire"),
+        "casework.casegroup": _("Group of linked cases"),
+        "casework.casegroupmember": _("Linked case"),
     }
 )
 
@@ -101,6 +103,8 @@ CASE_EVENTS.register(
         "journey_event_changed": _("Step of the trafficking journey corrected"),
         "journey_event_removed": _("Step of the trafficking journey removed"),
         "flag_raised": _("Risk flag raised"),
+        "case_linked": _("Case linked with other cases"),
+        "case_unlinked": _("Case taken out of a group of linked cases"),
         "flag_cleared": _("Risk flag cleared"),
         "perpetrator_added": _("Perpetrator recorded"),
         "perpetrator_changed": _("Perpetrator's record corrected"),

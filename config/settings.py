@@ -378,6 +378,7 @@ SPECTACULAR_SETTINGS = {
                 "ProceedingOutcome",
                 "VictimSupport",
                 "HearingKind",
+                "LinkKind",
             ],
             "shelters.imports.models": ["ImportStatus", "ImportRowStatus"],
         }.items()

@@ -10,11 +10,12 @@ class ReferralsConfig(AppConfig):
         from django.db.models.signals import post_migrate
 
         from notifications.registry import register_alert
-        from referrals import extensions, services, timeline
+        from referrals import extensions, group_referral, services, timeline
         from referrals.reminders import register_rules
 
         register_rules()
         register_alert(*services.OVERRIDE_ALERTS)
         extensions.register()
+        group_referral.register()
         timeline.register()
         post_migrate.connect(timeline.REFERRAL_EVENTS.install, sender=self, weak=False)

@@ -18,6 +18,7 @@ from accounts.models import Organisation, Role, User
 from seeds.demo_assessments import demo_assessments
 from seeds.demo_journeys import demo_journeys
 from seeds.demo_legal import demo_legal
+from seeds.demo_links import demo_links
 from seeds.demo_reminders import demo_reminders
 from shelters.models import Shelter, ShelterStaff
 
@@ -115,7 +116,8 @@ def seed_demo(
     is generated when people exist already (None is returned). Either way open trafficking cases
     without a journey get one, half of them with an HTCDS consent (seeds.demo_journeys), a third of
     those get legal proceedings and perpetrators (seeds.demo_legal), open cases without an
-    assessment get one to three (seeds.demo_assessments), and the
+    assessment get one to three (seeds.demo_assessments), some siblings and people returned
+    together are linked (seeds.demo_links), and the
     demo workers get reminders due, overdue and upcoming relative to today (seeds.demo_reminders)."""
     from casework.models import Person
     from seeds.generator import generate
@@ -125,7 +127,7 @@ def seed_demo(
     counts = None
     if not (if_empty and Person.objects.exists()):
         counts = generate(people=people, seed=seed, batch_size=batch_size, progress=progress)
-    journeys = demo_journeys(seed=seed) + demo_legal(seed=seed) + demo_assessments(seed=seed)
+    journeys = demo_journeys(seed=seed) + demo_legal(seed=seed) + demo_assessments(seed=seed) + demo_links(seed=seed)
     if counts is not None:
         counts |= {f"demo.{kind}": number for kind, number in journeys.items()}
     demo_reminders(usernames=reminded_logins())

@@ -186,19 +186,15 @@ class NonResidentialForm(forms.Form):
         return clean_code(self.cleaned_data["case_code"])
 
 
-class AdmissionRequestForm(forms.Form):
+class ShelterChoiceForm(forms.Form):
+    """A shelter among those given (by code), and a day (the field named by DAY) that is today
+    unless said otherwise."""
+
+    DAY = ""
     shelter = forms.ChoiceField(label=_("Shelter"))
-    needed_from = DateField(label=_("Place needed from"))
-    note = forms.CharField(
-        label=_("What the shelter should know (optional)"),
-        required=False,
-        widget=forms.Textarea(attrs={"rows": 3}),
-        max_length=REASON_MAX_LENGTH,
-        help_text=_("The shelter sees the case code, sex, age and category; it sees the name once it admits."),
-    )
 
     def __init__(self, *args: Any, shelters: list[Shelter], **kwargs: Any) -> None:
-        kwargs.setdefault("initial", {}).setdefault("needed_from", timezone.localdate())
+        kwargs.setdefault("initial", {}).setdefault(self.DAY, timezone.localdate())
         super().__init__(*args, **kwargs)
         self.shelters = {shelter.code: shelter for shelter in shelters}
         self.fields["shelter"].choices = [("", "—")] + [  # type: ignore[attr-defined]
@@ -207,6 +203,18 @@ class AdmissionRequestForm(forms.Form):
 
     def chosen_shelter(self) -> Shelter:
         return self.shelters[self.cleaned_data["shelter"]]
+
+
+class AdmissionRequestForm(ShelterChoiceForm):
+    DAY = "needed_from"
+    needed_from = DateField(label=_("Place needed from"))
+    note = forms.CharField(
+        label=_("What the shelter should know (optional)"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=REASON_MAX_LENGTH,
+        help_text=_("The shelter sees the case code, sex, age and category; it sees the name once it admits."),
+    )
 
 
 class DeclineForm(forms.Form):

@@ -43,6 +43,7 @@ from casework.services import (
     flags,
     follow_ups,
     journey,
+    links,
     perpetrators,
     proceedings,
     questionnaires,
@@ -105,6 +106,7 @@ CASE_WORKER = {"social_worker"}
 CASE_MANAGER = {"manager"}
 CASE_OPENERS = {"social_worker", "outsider", "counsellor", "police"}
 FLAGGERS = {"social_worker", "manager"}  # the case's workers and its managers (casework.raise_flag)
+GROUP_READERS = {"social_worker", "manager"}  # who see two cases of the world's group (police see one)
 CASE_SCREENERS = {"social_worker", "police"}  # the case's workers, and police on cases shared with them
 # Perpetrators are tier 3 with police access by their own rule: the assigned counsellor (the
 # case's worker is a social worker, not a counsellor) and police who see the case: police only.
@@ -558,6 +560,48 @@ ROWS = [
         for method in ("get", "post")
     ],
     R("casework:hearing-remove", "post", CASE_SCREENERS, args=lambda o: [o.case.pk, o.hearing.pk]),
+    # --- linked cases (a group seen through a member case; linked and unlinked by who may move them;
+    # acting on a group: whoever sees it, then each case's own service decides) --------------------
+    R("v1:case-group-list", "get", AUTHENTICATED, contains=GROUP_READERS),
+    R(
+        "v1:case-group-list",
+        "post",
+        FLAGGERS,
+        body=lambda o: {"kind": "family", "reason": "Cousins", "cases": [str(o.case.pk), str(o.adult_case.pk)]},
+    ),
+    R("v1:case-group-detail", "get", GROUP_READERS, args=lambda o: object_id(o, "group")),
+    R(
+        "v1:case-group-add",
+        "post",
+        FLAGGERS,
+        args=lambda o: object_id(o, "group"),
+        body=lambda o: {"case": str(o.case.pk)},
+    ),
+    R(
+        "v1:case-group-remove",
+        "post",
+        FLAGGERS,
+        args=lambda o: object_id(o, "group"),
+        body=lambda o: {"case": str(o.case.pk), "reason": "Recorded by mistake"},
+    ),
+    R(
+        "v1:case-group-act",
+        "post",
+        GROUP_READERS,
+        args=lambda o: object_id(o, "group"),
+        body=lambda o: {"action": "repatriation_step", "params": {"step": "case_interview_documentation"}},
+    ),
+    *[R("casework:case-link", method, FLAGGERS, args=lambda o: [o.case.pk]) for method in ("get", "post")],
+    R("casework:group-list", "get", AUTHENTICATED),
+    *[
+        R(name, method, GROUP_READERS, args=args)
+        for name, args in (
+            ("casework:group-detail", lambda o: [o.group.pk]),
+            ("casework:group-act", lambda o: [o.group.pk]),
+            ("casework:group-remove", lambda o: [o.group.pk, o.case.pk]),
+        )
+        for method in ("get", "post")
+    ],
     R("v1:follow-up-list", "get", AUTHENTICATED, contains=CASE_READERS),
     R(
         "v1:follow-up-record",
@@ -1423,6 +1467,7 @@ def build_world(people: Any, orgs: Any) -> SimpleNamespace:
         note=note,
         flag=flags.case_flag_raise(actor=sw, case=case, level="high", reason="Seen near the home"),
         **assessment_world(people, orgs, case),
+        group=links.case_group_create(actor=sw, kind="sibling", reason="Sisters", cases=[case, adult_case]),
         journey_event=journey.journey_event_add(actor=sw, case=case, stage="transit", place="Houayxay"),
         perpetrator_link=perpetrators.perpetrator_add(
             actor=people.police, case=case, roles=["recruiter"], known_as="Matrix broker"
@@ -1486,6 +1531,7 @@ def test_access(row, world, client):
                     "v1:hearing-list": str(world.hearing.pk),
                     "v1:assessment-list": str(world.assessment.pk),
                     "v1:best-interests-list": str(world.determination.pk),
+                    "v1:case-group-list": str(world.group.pk),
                     "v1:follow-up-list": str(world.visit.pk),
                     "v1:repatriation-list": str(world.repatriation.pk),
                     "v1:screening-list": str(world.screening.pk),
@@ -1587,6 +1633,7 @@ STATISTICIAN_ROUTES = {
     "statistics:htcds-xlsx",
     "v1:htcds-export-list",
     "casework:case-list",  # a statistician's case list is empty: no role of theirs sees a case
+    "casework:group-list",  # likewise the groups of linked cases: a group is seen through a case
     # their own reminders: case codes and links only, and a statistician is assigned no case
     "notifications:list",
     "notifications:read-all",

@@ -1,6 +1,17 @@
 from rest_framework.routers import DefaultRouter
 
-from casework.api import assessments, attachments, flags, journey, legal, reference, repatriation, screening, views
+from casework.api import (
+    assessments,
+    attachments,
+    flags,
+    journey,
+    legal,
+    links,
+    reference,
+    repatriation,
+    screening,
+    views,
+)
 
 router = DefaultRouter()
 router.register("cases", views.CaseViewSet, basename="case")
@@ -18,6 +29,7 @@ router.register("flags", flags.CaseFlagViewSet, basename="case-flag")
 router.register("assessments", assessments.AssessmentViewSet, basename="assessment")
 router.register("best-interests", assessments.DeterminationViewSet, basename="best-interests")
 router.register("reference/questionnaires", assessments.QuestionnaireViewSet, basename="questionnaire")
+router.register("case-groups", links.CaseGroupViewSet, basename="case-group")
 router.register("journey", journey.JourneyEventViewSet, basename="journey-event")
 router.register("perpetrators", legal.PerpetratorViewSet, basename="perpetrator")
 router.register("case-perpetrators", legal.CasePerpetratorViewSet, basename="case-perpetrator")

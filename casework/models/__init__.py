@@ -13,6 +13,7 @@ from casework.models.cases import BreakGlassGrant, Case, CaseEvent, CaseShare, C
 from casework.models.flags import CaseFlag
 from casework.models.journey import JourneyCode, JourneyEvent
 from casework.models.legal import CasePerpetrator, Hearing, LegalProceeding, Perpetrator
+from casework.models.links import CaseGroup, CaseGroupMember
 from casework.models.people import PERSON_IDENTITY_FIELDS, CaseCodeCounter, FamilyMember, Person
 from casework.models.reference import (
     BorderPoint,
@@ -39,6 +40,8 @@ __all__ = [
     "CaseCodeCounter",
     "CaseEvent",
     "CaseFlag",
+    "CaseGroup",
+    "CaseGroupMember",
     "CaseNote",
     "CasePerpetrator",
     "CasePlan",

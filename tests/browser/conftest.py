@@ -219,6 +219,18 @@ def assert_no_horizontal_scroll(page: Page) -> None:
         raise AssertionError(f"{page.url}: horizontal scroll of {overflow}px, from {culprits}")
 
 
+WIDE, PHONE = {"width": 1366, "height": 900}, {"width": 360, "height": 740}
+
+
+def both_widths(page: Page, name: str) -> None:
+    """Screenshots of the page on a phone (checked for sideways scrolling) and on a laptop."""
+    page.set_viewport_size(PHONE)
+    assert_no_horizontal_scroll(page)
+    screenshot(page, f"{name}-360")
+    page.set_viewport_size(WIDE)
+    screenshot(page, f"{name}-1366")
+
+
 def fill_date(field: Locator, day: date) -> None:
     """A date as the widget takes it: the browser's picker (ISO) or a typed dd/mm/yyyy."""
     field.fill(day.isoformat() if field.get_attribute("type") == "date" else day.strftime("%d/%m/%Y"))
@@ -234,14 +246,3 @@ def switch_language(page: Page, code: str) -> None:
     page.locator("form.lang button").click()
     expect(page.locator("html")).to_have_attribute("lang", code)
 
-
-WIDE, PHONE = {"width": 1366, "height": 900}, {"width": 360, "height": 740}
-
-
-def both_widths(page: Page, name: str) -> None:
-    """The page at a phone's width (nothing may scroll sideways) and at a laptop's, both shot."""
-    page.set_viewport_size(PHONE)
-    assert_no_horizontal_scroll(page)
-    screenshot(page, f"{name}-360")
-    page.set_viewport_size(WIDE)
-    screenshot(page, f"{name}-1366")

@@ -12,11 +12,7 @@ from playwright.sync_api import expect
 
 from casework.models import JourneyEvent
 from referrals.services import consent_record
-from tests.browser.conftest import (
-    both_widths,
-    fill_date,
-    login_as,
-)
+from tests.browser.conftest import both_widths, fill_date, login_as
 from tests.factories import open_case
 
 ADULT = {

@@ -10,11 +10,7 @@ from datetime import date
 from playwright.sync_api import Page, expect
 
 from casework.models import Case, FamilyMember, Person
-from tests.browser.conftest import (
-    both_widths,
-    fill_date,
-    login_as,
-)
+from tests.browser.conftest import both_widths, fill_date, login_as
 from tests.factories import open_case
 
 GIRL = {"given_name_latin": "Noy", "family_name_latin": "Synthetc", "sex": "female", "date_of_birth": date(2008, 1, 5)}
