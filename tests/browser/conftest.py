@@ -245,4 +245,3 @@ def switch_language(page: Page, code: str) -> None:
     page.locator("#language").select_option(code)
     page.locator("form.lang button").click()
     expect(page.locator("html")).to_have_attribute("lang", code)
-
