@@ -20,6 +20,7 @@ from csp.constants import NONCE, NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 
 from config import attachment_storage, keys
+from config.api_schema import API_SCHEMA_SETTINGS
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -325,71 +326,7 @@ REST_FRAMEWORK = {
     "ALLOWED_VERSIONS": ["v1"],
     "DEFAULT_VERSION": "v1",
 }
-SPECTACULAR_SETTINGS = {
-    "SWAGGER_UI_DIST": "SIDECAR",
-    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
-    "REDOC_DIST": "SIDECAR",
-    "TITLE": "Pathway API",
-    "DESCRIPTION": "Case management for shelters and victim referral. Every list is scoped to the caller.",
-    "VERSION": "1.0.0",
-    "COMPONENT_SPLIT_REQUEST": True,
-    "SERVE_INCLUDE_SCHEMA": False,
-    "SERVE_PERMISSIONS": ["rest_framework.permissions.IsAuthenticated"],
-    # One schema enum per TextChoices class, named after it (clients generate one type each).
-    "ENUM_NAME_OVERRIDES": {
-        f"{name}Enum": f"{module}.{name}"
-        for module, names in {
-            "accounts.models": ["OrganisationKind", "Role", "Language", "AuditAction"],
-            "shelters.choices": ["ExitDestination", "ExitGroup"],
-            "referrals.choices": ["ConsentGivenBy", "DataCategory", "Urgency", "ReferralStatus"],
-            "casework.models.attachments": ["AttachmentKind", "AttachmentTier"],
-            "casework.choices": [
-                "Sex",
-                "CaseCategory",
-                "CaseStatus",
-                "ClosureReason",
-                "IdentificationRoute",
-                "Relationship",
-                "Element",
-                "Dimension",
-                "Strength",
-                "AppliesTo",
-                "ExploitationKind",
-                "ScreeningPlace",
-                "ScreeningOutcome",
-                "DecidingBody",
-                "ServiceStatus",
-                "NoteKind",
-                "SupportPlanType",
-                "ApprovalStatus",
-                "TransferStatus",
-                "RepatriationFlow",
-                "RepatriationStatus",
-                "StepStatus",
-                "Tier",
-                "FamilyAssessment",
-                "ReturnDestination",
-                "CancellationReason",
-                "JourneyStage",
-                "PerpetratorRole",
-                "AgeBand",
-                "PerpetratorRelation",
-                "ProceedingStage",
-                "ProceedingOutcome",
-                "VictimSupport",
-                "HearingKind",
-                "LinkKind",
-            ],
-            "shelters.imports.models": ["ImportStatus", "ImportRowStatus"],
-        }.items()
-        for name in names
-    },
-    "POSTPROCESSING_HOOKS": [
-        "drf_spectacular.hooks.postprocess_schema_enums",
-        "core.api.schema.omittable_fields_not_required",
-        "core.api.schema.document_error_answers",
-    ],
-}
+SPECTACULAR_SETTINGS = API_SCHEMA_SETTINGS  # config/api_schema.py: the OpenAPI schema's title, enums and hooks
 
 # API requests per staff user, and per partner token, and window ("off": no quota); docs/api.md.
 API_THROTTLE_RATE = env("API_THROTTLE_RATE", "600/min")
@@ -487,12 +424,9 @@ if PRODUCTION and WEBHOOK_ALLOWED_NETWORKS:
 # a key derived from SECRET_KEY (development). Peers get the public half from /crossborder/peers/.
 CROSSBORDER_INSTANCE_ID = env("CROSSBORDER_INSTANCE_ID", "pathway-la")
 CROSSBORDER_PRIVATE_KEY = env("CROSSBORDER_PRIVATE_KEY", "")
-# A signature is accepted this many seconds either side of its `created` time (clock skew).
-CROSSBORDER_SIGNATURE_WINDOW_SECONDS = env_int("CROSSBORDER_SIGNATURE_WINDOW_SECONDS", 300)
-# The longest wait between two attempts at a message to a peer that does not answer.
-CROSSBORDER_BACKOFF_MAX_SECONDS = env_int("CROSSBORDER_BACKOFF_MAX_SECONDS", 1800)
-# Peers on plain http:// (tests and development only; production refuses to start with it).
-CROSSBORDER_ALLOW_HTTP = env_bool("CROSSBORDER_ALLOW_HTTP", False)
+CROSSBORDER_SIGNATURE_WINDOW_SECONDS = env_int("CROSSBORDER_SIGNATURE_WINDOW_SECONDS", 300)  # either side of `created`
+CROSSBORDER_BACKOFF_MAX_SECONDS = env_int("CROSSBORDER_BACKOFF_MAX_SECONDS", 1800)  # longest wait between two tries
+CROSSBORDER_ALLOW_HTTP = env_bool("CROSSBORDER_ALLOW_HTTP", False)  # peers on http://: tests and development only
 if PRODUCTION and CROSSBORDER_ALLOW_HTTP:
     raise ImproperlyConfigured("CROSSBORDER_ALLOW_HTTP is for tests and development only")
 

@@ -17,7 +17,7 @@ from accounts.actors import signed_in
 from accounts.models import AuditAction
 from accounts.services import audit_record, audit_record_many
 from casework import assessment_permissions
-from casework.api.serializers import case_field
+from casework.api.fields import case_field
 from casework.assessment_answers import TEXT_MAX_LENGTH
 from casework.choices import BestInterestsDecision
 from casework.models import Assessment, BestInterestsDetermination, Question, Questionnaire, QuestionnaireVersion

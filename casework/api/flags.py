@@ -16,7 +16,7 @@ from rest_framework.response import Response
 
 from accounts.actors import signed_in
 from casework import permissions
-from casework.api.serializers import case_field
+from casework.api.fields import case_field
 from casework.choices import RiskLevel
 from casework.models import CaseFlag
 from casework.services import flags as service

@@ -17,7 +17,7 @@ from accounts.actors import signed_in
 from accounts.models import AuditAction, Country
 from accounts.services import audit_record, audit_record_many
 from casework import permissions
-from casework.api.serializers import case_field, code_field
+from casework.api.fields import case_field, code_field
 from casework.choices import JourneyStage
 from casework.journey_fields import CODED, COMMON_FIELDS
 from casework.models import BorderPoint, JourneyCode, JourneyEvent

@@ -27,7 +27,7 @@ from accounts.actors import signed_in
 from accounts.models import AuditAction, Country
 from accounts.services import audit_record, audit_record_many
 from casework import legal_permissions
-from casework.api.serializers import bounded_list, case_field, code_field
+from casework.api.fields import bounded_list, case_field, code_field
 from casework.choices import (
     AgeBand,
     HearingKind,

@@ -20,7 +20,7 @@ from rest_framework.response import Response
 
 from accounts.actors import signed_in
 from casework import extensions, permissions
-from casework.api.serializers import case_field
+from casework.api.fields import case_field
 from casework.choices import LinkKind
 from casework.models import Case, CaseGroup
 from casework.services import group_actions, links

@@ -15,7 +15,7 @@ from rest_framework.response import Response
 from accounts.actors import signed_in
 from accounts.models import Country, Organisation, User
 from casework import permissions
-from casework.api.serializers import case_field, code_field
+from casework.api.fields import case_field, code_field
 from casework.choices import CancellationReason, FamilyAssessment, RepatriationFlow, ReturnDestination
 from casework.models import BorderPoint, Repatriation, RepatriationStep
 from casework.repatriation_flows import flow_steps

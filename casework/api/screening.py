@@ -14,7 +14,7 @@ from rest_framework.response import Response
 from accounts.actors import signed_in
 from accounts.models import Organisation, User
 from casework import permissions
-from casework.api.serializers import BoundedListSerializer, case_field
+from casework.api.fields import BoundedListSerializer, case_field
 from casework.choices import DecidingBody, ScreeningOutcome, ScreeningPlace
 from casework.models import Indicator, Screening, ScreeningIndicator
 from casework.services import screening as service

@@ -17,6 +17,7 @@ from accounts.actors import signed_in
 from accounts.models import AuditAction
 from accounts.services import audit_record
 from casework import permissions, selectors
+from casework.api import person_serializers as ps
 from casework.api import serializers as s
 from casework.api.filters import CaseFilter
 from casework.duplicates import find_duplicates
@@ -246,13 +247,13 @@ class PersonViewSet(mixins.ListModelMixin, ScopedViewSet):
     """People the caller may see through their cases. Merged records are not listed."""
 
     permission = permissions.view_person
-    serializer_class = s.PersonSerializer
+    serializer_class = ps.PersonSerializer
 
     def get_queryset(self) -> QuerySet[Person]:
         return selectors.person_list(user=self.request.user, search=self.request.query_params.get("search", ""))
 
     def get_serializer_class(self):  # type: ignore[no-untyped-def]
-        return s.PersonBriefSerializer if self.action == "list" else s.PersonSerializer
+        return ps.PersonBriefSerializer if self.action == "list" else ps.PersonSerializer
 
     def get_serializer_context(self) -> dict[str, Any]:
         return {**super().get_serializer_context(), "identity_visible": identity_from_scope}
@@ -267,42 +268,42 @@ class PersonViewSet(mixins.ListModelMixin, ScopedViewSet):
         selectors.record_identity_read(user=request.user, objects=[person], action=AuditAction.VIEW)
         return self.respond(person)
 
-    @extend_schema(request=s.PersonInputSerializer, responses=s.PersonSerializer)
+    @extend_schema(request=ps.PersonInputSerializer, responses=ps.PersonSerializer)
     def partial_update(self, request: Request, pk: str) -> Response:
         person = self.get_object()
-        data = self.read_input(s.PersonInputSerializer, partial=True)
+        data = self.read_input(ps.PersonInputSerializer, partial=True)
         people.person_update(actor=signed_in(request), person=person, **data)
         return self.respond(person)
 
-    @extend_schema(parameters=[s.DuplicateQuerySerializer], responses=s.DuplicateReportSerializer)
+    @extend_schema(parameters=[ps.DuplicateQuerySerializer], responses=ps.DuplicateReportSerializer)
     @action(detail=False, methods=["get"])
     def duplicates(self, request: Request) -> Response:
         """Likely duplicates of the person being registered (call it before intake). Only people
         you may see are returned; matches elsewhere are only counted."""
-        query = s.DuplicateQuerySerializer(data=request.query_params)
+        query = ps.DuplicateQuerySerializer(data=request.query_params)
         query.is_valid(raise_exception=True)
         report = find_duplicates(user=request.user, **query.validated_data)
-        return Response(s.DuplicateReportSerializer(report, context=self.get_serializer_context()).data)
+        return Response(ps.DuplicateReportSerializer(report, context=self.get_serializer_context()).data)
 
-    @extend_schema(request=s.MergeSerializer, responses=s.PersonSerializer)
+    @extend_schema(request=ps.MergeSerializer, responses=ps.PersonSerializer)
     @action(detail=True, methods=["post"])
     def merge(self, request: Request, pk: str) -> Response:
         """Fold another record of the same person into this one (a manager of both)."""
         keep = self.get_object()
-        data = self.read_input(s.MergeSerializer)
+        data = self.read_input(ps.MergeSerializer)
         merged = person_merge(actor=signed_in(request), keep=keep, merge=data["merge"], reason=data["reason"])
         return self.respond(merged)
 
-    @extend_schema(request=s.FamilyMemberSerializer, responses={201: s.FamilyMemberSerializer})
+    @extend_schema(request=ps.FamilyMemberSerializer, responses={201: ps.FamilyMemberSerializer})
     @action(detail=True, methods=["post"])
     def family(self, request: Request, pk: str) -> Response:
-        data = self.read_input(s.FamilyMemberSerializer)
+        data = self.read_input(ps.FamilyMemberSerializer)
         member = people.family_member_add(actor=signed_in(request), person=self.get_object(), **data)
-        return self.respond(member, s.FamilyMemberSerializer, status.HTTP_201_CREATED)
+        return self.respond(member, ps.FamilyMemberSerializer, status.HTTP_201_CREATED)
 
     @extend_schema(
-        request=s.FamilyMemberSerializer,
-        responses={200: s.FamilyMemberSerializer, 204: None},
+        request=ps.FamilyMemberSerializer,
+        responses={200: ps.FamilyMemberSerializer, 204: None},
         parameters=[OpenApiParameter("member_id", OpenApiTypes.UUID, OpenApiParameter.PATH)],
     )
     # Any segment routes here (as the router's own ids do), so a malformed id is this API's JSON 404.
@@ -313,9 +314,9 @@ class PersonViewSet(mixins.ListModelMixin, ScopedViewSet):
         if request.method == "DELETE":
             people.family_member_remove(actor=signed_in(request), member=member)
             return Response(status=status.HTTP_204_NO_CONTENT)
-        data = self.read_input(s.FamilyMemberSerializer, partial=True)
+        data = self.read_input(ps.FamilyMemberSerializer, partial=True)
         return self.respond(
-            people.family_member_update(actor=signed_in(request), member=member, **data), s.FamilyMemberSerializer
+            people.family_member_update(actor=signed_in(request), member=member, **data), ps.FamilyMemberSerializer
         )
 
 

@@ -19,7 +19,7 @@ from rest_framework import serializers
 
 from accounts.models import Organisation, User
 from casework import health
-from casework.api.serializers import case_field, code_field
+from casework.api.fields import case_field, code_field
 from casework.models import ServiceType
 from core.api.schema import OMITTABLE
 from core.limits import REASON_MAX_LENGTH

@@ -9,7 +9,8 @@ from rest_framework import serializers
 from accounts.models import Organisation, Province
 from accounts.permissions import view_user
 from casework import health
-from casework.api.serializers import PersonBriefSerializer, code_field
+from casework.api.fields import code_field
+from casework.api.person_serializers import PersonBriefSerializer
 from casework.choices import CaseCategory, Sex
 from casework.models import ServiceType
 from core.api.fields import ScopedRelatedField
