@@ -43,19 +43,14 @@ PERSON_FIELDS = (
 )
 
 
-def allocate_case_code(*, province: Province, year: int) -> str:
-    """Take the next number for this province and year, e.g. VT-2026-00042.
+def allocate_case_codes(*, province: Province, year: int, count: int) -> list[str]:
+    """Take the next `count` numbers for this province and year at once, e.g. VT-2026-00042 (one
+    for a registration, many for a register import's people: one UPSERT, not one per person).
 
     The UPSERT locks the counter row until the caller's transaction ends: concurrent
-    registrations wait for each other, and a rolled-back registration returns its number."""
-    return allocate_case_codes(province=province, year=year, count=1)[0]
-
-
-def allocate_case_codes(*, province: Province, year: int, count: int) -> list[str]:
-    """Take the next `count` numbers for this province and year at once (a register import's
-    people): one UPSERT, rather than one per person, each leaving a row version behind it."""
+    registrations wait for each other, and a rolled-back registration returns its numbers."""
     if not connection.in_atomic_block:
-        raise RuntimeError("allocate_case_code must run inside the registering transaction")
+        raise RuntimeError("allocate_case_codes must run inside the registering transaction")
     last = _counter_add(province.pk, year, count)
     return [f"{province.code}-{year}-{number:05d}" for number in range(last - count + 1, last + 1)]
 

@@ -4,7 +4,7 @@ fail after taking a number, leave codes without duplicates and without gaps."""
 import pytest
 
 from casework.models import CaseCodeCounter, Person
-from casework.services.people import allocate_case_code
+from casework.services.people import allocate_case_codes
 from core.errors import ApplicationError
 from tests.concurrency import run_concurrently
 from tests.factories import open_case
@@ -35,4 +35,4 @@ def test_a_code_is_only_taken_inside_a_transaction(reference):
     from accounts.models import Province
 
     with pytest.raises(RuntimeError):
-        allocate_case_code(province=Province.objects.get(code="VT"), year=2026)
+        allocate_case_codes(province=Province.objects.get(code="VT"), year=2026, count=1)
