@@ -17,15 +17,16 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import hashlib
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from typing import Any
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db import DatabaseError, IntegrityError, transaction
+from django.db import DatabaseError, IntegrityError, connection, transaction
 from django.db.models import Model, ProtectedError
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from pghistory import context as history_context
 
 from accounts.actors import Staff
 from accounts.models import AuditAction
@@ -136,7 +137,7 @@ def import_undo(*, actor: Staff, register_import: RegisterImport) -> RegisterImp
     if worked_on.exists():
         raise Conflict(worked_on_message)
     try:
-        with transaction.atomic():
+        with _transaction(register_import):
             for model, key in UNDO_ORDER:
                 ids = [getattr(row, key) for row in rows if getattr(row, key)]
                 objects = list(model._default_manager.filter(pk__in=ids))
@@ -228,6 +229,20 @@ def _require(actor: Staff, register_import: RegisterImport) -> None:
     )
 
 
+@contextlib.contextmanager
+def _transaction(register_import: RegisterImport) -> Iterator[None]:
+    """A transaction whose history rows (pghistory) name the import, and in which no trigger is
+    ignored (pgtrigger), both said at its start. Needed for speed too: pghistory's and pgtrigger's
+    trigger functions read a setting inside a PL/pgSQL exception block, and a setting never set
+    raises; each caught error ends a subtransaction, whose abort makes PostgreSQL scan every
+    foreign-key check deferred so far, so a row cost more the more rows came before it
+    (docs/performance.md)."""
+    with history_context(register_import=str(register_import.pk)), transaction.atomic():
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT set_config('pgtrigger.ignore', '{}', true)")
+        yield
+
+
 def _apply(
     register_import: RegisterImport, *, keep: bool, progress: Progress | None, batched: bool = True
 ) -> list[RowResult]:
@@ -269,7 +284,7 @@ class _Run:
         )
 
     def all(self, *, keep: bool, batched: bool) -> list[RowResult]:
-        with transaction.atomic():
+        with _transaction(self.register_import):
             if batched:
                 with batch.batch():
                     results = apply_rows(

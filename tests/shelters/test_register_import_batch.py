@@ -14,7 +14,8 @@ from django.utils import timezone
 
 from accounts.models import AuditAction, AuditEvent
 from accounts.services import audit_record
-from casework.models import CaseEvent, Person
+from casework.models import Case, CaseEvent, Person
+from casework.privacy import history_models
 from casework.services.people import allocate_case_codes
 from config.celery import app
 from core import batch
@@ -156,3 +157,16 @@ def test_a_batch_takes_consecutive_case_codes_and_leaves_the_counter_at_the_last
     with transaction.atomic():  # the next registration, outside any batch, follows on
         (following,) = allocate_case_codes(province=shelter.province, year=2016, count=1)
     assert following == f"{shelter.province.code}-2016-{numbers[-1] + 1:05d}"
+
+
+def test_the_history_of_what_an_import_writes_and_undoes_names_the_import(people, shelter):
+    """The context is also what keeps a row's cost flat through a large file (docs/performance.md)."""
+    register_import = imported(people.manager, shelter, [stay_row(1), assistance_row(2)])
+    rows = list(register_import.rows.all())
+    services.import_undo(actor=people.manager, register_import=register_import)
+    for model in (Person, Case, Stay):
+        (history,) = history_models(model)
+        ids = [getattr(row, f"{model._meta.model_name}_id") for row in rows]
+        events = history.objects.select_related("pgh_context").filter(pgh_obj_id__in=[pk for pk in ids if pk])
+        assert {"insert", "delete"} <= {event.pgh_label for event in events}, model
+        assert {event.pgh_context.metadata["register_import"] for event in events} == {str(register_import.pk)}
