@@ -15,6 +15,7 @@ from django.db import transaction
 
 from accounts import services as account_services
 from accounts.models import Organisation, Role, User
+from seeds.demo_directory import demo_directory
 from seeds.demo_journeys import demo_journeys
 from seeds.demo_reminders import demo_reminders
 from shelters.models import Shelter, ShelterStaff
@@ -112,12 +113,14 @@ def seed_demo(
     the LWU shelter in Vientiane, admits and discharges its residents. With `if_empty`, nothing
     is generated when people exist already (None is returned). Either way open trafficking cases
     without a journey get one, half of them with an HTCDS consent (seeds.demo_journeys), and the
-    demo workers get reminders due, overdue and upcoming relative to today (seeds.demo_reminders)."""
+    demo workers get reminders due, overdue and upcoming relative to today (seeds.demo_reminders);
+    the demo organisations get their directory entries (seeds.demo_directory)."""
     from casework.models import Person
     from seeds.generator import generate
 
     refuse_in_production()
     create_demo_logins()
+    demo_directory()
     counts = None
     if not (if_empty and Person.objects.exists()):
         counts = generate(people=people, seed=seed, batch_size=batch_size, progress=progress)

@@ -131,3 +131,12 @@ def test_the_directory_page_and_api_list_the_entry(people, orgs, lwu_entry, api)
     assert listed.status_code == 200
     assert [row["organisation"] for row in listed.json()["results"]] == [orgs.lwu.code]
     assert api.get("/api/v1/directory/", {"province": "SV"}).json()["results"] == []
+
+
+def test_the_demo_organisations_get_entries_once(reference):
+    from seeds.demo_directory import DEMO_ENTRIES, demo_directory
+
+    assert demo_directory() == len(DEMO_ENTRIES)
+    assert demo_directory() == 0
+    entry = DirectoryEntry.objects.get(organisation__code="sengsavang")
+    assert entry.provinces.get().code == "SV" and entry.email.endswith(".example.org")
