@@ -24,6 +24,7 @@ from referrals.services import NOTE_MAX_LENGTH
 SEND = "send"
 DRAFT = "draft"
 CHECK = "check"  # show the consents that fit what is chosen, save nothing
+FIND = "find"  # list the providers of the chosen services in the province, with no error shown
 
 
 class ConsentChoice(forms.ModelChoiceField):

@@ -103,6 +103,11 @@ def test_the_referral_form_lists_the_providers_with_capacity(people, orgs, case,
     assert orgs.lwu.name_en in body and "12 a month" in body
     assert orgs.ngo.name_en not in body
     assert "show_all=1" in body
+    found = client.post(
+        url, {"service_types": [counselling.pk], "province": vientiane.pk, "reason": "kept", "action": "find"}
+    )
+    assert found.status_code == 200 and "12 a month" in found.content.decode()
+    assert "errorlist" not in found.content.decode() and "kept" in found.content.decode()
     everyone = client.get(url, {"service_types": [counselling.pk], "province": vientiane.pk, "show_all": "1"})
     assert orgs.ngo.name_en in everyone.content.decode()
 
