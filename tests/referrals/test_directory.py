@@ -5,6 +5,8 @@ person's province, with a link back to every organisation."""
 from __future__ import annotations
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from accounts.models import AuditEvent, Province
@@ -145,3 +147,22 @@ def test_the_demo_organisations_get_entries_once(reference):
     assert demo_directory() == 0
     entry = DirectoryEntry.objects.get(organisation__code="sengsavang")
     assert entry.provinces.get().code == "SV" and entry.email.endswith(".example.org")
+
+
+def test_the_directory_costs_the_same_for_any_number_of_entries(people, api, django_assert_max_num_queries):
+    from seeds.demo_directory import demo_directory
+
+    demo_directory()
+    client = client_for(people.social_worker)
+    client.get(reverse("referrals:directory"))  # the session and the translations, once
+    with django_assert_max_num_queries(13):
+        page = client.get(reverse("referrals:directory"))
+    assert page.content.decode().count('class="card"') == DirectoryEntry.objects.count() > 1
+    DirectoryEntry.objects.exclude(pk=DirectoryEntry.objects.first().pk).delete()
+    with CaptureQueriesContext(connection) as one_entry:
+        client.get(reverse("referrals:directory"))
+    assert len(one_entry) == 13
+    api.force_authenticate(people.social_worker)
+    with django_assert_max_num_queries(10):
+        listed = api.get("/api/v1/directory/")
+    assert listed.json()["count"] == DirectoryEntry.objects.count()
