@@ -20,16 +20,18 @@ from core.errors import NotFound, PermissionDenied
 from core.pages import get_or_404, paginate, query_without_page, submit
 from core.permissions import has_role
 from referrals import permissions, selectors, services
-from referrals.forms import DirectoryEntryForm, DirectoryFilter, ProviderFinder
+from referrals.forms import FIND, DirectoryEntryForm, DirectoryFilter, ProviderFinder
 from referrals.models import DirectoryEntry
 
 
 # --- The referral form's recipients -------------------------------------------------------------------
 def provider_options(request: HttpRequest, case: Case) -> dict[str, Any]:
-    """The referral form's recipient list: the directory's providers of the chosen services in
-    the chosen province, or every active organisation when either is missing or "show all" is on."""
+    """The referral form's recipient list: after "Find providers", the directory's providers of
+    the chosen services in the chosen province; otherwise (and to check what is sent or saved)
+    every active organisation, so a recipient chosen from the full list is never refused."""
     user = request.user
-    narrowed = ProviderFinder(request.POST if request.method == "POST" else request.GET).narrowed()
+    finding = request.method == "POST" and request.POST.get("action") == FIND
+    narrowed = ProviderFinder(request.POST).narrowed() if finding else None
     providers = None
     if narrowed is not None:
         services_, province = narrowed

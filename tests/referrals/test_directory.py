@@ -100,7 +100,7 @@ def test_providers_offer_the_service_in_the_province(people, orgs, lwu_entry, co
 def test_the_referral_form_lists_the_providers_with_capacity(people, orgs, case, lwu_entry, counselling, vientiane):
     client = client_for(people.social_worker)
     url = reverse("referrals:create", args=[case.pk])
-    narrowed = client.get(url, {"service_types": [counselling.pk], "province": vientiane.pk})
+    narrowed = client.post(url, {"service_types": [counselling.pk], "province": vientiane.pk, "action": "find"})
     body = narrowed.content.decode()
     assert orgs.lwu.name_en in body and "12 a month" in body
     assert orgs.ngo.name_en not in body
@@ -112,6 +112,18 @@ def test_the_referral_form_lists_the_providers_with_capacity(people, orgs, case,
     assert "errorlist" not in found.content.decode() and "kept" in found.content.decode()
     everyone = client.get(url, {"service_types": [counselling.pk], "province": vientiane.pk, "show_all": "1"})
     assert orgs.ngo.name_en in everyone.content.decode()
+    # Sent to an organisation from the full list, the narrowing never refuses it.
+    sent = client.post(
+        url,
+        {
+            "service_types": [counselling.pk],
+            "province": vientiane.pk,
+            "to_organisation": orgs.ngo.pk,
+            "urgency": "routine",
+            "action": "check",
+        },
+    )
+    assert sent.status_code == 200 and "errorlist" not in sent.content.decode()
 
 
 def test_the_our_services_page_saves_the_managers_entry(people, orgs, counselling, vientiane):
