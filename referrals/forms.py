@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from accounts.models import Organisation
+from accounts.models import Organisation, Province
 from casework.models import FamilyMember, ServiceType
 from core.limits import REASON_MAX_LENGTH
 from core.pages import DateField, LocalNameChoiceField, LocalNameMultipleChoiceField, local_name
@@ -24,6 +24,7 @@ from referrals.services import NOTE_MAX_LENGTH
 SEND = "send"
 DRAFT = "draft"
 CHECK = "check"  # show the consents that fit what is chosen, save nothing
+FIND = "find"  # list the providers of the chosen services in the province, with no error shown
 
 
 class ConsentChoice(forms.ModelChoiceField):
@@ -39,14 +40,50 @@ class ConsentChoice(forms.ModelChoiceField):
         return label
 
 
-class ReferralForm(forms.Form):
-    to_organisation = LocalNameChoiceField(queryset=Organisation.objects.none(), label=_("Refer to"))
+class ProviderChoice(LocalNameChoiceField):
+    """An organisation, with its directory capacity when the list comes from the directory."""
+
+    with_capacity = False
+
+    def label_from_instance(self, obj: Organisation) -> str:  # type: ignore[override]
+        label = local_name(obj)
+        if not self.with_capacity:
+            return label
+        entry = obj.directory_entry  # joined by referrals.selectors.providers
+        state = gettext("accepting referrals") if entry.accepting else gettext("not accepting referrals now")
+        if entry.capacity is not None:
+            state = gettext("%(count)s a month") % {"count": entry.capacity} + ", " + state
+        return f"{label} — {state}"
+
+
+class ProviderFinder(forms.Form):
+    """What the recipient list is narrowed by: the services and the person's province."""
+
     service_types = LocalNameMultipleChoiceField(
         queryset=ServiceType.objects.filter(active=True),
         label=_("Services asked for"),
         widget=forms.CheckboxSelectMultiple,
         required=False,
     )
+    province = LocalNameChoiceField(
+        queryset=Province.objects.all(),
+        label=_("Person's province"),
+        required=False,
+        help_text=_("With services chosen, only organisations offering them in this province are listed."),
+    )
+    show_all = forms.BooleanField(required=False, widget=forms.HiddenInput)
+
+    def narrowed(self) -> tuple[list[ServiceType], Province] | None:
+        """The services and province to narrow by, or None for every organisation."""
+        if not self.is_valid() or self.cleaned_data["show_all"]:
+            return None
+        services, province = list(self.cleaned_data["service_types"]), self.cleaned_data["province"]
+        return (services, province) if services and province is not None else None
+
+
+class ReferralForm(ProviderFinder):
+    field_order = ["service_types", "province", "to_organisation"]
+    to_organisation = ProviderChoice(queryset=Organisation.objects.none(), label=_("Refer to"))
     urgency = forms.ChoiceField(label=_("Urgency"), choices=Urgency.choices, initial=Urgency.ROUTINE)
     reason = forms.CharField(
         label=_("Why this referral"),
@@ -68,11 +105,21 @@ class ReferralForm(forms.Form):
         help_text=_("The person's (or for a child a guardian's or best-interest) consent for this disclosure."),
     )
 
-    def __init__(self, *args: Any, organisation_id: Any, consents: QuerySet[Consent], **kwargs: Any) -> None:
+    def __init__(
+        self,
+        *args: Any,
+        organisation_id: Any,
+        consents: QuerySet[Consent],
+        providers: QuerySet[Organisation] | None = None,
+        **kwargs: Any,
+    ) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["to_organisation"].queryset = (  # type: ignore[attr-defined]
-            Organisation.objects.filter(is_active=True).exclude(pk=organisation_id).order_by("name_en")
-        )
+        field = self.fields["to_organisation"]
+        if providers is None:
+            providers = Organisation.objects.filter(is_active=True).exclude(pk=organisation_id).order_by("name_en")
+        else:
+            field.with_capacity = True  # type: ignore[attr-defined]
+        field.queryset = providers  # type: ignore[attr-defined]
         self.fields["consent"].queryset = consents.select_related("recipient")  # type: ignore[attr-defined]
 
 
@@ -222,3 +269,29 @@ class WithdrawForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 3}),
         max_length=4000,
     )
+
+
+# --- The directory of services -------------------------------------------------------------------------
+class DirectoryEntryForm(forms.Form):
+    service_types = LocalNameMultipleChoiceField(
+        queryset=ServiceType.objects.filter(active=True),
+        label=_("Services we provide"),
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+    )
+    provinces = LocalNameMultipleChoiceField(
+        queryset=Province.objects.all(),
+        label=_("Provinces where we provide them"),
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+    )
+    capacity = forms.IntegerField(label=_("Places or cases a month"), required=False, min_value=0, max_value=100000)
+    accepting = forms.BooleanField(label=_("Accepting referrals now"), required=False)
+    phone = forms.CharField(label=_("Office phone"), required=False, max_length=40)
+    email = forms.EmailField(label=_("Office e-mail"), required=False)
+    note = forms.CharField(label=_("Note"), required=False, max_length=300)
+
+
+class DirectoryFilter(forms.Form):
+    service = LocalNameChoiceField(queryset=ServiceType.objects.filter(active=True), label=_("Service"), required=False)
+    province = LocalNameChoiceField(queryset=Province.objects.all(), label=_("Province"), required=False)

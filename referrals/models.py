@@ -275,3 +275,30 @@ class WebhookDelivery(models.Model):
                 name="webhook_delivery_due",
             ),
         ]
+
+
+class DirectoryEntry(models.Model):
+    """An organisation's entry in the directory of services: which services it provides in which
+    provinces, how many it can take and whether it accepts referrals now, and the office contact
+    (never a person's own phone or e-mail). The referral form offers providers from it."""
+
+    organisation = models.OneToOneField(
+        "accounts.Organisation", primary_key=True, on_delete=models.PROTECT, related_name="directory_entry"
+    )
+    service_types = models.ManyToManyField("casework.ServiceType", related_name="+", blank=True)
+    provinces = models.ManyToManyField("accounts.Province", related_name="+", blank=True)
+    capacity = models.PositiveIntegerField(
+        _("places or cases a month"), null=True, blank=True, help_text=_("Leave empty if not known")
+    )
+    accepting = models.BooleanField(_("accepting referrals"), default=True)
+    phone = models.CharField(_("office phone"), max_length=40, blank=True)
+    email = models.EmailField(_("office e-mail"), blank=True)
+    note = models.CharField(_("note"), max_length=300, blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    updated_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        ordering = ["organisation__name_en"]
+
+    def __str__(self) -> str:
+        return str(self.organisation)

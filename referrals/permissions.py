@@ -20,14 +20,14 @@ from django.db.models import BooleanField, ExpressionWrapper, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from accounts.models import Role
+from accounts.models import Organisation, Role
 from casework.ages import is_child_on
 from casework.models import Case, ServiceType
 from casework.permissions import change_case, manage_case, view_case, view_health
 from core.pages import local_name
 from core.permissions import EVERYTHING, NOTHING, Permission, define, has_role
 from referrals.choices import ConsentGivenBy, DataCategory, ReferralStatus
-from referrals.models import Consent, ConsentOverride, PartnerToken, Referral
+from referrals.models import Consent, ConsentOverride, DirectoryEntry, PartnerToken, Referral
 
 # Who answers a referral for the receiving organisation (and sees its inbox).
 RECEIVER_ROLES = (Role.SOCIAL_WORKER, Role.COUNSELLOR, Role.MANAGER)
@@ -264,3 +264,40 @@ def consent_problems(
             _("The consent does not cover these services: %(missing)s.") % {"missing": named}
         )
     return dict(problems)
+
+
+# --- The directory of services ---------------------------------------------------------------------
+# Every member of staff reads it (it names organisations and office contacts, no person); a partner's
+# API token does not. A manager keeps their own organisation's entry, an admin any.
+DIRECTORY_READERS = tuple(role for role in Role.values if role != Role.PARTNER)
+
+
+def _reads_directory(user: Any) -> bool:
+    return has_role(user, *DIRECTORY_READERS)
+
+
+view_directory = define(
+    "referrals.view_directory",
+    DirectoryEntry,
+    predicate=lambda user, entry: _reads_directory(user),
+    filter=lambda user: EVERYTHING if _reads_directory(user) else NOTHING,
+)
+
+
+def _keeps_entry(user: Any, organisation: Organisation) -> bool:
+    if has_role(user, Role.ADMIN):
+        return True
+    return has_role(user, Role.MANAGER) and organisation.pk == user.organisation_id
+
+
+def _kept_entries(user: Any) -> Q:
+    if has_role(user, Role.ADMIN):
+        return EVERYTHING
+    if has_role(user, Role.MANAGER) and user.organisation_id is not None:
+        return Q(pk=user.organisation_id)
+    return NOTHING
+
+
+change_directory_entry = define(
+    "referrals.change_directory_entry", Organisation, predicate=_keeps_entry, filter=_kept_entries
+)

@@ -16,7 +16,7 @@ from django.contrib.postgres.expressions import ArraySubquery
 from django.db.models import F, Min, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.utils import timezone
 
-from accounts.models import AuditAction, AuditEvent
+from accounts.models import AuditAction, AuditEvent, Organisation, Province
 from accounts.services import audit_record_many
 from casework.ages import age_on
 from casework.models import Case, Screening, ServiceType
@@ -24,7 +24,7 @@ from casework.permissions import view_health
 from casework.privacy import as_record
 from referrals import permissions
 from referrals.choices import DataCategory, ReferralStatus
-from referrals.models import Consent, ConsentOverride, PartnerToken, Referral, ReferralEvent
+from referrals.models import Consent, ConsentOverride, DirectoryEntry, PartnerToken, Referral, ReferralEvent
 
 # Event kinds written while the referral was a draft: the receiver never sees them.
 DRAFT_EVENT_KINDS = ("created", "draft_updated")
@@ -420,3 +420,35 @@ def person_records(person: Any, case_ids: list[Any]) -> dict[str, list[dict[str,
             for r in referrals
         ],
     }
+
+
+# --- The directory of services ---------------------------------------------------------------------
+def directory(
+    *, user: Any, service_types: Iterable[ServiceType] = (), province: Province | None = None
+) -> QuerySet[DirectoryEntry]:
+    """The entries of active organisations the user may read that offer every one of
+    `service_types` in `province` (either left out: any)."""
+    entries = DirectoryEntry.objects.filter(permissions.view_directory.filter(user), organisation__is_active=True)
+    for service in service_types:
+        entries = entries.filter(
+            pk__in=DirectoryEntry.service_types.through.objects.filter(servicetype=service).values("directoryentry")
+        )
+    if province is not None:
+        entries = entries.filter(
+            pk__in=DirectoryEntry.provinces.through.objects.filter(province=province).values("directoryentry")
+        )
+    return entries.select_related("organisation").prefetch_related("service_types", "provinces")
+
+
+def providers(
+    *, user: Any, service_types: Iterable[ServiceType], province: Province, exclude: Any
+) -> QuerySet[Organisation]:
+    """The organisations the referral form offers: those whose entry offers the services in the
+    person's province, accepting referrals first, with their entry joined for the capacity."""
+    entries = directory(user=user, service_types=service_types, province=province)
+    return (
+        Organisation.objects.filter(pk__in=entries.values("organisation"))
+        .exclude(pk=exclude)
+        .select_related("directory_entry")
+        .order_by("-directory_entry__accepting", "name_en")
+    )

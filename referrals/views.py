@@ -34,10 +34,11 @@ from casework.permissions import change_case, view_case
 from core.errors import ApplicationError, PermissionDenied
 from core.pages import get_or_404, local_name, paginate, show_error, submit
 from core.permissions import has_role
-from referrals import consent_views, coverage, disclosure_words, permissions, selectors, services
+from referrals import consent_views, coverage, directory_views, disclosure_words, permissions, selectors, services
 from referrals.choices import ReferralStatus
 from referrals.forms import (
     CHECK,
+    FIND,
     SEND,
     AnswerForm,
     InboxFilter,
@@ -64,9 +65,9 @@ def referral_create(request: HttpRequest, case_pk: Any) -> HttpResponse:
     if not permissions.send_referral.allows(user, case):  # type: ignore[arg-type]
         raise PermissionDenied(_("You cannot refer from this case."))
     consents = permissions.view_consent.scope(user).filter(case=case).order_by("-given_at", "id")
-    options: dict[str, Any] = {"organisation_id": user.organisation_id, "consents": consents}  # type: ignore[union-attr]
+    options: dict[str, Any] = {"consents": consents, **directory_views.provider_options(request, case)}
     status = 200
-    if request.method == "POST":  # an empty post is told what is missing
+    if request.method == "POST" and request.POST.get("action") != FIND:  # an empty post is told what is missing
         form = ReferralForm(request.POST, **options)
         if not form.is_valid():
             status = 400
@@ -75,14 +76,26 @@ def referral_create(request: HttpRequest, case_pk: Any) -> HttpResponse:
             if referral is not None:
                 return redirect("referrals:detail", pk=referral.pk)
         chosen: Mapping[str, Any] = form.cleaned_data
-    else:  # a link may carry the choices (back from recording the consent they needed)
-        form = ReferralForm(initial=initial_from(ReferralForm(request.GET, **options), PREFILL), **options)
+    else:  # a link may carry the choices (back from recording the consent they needed), or "find providers"
+        asked = request.POST if request.method == "POST" else request.GET
+        form = ReferralForm(initial=initial_from(ReferralForm(asked, **options), PREFILL), **options)
+        form.initial.setdefault("province", case.person.origin_province_id or case.person.registration_province_id)
         chosen = form.initial
     context = {"case": case, "form": form, **_offer_consents(request, form, case, consents, chosen)}
+    context["finder"] = directory_views.finder_links(request, form, narrowed=options["providers"] is not None)
     return render(request, "referrals/create.html", context, status=status)
 
 
-PREFILL = ("to_organisation", "service_types", "shared_categories", "consent")
+PREFILL = (
+    "to_organisation",
+    "service_types",
+    "province",
+    "show_all",
+    "shared_categories",
+    "consent",
+    "urgency",
+    "reason",
+)
 
 
 def _offer_consents(

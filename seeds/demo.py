@@ -16,6 +16,7 @@ from django.db import transaction
 from accounts import services as account_services
 from accounts.models import Organisation, Role, User
 from seeds.demo_assessments import demo_assessments
+from seeds.demo_directory import demo_directory
 from seeds.demo_journeys import demo_journeys
 from seeds.demo_legal import demo_legal
 from seeds.demo_links import demo_links
@@ -118,12 +119,14 @@ def seed_demo(
     those get legal proceedings and perpetrators (seeds.demo_legal), open cases without an
     assessment get one to three (seeds.demo_assessments), some siblings and people returned
     together are linked (seeds.demo_links), and the
-    demo workers get reminders due, overdue and upcoming relative to today (seeds.demo_reminders)."""
+    demo workers get reminders due, overdue and upcoming relative to today (seeds.demo_reminders);
+    the demo organisations get their directory entries (seeds.demo_directory)."""
     from casework.models import Person
     from seeds.generator import generate
 
     refuse_in_production()
     create_demo_logins()
+    demo_directory()
     counts = None
     if not (if_empty and Person.objects.exists()):
         counts = generate(people=people, seed=seed, batch_size=batch_size, progress=progress)

@@ -871,6 +871,14 @@ ROWS = [
     # --- consent override: the case's worker asks, a manager of the sending office decides --------
     R("referrals:override-request", "post", CASE_WORKER, args=lambda o: object_id(o, "override_draft")),
     R("referrals:overrides", "get", {"manager", "national_manager"}),
+    # --- the directory of services: every member of staff reads it (a partner account's list is
+    # empty); a manager keeps their organisation's entry, an admin any ------------------------------
+    R("referrals:directory", "get", AUTHENTICATED - {"partner"}),
+    R("v1:directory-list", "get", AUTHENTICATED),
+    R("referrals:our-services", "get", {"manager", "national_manager", "admin"}),
+    R("referrals:directory-edit", "get", CASE_MANAGER | {"admin"}, args=lambda o: [o.orgs.mlsw_vt.pk]),
+    R("referrals:directory-edit", "post", CASE_MANAGER | {"admin"}, args=lambda o: [o.orgs.mlsw_vt.pk]),
+    R("referrals:directory-edit", "get", {"admin"}, args=lambda o: [o.orgs.lwu.pk]),
     R("referrals:override-decide", "post", CASE_MANAGER, args=lambda o: [o.override.pk, "approve"]),
     R(
         "v1:referral-consent-override",
@@ -1620,6 +1628,8 @@ STATISTICIAN_ROUTES = {
     "v1:user-me",
     "v1:shelter-list",
     "v1:shelter-detail",
+    "referrals:directory",  # organisations, their services and office contacts: no person
+    "v1:directory-list",
     "statistics:page",
     "statistics:download",
     "statistics:ctdc",

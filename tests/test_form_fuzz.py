@@ -174,6 +174,10 @@ FORMS = {
         lambda o: reverse("referrals:consent-withdraw", args=[o.consent.pk]),
         lambda o: reverse("referrals:consent-withdraw", args=[o.consent.pk]),
     ),
+    "our services": (
+        "manager",
+        *same_page(lambda o: reverse("referrals:directory-edit", args=[o.orgs.mlsw_vt.pk])),
+    ),
     # i18-setup: the shelter set-up pages (shelters/setup_views.py)
     **{
         name: ("manager", url, url)
@@ -193,6 +197,7 @@ FORMS = {
 SEARCHES = {
     "case list": ("social_worker", lambda o: reverse("casework:case-list")),
     "referral inbox": ("counsellor", lambda o: reverse("referrals:inbox")),
+    "directory of services": ("police", lambda o: reverse("referrals:directory")),
     "occupancy report": ("manager", lambda o: reverse("shelters:occupancy-report")),
     "statistics": ("statistician", lambda o: reverse("statistics:page")),
 }

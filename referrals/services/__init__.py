@@ -1,6 +1,7 @@
 """Every write in referrals, one module per part of the domain: consent (consent.py), the
-referral's lifecycle on the sending and receiving sides (lifecycle.py) and consent overrides
-(overrides.py). Views, the API, the partner API and the tasks call these functions.
+referral's lifecycle on the sending and receiving sides (lifecycle.py), consent overrides
+(overrides.py) and the directory of services (directory.py). Views, the API, the partner API
+and the tasks call these functions.
 
 Lock order, everywhere: the consent row, then the referral rows (pk order), then the stream's
 advisory lock (taken by record_change). A writer that took the advisory lock first and then
@@ -10,6 +11,7 @@ The names below are the public surface (`from referrals import services; service
 """
 
 from referrals.services.consent import consent_expiry_record, consent_record, consent_withdraw
+from referrals.services.directory import directory_entry_save
 from referrals.services.lifecycle import (
     DRAFT_FIELDS,
     DUE_WITHIN,
@@ -48,6 +50,7 @@ __all__ = [
     "consent_override_request",
     "consent_record",
     "consent_withdraw",
+    "directory_entry_save",
     "due_within",
     "person_records_anonymise",
     "referral_accept",
