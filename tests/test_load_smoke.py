@@ -18,7 +18,7 @@ def test_a_short_working_day_under_load_fails_no_request(reference, tmp_path):
     seed_demo(people=100)  # the demo logins (known password) with their share of the cases
     admin, partner = User.objects.get(username="admin"), Organisation.objects.get(code="vfi")
     _, token = token_issue(actor=admin, organisation=partner, name="load smoke")
-    with web_server(threads=8) as url:
+    with web_server(threads=8, GUNICORN_CMD_ARGS="--keep-alive 75") as url:  # as bench/load/run.py
         env = {"LOAD_PARTNER_TOKENS": token, "LOAD_EACH": "2"}  # two people of each kind
         result = run_locust(url, users=2 * len(MIX), seconds=20, env=env, workdir=tmp_path)
     counts = {row["Name"]: int(row["Request Count"]) for row in result.rows}

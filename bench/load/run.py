@@ -152,6 +152,7 @@ def stack(database_url: str, env: dict[str, str], *, workers: int, threads: int)
     full = {**os.environ, "DJANGO_SETTINGS_MODULE": "config.settings", "DATABASE_URL": database_url, **env}
     gunicorn = [sys.executable, "-m", "gunicorn", "config.wsgi", "--bind", f"127.0.0.1:{port}"]
     gunicorn += ["--workers", str(workers), "--threads", str(threads), "--backlog", "1024", "--log-level", "warning"]
+    gunicorn += ["--keep-alive", "75"]  # longer than anyone's pause: no request sent as the server hangs up
     celery = [sys.executable, "-m", "celery", "-A", "config"]
     with ExitStack() as stack:
         stack.enter_context(process(gunicorn, full))
