@@ -68,6 +68,9 @@ PERSON_RECORDS: dict[str, PersonRecords] = {}
 CASE_REFERRALS: dict[str, Callable[[Any, str], Q]] = {}
 # key -> function(case) -> a warning (or None) shown before a closure is requested
 CLOSURE_WARNINGS: dict[str, Callable[[Any], str | None]] = {}
+# key -> function(actor, step) called, in the step's transaction, when a member of staff
+# completes a repatriation step (crossborder tells the partner instance)
+STEP_DONE: dict[str, Callable[[Any, Any], None]] = {}
 
 
 def register_case_tab(tab: CaseTab) -> None:
@@ -107,6 +110,10 @@ def dashboard_panels(request: HttpRequest) -> list[tuple[str, dict[str, Any]]]:
         if context is not None:
             shown.append((panel.template, context))
     return shown
+
+
+def register_step_done(key: str, listener: Callable[[Any, Any], None]) -> None:
+    STEP_DONE[key] = listener
 
 
 def register_closure_warning(key: str, warning: Callable[[Any], str | None]) -> None:

@@ -9,11 +9,18 @@ from typing import Any
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
-from casework.extensions import CaseTab, PersonRecords, register_case_tab, register_person_records
+from casework.extensions import (
+    CaseTab,
+    PersonRecords,
+    register_case_tab,
+    register_person_records,
+    register_step_done,
+)
 from casework.permissions import change_case
 from casework.privacy import as_record, clear
 from crossborder import selectors
 from crossborder.models import InboxMessage, OutboxMessage, Peer, Transfer
+from crossborder.services.transfers import repatriation_step_done
 
 
 def transfers_of_case(request: HttpRequest, case: Any) -> dict[str, Any] | None:
@@ -46,6 +53,7 @@ def person_records_anonymise(person_ids: list[Any]) -> None:
 
 
 def register() -> None:
+    register_step_done("crossborder", repatriation_step_done)
     register_person_records(
         PersonRecords(key="crossborder", collect=person_records, anonymise=person_records_anonymise)
     )

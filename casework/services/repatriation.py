@@ -17,9 +17,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from accounts.actors import Staff
+from accounts.actors import Actor, Staff, staff
 from accounts.models import AuditAction, Country, Organisation
-from casework import permissions, transitions
+from casework import extensions, permissions, transitions
 from casework.ages import is_child_on
 from casework.choices import (
     CancellationReason,
@@ -150,6 +150,28 @@ def step_complete(
     """Mark a step done. Before the steps it depends on are done (or skipped) only with a
     reason, which is kept on the step."""
     repatriation = _open_for_steps(actor, step.repatriation_id)
+    _complete_plain(repatriation, actor, step, done_on=done_on, notes=notes, reason=reason)
+    for listener in extensions.STEP_DONE.values():
+        listener(actor, step)
+    return step
+
+
+@transaction.atomic
+def step_complete_reported(
+    *, actor: Actor, step: RepatriationStep, done_on: date, notes: str, reason: str
+) -> RepatriationStep:
+    """Mark a step done that a partner instance reports done (crossborder): the agreement with the
+    partner authorises it, not a role; every rule of the step applies. Nothing is told back."""
+    repatriation = _lock(step.repatriation_id)
+    _in_progress(repatriation)
+    _complete_plain(repatriation, actor, step, done_on=done_on, notes=notes, reason=reason)
+    return step
+
+
+def _complete_plain(
+    repatriation: Repatriation, actor: Actor, step: RepatriationStep, *, done_on: date, notes: str, reason: str
+) -> None:
+    """A step without a decision of its own; a handover needs a child's best-interests determination."""
     if step.code in SPECIAL_STEPS:
         raise ApplicationError(
             _("This step is completed by recording its decision."),
@@ -158,7 +180,6 @@ def step_complete(
     if step.code == HANDOVER_STEP:
         best_interests_required(repatriation.case, purpose="handover", field="status")
     _complete(repatriation, actor, step, done_on=done_on, notes=notes, reason=reason)
-    return step
 
 
 @transaction.atomic
@@ -355,22 +376,28 @@ def repatriation_cancel(*, actor: Staff, repatriation: Repatriation, reason: str
 # --- Helpers ------------------------------------------------------------------------------------
 def _open_for_steps(actor: Staff, repatriation_id: Any) -> Repatriation:
     """Lock the repatriation, check the actor may change its case and that it is in progress."""
-    repatriation = (
-        Repatriation.objects.select_for_update(of=("self",)).select_related("case__person").get(pk=repatriation_id)
-    )
+    repatriation = _lock(repatriation_id)
     require(permissions.change_case, actor, repatriation.case, _("You cannot change this repatriation."))
+    _in_progress(repatriation)
+    return repatriation
+
+
+def _lock(repatriation_id: Any) -> Repatriation:
+    return Repatriation.objects.select_for_update(of=("self",)).select_related("case__person").get(pk=repatriation_id)
+
+
+def _in_progress(repatriation: Repatriation) -> None:
     if repatriation.status != RepatriationStatus.IN_PROGRESS:
         raise ApplicationError(
             _("The repatriation is %(status)s; its steps cannot change.")
             % {"status": repatriation.get_status_display().lower()},
             fields={"status": [_("The repatriation is not in progress.")]},
         )
-    return repatriation
 
 
 def _complete(
     repatriation: Repatriation,
-    actor: Staff,
+    actor: Actor,
     step: RepatriationStep,
     *,
     done_on: date,
@@ -388,7 +415,7 @@ def _complete(
             _("The steps this one depends on are not done yet. Give the reason for doing it first."),
             fields={"reason": [_("Required before these steps are done: %(steps)s.") % {"steps": ", ".join(waiting)}]},
         )
-    changes: dict[str, Any] = {"done_on": done_on, "done_by": actor}
+    changes: dict[str, Any] = {"done_on": done_on, "done_by": staff(actor)}
     if reason.strip():
         changes["reason"] = reason.strip()
     if notes.strip():
@@ -408,7 +435,7 @@ def _special_step(repatriation: Repatriation, codes: set[str] | frozenset[str]) 
     return step
 
 
-def _complete_if_finished(repatriation: Repatriation, actor: Staff) -> None:
+def _complete_if_finished(repatriation: Repatriation, actor: Actor) -> None:
     """The repatriation is completed when its last open step is done or skipped."""
     if repatriation.steps.exclude(status__in=FINISHED).exists():
         return
@@ -423,7 +450,7 @@ def _complete_if_finished(repatriation: Repatriation, actor: Staff) -> None:
     )
 
 
-def _record_step(repatriation: Repatriation, actor: Staff, step: RepatriationStep, kind: str, **data: Any) -> None:
+def _record_step(repatriation: Repatriation, actor: Actor, step: RepatriationStep, kind: str, **data: Any) -> None:
     record(
         repatriation.case,
         actor,

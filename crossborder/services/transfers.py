@@ -18,7 +18,7 @@ from accounts.actors import Actor, Staff
 from accounts.models import AuditAction, Province
 from casework import permissions as case_permissions
 from casework.choices import IdentificationRoute
-from casework.models import Case
+from casework.models import Case, RepatriationStep
 from casework.services.cases import case_open
 from casework.services.common import record, require
 from core.errors import ApplicationError
@@ -26,6 +26,7 @@ from core.validation import required_text
 from crossborder import permissions, protocol, transitions
 from crossborder.choices import LAST_STEP, Kind, Purpose, Role, TransferStatus, step_named, steps_for
 from crossborder.models import Peer, Transfer, TransferStep
+from crossborder.repatriation_steps import SHARED_STEP, repatriation_advance
 from crossborder.services import outbox
 from referrals.models import Consent, Referral
 from referrals.permissions import consent_problems
@@ -221,6 +222,7 @@ def apply_step(
     if code == LAST_STEP:
         transitions.TRANSFER.move(transfer, TransferStatus.COMPLETED)
     _timeline(transfer, actor, "crossborder_step_done", step=code, side=by)
+    repatriation_advance(transfer, actor, code=code, done_on=done_on, note=note.strip())
     return row
 
 
@@ -235,9 +237,33 @@ def step_record(
     locked = _locked(transfer)
     if done_on > timezone.localdate():
         raise ApplicationError(_("This date is in the future."), fields={"done_on": [_("This date is in the future.")]})
-    row = apply_step(locked, actor, code=code, by=locked.role, done_on=done_on, agreed_date=agreed_date, note=note)
+    return _share(locked, actor, code=code, done_on=done_on, agreed_date=agreed_date, note=note)
+
+
+def _share(
+    transfer: Transfer, actor: Staff, *, code: str, done_on: date, agreed_date: date | None, note: str
+) -> TransferStep:
+    """Record our side's step on the locked transfer and queue the message that tells the peer."""
+    row = apply_step(transfer, actor, code=code, by=transfer.role, done_on=done_on, agreed_date=agreed_date, note=note)
     data = {"step": code, "done_on": done_on.isoformat(), "note": note.strip()}
     if agreed_date is not None:
         data["agreed_date"] = agreed_date.isoformat()
-    outbox.queue(transfer=locked, kind=Kind.STEP_DONE, data=data)
+    outbox.queue(transfer=transfer, kind=Kind.STEP_DONE, data=data)
     return row
+
+
+def repatriation_step_done(actor: Staff, step: RepatriationStep) -> None:
+    """A worker completed a repatriation step here (casework.extensions.STEP_DONE): record and send
+    the shared step it stands for on each accepted transfer of the case where it is our side's
+    and not recorded yet. A step the peer reported is recorded before its repatriation step
+    completes, so it is never sent back. The worker's notes stay here."""
+    code = SHARED_STEP.get(step.code)
+    shared = step_named(code) if code else None
+    if shared is None or step.done_on is None:
+        return
+    accepted = Transfer.objects.select_for_update().filter(
+        case_id=step.repatriation.case_id, status=TransferStatus.ACCEPTED, role=shared.by
+    )
+    for transfer in accepted:
+        if shared in steps_for(transfer.purpose) and not transfer.steps.filter(code=shared.code).exists():
+            _share(transfer, actor, code=shared.code, done_on=step.done_on, agreed_date=None, note="")
