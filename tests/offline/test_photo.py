@@ -13,6 +13,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from PIL import Image
 
+from casework.attachment_permissions import may_read_health_of
 from casework.models import Attachment
 from casework.services import attachments
 from offline.models import SyncWrite, WriteStatus
@@ -94,3 +95,17 @@ def test_a_photo_without_its_file_or_write_is_refused_not_a_500(people, case, at
     assert broken.status_code == 400 and "write" in broken.json()["fields"]
     assert client.post(reverse("offline:api-sync-photo"), {"write": "{}"}).status_code == 404
     assert not Attachment.objects.filter(case=case).exists()
+
+
+def test_the_device_learns_the_kinds_the_size_limit_and_where_medical_photos_may_go(
+    people, case, settings, attachment_storage
+):  # type: ignore[no-untyped-def]
+    client, keys = client_for(people.social_worker), keys_for(people.social_worker)
+    reference = client.get(reverse("offline:api-reference")).json()
+    assert reference["photo_max_bytes"] == settings.ATTACHMENT_MAX_BYTES
+    assert ["medical", "Medical"] in reference["languages"]["en"]["choices"]["attachment_kind"]
+    body = {**keys, "cases": [str(case.pk)]}
+    [bundle] = client.post(reverse("offline:api-take"), json.dumps(body), content_type="application/json").json()[
+        "cases"
+    ]
+    assert bundle["health_files"] is may_read_health_of(people.social_worker, case.person, case) is True
