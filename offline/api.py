@@ -30,9 +30,10 @@ from casework.choices import (
     Sex,
     Wellbeing,
 )
+from casework.models import AttachmentKind
 from core.errors import ApplicationError, NotFound
 from offline import selectors
-from offline.models import Device
+from offline.models import Device, WriteKind
 from offline.services import devices, sync
 from offline.strings import STRINGS
 
@@ -96,6 +97,7 @@ def _reference_in(language: str) -> dict[str, Any]:
                 "note_kind": _choices(NoteKind),
                 "wellbeing": _choices(Wellbeing),
                 "screening_place": _choices(ScreeningPlace),
+                "attachment_kind": _choices(AttachmentKind),
             },
         }
 
@@ -111,6 +113,7 @@ def reference(request: HttpRequest) -> JsonResponse:
             "indicators": selectors.indicator_labels(),
             "languages": {code: _reference_in(code) for code, _name in settings.LANGUAGES},
             "wipe_after_days": settings.OFFLINE_WIPE_AFTER_DAYS,
+            "photo_max_bytes": settings.ATTACHMENT_MAX_BYTES,
         }
     )
 
@@ -187,4 +190,22 @@ def sync_writes(request: HttpRequest) -> JsonResponse:
     body = _body(request)
     device = _device(request, body)
     answers = sync.sync_batch(actor=signed_in(request), device=device, writes=body.get("writes"))
+    return JsonResponse({"results": answers})
+
+
+@require_POST
+@json_api
+def sync_photo(request: HttpRequest) -> JsonResponse:
+    """One photo write, as multipart: the picture travels as a file (as large as any upload may
+    be), its write (key, case, device time, kind of document) as JSON beside it."""
+    device = _device(request, request.POST.dict())
+    try:
+        write = json.loads(request.POST.get("write") or "")
+    except ValueError:
+        write = None
+    payload = write.get("payload") if isinstance(write, dict) else None
+    if not isinstance(payload, dict) or write.get("kind") != WriteKind.PHOTO:
+        raise ApplicationError(_("Please correct the errors below."), fields={"write": [_("Enter a valid value.")]})
+    payload["file"] = request.FILES.get("file")
+    answers = sync.sync_batch(actor=signed_in(request), device=device, writes=[write])
     return JsonResponse({"results": answers})

@@ -40,6 +40,7 @@ class WriteKind(models.TextChoices):
     NOTE = "note", _("Note")
     VISIT = "visit", _("Follow-up visit")
     PERSON = "person", _("Change to a person's record")
+    PHOTO = "photo", _("Photo of a document")
 
 
 class WriteStatus(models.TextChoices):

@@ -14,7 +14,7 @@ from accounts.actors import Staff
 from accounts.models import AuditAction
 from accounts.services import audit_record_many
 from casework.models import PERSON_IDENTITY_FIELDS, Case, CaseNote, FollowUpVisit, Indicator, Screening
-from casework.permissions import view_note
+from casework.permissions import view_health, view_note
 from casework.screening_rule import definition
 from casework.selectors import record_identity_read
 from casework.services.screening import load_thresholds
@@ -57,16 +57,22 @@ def case_bundles(*, actor: Staff, device: Device, case_ids: list[str]) -> list[d
         fields=PERSON_IDENTITY_FIELDS,
         reason=f"offline: device {device.pk}",
     )
-    return [_bundle(case) for case in cases]
+    # the cases where a photo may be of a medical document (attachment_add asks the same rule)
+    health = set(
+        view_health.scope(actor, Case.objects.filter(pk__in=[case.pk for case in cases])).values_list("pk", flat=True)
+    )
+    return [_bundle(case, health_files=case.pk in health) for case in cases]
 
 
-def _bundle(case: Case) -> dict[str, Any]:
+def _bundle(case: Case, *, health_files: bool) -> dict[str, Any]:
+    """`health_files`: may the worker add a medical document (a photo of one) to this case."""
     person = case.person
     return {
         "id": str(case.pk),
         "code": person.case_code,
         "category": case.category,
         "status": case.status,
+        "health_files": health_files,
         "identified_on": case.identified_on.isoformat(),
         "exploitation_started_on": _iso(case.exploitation_started_on),
         "person": {

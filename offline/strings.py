@@ -72,4 +72,11 @@ STRINGS = {
     "identification_route": _("Identification route"),
     "identified_on": _("Identified on"),
     "indicators": _("Indicators observed"),
+    "photo": _("Photo of a document"),
+    "file": _("Photo"),
+    "kind": _("Kind of document"),
+    "description": _("Description"),
+    "description_hint": _("without the person's name"),
+    "photo_too_large": _("The photo is too large for the server. Take it again at a lower resolution."),
+    "too_long": _("Shorten this text to 200 characters."),
 }

@@ -16,4 +16,5 @@ urlpatterns = [
     path("api/cases", api.cases, name="api-cases"),
     path("api/take", api.take, name="api-take"),
     path("api/sync", api.sync_writes, name="api-sync"),
+    path("api/sync/photo", api.sync_photo, name="api-sync-photo"),
 ]

@@ -36,7 +36,7 @@ SHELL_FILES = (
     "offline/icon-192.png",
     "offline/icon-512.png",
 )
-SHELL_VERSION = "1"  # raise to make every device fetch the shell again
+SHELL_VERSION = "2"  # raise to make every device fetch the shell again
 
 
 @login_not_required

@@ -10,6 +10,7 @@ from collections.abc import Callable
 from datetime import date
 from typing import Any
 
+from django.core.files.uploadedfile import UploadedFile
 from django.utils.translation import gettext as _
 
 from accounts.actors import Staff
@@ -17,7 +18,7 @@ from accounts.models import AuditAction
 from accounts.services import audit_record
 from casework.models import Case, FollowUpVisit
 from casework.permissions import view_case
-from casework.services import assistance, cases, follow_ups, people, screening
+from casework.services import assistance, attachments, cases, follow_ups, people, screening
 from core.errors import ApplicationError, Conflict, not_found
 from offline.models import SyncWrite, WriteKind, WriteStatus
 
@@ -171,6 +172,24 @@ def person_change(actor: Staff, payload: dict[str, Any], row: SyncWrite) -> dict
     return answer
 
 
+def photo(actor: Staff, payload: dict[str, Any], row: SyncWrite) -> dict[str, Any]:
+    """A photo of a document taken on the device, added as any upload is (attachment_add: the
+    size limit, the type from the content, EXIF and GPS dropped). The file arrives as multipart
+    (api.sync_photo puts it in the payload): a JSON write has no file and is refused."""
+    case = resolve_case(actor, row.case_ref)
+    if not isinstance(payload.get("file"), UploadedFile):
+        raise invalid("file", _("Take a photo first."))
+    added = attachments.attachment_add(
+        actor=actor,
+        owner_type="case",
+        owner_id=case.pk,
+        kind=_text(payload, "kind", limit=30),
+        file=payload["file"],
+        description=_text(payload, "description", limit=200),
+    )
+    return {"attachment_id": str(added.pk), "case_id": str(case.pk)}
+
+
 def _close_resolved(actor: Staff, key: Any) -> None:
     """The worker chose between the values of an earlier write's conflict: it is settled, and
     the values it kept are dropped."""
@@ -190,4 +209,5 @@ HANDLERS: dict[str, Handler] = {
     WriteKind.SCREENING: screening_write,
     WriteKind.VISIT: visit,
     WriteKind.PERSON: person_change,
+    WriteKind.PHOTO: photo,
 }

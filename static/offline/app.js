@@ -9,7 +9,7 @@ import { h, t, show, field, showErrors, useLanguage } from "./dom.js";
 const main = document.getElementById("content");
 const DAY = 86400000;
 const state = { cases: [], writes: [], csrf: "", online: false, reference: null, message: "" };
-const FORMS = { screen: forms.screening, note: forms.note, visit: forms.visit, edit: forms.edit };
+const FORMS = { screen: forms.screening, note: forms.note, visit: forms.visit, edit: forms.edit, photo: forms.photo };
 const app = { state, language: "lo", go, syncNow, logout, discard, resolve, dropUnchosen };
 
 function go(hash) {

@@ -161,3 +161,36 @@ export function edit(app, item) {
   });
   page(app, `${t("edit")} · ${item.code}`, form, `#case/${item.id}`);
 }
+
+function base64(buffer) {
+  let text = "";
+  const bytes = new Uint8Array(buffer);
+  for (let start = 0; start < bytes.length; start += 0x8000) text += String.fromCharCode(...bytes.subarray(start, start + 0x8000));
+  return btoa(text);
+}
+
+// A photo of a document: the camera's picture is queued (encrypted, as base64) and added at sync
+// through the server's attachment checks; too large a file is refused here, before queuing.
+export function photo(app, item) {
+  const kinds = choices("attachment_kind").filter(([code]) => code !== "medical" || item.health_files);
+  const form = h("form", { id: "photo" }, field("file", t("file"), { type: "file", required: true }),
+    field("kind", t("kind"), { options: kinds, value: "identity_document", required: true }),
+    field("description", t("description"), { hint: t("description_hint") }), h("button", { type: "submit" }, t("save")));
+  const input = form.querySelector("input[type=file]");
+  input.setAttribute("accept", "image/*");
+  input.setAttribute("capture", "environment");
+  input.addEventListener("change", () => showErrors(form, {}));  // a new photo: the old refusal goes
+  submit(form, (values, errors) => {
+    const file = input.files[0];
+    if (!file || !file.size) errors.file = [t("required")];
+    else if (file.size > app.state.reference.photo_max_bytes) errors.file = [t("photo_too_large")];
+    if (!values.kind) errors.kind = [t("required")];
+    if (values.description.length > 200) errors.description = [t("too_long")];
+    return async () => {
+      const data = base64(await file.arrayBuffer());
+      await sync.queue(app.state, "photo", item.id, { kind: values.kind, description: values.description.trim(), type: file.type, data });
+      app.go(`#case/${item.id}`);
+    };
+  });
+  page(app, `${t("photo")} · ${item.code}`, form, `#case/${item.id}`);
+}

@@ -108,6 +108,7 @@ export function caseView(app, item) {
     h("dl", {}, facts.filter(([, value]) => value !== "" && value !== null)
       .map(([name, value]) => [h("dt", {}, name), h("dd", {}, value)])),
     h("p", { class: "actions" }, link(t("screen"), `#screen/${item.id}`), link(t("note"), `#note/${item.id}`),
+      link(t("photo"), `#photo/${item.id}`),
       item.temp ? null : link(t("visit"), `#visit/${item.id}`), item.temp ? null : link(t("edit"), `#edit/${item.id}`)),
     h("h2", {}, t("text")),
     h("ul", { class: "notes" }, (item.notes || []).map((note) => h("li", {},

@@ -12,10 +12,11 @@ let sequence = 0;
 export async function api(state, path, body = null) {
   const options = { credentials: "same-origin", headers: { Accept: "application/json" } };
   if (body !== null) {
+    const form = body instanceof FormData;  // a photo: multipart, the browser sets the type
     options.method = "POST";
-    options.headers["Content-Type"] = "application/json";
+    if (!form) options.headers["Content-Type"] = "application/json";
     options.headers["X-CSRFToken"] = state.csrf || "";
-    options.body = JSON.stringify(body);
+    options.body = form ? body : JSON.stringify(body);
   }
   const response = await fetch(API + path, options);
   const json = response.headers.get("Content-Type")?.includes("json");
@@ -83,14 +84,38 @@ async function settle(state, write, answer) {
   await vault.put(write);
 }
 
+// Photos travel one to a request, as a file; the other writes ten at a time; the order is kept.
+function batches(waiting) {
+  const out = [];
+  for (const write of waiting) {
+    const last = out[out.length - 1];
+    if (write.kind !== "photo" && last && last[0].kind !== "photo" && last.length < BATCH) last.push(write);
+    else out.push([write]);
+  }
+  return out;
+}
+
+const wire = ({ key, kind, case_ref, device_time, payload }) => ({ key, kind, case_ref, device_time, payload });
+
+// The photo's bytes (base64 in the encrypted queue) become a file again only to be sent.
+function photoForm(device, write) {
+  const { data, type, ...rest } = write.payload;
+  const form = new FormData();
+  form.append("device", device.device);
+  form.append("secret", device.secret);
+  form.append("write", JSON.stringify(wire({ ...write, payload: rest })));
+  form.append("file", new Blob([Uint8Array.from(atob(data), (c) => c.charCodeAt(0))], { type }), "photo");
+  return form;
+}
+
 // Send every queued write; then refresh the cases on the device. Returns true when all went.
 export async function flush(state) {
   const device = await vault.getMeta("device");
   const waiting = state.writes.filter((write) => write.status === "queued").sort((a, b) => a.seq - b.seq);
-  for (let start = 0; start < waiting.length; start += BATCH) {
-    const batch = waiting.slice(start, start + BATCH);
-    const writes = batch.map(({ key, kind, case_ref, device_time, payload }) => ({ key, kind, case_ref, device_time, payload }));
-    const { status, data } = await api(state, "sync", { ...device, writes });
+  for (const batch of batches(waiting)) {
+    const { status, data } = batch[0].kind === "photo"
+      ? await api(state, "sync/photo", photoForm(device, batch[0]))
+      : await api(state, "sync", { ...device, writes: batch.map(wire) });
     if (status !== 200) throw new Error(data.message || String(status));
     for (const [index, answer] of data.results.entries()) {
       await settle(state, batch[index], answer);

@@ -6,18 +6,25 @@ read raw, holds no readable name; a wipe ordered by an administrator empties the
 
 from __future__ import annotations
 
+import io
+import random
 from datetime import timedelta
 from typing import Any
 
+import pytest
 from django.utils import timezone
+from PIL import Image
 from playwright.sync_api import Page, expect
 
-from casework.models import Case, CaseNote, FollowUpVisit, Indicator
+from casework.models import Attachment, Case, CaseNote, FollowUpVisit, Indicator
+from casework.services.attachments import attachment_read
 from casework.services.people import person_update
 from offline.models import Device, SyncWrite, WriteStatus
+from tests.attachments import GPS_TAG, attachment_storage, jpeg_with_gps
 from tests.browser.conftest import assert_no_horizontal_scroll, login_as, screenshot, watched_page
 from tests.factories import open_case
 
+__all__ = ["attachment_storage"]
 PIN = "246810"
 NAMES = {"given_name_latin": "Bounmy", "family_name_latin": "Fieldtest", "sex": "female"}
 
@@ -145,6 +152,52 @@ def test_register_screen_and_note_offline_then_sync(page: Page, people) -> None:
     assert visit.done_on == timezone.localdate() and visit.met_with == "her mother" and visit.notes == "Back at school"
 
 
+def noise_png(side: int) -> bytes:
+    """A PNG that does not compress: larger than a small limit."""
+    pixels = random.Random(7).randbytes(side * side * 3)
+    out = io.BytesIO()
+    Image.frombytes("RGB", (side, side), pixels).save(out, format="PNG")
+    return out.getvalue()
+
+
+@pytest.mark.parametrize("attachment_storage", ["filesystem"], indirect=True)
+def test_a_photo_of_a_document_taken_offline_is_added_at_sync(page: Page, people, settings, attachment_storage) -> None:  # type: ignore[no-untyped-def]
+    settings.ATTACHMENT_MAX_BYTES = 100_000  # the device learns the limit with the reference data
+    case = open_case(people.social_worker, person_values=NAMES)
+    set_up_device(page, people.social_worker, [case.person.case_code])
+    go_offline_and_unlock(page)
+    page.locator("#cases a").first.click()
+
+    page.get_by_role("link", name="Photo of a document").click()
+    photo = page.locator("input[type=file]")
+    assert photo.get_attribute("accept") == "image/*" and photo.get_attribute("capture") == "environment"
+    photo.set_input_files({"name": "big.png", "mimeType": "image/png", "buffer": noise_png(300)})
+    page.get_by_role("button", name="Save on this device").click()
+    expect(page.locator("[data-error=file]")).to_contain_text("too large")  # refused before queuing
+    jpeg = jpeg_with_gps()
+    assert len(jpeg) < settings.ATTACHMENT_MAX_BYTES
+    photo.set_input_files({"name": "id.jpg", "mimeType": "image/jpeg", "buffer": jpeg})
+    page.get_by_label("Kind of document").select_option("travel_document")
+    page.get_by_label("Description").fill("Passport, first page")
+    screenshot(page, "offline-photo")
+    page.get_by_role("button", name="Save on this device").click()
+    page.get_by_role("link", name="Back").click()
+    expect(page.locator("#sync-status")).to_contain_text("1")
+
+    everything = "\n".join(page.evaluate(DUMP_INDEXEDDB).values())
+    for magic in ("\xff\xd8\xff", "\x89PNG", "/9j/", "iVBORw0KGgo", "Passport"):  # raw and base64
+        assert magic not in everything, f"{magic!r} readable in IndexedDB"
+
+    page.context.set_offline(False)
+    sync(page, "Everything is synced.")
+    added = Attachment.objects.get(case=case)
+    assert added.kind == "travel_document" and added.description == "Passport, first page"
+    assert added.content_type == "image/jpeg" and added.added_by == people.social_worker
+    assert SyncWrite.objects.get(kind="photo").answer["attachment_id"] == str(added.pk)
+    content = attachment_read(actor=people.social_worker, attachment_id=added.pk)[1]
+    assert Image.open(io.BytesIO(content)).getexif().get(GPS_TAG) is None
+
+
 def test_a_field_changed_on_both_sides_waits_for_the_workers_choice(page: Page, people) -> None:  # type: ignore[no-untyped-def]
     case = open_case(people.social_worker, person_values=NAMES)
     set_up_device(page, people.social_worker, [case.person.case_code])
@@ -246,6 +299,11 @@ def test_on_a_phone_in_lao_and_wiped_after_days_without_sync(browser, live_serve
         phone.get_by_role("link", name="ຄັດກອງ").click()
         expect(phone.locator("#suggested")).to_have_text("ບໍ່ແມ່ນຜູ້ເຄາະຮ້າຍ")
         screenshot(phone, "offline-screening-lo")
+        assert_accessible(phone)
+        phone.go_back()
+        phone.get_by_role("link", name="ຖ່າຍຮູບເອກະສານ").click()
+        expect(phone.locator("input[type=file]")).to_have_attribute("capture", "environment")
+        screenshot(phone, "offline-photo-lo")
         assert_accessible(phone)
 
         fifteen_days_ago = "Date.now() - 15 * 86400000"
