@@ -1632,6 +1632,15 @@ STATISTICIAN_ROUTES = {
     "v1:shelter-detail",
     "referrals:directory",  # organisations, their services and office contacts: no person
     "v1:directory-list",
+    # the field app's shell and files (no data), a device's yes/no wipe answer, the reference lists,
+    # who is signed in, and one's own devices: a statistician can set none up, so none holds a case
+    "offline:shell",
+    "offline:service-worker",
+    "offline:manifest",
+    "offline:api-device-status",
+    "offline:api-reference",
+    "offline:api-session",
+    "offline:devices",
     "statistics:page",
     "statistics:download",
     "statistics:ctdc",
