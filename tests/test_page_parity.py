@@ -21,7 +21,17 @@ import pytest
 from django.urls import URLPattern, URLResolver, get_resolver
 
 ROOT = Path(__file__).resolve().parent.parent
-APPS = ["accounts", "notifications", "casework", "shelters", "referrals", "national_statistics", "offline"]
+APPS = [
+    "accounts",
+    "notifications",
+    "casework",
+    "shelters",
+    "referrals",
+    "crossborder",
+    "national_statistics",
+    "documents",
+    "offline",
+]
 WRITES = {"post", "put", "patch", "delete"}
 
 # (API basename, action) -> the page route that makes the same write through the same service.
