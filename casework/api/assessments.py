@@ -17,7 +17,7 @@ from accounts.actors import signed_in
 from accounts.models import AuditAction
 from accounts.services import audit_record, audit_record_many
 from casework import assessment_permissions
-from casework.api.fields import case_field
+from casework.api.fields import case_field, code_field
 from casework.assessment_answers import TEXT_MAX_LENGTH
 from casework.choices import BestInterestsDecision
 from casework.models import Assessment, BestInterestsDetermination, Question, Questionnaire, QuestionnaireVersion
@@ -98,7 +98,7 @@ class AssessmentSerializer(serializers.ModelSerializer):
 
 class AssessmentInputSerializer(serializers.Serializer):
     case = case_field()
-    questionnaire = serializers.SlugRelatedField(slug_field="code", queryset=Questionnaire.objects.all())  # type: ignore[var-annotated]
+    questionnaire = code_field(Questionnaire)
     assessed_on = serializers.DateField()
     answers = serializers.DictField(child=serializers.CharField(max_length=TEXT_MAX_LENGTH, allow_blank=True))
 

@@ -59,3 +59,16 @@ def case_field(**kwargs: Any) -> ScopedRelatedField:
     """A case id in a request body: one the caller may see, else the same 404 as a missing one
     (the service then says 403 if they see it but may not do this)."""
     return ScopedRelatedField(permissions.view_case, **kwargs)
+
+
+class CaseListField(serializers.ManyRelatedField):
+    """Case ids in a request body, at most LIST_MAX_ITEMS. The bound is checked before any case is
+    looked up: an unseen case answers 404, which would otherwise hide a too-long list's 400."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(child_relation=case_field(), validators=[bounded_list()], **kwargs)
+
+    def to_internal_value(self, data: Any) -> Any:
+        if isinstance(data, list):
+            self.run_validators(data)
+        return super().to_internal_value(data)

@@ -20,12 +20,13 @@ from rest_framework.response import Response
 
 from accounts.actors import signed_in
 from casework import extensions, permissions
-from casework.api.fields import case_field
+from casework.api.fields import CaseListField, case_field
 from casework.choices import LinkKind
 from casework.models import Case, CaseGroup
 from casework.services import group_actions, links
 from core.api.viewsets import ScopedViewSet
 from core.errors import ApplicationError
+from core.limits import LIST_MAX_ITEMS
 
 
 class MemberSerializer(serializers.Serializer):
@@ -52,7 +53,7 @@ class CaseGroupSerializer(serializers.ModelSerializer):
 class GroupInputSerializer(serializers.Serializer):
     kind = serializers.ChoiceField(choices=LinkKind.choices)
     reason = serializers.CharField(max_length=links.REASON_MAX_LENGTH)
-    cases = case_field(many=True)
+    cases = CaseListField()
 
 
 class GroupAddSerializer(serializers.Serializer):
@@ -67,7 +68,10 @@ class GroupRemoveSerializer(serializers.Serializer):
 class GroupActSerializer(serializers.Serializer):
     action = serializers.ChoiceField(choices=[])
     cases = serializers.ListField(
-        child=serializers.UUIDField(), required=False, help_text="Members to act on (default: all)."
+        child=serializers.UUIDField(),
+        required=False,
+        max_length=LIST_MAX_ITEMS,
+        help_text="Members to act on (default: all).",
     )
     params = serializers.DictField(
         help_text=(

@@ -40,7 +40,7 @@ def counselled(people):
     return open_case(people.counsellor)
 
 
-def test_the_seeded_forms_are_in_lao_and_english():
+def test_the_seeded_forms_are_in_lao_and_english(reference):
     assert set(Questionnaire.objects.values_list("kind", flat=True)) == {"needs", "risk", "wellbeing", "best_interests"}
     for questionnaire in Questionnaire.objects.all():
         version = assessments.current_version(questionnaire)
