@@ -51,7 +51,7 @@ class ShelterViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedVie
         responses=s.BoardRowSerializer(many=True),
         parameters=[OpenApiParameter("on", str, description="Date (YYYY-MM-DD); default today")],
     )
-    @action(detail=True, methods=["get"])
+    @action(detail=True, methods=["get"], pagination_class=None)  # every bed of one shelter: no pages
     def board(self, request: Request, pk: str) -> Response:
         """Every bed in service: who is in it (with the planned discharge) or why it is out of service.
         Shelter staff see who only for today's residents: on another night a bed is `occupied`
