@@ -90,12 +90,36 @@ def world_layer(django_db_setup, django_db_blocker):  # type: ignore[no-untyped-
     return built
 
 
+# The modules that hold a worker longest (`--durations=0`, docs/development.md), handed out first.
+LONGEST_FIRST = (
+    "tests/crossborder/test_two_instances.py",
+    "tests/test_load_smoke.py",
+    "tests/browser/test_accessibility.py",
+)
+
+
+@pytest.hookimpl(trylast=True)  # after tests/browser/conftest.py has marked its tests slow
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    """In each module, the tests that use `module_db` data run after the module's other tests."""
-    modules: dict[str, int] = {}
+    """Module order, for xdist (`pathway test` runs `--dist loadfile --no-loadscope-reorder`, which
+    hands modules out in this order): the longest first, then the other slow modules, then the
+    rest by number of tests, so that the short modules fill the end evenly instead of one worker
+    finishing a long module alone. In each module, the tests that use `module_db` data run after
+    the module's other tests."""
+
+    def module(item: pytest.Item) -> str:
+        return item.nodeid.split("::")[0]
+
+    sizes: dict[str, int] = {}
+    slow: set[str] = set()
     for item in items:
-        modules.setdefault(item.nodeid.split("::")[0], len(modules))
-    items.sort(key=lambda item: (modules[item.nodeid.split("::")[0]], "module_db" in getattr(item, "fixturenames", ())))
+        sizes[module(item)] = sizes.get(module(item), 0) + 1
+        if item.get_closest_marker("slow"):
+            slow.add(module(item))
+    order = {
+        name: (LONGEST_FIRST.index(name) if name in LONGEST_FIRST else len(LONGEST_FIRST), name not in slow, -size)
+        for name, size in sizes.items()
+    }
+    items.sort(key=lambda item: (order[module(item)], module(item), "module_db" in getattr(item, "fixturenames", ())))
 
 
 @pytest.fixture
