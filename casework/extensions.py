@@ -71,6 +71,9 @@ CLOSURE_WARNINGS: dict[str, Callable[[Any], str | None]] = {}
 # key -> function(actor, step) called, in the step's transaction, when a member of staff
 # completes a repatriation step (crossborder tells the partner instance)
 STEP_DONE: dict[str, Callable[[Any, Any], None]] = {}
+# key -> function(actor, repatriation) called, in the start's transaction, when a repatriation
+# starts (crossborder completes the steps a partner instance already reported)
+REPATRIATION_STARTED: dict[str, Callable[[Any, Any], None]] = {}
 
 
 def register_case_tab(tab: CaseTab) -> None:
@@ -114,6 +117,10 @@ def dashboard_panels(request: HttpRequest) -> list[tuple[str, dict[str, Any]]]:
 
 def register_step_done(key: str, listener: Callable[[Any, Any], None]) -> None:
     STEP_DONE[key] = listener
+
+
+def register_repatriation_started(key: str, listener: Callable[[Any, Any], None]) -> None:
+    REPATRIATION_STARTED[key] = listener
 
 
 def register_closure_warning(key: str, warning: Callable[[Any], str | None]) -> None:

@@ -14,12 +14,14 @@ from casework.extensions import (
     PersonRecords,
     register_case_tab,
     register_person_records,
+    register_repatriation_started,
     register_step_done,
 )
 from casework.permissions import change_case
 from casework.privacy import as_record, clear
 from crossborder import selectors
 from crossborder.models import InboxMessage, OutboxMessage, Peer, Transfer
+from crossborder.repatriation_steps import repatriation_catch_up
 from crossborder.services.transfers import repatriation_step_done
 
 
@@ -54,6 +56,7 @@ def person_records_anonymise(person_ids: list[Any]) -> None:
 
 def register() -> None:
     register_step_done("crossborder", repatriation_step_done)
+    register_repatriation_started("crossborder", repatriation_catch_up)
     register_person_records(
         PersonRecords(key="crossborder", collect=person_records, anonymise=person_records_anonymise)
     )

@@ -131,6 +131,8 @@ def repatriation_start(
         border_point=border_point.pk if border_point else None,
         steps=len(steps),
     )
+    for listener in extensions.REPATRIATION_STARTED.values():
+        listener(actor, repatriation)
     return repatriation
 
 

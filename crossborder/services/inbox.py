@@ -128,6 +128,11 @@ def _store_and_apply(peer: Peer, message: dict[str, Any], body: bytes) -> Answer
                     body=body.decode(),
                 )
         except IntegrityError:
+            # The same message sent again while its first attempt was being stored (the sender
+            # gave up waiting): the insert waited for that attempt, which is now stored.
+            stored = InboxMessage.objects.filter(pk=message["id"]).first()
+            if stored is not None:
+                return Answer(200, {"status": "duplicate", "state": stored.state})
             return _refuse(409, "another message already has this sequence number in this transfer", peer)
         apply_ready(peer, message["transfer"])
         state = InboxMessage.objects.values_list("state", flat=True).get(pk=message["id"])

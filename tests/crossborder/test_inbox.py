@@ -4,11 +4,15 @@ cannot be applied is held for a person, with the messages behind it waiting."""
 
 from __future__ import annotations
 
+import json
+import threading
+import time
 import uuid
 from datetime import date
 
 import pytest
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+from django.db import connection, transaction
 from django.test import Client
 
 from accounts.models import AuditAction, AuditEvent
@@ -152,3 +156,44 @@ def test_a_held_message_set_aside_lets_the_next_ones_through(accepted, thai_key,
     assert states == {1: "applied", 2: "set_aside", 3: "applied"}
     with pytest.raises(Exception):  # noqa: B017, PT011  # a social worker cannot resolve held messages
         inbox_retry(actor=people.social_worker, message=InboxMessage.objects.get(seq=2))
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_second_attempt_racing_the_first_is_answered_as_a_duplicate(peer, thai_key):
+    """The sender timed out and sent the message again while the receiver was still storing the
+    first attempt: the second waits for the first and is a duplicate, neither refused nor stored
+    twice (seen in the two-instance catch-up under load)."""
+    body = referral(uuid.uuid4())
+    envelope = json.loads(body)
+    stored = threading.Event()
+
+    def first_attempt() -> None:
+        """Stores the message and commits once the second attempt waits for it."""
+        try:
+            with transaction.atomic():
+                InboxMessage.objects.create(
+                    id=envelope["id"], peer=peer, transfer_id=envelope["transfer"], seq=1, kind="referral", body="{}"
+                )
+                stored.set()
+                deadline = time.monotonic() + 30
+                with connection.cursor() as cursor:
+                    while time.monotonic() < deadline:
+                        cursor.execute(
+                            "SELECT count(*) FROM pg_locks l JOIN pg_database d ON d.oid = l.database "
+                            "WHERE NOT l.granted AND d.datname = current_database()"
+                        )
+                        if cursor.fetchone()[0]:
+                            break
+                        time.sleep(0.02)
+        finally:
+            connection.close()
+
+    thread = threading.Thread(target=first_attempt)
+    thread.start()
+    assert stored.wait(30)
+    answer = send(body, thai_key)
+    thread.join()
+    assert answer.status_code == 200, answer.content
+    assert answer.json()["status"] == "duplicate"
+    assert InboxMessage.objects.filter(pk=envelope["id"]).count() == 1
+    assert refusals() == []

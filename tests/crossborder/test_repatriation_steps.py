@@ -68,7 +68,8 @@ def test_destination_steps_advance_with_the_partner_and_a_refused_handover_is_he
 
     step_record(actor=sw, transfer=transfer, code="nationality_verified", done_on=date(2026, 12, 1))
     assert status(trip, "return_coordination") == ("done", sw)
-    assert trip.steps.get(code="return_coordination").reason  # before tracing: the reason is kept
+    # the referral is Thailand's request to trace the family: nothing is done out of order
+    assert trip.steps.get(code="return_coordination").reason == ""
     assert sent_steps(transfer) == ["nationality_verified"]  # once, not again by the step's listener
 
     assert send(step(transfer_id, 2, "handover_date_agreed", agreed_date="2026-12-20"), thai_key)["state"] == "applied"
@@ -138,3 +139,34 @@ def test_a_local_step_is_not_sent_when_the_shared_step_is_the_partners(peer, tha
     handover = trip.steps.get(code="handover_at_border")
     repatriations.step_complete(actor=sw, step=handover, done_on=timezone.localdate(), reason="Handed over.")
     assert sent_steps(transfer) == [] and not transfer.steps.exists()
+
+
+def test_a_repatriation_opened_late_catches_up_with_the_referral_and_the_steps_recorded(peer, thai_key, people):
+    """Laos verifies nationality and Thailand hands the child over before Laos opens the
+    repatriation: once opened, the referral's steps are Thailand's, the nationality check is ours
+    (and not sent again), and the handover a child's rules refuse stays open for the worker,
+    without refusing the start."""
+    sw = people.social_worker
+    transfer_id = uuid.uuid4()
+    send(referral(transfer_id), thai_key)
+    transfer = transfer_accept(actor=sw, transfer=Transfer.objects.get(transfer_id=transfer_id))
+    step_record(actor=sw, transfer=transfer, code="nationality_verified", done_on=date(2026, 12, 1))
+    send(step(transfer_id, 2, "handover_date_agreed", agreed_date="2026-12-20"), thai_key)
+    assert send(step(transfer_id, 3, "handover_done"), thai_key)["state"] == "applied"  # no repatriation yet
+
+    trip = start(sw, transfer.case)
+    arrived = timezone.localdate(transfer.created_at)
+    for code in ("case_interview_documentation", "family_tracing_requested"):
+        row = trip.steps.get(code=code)
+        assert (row.status, row.done_by, row.done_on, row.reason) == ("done", None, arrived, "")
+    assert status(trip, "return_coordination") == ("done", sw)
+    assert trip.steps.get(code="return_coordination").done_on == date(2026, 12, 1)
+    assert status(trip, "handover_at_border") == ("pending", None)  # no best-interests determination yet
+    assert status(trip, "family_tracing_received") == ("pending", None)  # Laos's own step
+    assert sent_steps(transfer) == ["nationality_verified"]
+    done = CaseEvent.objects.filter(case=transfer.case, kind="repatriation_step_done").order_by("pk")
+    assert [(event.actor_id, event.data["step"]) for event in done] == [
+        (None, "case_interview_documentation"),
+        (None, "family_tracing_requested"),
+        (sw.pk, "return_coordination"),
+    ]

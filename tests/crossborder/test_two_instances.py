@@ -1,16 +1,22 @@
 """Two real Pathways talking to each other (issue 22): Thailand's and Laos's, each with its own
 database, gunicorn, Celery worker and beat, on one machine and one Redis (a queue each). A Lao
 child identified in Thailand is referred, questioned, accepted and walked through every shared
-step to reintegration, over HTTP pages on both sides; then again with the Lao instance stopped
-half-way and restarted (it catches up, in order, with a day of queued messages); and a forged and
-a replayed message are refused and audited.
+step to reintegration, over HTTP pages on both sides: the Lao worker opens the case's repatriation
+and does Laos's own steps on its pages (tracing, family assessment, the child's best-interests
+determination, travel documents), and the shared steps complete the rest of it, until the Lao
+repatriation is completed and both transfers say "Reintegration reached". Then again with the Lao
+instance stopped half-way and restarted (it catches up, in order, with a day of queued messages,
+and Thailand's handover completes the Lao handover step); and a forged and a replayed message are
+refused and audited. Thailand's processes run throughout; Laos's are started twice.
 
 The figures printed (run with -s) are docs/cross-border.md's; timings are never asserted."""
 
 from __future__ import annotations
 
 import base64
+import html
 import os
+import re
 import statistics
 import time
 import urllib.error
@@ -54,6 +60,43 @@ pytestmark = [pytest.mark.slow, pytest.mark.worker, pytest.mark.django_db(transa
 PASSWORD = "two-instances-password"
 THAI, LAO = "th-msdhs", "la-mlsw"
 QUEUED = 100  # referrals queued on the Thai side while the Lao instance is down
+PANEL = "Chair, provincial social welfare office\nChild protection officer\nLWU counsellor"
+# The Lao case's repatriation once the child is home: (step, status, done by the partner), in
+# order. The referral stands for Thailand's interview and tracing request, and Thailand's
+# handover completes the handover step; Laos does the rest on its pages or on the transfer page.
+LAO_REPATRIATION_DONE = [
+    ("case_interview_documentation", "done", True),
+    ("family_tracing_requested", "done", True),
+    ("family_tracing_received", "done", False),
+    ("family_assessment", "done", False),
+    ("assessment_result_sent", "done", False),
+    ("return_coordination", "done", False),
+    ("handover_at_border", "done", True),
+    ("transit_centre_reception", "done", False),
+    ("return_or_placement", "done", False),
+    ("reintegration_follow_up", "done", False),
+]
+# The Lao case's timeline of the walk: (event, step, by the partner), in order.
+LAO_TIMELINE = [
+    ("crossborder_accepted", None, False),
+    ("repatriation_started", None, False),
+    ("repatriation_step_done", "case_interview_documentation", True),
+    ("repatriation_step_done", "family_tracing_requested", True),
+    ("repatriation_step_done", "family_tracing_received", False),
+    ("family_assessment_recorded", "family_assessment", False),
+    ("repatriation_step_done", "assessment_result_sent", False),
+    ("repatriation_step_done", "return_coordination", False),
+    ("crossborder_step_done", "nationality_verified", False),
+    ("crossborder_step_done", "handover_date_agreed", True),
+    ("crossborder_step_done", "handover_done", True),
+    ("repatriation_step_done", "handover_at_border", True),
+    ("crossborder_step_done", "reception", False),
+    ("repatriation_step_done", "transit_centre_reception", False),
+    ("return_decided", "return_or_placement", False),
+    ("repatriation_step_done", "reintegration_follow_up", False),
+    ("repatriation_completed", None, False),
+    ("crossborder_step_done", "follow_up", False),
+]
 
 
 @dataclass
@@ -185,6 +228,49 @@ def thai_state(transfer: Transfer) -> tuple[str, list[str]]:
     return transfer.status, list(transfer.steps.order_by("id").values_list("code", flat=True))
 
 
+def lao_repatriation(lao: Instance, case_id: Any) -> list[tuple[str, str, bool]]:
+    """The Lao case's repatriation steps: (step, status, done by the partner), in order; every
+    step done in order (no reason kept for doing one early)."""
+    rows = lao.rows(
+        "SELECT s.code, s.status, s.done_by_id IS NULL, s.reason FROM casework_repatriationstep s "
+        "JOIN casework_repatriation r ON r.id = s.repatriation_id WHERE r.case_id = %s ORDER BY s.position",
+        case_id,
+    )
+    assert all(reason == "" for *_, reason in rows), rows
+    return [(code, status, status == "done" and partner) for code, status, partner, _ in rows]
+
+
+def lao_timeline(lao: Instance, case_id: Any) -> list[tuple[str, str | None, bool]]:
+    """The Lao case's cross-border and repatriation events: (event, step, by the partner)."""
+    rows = lao.rows(
+        "SELECT kind, data->>'step', actor_id IS NULL FROM casework_caseevent WHERE case_id = %s "
+        "AND (kind LIKE 'crossborder%%' OR kind LIKE 'repatriation%%' "
+        "OR kind IN ('family_assessment_recorded', 'return_decided')) ORDER BY id",
+        case_id,
+    )
+    return [tuple(row) for row in rows]  # type: ignore[misc]
+
+
+def page_steps(page: str) -> list[str]:
+    """The steps as a transfer's page lists them, in words."""
+    listed = re.search(r'<ol class="steps">(.*?)</ol>', page, re.S)
+    assert listed is not None
+    items = listed.group(1).split("<li>")[1:]
+    return [" ".join(html.unescape(re.sub(r"<[^>]+>", "", item)).split()) for item in items]
+
+
+def seen_from(role: str, done: str) -> list[str]:
+    """A transfer's page once the child is home, on the referring ("origin") or receiving side."""
+    ours, theirs = ("our side", "partner's side") if role == "origin" else ("partner's side", "our side")
+    return [
+        f"Nationality verified ({theirs}): done {done}",
+        f"Handover date agreed ({ours}): done {done} · handover on {done}",
+        f"Handover done ({ours}): done {done}",
+        f"Reception ({theirs}): done {done}",
+        f"Reintegration follow-up ({theirs}): done {done}",
+    ]
+
+
 def refer(w: dict[str, Any], thai_opener: Any, token: str) -> Transfer:
     before = set(Transfer.objects.values_list("pk", flat=True))
     fields = {
@@ -202,7 +288,16 @@ def test_two_instances_walk_a_child_home_survive_an_outage_and_refuse_forgeries(
     w = world
     thai, lao = w["thai"], w["lao"]
     figures: dict[str, Any] = {}
-    with running(thai), running(lao):
+    phases: dict[str, float] = {}  # where the test's time goes (s), printed with the figures
+    clock = [time.perf_counter()]
+
+    def phase(name: str) -> None:
+        now = time.perf_counter()
+        phases[name], clock[0] = round(now - clock[0], 1), now
+
+    lao_up = ExitStack()  # Laos's processes, stopped half-way through run 2 while Thailand's go on
+    with running(thai), lao_up:
+        lao_up.enter_context(running(lao))
         # Laos registers Thailand on its own page (keys exchanged out of band: here, in the test).
         lao_admin, _, lao_admin_token = signed_in_over_http(lao.url, "cb-admin", PASSWORD)
         assert lao.public_key in get(lao_admin, f"{lao.url}/crossborder/peers/")
@@ -234,6 +329,90 @@ def test_two_instances_walk_a_child_home_survive_an_outage_and_refuse_forgeries(
         def step_fields(code: str, **extra: str) -> dict[str, str]:
             return {"step-step": code, "step-done_on": today(), **extra}
 
+        def lao_page(path: str, fields: dict[str, str]) -> None:
+            """A form of the Lao case's pages, as its social worker sends it (200: saved, then the page)."""
+            assert post_form(lao_sw, f"{lao.url}{path}", fields, lao_token) == 200, path
+
+        def lao_step_done(case_id: Any, code: str) -> None:
+            """ "Mark done" on a step of the Lao case's Repatriation tab."""
+            step_id = lao.value(
+                "SELECT s.id FROM casework_repatriationstep s JOIN casework_repatriation r "
+                "ON r.id = s.repatriation_id WHERE r.case_id = %s AND s.code = %s",
+                case_id,
+                code,
+            )
+            lao_page(f"/cases/{case_id}/steps/{step_id}/", {"action": "complete", "done_on": today()})
+
+        def lao_prepares_the_return(tid: Any) -> tuple[Any, Any]:
+            """What only Laos does, on the accepted case's pages: open its repatriation (Thailand
+            MOU), receive the tracing request and send it to the province, record the family
+            assessment and send its result back, the child's best-interests determination (the
+            handover and the return need it), then travel documents and nationality verification,
+            which tells Thailand "nationality verified". The case and its repatriation."""
+            case_id = lao.value("SELECT case_id FROM crossborder_transfer WHERE transfer_id = %s", tid)
+            start = {"flow": "thailand_mou", "from_country": "TH", "partner_abroad": "Thai MSDHS shelter"}
+            lao_page(f"/cases/{case_id}/repatriations/", start)
+            trip = lao.value("SELECT id FROM casework_repatriation WHERE case_id = %s", case_id)
+            lao_step_done(case_id, "family_tracing_received")
+            assessment = {
+                "result": "safe",
+                "notes": "Parents at home, willing; village chief agrees.",
+                "done_on": today(),
+            }
+            lao_page(f"/cases/{case_id}/repatriations/{trip}/family-assessment/", assessment)
+            lao_step_done(case_id, "assessment_result_sent")
+            determination = {
+                "decided_on": today(),
+                "panel": PANEL,
+                "decision": "return_to_family",
+                "reasons": "Heard the child and the family; she asks to go home.",
+            }
+            lao_page(f"/cases/{case_id}/best-interests/new/", determination)
+            assert lao_repatriation(lao, case_id)[:5] == LAO_REPATRIATION_DONE[:5]
+            lao_step_done(case_id, "return_coordination")
+            return case_id, trip
+
+        def lao_finishes_the_return(transfer: Transfer, case_id: Any, trip: Any) -> list[float]:
+            """Reception recorded on the transfer page (it completes the transit centre step), the
+            return decision and the follow-up on the Repatriation tab (it tells Thailand): the
+            seconds each step took to reach Thailand."""
+            latencies = []
+            lao_act(transfer.transfer_id, "step", step_fields("reception"))
+            started = time.perf_counter()
+            wait_for(lambda: "reception" in thai_state(transfer)[1], what="reception in Thailand")
+            latencies.append(time.perf_counter() - started)
+            decision = {
+                "destination": "family",
+                "best_interests_decision": "Panel: home to the family.",
+                "done_on": today(),
+            }
+            lao_page(f"/cases/{case_id}/repatriations/{trip}/return-decision/", decision)
+            lao_step_done(case_id, "reintegration_follow_up")
+            started = time.perf_counter()
+            wait_for(lambda: "follow_up" in thai_state(transfer)[1], what="follow-up in Thailand")
+            latencies.append(time.perf_counter() - started)
+            return latencies
+
+        def reintegration_reached(transfer: Transfer, case_id: Any) -> None:
+            """Both transfers completed with the same steps, as each side's page shows them; the
+            Lao repatriation completed, every step in order; the Lao case's timeline."""
+            assert thai_state(transfer) == (
+                "completed",
+                ["nationality_verified", "handover_date_agreed", "handover_done", "reception", "follow_up"],
+            )
+            assert lao_steps(lao, transfer.transfer_id) == thai_state(transfer)[1]
+            thai_page = get(thai_sw, f"{thai.url}/crossborder/{transfer.pk}/")
+            lao_page_text = get(lao_sw, f"{lao.url}/crossborder/{lao_transfer(lao, transfer.transfer_id)}/")
+            for page, role in ((thai_page, "origin"), (lao_page_text, "destination")):
+                assert "Reintegration reached" in page
+                assert page_steps(page) == seen_from(role, today())
+            assert lao_repatriation(lao, case_id) == LAO_REPATRIATION_DONE
+            assert lao.value("SELECT status FROM casework_repatriation WHERE case_id = %s", case_id) == "completed"
+            assert lao_timeline(lao, case_id) == LAO_TIMELINE
+            history = get(lao_sw, f"{lao.url}/cases/{case_id}/?tab=history")
+            assert "Repatriation completed" in history and "Cross-border step done" in history
+
+        phase("both instances up, Laos registers Thailand, sign-ins")
         # --- 1. Referral to reintegration, both sides up --------------------------------------
         transfer = refer(w, thai_sw, thai_token)
         tid = transfer.transfer_id
@@ -248,29 +427,26 @@ def test_two_instances_walk_a_child_home_survive_an_outage_and_refuse_forgeries(
         )
         lao_act(tid, "accept", {})
         wait_for(lambda: thai_state(transfer)[0] == "accepted", what="the acceptance in Thailand")
-        assert lao.value("SELECT case_id FROM crossborder_transfer WHERE transfer_id = %s", tid) is not None
-        lao_act(tid, "step", step_fields("nationality_verified"))
+        case_id, trip = lao_prepares_the_return(tid)
+        started = time.perf_counter()
         wait_for(lambda: "nationality_verified" in thai_state(transfer)[1], what="nationality verified, in Thailand")
-        latencies = []
+        latencies = [time.perf_counter() - started]
+        assert page_steps(get(thai_sw, f"{thai.url}/crossborder/{transfer.pk}/"))[:2] == [
+            f"Nationality verified (partner's side): done {today()}",
+            "Handover date agreed (our side): not yet",
+        ]
         for code, extra in (("handover_date_agreed", {"step-agreed_date": today()}), ("handover_done", {})):
             thai_act(transfer, "step", step_fields(code, **extra))
             started = time.perf_counter()
             wait_for(lambda code=code: code in lao_steps(lao, tid), what=f"{code} in Laos")
             latencies.append(time.perf_counter() - started)
-        for code in ("reception", "follow_up"):
-            lao_act(tid, "step", step_fields(code))
-            started = time.perf_counter()
-            wait_for(lambda code=code: code in thai_state(transfer)[1], what=f"{code} in Thailand")
-            latencies.append(time.perf_counter() - started)
-        assert thai_state(transfer) == (
-            "completed",
-            ["nationality_verified", "handover_date_agreed", "handover_done", "reception", "follow_up"],
-        )
-        assert lao_steps(lao, tid) == thai_state(transfer)[1]
-        assert lao.value("SELECT status FROM crossborder_transfer WHERE transfer_id = %s", tid) == "completed"
-        figures["step latency (s), each of 4 steps"] = [round(x, 2) for x in latencies]
+        assert lao_repatriation(lao, case_id)[6] == ("handover_at_border", "done", True)
+        latencies += lao_finishes_the_return(transfer, case_id, trip)
+        reintegration_reached(transfer, case_id)
+        figures["step latency (s), each of 5 steps"] = [round(x, 2) for x in latencies]
         figures["step latency p50 (s)"] = round(statistics.median(latencies), 2)
 
+        phase("walk 1")
         # --- 3. A forged and a replayed message, straight to Laos's endpoint -------------------
         thai_key = Ed25519PrivateKey.from_private_bytes(base64.b64decode(thai.seed))
         body = step(tid, 99, "follow_up")
@@ -285,18 +461,15 @@ def test_two_instances_walk_a_child_home_survive_an_outage_and_refuse_forgeries(
         )
         assert any("does not verify" in r for (r,) in refused) and any("replayed" in r for (r,) in refused)
 
-    # --- 2. Again, with Laos stopped half-way and restarted: it catches up ---------------------
-    with running(thai):
-        with running(lao):
-            thai_sw, _, thai_token = signed_in_over_http(thai.url, "cb-sw", PASSWORD)
-            lao_sw, _, lao_token = signed_in_over_http(lao.url, "cb-sw", PASSWORD)
-            transfer = refer(w, thai_sw, thai_token)
-            tid = transfer.transfer_id
-            lao_act(tid, "accept", {})
-            lao_act(tid, "step", step_fields("nationality_verified"))
-            wait_for(
-                lambda: "nationality_verified" in thai_state(transfer)[1], what="nationality verified, in Thailand"
-            )
+        phase("forged and replayed")
+        # --- 2. Again, with Laos stopped half-way and restarted: it catches up -----------------
+        transfer = refer(w, thai_sw, thai_token)
+        tid = transfer.transfer_id
+        lao_act(tid, "accept", {})
+        case_id, trip = lao_prepares_the_return(tid)
+        wait_for(lambda: "nationality_verified" in thai_state(transfer)[1], what="nationality verified, in Thailand")
+        phase("walk 2 until Laos stops")
+        lao_up.close()
         # Laos is down: Thailand goes on, and a day's referrals pile up in its outbox.
         thai_act(transfer, "step", step_fields("handover_date_agreed", **{"step-agreed_date": today()}))
         thai_act(transfer, "step", step_fields("handover_done"))
@@ -320,6 +493,7 @@ def test_two_instances_walk_a_child_home_survive_an_outage_and_refuse_forgeries(
         )
         pending = OutboxMessage.objects.filter(state="pending").count()
         assert pending == QUEUED + 2
+        phase("Laos stopped, Thailand's steps and 100 referrals queued")
         with running(lao):
             started = time.perf_counter()
             wait_for(
@@ -333,6 +507,8 @@ def test_two_instances_walk_a_child_home_survive_an_outage_and_refuse_forgeries(
                 what="the steps, in order, in Laos",
             )
             figures[f"catch-up of {pending} messages after a day down (s)"] = round(time.perf_counter() - started, 2)
+            # Thailand's handover, done while Laos was down, completed the Lao handover step
+            assert lao_repatriation(lao, case_id)[6] == ("handover_at_border", "done", True)
             assert (
                 lao.value(
                     "SELECT count(*) FROM crossborder_transfer WHERE role = 'destination' AND purpose = 'reintegration'"
@@ -341,12 +517,13 @@ def test_two_instances_walk_a_child_home_survive_an_outage_and_refuse_forgeries(
             )
             # the replayed request's message (number 2 of a transfer Laos never got) still waits for its number 1
             assert lao.value("SELECT count(*) FROM crossborder_inboxmessage WHERE state = 'waiting'") == 1
+            phase("Laos restarted, catch-up")
             lao_sw, _, lao_token = signed_in_over_http(lao.url, "cb-sw", PASSWORD)
-            lao_act(tid, "step", step_fields("reception"))
-            lao_act(tid, "step", step_fields("follow_up"))
-            wait_for(lambda: thai_state(transfer)[0] == "completed", what="reintegration reached, in Thailand")
+            lao_finishes_the_return(transfer, case_id, trip)
+            reintegration_reached(transfer, case_id)
+            phase("walk 2 finished")
     with capfd.disabled():
-        print("\ncross-border figures:", figures)
+        print("\ncross-border figures:", figures, "\nphases (s):", phases)
 
 
 def raw_post(base_url: str, body: bytes, headers: dict[str, str]) -> int:
