@@ -191,11 +191,11 @@ def partner_peers(*, user: Any) -> list[Peer]:
 
 def partner_areas(*, user: Any, peer: Any = None) -> list[tuple[str, str]]:
     """The areas the peers' providers work in, as (code, name), by name."""
-    areas: dict[str, str] = {}
-    for provider in partner_providers(user=user, peer=peer).only("areas"):
-        for area in provider.areas:
-            areas.setdefault(area["code"], named_locally(area))
-    return sorted(areas.items(), key=lambda item: item[1])
+    named: dict[str, str] = {}
+    for areas in partner_providers(user=user, peer=peer).values_list("areas", flat=True):
+        for area in areas:
+            named.setdefault(area["code"], named_locally(area))
+    return sorted(named.items(), key=lambda item: item[1])
 
 
 def provider_rows(providers: Any) -> list[dict[str, Any]]:
