@@ -80,5 +80,5 @@ class PartnerProviderViewSet(mixins.ListModelMixin, ScopedViewSet):
 
 
 router = SimpleRouter()
-router.register("partner-directory", PartnerProviderViewSet, basename="partner-directory")
+router.register("crossborder-directory", PartnerProviderViewSet, basename="crossborder-directory")
 urlpatterns = router.urls

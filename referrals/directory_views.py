@@ -70,7 +70,12 @@ def directory(request: HttpRequest) -> HttpResponse:
     sources = partner_directories.sources()
     countries = [country for source in sources for country in source.countries(request.user)]
     country = request.GET.get("country", "") if countries else ""
-    areas = [area for source in sources for area in source.areas(request.user, "" if country == HERE else country)]
+    areas = [
+        area
+        for source in sources
+        if countries
+        for area in source.areas(request.user, "" if country == HERE else country)
+    ]
     filters = DirectoryFilter(request.GET, countries=countries, areas=areas)
     chosen = filters.cleaned_data if filters.is_valid() else {}
     service, country = chosen.get("service"), chosen.get("country", "")

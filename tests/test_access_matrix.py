@@ -1221,7 +1221,7 @@ ROWS = [
     # or refreshes its copy; staff read the copy in the API (empty for a partner account); the
     # peers' directory feed answers only a signature.
     R("crossborder:peer-directory", "post", {"admin"}, args=lambda o: [o.peer.pk, "share"]),
-    R("v1:partner-directory-list", "get", AUTHENTICATED),
+    R("v1:crossborder-directory-list", "get", AUTHENTICATED),
     R("crossborder:directory-feed", "get", set()),
 ]
 
@@ -1668,7 +1668,7 @@ STATISTICIAN_ROUTES = {
     "referrals:inbox",
     "referrals:sent",
     "crossborder:transfers",  # empty for them: transfers are seen with their case or organisation
-    "v1:partner-directory-list",  # partner countries' organisations and office contacts: no person
+    "v1:crossborder-directory-list",  # partner countries' organisations and office contacts: no person
     # a forgotten password and its one-time link: about the visitor's own account only
     "password-forgot",
     "password-set",

@@ -6,11 +6,9 @@ and where a worker meets the peer's providers: the directory page and the referr
 from __future__ import annotations
 
 import json
-import threading
 import uuid
 from collections.abc import Iterator
 from datetime import timedelta
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
 import pytest
@@ -28,36 +26,18 @@ from crossborder.services import peer_share_directory, receive
 from crossborder.services.directory import DIRECTORY_PATH, published, pull
 from referrals import services as referral_services
 from tests.clients import client_for
-from tests.crossborder.peers import THAI_ID, child_consent, referral, signed_headers
+from tests.crossborder.peers import (
+    THAI_COUNSELLING,
+    THAI_ID,
+    THAI_SHELTER,
+    PeerServer,
+    child_consent,
+    referral,
+    serving_directory,
+    signed_headers,
+)
 
 pytestmark = pytest.mark.django_db
-
-THAI_SHELTER = {
-    "code": "th-bkk-shelter",
-    "name_en": "Bangkok Protection Centre",
-    "name_lo": "ສູນປົກປ້ອງບາງກອກ",
-    "services": [
-        {"code": "shelter", "name_en": "Shelter", "name_lo": "ທີ່ພັກອາໄສ"},
-        {"code": "family_tracing", "name_en": "Family tracing", "name_lo": ""},
-    ],
-    "areas": [{"code": "TH-10", "name_en": "Bangkok", "name_lo": "ບາງກອກ"}],
-    "capacity": 40,
-    "accepting": True,
-    "phone": "+66 2 000 0000",
-    "email": "office@bkk.example.th",
-    "note": "",
-    "updated": "2026-12-01T08:00:00+00:00",
-}
-THAI_COUNSELLING = {
-    **THAI_SHELTER,
-    "code": "th-cm-counselling",
-    "name_en": "Chiang Mai Counselling Office",
-    "name_lo": "",
-    "services": [{"code": "counselling", "name_en": "Counselling", "name_lo": ""}],
-    "areas": [{"code": "TH-50", "name_en": "Chiang Mai", "name_lo": ""}],
-    "capacity": None,
-    "accepting": False,
-}
 
 
 def directory_get(client: Client, headers: dict[str, str]) -> Any:
@@ -147,55 +127,10 @@ def test_the_registration_form_shares_the_directory_unless_unticked(people):
 
 
 # --- Pulling --------------------------------------------------------------------------------------
-class PeerServer:
-    """The peer's directory endpoint on 127.0.0.1: checks our signature with our public key, then
-    answers `status` with `body`; keeps the requests it got."""
-
-    def __init__(self) -> None:
-        self.status, self.body, self.requests = 200, b"", []
-        server = self
-
-        class Handler(BaseHTTPRequestHandler):
-            def do_GET(self) -> None:
-                headers = dict(self.headers)
-                server.requests.append((self.path, headers))
-                signed = signatures.parse(headers.get("Signature-Input", ""), headers.get("Signature", ""))
-                signatures.verify(
-                    signed,
-                    public_key=signatures.private_key().public_key(),
-                    method="GET",
-                    path=self.path,
-                    content_type=headers["Content-Type"],
-                    digest=headers["Content-Digest"],
-                    body=b"",
-                )
-                self.send_response(server.status)
-                self.end_headers()
-                self.wfile.write(server.body)
-
-            def log_message(self, *args: object) -> None:
-                pass
-
-        self.http = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.url = f"http://127.0.0.1:{self.http.server_address[1]}"
-
-    def publish(self, *providers: dict[str, Any]) -> None:
-        self.status = 200
-        self.body = directory_format.document(
-            sender=THAI_ID, generated="2026-12-07T00:00:00+00:00", providers=list(providers)
-        )
-
-
 @pytest.fixture
 def thai_server(peer) -> Iterator[PeerServer]:  # type: ignore[no-untyped-def]
-    server = PeerServer()
-    thread = threading.Thread(target=server.http.serve_forever, daemon=True)
-    thread.start()
-    peer.base_url = server.url
-    peer.save()
-    yield server
-    server.http.shutdown()
-    server.http.server_close()
+    with serving_directory(peer) as server:
+        yield server
 
 
 def test_the_peers_directory_is_pulled_signed_and_kept_with_its_time(peer, thai_server):
