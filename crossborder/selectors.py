@@ -199,12 +199,17 @@ def partner_areas(*, user: Any, peer: Any = None) -> list[tuple[str, str]]:
 
 
 def provider_rows(providers: Any) -> list[dict[str, Any]]:
-    """Each provider with its names in the page's language, and its copy's age."""
+    """Each provider with its names in the page's language: a service we know by its code under
+    our own name (the same list of services on both sides), any other as the peer named it."""
+    providers = list(providers)
+    codes = {service["code"] for provider in providers for service in provider.services}
+    ours = {service.code: local_name(service) for service in ServiceType.objects.filter(code__in=codes)}
     return [
         {
             "provider": provider,
             "name": named_locally(provider.__dict__),
-            "services": ", ".join(named_locally(service) for service in provider.services) or "-",
+            "services": ", ".join(ours.get(service["code"]) or named_locally(service) for service in provider.services)
+            or "-",
             "areas": ", ".join(named_locally(area) for area in provider.areas) or "-",
         }
         for provider in providers

@@ -14,6 +14,7 @@ from crossborder.models import Transfer
 from crossborder.services.directory import pull
 from tests.browser.conftest import assert_no_horizontal_scroll, login_as, screenshot
 from tests.crossborder.peers import (
+    LAO_CHILD,
     THAI_COUNSELLING,
     THAI_SHELTER,
     child_consent,
@@ -58,7 +59,7 @@ def test_the_partners_providers_on_the_directory_page_and_the_referral_in_lao(pa
     expect(providers).to_contain_text("ສູນປົກປ້ອງບາງກອກ")
     both_widths(page, "partner-directory-stale-lo")
 
-    case = open_case(people.social_worker)
+    case = open_case(people.social_worker, person_values=LAO_CHILD)
     consent = child_consent(people.social_worker, case, peer.organisation)
     page.goto(f"/crossborder/refer/{case.pk}/")
     page.locator("#id_peer").select_option(str(peer.pk))
