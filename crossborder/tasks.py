@@ -31,7 +31,7 @@ def pull_directory(peer_id: str) -> str:
 @shared_task(name="crossborder.tasks.pull_directories", acks_late=True, ignore_result=True)
 def pull_directories() -> int:
     """Beat's sweep: queue a refresh for every active peer whose copy is due."""
-    peers = directory.due_for_refresh()
+    peers = directory.claim_due()
     for peer_id in peers:
         pull_directory.delay(str(peer_id))
     return len(peers)

@@ -160,6 +160,17 @@ def _keep(peer: Peer, outcome: str, providers: list[dict[str, Any]], error: str)
     )
 
 
+@transaction.atomic
+def claim_due() -> list[Any]:
+    """The peers due for a pull, each marked as attempted now, so that the next sweeps do not
+    queue it again while its pull waits for a worker or for a slow peer."""
+    due = due_for_refresh()
+    now = timezone.now()
+    for peer_id in due:
+        PeerDirectory.objects.update_or_create(peer_id=peer_id, defaults={"attempted_at": now})
+    return due
+
+
 def due_for_refresh() -> list[Any]:
     """The active peers whose copy is older than CROSSBORDER_DIRECTORY_SECONDS (or never pulled)."""
     cutoff = timezone.now() - timedelta(seconds=settings.CROSSBORDER_DIRECTORY_SECONDS)

@@ -12,7 +12,7 @@ from playwright.sync_api import Page, expect
 
 from crossborder.models import Transfer
 from crossborder.services.directory import pull
-from tests.browser.conftest import assert_no_horizontal_scroll, login_as, screenshot
+from tests.browser.conftest import PHONE, both_widths, login_as
 from tests.crossborder.peers import (
     LAO_CHILD,
     THAI_COUNSELLING,
@@ -23,15 +23,10 @@ from tests.crossborder.peers import (
 )
 from tests.factories import open_case
 
-WIDE, PHONE = {"width": 1366, "height": 900}, {"width": 360, "height": 740}
 
-
-def both_widths(page: Page, name: str) -> None:
-    page.set_viewport_size(PHONE)
-    assert_no_horizontal_scroll(page)
-    screenshot(page, f"{name}-360")
-    page.set_viewport_size(WIDE)
-    screenshot(page, f"{name}-1366")
+def on_phone_and_laptop(page: Page, name: str) -> None:
+    """The conftest's two screenshots, then back to the phone for what follows."""
+    both_widths(page, name)
     page.set_viewport_size(PHONE)
 
 
@@ -51,13 +46,13 @@ def test_the_partners_providers_on_the_directory_page_and_the_referral_in_lao(pa
     page.locator("#id_service").select_option("shelter")
     page.locator("main form button[type=submit]").first.click()
     expect(providers).not_to_contain_text("Chiang Mai Counselling Office")
-    both_widths(page, "partner-directory-lo")
+    on_phone_and_laptop(page, "partner-directory-lo")
 
     assert pull(peer.pk) == "failed"  # Thailand's endpoint is gone: the last copy stays, stale
     page.reload()
     expect(page.locator("#partner-directory .stale")).to_contain_text("ບໍ່ທັນສະໄໝ")
     expect(providers).to_contain_text("ສູນປົກປ້ອງບາງກອກ")
-    both_widths(page, "partner-directory-stale-lo")
+    on_phone_and_laptop(page, "partner-directory-stale-lo")
 
     case = open_case(people.social_worker, person_values=LAO_CHILD)
     consent = child_consent(people.social_worker, case, peer.organisation)
@@ -71,7 +66,7 @@ def test_the_partners_providers_on_the_directory_page_and_the_referral_in_lao(pa
     page.locator("input[name=categories][value=identity]").check()
     page.locator("#id_consent").select_option(str(consent.pk))
     page.locator("#id_reason").fill("ກັບບ້ານ")
-    both_widths(page, "partner-referral-provider-lo")
+    on_phone_and_laptop(page, "partner-referral-provider-lo")
     page.locator("#refer").click()
     expect(page.locator("#receiving-service")).to_contain_text("ສູນປົກປ້ອງບາງກອກ")
     assert Transfer.objects.get().provider_code == "th-bkk-shelter"

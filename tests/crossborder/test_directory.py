@@ -190,8 +190,12 @@ def test_a_peer_that_stops_sharing_has_its_providers_removed(peer, thai_server):
 
 
 def test_beat_pulls_only_peers_whose_copy_is_due(peer, thai_server):
-    from crossborder.services.directory import due_for_refresh
+    from crossborder.services.directory import claim_due, due_for_refresh
 
+    assert claim_due() == [peer.pk]
+    assert claim_due() == []  # claimed: the next sweep does not queue it again before it is pulled
+    assert not PeerDirectory.objects.get(peer=peer).refreshed_at
+    PeerDirectory.objects.all().delete()
     assert due_for_refresh() == [peer.pk]
     thai_server.publish(THAI_SHELTER)
     pull(peer.pk)
