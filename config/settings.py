@@ -399,6 +399,12 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": env_float("CROSSBORDER_SWEEP_SECONDS", 60.0),
         "options": {"expires": 55},
     },
+    # Our copy of each partner instance's directory of services (crossborder.services.directory).
+    "crossborder-pull-directories": {
+        "task": "crossborder.tasks.pull_directories",
+        "schedule": env_float("CROSSBORDER_SWEEP_SECONDS", 60.0),
+        "options": {"expires": 55},
+    },
     "register-imports-purge": {
         "task": "shelters.tasks.register_imports_purge",
         "schedule": 3600.0,
@@ -426,6 +432,8 @@ CROSSBORDER_INSTANCE_ID = env("CROSSBORDER_INSTANCE_ID", "pathway-la")
 CROSSBORDER_PRIVATE_KEY = env("CROSSBORDER_PRIVATE_KEY", "")
 CROSSBORDER_SIGNATURE_WINDOW_SECONDS = env_int("CROSSBORDER_SIGNATURE_WINDOW_SECONDS", 300)  # either side of `created`
 CROSSBORDER_BACKOFF_MAX_SECONDS = env_int("CROSSBORDER_BACKOFF_MAX_SECONDS", 1800)  # longest wait between two tries
+# How often each partner's directory of services is pulled (beat looks every sweep for one due).
+CROSSBORDER_DIRECTORY_SECONDS = env_int("CROSSBORDER_DIRECTORY_SECONDS", 3600)
 CROSSBORDER_ALLOW_HTTP = env_bool("CROSSBORDER_ALLOW_HTTP", False)  # peers on http://: tests and development only
 if PRODUCTION and CROSSBORDER_ALLOW_HTTP:
     raise ImproperlyConfigured("CROSSBORDER_ALLOW_HTTP is for tests and development only")

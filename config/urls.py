@@ -18,6 +18,7 @@ api_v1 = [
     path("", include("referrals.api.urls")),
     path("", include("national_statistics.api.urls")),
     path("", include("documents.api")),
+    path("", include("crossborder.staff_api")),
     path("partner/", include("referrals.partner.urls")),
 ]
 

@@ -4,6 +4,7 @@ subject access export and under the retention rule (what was shared, the texts, 
 
 from __future__ import annotations
 
+import uuid
 from typing import Any
 
 from django.http import HttpRequest
@@ -23,6 +24,7 @@ from crossborder import selectors
 from crossborder.models import InboxMessage, OutboxMessage, Peer, Transfer
 from crossborder.repatriation_steps import repatriation_catch_up
 from crossborder.services.transfers import repatriation_step_done
+from referrals.partner_directories import PartnerDirectories, register_partner_directories
 
 
 def transfers_of_case(request: HttpRequest, case: Any) -> dict[str, Any] | None:
@@ -69,3 +71,28 @@ def register() -> None:
             position=6,
         )
     )
+    register_partner_directories(
+        PartnerDirectories(
+            countries=_countries, areas=_areas, groups=_groups, template="crossborder/partner_directory.html"
+        )
+    )
+
+
+def _countries(user: Any) -> list[tuple[str, str]]:
+    return [(str(peer.pk), peer.name) for peer in selectors.partner_peers(user=user)]
+
+
+def _areas(user: Any, country: str) -> list[tuple[str, str]]:
+    return selectors.partner_areas(user=user, peer=_peer_id(country))
+
+
+def _groups(user: Any, country: str, service_code: str, area: str) -> list[dict[str, Any]]:
+    return selectors.partner_groups(user=user, peer=_peer_id(country), service_code=service_code, area=area)
+
+
+def _peer_id(country: str) -> str | None:
+    """A country value of the directory page's filter is a peer's id; anything else is every peer."""
+    try:
+        return str(uuid.UUID(country))
+    except ValueError:
+        return None

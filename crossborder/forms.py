@@ -6,12 +6,15 @@ from typing import Any
 
 from django import forms
 from django.db.models import QuerySet
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Organisation
-from core.pages import DateField, LocalNameChoiceField
+from casework.models import ServiceType
+from core.pages import DateField, LocalNameChoiceField, local_name
 from crossborder.choices import Purpose, steps_for
-from crossborder.models import Peer, Transfer
+from crossborder.models import PartnerProvider, Peer, Transfer
+from crossborder.selectors import named_locally
 from crossborder.services.peers import SHAREABLE
 from referrals.choices import DataCategory
 from referrals.models import Consent
@@ -47,6 +50,12 @@ class PeerForm(forms.Form):
     categories_out = forms.MultipleChoiceField(
         label=_("Data we may send it"), choices=CATEGORY_CHOICES, widget=CHECKBOXES, required=False
     )
+    share_directory = forms.BooleanField(
+        label=_("Share our directory of services with it"),
+        help_text=_("Organisations, their services, provinces, capacity and office contact: no person."),
+        required=False,
+        initial=True,
+    )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -60,19 +69,63 @@ class ConsentChoiceField(forms.ModelChoiceField):
         return f"{obj.recipient} · {obj.given_at:%d/%m/%Y}"
 
 
+class ProviderChoiceField(forms.ModelChoiceField):
+    """A provider of the partner's directory: its name, the partner, whether it takes referrals."""
+
+    def label_from_instance(self, obj: Any) -> str:
+        label = f"{named_locally(obj.__dict__)} · {obj.peer.name}"
+        if obj.capacity is not None:
+            label += " · " + gettext("%(count)s places or cases a month") % {"count": obj.capacity}
+        return label if obj.accepting else label + " · " + gettext("Not accepting referrals now")
+
+
 class ReferForm(forms.Form):
+    """The referral to a partner, and the receiving service named from the partner's directory:
+    "Find providers" (FIND) narrows the list to the partner's providers of the service in the area."""
+
     peer = forms.ModelChoiceField(label=_("Partner instance"), queryset=Peer.objects.none())
     purpose = forms.ChoiceField(label=_("For"), choices=Purpose.choices)
+    service = forms.ModelChoiceField(
+        label=_("Service needed there"), queryset=ServiceType.objects.filter(active=True), required=False,
+        to_field_name="code",
+    )  # fmt: skip
+    area = forms.ChoiceField(label=_("Province or area in the partner country"), required=False)
+    provider = ProviderChoiceField(
+        label=_("Receiving service (from the partner's directory)"),
+        queryset=PartnerProvider.objects.none(),
+        required=False,
+        help_text=_("Optional. Choose the partner, the service and the area, then Find providers."),
+    )
     categories = forms.MultipleChoiceField(label=_("Data to share"), choices=CATEGORY_CHOICES, widget=CHECKBOXES)
     consent = ConsentChoiceField(label=_("Consent"), queryset=Consent.objects.none(), required=False)
     reason = forms.CharField(
         label=_("Why the person is referred"), widget=forms.Textarea(attrs={"rows": 3}), max_length=2000
     )
 
-    def __init__(self, *args: Any, peers: QuerySet[Peer], consents: QuerySet[Consent], **kwargs: Any) -> None:
+    def __init__(
+        self,
+        *args: Any,
+        peers: QuerySet[Peer],
+        consents: QuerySet[Consent],
+        providers: QuerySet[PartnerProvider],
+        areas: list[tuple[str, str]],
+        **kwargs: Any,
+    ) -> None:
         super().__init__(*args, **kwargs)
         self.fields["peer"].queryset = peers  # type: ignore[attr-defined]
         self.fields["consent"].queryset = consents  # type: ignore[attr-defined]
+        self.fields["provider"].queryset = providers  # type: ignore[attr-defined]
+        self.fields["area"].choices = [("", "---------"), *areas]  # type: ignore[attr-defined]
+        self.fields["service"].label_from_instance = local_name  # type: ignore[attr-defined]
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        provider, peer, service = data.get("provider"), data.get("peer"), data.get("service")
+        if provider is not None and peer is not None and provider.peer_id != peer.pk:
+            self.add_error("provider", _("This organisation is in another partner's directory."))
+        elif provider is not None and service is not None and service.code not in provider.service_codes:
+            self.add_error("provider", _("This organisation does not offer this service."))
+        return data
 
 
 class TextForm(forms.Form):
@@ -95,3 +148,6 @@ class StepForm(forms.Form):
             for step in steps_for(transfer.purpose)
             if step.by == transfer.role and step.code not in done
         ]
+
+
+REFER_FIELDS = ("peer", "purpose", "service", "area", "provider", "categories", "consent", "reason")

@@ -46,6 +46,9 @@ class Peer(models.Model):
     categories_in = ArrayField(models.CharField(max_length=20, choices=DataCategory.choices), default=list, blank=True)
     categories_out = ArrayField(models.CharField(max_length=20, choices=DataCategory.choices), default=list, blank=True)
     active = models.BooleanField(default=True)
+    # Whether the peer may read our directory of services (organisations, services, areas, capacity,
+    # office contact: no person). On by default: it is what a partner needs to name a service.
+    share_directory = models.BooleanField(_("share our directory of services"), default=True)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
 
@@ -90,6 +93,10 @@ class Transfer(models.Model):
     question = models.TextField(blank=True)
     answer = models.TextField(blank=True)
     decline_reason = models.TextField(blank=True)
+    # The receiving service the referring worker named from the destination's directory (its
+    # organisation code and service code there); empty when none was named.
+    provider_code = models.CharField(max_length=60, blank=True)
+    provider_service = models.CharField(max_length=40, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -185,3 +192,43 @@ class SeenNonce(models.Model):
     class Meta:
         constraints = [models.UniqueConstraint(fields=["peer", "nonce"], name="nonce_once")]
         indexes = [models.Index(fields=["seen_at"], name="nonce_seen_at")]
+
+
+class PeerDirectory(models.Model):
+    """Our copy of a peer's directory of services: when it was last refreshed, and how the last
+    attempt went. A failed attempt leaves the providers in place (stale); a peer that does not
+    share its directory with us any more (403) has them removed."""
+
+    peer = models.OneToOneField(Peer, primary_key=True, on_delete=models.CASCADE, related_name="directory")
+    refreshed_at = models.DateTimeField(null=True, blank=True)
+    attempted_at = models.DateTimeField(null=True, blank=True)
+    last_error = models.CharField(max_length=300, blank=True)
+    shared = models.BooleanField(default=True)
+
+
+class PartnerProvider(models.Model):
+    """An organisation in a peer's directory, as the peer published it (no person: the
+    organisation's names, its services and areas with their names, capacity, office contact)."""
+
+    id = models.BigAutoField(primary_key=True)
+    peer = models.ForeignKey(Peer, on_delete=models.CASCADE, related_name="providers")
+    code = models.CharField(max_length=60)
+    name_en = models.CharField(max_length=200)
+    name_lo = models.CharField(max_length=200, blank=True)
+    services = models.JSONField(default=list)  # [{"code", "name_en", "name_lo"}]
+    service_codes = ArrayField(models.CharField(max_length=40), default=list)
+    areas = models.JSONField(default=list)  # [{"code", "name_en", "name_lo"}]
+    area_codes = ArrayField(models.CharField(max_length=10), default=list)
+    capacity = models.PositiveIntegerField(null=True, blank=True)
+    accepting = models.BooleanField(default=True)
+    phone = models.CharField(max_length=40, blank=True)
+    email = models.CharField(max_length=254, blank=True)
+    note = models.CharField(max_length=300, blank=True)
+    updated_at = models.DateTimeField(null=True, blank=True)  # when the peer's entry last changed there
+
+    class Meta:
+        ordering = ["peer__name", "-accepting", "name_en"]
+        constraints = [models.UniqueConstraint(fields=["peer", "code"], name="partner_provider_once")]
+
+    def __str__(self) -> str:
+        return self.name_en

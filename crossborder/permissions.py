@@ -14,7 +14,8 @@ from accounts.models import Role
 from casework import permissions as case_permissions
 from casework.models import Case
 from core.permissions import EVERYTHING, NOTHING, Permission, define, has_role
-from crossborder.models import InboxMessage, Peer, Transfer
+from crossborder.models import InboxMessage, PartnerProvider, Peer, Transfer
+from referrals.permissions import DIRECTORY_READERS
 
 CASE_STAFF = (Role.SOCIAL_WORKER, Role.COUNSELLOR, Role.MANAGER)
 CASE_WORKERS = (Role.SOCIAL_WORKER, Role.COUNSELLOR)
@@ -59,4 +60,19 @@ VIEW, CHANGE = (CASE_STAFF, case_permissions.view_case), (CASE_WORKERS, case_per
 view_transfer = define("crossborder.view_transfer", Transfer, predicate=_works_on(*VIEW), filter=_worked_on(*VIEW))
 change_transfer = define(
     "crossborder.change_transfer", Transfer, predicate=_works_on(*CHANGE), filter=_worked_on(*CHANGE)
+)
+
+
+# A partner country's providers are read by whoever reads our directory (staff; no partner
+# account): organisations and office contacts, no person. Only those of active peers.
+def _reads_directory(user: Any, provider: PartnerProvider | None = None) -> bool:
+    return has_role(user, *DIRECTORY_READERS) and (provider is None or provider.peer.active)
+
+
+def _read_providers(user: Any) -> Q:
+    return Q(peer__active=True) if has_role(user, *DIRECTORY_READERS) else NOTHING
+
+
+view_partner_provider = define(
+    "crossborder.view_partner_provider", PartnerProvider, predicate=_reads_directory, filter=_read_providers
 )

@@ -100,6 +100,20 @@ def _check_person_field(name: str, value: Any) -> None:
         raise ProtocolError(f"data.person.{name}", "not of the field's type (docs/cross-border.md)")
 
 
+def _check_provider(provider: Any) -> None:
+    """A referral's optional receiving service: the organisation's code in the receiver's
+    directory and the service's code there ("" when no service was named)."""
+    if provider is None:
+        return
+    if not isinstance(provider, dict) or set(provider) - {"organisation", "service"}:
+        raise ProtocolError("data.provider", "an object with organisation and service")
+    organisation, service = provider.get("organisation"), provider.get("service", "")
+    if not isinstance(organisation, str) or not 1 <= len(organisation) <= 60:
+        raise ProtocolError("data.provider.organisation", "an organisation code of 1 to 60 characters")
+    if not isinstance(service, str) or len(service) > 40:
+        raise ProtocolError("data.provider.service", "a service code of at most 40 characters")
+
+
 def _check_data(kind: str, data: dict[str, Any]) -> None:
     if kind == Kind.REFERRAL:
         if data.get("purpose") not in Purpose.values:
@@ -118,6 +132,7 @@ def _check_data(kind: str, data: dict[str, Any]) -> None:
         for name, value in person.items():
             _check_person_field(name, value)
         _text(data, "case_code")
+        _check_provider(data.get("provider"))
     elif kind == Kind.DECLINED:
         _text(data, "reason")
     elif kind == Kind.INFO_REQUESTED:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from celery import shared_task
 
-from crossborder.services import inbox, outbox
+from crossborder.services import directory, inbox, outbox
 
 
 @shared_task(name="crossborder.tasks.deliver_to_peer", acks_late=True, ignore_result=True)
@@ -19,4 +19,19 @@ def send_due() -> int:
     peers = outbox.due_peer_ids()
     outbox.enqueue(peers)
     inbox.nonces_prune()
+    return len(peers)
+
+
+@shared_task(name="crossborder.tasks.pull_directory", acks_late=True, ignore_result=True)
+def pull_directory(peer_id: str) -> str:
+    """Refresh our copy of one peer's directory of services (crossborder.services.directory.pull)."""
+    return directory.pull(peer_id)
+
+
+@shared_task(name="crossborder.tasks.pull_directories", acks_late=True, ignore_result=True)
+def pull_directories() -> int:
+    """Beat's sweep: queue a refresh for every active peer whose copy is due."""
+    peers = directory.claim_due()
+    for peer_id in peers:
+        pull_directory.delay(str(peer_id))
     return len(peers)

@@ -21,9 +21,10 @@ from core.errors import ApplicationError, NotFound, PermissionDenied
 from core.pages import get_or_404, submit
 from crossborder import selectors, services, signatures
 from crossborder.choices import Role
-from crossborder.forms import PeerForm, ReferForm, StepForm, TextForm
+from crossborder.forms import REFER_FIELDS, PeerForm, ReferForm, StepForm, TextForm
 from crossborder.models import InboxMessage, OutboxMessage, Peer, Transfer
 from crossborder.permissions import change_transfer, manage_peer, resolve_message, view_transfer
+from referrals.forms import FIND, initial_from
 from referrals.permissions import view_consent
 
 
@@ -59,6 +60,20 @@ def peer_deactivate(request: HttpRequest, pk: Any) -> HttpResponse:
     return redirect("crossborder:peers")
 
 
+@require_POST
+def peer_directory(request: HttpRequest, pk: Any, action: str) -> HttpResponse:
+    """Share our directory with the peer or stop, or refresh our copy of its directory now."""
+    user = signed_in(request)
+    peer = get_or_404(manage_peer, user, Peer.objects.all(), pk=pk)
+    if action == "refresh":
+        services.peer_directory_refresh(actor=user, peer=peer)
+        messages.success(request, _("The partner's directory is being refreshed."))
+    elif action in ("share", "stop-sharing"):
+        services.peer_share_directory(actor=user, peer=peer, share=action == "share")
+        messages.success(request, _("Saved."))
+    return redirect("crossborder:peers")
+
+
 @require_safe
 def transfers(request: HttpRequest) -> HttpResponse:
     user = signed_in(request)
@@ -75,16 +90,36 @@ def refer(request: HttpRequest, case_pk: Any) -> HttpResponse:
         raise PermissionDenied(_("You cannot refer this case."))
     peers = Peer.objects.filter(active=True).exclude(may_receive=[]).order_by("name")
     consents = view_consent.scope(user).filter(case=case).select_related("recipient").order_by("-given_at", "id")
-    form = ReferForm(request.POST if request.method == "POST" else None, peers=peers, consents=consents)
-    status = 200
-    if request.method == "POST":
+    options: dict[str, Any] = {
+        "peers": peers,
+        "consents": consents,
+        "providers": selectors.partner_providers(user=user, peer=peers),
+        "areas": selectors.partner_areas(user=user),
+    }
+    status, found = 200, None
+    if request.method == "POST" and request.POST.get("action") == FIND:
+        # The providers of the chosen partner, service and area; what was typed is kept, no error shown.
+        chosen = initial_from(ReferForm(request.POST, **options), REFER_FIELDS)
+        service = chosen.get("service")
+        narrowed = selectors.partner_providers(
+            user=user, peer=chosen.get("peer") or peers, service_code=service.code if service else "",
+            area=chosen.get("area", ""),
+        )  # fmt: skip
+        found = narrowed.count()
+        options.update(providers=narrowed, areas=selectors.partner_areas(user=user, peer=chosen.get("peer")))
+        form = ReferForm(initial=chosen, **options)
+    elif request.method == "POST":
+        form = ReferForm(request.POST, **options)
         status = 400
         if form.is_valid():
-            transfer, status = submit(form, services.transfer_refer, actor=user, case=case, **form.cleaned_data)
+            data = {name: value for name, value in form.cleaned_data.items() if name != "area"}
+            transfer, status = submit(form, services.transfer_refer, actor=user, case=case, **data)
             if transfer is not None:
                 messages.success(request, _("Referred. The partner is told as soon as it can be reached."))
                 return redirect("crossborder:detail", pk=transfer.pk)
-    return render(request, "crossborder/refer.html", {"case": case, "form": form}, status=status)
+    else:
+        form = ReferForm(**options)
+    return render(request, "crossborder/refer.html", {"case": case, "form": form, "found": found}, status=status)
 
 
 @require_safe

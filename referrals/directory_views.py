@@ -19,9 +19,10 @@ from casework.models import Case
 from core.errors import NotFound, PermissionDenied
 from core.pages import get_or_404, paginate, query_without_page, submit
 from core.permissions import has_role
-from referrals import permissions, selectors, services
+from referrals import partner_directories, permissions, selectors, services
 from referrals.forms import FIND, DirectoryEntryForm, DirectoryFilter, ProviderFinder
 from referrals.models import DirectoryEntry
+from referrals.partner_directories import HERE
 
 
 # --- The referral form's recipients -------------------------------------------------------------------
@@ -66,17 +67,34 @@ def _require_reader(request: HttpRequest) -> None:
 @require_safe
 def directory(request: HttpRequest) -> HttpResponse:
     _require_reader(request)
-    filters = DirectoryFilter(request.GET)
+    sources = partner_directories.sources()
+    countries = [country for source in sources for country in source.countries(request.user)]
+    country = request.GET.get("country", "") if countries else ""
+    areas = [
+        area
+        for source in sources
+        if countries
+        for area in source.areas(request.user, "" if country == HERE else country)
+    ]
+    filters = DirectoryFilter(request.GET, countries=countries, areas=areas)
     chosen = filters.cleaned_data if filters.is_valid() else {}
-    service = chosen.get("service")
+    service, country = chosen.get("service"), chosen.get("country", "")
     entries = selectors.directory(
         user=request.user, service_types=[service] if service else [], province=chosen.get("province")
     )
-    page = paginate(request, entries)
+    page = paginate(request, entries if country in ("", HERE) else entries.none())
+    code, area = (service.code if service else ""), chosen.get("area", "")
+    partners = [
+        {"template": source.template, "groups": source.groups(request.user, country, code, area)}
+        for source in sources
+        if country != HERE and countries
+    ]
     kept = permissions.change_directory_entry.scope(request.user, Organisation.objects.filter(is_active=True))
     context = {
         "filters": filters,
         "page": page,
+        "partners": partners,
+        "show_local": country in ("", HERE),
         "query": query_without_page(request),
         "editable": set(kept.values_list("pk", flat=True)),
         "without_entry": kept.filter(directory_entry__isnull=True).order_by("name_en")

@@ -293,5 +293,24 @@ class DirectoryEntryForm(forms.Form):
 
 
 class DirectoryFilter(forms.Form):
+    """Service and province; with partner countries' directories, the country and the area there
+    (referrals.partner_directories supplies their choices)."""
+
     service = LocalNameChoiceField(queryset=ServiceType.objects.filter(active=True), label=_("Service"), required=False)
     province = LocalNameChoiceField(queryset=Province.objects.all(), label=_("Province"), required=False)
+
+    def __init__(
+        self, *args: Any, countries: list[tuple[str, str]] | None = None, areas: list[tuple[str, str]] | None = None,
+        **kwargs: Any,
+    ) -> None:  # fmt: skip
+        super().__init__(*args, **kwargs)
+        areas = areas or []
+        if countries:
+            self.fields["country"] = forms.ChoiceField(
+                label=_("Country"),
+                choices=[("", _("All")), ("here", _("Here (our directory)")), *countries],
+                required=False,
+            )
+            self.fields["area"] = forms.ChoiceField(
+                label=_("Province or area in the partner country"), choices=[("", "---------"), *areas], required=False
+            )

@@ -1217,6 +1217,12 @@ ROWS = [
     R("crossborder:held", "get", {"admin"}),
     R("crossborder:resolve", "post", {"admin"}, args=lambda o: [o.held_message.pk, "retry"]),
     R("crossborder:messages", "post", set()),
+    # the directory across the border (issue 22, item 4): the administrator shares ours with a peer
+    # or refreshes its copy; staff read the copy in the API (empty for a partner account); the
+    # peers' directory feed answers only a signature.
+    R("crossborder:peer-directory", "post", {"admin"}, args=lambda o: [o.peer.pk, "share"]),
+    R("v1:crossborder-directory-list", "get", AUTHENTICATED),
+    R("crossborder:directory-feed", "get", set()),
 ]
 
 
@@ -1662,6 +1668,7 @@ STATISTICIAN_ROUTES = {
     "referrals:inbox",
     "referrals:sent",
     "crossborder:transfers",  # empty for them: transfers are seen with their case or organisation
+    "v1:crossborder-directory-list",  # partner countries' organisations and office contacts: no person
     # a forgotten password and its one-time link: about the visitor's own account only
     "password-forgot",
     "password-set",

@@ -49,7 +49,7 @@ class Answer:
     body: dict[str, Any]
 
 
-def _refuse(status: int, reason: str, peer: Peer | None, key_id: str = "") -> Answer:
+def refuse(status: int, reason: str, peer: Peer | None, key_id: str = "") -> Answer:
     """Audit a refused request in its own transaction (the caller's rolls back) and answer it."""
     with transaction.atomic():
         audit_record(
@@ -63,15 +63,16 @@ def _refuse(status: int, reason: str, peer: Peer | None, key_id: str = "") -> An
     return Answer(status, {"error": reason})
 
 
-def receive(*, method: str, path: str, headers: dict[str, str], body: bytes) -> Answer:
-    """Check, store and apply one request to the inbox endpoint."""
+def authenticate(*, method: str, path: str, headers: dict[str, str], body: bytes) -> Peer | Answer:
+    """The active peer that signed this request, or the refusal (401, 409), audited. Every signed
+    endpoint of the protocol (messages, the directory) checks its requests here."""
     try:
         signed = signatures.parse(headers.get("Signature-Input", ""), headers.get("Signature", ""))
     except signatures.SignatureError as error:
-        return _refuse(401, str(error), None)
+        return refuse(401, str(error), None)
     peer = Peer.objects.filter(instance_id=signed.key_id, active=True).first()
     if peer is None:
-        return _refuse(401, "unknown key id", None, signed.key_id)
+        return refuse(401, "unknown key id", None, signed.key_id)
     try:
         signatures.verify(
             signed,
@@ -83,21 +84,29 @@ def receive(*, method: str, path: str, headers: dict[str, str], body: bytes) -> 
             body=body,
         )
     except (signatures.SignatureError, ValueError) as error:
-        return _refuse(401, str(error), peer)
+        return refuse(401, str(error), peer)
     try:
         with transaction.atomic():
             SeenNonce.objects.create(peer=peer, nonce=signed.nonce)
     except IntegrityError:
-        return _refuse(409, "replayed request: nonce already used", peer)
+        return refuse(409, "replayed request: nonce already used", peer)
+    return peer
+
+
+def receive(*, method: str, path: str, headers: dict[str, str], body: bytes) -> Answer:
+    """Check, store and apply one request to the inbox endpoint."""
+    peer = authenticate(method=method, path=path, headers=headers, body=body)
+    if isinstance(peer, Answer):
+        return peer
     try:
         message = protocol.parse(body)
     except protocol.ProtocolError as error:
-        return _refuse(400, str(error), peer)
+        return refuse(400, str(error), peer)
     if message["sender"] != peer.instance_id:
-        return _refuse(401, "the sender is not the signing peer", peer)
+        return refuse(401, "the sender is not the signing peer", peer)
     refused = _not_agreed(peer, message)
     if refused:
-        return _refuse(403, refused, peer)
+        return refuse(403, refused, peer)
     return _store_and_apply(peer, message, body)
 
 
@@ -133,7 +142,7 @@ def _store_and_apply(peer: Peer, message: dict[str, Any], body: bytes) -> Answer
             stored = InboxMessage.objects.filter(pk=message["id"]).first()
             if stored is not None:
                 return Answer(200, {"status": "duplicate", "state": stored.state})
-            return _refuse(409, "another message already has this sequence number in this transfer", peer)
+            return refuse(409, "another message already has this sequence number in this transfer", peer)
         apply_ready(peer, message["transfer"])
         state = InboxMessage.objects.values_list("state", flat=True).get(pk=message["id"])
     return Answer(200, {"status": "stored", "state": state})
@@ -228,6 +237,8 @@ def _receive_referral(peer: Peer, envelope: dict[str, Any]) -> None:
         reason=data["reason"],
         shared=json.dumps(data["person"]),
         peer_case_code=data["case_code"][:40],
+        provider_code=data.get("provider", {}).get("organisation", ""),
+        provider_service=data.get("provider", {}).get("service", ""),
     )
     audit_record(
         actor=peer.as_actor(),

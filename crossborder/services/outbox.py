@@ -92,7 +92,7 @@ def due_peer_ids() -> list[Any]:
 
 def _post(url: str, body: bytes, headers: dict[str, str]) -> tuple[int | None, str]:
     """POST once, straight to the peer (no proxy, no redirects followed)."""
-    opener = urllib.request.build_opener(urllib.request.ProxyHandler({}), _NoRedirects())
+    opener = urllib.request.build_opener(urllib.request.ProxyHandler({}), NoRedirects())
     request = urllib.request.Request(url, data=body, headers=headers, method="POST")  # noqa: S310 (scheme checked at registration)
     try:
         with opener.open(request, timeout=TIMEOUT_SECONDS) as response:
@@ -107,7 +107,7 @@ def _post(url: str, body: bytes, headers: dict[str, str]) -> tuple[int | None, s
         return None, f"{type(reason).__name__}: {reason}"[:300]
 
 
-class _NoRedirects(urllib.request.HTTPRedirectHandler):
+class NoRedirects(urllib.request.HTTPRedirectHandler):
     def redirect_request(self, *args: Any, **kwargs: Any) -> None:
         return None
 

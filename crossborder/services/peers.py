@@ -44,6 +44,7 @@ def peer_register(
     may_receive: list[str],
     categories_in: list[str],
     categories_out: list[str],
+    share_directory: bool = True,
 ) -> Peer:
     if not manage_peer.allows(actor, None):
         raise PermissionDenied(_("Only an administrator can register partner instances."))
@@ -74,6 +75,7 @@ def peer_register(
         may_receive=sorted(set(may_receive)),
         categories_in=sorted(set(categories_in)),
         categories_out=sorted(set(categories_out)),
+        share_directory=share_directory,
         created_by=actor,
     )
     try:
@@ -90,7 +92,7 @@ def peer_register(
         actor=actor,
         action=AuditAction.CREATE,
         obj=peer,
-        fields=["instance_id", "base_url", "public_key", "may_send", "may_receive"],
+        fields=["instance_id", "base_url", "public_key", "may_send", "may_receive", "share_directory"],
     )
     return peer
 

@@ -18,14 +18,14 @@ from accounts.actors import Actor, Staff
 from accounts.models import AuditAction, Province
 from casework import permissions as case_permissions
 from casework.choices import IdentificationRoute
-from casework.models import Case, RepatriationStep
+from casework.models import Case, RepatriationStep, ServiceType
 from casework.services.cases import case_open
 from casework.services.common import record, require
 from core.errors import ApplicationError
 from core.validation import required_text
 from crossborder import permissions, protocol, transitions
 from crossborder.choices import LAST_STEP, Kind, Purpose, Role, TransferStatus, step_named, steps_for
-from crossborder.models import Peer, Transfer, TransferStep
+from crossborder.models import PartnerProvider, Peer, Transfer, TransferStep
 from crossborder.repatriation_steps import SHARED_STEP, repatriation_advance
 from crossborder.services import outbox
 from referrals.models import Consent, Referral
@@ -61,9 +61,19 @@ def _timeline(transfer: Transfer, actor: Actor, kind: str, **data: Any) -> None:
 
 @transaction.atomic
 def transfer_refer(
-    *, actor: Staff, case: Case, peer: Peer, purpose: str, consent: Consent | None, categories: list[str], reason: str
+    *,
+    actor: Staff,
+    case: Case,
+    peer: Peer,
+    purpose: str,
+    consent: Consent | None,
+    categories: list[str],
+    reason: str,
+    provider: PartnerProvider | None = None,
+    service: ServiceType | None = None,
 ) -> Transfer:
-    """Refer the case's person to the peer with the data the consent and the agreement allow."""
+    """Refer the case's person to the peer with the data the consent and the agreement allow,
+    naming the receiving service from the peer's directory if the worker chose one."""
     require(case_permissions.change_case, actor, case, _("You cannot refer this case."))
     errors: dict[str, list[str]] = {}
     if not peer.active:
@@ -79,6 +89,8 @@ def transfer_refer(
         errors.setdefault("consent" if field == "shared_categories" else field, []).extend(messages)
     if not reason.strip():
         errors["reason"] = [_("Say why the person is referred.")]
+    if provider is not None and provider.peer_id != peer.pk:
+        errors["provider"] = [_("This organisation is in another partner's directory.")]
     if errors:
         raise ApplicationError(_("Please correct the errors below."), fields=errors)
     person = shared_person(case, categories)
@@ -94,14 +106,18 @@ def transfer_refer(
         reason=reason.strip(),
         shared=json.dumps(person),
         peer_case_code="",
+        provider_code=provider.code if provider else "",
+        provider_service=service.code if service and provider else "",
     )
-    data = {
+    data: dict[str, Any] = {
         "purpose": purpose,
         "reason": reason.strip(),
         "categories": list(categories),
         "case_code": case.person.case_code,
         "person": person,
     }
+    if provider is not None:
+        data["provider"] = {"organisation": transfer.provider_code, "service": transfer.provider_service}
     outbox.queue(transfer=transfer, kind=Kind.REFERRAL, data=data)
     record(
         case,

@@ -1,17 +1,22 @@
 """Helpers of the cross-border tests: a peer's key pair, signed envelopes as a peer would send
-them, and a child's consent to be referred to the peer."""
+them, a child's consent to be referred to the peer, and the peer's directory endpoint serving
+a directory of services (two sample organisations) on 127.0.0.1."""
 
 from __future__ import annotations
 
+import threading
 import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import date
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from django.test import Client
 
 from casework.models import ServiceType
-from crossborder import protocol, signatures
+from crossborder import directory_format, protocol, signatures
 from crossborder.services import peer_register
 from crossborder.services.outbox import INBOX_PATH
 from referrals.services import consent_record
@@ -109,3 +114,87 @@ def register_thai_peer(admin: Any, orgs: Any, key: Ed25519PrivateKey) -> Any:
         categories_in=SHARED,
         categories_out=SHARED,
     )
+
+
+THAI_SHELTER = {
+    "code": "th-bkk-shelter",
+    "name_en": "Bangkok Protection Centre",
+    "name_lo": "ສູນປົກປ້ອງບາງກອກ",
+    "services": [
+        {"code": "shelter", "name_en": "Shelter", "name_lo": "ທີ່ພັກອາໄສ"},
+        {"code": "family_tracing", "name_en": "Family tracing", "name_lo": ""},
+    ],
+    "areas": [{"code": "TH-10", "name_en": "Bangkok", "name_lo": "ບາງກອກ"}],
+    "capacity": 40,
+    "accepting": True,
+    "phone": "+66 2 000 0000",
+    "email": "office@bkk.example.th",
+    "note": "",
+    "updated": "2026-12-01T08:00:00+00:00",
+}
+THAI_COUNSELLING = {
+    **THAI_SHELTER,
+    "code": "th-cm-counselling",
+    "name_en": "Chiang Mai Counselling Office",
+    "name_lo": "",
+    "services": [{"code": "counselling", "name_en": "Counselling", "name_lo": ""}],
+    "areas": [{"code": "TH-50", "name_en": "Chiang Mai", "name_lo": ""}],
+    "capacity": None,
+    "accepting": False,
+}
+
+
+class PeerServer:
+    """The peer's directory endpoint on 127.0.0.1: checks our signature with our public key, then
+    answers `status` with `body`; keeps the requests it got."""
+
+    def __init__(self) -> None:
+        self.status, self.body, self.requests = 200, b"", []
+        server = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_GET(self) -> None:
+                headers = dict(self.headers)
+                server.requests.append((self.path, headers))
+                signed = signatures.parse(headers.get("Signature-Input", ""), headers.get("Signature", ""))
+                signatures.verify(
+                    signed,
+                    public_key=signatures.private_key().public_key(),
+                    method="GET",
+                    path=self.path,
+                    content_type=headers["Content-Type"],
+                    digest=headers["Content-Digest"],
+                    body=b"",
+                )
+                self.send_response(server.status)
+                self.end_headers()
+                self.wfile.write(server.body)
+
+            def log_message(self, *args: object) -> None:
+                pass
+
+        self.http = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.url = f"http://127.0.0.1:{self.http.server_address[1]}"
+
+    def publish(self, *providers: dict[str, Any]) -> None:
+        self.status = 200
+        self.body = directory_format.document(
+            sender=THAI_ID, generated="2026-12-07T00:00:00+00:00", providers=list(providers)
+        )
+
+
+@contextmanager
+def serving_directory(peer: Any, *providers: dict[str, Any]) -> Iterator[PeerServer]:
+    """The peer's directory endpoint, running, with the peer's address pointing at it."""
+    server = PeerServer()
+    if providers:
+        server.publish(*providers)
+    thread = threading.Thread(target=server.http.serve_forever, daemon=True)
+    thread.start()
+    peer.base_url = server.url
+    peer.save()
+    try:
+        yield server
+    finally:
+        server.http.shutdown()
+        server.http.server_close()

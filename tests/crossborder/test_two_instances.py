@@ -315,6 +315,7 @@ def test_two_instances_walk_a_child_home_survive_an_outage_and_refuse_forgeries(
         }
         assert post_form(lao_admin, f"{lao.url}/crossborder/peers/", registration, lao_admin_token) == 200
         assert lao.value("SELECT count(*) FROM crossborder_peer WHERE instance_id = %s", THAI) == 1
+        check_directory_across(thai, lao, lao_admin, lao_admin_token)
 
         thai_sw, _, thai_token = signed_in_over_http(thai.url, "cb-sw", PASSWORD)
         lao_sw, _, lao_token = signed_in_over_http(lao.url, "cb-sw", PASSWORD)
@@ -533,3 +534,43 @@ def raw_post(base_url: str, body: bytes, headers: dict[str, str]) -> int:
             return int(response.status)
     except urllib.error.HTTPError as error:
         return error.code
+
+
+def check_directory_across(thai: Instance, lao: Instance, lao_admin: Any, lao_admin_token: str) -> None:
+    """Issue 22, item 4, across the two instances: an organisation Thailand's manager keeps in its
+    directory reaches Laos's directory page through Laos's signed pull (Thailand shares its
+    directory with Laos: registered with the default), with the time it was refreshed; a forged
+    directory request to Laos is refused and audited."""
+    from accounts.models import Province, User
+    from casework.models import ServiceType
+    from crossborder.services.directory import DIRECTORY_PATH
+    from referrals.services import directory_entry_save
+
+    shelter = OrganisationFactory(code="t-th-bkk-shelter", name_en="Bangkok Protection Centre")
+    directory_entry_save(
+        actor=User.objects.get(username="cb-admin"),
+        organisation=shelter,
+        service_types=[ServiceType.objects.get(code="shelter")],
+        provinces=[Province.objects.get(code="VT")],
+        capacity=40,
+        accepting=True,
+        phone="+66 2 000 0000",
+    )
+    peer = lao.value("SELECT id FROM crossborder_peer WHERE instance_id = %s", THAI)
+    refresh = f"{lao.url}/crossborder/peers/{peer}/directory/refresh/"
+    assert post_form(lao_admin, refresh, {}, lao_admin_token) == 200
+    wait_for(
+        lambda: lao.value("SELECT capacity FROM crossborder_partnerprovider WHERE code = 't-th-bkk-shelter'") == 40,
+        what="Thailand's provider in Laos's copy of its directory",
+    )
+    assert lao.value("SELECT refreshed_at FROM crossborder_peerdirectory WHERE peer_id = %s", peer) is not None
+    page = get(lao_admin, f"{lao.url}/referrals/directory/?country={peer}&service=shelter")
+    assert "Bangkok Protection Centre" in page and "Last refreshed" in page
+    forged = signatures.sign(method="GET", path=DIRECTORY_PATH, body=b"", key_id=THAI, key=Ed25519PrivateKey.generate())
+    request = urllib.request.Request(f"{lao.url}{DIRECTORY_PATH}", headers=forged)  # noqa: S310 (local)
+    with pytest.raises(urllib.error.HTTPError) as refused:
+        urllib.request.urlopen(request, timeout=30)  # noqa: S310 (local)
+    assert refused.value.code == 401
+    assert lao.value(
+        "SELECT count(*) FROM accounts_auditevent WHERE action = 'login_failed' AND reason LIKE %s", "%does not verify%"
+    )
