@@ -238,6 +238,9 @@ def scenarios(case_id: str, person_id: str, staff_id: str) -> list[tuple[str, st
         "ORDER BY at DESC, id DESC LIMIT 100"
     )
     return [
+        # The frame: an admin list of 18 rows that reads no audit row (session, second factor,
+        # permissions, the template, the session's write): what every admin page costs here.
+        ("bench.admin", "reference: admin list of provinces", "/admin/accounts/province/", "SELECT 1", []),
         ("bench.manager", "case access log, page 1", case_page, ACCESS_LOG, [case_id, person_id, 0]),
         ("bench.manager", "case access log, page 5", f"{case_page}?page=5", ACCESS_LOG, [case_id, person_id, 200]),
         (
