@@ -1,18 +1,23 @@
 """The audit log at scale (issue 23, item 5): fills the partitioned audit table with N rows in
-plain SQL (generate_series, a month's partition per statement, in time order as use would), then
-measures, through a real gunicorn, the pages that read it: a case's access log (page 1 and a
-later page, HTML and API) and the admin's audit list (newest first, a search for one record, a
-filter), each beside its floor, the same SQL alone. Also the sizes of the table and its indexes.
+plain SQL (bench/audit_fill.py: `--jobs` months at once, each straight into its partition in
+time order, its indexes built after it), then measures, through a real gunicorn, the pages that
+read it: a case's access log (page 1 and a later page, HTML and API) and the admin's audit list
+(newest first, a search for one record, by object, by user, by a rare and a common action),
+each beside its floor, the same SQL alone, and an admin page that reads no audit row (the
+frame). Also the sizes of the table and its indexes, and with `--archive YYYY-MM` the archive
+of that month (export, verify, detach), timed.
 
 Run by hand on a database of its own (created if missing, migrated, reference data loaded):
 
-    DATABASE_URL=postgresql://postgres@127.0.0.1:5432/pathway_bench_audit \\
-        .venv/bin/python bench/bench_audit.py --rows 10000000 --months 24 --requests 50
+    DATABASE_URL=postgresql://postgres@127.0.0.1:5432/pathway_bench_audit AUDIT_RETENTION_MONTHS=12 \\
+        .venv/bin/python bench/bench_audit.py --rows 100000000 --months 24 --jobs 2 --unlogged \\
+        --requests 30 --archive 2025-01
 
-A second run with the same --rows and --months keeps the rows (`--refill` starts again). The
-rows: 60 % a partner's disclosure of a referral, 20 % a case, 20 % a person, over 2,000,000
-records, by 200 staff and partner tokens; the bench case and its person get about 40 rows a
-month each (a busy case). Prints p50/p95 and the query count of each page, and the floor.
+A second run with the same --rows and --months keeps the rows (`--refill` starts again;
+`--fill-only` measures nothing). The rows (bench/audit_fill.py): 80 % partner pages of
+referrals, 10 % staff on cases, 10 % on persons, rare exports and logins; the bench case and
+its person get about 40 rows a month each (a busy case). Prints p50/p95 and the query count of
+each page, and the floor. The fill stops when the disk has less than --min-free-gb free.
 """
 
 from __future__ import annotations
