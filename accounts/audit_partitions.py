@@ -106,9 +106,11 @@ def _partition_sum(cursor, table: sql.Identifier) -> tuple[int, int]:  # type: i
 
 
 def _export(cursor, table: sql.Identifier, path: Path) -> None:  # type: ignore[no-untyped-def]
-    """Every row as one JSON line, gzipped, streamed with COPY (flat memory whatever the size)."""
+    """Every row as one JSON line, gzipped, streamed with COPY (flat memory whatever the size).
+    gzip's level 6, not its default 9: half the time for a file 3 % larger (bench_audit.py)."""
     query = sql.SQL("COPY (SELECT row_to_json(t)::text FROM {} t ORDER BY t.id) TO STDOUT").format(table)
-    with gzip.open(path, "wt", encoding="utf-8") as out, cursor.copy(query.as_string(cursor.connection)) as copy:
+    copying = cursor.copy(query.as_string(cursor.connection))
+    with gzip.open(path, "wt", encoding="utf-8", compresslevel=6) as out, copying as copy:
         for (line,) in copy.rows():
             out.write(line + "\n")
 

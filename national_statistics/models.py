@@ -10,6 +10,7 @@ subtree keeps its own counts."""
 
 from __future__ import annotations
 
+from django.contrib.postgres.fields import ArrayField
 from django.db import models
 
 
@@ -53,3 +54,18 @@ class SummaryState(models.Model):
     seconds = models.FloatField()
     first_year = models.PositiveSmallIntegerField()
     last_year = models.PositiveSmallIntegerField()
+
+
+class CtdcRelease(models.Model):
+    """The CTDC-style export of one scope as the recount left it: the k-anonymous combinations
+    (ctdc.anonymise of the scope's CtdcCell rows, with the k and the share allowed to be
+    suppressed of that moment), made in the recount's transaction so the first export after it
+    reads them as every later one does instead of generalising the histogram again."""
+
+    scope = models.CharField(max_length=36, unique=True)
+    k = models.PositiveSmallIntegerField()
+    max_suppressed = models.FloatField()
+    levels = ArrayField(models.PositiveSmallIntegerField())
+    persons = models.PositiveIntegerField()
+    suppressed = models.PositiveIntegerField()
+    classes = models.JSONField(help_text="[[values joined by tabs, persons], ...] of the published combinations")

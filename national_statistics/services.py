@@ -14,16 +14,18 @@ from __future__ import annotations
 
 import re
 import time
+from collections import Counter
 from datetime import datetime
 from itertools import groupby
 from operator import itemgetter
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from django.conf import settings
 from django.db import connection, transaction
 
 from national_statistics import ctdc, queries
-from national_statistics.models import SEPARATOR, CtdcCell, SummaryCell, SummaryState
+from national_statistics.models import SEPARATOR, CtdcCell, CtdcRelease, SummaryCell, SummaryState
 
 FIRST_YEAR = 2000  # the page's and the API's earliest year
 
@@ -95,6 +97,22 @@ SELECT *, %(measure)s FROM ({union}) counted""",  # noqa: S608 - constants of th
     )
 
 
+def ctdc_release(scope: str, histogram: Counter[tuple[str, ...]]) -> CtdcRelease:
+    """The scope's k-anonymous records (ctdc.anonymise with today's settings) from its histogram,
+    as the export reads them (summary.ctdc_export): generalised once per recount, not per read."""
+    k, share = int(settings.STATISTICS_CTDC_K), float(settings.STATISTICS_CTDC_MAX_SUPPRESSED)
+    result = ctdc.anonymise(histogram, k=k, max_suppressed=share)
+    return CtdcRelease(
+        scope=scope,
+        k=k,
+        max_suppressed=share,
+        levels=list(result.levels),
+        persons=result.persons,
+        suppressed=result.suppressed,
+        classes=[[SEPARATOR.join(combo), n] for combo, n in result.classes.items()],
+    )
+
+
 def refresh_summaries() -> SummaryState | None:
     """Recount every summary from the raw rows in one transaction; None when another refresh
     holds the lock (it will have counted the same rows)."""
@@ -108,6 +126,7 @@ def refresh_summaries() -> SummaryState | None:
         counted_at = cursor.fetchone()[2]
         SummaryCell.objects.all().delete()
         CtdcCell.objects.all().delete()
+        CtdcRelease.objects.all().delete()
         for measure in queries.FACTS:
             statement, params = _measure_sql(measure)
             cursor.execute(statement, {**params, "first": FIRST_YEAR, "last": last})
@@ -118,6 +137,7 @@ def refresh_summaries() -> SummaryState | None:
                 (CtdcCell(scope=scope, values=SEPARATOR.join(values), persons=n) for values, n in kept.items()),
                 batch_size=5000,
             )
+            ctdc_release(scope, kept).save()
         SummaryState.objects.all().delete()
         return SummaryState.objects.create(
             counted_at=counted_at, seconds=time.monotonic() - started, first_year=FIRST_YEAR, last_year=last

@@ -11,7 +11,6 @@ answer. `drift` compares the two for every kept grid (tests, `manage.py verify_s
 
 from __future__ import annotations
 
-import functools
 from collections import Counter
 from collections.abc import Sequence
 from datetime import datetime
@@ -21,7 +20,7 @@ from django.conf import settings
 
 from accounts.models import Organisation
 from national_statistics import ctdc, queries
-from national_statistics.models import SEPARATOR, CtdcCell, SummaryCell, SummaryState
+from national_statistics.models import SEPARATOR, CtdcCell, CtdcRelease, SummaryCell, SummaryState
 from national_statistics.queries import Counts, Scope
 from national_statistics.services import grid_key, stored_grids
 
@@ -119,20 +118,23 @@ def _stored_histogram(key: str) -> Counter[tuple[str, ...]]:
 
 
 def ctdc_export(scope: Scope) -> ctdc.Anonymised:
-    """ctdc.export from the summaries when they can answer; the same summaries give the same
-    records, so each scope's are remembered until the next recount (the generalisation goes
-    over thousands of combinations)."""
-    found = state()
-    key = _summary_for(scope, found=found)
-    if found is None or key is None:
+    """ctdc.export from the summaries when they can answer: the records the recount made for
+    the scope (services.ctdc_release, one row), the first export after it as fast as the rest.
+    Generalised here only when the settings changed since, or the scope had no case then."""
+    key = _summary_for(scope)
+    if key is None:
         return ctdc.export(scope)
-    return _anonymised(key, found.pk, int(settings.STATISTICS_CTDC_K), float(settings.STATISTICS_CTDC_MAX_SUPPRESSED))
-
-
-@functools.lru_cache(maxsize=32)
-def _anonymised(key: str, recount: int, k: int, max_suppressed: float) -> ctdc.Anonymised:
-    """The records of a scope after one recount (each recount's state is a new row)."""
-    return ctdc.anonymise(_stored_histogram(key), k=k, max_suppressed=max_suppressed)
+    k, share = int(settings.STATISTICS_CTDC_K), float(settings.STATISTICS_CTDC_MAX_SUPPRESSED)
+    release = CtdcRelease.objects.filter(scope=key, k=k, max_suppressed=share).first()
+    if release is None:
+        return ctdc.anonymise(_stored_histogram(key), k=k, max_suppressed=share)
+    return ctdc.Anonymised(
+        k=release.k,
+        levels=tuple(release.levels),
+        classes={tuple(values.split(SEPARATOR)): n for values, n in release.classes},
+        persons=release.persons,
+        suppressed=release.suppressed,
+    )
 
 
 # --- The summaries against the raw rows -------------------------------------------------------------
@@ -162,4 +164,6 @@ def drift(scopes: Sequence[Scope]) -> list[str]:
                         differences.append(f"{scope}: {measure} by {grid_key(row, filters)}, {first}-{last}")
         if histogram(scope) != ctdc.histogram(scope):
             differences.append(f"{scope}: CTDC histogram")
+        if ctdc_export(scope) != ctdc.export(scope):
+            differences.append(f"{scope}: CTDC records")
     return differences

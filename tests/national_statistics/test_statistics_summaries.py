@@ -25,7 +25,7 @@ from casework.models import Case, ExploitationForm, JourneyEvent, Person, Repatr
 from casework.services.retention import anonymise_people
 from config.celery import app
 from national_statistics import ctdc, queries, summary, tables, tasks
-from national_statistics.models import SummaryCell
+from national_statistics.models import CtdcCell, CtdcRelease, SummaryCell
 from national_statistics.queries import Scope
 from national_statistics.services import refresh_summaries
 from seeds.generator import generate
@@ -201,3 +201,25 @@ def test_the_page_from_the_summaries_reads_a_few_rows_per_table(people, django_a
             response = client.get(reverse("statistics:page"), {"first": first, "last": last, "breakdown": "sex"})
         assert response.status_code == 200
         assert "Counted at" in response.content.decode()
+
+
+def test_the_first_export_after_a_recount_reads_the_records_the_recount_made(
+    generated, settings, django_assert_max_num_queries
+):
+    """The recount generalises each scope's histogram once (CtdcRelease): the first export after
+    it is two statements (the summaries' state, the scope's records), the same records as the
+    raw rows give, and it reads nothing else (the histogram cells, emptied, are not needed)."""
+    refresh_summaries()
+    raw = ctdc.export(EVERYONE)
+    assert raw.persons > 0 and raw.classes
+    CtdcCell.objects.all().delete()  # proof that the export reads the records, not the cells
+    with django_assert_max_num_queries(2):
+        first = summary.ctdc_export(EVERYONE)
+    assert first == raw
+    manager_scope = scopes()[1]
+    assert summary.ctdc_export(manager_scope) == ctdc.export(manager_scope)  # a subtree: its own records
+    settings.STATISTICS_CTDC_K = raw.k + 2  # records made under another k are not published
+    assert summary.ctdc_export(EVERYONE).k == raw.k + 2
+    refresh_summaries()
+    assert CtdcRelease.objects.get(scope="").k == raw.k + 2
+    assert summary.ctdc_export(EVERYONE) == ctdc.export(EVERYONE)
