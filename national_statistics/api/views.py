@@ -91,9 +91,11 @@ class StatisticsViewSet(viewsets.ViewSet):
 
 class HtcdsQuerySerializer(serializers.Serializer):
     table = serializers.ChoiceField(
-        choices=["victims", "events"], default="victims", help_text="victims or events (CSV; XLSX has both)"
+        choices=["victims", "events", "perpetrators"],
+        default="victims",
+        help_text="victims, events or perpetrators (CSV; XLSX has all three)",
     )
-    file = serializers.ChoiceField(choices=["csv", "xlsx"], default="csv", help_text="csv (one table) or xlsx (both)")
+    file = serializers.ChoiceField(choices=["csv", "xlsx"], default="csv", help_text="csv (one table) or xlsx (all three)")
 
 
 class HtcdsExportViewSet(viewsets.ViewSet):
@@ -105,7 +107,7 @@ class HtcdsExportViewSet(viewsets.ViewSet):
         responses={(200, "text/csv"): OpenApiTypes.BINARY, (200, htcds_views.XLSX_TYPE): OpenApiTypes.BINARY},
     )
     def list(self, request: Request) -> HttpResponseBase:
-        """The victims or the events table as CSV, or both as XLSX, streamed."""
+        """The victims, events or perpetrators table as CSV, or all three as XLSX, streamed."""
         scope = htcds_views.htcds_scope(request.user)
         query = HtcdsQuerySerializer(data=request.query_params)
         query.is_valid(raise_exception=True)
