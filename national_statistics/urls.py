@@ -9,7 +9,7 @@ app_name = "statistics"
 urlpatterns = [
     path("", views.statistics_page, name="page"),
     re_path(
-        r"^(?P<table>by-year|child-victims|repatriated|shelter-residents)\.(?P<fmt>csv|xlsx)$",
+        r"^(?P<table>by-year|child-victims|repatriated|shelter-residents|proceedings|verdicts)\.(?P<fmt>csv|xlsx)$",
         views.statistics_download,
         name="download",
     ),

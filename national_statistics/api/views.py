@@ -33,7 +33,7 @@ class StatisticsQuerySerializer(serializers.Serializer):
         if data["last"] < data["first"] or data["last"] - data["first"] >= queries.MAX_YEARS:
             raise serializers.ValidationError({"last": [_("Choose at most twenty years, the first before the last.")]})
         if data["measure"] not in queries.ONLY_FOR.get(data["breakdown"], {data["measure"]}):
-            raise serializers.ValidationError({"breakdown": [_("Only repatriations have a country of return.")]})
+            raise serializers.ValidationError({"breakdown": [str(queries.NOT_A_BREAKDOWN[data["breakdown"]])]})
         return data
 
 
