@@ -14,8 +14,9 @@ resident memory is its own):
 
 Prints, for every consenting person (a statistician's scope) and for one provincial office (a
 tenth or so of them), the rows written, the wall time, the peak resident set size of the victims
-CSV, the events CSV, the perpetrators CSV and the XLSX (all three tables), and the peak of Python's heap (tracemalloc, in a
-second, untimed run). Flat memory shows as the same heap peak for the office and for everyone:
+CSV, the events CSV, the perpetrators CSV and the XLSX (all three tables), and the peak of
+Python's heap (tracemalloc, in a second, untimed run). Flat memory shows as the same heap peak
+for the office and for everyone:
 what is held is one chunk of 1,000 cases, not the export.
 """
 

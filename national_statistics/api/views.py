@@ -95,7 +95,9 @@ class HtcdsQuerySerializer(serializers.Serializer):
         default="victims",
         help_text="victims, events or perpetrators (CSV; XLSX has all three)",
     )
-    file = serializers.ChoiceField(choices=["csv", "xlsx"], default="csv", help_text="csv (one table) or xlsx (all three)")
+    file = serializers.ChoiceField(
+        choices=["csv", "xlsx"], default="csv", help_text="csv (one table) or xlsx (all three)"
+    )
 
 
 class HtcdsExportViewSet(viewsets.ViewSet):

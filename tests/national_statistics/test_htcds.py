@@ -1,7 +1,8 @@
 """The HTCDS v2.0 export (issue 20, item 6): one row per consenting person, one per step of
-her journey and one per perpetrator linked to her case, in the standard's field names and codes, validated against the standard's field
-list and code lists (tests/fixtures/htcds_v2_fields.json, read from github.com/UNMigration/HTCDS
-at commit 3c2f653); de-identified; CSV and XLSX; audited; managers and statisticians only."""
+her journey and one per perpetrator linked to her case, in the standard's field names and codes,
+validated against the standard's field list and code lists (tests/fixtures/htcds_v2_fields.json,
+read from github.com/UNMigration/HTCDS at commit 3c2f653); de-identified; CSV and XLSX; audited;
+managers and statisticians only."""
 
 from __future__ import annotations
 

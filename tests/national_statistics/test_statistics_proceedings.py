@@ -28,7 +28,8 @@ PERSON = {"family_name_latin": "Zyxwv", "sex": "female", "date_of_birth": date(1
 def convicted(worker, n: int, *, paid: bool) -> None:
     """A person whose proceedings went from a complaint in 2024 to a verdict in 2025 and
     compensation ordered (and paid, or not) in 2025."""
-    case = open_case(worker, identified_on=date(2024, 1, 2), person_values={**PERSON, "given_name_latin": f"Witness{n}"})
+    person = {**PERSON, "given_name_latin": f"Witness{n}"}
+    case = open_case(worker, identified_on=date(2024, 1, 2), person_values=person)
     proceeding = proceeding_open(actor=worker, case=case, complaint_on=date(2024, 2, 1))
     for stage, on in (("investigation", date(2024, 3, 1)), ("prosecution", date(2024, 9, 1)),
                       ("trial", date(2025, 1, 10)), ("verdict", date(2025, 3, 1)), ("sentence", date(2025, 3, 2)),
