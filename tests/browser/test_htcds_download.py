@@ -10,14 +10,16 @@ import json
 from pathlib import Path
 
 import pytest
+from django.utils import translation
 from openpyxl import load_workbook
 from playwright.sync_api import Page, expect
 
 from accounts.models import AuditAction, AuditEvent, User
+from casework.choices import ProceedingStage
 from casework.models import Perpetrator
 from national_statistics import htcds
 from seeds.demo import seed_demo
-from tests.browser.conftest import login_as, screenshot
+from tests.browser.conftest import both_widths, login_as, screenshot
 
 STANDARD = json.loads((Path(__file__).resolve().parents[1] / "fixtures" / "htcds_v2_fields.json").read_text())
 FIELDS = STANDARD["fields"]
@@ -51,6 +53,11 @@ def test_the_statistician_downloads_the_htcds_xlsx_of_the_demo(page: Page, langu
     statistician = User.objects.get(username="statistician")
     login_as(page, statistician, language=language)
     page.goto("/statistics/")
+    # The legal proceedings' tables of the statistics (the demo records proceedings), on a phone too.
+    with translation.override(language):
+        stage = str(ProceedingStage.COMPLAINT.label)
+    expect(page.locator("th[scope=row]", has_text=stage).first).to_be_visible()
+    both_widths(page, f"statistics-proceedings-{language}")
     page.locator("a[href='/statistics/htcds/']").click()
     expect(page.locator("h1")).to_be_visible()
     expect(page.locator("html")).to_have_attribute("lang", language)

@@ -307,6 +307,9 @@ def test_the_perpetrators_table_follows_the_standard_with_one_number_per_perpetr
     )  # fmt: skip
     assert by_roles["RecruiterOrIntermediary"]["vic_RelationshipToTrafficker"] == "Familial"
     assert boss["x_PerpetratorNumber"] != mine["x_PerpetratorNumber"]
+    # Each row points at its own victim: hers was rescued (x_ExitKind), her sister's has no journey.
+    assert "rescued" in victims[boss[htcds.LINK]] and "rescued" in victims[mine[htcds.LINK]]
+    assert "rescued" not in victims[by_roles["RecruiterOrIntermediary"][htcds.LINK]]
     assert AuditEvent.objects.filter(action=AuditAction.EXPORT, object_id="perpetrators.csv").exists()
 
 
