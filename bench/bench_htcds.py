@@ -1,7 +1,8 @@
 """Time and peak memory of the HTCDS export (national_statistics/htcds.py, docs/htcds.md).
 
 Build a data set once in a database of its own (migrate, reference data, `seed_demo`, then for
-every trafficking case an HTCDS consent and a four-step journey written in SQL):
+every trafficking case an HTCDS consent and a four-step journey written in SQL, and for every
+other one a perpetrator, linked to that case and to the next one):
 
     DATABASE_URL=postgresql://postgres@127.0.0.1:5432/pathway_bench_htcds \\
         nice .venv/bin/python bench/bench_htcds.py --build --people 20000
@@ -13,8 +14,9 @@ resident memory is its own):
 
 Prints, for every consenting person (a statistician's scope) and for one provincial office (a
 tenth or so of them), the rows written, the wall time, the peak resident set size of the victims
-CSV, the events CSV and the XLSX (both tables), and the peak of Python's heap (tracemalloc, in a
-second, untimed run). Flat memory shows as the same heap peak for the office and for everyone:
+CSV, the events CSV, the perpetrators CSV and the XLSX (all three tables), and the peak of
+Python's heap (tracemalloc, in a second, untimed run). Flat memory shows as the same heap peak
+for the office and for everyone:
 what is held is one chunk of 1,000 cases, not the export.
 """
 
@@ -81,6 +83,25 @@ WHERE c.category = 'trafficking' AND c.assigned_worker_id IS NOT NULL
 ORDER BY c.person_id, c.identified_on DESC
 """
 
+PERPETRATORS_SQL = """
+WITH t AS (
+    SELECT c.id AS case_id, c.assigned_worker_id AS worker, row_number() OVER (ORDER BY c.id) AS n
+    FROM casework_case c
+    WHERE c.category = 'trafficking' AND c.assigned_worker_id IS NOT NULL
+      AND NOT EXISTS (SELECT 1 FROM casework_caseperpetrator l WHERE l.case_id = c.id)
+), made AS (
+    INSERT INTO casework_perpetrator (id, known_as, sex, age_band, nationality_id, notes, created_by_id, created_at)
+    SELECT gen_random_uuid(), 'Synthetic ' || t.n, (ARRAY['male', 'female', 'other'])[1 + t.n % 3],
+        (ARRAY['18_29', '30_44', '45_59', 'unknown'])[1 + t.n % 4], 'LA', '', t.worker, now()
+    FROM t WHERE t.n % 2 = 0
+    RETURNING id, known_as
+)
+INSERT INTO casework_caseperpetrator (id, case_id, perpetrator_id, roles, relation, linked_by_id, linked_at)
+SELECT gen_random_uuid(), t.case_id, m.id, ARRAY['recruiter', 'sold']::varchar[],
+    (ARRAY['family', 'acquaintance', 'stranger'])[1 + t.n % 3], t.worker, now()
+FROM made m JOIN t ON 'Synthetic ' || (t.n - t.n % 2) = m.known_as
+"""
+
 
 def build(people: int) -> None:
     import django
@@ -100,6 +121,8 @@ def build(people: int) -> None:
         print(f"consents added: {cursor.rowcount:,}")
         cursor.execute(JOURNEYS_SQL)
         print(f"journey steps added: {cursor.rowcount:,}")
+        cursor.execute(PERPETRATORS_SQL)
+        print(f"perpetrator links added: {cursor.rowcount:,}")
         cursor.execute("VACUUM ANALYZE")
 
 
@@ -159,7 +182,11 @@ def main() -> None:
     parser.add_argument("--people", type=int, default=20_000)
     parser.add_argument("--runs", type=int, default=1)
     parser.add_argument("--scopes", default="office,everyone", help="comma-separated: office, everyone")
-    parser.add_argument("--exports", default="victims,events,xlsx", help="comma-separated: victims, events, xlsx")
+    parser.add_argument(
+        "--exports",
+        default="victims,events,perpetrators,xlsx",
+        help="comma-separated: victims, events, perpetrators, xlsx",
+    )
     parser.add_argument("--one", nargs=2, metavar=("WHAT", "SCOPE"), help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.build:

@@ -1,18 +1,22 @@
 """The record-level export in IOM's Human Trafficking Case Data Standard (HTCDS v2.0,
 github.com/UNMigration/HTCDS; field by field in docs/htcds.md) for interoperability with IOM.
 
-Two tables, as in the standard: victims (`prs_`, `vic_`, `cas_`, `con_` fields), one row per
-person (her latest trafficking case in the user's statistics scope), and historic trafficking
+Three tables, as in the standard: victims (`prs_`, `vic_`, `cas_`, `con_` fields), one row per
+person (her latest trafficking case in the user's statistics scope), historic trafficking
 events (`hte_`), one row per step of her journey that the standard has a type for
-(recruitment, transit, exploitation). Only people with a consent in force whose data
+(recruitment, transit, exploitation), and perpetrators (`per_`, with the person fields `prs_`),
+one row per perpetrator linked to her case (coded fields only: docs/legal.md says why they may
+leave). Only people with a consent in force whose data
 categories include HTCDS (referrals.DataCategory.HTCDS) are exported. De-identified as the
 standard's guidance recommends: no name, contact, address, identity number, birth date, case
-code or free text (places, promises); ages in whole years; event dates to the month. Rows are
-linked by `exp_RecordNumber`, a number of this export only (not stable across exports, not the
-case). Pathway's own facts that HTCDS has no field for are the `x_` columns.
+code or free text (places, promises, a perpetrator's name or notes); ages in whole years (a
+perpetrator's in bands); event dates to the month. Rows are linked by `exp_RecordNumber`, a
+number of this export only (not the case); a perpetrator linked to several exported cases has one
+`x_PerpetratorNumber` (not the record's id). Pathway's own facts that HTCDS has no field for are the `x_` columns.
 
 Memory stays flat: cases are read through a server-side cursor in chunks (with their journey,
-forms and screenings prefetched per chunk) and written row by row, to the CSV response or to an
+forms and screenings prefetched per chunk; the perpetrators' rows numbered by PostgreSQL in one
+statement on a server-side cursor) and written row by row, to the CSV response or to an
 openpyxl write-only workbook spooled to a temporary file.
 """
 
@@ -22,12 +26,13 @@ import tempfile
 from collections.abc import Iterable, Iterator
 from typing import IO, Any
 
+from django.db import connection
 from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 from django.utils import timezone
 from openpyxl import Workbook
 
 from casework.ages import age_on
-from casework.choices import CaseCategory, CaseStatus, JourneyStage
+from casework.choices import PERPETRATOR_ROLE_HTCDS, RELATION_HTCDS, CaseCategory, CaseStatus, JourneyStage
 from casework.models import Case, JourneyCode, JourneyEvent, Screening
 from national_statistics.queries import Scope
 from referrals.choices import DataCategory
@@ -57,7 +62,16 @@ VICTIM_COLUMNS = [
     "x_ExitKind",
 ]
 EVENT_COLUMNS = [LINK, "hte_Type", "hte_Country", "hte_Date"]
-TABLES = {"victims": VICTIM_COLUMNS, "events": EVENT_COLUMNS}
+PERPETRATOR_COLUMNS = [
+    LINK,
+    "x_PerpetratorNumber",
+    "prs_Gender",
+    "prs_Citizenship",
+    "per_RoleInProcess",
+    "vic_RelationshipToTrafficker",
+    "x_AgeBand",
+]
+TABLES = {"victims": VICTIM_COLUMNS, "events": EVENT_COLUMNS, "perpetrators": PERPETRATOR_COLUMNS}
 
 GENDER = {"female": "Feminine", "male": "Masculine", "other": "NonSpecifiedUnknown"}
 STATUS = {
@@ -94,14 +108,19 @@ def consented(now: Any = None) -> Exists:
     )
 
 
-def cases(scope: Scope) -> QuerySet[Case]:
-    """The latest trafficking case of each consenting person in scope, with what the rows need."""
+def exported_cases(scope: Scope) -> QuerySet[Case]:
+    """The latest trafficking case of each consenting person in scope, in the order of the
+    person's (random) id: the n-th is the row `exp_RecordNumber` n."""
     queryset = Case.objects.filter(consented(), category=CaseCategory.TRAFFICKING)
     if not scope.everyone:
         queryset = queryset.filter(owner_id__in=list(scope.owners or ()))
+    return queryset.order_by("person_id", "-identified_on", "-id").distinct("person_id")
+
+
+def cases(scope: Scope) -> QuerySet[Case]:
+    """The exported cases with what the victim and event rows need."""
     return (
-        queryset.order_by("person_id", "-identified_on", "-id")
-        .distinct("person_id")
+        exported_cases(scope)
         .select_related("person")
         .only(
             "id",
@@ -185,8 +204,43 @@ def event_rows(number: int, case: Case) -> Iterator[list[Any]]:
             yield [number, EVENT_TYPE[event.stage], event.country_id or "", month]
 
 
+# The exported cases numbered as the victims table numbers them, joined to their perpetrators;
+# each perpetrator numbered once however many exported cases they are linked to. The cases'
+# statement (exported_cases) is the ORM's, with its parameters.
+PERPETRATORS_SQL = """
+SELECT e.n, dense_rank() OVER (ORDER BY link.perpetrator_id), p.sex, p.nationality_id, link.roles,
+       link.relation, p.age_band
+FROM (SELECT row_number() OVER (ORDER BY x.person_id) AS n, x.id FROM ({cases}) x) e
+JOIN casework_caseperpetrator link ON link.case_id = e.id
+JOIN casework_perpetrator p ON p.id = link.perpetrator_id
+ORDER BY 2, 1
+"""
+
+
+def perpetrator_rows(scope: Scope) -> Iterator[list[Any]]:
+    """One row per perpetrator of an exported case: the codes only (never `known_as`, `notes`
+    or the record's id), read through a server-side cursor."""
+    sql, params = exported_cases(scope).values("id", "person_id").query.sql_with_params()
+    with connection.chunked_cursor() as cursor:
+        cursor.execute(PERPETRATORS_SQL.replace("{cases}", sql), params)
+        while batch := cursor.fetchmany(CHUNK):
+            for number, perpetrator, sex, nationality, roles, relation, age_band in batch:
+                yield [
+                    number,
+                    perpetrator,
+                    GENDER.get(sex, "NonSpecifiedUnknown"),
+                    nationality or "",
+                    _joined([PERPETRATOR_ROLE_HTCDS.get(role, "Other") for role in roles]),
+                    RELATION_HTCDS.get(relation, ""),
+                    age_band,
+                ]
+
+
 def rows(table: str, scope: Scope) -> Iterator[list[Any]]:
     """The rows of one table (without the header), chunk by chunk."""
+    if table == "perpetrators":
+        yield from perpetrator_rows(scope)
+        return
     codes = Codes()
     for number, case in enumerate(cases(scope).iterator(chunk_size=CHUNK), start=1):
         if table == "victims":
@@ -196,7 +250,7 @@ def rows(table: str, scope: Scope) -> Iterator[list[Any]]:
 
 
 def xlsx_file(scope: Scope) -> IO[bytes]:
-    """Both tables as a workbook, rewound for streaming."""
+    """Every table as a workbook, rewound for streaming."""
     return workbook_file((table, columns, rows(table, scope)) for table, columns in TABLES.items())
 
 

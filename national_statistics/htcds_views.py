@@ -53,7 +53,8 @@ def htcds_page(request: HttpRequest) -> HttpResponse:
     links = [
         (_("Victims (CSV)"), reverse("statistics:htcds-csv", args=["victims"])),
         (_("Trafficking events (CSV)"), reverse("statistics:htcds-csv", args=["events"])),
-        (_("Both tables (XLSX)"), reverse("statistics:htcds-xlsx")),
+        (_("Perpetrators (CSV)"), reverse("statistics:htcds-csv", args=["perpetrators"])),
+        (_("All three tables (XLSX)"), reverse("statistics:htcds-xlsx")),
     ]
     return render(request, "statistics/htcds.html", {"links": links})
 

@@ -10,7 +10,11 @@ Measures (a person counts once per cell however many facts they have there):
   the year, or a non-residential assistance in the year (recorded against a case);
 - sheltered: a night in a shelter in the year;
 - repatriated: a repatriation completed in the year (country: the one the person returned from);
-- reintegrated: a case closed in the year with the reason "reintegrated".
+- reintegrated: a case closed in the year with the reason "reintegrated";
+- proceedings: a stage of a legal proceeding of the case reached in the year (the stage is its
+  breakdown: complaint ... compensation ordered, compensation paid, appeal, closed);
+- verdicts: an outcome of a legal proceeding of the case (convicted, acquitted, ...), in the year
+  of its verdict, else of its closing.
 """
 
 from __future__ import annotations
@@ -23,7 +27,7 @@ from django.db import transaction
 from django.utils.translation import get_language, gettext_lazy
 
 from accounts.models import Country, Province
-from casework.choices import CaseCategory, Sex
+from casework.choices import CaseCategory, ProceedingOutcome, ProceedingStage, Sex
 from casework.models import ExploitationForm, JourneyCode
 from core.replica import read_connection
 from shelters.models import Shelter
@@ -38,6 +42,8 @@ MEASURES: dict[str, Any] = {
     "sheltered": gettext_lazy("Persons sheltered"),
     "repatriated": gettext_lazy("Persons repatriated"),
     "reintegrated": gettext_lazy("Persons reintegrated"),
+    "proceedings": gettext_lazy("Persons in legal proceedings"),
+    "verdicts": gettext_lazy("Persons with an outcome of legal proceedings"),
 }
 
 
@@ -57,6 +63,9 @@ _IN_YEARS_LOCAL = (
     f"{{column}} >= make_date(%(first)s, 1, 1)::timestamp AT TIME ZONE '{TIME_ZONE}' "
     f"AND {{column}} < make_date(%(last)s + 1, 1, 1)::timestamp AT TIME ZONE '{TIME_ZONE}'"
 )
+# Every stage of a legal proceeding with the column of the date it was reached (casework STAGE_DATE).
+_STAGES_REACHED = ", ".join(f"('{stage}', lp.{stage}_on)" for stage in ProceedingStage.values)
+_OUTCOME_ON = "coalesce(lp.verdict_on, lp.closed_on)"
 
 # Built from constants of this module only (never from input); values are parameters.
 # Each measure's facts: (case_id, year, child, extra). `child` is the age group of a stay (under
@@ -95,6 +104,14 @@ FACTS: dict[str, str] = {
         SELECT n.case_id, extract(year FROM n.assisted_on)::int, NULL::boolean, NULL::text
         FROM shelters_nonresidentialassistance n
         WHERE n.case_id IS NOT NULL AND {_IN_YEARS.format(column="n.assisted_on")}""",  # noqa: S608
+    "proceedings": f"""
+        SELECT lp.case_id, extract(year FROM s.reached)::int, NULL::boolean, s.stage
+        FROM casework_legalproceeding lp CROSS JOIN LATERAL (VALUES {_STAGES_REACHED}) s(stage, reached)
+        WHERE {_IN_YEARS.format(column="s.reached")}""",  # noqa: S608 - constants of this module
+    "verdicts": f"""
+        SELECT lp.case_id, extract(year FROM {_OUTCOME_ON})::int, NULL::boolean, lp.outcome
+        FROM casework_legalproceeding lp
+        WHERE lp.outcome <> '' AND {_IN_YEARS.format(column=_OUTCOME_ON)}""",  # noqa: S608 - constants
 }
 
 AGE_GROUPS = {
@@ -117,6 +134,8 @@ BREAKDOWNS = (
     "forced_criminality",
     "nationality",
     "country",
+    "proceeding_stage",
+    "outcome",
 )
 
 # Breakdowns: the SQL expression of the value, and which measures they apply to.
@@ -132,6 +151,8 @@ DIMENSIONS: dict[str, tuple[Any, str]] = {
     "forced_criminality": (gettext_lazy("Forced criminality"), "coalesce(jc.code, '')"),
     "nationality": (gettext_lazy("Nationality"), "p.nationality_id"),
     "country": (gettext_lazy("Country of return"), "f.extra"),
+    "proceeding_stage": (gettext_lazy("Stage of the legal proceedings reached"), "f.extra"),
+    "outcome": (gettext_lazy("Outcome of the legal proceedings"), "f.extra"),
     "shelter": (gettext_lazy("Shelter"), "f.extra"),
     "age_sex": (gettext_lazy("Age group and sex"), f"({_AGE_GROUP}) || '_' || p.sex"),
     # The finest cell of the shelter residents' grid: shelter, category, age group and sex.
@@ -148,7 +169,19 @@ JOURNEY_JOINS = {
 # The one filtered grid a table asks for (tables.child_victims): children identified as
 # trafficking cases.
 CHILD_VICTIMS = {"category": "trafficking", "age_group": "child"}
-ONLY_FOR = {"country": {"repatriated"}, "shelter": {"sheltered"}, "resident": {"sheltered"}}
+ONLY_FOR = {
+    "country": {"repatriated"},
+    "shelter": {"sheltered"},
+    "resident": {"sheltered"},
+    "proceeding_stage": {"proceedings"},
+    "outcome": {"verdicts"},
+}
+# What the page and the API answer when a breakdown is asked of a measure it is not one of.
+NOT_A_BREAKDOWN = {
+    "country": gettext_lazy("Only repatriations have a country of return."),
+    "proceeding_stage": gettext_lazy("Only persons in legal proceedings have a stage reached."),
+    "outcome": gettext_lazy("Only persons with an outcome of legal proceedings have an outcome."),
+}
 
 
 @dataclass(frozen=True)
@@ -372,6 +405,10 @@ def fixed_values(dimension: str, *, first: int, last: int) -> list[str] | None:
         return list(AGE_GROUPS)
     if dimension == "age_sex":
         return AGE_SEX
+    if dimension == "proceeding_stage":
+        return list(ProceedingStage.values)
+    if dimension == "outcome":
+        return list(ProceedingOutcome.values)
     return None
 
 
@@ -397,6 +434,10 @@ def labels(dimension: str, values: Collection[str]) -> dict[str, str]:
         found.update({k: str(v) for k, v in Sex.choices})
     elif dimension == "age_group":
         found.update({k: str(v) for k, v in AGE_GROUPS.items()})
+    elif dimension == "proceeding_stage":
+        found.update({k: str(v) for k, v in ProceedingStage.choices})
+    elif dimension == "outcome":
+        found.update({k: str(v) for k, v in ProceedingOutcome.choices})
     elif dimension == "age_sex":
         found.update(
             {f"{age}_{sex}": f"{AGE_GROUPS[age]}: {label}" for age in AGE_GROUPS for sex, label in Sex.choices}

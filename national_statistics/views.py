@@ -37,7 +37,11 @@ TABLES = {
     "child-victims": gettext_lazy("Child victims of trafficking by year"),
     "repatriated": gettext_lazy("Repatriated by country of return"),
     "shelter-residents": gettext_lazy("Shelter residents by category, age and sex"),
+    "proceedings": gettext_lazy("Legal proceedings by stage reached"),
+    "verdicts": gettext_lazy("Outcomes of legal proceedings"),
 }
+# The tables that are one measure by one breakdown (tables.by_year).
+BY_YEAR_TABLES = {"proceedings": ("proceedings", "proceeding_stage"), "verdicts": ("verdicts", "outcome")}
 CHARTS = ("trend", "provinces")
 
 
@@ -68,7 +72,7 @@ class StatisticsForm(forms.Form):
                 self.add_error("last", _("Choose at most twenty years."))
         measure, breakdown = data.get("measure"), data.get("breakdown")
         if breakdown and measure and measure not in queries.ONLY_FOR.get(breakdown, {measure}):
-            self.add_error("breakdown", _("Only repatriations have a country of return."))
+            self.add_error("breakdown", str(queries.NOT_A_BREAKDOWN[breakdown]))
         return data
 
 
@@ -102,6 +106,8 @@ def _table(name: str, form: StatisticsForm, scope: Scope) -> tables.Published:
         return tables.child_victims(**years)
     if name == "repatriated":
         return tables.repatriated(**years)
+    if name in BY_YEAR_TABLES:
+        return tables.by_year(*BY_YEAR_TABLES[name], **years)
     return tables.shelter_residents(**years, shelter=_shelter_id(form))
 
 

@@ -69,9 +69,10 @@ def page_forms(html: str) -> list[Form]:
     return reader.forms
 
 
-def the_form(html: str, *, action: str, page_url: str) -> Form:
-    """The page's form that posts to `action` (a form without an action posts to its page)."""
+def the_form(html: str, *, action: str, page_url: str, method: str | None = None) -> Form:
+    """The page's form that posts to `action` (a form without an action posts to its page), of
+    `method` when given (a page can have a filter form and a form to post at the same address)."""
     for form in page_forms(html):
-        if (form.action or page_url) == action:
+        if (form.action or page_url) == action and method in (None, form.method):
             return form
     raise AssertionError(f"no form posts to {action}")

@@ -689,6 +689,9 @@ ROWS = [
     R("statistics:htcds-csv", "get", STATISTICIANS, args=lambda o: ["events"]),
     R("statistics:htcds-xlsx", "get", STATISTICIANS),
     R("v1:htcds-export-list", "get", STATISTICIANS),
+    # perpetrators' codes (never the tier-3 record) and the legal proceedings' aggregates
+    R("statistics:htcds-csv", "get", STATISTICIANS, args=lambda o: ["perpetrators"]),
+    R("statistics:download", "get", STATISTICIANS, args=lambda o: ["verdicts", "csv"], body=statistics_years),
     R(
         "v1:statistics-list",
         "get",

@@ -115,7 +115,11 @@ def group_remove(request: HttpRequest, group_id: Any, case_id: Any) -> HttpRespo
     form = UnlinkForm(request.POST if request.method == "POST" else None)
 
     def save(data: dict[str, Any]) -> tuple[Any, int]:
-        return submit(form, links.case_group_remove, actor=signed_in(request), group=group, case=case, **data)
+        def remove() -> bool:  # the service answers None, which form_page would take for a refusal
+            links.case_group_remove(actor=signed_in(request), group=group, case=case, **data)
+            return True
+
+        return submit(form, remove)
 
     def saved(_result: Any) -> HttpResponse:
         messages.success(request, _("Case taken out of the group."))

@@ -33,7 +33,7 @@ class StatisticsQuerySerializer(serializers.Serializer):
         if data["last"] < data["first"] or data["last"] - data["first"] >= queries.MAX_YEARS:
             raise serializers.ValidationError({"last": [_("Choose at most twenty years, the first before the last.")]})
         if data["measure"] not in queries.ONLY_FOR.get(data["breakdown"], {data["measure"]}):
-            raise serializers.ValidationError({"breakdown": [_("Only repatriations have a country of return.")]})
+            raise serializers.ValidationError({"breakdown": [str(queries.NOT_A_BREAKDOWN[data["breakdown"]])]})
         return data
 
 
@@ -91,9 +91,13 @@ class StatisticsViewSet(viewsets.ViewSet):
 
 class HtcdsQuerySerializer(serializers.Serializer):
     table = serializers.ChoiceField(
-        choices=["victims", "events"], default="victims", help_text="victims or events (CSV; XLSX has both)"
+        choices=["victims", "events", "perpetrators"],
+        default="victims",
+        help_text="victims, events or perpetrators (CSV; XLSX has all three)",
     )
-    file = serializers.ChoiceField(choices=["csv", "xlsx"], default="csv", help_text="csv (one table) or xlsx (both)")
+    file = serializers.ChoiceField(
+        choices=["csv", "xlsx"], default="csv", help_text="csv (one table) or xlsx (all three)"
+    )
 
 
 class HtcdsExportViewSet(viewsets.ViewSet):
@@ -105,7 +109,7 @@ class HtcdsExportViewSet(viewsets.ViewSet):
         responses={(200, "text/csv"): OpenApiTypes.BINARY, (200, htcds_views.XLSX_TYPE): OpenApiTypes.BINARY},
     )
     def list(self, request: Request) -> HttpResponseBase:
-        """The victims or the events table as CSV, or both as XLSX, streamed."""
+        """The victims, events or perpetrators table as CSV, or all three as XLSX, streamed."""
         scope = htcds_views.htcds_scope(request.user)
         query = HtcdsQuerySerializer(data=request.query_params)
         query.is_valid(raise_exception=True)

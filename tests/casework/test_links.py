@@ -129,6 +129,21 @@ def test_add_and_remove_with_a_reason_in_the_audit(people, case):
     assert CaseEvent.objects.filter(case=third, kind="case_unlinked").exists()
 
 
+def test_the_removal_page_answers_a_removal_with_the_case_not_the_form_again(people, case):
+    """The service answers None: the page once took that for a refusal and showed the form again
+    (200) over a removal already saved (found by the form fuzz)."""
+    other, third = open_case(people.social_worker), open_case(people.social_worker)
+    group = links.case_group_create(actor=people.social_worker, kind="family", reason="Cousins", cases=[case, other])
+    links.case_group_add(actor=people.social_worker, group=group, case=third)
+    client = client_for(people.social_worker)
+    url = f"/cases/groups/{group.pk}/remove/{third.pk}/"
+    assert client.post(url, {"reason": ""}).status_code == 400
+    assert CaseGroupMember.objects.filter(group=group, case=third).exists()
+    response = client.post(url, {"reason": "Recorded by mistake"})
+    assert response.status_code == 302 and response["Location"].startswith(f"/cases/{third.pk}/")
+    assert not CaseGroupMember.objects.filter(group=group, case=third).exists()
+
+
 def test_five_returned_together_admitted_in_one_action(operator_worker, sengsavang):
     cases = five(operator_worker)
     group = links.case_group_create(actor=operator_worker, kind="returned_together", reason=REASON, cases=cases)

@@ -1,7 +1,8 @@
-"""The HTCDS v2.0 export (issue 20, item 6): one row per consenting person and one per step of
-her journey, in the standard's field names and codes, validated against the standard's field
-list and code lists (tests/fixtures/htcds_v2_fields.json, read from github.com/UNMigration/HTCDS
-at commit 3c2f653); de-identified; CSV and XLSX; audited; managers and statisticians only."""
+"""The HTCDS v2.0 export (issue 20, item 6): one row per consenting person, one per step of
+her journey and one per perpetrator linked to her case, in the standard's field names and codes,
+validated against the standard's field list and code lists (tests/fixtures/htcds_v2_fields.json,
+read from github.com/UNMigration/HTCDS at commit 3c2f653); de-identified; CSV and XLSX; audited;
+managers and statisticians only."""
 
 from __future__ import annotations
 
@@ -17,6 +18,7 @@ from openpyxl import load_workbook
 
 from accounts.models import AuditAction, AuditEvent, Country
 from casework.models import JourneyCode, ServiceType
+from casework.services import cases, perpetrators
 from casework.services.journey import journey_event_add
 from national_statistics import htcds
 from national_statistics.queries import Scope
@@ -158,11 +160,11 @@ def test_nothing_identifying_leaves(people, exported):
         assert secret not in text
 
 
-def test_the_xlsx_has_both_tables(people, exported):
+def test_the_xlsx_has_every_table(people, exported):
     response = client_for(people.manager).get(reverse("statistics:htcds-xlsx"))
     assert response.status_code == 200
     book = load_workbook(io.BytesIO(b"".join(response.streaming_content)), read_only=True)
-    assert book.sheetnames == ["victims", "events"]
+    assert book.sheetnames == ["victims", "events", "perpetrators"]
     victims = [[("" if v is None else str(v)) for v in row] for row in book["victims"].iter_rows(values_only=True)]
     assert victims[0] == htcds.VICTIM_COLUMNS and len(victims) == 2
     check_against_standard(victims[0], victims[1:])
@@ -247,3 +249,90 @@ def test_the_ctdc_export_gains_the_recruitment_channel_and_forced_criminality(pe
     rows = [dict(zip(names, row, strict=True)) for row in result.rows()]
     assert len(rows) == 4
     assert {(row["recruitmentChannel"], row["forcedCriminality"]) for row in rows} == {("Online", "OnlineScam")}
+
+
+# --- Perpetrators (per_, prs_): one row per perpetrator linked to an exported case -------------
+SECRET_PERPETRATOR = {"known_as": "Qwxyz the broker", "notes": "Drives a white van from Qwxyz"}
+
+
+@pytest.fixture
+def with_perpetrators(people, orgs, exported):
+    """Her recruiter, also linked to a second consenting person; her exploiter; and a
+    perpetrator of a person without a consent, who must stay out."""
+    police = people.police
+    cases.case_share(actor=people.social_worker, case=exported, organisation=orgs.police, purpose="investigation")
+    recruiter = perpetrators.perpetrator_add(
+        actor=police, case=exported, roles=["recruiter", "sold"], relation="neighbour", sex="male",
+        age_band="30_44", nationality=Country.objects.get(code="LA"), **SECRET_PERPETRATOR,
+    )  # fmt: skip
+    perpetrators.perpetrator_add(
+        actor=police, case=exported, roles=["exploiter", "controlled"], relation="stranger", known_as="Boss",
+        sex="female", age_band="unknown",
+    )  # fmt: skip
+    second = open_case(people.social_worker, person_values={**ADULT, "given_name_latin": "Sister"})
+    consent(second)
+    cases.case_share(actor=people.social_worker, case=second, organisation=orgs.police, purpose="investigation")
+    perpetrators.perpetrator_link(
+        actor=police, case=second, perpetrator=recruiter.perpetrator, roles=["recruiter"], relation="family"
+    )
+    hidden = open_case(people.social_worker, person_values={**ADULT, "given_name_latin": "Unconsenting"})
+    cases.case_share(actor=people.social_worker, case=hidden, organisation=orgs.police, purpose="investigation")
+    perpetrators.perpetrator_add(actor=police, case=hidden, roles=["kidnapper"], known_as="Hidden one")
+    return recruiter.perpetrator
+
+
+def test_the_perpetrators_table_follows_the_standard_with_one_number_per_perpetrator(people, with_perpetrators):
+    response = client_for(people.statistician).get(reverse("statistics:htcds-csv", args=["perpetrators"]))
+    assert response.status_code == 200
+    header, *rows = read_csv(response)
+    assert header == htcds.PERPETRATOR_COLUMNS
+    check_against_standard(header, rows)
+    assert set(htcds.PERPETRATOR_COLUMNS) - {htcds.LINK, "x_PerpetratorNumber", "x_AgeBand"} <= set(STANDARD["fields"])
+    shown = [dict(zip(header, row, strict=True)) for row in rows]
+    assert len(shown) == 3  # the unconsenting person's perpetrator is not in it
+    victims = {row[0]: row for row in read_csv(client_for(people.statistician).get(
+        reverse("statistics:htcds-csv", args=["victims"])))[1:]}  # fmt: skip
+    assert {row[htcds.LINK] for row in shown} <= set(victims) and len(victims) == 2
+    recruiter = [row for row in shown if "RecruiterOrIntermediary" in row["per_RoleInProcess"]]
+    assert len(recruiter) == 2 and len({row["x_PerpetratorNumber"] for row in recruiter}) == 1
+    assert len({row[htcds.LINK] for row in recruiter}) == 2  # one perpetrator, two victims
+    by_roles = {row["per_RoleInProcess"]: row for row in shown}
+    mine = by_roles["RecruiterOrIntermediary;SoldIndividual"]
+    assert (mine["prs_Gender"], mine["prs_Citizenship"], mine["vic_RelationshipToTrafficker"], mine["x_AgeBand"]) == (
+        "Masculine", "LA", "Acquainted", "30_44"
+    )  # fmt: skip
+    boss = by_roles["ControlledIndividual;Exploiter"]
+    assert (boss["prs_Gender"], boss["prs_Citizenship"], boss["vic_RelationshipToTrafficker"]) == (
+        "Feminine", "", "Unaquainted"
+    )  # fmt: skip
+    assert by_roles["RecruiterOrIntermediary"]["vic_RelationshipToTrafficker"] == "Familial"
+    assert boss["x_PerpetratorNumber"] != mine["x_PerpetratorNumber"]
+    # Each row points at its own victim: hers was rescued (x_ExitKind), her sister's has no journey.
+    assert "rescued" in victims[boss[htcds.LINK]] and "rescued" in victims[mine[htcds.LINK]]
+    assert "rescued" not in victims[by_roles["RecruiterOrIntermediary"][htcds.LINK]]
+    assert AuditEvent.objects.filter(action=AuditAction.EXPORT, object_id="perpetrators.csv").exists()
+
+
+def test_no_perpetrator_name_note_or_id_leaves(people, with_perpetrators):
+    client = client_for(people.manager)
+    text = b"".join(client.get(reverse("statistics:htcds-csv", args=["perpetrators"])).streaming_content).decode()
+    book = load_workbook(io.BytesIO(b"".join(client.get(reverse("statistics:htcds-xlsx")).streaming_content)))
+    sheet = "\n".join(str(cell) for row in book["perpetrators"].iter_rows(values_only=True) for cell in row)
+    assert len(text.splitlines()) == 4 and len(sheet.splitlines()) == 4 * len(htcds.PERPETRATOR_COLUMNS)
+    for secret in ("Qwxyz", "van", "Boss", "Hidden", str(with_perpetrators.pk), str(with_perpetrators.pk)[:8]):
+        assert secret not in text and secret not in sheet
+
+
+def test_a_withdrawn_consent_takes_her_perpetrators_out(people, with_perpetrators):
+    assert len(list(htcds.rows("perpetrators", Scope(owners=None)))) == 3
+    exported = with_perpetrators.links.get(roles=["recruiter", "sold"]).case
+    consent_withdraw(actor=people.social_worker, consent=exported.consents.get())
+    assert [row[2:] for row in htcds.rows("perpetrators", Scope(owners=None))] == [
+        ["Masculine", "LA", "RecruiterOrIntermediary", "Familial", "30_44"]
+    ]
+    assert list(htcds.rows("perpetrators", Scope(owners=frozenset({people.outsider.organisation_id})))) == []
+
+
+def test_the_perpetrators_table_is_one_statement(people, with_perpetrators, django_assert_max_num_queries):
+    with django_assert_max_num_queries(1):
+        assert len(list(htcds.rows("perpetrators", Scope(owners=None)))) == 3

@@ -21,7 +21,7 @@ from django.urls import reverse
 
 from accounts.models import Country, Organisation, Province
 from accounts.selectors import organisation_subtree_ids
-from casework.models import Case, ExploitationForm, JourneyEvent, Person, Repatriation, Service
+from casework.models import Case, ExploitationForm, JourneyEvent, LegalProceeding, Person, Repatriation, Service
 from casework.services.retention import anonymise_people
 from config.celery import app
 from national_statistics import ctdc, queries, summary, tables, tasks
@@ -104,6 +104,18 @@ def change_everything(rng: random.Random, sw) -> None:
         Repatriation.objects.filter(pk=repatriation.pk).update(
             status="completed", completed_at=datetime(2025, 12, 31, 20, tzinfo=UTC), from_country=rng.choice(countries)
         )
+    for case in rng.sample(cases, 6):  # legal proceedings: the stages reached and the outcome
+        year = rng.choice([2019, 2024, 2025])
+        LegalProceeding.objects.create(
+            case=case, recorded_by=sw, stage="compensation_paid", complaint_on=date(year, 1, 5),
+            trial_on=date(year, 5, 1) if rng.random() < 0.7 else None, verdict_on=date(year + 1, 2, 1),
+            compensation_ordered_on=date(year + 1, 2, 1), compensation_paid_on=rng.choice([None, date(year + 1, 9, 1)]),
+            outcome=rng.choice(["", "convicted", "acquitted"]),
+        )  # fmt: skip
+    for proceeding in LegalProceeding.objects.order_by("id")[:2]:  # closed, or the verdict corrected
+        LegalProceeding.objects.filter(pk=proceeding.pk).update(
+            outcome=rng.choice(["dropped", "convicted"]), closed_on=date(2023, 3, 3), verdict_on=None
+        )
     closing = [c for c in cases if c.status != "closed"][:3]
     Case.objects.filter(pk__in=[c.pk for c in closing]).update(
         status="closed",
@@ -121,6 +133,8 @@ def test_the_summaries_equal_the_raw_rows_after_random_changes_of_every_kind(gen
     change_everything(rng, generated.social_worker)
     stale = summary.drift(chosen)
     assert stale, "changed rows left every summary equal: the comparison could not fail"
+    for measure in ("proceedings", "verdicts"):  # the legal proceedings' grids are compared too
+        assert any(f": {measure} by " in difference for difference in stale), measure
     refresh_summaries()
     assert summary.drift(chosen) == []
     for _round in range(2):  # more rounds: the refreshed summaries follow every change again
