@@ -214,7 +214,7 @@ def scenarios() -> list[tuple[str, str, str, Callable[[], object] | str | None]]
     return pages
 
 
-def figures(runs: int) -> list[Row]:
+def figures(runs: int, skip: str = "") -> list[Row]:
     import django
 
     django.setup()
@@ -224,7 +224,7 @@ def figures(runs: int) -> list[Row]:
     from bench.bench_partner_list import BARE_PATH, PARTNER_PATH
     from referrals.partner.tokens import token_issue
 
-    chosen = scenarios()
+    chosen = [scenario for scenario in scenarios() if not skip or skip not in scenario[1]]
     partner_org = Organisation.objects.get(code="vfi")  # the demo partner, the most referrals
     manager = User.objects.filter(username="bench.vfi.manager").first() or user_create(
         actor=None, username="bench.vfi.manager", organisation=partner_org, roles=[Role.MANAGER], password=None
@@ -273,6 +273,7 @@ def _p95(values: list[float]) -> float:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--requests", type=int, default=30)
+    parser.add_argument("--skip", default="", help="leave out the pages whose label contains this")
     args = parser.parse_args()
     import django
 
@@ -281,7 +282,7 @@ def main() -> None:
 
     print(f"people={Person.objects.count():,} cases={Case.objects.count():,} requests/page={args.requests}")
     print(f"{'user':<14} {'page':<44} {'p50 ms':>8} {'p95 ms':>8} {'floor ms':>9} {'ratio':>6}")
-    for user, page, p50, floor, p95 in figures(args.requests):
+    for user, page, p50, floor, p95 in figures(args.requests, args.skip):
         ratio = f"{p50 / floor:.1f}x" if floor else ""
         shown = f"{floor:.1f}" if floor else ""
         print(f"{user:<14} {page:<44} {p50:8.1f} {p95:8.1f} {shown:>9} {ratio:>6}", flush=True)
