@@ -6,6 +6,8 @@ referral's own fields with the case code and the person's names and sex, CursorP
 `change_seq` with pages of 100. It authenticates with the same partner token (one indexed
 query) and lists the same rows (sent to the token's organisation, no drafts, optionally
 `updated_since`), but knows nothing of consent, disclosure, throttling or the audit log.
+`bare-cases/` is the staff case list's floor (bench/bench_people_pages.py): a ListAPIView of
+`.values()` over the same cases (the caller's scope, same order, same paginator), no serializer.
 Never shipped: only the benchmark's settings (bench/partner_bench_settings.py) route to it."""
 
 from typing import Any
@@ -13,8 +15,10 @@ from typing import Any
 from django.urls import path
 from rest_framework import generics, serializers
 from rest_framework.pagination import CursorPagination
+from rest_framework.permissions import IsAuthenticated
 from rest_framework.renderers import JSONRenderer
 
+from casework import selectors
 from config.urls import urlpatterns as product_urlpatterns
 from referrals.models import Referral
 from referrals.partner.authentication import HasPartnerToken, PartnerTokenAuthentication
@@ -80,7 +84,21 @@ class BareReferralList(generics.ListAPIView):
         )
 
 
+class BareCaseList(generics.ListAPIView):
+    permission_classes = [IsAuthenticated]
+    renderer_classes = [JSONRenderer]
+
+    def get_queryset(self) -> Any:
+        return selectors.case_list(user=self.request.user).values(
+            "id", "person__case_code", "status", "category", "identified_on", "owner__code", "assigned_worker__username"
+        )
+
+    def list(self, request: Any, *args: Any, **kwargs: Any) -> Any:
+        return self.get_paginated_response(list(self.paginate_queryset(self.get_queryset()) or []))
+
+
 urlpatterns = [
     path("api/bench/bare-referrals/", BareReferralList.as_view(), name="bench-bare-referrals"),
+    path("api/bench/bare-cases/", BareCaseList.as_view(), name="bench-bare-cases"),
     *product_urlpatterns,
 ]

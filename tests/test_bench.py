@@ -18,7 +18,7 @@ ROOT = Path(__file__).resolve().parent.parent
 
 def test_every_benchmark_runs_on_a_known_data_set_and_offers_figures():
     assert {benchmark.data_set for benchmark in run.BENCHMARKS} <= set(run.DATA_SETS)
-    for module in ("bench.bench_occupancy", "bench.bench_statistics"):
+    for module in ("bench.bench_occupancy", "bench.bench_statistics", "bench.bench_people_pages"):
         assert callable(importlib.import_module(module).figures)
 
 
