@@ -23,6 +23,7 @@ each page, and the floor. The fill stops when the disk has less than --min-free-
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import statistics
 import sys
@@ -161,6 +162,7 @@ def main() -> None:
     parser.add_argument("--min-free-gb", type=float, default=20.0, help="stop filling under this much free disk")
     parser.add_argument("--fill-only", action="store_true", help="fill (or keep) the rows, measure nothing")
     parser.add_argument("--archive", help="archive this month (YYYY-MM) after the pages, timed")
+    parser.add_argument("--json", action="store_true", help="also the rows of `pathway bench`, as JSON, last")
     args = parser.parse_args()
     prepared_database(os.environ["DATABASE_URL"])
     from django.db import connection
@@ -204,20 +206,25 @@ def main() -> None:
     print(f"{'page':<36} {'p50 ms':>8} {'p95 ms':>8} {'queries':>8} {'floor ms':>9}")
     from django.db import reset_queries
 
+    rows: list[list[object]] = []
     with gunicorn() as base:
         for username, label, path, floor_sql, params in scenarios(case_id, person_id, staff_id):
             cookie = session_cookie(username)
             measure(base, path, cookie, 3)
             timings = measure(base, path, cookie, args.requests)
             reset_queries()  # DEBUG's query log is full from the fill: query_count compares its length
-            print(
-                f"{label:<36} {statistics.median(timings):8.1f} {percentile(timings, 0.95):8.1f} "
-                f"{query_count(path, username):8d} {floor_ms(floor_sql, params, args.requests):9.1f}",
-                flush=True,
+            p50, p95, floor = (
+                statistics.median(timings),
+                percentile(timings, 0.95),
+                floor_ms(floor_sql, params, args.requests),
             )
+            print(f"{label:<36} {p50:8.1f} {p95:8.1f} {query_count(path, username):8d} {floor:9.1f}", flush=True)
+            rows.append([f"{total:,} audit rows", label, p50, floor, p95, "ms"])
 
     if args.archive:
         archive(args.archive)
+    if args.json:
+        print(json.dumps(rows))
 
 
 def archive(month: str) -> None:

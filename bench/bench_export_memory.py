@@ -21,6 +21,7 @@ The subject access ZIP holds one person's records and files; it is spooled to a 
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import platform
 import resource
@@ -32,6 +33,7 @@ from pathlib import Path
 from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
+CEILING_MB = 200.0  # issue 23, item 4: every export under 200 MB at 1,000,000 rows
 EXPORTS = ["baseline", "ctdc.csv", "ctdc.xlsx", "sheet.csv", "sheet.xlsx", "htcds.csv", "htcds.xlsx"]
 
 
@@ -134,6 +136,7 @@ def main() -> None:
     parser.add_argument("--code", type=Path, default=ROOT, help="the checkout whose code is measured")
     parser.add_argument("--only", default=",".join(EXPORTS), help="comma-separated exports (default: all)")
     parser.add_argument("--child", choices=EXPORTS, help=argparse.SUPPRESS)
+    parser.add_argument("--json", action="store_true", help="also the rows of `pathway bench`, as JSON, last")
     args = parser.parse_args()
     if args.child:
         sys.path.insert(0, str(args.code))
@@ -143,6 +146,7 @@ def main() -> None:
         f"{platform.node()} {os.cpu_count()} cores, load {os.getloadavg()[0]:.1f}; code {args.code}; {args.rows:,} rows"
     )
     print(f"{'export':<12} {'peak MB':>8} {'of which export':>16} {'seconds':>8} {'bytes':>12}")
+    rows: list[list[Any]] = []
     for export in [name for name in EXPORTS if name in args.only.split(",")]:
         out = subprocess.run(
             [sys.executable, __file__, "--child", export, "--rows", str(args.rows), "--code", str(args.code)],
@@ -156,6 +160,11 @@ def main() -> None:
             continue
         peak, settled, seconds, size = out.stdout.split()
         print(f"{export:<12} {peak:>8} {int(peak) - int(settled):>16} {seconds:>8} {int(size):>12,}", flush=True)
+        scenario = f"{args.rows:,} rows"
+        rows.append([scenario, f"{export} peak RSS", float(peak), CEILING_MB, None, "MB"])
+        rows.append([scenario, f"{export} time", float(seconds) * 1000, None, None, "ms"])
+    if args.json:
+        print(json.dumps(rows))
 
 
 if __name__ == "__main__":

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import argparse
 import gzip
+import json
 import os
 import statistics
 import sys
@@ -100,6 +101,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--writes", type=int, default=100)
     parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--json", action="store_true", help="also the rows of `pathway bench`, as JSON, last")
     arguments = parser.parse_args()
     prepared_database(os.environ["DATABASE_URL"])
 
@@ -145,6 +147,22 @@ def main() -> None:
         server.terminate()
     print(f"sync of {arguments.writes} queued writes: " + ", ".join(f"{t:.2f} s" for t in times))
     print(f"p50 {statistics.median(times):.2f} s; load average {os.getloadavg()}")
+    if arguments.json:
+        shell = "what a device keeps (gzip)"
+        print(
+            json.dumps(
+                [
+                    [shell, "total", sum(p for _, _, p in sizes) / 1000, None, None, "kB"],
+                    [
+                        f"{arguments.writes} queued notes",
+                        "sync",
+                        statistics.median(times) * 1000,
+                        None,
+                        max(times) * 1000,
+                    ],
+                ]
+            )
+        )
 
 
 if __name__ == "__main__":

@@ -31,6 +31,8 @@ sys.path.insert(0, str(ROOT))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
 
 Row = tuple[str, str, float, float | None]  # scenario, what, p50 ms, floor ms (and p95 ms, for pages)
+# A script's rows may add a unit after p95 (`[scenario, what, p50, floor, p95 or null, "MB"]`):
+# memory as peak MB beside its ceiling, sizes in kB, seconds. Without one the figures are ms.
 
 
 @dataclass(frozen=True)
@@ -81,6 +83,67 @@ BENCHMARKS = (
     Benchmark("occupancy reports", "occupancy", runs=(7, 3)),
     Benchmark("national statistics", "demo", runs=(5, 3)),
     Benchmark("pages and API lists", "people", runs=(30, 5)),
+)
+
+
+@dataclass(frozen=True)
+class Script:
+    """A benchmark that builds (or keeps) its own data set in its own database
+    (`<prefix>_<database>`, `_quick` appended with --quick) and prints its rows as JSON on its
+    last line with `--json`. quick=None: full runs only."""
+
+    name: str
+    path: str
+    database: str
+    describe: str
+    full: tuple[str, ...]
+    quick: tuple[str, ...] | None
+
+    def arguments(self, quick: bool) -> tuple[str, ...] | None:
+        return self.quick if quick else self.full
+
+
+SCRIPTS = (
+    Script(
+        "audit log",
+        "bench/bench_audit.py",
+        "audit",
+        "audit rows filled in SQL (bench/audit_fill.py)",
+        full=("--rows", "1000000", "--months", "24", "--requests", "50"),
+        quick=("--rows", "20000", "--months", "3", "--requests", "5", "--min-free-gb", "5"),
+    ),
+    Script(
+        "export memory",
+        "bench/bench_export_memory.py",
+        "export_memory",
+        "synthetic rows, no database rows",
+        full=("--rows", "1000000"),
+        quick=("--rows", "10000"),
+    ),
+    Script(
+        "HTCDS export",
+        "bench/bench_htcds.py",
+        "htcds",
+        "seed_demo, HTCDS consents and journeys in SQL",
+        full=("--people", "20000", "--runs", "3"),
+        quick=("--people", "1000", "--runs", "1", "--scopes", "office"),
+    ),
+    Script(
+        "offline sync",
+        "bench/bench_offline.py",
+        "offline",
+        "reference data, a worker and a case per run",
+        full=("--writes", "100", "--runs", "3"),
+        quick=("--writes", "5", "--runs", "1"),
+    ),
+    Script(
+        "load test (full only)",
+        "bench/load/run.py",
+        "load",
+        "seed_demo --people 2,000, Locust",
+        full=("--minutes", "10"),
+        quick=None,
+    ),
 )
 
 
@@ -211,6 +274,7 @@ def machine(url: str) -> str:
 
 def run(*, quick: bool, prefix: str, only: list[str]) -> None:
     chosen = [b for b in BENCHMARKS if not only or b.name in only or b.data_set in only]
+    scripts = [s for s in SCRIPTS if (not only or s.name in only) and s.arguments(quick) is not None]
     urls = {}
     for name in dict.fromkeys(b.data_set for b in chosen):
         urls[name] = ensure_built(DATA_SETS[name], prefix=prefix, quick=quick)
@@ -224,18 +288,41 @@ def run(*, quick: bool, prefix: str, only: list[str]) -> None:
             f"- {benchmark.name}: p50 of {benchmark.runs[1 if quick else 0]} runs on {data_set.describe(quick)} "
             f"({urlsplit(urls[benchmark.data_set]).path[1:]})"
         )
-    print("\n| benchmark | scenario | figure | p50 ms | p95 ms | floor ms | ratio | load average before → after |")
-    print("|---|---|---|---|---|---|---|---|")
+    for script in scripts:
+        arguments = " ".join(script.arguments(quick) or ())
+        print(f"- {script.name}: {script.path} {arguments} on {script.describe} ({prefix}_{script.database})")
+    print("\n| benchmark | scenario | figure | p50 | p95 | floor | ratio | unit | load average before → after |")
+    print("|---|---|---|---|---|---|---|---|---|")
     for benchmark in chosen:
         runs = benchmark.runs[1 if quick else 0]
         before = load()
         output = child(urls[benchmark.data_set], ["--measure", benchmark.name, "--runs", str(runs)], capture=True)
-        loads = f"{before} → {load()}"
-        for scenario, what, ms, floor, *p95 in json.loads(output.strip().splitlines()[-1]):
-            ratio, shown_floor = (f"{ms / floor:.2f}x", f"{floor:,.1f}") if floor else ("floor", "")
-            shown_p95 = f"{p95[0]:,.0f}" if p95 else ""
-            cells = [benchmark.name, scenario, what, f"{ms:,.0f}", shown_p95, shown_floor, ratio, loads]
-            print("| " + " | ".join(cells) + " |", flush=True)
+        table(benchmark.name, output, f"{before} → {load()}", no_floor="floor")
+    for script in scripts:
+        before = load()
+        name = f"{prefix}_{script.database}" + ("_quick" if quick else "")
+        output = subprocess.run(
+            [sys.executable, str(ROOT / script.path), "--json", *(script.arguments(quick) or ())],
+            env={**os.environ, "DATABASE_URL": database_url(name), "DEBUG": "0"},
+            cwd=ROOT,
+            check=True,
+            text=True,
+            stdout=subprocess.PIPE,
+        ).stdout
+        table(script.name, output, f"{before} → {load()}")
+
+
+def table(benchmark: str, output: str, loads: str, no_floor: str = "") -> None:
+    """The rows on the output's last JSON line, as lines of the table (a built-in benchmark's
+    row without a floor is the floor itself; a script's has none)."""
+    last = next(line for line in reversed(output.strip().splitlines()) if line.startswith("["))
+    for scenario, what, value, floor, *rest in json.loads(last):
+        p95, unit = (rest[0] if rest else None), (rest[1] if len(rest) > 1 else "ms")
+        ratio, shown_floor = (f"{value / floor:.2f}x", f"{floor:,.1f}") if floor else (no_floor, "")
+        shown_p95 = f"{p95:,.0f}" if p95 is not None else ""
+        shown = f"{value:,.0f}" if abs(value) >= 10 else f"{value:.1f}"
+        cells = [benchmark, scenario, what, shown, shown_p95, shown_floor, ratio, unit, loads]
+        print("| " + " | ".join(cells) + " |", flush=True)
 
 
 def main() -> None:

@@ -52,3 +52,21 @@ def test_the_version_moves_with_the_generator_the_migrations_and_the_size(copy_o
     with (copy_of_the_tree / "bench" / "occupancy_data.py").open("a") as generator:
         generator.write("# another generator\n")
     assert run.version(occupancy, quick=False) != after_migration
+
+
+def test_every_script_benchmark_exists_and_offers_json():
+    for script in run.SCRIPTS:
+        source = (ROOT / script.path).read_text()
+        assert '"--json"' in source, script.path
+        assert script.full and script.database
+    assert [script.name for script in run.SCRIPTS if script.quick is None] == ["load test (full only)"]
+
+
+def test_the_table_shows_each_row_with_its_unit_floor_and_ratio(capsys):
+    output = 'gunicorn: started\n[["10 rows", "peak RSS", 150.0, 200.0, null, "MB"], ["day", "list", 40, null, 90]]\n'
+    run.table("export memory", output, "1.0 → 2.0")
+    lines = capsys.readouterr().out.splitlines()
+    assert lines == [
+        "| export memory | 10 rows | peak RSS | 150 |  | 200.0 | 0.75x | MB | 1.0 → 2.0 |",
+        "| export memory | day | list | 40 | 90 |  |  | ms | 1.0 → 2.0 |",
+    ]

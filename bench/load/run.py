@@ -248,6 +248,7 @@ def main() -> None:
     parser.add_argument("--workers", type=int, default=2, help="gunicorn workers")
     parser.add_argument("--threads", type=int, default=8, help="threads per gunicorn worker")
     parser.add_argument("--pool", type=int, default=20, help="PgBouncer server connections")
+    parser.add_argument("--json", action="store_true", help="also the rows of `pathway bench`, as JSON, last")
     parser.add_argument("--prepare", action="store_true", help=argparse.SUPPRESS)
     parser.add_argument("--partners", type=int, default=MIX["partner clients"], help=argparse.SUPPRESS)
     options = parser.parse_args()
@@ -289,6 +290,28 @@ def main() -> None:
         for step in steps:
             print(f"  {step.users}: {step.p95:.0f}, {float(step.total['Requests/s']):.1f}, {step.failures}")
         print("load average after:", os.getloadavg())
+        if options.json:
+            print(json.dumps(rows(day, steps)))
+
+
+def rows(day: Result, steps: list[Result]) -> list[list[object]]:
+    """`pathway bench`'s rows: p50 and p95 of each request type in the mixed day, its
+    throughput and failures, and each ramp step's aggregate p95 beside the 1 s limit."""
+    scenario = f"mixed day, {day.users} users"
+    table: list[list[object]] = [
+        [scenario, row["Name"], number(row["50%"]), None, number(row["95%"]), "ms"] for row in day.rows
+    ]
+    table.append([scenario, "throughput", float(day.total["Requests/s"]), None, None, "req/s"])
+    table.append([scenario, "failures", float(day.failures), None, None, "requests"])
+    for step in steps:
+        table.append(
+            [f"ramp, {step.users} users", "aggregate p95 (floor: the limit)", step.p95, P95_LIMIT_MS, None, "ms"]
+        )
+    return table
+
+
+def number(cell: str) -> float:
+    return float(cell) if cell not in {"", "N/A"} else 0.0
 
 
 if __name__ == "__main__":
