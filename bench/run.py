@@ -102,6 +102,9 @@ class Script:
     def arguments(self, quick: bool) -> tuple[str, ...] | None:
         return self.quick if quick else self.full
 
+    def database_name(self, prefix: str, quick: bool) -> str:
+        return f"{prefix}_{self.database}" + ("_quick" if quick else "")
+
 
 SCRIPTS = (
     Script(
@@ -290,7 +293,9 @@ def run(*, quick: bool, prefix: str, only: list[str]) -> None:
         )
     for script in scripts:
         arguments = " ".join(script.arguments(quick) or ())
-        print(f"- {script.name}: {script.path} {arguments} on {script.describe} ({prefix}_{script.database})")
+        print(
+            f"- {script.name}: {script.path} {arguments} on {script.describe} ({script.database_name(prefix, quick)})"
+        )
     print("\n| benchmark | scenario | figure | p50 | p95 | floor | ratio | unit | load average before → after |")
     print("|---|---|---|---|---|---|---|---|---|")
     for benchmark in chosen:
@@ -300,10 +305,9 @@ def run(*, quick: bool, prefix: str, only: list[str]) -> None:
         table(benchmark.name, output, f"{before} → {load()}", no_floor="floor")
     for script in scripts:
         before = load()
-        name = f"{prefix}_{script.database}" + ("_quick" if quick else "")
         output = subprocess.run(
             [sys.executable, str(ROOT / script.path), "--json", *(script.arguments(quick) or ())],
-            env={**os.environ, "DATABASE_URL": database_url(name), "DEBUG": "0"},
+            env={**os.environ, "DATABASE_URL": database_url(script.database_name(prefix, quick)), "DEBUG": "0"},
             cwd=ROOT,
             check=True,
             text=True,
