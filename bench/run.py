@@ -24,6 +24,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -316,11 +317,22 @@ def run(*, quick: bool, prefix: str, only: list[str]) -> None:
         table(script.name, output, f"{before} → {load()}")
 
 
+def rows_of(output: str) -> list[list[Any]]:
+    """The last line that is a JSON list (a server the script ran may print log lines after it)."""
+    for line in reversed(output.strip().splitlines()):
+        try:
+            rows = json.loads(line)
+        except ValueError:
+            continue
+        if isinstance(rows, list):
+            return rows
+    raise ValueError("no rows (a JSON list on a line of its own) in the benchmark's output")
+
+
 def table(benchmark: str, output: str, loads: str, no_floor: str = "") -> None:
     """The rows on the output's last JSON line, as lines of the table (a built-in benchmark's
     row without a floor is the floor itself; a script's has none)."""
-    last = next(line for line in reversed(output.strip().splitlines()) if line.startswith("["))
-    for scenario, what, value, floor, *rest in json.loads(last):
+    for scenario, what, value, floor, *rest in rows_of(output):
         p95, unit = (rest[0] if rest else None), (rest[1] if len(rest) > 1 else "ms")
         ratio, shown_floor = (f"{value / floor:.2f}x", f"{floor:,.1f}") if floor else (no_floor, "")
         shown_p95 = f"{p95:,.0f}" if p95 is not None else ""

@@ -63,7 +63,8 @@ def test_every_script_benchmark_exists_and_offers_json():
 
 
 def test_the_table_shows_each_row_with_its_unit_floor_and_ratio(capsys):
-    output = 'gunicorn: started\n[["10 rows", "peak RSS", 150.0, 200.0, null, "MB"], ["day", "list", 40, null, 90]]\n'
+    rows = '[["10 rows", "peak RSS", 150.0, 200.0, null, "MB"], ["day", "list", 40, null, 90]]'
+    output = f"gunicorn: started\n{rows}\n[2026-12-07 09:59:50: WARNING/MainProcess] worker: Warm shutdown\n"
     run.table("export memory", output, "1.0 → 2.0")
     lines = capsys.readouterr().out.splitlines()
     assert lines == [
