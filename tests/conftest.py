@@ -92,9 +92,12 @@ def world_layer(django_db_setup, django_db_blocker):  # type: ignore[no-untyped-
 
 # The modules that hold a worker longest (`--durations=0`, docs/development.md), handed out first.
 LONGEST_FIRST = (
+    "tests/test_access_matrix.py",
+    "tests/test_form_fuzz.py",
     "tests/crossborder/test_two_instances.py",
-    "tests/test_load_smoke.py",
     "tests/browser/test_accessibility.py",
+    "tests/test_demo_generator.py",
+    "tests/test_load_smoke.py",
 )
 
 
