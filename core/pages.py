@@ -83,7 +83,7 @@ class UncountedPaginator(Paginator):
     def page(self, number: Any) -> Page:
         number = self.validate_number(number)
         if number == self.wanted:
-            return self._get_page(self.head[: self.per_page], number, self)
+            return Page(self.head[: self.per_page], number, self)
         return super().page(number)
 
 
