@@ -1,7 +1,10 @@
 """What will fall due in the next days: each rule's own candidate query over a window that
 starts now, so the list says exactly what the engine will remind about (same delays, same
 switched-off rules), before it is due. Nothing is stored: the engine stores an occurrence only
-once it is due. Two queries: every rule's settings, and the union of the rules' candidates."""
+once it is due. Two queries: every rule's settings, and the union of the rules' candidates.
+A worker's list is cut at UPCOMING_SHOWN, soonest first (the database sorts and stops there):
+at 720,000 people one worker had 1,765 reminders in the next 14 days, and making and drawing
+them all was half of the page (docs/performance.md, "Pages at 1,000,000 people")."""
 
 from __future__ import annotations
 
@@ -17,6 +20,7 @@ from notifications.engine import window_for
 from notifications.registry import Alert, Rule, all_rules, describe
 
 UPCOMING_DAYS = 14
+UPCOMING_SHOWN = 50
 
 
 @dataclass(frozen=True)
@@ -27,9 +31,11 @@ class Upcoming:
     due_at: datetime
 
 
-def upcoming(*, recipient: Any = None, case_id: Any = None, now: datetime | None = None) -> list[Upcoming]:
+def upcoming(
+    *, recipient: Any = None, case_id: Any = None, now: datetime | None = None, limit: int | None = None
+) -> list[Upcoming]:
     """The reminders due in the next UPCOMING_DAYS days for the cases `recipient` is assigned
-    to, or for one case, soonest first."""
+    to, or for one case, soonest first; only the first `limit` when given."""
     now = now or timezone.now()
     narrow = Q(r_recipient=recipient.pk) if recipient is not None else Q(r_case=case_id)
     settings: dict[str, list[tuple[Any, bool, int]]] = {}
@@ -46,9 +52,12 @@ def upcoming(*, recipient: Any = None, case_id: Any = None, now: datetime | None
     ]
     if not parts:
         return []
+    union = parts[0].union(*parts[1:], all=True)  # one query for every rule
+    if limit is not None:
+        union = union.order_by("r_due", "r_code")[:limit]
     rows = [
         Upcoming(rule=rules[row["r_rule"]], case_id=row["r_case"], case_code=row["r_code"], due_at=row["r_due"])
-        for row in parts[0].union(*parts[1:], all=True)  # one query for every rule
+        for row in union
     ]
     return sorted(rows, key=lambda row: (row.due_at, row.case_code))
 

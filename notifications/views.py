@@ -24,7 +24,7 @@ from core.errors import PermissionDenied
 from core.pages import show_error
 from notifications import permissions, services
 from notifications.registry import Effective, describe, effective_settings
-from notifications.upcoming import UPCOMING_DAYS, upcoming
+from notifications.upcoming import UPCOMING_DAYS, UPCOMING_SHOWN, upcoming
 
 PAGE_SIZE = 25
 
@@ -56,7 +56,14 @@ def notification_list(request: HttpRequest) -> HttpResponse:
     )
     page = Paginator(notifications, PAGE_SIZE).get_page(request.GET.get("page"))
     rows = [(notification, describe(notification.occurrence.rule)) for notification in page]
-    context = {"page": page, "rows": rows, "upcoming": upcoming(recipient=request.user), "days": UPCOMING_DAYS}
+    soonest = upcoming(recipient=request.user, limit=UPCOMING_SHOWN + 1)  # one more: are there more?
+    context = {
+        "page": page,
+        "rows": rows,
+        "upcoming": soonest[:UPCOMING_SHOWN],
+        "upcoming_more": len(soonest) > UPCOMING_SHOWN,
+        "days": UPCOMING_DAYS,
+    }
     return render(request, "notifications/list.html", context)
 
 

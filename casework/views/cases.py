@@ -94,10 +94,11 @@ def case_list(request: HttpRequest) -> HttpResponse:
         filters = {k: "true" if v is True else v for k, v in form.cleaned_data.items() if k != "search" and v}
     cases = CasePageFilter(filters, queryset=selectors.case_list(user=user, search=search)).qs
     cases = cases.annotate(flag_level=selectors.gravest_open_flag())  # the list's marker, no extra query
-    page = paginate(request, cases)
+    name_search = bool(search) and not selectors.CASE_CODE.match(search)
+    page = paginate(request, cases, counted=not name_search)  # a common name's count costs more than its page
     shown = list(page.object_list)
     selectors.record_identity_read(user=user, objects=[case.person for case in shown])
-    if search and not selectors.CASE_CODE.match(search):
+    if name_search:
         audit_record(
             actor=signed_in(request), action=AuditAction.LIST, object_type="casework.person", fields=["name_search"]
         )

@@ -7,6 +7,8 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
@@ -354,3 +356,20 @@ def test_dates_read_day_month_year(client, people, case):
     client.force_login(people.social_worker)
     Case.objects.filter(pk=case.pk).update(identified_on=date(2026, 3, 1))
     assert "01/03/2026" in client.get(detail(case)).content.decode()
+
+
+def test_a_name_search_pages_without_counting(client, people, case):
+    for _ in range(25):
+        open_case(people.social_worker)
+    client.force_login(people.social_worker)
+    with CaptureQueriesContext(connection) as queries:
+        first = client.get(reverse("casework:case-list"), {"search": "Synthetic"}).content.decode()
+    assert not [
+        query for query in queries.captured_queries if "COUNT(" in query["sql"] and "casework_case" in query["sql"]
+    ]
+    assert first.count('class="card"') == 25 and "Page 1" in first and "Page 1 of" not in first
+    assert 'class="count"' not in first and 'rel="next"' in first
+    second = client.get(reverse("casework:case-list"), {"search": "Synthetic", "page": 2}).content.decode()
+    assert second.count('class="card"') == 1 and 'rel="next"' not in second and 'rel="prev"' in second
+    counted = client.get(reverse("casework:case-list")).content.decode()  # no search: counted as before
+    assert "Page 1 of 2" in counted and 'class="count"' in counted

@@ -71,3 +71,19 @@ def test_the_case_page_shows_its_due_and_upcoming_reminders(client, people):
     html = client.get(reverse("casework:case-detail", args=[case.pk])).content.decode()
     assert "Reminders of this case" in html
     assert "Nothing has been noted on this open case for a long time." in html
+
+
+def test_the_reminders_page_shows_only_the_soonest_upcoming_and_says_more_fall_due(client, people, monkeypatch):
+    sooner, later = open_case(people.social_worker), open_case(people.social_worker)
+    Case.objects.filter(pk=sooner.pk).update(created_at=timezone.now() - days(25))  # due in 5 days
+    Case.objects.filter(pk=later.pk).update(created_at=timezone.now() - days(20))  # due in 10 days
+    client.force_login(people.social_worker)
+    html = client.get(reverse("notifications:list")).content.decode()
+    assert sooner.person.case_code in html and later.person.case_code in html
+    assert "more fall due in these days" not in html
+    monkeypatch.setattr("notifications.views.UPCOMING_SHOWN", 1)
+    html = client.get(reverse("notifications:list")).content.decode()
+    upcoming_part = html[html.index('id="upcoming-title"') :]
+    assert sooner.person.case_code in upcoming_part and later.person.case_code not in upcoming_part
+    assert "Only the soonest 1 is shown: more fall due in these days." in upcoming_part
+    assert [row.case_id for row in upcoming(recipient=people.social_worker, limit=1)] == [sooner.pk]
