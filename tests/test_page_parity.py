@@ -251,6 +251,7 @@ UNLINKED_PAGES = {
     "offline:api-cases": "JSON the field app fetches (static/offline/sync.js), not a page",
     "offline:api-reference": "JSON the field app fetches at every online start, not a page",
     "offline:api-session": "JSON the field app fetches at every online start, not a page",
+    "crossborder:directory-feed": "JSON a partner instance fetches with a signed request (docs/cross-border.md)",
 }
 
 
