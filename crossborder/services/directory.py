@@ -27,13 +27,13 @@ from django.utils.translation import gettext as _
 from accounts.actors import Staff
 from accounts.models import AuditAction
 from accounts.services import audit_record
-from core.errors import PermissionDenied
 from crossborder import directory_format, signatures
 from crossborder.models import PartnerProvider, Peer, PeerDirectory
 from crossborder.permissions import manage_peer
 from crossborder.protocol import ProtocolError
 from crossborder.services.inbox import Answer, authenticate, refuse
 from crossborder.services.outbox import TIMEOUT_SECONDS, NoRedirects
+from crossborder.services.peers import peer_switch
 from referrals.models import DirectoryEntry
 
 logger = logging.getLogger(__name__)
@@ -182,18 +182,12 @@ def due_for_refresh() -> list[Any]:
 @transaction.atomic
 def peer_share_directory(*, actor: Staff, peer: Peer, share: bool) -> Peer:
     """Let the peer read our directory, or stop it."""
-    if not manage_peer.allows(actor, peer):
-        raise PermissionDenied(_("Only an administrator can change partner instances."))
-    Peer.objects.filter(pk=peer.pk).update(share_directory=share)
-    peer.share_directory = share
-    audit_record(actor=actor, action=AuditAction.UPDATE, obj=peer, fields=["share_directory"])
-    return peer
+    return peer_switch(actor=actor, peer=peer, field="share_directory", value=share)
 
 
 def peer_directory_refresh(*, actor: Staff, peer: Peer) -> None:
     """Ask for the peer's directory now (the worker does it), instead of at the next sweep."""
-    if not manage_peer.allows(actor, peer):
-        raise PermissionDenied(_("Only an administrator can change partner instances."))
+    manage_peer.require(actor, peer, _("Only an administrator can change partner instances."))
     from crossborder.tasks import pull_directory  # the tasks module imports this one
 
     pull_directory.delay(str(peer.pk))

@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from accounts.actors import Staff
 from accounts.models import AuditAction, Organisation
 from accounts.services import audit_record
-from core.errors import ApplicationError, Conflict, PermissionDenied
+from core.errors import ApplicationError, Conflict
 from crossborder import signatures
 from crossborder.choices import Purpose
 from crossborder.models import Peer
@@ -46,8 +46,7 @@ def peer_register(
     categories_out: list[str],
     share_directory: bool = True,
 ) -> Peer:
-    if not manage_peer.allows(actor, None):
-        raise PermissionDenied(_("Only an administrator can register partner instances."))
+    manage_peer.require(actor, None, _("Only an administrator can register partner instances."))
     errors: dict[str, list[str]] = {}
     try:
         signatures.load_public_key(public_key)
@@ -100,9 +99,14 @@ def peer_register(
 @transaction.atomic
 def peer_deactivate(*, actor: Staff, peer: Peer) -> Peer:
     """Stop talking to the peer: nothing is sent to it, and what it sends is refused (401)."""
-    if not manage_peer.allows(actor, peer):
-        raise PermissionDenied(_("Only an administrator can change partner instances."))
-    Peer.objects.filter(pk=peer.pk).update(active=False)
-    peer.active = False
-    audit_record(actor=actor, action=AuditAction.UPDATE, obj=peer, fields=["active"])
+    return peer_switch(actor=actor, peer=peer, field="active", value=False)
+
+
+def peer_switch(*, actor: Staff, peer: Peer, field: str, value: bool) -> Peer:
+    """Set one of the peer's switches (`active`, `share_directory`) as its administrator, audited;
+    in the caller's transaction."""
+    manage_peer.require(actor, peer, _("Only an administrator can change partner instances."))
+    Peer.objects.filter(pk=peer.pk).update(**{field: value})
+    setattr(peer, field, value)
+    audit_record(actor=actor, action=AuditAction.UPDATE, obj=peer, fields=[field])
     return peer
