@@ -17,7 +17,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 from accounts.actors import signed_in
 from casework.models import Case
 from casework.permissions import change_case, view_case
-from core.errors import ApplicationError, NotFound, PermissionDenied
+from core.errors import ApplicationError, NotFound
 from core.pages import get_or_404, submit
 from crossborder import selectors, services, signatures
 from crossborder.choices import Role
@@ -31,8 +31,7 @@ from referrals.permissions import view_consent
 @require_http_methods(["GET", "POST"])
 def peers(request: HttpRequest) -> HttpResponse:
     user = signed_in(request)
-    if not manage_peer.allows(user, None):
-        raise PermissionDenied(_("Only an administrator can register partner instances."))
+    manage_peer.require(user, None, _("Only an administrator can register partner instances."))
     form = PeerForm(request.POST if request.method == "POST" else None)
     status = 200
     if request.method == "POST":
@@ -86,8 +85,7 @@ def transfers(request: HttpRequest) -> HttpResponse:
 def refer(request: HttpRequest, case_pk: Any) -> HttpResponse:
     user = signed_in(request)
     case = get_or_404(view_case, user, Case.objects.select_related("person", "owner"), pk=case_pk)
-    if not change_case.allows(user, case):
-        raise PermissionDenied(_("You cannot refer this case."))
+    change_case.require(user, case, _("You cannot refer this case."))
     peers = Peer.objects.filter(active=True).exclude(may_receive=[]).order_by("name")
     consents = view_consent.scope(user).filter(case=case).select_related("recipient").order_by("-given_at", "id")
     options: dict[str, Any] = {
@@ -151,8 +149,7 @@ def act(request: HttpRequest, pk: Any, action: str) -> HttpResponse:
     """One change on a transfer; a refusal shows the transfer page again with the message."""
     user = signed_in(request)
     transfer = get_or_404(view_transfer, user, Transfer.objects.select_related("peer"), pk=pk)
-    if not change_transfer.allows(user, transfer):
-        raise PermissionDenied(_("You cannot change this transfer."))
+    change_transfer.require(user, transfer, _("You cannot change this transfer."))
     if action not in ACTIONS:
         return redirect("crossborder:detail", pk=transfer.pk)
     text_form = TextForm(request.POST, prefix="text")
@@ -194,8 +191,7 @@ def act(request: HttpRequest, pk: Any, action: str) -> HttpResponse:
 @require_safe
 def held(request: HttpRequest) -> HttpResponse:
     user = signed_in(request)
-    if not resolve_message.allows(user, None):
-        raise PermissionDenied(_("Only an administrator can resolve held messages."))
+    resolve_message.require(user, None, _("Only an administrator can resolve held messages."))
     return render(
         request, "crossborder/held.html", {**selectors.held_messages(user=user), "form": TextForm(prefix="text")}
     )

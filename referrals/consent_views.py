@@ -27,7 +27,6 @@ from accounts.actors import signed_in
 from casework import health
 from casework import selectors as casework_selectors
 from casework.permissions import change_case, hides_health, view_health, view_identity
-from core.errors import PermissionDenied
 from core.pages import get_or_404, local_name, submit
 from referrals import coverage, permissions, services
 from referrals.choices import ConsentGivenBy, ReferralStatus
@@ -124,8 +123,7 @@ def consent_create(request: HttpRequest, case_pk: Any) -> HttpResponse:
     form (`?for=referral`), it goes back there with the new consent chosen."""
     user = request.user
     case = casework_selectors.case_detail(user=user, case_id=case_pk)  # 404 outside scope; logs the read
-    if not change_case.allows(user, case):
-        raise PermissionDenied(_("You cannot record consent for this case."))
+    change_case.require(user, case, _("You cannot record consent for this case."))
     child = permissions.is_child_for_consent(case.person, timezone.localdate())
     options: dict[str, Any] = {
         "organisation_id": user.organisation_id,  # type: ignore[union-attr]
@@ -177,8 +175,7 @@ def consent_withdraw(request: HttpRequest, pk: Any) -> HttpResponse:
     user = request.user
     queryset = Consent.objects.select_related("case__person", "recipient", "guardian").prefetch_related("service_types")
     consent = get_or_404(permissions.view_consent, user, queryset, pk=pk)
-    if not permissions.withdraw_consent.allows(user, consent):
-        raise PermissionDenied(_("You cannot withdraw this consent."))
+    permissions.withdraw_consent.require(user, consent, _("You cannot withdraw this consent."))
     status = 200
     form = WithdrawForm(request.POST if request.method == "POST" else None)
     if request.method == "POST":
