@@ -165,7 +165,7 @@ def test_a_second_attempt_racing_the_first_is_answered_as_a_duplicate(peer, thai
     twice (seen in the two-instance catch-up under load)."""
     body = referral(uuid.uuid4())
     envelope = json.loads(body)
-    stored = threading.Event()
+    stored, waited = threading.Event(), threading.Event()
 
     def first_attempt() -> None:
         """Stores the message and commits once the second attempt waits for it."""
@@ -178,11 +178,14 @@ def test_a_second_attempt_racing_the_first_is_answered_as_a_duplicate(peer, thai
                 deadline = time.monotonic() + 30
                 with connection.cursor() as cursor:
                     while time.monotonic() < deadline:
+                        # A wait on another transaction's row is a lock without a database
+                        # (pg_locks.database is null for a transaction id): ask who waits instead.
                         cursor.execute(
-                            "SELECT count(*) FROM pg_locks l JOIN pg_database d ON d.oid = l.database "
-                            "WHERE NOT l.granted AND d.datname = current_database()"
+                            "SELECT count(*) FROM pg_stat_activity "
+                            "WHERE datname = current_database() AND wait_event_type = 'Lock'"
                         )
                         if cursor.fetchone()[0]:
+                            waited.set()
                             break
                         time.sleep(0.02)
         finally:
@@ -193,6 +196,7 @@ def test_a_second_attempt_racing_the_first_is_answered_as_a_duplicate(peer, thai
     assert stored.wait(30)
     answer = send(body, thai_key)
     thread.join()
+    assert waited.is_set(), "the second attempt never waited for the first: no race was run"
     assert answer.status_code == 200, answer.content
     assert answer.json()["status"] == "duplicate"
     assert InboxMessage.objects.filter(pk=envelope["id"]).count() == 1
