@@ -12,7 +12,7 @@ from django.urls import reverse
 
 from tests.test_access_matrix import world  # noqa: F401 (the fixture)
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.slow]  # every typed filter of every list: seconds
 
 NOT_FILTERS = {"page", "page_size"}  # pagination: a page that is not a number is a 404
 INVALID = ["maybe", "2024-13-45", "1e999"]

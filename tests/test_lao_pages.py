@@ -140,6 +140,7 @@ PAGE_ROWS = [
 ]
 
 
+@pytest.mark.slow  # every page of the site, in Lao: twenty seconds
 @pytest.mark.django_db
 def test_every_page_reads_in_lao(world):  # noqa: F811
     catalogue = english_catalogue()

@@ -29,7 +29,7 @@ from shelters.models import Shelter, Stay
 from tests.national_statistics.statistics_attacker import Attacker
 from tests.national_statistics.test_statistics import register
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.slow]  # a solver over every published table: half a minute
 YEARS = range(2021, 2027)
 RANGES = [(first, last) for first in YEARS for last in YEARS if first <= last]
 

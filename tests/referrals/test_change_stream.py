@@ -155,6 +155,7 @@ class PartnerPulls(RuleBasedStateMachine):
             assert self.mirror[org.pk] == {r.pk: (r.status, r.change_seq) for r in stored}
 
 
+@pytest.mark.slow  # 400 stateful steps: twenty seconds
 @pytest.mark.django_db
 def test_incremental_pulls_see_every_change_exactly_once(people, orgs):
     WORLD.people, WORLD.orgs = people, orgs
