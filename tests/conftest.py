@@ -7,8 +7,8 @@ import pytest
 from django.conf import settings
 from django.core.management import call_command
 from django.db import transaction
+from django.test import TransactionTestCase
 from django.utils import translation
-from pytest_django.plugin import blocking_manager_key
 from rest_framework.test import APIClient
 
 from accounts.models import Province
@@ -48,25 +48,21 @@ def django_db_setup(django_db_setup, django_db_blocker):  # type: ignore[no-unty
         snapshot.restore(everything=True)
 
 
-def _flushes(item: pytest.Item) -> bool:
-    """Whether the test's teardown flushes the database (pytest-django's rule for a transactional test)."""
-    marker = item.get_closest_marker("django_db")
-    names = getattr(item, "fixturenames", ())
-    return bool(marker and (marker.kwargs.get("transaction") or marker.kwargs.get("reset_sequences"))) or any(
-        name in names for name in ("transactional_db", "live_server", "django_db_reset_sequences")
-    )
+@pytest.fixture(scope="session", autouse=True)
+def transactional_teardown_puts_the_snapshot_back():  # type: ignore[no-untyped-def]
+    """A transactional test (pytest-django runs it as Django's TransactionTestCase) ends with
+    the database as the session set it up: the snapshot's rows and nothing else. Django's
+    teardown, a flush, truncates every table (half a second: new files for each table and
+    index) and leaves the reference data out, so every later test on the worker copied it back
+    inside its own transaction, rolled back with it (0.4 s a test)."""
 
+    def teardown(case: TransactionTestCase) -> None:
+        snapshot.reset()  # the one database (a read replica is the primary's mirror in tests)
 
-@pytest.hookimpl(hookwrapper=True)
-def pytest_runtest_teardown(item: pytest.Item, nextitem: pytest.Item | None):  # type: ignore[no-untyped-def]
-    """A transactional test's teardown empties every table. Put the snapshot back right after it,
-    committed: otherwise `reference` copies it back inside each later test's transaction, which
-    rolls it back with the test, and every test after the first transactional one on a worker
-    paid that copy again (about 0.4 s a test: a third of the suite's time)."""
+    flush = TransactionTestCase._fixture_teardown
+    TransactionTestCase._fixture_teardown = teardown  # type: ignore[method-assign]
     yield
-    if nextitem is not None and _flushes(item):
-        with item.config.stash[blocking_manager_key].unblock():
-            snapshot.restore()
+    TransactionTestCase._fixture_teardown = flush  # type: ignore[method-assign]
 
 
 @pytest.fixture

@@ -79,6 +79,29 @@ def restore(*, everything: bool = False) -> None:
         cursor.execute("SET LOCAL session_replication_role = DEFAULT")
 
 
+def reset() -> None:
+    """What a transactional test's teardown leaves: every table emptied, then the snapshot's rows
+    copied back, in one transaction with triggers and foreign-key checks off. Django's flush
+    truncates all 128 tables, and a TRUNCATE makes new files for each table and index: half a
+    second a test, then the copy on top; deleting the few rows a test wrote takes milliseconds."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT tablename FROM pg_tables WHERE schemaname = %s ORDER BY tablename", [SCHEMA])
+        kept = [table for (table,) in cursor.fetchall()]
+    statements = [
+        *(sql.SQL("DELETE FROM {table}").format(table=sql.Identifier("public", t)) for t in _tables()),
+        *(
+            sql.SQL("INSERT INTO {table} SELECT * FROM {copy}").format(
+                table=sql.Identifier("public", t), copy=sql.Identifier(SCHEMA, t)
+            )
+            for t in kept
+        ),
+    ]
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("SET LOCAL session_replication_role = replica")
+        cursor.execute(sql.SQL("; ").join(statements).as_string(cursor.connection))
+        cursor.execute("SET LOCAL session_replication_role = DEFAULT")
+
+
 def take_layer(name: str, below: list[str]) -> None:
     """Copy the rows added since the snapshot and the layers `below` were taken (by primary key)
     into the schema `test_snapshot_<name>`, so that `put_layer` can add exactly those rows to a
