@@ -11,7 +11,6 @@ from django.test import TransactionTestCase
 from django.utils import translation
 from rest_framework.test import APIClient
 
-from accounts.models import Province
 from casework.models import Case, CaseCodeCounter
 from seeds.reference import load_reference
 from tests import snapshot
@@ -31,9 +30,9 @@ LAYERED: dict[str, object] = {}  # the primary keys of what the layers hold
 @pytest.fixture(scope="session")
 def django_db_setup(django_db_setup, django_db_blocker):  # type: ignore[no-untyped-def]
     with django_db_blocker.unblock():
-        # Empty first, as a transactional test's teardown does: rows that an interrupted
-        # transactional test committed would otherwise end up in the snapshot (no migration
-        # inserts rows of its own, so empty + post_migrate + reference data is the clean state).
+        # Empty first: rows that an interrupted transactional test committed would otherwise end
+        # up in the snapshot (no migration inserts rows of its own, so empty + post_migrate +
+        # reference data is the clean state).
         call_command("flush", interactive=False, verbosity=0)
         load_reference()
         snapshot.take()
@@ -45,7 +44,7 @@ def django_db_setup(django_db_setup, django_db_blocker):  # type: ignore[no-unty
         snapshot.take_layer("people", below=["orgs"])
         LAYERED["case"] = open_case(people.social_worker, person_values=SYNTHETIC_GIRL).pk
         snapshot.take_layer("case", below=["orgs", "people"])
-        snapshot.restore(everything=True)
+        snapshot.restore()
 
 
 @pytest.fixture(scope="session", autouse=True)
@@ -57,7 +56,7 @@ def transactional_teardown_puts_the_snapshot_back():  # type: ignore[no-untyped-
     inside its own transaction, rolled back with it (0.4 s a test)."""
 
     def teardown(case: TransactionTestCase) -> None:
-        snapshot.reset()  # the one database (a read replica is the primary's mirror in tests)
+        snapshot.restore()  # the one database (a read replica is the primary's mirror in tests)
 
     flush = TransactionTestCase._fixture_teardown
     TransactionTestCase._fixture_teardown = teardown  # type: ignore[method-assign]
@@ -67,9 +66,8 @@ def transactional_teardown_puts_the_snapshot_back():  # type: ignore[no-untyped-
 
 @pytest.fixture
 def reference(db):  # type: ignore[no-untyped-def]
-    """Reference data, restored from the session's snapshot if a transactional test flushed it."""
-    if not Province.objects.exists():
-        snapshot.restore()
+    """Reference data: always in the database between tests (the session loads it, and every
+    transactional test ends by putting the snapshot back); a test names it to say it reads it."""
 
 
 @pytest.fixture(scope="module")
@@ -82,8 +80,6 @@ def module_db(django_db_setup, django_db_blocker):  # type: ignore[no-untyped-de
     with django_db_blocker.unblock():
         atomic = transaction.atomic()
         atomic.__enter__()
-        if not Province.objects.exists():  # a transactional test flushed the database
-            snapshot.restore()
     try:
         yield django_db_blocker
     finally:
@@ -98,13 +94,12 @@ def world_layer(django_db_setup, django_db_blocker):  # type: ignore[no-untyped-
     kept as a snapshot layer; the database is then put back as the session set it up. Seven
     modules read the world: each gets its rows back with a few `INSERT ... SELECT`."""
     with django_db_blocker.unblock():
-        snapshot.restore(everything=True)  # a transactional test may have flushed the database
         from tests.test_access_matrix import build_world  # the matrix module holds what the world is
 
         orgs = make_orgs()
         built = build_world(make_people(orgs), orgs)
         snapshot.take_layer("world", below=[])
-        snapshot.restore(everything=True)
+        snapshot.restore()
     return built
 
 

@@ -1,5 +1,5 @@
 """A copy of the test database as the session set it up (migrations and reference data), kept in
-a schema of its own, to put back after a transactional test has flushed every table.
+a schema of its own, to put back at the end of every transactional test.
 
 Loading the reference data row by row (seeds.reference, with its validation and history
 triggers) takes seconds; copying it back table by table takes a fraction of one, and brings back
@@ -52,56 +52,14 @@ def take() -> None:
                 )
 
 
-def restore(*, everything: bool = False) -> None:
-    """Put the snapshot's rows back: empty those tables (post_migrate may have refilled some after
-    the flush, with other ids; `everything`: every table, to undo what was built after `take`)
-    and copy the rows in, with triggers and foreign-key checks off
-    for the copy (session_replication_role), as a restore of a dump would. They are switched
-    back on before returning: SET LOCAL in a savepoint would otherwise last until the outermost
-    transaction (the test's) ends."""
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT tablename FROM pg_tables WHERE schemaname = %s ORDER BY tablename", [SCHEMA])
-        tables = [table for (table,) in cursor.fetchall()]
-    emptied = _tables() if everything else tables
-    if not tables:
-        return
-    with transaction.atomic(), connection.cursor() as cursor:
-        cursor.execute("SET LOCAL session_replication_role = replica")
-        cursor.execute(
-            sql.SQL("TRUNCATE {} CASCADE")
-            .format(sql.SQL(", ").join(sql.Identifier("public", t) for t in emptied))
-            .as_string(cursor.connection)
-        )
-        for table in tables:
-            cursor.execute(
-                sql.SQL("INSERT INTO {table} SELECT * FROM {copy}")
-                .format(table=sql.Identifier("public", table), copy=sql.Identifier(SCHEMA, table))
-                .as_string(cursor.connection)
-            )
-        cursor.execute("SET LOCAL session_replication_role = DEFAULT")
-
-
-def reset() -> None:
-    """What a transactional test's teardown leaves: every table emptied, then the snapshot's rows
-    copied back, in one transaction with triggers and foreign-key checks off. Django's flush
-    truncates all 128 tables, and a TRUNCATE makes new files for each table and index: half a
-    second a test, then the copy on top; deleting the few rows a test wrote takes milliseconds."""
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT tablename FROM pg_tables WHERE schemaname = %s ORDER BY tablename", [SCHEMA])
-        kept = [table for (table,) in cursor.fetchall()]
-    statements = [
-        *(sql.SQL("DELETE FROM {table}").format(table=sql.Identifier("public", t)) for t in _tables()),
-        *(
-            sql.SQL("INSERT INTO {table} SELECT * FROM {copy}").format(
-                table=sql.Identifier("public", t), copy=sql.Identifier(SCHEMA, t)
-            )
-            for t in kept
-        ),
-    ]
-    with transaction.atomic(), connection.cursor() as cursor:
-        cursor.execute("SET LOCAL session_replication_role = replica")
-        cursor.execute(sql.SQL("; ").join(statements).as_string(cursor.connection))
-        cursor.execute("SET LOCAL session_replication_role = DEFAULT")
+def restore() -> None:
+    """Put the database back as the session set it up: every table emptied, then the snapshot's
+    rows copied in, with triggers and foreign-key checks off as a restore of a dump would. The
+    end of every transactional test (tests/conftest.py), and the start of the session and of the
+    world's layer. Deleting the few rows a test wrote takes milliseconds; Django's flush truncated
+    all 128 tables, which makes new files for each table and index (half a second a test)."""
+    deletes = [sql.SQL("DELETE FROM {table}").format(table=sql.Identifier("public", t)) for t in _tables()]
+    _as_replica(sql.SQL("; ").join([*deletes, _copies_in(SCHEMA)]))
 
 
 def take_layer(name: str, below: list[str]) -> None:
@@ -144,29 +102,36 @@ def put_layer(name: str) -> None:
     """Insert a layer's rows (ids and all, triggers off as in `restore`): the test's transaction
     rolls them back with everything else. One statement per layer, built once per process: the
     layers `orgs`, `people` and `case` go in before about 1,600 tests."""
-    with transaction.atomic(), connection.cursor() as cursor:
-        cursor.execute("SET LOCAL session_replication_role = replica")
-        if inserts := _layer_inserts(name):
-            cursor.execute(inserts)
-        cursor.execute("SET LOCAL session_replication_role = DEFAULT")
+    _as_replica(_layer_inserts(name))
 
 
 @functools.cache
-def _layer_inserts(name: str) -> str:
-    layer = f"{SCHEMA}_{name}"
+def _layer_inserts(name: str) -> sql.Composable:
+    return _copies_in(f"{SCHEMA}_{name}")
+
+
+def _copies_in(schema: str) -> sql.Composable:
+    """`INSERT ... SELECT` into each public table from its copy in `schema`."""
     with connection.cursor() as cursor:
-        cursor.execute("SELECT tablename FROM pg_tables WHERE schemaname = %s ORDER BY tablename", [layer])
+        cursor.execute("SELECT tablename FROM pg_tables WHERE schemaname = %s ORDER BY tablename", [schema])
         tables = [table for (table,) in cursor.fetchall()]
-        return (
-            sql.SQL("; ")
-            .join(
-                sql.SQL("INSERT INTO {table} SELECT * FROM {copy}").format(
-                    table=sql.Identifier("public", t), copy=sql.Identifier(layer, t)
-                )
-                for t in tables
-            )
-            .as_string(cursor.connection)
+    return sql.SQL("; ").join(
+        sql.SQL("INSERT INTO {table} SELECT * FROM {copy}").format(
+            table=sql.Identifier("public", t), copy=sql.Identifier(schema, t)
         )
+        for t in tables
+    )
+
+
+def _as_replica(statements: sql.Composable) -> None:
+    """Run `statements` (several, as one) with triggers and foreign-key checks off. They are
+    switched back on before returning: SET LOCAL in a savepoint would otherwise last until the
+    outermost transaction (the test's) ends."""
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("SET LOCAL session_replication_role = replica")
+        if text := statements.as_string(cursor.connection):
+            cursor.execute(text)
+        cursor.execute("SET LOCAL session_replication_role = DEFAULT")
 
 
 def _has_table(cursor, schema: str, table: str) -> bool:  # type: ignore[no-untyped-def]

@@ -1,5 +1,5 @@
-"""The session's snapshot of the reference data (tests/snapshot.py), which `reference` puts back
-after a transactional test flushed the database instead of loading the files again."""
+"""The session's snapshot of the reference data (tests/snapshot.py), which every transactional
+test's teardown puts back instead of loading the files again."""
 
 from collections import Counter
 
