@@ -5,11 +5,11 @@ from csp.decorators import csp_update
 from django.contrib import admin
 from django.contrib.auth.decorators import login_not_required
 from django.urls import include, path
-from drf_spectacular.views import SpectacularRedocView, SpectacularSwaggerSplitView
+from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerSplitView
 
 from accounts import views as account_views
 from casework.views.dashboard import dashboard
-from core.api.schema import SchemaView
+from core.api.schema import CachedSchemaGenerator
 from referrals.partner import urls as partner_urls
 
 api_v1 = [
@@ -45,7 +45,7 @@ urlpatterns = [
     path("manage/", include("casework.manager_urls")),
     path("offline/", include("offline.urls")),
     path("api/v1/", include((api_v1, "v1"), namespace="v1")),
-    path("api/schema/", SchemaView.as_view(), name="schema"),
+    path("api/schema/", SpectacularAPIView.as_view(generator_class=CachedSchemaGenerator), name="schema"),
     path(
         "api/schema/swagger/", api_docs_policy(SpectacularSwaggerSplitView.as_view(url_name="schema")), name="swagger"
     ),

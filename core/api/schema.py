@@ -7,9 +7,7 @@ from __future__ import annotations
 from typing import Any, ClassVar
 
 from django.utils import translation
-from drf_spectacular.views import SpectacularAPIView
-from rest_framework.request import Request
-from rest_framework.response import Response
+from drf_spectacular.generators import SchemaGenerator
 
 OMITTABLE = "Absent unless"
 
@@ -75,22 +73,20 @@ def document_error_answers(result: dict[str, Any], generator: Any, request: Any,
     return result
 
 
-class SchemaView(SpectacularAPIView):
-    """The OpenAPI schema, generated once per process for each language and API version.
-    Generating it walks every view and serializer (about a second of CPU), and it is the same
-    for everyone who may read it (public: it describes the API, not the reader's data), so a
-    signed-in client asking for it often must not cost the server a second each time. It
-    changes only with the code, that is with a restart."""
+class CachedSchemaGenerator(SchemaGenerator):
+    """The public OpenAPI schema, generated once per process for each language and API version.
+    Generating it walks every view and serializer (about a second of CPU), and the public schema
+    is the same for everyone who may read it (it describes the API, not the reader's data), so
+    a signed-in client asking for it often must not cost the server a second each time. It
+    changes only with the code, that is with a restart. A non-public schema depends on the
+    reader's permissions and is generated each time."""
 
     _generated: ClassVar[dict[tuple[str | None, str | None], dict[str, Any]]] = {}
 
-    def _get_schema_response(self, request: Request) -> Response:
-        version = self.api_version or request.version or self._get_version_parameter(request)
-        key = (translation.get_language(), version)
+    def get_schema(self, request: Any = None, public: bool = False) -> dict[str, Any]:
+        if not public:
+            return super().get_schema(request=request, public=public)
+        key = (translation.get_language(), self.api_version or getattr(request, "version", None))
         if key not in self._generated:
-            generator = self.generator_class(urlconf=self.urlconf, api_version=version, patterns=self.patterns)
-            self._generated[key] = generator.get_schema(request=request, public=self.serve_public)
-        return Response(
-            data=self._generated[key],
-            headers={"Content-Disposition": f'inline; filename="{self._get_filename(request, version)}"'},
-        )
+            self._generated[key] = super().get_schema(request=request, public=public)
+        return self._generated[key]
