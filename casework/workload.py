@@ -75,23 +75,12 @@ def team_workload(*, user: Any, today: date) -> list[WorkerLoad]:
             n=Count("pk"), pending=Count("pk", filter=Q(closure_requested_at__isnull=False))
         )
     }
-    follow_ups: Counter[UUID | None] = Counter(
-        {
-            row["case__assigned_worker"]: row["n"]
-            for row in FollowUpVisit.objects.filter(case__in=cases, due_on__lt=today, done_on__isnull=True)
-            .values("case__assigned_worker")
-            .annotate(n=Count("pk"))
-        }
-    )
-    steps: Counter[UUID | None] = Counter(
-        {
-            row["repatriation__case__assigned_worker"]: row["n"]
-            for row in RepatriationStep.objects.filter(
-                repatriation__case__in=cases, due_on__lt=today, status__in=OPEN_STEP
-            )
-            .values("repatriation__case__assigned_worker")
-            .annotate(n=Count("pk"))
-        }
+    # Counted from the cases' side, so that the scope and each case's worker come from one join
+    # (an index-only scan of the open cases: docs/performance.md, "Team workload").
+    follow_ups = _per_worker(cases.filter(follow_ups__due_on__lt=today, follow_ups__done_on__isnull=True), "follow_ups")
+    steps = _per_worker(
+        cases.filter(repatriations__steps__due_on__lt=today, repatriations__steps__status__in=OPEN_STEP),
+        "repatriations__steps",
     )
     workers = {
         worker.pk: worker
@@ -116,6 +105,13 @@ def team_workload(*, user: Any, today: date) -> list[WorkerLoad]:
         for key in keys
     ]
     return sorted(rows, key=lambda row: (-row.open_cases, -row.overdue, row.worker is None, _name(row.worker)))
+
+
+def _per_worker(cases: QuerySet[Case], rows: str) -> Counter[UUID | None]:
+    """The number of `rows` (a relation the cases were filtered on) per assigned worker."""
+    return Counter(
+        {row["assigned_worker"]: row["n"] for row in cases.values("assigned_worker").annotate(n=Count(rows))}
+    )
 
 
 def _name(worker: User | None) -> str:

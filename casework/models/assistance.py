@@ -154,4 +154,11 @@ class FollowUpVisit(models.Model):
     class Meta:
         ordering = ["due_on", "id"]
         constraints = [models.UniqueConstraint(fields=["case", "due_on"], name="one_follow_up_per_case_and_day")]
-        indexes = [models.Index(fields=["due_on"], condition=Q(done_on__isnull=True), name="follow_up_open_due_idx")]
+        indexes = [  # the due visits with their case, from the index alone (reminders, team workload)
+            models.Index(
+                fields=["due_on"],
+                include=["case", "id"],
+                condition=Q(done_on__isnull=True),
+                name="follow_up_open_due_idx",
+            )
+        ]

@@ -12,9 +12,11 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from accounts.models import Role
-from casework.models import Case, FollowUpVisit
-from casework.services import cases
+from accounts.models import Country, Role
+from casework.choices import StepStatus
+from casework.models import Case, FollowUpVisit, RepatriationStep
+from casework.services import cases, repatriation
+from casework.workload import team_workload
 from tests.clients import client_for
 from tests.factories import make_user, open_case
 
@@ -53,6 +55,26 @@ def test_the_workload_counts_open_cases_and_overdue_visits_per_worker(people, te
     assert rows[None].open_cases == 1
     assert "sw-sv" not in rows  # another province's worker
     assert response.context["totals"]["open_cases"] == 4
+
+
+def test_the_workload_counts_overdue_steps_open_or_blocked_and_visits_of_each_workers_open_cases(people, team):
+    """Counted from the cases' side (casework.workload): a step counts while pending, started or
+    blocked and past its date; a visit while not done and past its date; a closed case's never."""
+    sw, today = people.social_worker, timezone.localdate()
+    trip = repatriation.repatriation_start(
+        actor=sw, case=team["mine"][1], flow="thailand_mou", from_country=Country.objects.get(code="TH")
+    )
+    pending, blocked, done, *_ = trip.steps.order_by("position")
+    RepatriationStep.objects.filter(pk__in=[pending.pk, blocked.pk, done.pk]).update(due_on=today - timedelta(days=2))
+    RepatriationStep.objects.filter(pk=blocked.pk).update(status=StepStatus.BLOCKED, reason="waiting for papers")
+    RepatriationStep.objects.filter(pk=done.pk).update(status=StepStatus.DONE, done_on=today)
+    FollowUpVisit.objects.create(case=team["theirs"], due_on=today - timedelta(days=1))
+    closed = Case.objects.get(assigned_worker=sw, status="closed")
+    FollowUpVisit.objects.create(case=closed, due_on=today - timedelta(days=1))
+    rows = {row.worker.username if row.worker else None: row for row in team_workload(user=people.manager, today=today)}
+    assert (rows["sw"].overdue_follow_ups, rows["sw"].overdue_steps) == (1, 2)
+    assert (rows["sw-colleague"].overdue_follow_ups, rows["sw-colleague"].overdue_steps) == (1, 0)
+    assert rows[None].overdue == 0
 
 
 @pytest.mark.parametrize("persona", ["social_worker", "counsellor", "police", "statistician", "admin", "shelter_staff"])
