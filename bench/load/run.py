@@ -191,13 +191,21 @@ class ConnectionSampler(threading.Thread):
 
 
 def sampled(
-    database_url: str, name: str, host: str, *, users: int, seconds: int, env: dict[str, str], workdir: Path
+    database_url: str,
+    name: str,
+    host: str,
+    *,
+    users: int,
+    seconds: int,
+    env: dict[str, str],
+    workdir: Path,
+    spawn_rate: float = 1,
 ) -> Result:
     """run_locust while a ConnectionSampler watches the database `name`."""
     sampler = ConnectionSampler(database_url, name)
     sampler.start()
     try:
-        result = run_locust(host, users=users, seconds=seconds, env=env, workdir=workdir)
+        result = run_locust(host, users=users, seconds=seconds, env=env, workdir=workdir, spawn_rate=spawn_rate)
     finally:
         sampler.stop.set()
         sampler.join()
@@ -282,7 +290,20 @@ def main() -> None:
         steps: list[Result] = []
         ramp = max(len(MIX), users // 8)
         while options.step_seconds and len(steps) < options.max_steps and (not steps or steps[-1].p95 <= P95_LIMIT_MS):
-            step = sampled(database_url, name, host, users=ramp, seconds=options.step_seconds, env=env, workdir=workdir)
+            # Everyone of a step arrives in its first quarter: at one person a second, a 60 s step
+            # never held more than 60 people, whatever its size (7 December 2026: 128 and 256
+            # "people" ran at the throughput of 64).
+            arrivals = max(1.0, ramp / (options.step_seconds / 4))
+            step = sampled(
+                database_url,
+                name,
+                host,
+                users=ramp,
+                seconds=options.step_seconds,
+                env=env,
+                workdir=workdir,
+                spawn_rate=arrivals,
+            )
             report(step, options.step_seconds)
             steps.append(step)
             ramp *= 2
