@@ -54,13 +54,21 @@ OVERDUE_CHOICES = [
 ]
 
 
+def overdue_visit(today: date, through: str = "") -> Q:
+    """A follow-up visit due before `today` and not done (`through`: the path to it, e.g. from a case)."""
+    return Q(**{f"{through}due_on__lt": today, f"{through}done_on__isnull": True})
+
+
+def overdue_step(today: date, through: str = "") -> Q:
+    """A repatriation step due before `today` and still pending, started or blocked."""
+    return Q(**{f"{through}due_on__lt": today, f"{through}status__in": OPEN_STEP})
+
+
 def overdue_case_ids(*, today: date, kind: str = "any") -> QuerySet[Any]:
     """Ids of cases with a follow-up visit (`visits`), a repatriation step (`steps`) or either
     (`any`) due before `today` and not done (a subquery: the caller's scope applies)."""
-    visits = Q(pk__in=FollowUpVisit.objects.filter(due_on__lt=today, done_on__isnull=True).values("case_id"))
-    steps = Q(
-        pk__in=RepatriationStep.objects.filter(due_on__lt=today, status__in=OPEN_STEP).values("repatriation__case_id")
-    )
+    visits = Q(pk__in=FollowUpVisit.objects.filter(overdue_visit(today)).values("case_id"))
+    steps = Q(pk__in=RepatriationStep.objects.filter(overdue_step(today)).values("repatriation__case_id"))
     condition = {"visits": visits, "steps": steps}.get(kind, visits | steps)
     return Case.objects.filter(condition).values("pk")
 
@@ -77,11 +85,8 @@ def team_workload(*, user: Any, today: date) -> list[WorkerLoad]:
     }
     # Counted from the cases' side, so that the scope and each case's worker come from one join
     # (an index-only scan of the open cases: docs/performance.md, "Team workload").
-    follow_ups = _per_worker(cases.filter(follow_ups__due_on__lt=today, follow_ups__done_on__isnull=True), "follow_ups")
-    steps = _per_worker(
-        cases.filter(repatriations__steps__due_on__lt=today, repatriations__steps__status__in=OPEN_STEP),
-        "repatriations__steps",
-    )
+    follow_ups = _per_worker(cases.filter(overdue_visit(today, "follow_ups__")), "follow_ups")
+    steps = _per_worker(cases.filter(overdue_step(today, "repatriations__steps__")), "repatriations__steps")
     workers = {
         worker.pk: worker
         for worker in User.objects.filter(

@@ -34,7 +34,7 @@ from playwright.sync_api import Browser, Error, Page
 
 from casework.extensions import CASE_TABS
 from casework.views.cases import TABS
-from tests.browser.conftest import assert_no_horizontal_scroll, watched_page
+from tests.browser.conftest import PHONE, assert_no_horizontal_scroll, watched_page
 from tests.test_access_matrix import build_world
 from tests.test_lao_pages import PAGE_ROWS
 
@@ -54,8 +54,7 @@ PREFERENCE = [
 ]
 EVERY_PERSONA = {"home", "notifications:list"}  # each role's menu and reminders
 FAILING = {"serious", "critical"}
-AXE_WIDTH = {"en": 1366, "lo": 360}  # where each language's axe run happens
-PHONE = 360
+AXE_WIDTH = {"en": 1366, "lo": PHONE["width"]}  # where each language's axe run happens
 AXE_RUN = "axe.run({resultTypes: ['violations']})"
 
 
@@ -104,7 +103,7 @@ def check(page: Page, url: str, width: int) -> tuple[Counter[str], list[str]] | 
         if violation["impact"] in FAILING:
             targets = [" ".join(map(str, node["target"])) for node in violation["nodes"][:3]]
             serious.append(f"{width}px {violation['impact']} {violation['id']}: {violation['help']} at {targets}")
-    page.set_viewport_size({"width": PHONE, "height": 800})
+    page.set_viewport_size(PHONE)
     try:
         assert_no_horizontal_scroll(page)
     except AssertionError as wide:
