@@ -167,19 +167,44 @@ def watch_for_policy_violations(context: BrowserContext) -> list[str]:
     return problems
 
 
-def login_as(page: Page, user, *, language: str | None = "en", password: str = PASSWORD) -> None:  # type: ignore[no-untyped-def]
-    """Log in through the real login form (axes and all). Sets the user's password first, and
-    the user's stored page language (users are created with Lao, the default; None keeps it)."""
+def login_as(  # type: ignore[no-untyped-def]
+    page: Page, user, *, language: str | None = "en", password: str = PASSWORD, form: bool = False
+) -> None:
+    """Sign `user` in and open the home page, where the login form leaves them. Sets the user's
+    password first, and the user's stored page language (users are created with Lao, the
+    default; None keeps it).
+
+    With `form`, through the real login form (axes and all): the tests about signing in. Else the
+    session is made here, as Django's test client makes it (Django's `login()`, so the login
+    signal writes its audit row and chooses the language), and handed to the browser as its
+    cookies: the form costs two page loads and the typing, half a second a test."""
     user.set_password(password)
     if language is not None:
         user.language = language
     user.save(update_fields=["password", "language"])
-    page.goto("/accounts/login/")
-    page.locator("#id_username").fill(user.username)
-    page.locator("#id_password").fill(password)
-    page.locator("form.stack button[type=submit]").click()
-    page.wait_for_load_state()
-    assert "/accounts/login/" not in page.url, "login failed"
+    if form:
+        page.goto("/accounts/login/")
+        page.locator("#id_username").fill(user.username)
+        page.locator("#id_password").fill(password)
+        page.locator("form.stack button[type=submit]").click()
+        page.wait_for_load_state()
+        assert "/accounts/login/" not in page.url, "login failed"
+        return
+    origin = page.request.get("/healthz").url  # the context's base URL, absolute
+    page.context.add_cookies([{"name": name, "value": value, "url": origin} for name, value in session_cookies(user)])
+    page.goto("/")
+
+
+def session_cookies(user) -> list[tuple[str, str]]:  # type: ignore[no-untyped-def]
+    """The session and language cookies a login gives `user` (Django's test client's login)."""
+    from django.conf import settings
+    from django.test import Client
+
+    client = Client()
+    client.force_login(user, backend="django.contrib.auth.backends.ModelBackend")
+    return [(settings.SESSION_COOKIE_NAME, client.cookies[settings.SESSION_COOKIE_NAME].value)] + (
+        [(settings.LANGUAGE_COOKIE_NAME, user.language)] if user.language else []
+    )
 
 
 def screenshot(page: Page, name: str, *, full_page: bool = True) -> Path:

@@ -129,6 +129,6 @@ def test_the_lao_switch_shows_lao_and_is_remembered_at_the_next_login(page, othe
 
     # Another computer: no cookie, the account's choice applies from the login on.
     fresh = other_computer
-    login_as(fresh, worker, language=None)
+    login_as(fresh, worker, language=None, form=True)
     expect(fresh.locator("html")).to_have_attribute("lang", "lo")
     expect(fresh.locator("nav.main")).to_contain_text("ກໍລະນີ")

@@ -70,7 +70,7 @@ class Computer:
         if self.page.locator("form.logout button").count():
             self.page.locator("form.logout button").click()
             self.page.wait_for_load_state()
-        login_as(self.page, user)
+        login_as(self.page, user, form=True)
         self.page.set_viewport_size(LAPTOP)
 
     def click_link(self, name: str, **kwargs: Any) -> None:

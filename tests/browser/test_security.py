@@ -100,7 +100,7 @@ def test_a_member_sets_up_the_app_the_organisation_requires_then_logs_in_with_a_
     services.organisation_update(actor=people.admin, organisation=orgs.mlsw_vt, fields=["two_factor_required"])
     sw = people.social_worker
 
-    login_as(page, sw)
+    login_as(page, sw, form=True)
     assert "/accounts/two-factor/setup/" in page.url, "set-up comes before any other page"
     expect(page.get_by_text("Your organisation requires")).to_be_visible()
     screenshot(page, "two-factor-setup")

@@ -14,7 +14,7 @@ def test_login_page_renders_with_its_stylesheet_and_lets_a_user_in(page, live_se
     assert background == "rgb(11, 79, 108)", "pathway.css was not served"
     assert_no_horizontal_scroll(page)
     screenshot(page, "login")
-    login_as(page, people.social_worker)
+    login_as(page, people.social_worker, form=True)
     assert page.url == live_server.url + "/"
     page.get_by_role("button", name="Menu").click()  # at 360 px the user's name is behind the menu
     assert people.social_worker.username in page.locator("header.top").inner_text()
