@@ -21,7 +21,6 @@ from drf_spectacular.utils import OpenApiExample, extend_schema
 from rest_framework import serializers as drf_serializers
 from rest_framework import viewsets
 from rest_framework.decorators import action
-from rest_framework.renderers import JSONRenderer
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.utils.urls import remove_query_param, replace_query_param
@@ -29,6 +28,7 @@ from rest_framework.utils.urls import remove_query_param, replace_query_param
 from accounts.models import AuditAction
 from accounts.services import audit_record_many, audit_text
 from core.api.parsers import JSONParser
+from core.api.renderers import JSONRenderer
 from core.errors import NotFound
 from referrals import permissions, selectors, services
 from referrals.models import PartnerToken, Referral, ReferralEvent
