@@ -7,7 +7,8 @@ from typing import Any
 
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
-from django.db import models, transaction
+from django.db import connection, models, transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts import permissions
@@ -106,7 +107,61 @@ def audit_record_many(
         if pk in fields_by:
             row.fields = list(fields_by[pk])  # in the order they were shown (a disclosure's categories)
         rows.append(row)
-    return AuditEvent.objects.bulk_create(rows)
+    return _insert_rows(rows)
+
+
+# Each column and the SQL type of its values; an array column's values travel as text (an
+# array literal a row), as unnest would flatten an array of arrays.
+_AUDIT_COLUMNS = {
+    "actor_id": "uuid",
+    "actor_username": "text",
+    "organisation_id": "uuid",
+    "roles": "varchar[]",
+    "action": "text",
+    "object_type": "text",
+    "object_id": "text",
+    "fields": "varchar[]",
+    "ip_address": "inet",
+    "request_id": "text",
+    "reason": "text",
+}
+_ARRAY_COLUMNS = {name for name, sql_type in _AUDIT_COLUMNS.items() if sql_type.endswith("[]")}
+_INSERT_AUDIT_ROWS = (
+    "INSERT INTO \"{table}\" (at, {names}) SELECT %s, {values} FROM unnest({arrays}) AS r({names}) RETURNING id".format(  # noqa: S608 - constants only
+        table=AuditEvent._meta.db_table,
+        names=", ".join(_AUDIT_COLUMNS),
+        values=", ".join(f"{name}::{t}" if name in _ARRAY_COLUMNS else name for name, t in _AUDIT_COLUMNS.items()),
+        arrays=", ".join(
+            "%s::text[]" if name in _ARRAY_COLUMNS else f"%s::{t}[]" for name, t in _AUDIT_COLUMNS.items()
+        ),
+    )
+)
+
+
+def _insert_rows(rows: list[AuditEvent]) -> list[AuditEvent]:
+    """One INSERT of the rows from one array a column (`unnest`): twelve parameters however many
+    rows. Django's bulk_create sends eleven a row, and for a partner's page of 100 referrals
+    building and binding those 1,100 values took longer than the INSERT (docs/performance.md)."""
+    if not rows:
+        return []
+    at = timezone.now()
+    arrays = [
+        [_array_literal(getattr(row, name)) if name in _ARRAY_COLUMNS else getattr(row, name) for row in rows]
+        for name in _AUDIT_COLUMNS
+    ]
+    with connection.cursor() as cursor:
+        cursor.execute(_INSERT_AUDIT_ROWS, [at, *arrays])
+        ids = [found for (found,) in cursor.fetchall()]
+    for row, pk in zip(rows, ids, strict=True):
+        row.pk, row.at = pk, at
+        row._state.adding = False
+    return rows
+
+
+def _array_literal(values: Iterable[str]) -> str:
+    """PostgreSQL's text form of an array of strings, every element quoted."""
+    quoted = ('"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"' for value in values)
+    return "{" + ",".join(quoted) + "}"
 
 
 @transaction.atomic

@@ -38,6 +38,31 @@ def test_a_list_is_recorded_in_one_insert(people, django_assert_num_queries):
     assert len(rows) == 5
 
 
+def test_the_rows_of_one_insert_are_stored_as_given(people):  # type: ignore[no-untyped-def]
+    """Every column of every row, arrays and odd characters included, read back as written."""
+    odd = ['quote " here', "back\\slash", "{braces,comma}", "NULL", "", "ລາວ"]
+    written = audit_record_many(
+        actor=people.manager,
+        action=AuditAction.LIST,
+        object_type="casework.case",
+        object_ids=["a", "b'c", 'd"e'],
+        fields_by={"a": odd, "b'c": []},
+        reasons={'d"e': "why\nnot"},
+    )
+    stored = {row.object_id: row for row in AuditEvent.objects.filter(pk__in=[row.pk for row in written])}
+    assert [stored[row.object_id].pk for row in written] == [row.pk for row in written]  # ids in the given order
+    assert stored["a"].fields == odd and stored["b'c"].fields == [] and stored['d"e'].fields == []
+    assert stored['d"e'].reason == "why\nnot" and stored["a"].reason == ""
+    for row in stored.values():
+        assert (row.actor, row.actor_username, row.organisation_id) == (
+            people.manager,
+            "mgr",
+            people.manager.organisation_id,
+        )
+        assert (row.roles, row.action, row.object_type, row.ip_address) == (["manager"], "list", "casework.case", None)
+        assert row.at == written[0].at
+
+
 def test_the_database_refuses_to_update_an_audit_row(people):
     event = audit_record(actor=people.manager, action=AuditAction.VIEW, obj=people.social_worker)
     with pytest.raises(DatabaseError, match="Cannot update or delete rows"), transaction.atomic():
