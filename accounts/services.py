@@ -127,7 +127,7 @@ _AUDIT_COLUMNS = {
 }
 _ARRAY_COLUMNS = {name for name, sql_type in _AUDIT_COLUMNS.items() if sql_type.endswith("[]")}
 _INSERT_AUDIT_ROWS = (
-    "INSERT INTO \"{table}\" (at, {names}) SELECT %s, {values} FROM unnest({arrays}) AS r({names}) RETURNING id".format(  # noqa: S608 - constants only
+    'INSERT INTO "{table}" (at, {names}) SELECT %s, {values} FROM unnest({arrays}) AS r({names}) RETURNING id'.format(  # noqa: S608 - constants only
         table=AuditEvent._meta.db_table,
         names=", ".join(_AUDIT_COLUMNS),
         values=", ".join(f"{name}::{t}" if name in _ARRAY_COLUMNS else name for name, t in _AUDIT_COLUMNS.items()),
