@@ -177,7 +177,8 @@ def login_as(  # type: ignore[no-untyped-def]
     With `form`, through the real login form (axes and all): the tests about signing in. Else the
     session is made here, as Django's test client makes it (Django's `login()`, so the login
     signal writes its audit row and chooses the language), and handed to the browser as its
-    cookies: the form costs two page loads and the typing, half a second a test."""
+    cookies: the form costs a page load, the typing and a post (0.82 s against 0.47-0.76 s,
+    measured on a loaded machine)."""
     user.set_password(password)
     if language is not None:
         user.language = language
