@@ -130,17 +130,10 @@ def _code_of(model: Any, column: str) -> Subquery:
     return Subquery(model.objects.filter(pk=OuterRef(column)).values("code")[:1])
 
 
-def _code(referral: Referral, annotation: str, path: str) -> str | None:
-    """A related row's code: with_disclosure_columns' `annotation`, else through the related
-    rows that with_disclosure_data joined (`path`, dotted; None where a link is empty)."""
-    if hasattr(referral, annotation):
-        return getattr(referral, annotation)  # type: ignore[no-any-return]
-    related: Any = referral
-    for name in path.split("."):
-        related = getattr(related, name)
-        if related is None:
-            return None
-    return related.code  # type: ignore[no-any-return]
+def _code(referral: Referral, annotation: str, related: Callable[[], str | None]) -> str | None:
+    """A related row's code: with_disclosure_columns' `annotation`, else `related()` reads it
+    through the rows with_disclosure_data joined."""
+    return getattr(referral, annotation) if hasattr(referral, annotation) else related()  # type: ignore[no-any-return]
 
 
 # --- Staff ---------------------------------------------------------------------------------------
@@ -291,8 +284,8 @@ def disclosure(referral: Referral, *, now: datetime | None = None) -> dict[str, 
         "id": str(referral.pk),
         "case_code": person.case_code,
         "status": referral.status,
-        "from_organisation": _code(referral, "from_organisation_code", "from_organisation"),
-        "to_organisation": _code(referral, "to_organisation_code", "to_organisation"),
+        "from_organisation": _code(referral, "from_organisation_code", lambda: referral.from_organisation.code),
+        "to_organisation": _code(referral, "to_organisation_code", lambda: referral.to_organisation.code),
         "services": services,
         "urgency": referral.urgency,
         "reason": referral.reason,
@@ -340,8 +333,16 @@ def _contact(referral: Referral, case: Case, person: Any, health: list[str], tod
 
 def _origin(referral: Referral, case: Case, person: Any, health: list[str], today: Any) -> dict[str, Any]:
     return {
-        "province": _code(referral, "origin_province_code", "case.person.origin_province"),
-        "district": _code(referral, "origin_district_code", "case.person.origin_district"),
+        "province": _code(
+            referral,
+            "origin_province_code",
+            lambda: person.origin_province.code if person.origin_province_id else None,
+        ),
+        "district": _code(
+            referral,
+            "origin_district_code",
+            lambda: person.origin_district.code if person.origin_district_id else None,
+        ),
         "village": person.origin_village,
     }
 

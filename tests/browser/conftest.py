@@ -197,13 +197,13 @@ def login_as(  # type: ignore[no-untyped-def]
 
 
 def session_cookies(user) -> list[tuple[str, str]]:  # type: ignore[no-untyped-def]
-    """The session and language cookies a login gives `user` (Django's test client's login)."""
+    """The session and language cookies a login gives `user` (tests.clients' logged-in client)."""
     from django.conf import settings
-    from django.test import Client
 
-    client = Client()
-    client.force_login(user, backend="django.contrib.auth.backends.ModelBackend")
-    return [(settings.SESSION_COOKIE_NAME, client.cookies[settings.SESSION_COOKIE_NAME].value)] + (
+    from tests.clients import client_for
+
+    session = client_for(user).cookies[settings.SESSION_COOKIE_NAME].value
+    return [(settings.SESSION_COOKIE_NAME, session)] + (
         [(settings.LANGUAGE_COOKIE_NAME, user.language)] if user.language else []
     )
 
