@@ -85,15 +85,9 @@ def hearing_candidates(window: Window) -> Iterator[QuerySet[Any]]:
 
 
 def silent_case_candidates(window: Window) -> Iterator[QuerySet[Any]]:
-    """Due `days` after the case's last note (a note with no later one), or after the case was
-    opened when it has no note at all. Both walk an index on the time column."""
-    later = CaseNote.objects.filter(case=OuterRef("case"), written_at__gt=OuterRef("written_at"))
-    last_notes = CaseNote.objects.filter(case__status__in=OPEN_CASE).filter(~Exists(later))
-    yield window.rows(last_notes, base="written_at", obj="case_id")
-    never_noted = Case.objects.filter(status__in=OPEN_CASE).filter(
-        ~Exists(CaseNote.objects.filter(case=OuterRef("pk")))
-    )
-    yield window.rows(never_noted, base="created_at", case="")
+    """Due `days` after the case's last note, or after it was opened when it has none: the
+    case's quiet_since, which triggers keep (casework.models.cases), read by index."""
+    yield window.rows(Case.objects.exclude(status=CaseStatus.CLOSED), base="quiet_since", case="")
 
 
 def silent_case_still_due(occurrences: Occurrences) -> Occurrences:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import uuid
 
+import pgtrigger
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
@@ -41,6 +42,31 @@ class Service(models.Model):
         ]
 
 
+def _note_touches_case(operation: pgtrigger.Operation, tables: dict[str, str], cases: str) -> pgtrigger.Trigger:
+    """Notes written, moved or removed re-read their cases' quiet_since (casework.models.cases):
+    touching the column runs the case's own trigger, which recomputes it. One statement a
+    statement, not one a note: bulk loads copy notes by the million."""
+    return pgtrigger.Trigger(
+        name=f"note_{str(operation).lower()}_touches_case",
+        level=pgtrigger.Statement,
+        when=pgtrigger.After,
+        operation=operation,
+        referencing=pgtrigger.Referencing(**tables),
+        func=f"UPDATE casework_case SET quiet_since = NULL WHERE id IN ({cases}); RETURN NULL;",  # noqa: S608 - constants only
+    )
+
+
+@pgtrigger.register(
+    _note_touches_case(pgtrigger.Insert, {"new": "new_notes"}, "SELECT case_id FROM new_notes"),
+    # Only notes whose case or time changed: redacting a note's text (retention) touches nothing.
+    _note_touches_case(
+        pgtrigger.Update,
+        {"old": "old_notes", "new": "new_notes"},
+        "SELECT unnest(ARRAY[o.case_id, n.case_id]) FROM old_notes o JOIN new_notes n ON n.id = o.id"
+        " WHERE (o.case_id, o.written_at) IS DISTINCT FROM (n.case_id, n.written_at)",
+    ),
+    _note_touches_case(pgtrigger.Delete, {"old": "old_notes"}, "SELECT case_id FROM old_notes"),
+)
 class CaseNote(models.Model):
     """A dated, authored note. Counselling and medical notes are always tier 3."""
 

@@ -15,6 +15,11 @@ from casework.choices import CaseCategory, CaseStatus, ClosureReason, Identifica
 from casework.models.history import tracked
 from casework.models.people import EARLIEST_BIRTH_SQL, FIRST_CASE_DATE_SQL
 
+# When the case last had a note, or was opened if it has none.
+QUIET_SINCE_SQL = (
+    "COALESCE((SELECT max(n.written_at) FROM casework_casenote n WHERE n.case_id = {case}.id), {case}.created_at)"
+)
+
 
 @pgtrigger.register(
     # The last line behind casework.services.dates: nothing in a case happens before the birth.
@@ -32,9 +37,17 @@ from casework.models.people import EARLIEST_BIRTH_SQL, FIRST_CASE_DATE_SQL
         END IF;
         RETURN NEW;
         """,  # noqa: S608 - constants only
-    )
+    ),
+    # quiet_since is the database's own copy: recomputed on every write of the case, so a save
+    # of a stale instance cannot put back an old value (the notes' trigger is in assistance.py).
+    pgtrigger.Trigger(
+        name="case_quiet_since",
+        when=pgtrigger.Before,
+        operation=pgtrigger.Insert | pgtrigger.Update,
+        func=f"NEW.quiet_since := {QUIET_SINCE_SQL.format(case='NEW')}; RETURN NEW;",
+    ),
 )
-@tracked("CaseHistory")
+@tracked("CaseHistory", exclude=["quiet_since"])
 class Case(models.Model):
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     person = models.ForeignKey("casework.Person", on_delete=models.PROTECT, related_name="cases")
@@ -83,6 +96,9 @@ class Case(models.Model):
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+    # Where the "no note for 30 days" reminder counts from (QUIET_SINCE_SQL), kept by triggers
+    # whatever writes the case or its notes; None only in memory until the instance is re-read.
+    quiet_since = models.DateTimeField(null=True, blank=True, editable=False)
 
     class Meta:
         ordering = ["-created_at", "id"]
@@ -116,6 +132,21 @@ class Case(models.Model):
                 include=["id", "closure_requested_at"],
                 condition=~Q(status="closed"),
                 name="case_open_owner_worker_idx",
+            ),
+            # One worker's cases from the index alone: the "no note" reminder reads its date
+            # range, and every other reminder rule joins its due rows to this worker's cases by
+            # hash (the notifications page; docs/performance.md).
+            models.Index(
+                fields=["assigned_worker", "quiet_since"],
+                include=["id", "owner", "person", "status"],
+                name="case_worker_quiet_idx",
+            ),
+            # Everyone's quiet open cases: the engine's scan.
+            models.Index(
+                fields=["quiet_since"],
+                include=["id", "owner", "person", "assigned_worker"],
+                condition=~Q(status="closed"),
+                name="case_open_quiet_idx",
             ),
         ]
 
