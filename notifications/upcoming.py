@@ -21,6 +21,7 @@ from notifications.registry import Alert, Rule, all_rules, describe
 
 UPCOMING_DAYS = 14
 UPCOMING_SHOWN = 50
+FIRST_LOOK_DAYS = 3
 
 
 @dataclass(frozen=True)
@@ -35,14 +36,29 @@ def upcoming(
     *, recipient: Any = None, case_id: Any = None, now: datetime | None = None, limit: int | None = None
 ) -> list[Upcoming]:
     """The reminders due in the next UPCOMING_DAYS days for the cases `recipient` is assigned
-    to, or for one case, soonest first; only the first `limit` when given."""
+    to, or for one case, soonest first; only the first `limit` when given.
+
+    With a limit, the next FIRST_LOOK_DAYS days are read first: when they hold `limit`
+    reminders, those are the soonest of the whole fortnight (everything later falls due after
+    them), and the rest is never read. Each rule's rows are found by due date across the
+    country and then kept for the worker, so a shorter window is a cheaper page."""
     now = now or timezone.now()
     narrow = Q(r_recipient=recipient.pk) if recipient is not None else Q(r_case=case_id)
     settings: dict[str, list[tuple[Any, bool, int]]] = {}
     for code, *setting in ReminderSetting.objects.values_list("rule", "organisation_id", "enabled", "days"):
         settings.setdefault(code, []).append(tuple(setting))  # type: ignore[arg-type]
+    if limit is not None:
+        soonest = _due_until(now + timedelta(days=FIRST_LOOK_DAYS), narrow, settings, now=now, limit=limit)
+        if len(soonest) == limit:
+            return soonest
+    return _due_until(now + timedelta(days=UPCOMING_DAYS), narrow, settings, now=now, limit=limit)
+
+
+def _due_until(
+    until: datetime, narrow: Q, settings: dict[str, list[tuple[Any, bool, int]]], *, now: datetime, limit: int | None
+) -> list[Upcoming]:
+    """Every rule's candidates due in (now, until] under `narrow`: one query, a UNION."""
     rules = {rule.code: rule for rule in all_rules()}
-    until = now + timedelta(days=UPCOMING_DAYS)
     parts = [
         candidates.filter(narrow).annotate(r_rule=Value(rule.code, output_field=CharField()))
         for rule in rules.values()

@@ -87,3 +87,17 @@ def test_the_reminders_page_shows_only_the_soonest_upcoming_and_says_more_fall_d
     assert sooner.person.case_code in upcoming_part and later.person.case_code not in upcoming_part
     assert "Only the soonest 1 is shown: more fall due in these days." in upcoming_part
     assert [row.case_id for row in upcoming(recipient=people.social_worker, limit=1)] == [sooner.pk]
+
+
+def test_a_limited_list_is_the_head_of_the_whole_fortnight_whether_or_not_the_first_days_fill_it(people):
+    """The first look (FIRST_LOOK_DAYS) answers alone only when it fills the limit."""
+    now = timezone.now()
+    due_in = {}
+    for day in (1, 2, 10, 13):  # two inside the first look, two after it
+        case = open_case(people.social_worker)
+        Case.objects.filter(pk=case.pk).update(created_at=now - days(30 - day))
+        due_in[case.pk] = day
+    whole = upcoming(recipient=people.social_worker, now=now)
+    assert [due_in[row.case_id] for row in whole] == [1, 2, 10, 13]
+    for limit in range(1, 6):
+        assert upcoming(recipient=people.social_worker, now=now, limit=limit) == whole[:limit]
