@@ -82,13 +82,16 @@ def query_count(path: str, username: str) -> int:
     return len(queries.captured_queries)
 
 
+WORKERS = 2  # gunicorn workers: one a core of this machine kind
+
+
 @contextmanager
 def gunicorn() -> Iterator[str]:
-    """The production server (DEBUG off, 2 workers) on a free port; yields its base URL."""
+    """The production server (DEBUG off, WORKERS workers) on a free port; yields its base URL."""
     port = free_port()
     env = {**os.environ, "DEBUG": "0", "ALLOWED_HOSTS": "127.0.0.1", "LOG_LEVEL": "WARNING"}
     server = subprocess.Popen(
-        [sys.executable, "-m", "gunicorn", "config.wsgi", "--bind", f"127.0.0.1:{port}", "--workers", "2"],
+        [sys.executable, "-m", "gunicorn", "config.wsgi", "--bind", f"127.0.0.1:{port}", "--workers", str(WORKERS)],
         cwd=ROOT,
         env=env,
         stdout=subprocess.DEVNULL,
