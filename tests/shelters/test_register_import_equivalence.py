@@ -117,7 +117,7 @@ def imported(manager: Any, shelter: Any, rows: list[dict[str, str]], *, batched:
     return register_import
 
 
-IGNORED = {"id", "created_at", "updated_at", "case_code", "person_id", "case_id", "shelter_id"}
+IGNORED = {"id", "created_at", "updated_at", "quiet_since", "case_code", "person_id", "case_id", "shelter_id"}
 
 
 def snapshot(register_import: RegisterImport) -> dict[str, Any]:
