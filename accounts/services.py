@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 from django.contrib.auth.password_validation import validate_password
@@ -32,22 +33,37 @@ def audit_text(value: str) -> str:
     return value.replace("\x00", "\\x00")
 
 
+@dataclass(frozen=True)
+class _Who:
+    """Who acted, as the audit row names them: the same for every row of a batch, so worked
+    out once (telling a partner's system from Pathway is a Protocol check, slow per row)."""
+
+    user: Staff | None
+    organisation_id: Any
+    reason_prefix: str  # a partner system's token prefix
+
+    @classmethod
+    def of(cls, actor: Actor | None) -> _Who:
+        """A user acting is named with their organisation and roles; a partner system by its
+        organisation and its token's prefix (in the reason); Pathway itself (SYSTEM) by nothing."""
+        user = staff(actor)
+        if user is not None:
+            return cls(user, user.organisation_id, "")
+        if isinstance(actor, PartnerSystem):
+            return cls(None, actor.organisation_id, f"partner token {actor.prefix}")
+        return cls(None, None, "")
+
+
 def _audit_row(
-    *, actor: Actor | None, action: str, object_type: str, object_id: str, fields: Iterable[str], reason: str
+    *, who: _Who, context: Any, action: str, object_type: str, object_id: str, fields: Iterable[str], reason: str
 ) -> AuditEvent:
-    """A user acting is named with their organisation and roles; a partner system by its
-    organisation and its token's prefix (in the reason); Pathway itself (SYSTEM) by nothing."""
-    context = current_request()
-    user = staff(actor)
-    organisation_id = user.organisation_id if user else None
-    if user is None and isinstance(actor, PartnerSystem):
-        organisation_id = actor.organisation_id
-        reason = f"partner token {actor.prefix}" + (f": {reason}" if reason else "")
+    if who.reason_prefix:
+        reason = who.reason_prefix + (f": {reason}" if reason else "")
     return AuditEvent(
-        actor=user,
-        actor_username=user.get_username() if user else "",
-        organisation_id=organisation_id,
-        roles=list(user.roles) if user else [],
+        actor=who.user,
+        actor_username=who.user.get_username() if who.user else "",
+        organisation_id=who.organisation_id,
+        roles=list(who.user.roles) if who.user else [],
         action=action,
         object_type=object_type,
         object_id=audit_text(object_id),
@@ -73,7 +89,13 @@ def audit_record(
     if obj is not None:
         object_type, object_id = _object_ref(obj)
     row = _audit_row(
-        actor=actor, action=action, object_type=object_type, object_id=object_id, fields=fields, reason=reason
+        who=_Who.of(actor),
+        context=current_request(),
+        action=action,
+        object_type=object_type,
+        object_id=object_id,
+        fields=fields,
+        reason=reason,
     )
     if not batch.defer(row):  # in a batch, written with the batch's other rows
         row.save(force_insert=True)
@@ -98,11 +120,16 @@ def audit_record_many(
     own, e.g. the categories of one disclosure, the emergency grant it was read through."""
     fields, fields_by, reasons = list(fields), fields_by or {}, reasons or {}
     refs = [(obj._meta.label_lower, obj.pk) for obj in objects] + [(object_type, pk) for pk in object_ids]
-    rows = []
+    who, context, rows = _Who.of(actor), current_request(), []
     for kind, pk in refs:
-        reason_of = reasons.get(pk, reason)
         row = _audit_row(
-            actor=actor, action=action, object_type=kind, object_id=str(pk), fields=fields, reason=reason_of
+            who=who,
+            context=context,
+            action=action,
+            object_type=kind,
+            object_id=str(pk),
+            fields=fields,
+            reason=reasons.get(pk, reason),
         )
         if pk in fields_by:
             row.fields = list(fields_by[pk])  # in the order they were shown (a disclosure's categories)
