@@ -44,8 +44,8 @@ class Service(models.Model):
 
 def _note_touches_case(operation: pgtrigger.Operation, tables: dict[str, str], cases: str) -> pgtrigger.Trigger:
     """Notes written, moved or removed re-read their cases' quiet_since (casework.models.cases):
-    touching the column runs the case's own trigger, which recomputes it. One statement a
-    statement, not one a note: bulk loads copy notes by the million."""
+    touching the column runs the case's own trigger, which recomputes it. Once a statement,
+    not once a note: bulk loads copy notes by the million."""
     return pgtrigger.Trigger(
         name=f"note_{str(operation).lower()}_touches_case",
         level=pgtrigger.Statement,

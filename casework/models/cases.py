@@ -133,9 +133,8 @@ class Case(models.Model):
                 condition=~Q(status="closed"),
                 name="case_open_owner_worker_idx",
             ),
-            # One worker's cases from the index alone: the "no note" reminder reads its date
-            # range, and every other reminder rule joins its due rows to this worker's cases by
-            # hash (the notifications page; docs/performance.md).
+            # One worker's cases by quiet date, from the index alone (closed ones too, left out on
+            # the included status): the "no note" reminder on the notifications page.
             models.Index(
                 fields=["assigned_worker", "quiet_since"],
                 include=["id", "owner", "person", "status"],
