@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from functools import partial
 from typing import Any
 
 from django.contrib.auth.password_validation import validate_password
@@ -120,17 +121,11 @@ def audit_record_many(
     own, e.g. the categories of one disclosure, the emergency grant it was read through."""
     fields, fields_by, reasons = list(fields), fields_by or {}, reasons or {}
     refs = [(obj._meta.label_lower, obj.pk) for obj in objects] + [(object_type, pk) for pk in object_ids]
-    who, context, rows = _Who.of(actor), current_request(), []
+    # What every row of the batch shares, worked out once.
+    row_of = partial(_audit_row, who=_Who.of(actor), context=current_request(), action=action, fields=fields)
+    rows = []
     for kind, pk in refs:
-        row = _audit_row(
-            who=who,
-            context=context,
-            action=action,
-            object_type=kind,
-            object_id=str(pk),
-            fields=fields,
-            reason=reasons.get(pk, reason),
-        )
+        row = row_of(object_type=kind, object_id=str(pk), reason=reasons.get(pk, reason))
         if pk in fields_by:
             row.fields = list(fields_by[pk])  # in the order they were shown (a disclosure's categories)
         rows.append(row)
