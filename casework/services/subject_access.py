@@ -95,7 +95,7 @@ def _case(actor: Staff, case: Case) -> dict[str, Any]:
         notes.append(record)
     plan = case.plan if hasattr(case, "plan") else None  # the reverse one-to-one raises when absent
     return {
-        **as_record(case),
+        **as_record(case, exclude=["quiet_since"]),  # the database's bookkeeping: the notes below say it
         "exploitation_forms": [form.pk for form in case.exploitation_forms.all()],
         "screenings": [
             {**as_record(s), "indicators": [as_record(i, exclude=["screening"]) for i in s.observed.all()]}
