@@ -90,6 +90,7 @@ def operation_for(schema: dict[str, Any], url: str, method: str) -> dict[str, An
 WRITES = [row for row in ROWS if row.method in ("post", "put", "patch") and row.name.startswith("v1:")]
 
 
+@pytest.mark.slow  # a request per bounded field of every write route: 5-7 s
 @override_settings(API_THROTTLE_RATE=None)
 def test_one_over_the_bound_is_a_400_naming_the_field_on_every_write_route(schema, world, client):  # noqa: F811
     probed, failures = 0, []

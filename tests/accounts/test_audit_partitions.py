@@ -188,6 +188,7 @@ def test_an_archive_is_never_overwritten(settings, tmp_path):
     assert (tmp_path / "audit-2018-06.jsonl.gz").read_bytes() == b"earlier"
 
 
+@pytest.mark.slow  # takes every later migration of every app back and forward again: 12-21 s
 def test_the_migration_keeps_every_row_of_an_existing_table():
     """Back to the plain table of 0006, rows written there, forward again: the same rows, ids
     and all, in their months' partitions, and new ids carry on after the old ones."""
