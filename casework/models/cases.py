@@ -19,6 +19,9 @@ from casework.models.people import EARLIEST_BIRTH_SQL, FIRST_CASE_DATE_SQL
 QUIET_SINCE_SQL = (
     "COALESCE((SELECT max(n.written_at) FROM casework_casenote n WHERE n.case_id = {case}.id), {case}.created_at)"
 )
+# Columns the database keeps for its own queries (the triggers below): not part of the case's
+# history, nor of the record a subject access request hands out.
+DATABASE_KEPT = ["quiet_since"]
 
 
 @pgtrigger.register(
@@ -47,7 +50,7 @@ QUIET_SINCE_SQL = (
         func=f"NEW.quiet_since := {QUIET_SINCE_SQL.format(case='NEW')}; RETURN NEW;",
     ),
 )
-@tracked("CaseHistory", exclude=["quiet_since"])
+@tracked("CaseHistory", exclude=DATABASE_KEPT)
 class Case(models.Model):
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     person = models.ForeignKey("casework.Person", on_delete=models.PROTECT, related_name="cases")

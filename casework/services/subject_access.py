@@ -29,6 +29,7 @@ from casework import extensions, permissions, selectors
 from casework.assessment_permissions import view_assessment
 from casework.attachment_permissions import view_attachment
 from casework.models import Case, Person
+from casework.models.cases import DATABASE_KEPT
 from casework.models.people import NAME_INDEX_FIELDS
 from casework.privacy import as_record
 from casework.services.attachments import attachment_read
@@ -95,7 +96,7 @@ def _case(actor: Staff, case: Case) -> dict[str, Any]:
         notes.append(record)
     plan = case.plan if hasattr(case, "plan") else None  # the reverse one-to-one raises when absent
     return {
-        **as_record(case, exclude=["quiet_since"]),  # the database's bookkeeping: the notes below say it
+        **as_record(case, exclude=DATABASE_KEPT),  # the notes below say when the case was last written in
         "exploitation_forms": [form.pk for form in case.exploitation_forms.all()],
         "screenings": [
             {**as_record(s), "indicators": [as_record(i, exclude=["screening"]) for i in s.observed.all()]}

@@ -52,7 +52,7 @@ def split(outcomes):
     return stays, conflicts, others
 
 
-@pytest.mark.slow  # fifty cases opened, then fifty threads: 10-11 s (the races below stay in the quick loop)
+@pytest.mark.slow  # fifty cases opened, then fifty threads: 5-6 s (the races below stay in the quick loop)
 def test_fifty_people_admitted_into_one_bed_at_once_one_gets_it(people, staff, sengsavang):
     case_ids = open_cases(people.social_worker, WRITERS, sengsavang)
     bed_id = Bed.objects.get(shelter=sengsavang, label="B01").pk
