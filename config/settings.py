@@ -18,6 +18,7 @@ from urllib.parse import urlsplit, urlunsplit
 import dj_database_url
 from csp.constants import NONCE, NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
+from whitenoise.compress import Compressor
 
 from config import attachment_storage, keys
 from config.api_schema import API_SCHEMA_SETTINGS
@@ -264,6 +265,9 @@ STATICFILES_DIRS = [BASE_DIR / "static"]
 # Development serves straight from the apps' static folders; production from collectstatic's output.
 WHITENOISE_USE_FINDERS = not PRODUCTION
 WHITENOISE_AUTOREFRESH = not PRODUCTION
+# Source maps (9 MB of the API documentation's bundles) are read only by a browser's developer
+# tools: served as they are, not compressed twice at every image build.
+WHITENOISE_SKIP_COMPRESS_EXTENSIONS = (*Compressor.SKIP_COMPRESS_EXTENSIONS, "map")
 
 
 STORAGES = {

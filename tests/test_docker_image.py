@@ -205,7 +205,11 @@ def test_the_project_in_the_build_context_builds_and_speaks_lao(context, tmp_pat
     assert command[:2] == ["python", "manage.py"] and "collectstatic" in command
     env = {**os.environ, **build_env, "PYTHONPATH": str(tmp_path), "PYTHONDONTWRITEBYTECODE": "1"}
     subprocess.run([sys.executable, *command[1:]], cwd=tmp_path, env=env, check=True)
-    assert (tmp_path / "staticfiles" / "fonts" / "NotoSansLao-Regular.ttf").is_file()
+    collected = tmp_path / "staticfiles"
+    assert (collected / "fonts" / "NotoSansLao-Regular.ttf").is_file()
+    # Compressed for serving, but not the source maps (settings.WHITENOISE_SKIP_COMPRESS_EXTENSIONS).
+    assert (collected / "pathway.css.br").is_file() and (collected / "pathway.css.gz").is_file()
+    assert list(collected.rglob("*.map")) and not list(collected.rglob("*.map.br")) + list(collected.rglob("*.map.gz"))
     lookup = (
         "import django; django.setup(); from django.utils import translation; "
         "translation.activate('lo'); from django.conf import settings; "
