@@ -8,9 +8,9 @@ needs `transactional_db`: every browser test writes real rows that the server th
 Chromium is `/usr/bin/chromium` from Debian (`.ci/run` installs it with apt when missing);
 Playwright's own browser downloads are never used. Tests are marked `browser`.
 
-Screenshots: `screenshot(page, name)` writes `docs/screenshots/<name>.png` only when
-`PATHWAY_SCREENSHOTS=1` (to refresh the committed images after a page changes); otherwise into
-`var/screenshots/` (ignored by git), so CI still exercises them without dirtying the tree.
+Screenshots: `screenshot(page, name)` takes one only when `PATHWAY_SCREENSHOTS` asks for it
+(`1`: into `docs/screenshots/`, the user guides' images; `var`: into `var/screenshots/`, ignored
+by git); see tests/screenshots.py.
 
 Privacy (docs/design/access.md: no log line carries names or contact details): every browser test runs with
 the root logger at DEBUG and every log record captured, the live server's included (it is a
@@ -30,6 +30,8 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Browser, BrowserContext, ConsoleMessage, Locator, Page, expect, sync_playwright
 
+from tests.screenshots import screenshot_path
+
 CHROMIUM = os.environ.get("PATHWAY_CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = [
     "--no-sandbox",  # CI runs as root
@@ -39,7 +41,6 @@ CHROMIUM_ARGS = [
     "--disable-sync",
     "--no-first-run",
 ]
-ROOT = Path(__file__).resolve().parents[2]
 PASSWORD = "browser-test-password-1"
 
 
@@ -208,17 +209,12 @@ def session_cookies(user) -> list[tuple[str, str]]:  # type: ignore[no-untyped-d
     )
 
 
-def screenshot(page: Page, name: str, *, full_page: bool = True) -> Path:
-    """Save a screenshot (the whole page, or what the window shows); see the module docstring
-    for where it goes."""
-    if os.environ.get("PATHWAY_SCREENSHOTS") == "1":
-        folder = ROOT / "docs" / "screenshots"
-    else:
-        folder = ROOT / "var" / "screenshots"
-    folder.mkdir(parents=True, exist_ok=True)
-    path = folder / f"{name}.png"
-    page.screenshot(path=str(path), full_page=full_page)
-    return path
+def screenshot(page: Page, name: str, *, full_page: bool = True) -> None:
+    """Save a screenshot (the whole page, or what the window shows) where tests/screenshots.py
+    says, if it says so."""
+    path = screenshot_path(name)
+    if path is not None:
+        page.screenshot(path=str(path), full_page=full_page)
 
 
 def assert_no_horizontal_scroll(page: Page) -> None:

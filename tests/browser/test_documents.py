@@ -6,8 +6,6 @@ Screenshots `documents-*` at 1366 and 360 px; page 1 of the printed PDF as a PNG
 from __future__ import annotations
 
 import io
-import os
-from pathlib import Path
 
 import pypdfium2
 import pytest
@@ -18,8 +16,8 @@ from documents.models import Signature
 from tests.attachments import pdf
 from tests.browser.conftest import assert_no_horizontal_scroll, login_as, screenshot
 from tests.documents.conftest import LAO_FAMILY, LAO_GIVEN, build_documents_world
+from tests.screenshots import screenshot_path
 
-ROOT = Path(__file__).resolve().parents[2]
 PHONE = {"width": 360, "height": 740}
 LAPTOP = {"width": 1366, "height": 900}
 
@@ -49,9 +47,8 @@ def test_print_the_case_summary_in_lao(page: Page, people, orgs):
     assert f"{LAO_GIVEN} {LAO_FAMILY}" in text and world.case.person.case_code in text
     assert "ບຸກຄົນ" in text and "ລະຫັດກໍລະນີ" in text and "Pathway" in text
     assert len(PdfReader(io.BytesIO(data)).pages) <= 2  # A4, no menu: the summary fits
-    folder = ROOT / ("docs" if os.environ.get("PATHWAY_SCREENSHOTS") == "1" else "var") / "screenshots"
-    folder.mkdir(parents=True, exist_ok=True)
-    pypdfium2.PdfDocument(data)[0].render(scale=1.4).to_pil().save(folder / "documents-print-summary-lo-a4.png")
+    if (picture := screenshot_path("documents-print-summary-lo-a4")) is not None:
+        pypdfium2.PdfDocument(data)[0].render(scale=1.4).to_pil().save(picture)
 
 
 @pytest.mark.django_db(transaction=True)

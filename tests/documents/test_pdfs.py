@@ -6,9 +6,7 @@ docs/screenshots/."""
 from __future__ import annotations
 
 import io
-import os
 import re
-from pathlib import Path
 
 import pypdfium2
 import pytest
@@ -20,10 +18,8 @@ from accounts.models import AuditEvent
 from casework.models import ServiceType
 from tests.clients import client_for
 from tests.documents.conftest import LAO_FAMILY, LAO_GIVEN
+from tests.screenshots import screenshot_path
 
-ROOT = Path(__file__).resolve().parents[2]
-# Like the browser tests' screenshots: into docs/screenshots/ with PATHWAY_SCREENSHOTS=1, else var/.
-SCREENSHOTS = ROOT / ("docs" if os.environ.get("PATHWAY_SCREENSHOTS") == "1" else "var") / "screenshots"
 UNMAPPED = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")  # a glyph fpdf2 maps to no character (pdf.py)
 
 
@@ -70,9 +66,8 @@ def test_each_pdf_gives_back_its_lao_text(world, kind):
     assert title in text
     assert world.case.person.case_code in text
     assert f"{LAO_GIVEN} {LAO_FAMILY}" in text  # the name, shaped and read back exactly
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    page = pypdfium2.PdfDocument(data)[0]
-    page.render(scale=1.4).to_pil().save(SCREENSHOTS / f"document-{kind.replace('_', '-')}-lo.png")
+    if (picture := screenshot_path(f"document-{kind.replace('_', '-')}-lo")) is not None:
+        pypdfium2.PdfDocument(data)[0].render(scale=1.4).to_pil().save(picture)
 
 
 def test_the_english_summary_lists_every_section(world):
@@ -82,8 +77,8 @@ def test_the_english_summary_lists_every_section(world):
         assert heading in text
     assert "Repatriation steps" in text and "Page 2" in text
     assert "Mental health and counselling" in text  # the social worker reads the case health
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    pypdfium2.PdfDocument(data)[0].render(scale=1.4).to_pil().save(SCREENSHOTS / "document-case-summary-en.png")
+    if (picture := screenshot_path("document-case-summary-en")) is not None:
+        pypdfium2.PdfDocument(data)[0].render(scale=1.4).to_pil().save(picture)
 
 
 def test_police_get_no_counselling_in_the_summary(world):
