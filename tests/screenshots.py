@@ -11,6 +11,8 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+import pypdfium2
+
 ROOT = Path(__file__).resolve().parent.parent
 FOLDERS = {"1": ROOT / "docs" / "screenshots", "var": ROOT / "var" / "screenshots"}
 
@@ -22,3 +24,10 @@ def screenshot_path(name: str) -> Path | None:
         return None
     folder.mkdir(parents=True, exist_ok=True)
     return folder / f"{name}.png"
+
+
+def pdf_screenshot(data: bytes, name: str) -> None:
+    """A picture of a PDF's first page, as a reader sees it, where `screenshot_path` says."""
+    path = screenshot_path(name)
+    if path is not None:
+        pypdfium2.PdfDocument(data)[0].render(scale=1.4).to_pil().save(path)

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import io
 
-import pypdfium2
 import pytest
 from playwright.sync_api import Page, expect
 from pypdf import PdfReader
@@ -16,7 +15,7 @@ from documents.models import Signature
 from tests.attachments import pdf
 from tests.browser.conftest import assert_no_horizontal_scroll, login_as, screenshot
 from tests.documents.conftest import LAO_FAMILY, LAO_GIVEN, build_documents_world
-from tests.screenshots import screenshot_path
+from tests.screenshots import pdf_screenshot
 
 PHONE = {"width": 360, "height": 740}
 LAPTOP = {"width": 1366, "height": 900}
@@ -47,8 +46,7 @@ def test_print_the_case_summary_in_lao(page: Page, people, orgs):
     assert f"{LAO_GIVEN} {LAO_FAMILY}" in text and world.case.person.case_code in text
     assert "ບຸກຄົນ" in text and "ລະຫັດກໍລະນີ" in text and "Pathway" in text
     assert len(PdfReader(io.BytesIO(data)).pages) <= 2  # A4, no menu: the summary fits
-    if (picture := screenshot_path("documents-print-summary-lo-a4")) is not None:
-        pypdfium2.PdfDocument(data)[0].render(scale=1.4).to_pil().save(picture)
+    pdf_screenshot(data, "documents-print-summary-lo-a4")
 
 
 @pytest.mark.django_db(transaction=True)

@@ -8,7 +8,6 @@ from __future__ import annotations
 import io
 import re
 
-import pypdfium2
 import pytest
 from django.urls import reverse
 from django.utils import translation
@@ -18,7 +17,7 @@ from accounts.models import AuditEvent
 from casework.models import ServiceType
 from tests.clients import client_for
 from tests.documents.conftest import LAO_FAMILY, LAO_GIVEN
-from tests.screenshots import screenshot_path
+from tests.screenshots import pdf_screenshot
 
 UNMAPPED = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")  # a glyph fpdf2 maps to no character (pdf.py)
 
@@ -66,8 +65,7 @@ def test_each_pdf_gives_back_its_lao_text(world, kind):
     assert title in text
     assert world.case.person.case_code in text
     assert f"{LAO_GIVEN} {LAO_FAMILY}" in text  # the name, shaped and read back exactly
-    if (picture := screenshot_path(f"document-{kind.replace('_', '-')}-lo")) is not None:
-        pypdfium2.PdfDocument(data)[0].render(scale=1.4).to_pil().save(picture)
+    pdf_screenshot(data, f"document-{kind.replace('_', '-')}-lo")
 
 
 def test_the_english_summary_lists_every_section(world):
@@ -77,8 +75,7 @@ def test_the_english_summary_lists_every_section(world):
         assert heading in text
     assert "Repatriation steps" in text and "Page 2" in text
     assert "Mental health and counselling" in text  # the social worker reads the case health
-    if (picture := screenshot_path("document-case-summary-en")) is not None:
-        pypdfium2.PdfDocument(data)[0].render(scale=1.4).to_pil().save(picture)
+    pdf_screenshot(data, "document-case-summary-en")
 
 
 def test_police_get_no_counselling_in_the_summary(world):

@@ -4,7 +4,6 @@ signing breaks the seal and the pages ask for a new signature."""
 
 from __future__ import annotations
 
-import pypdfium2
 import pytest
 from django.db import connection
 from django.urls import reverse
@@ -19,7 +18,8 @@ from documents.selectors import handover_of, repatriation_for
 from referrals.services import consent_withdraw
 from tests.clients import client_for
 from tests.documents.conftest import signature_png
-from tests.documents.test_pdfs import SCREENSHOTS, text_of
+from tests.documents.test_pdfs import text_of
+from tests.screenshots import pdf_screenshot
 
 
 def sign_consent(world, **overrides):  # type: ignore[no-untyped-def]
@@ -45,8 +45,7 @@ def test_the_pdf_shows_signer_and_seal(world):
     text = text_of(data)
     assert "ນ້ອຍ ແກ້ວມະນີ" in text and signature.content_sha256 in text
     assert "Changed after signing" not in text
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    pypdfium2.PdfDocument(data)[0].render(scale=1.4).to_pil().save(SCREENSHOTS / "document-consent-form-signed-en.png")
+    pdf_screenshot(data, "document-consent-form-signed-en")
 
 
 def test_a_change_after_signing_breaks_the_seal(world):
