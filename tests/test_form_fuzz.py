@@ -13,7 +13,7 @@ from typing import Any
 
 import hypothesis
 import pytest
-from django.db import transaction
+from django.db import connection, transaction
 from django.urls import reverse
 from hypothesis import HealthCheck, Phase, given
 from hypothesis import strategies as st
@@ -92,20 +92,25 @@ def with_examples(test: Callable[..., None], examples: list[dict[str, str]]) -> 
     return test
 
 
+WRITTEN = (
+    *(Person, Case, CaseNote, Service, Screening, Stay, BedOutage, Referral, Consent),
+    *(CaseFlag, Perpetrator, CasePerpetrator, LegalProceeding, Hearing, JourneyEvent, Assessment),
+    *(BestInterestsDetermination, Question, CaseGroup, CaseGroupMember, Peer, Transfer, TransferStep),
+    DirectoryEntry,
+)
+
+
 def footprint() -> tuple[int, ...]:
-    """What a half-saved form would leave behind."""
-    return (
-        AuditEvent.objects.filter(action__in=CHANGES).count(),
-        *(
-            model.objects.count()
-            for model in (
-                *(Person, Case, CaseNote, Service, Screening, Stay, BedOutage, Referral, Consent),
-                *(CaseFlag, Perpetrator, CasePerpetrator, LegalProceeding, Hearing, JourneyEvent, Assessment),
-                *(BestInterestsDetermination, Question, CaseGroup, CaseGroupMember, Peer, Transfer, TransferStep),
-                DirectoryEntry,
-            )
-        ),
-    )
+    """What a half-saved form would leave behind: the audit log's changes and the rows of every
+    model a form writes, counted in one query (as 25 queries, twice an example, they were most of
+    this module's time)."""
+    parts = [AuditEvent.objects.filter(action__in=CHANGES), *(model.objects.all() for model in WRITTEN)]
+    compiled = [queryset.values("pk").query.sql_with_params() for queryset in parts]
+    # Django's own compiled SQL, its parameters passed apart: nothing from outside is pasted in.
+    counts = ", ".join(f"(SELECT count(*) FROM ({sql}) AS part{n})" for n, (sql, _) in enumerate(compiled))  # noqa: S608
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT {counts}", [param for _, params in compiled for param in params])
+        return tuple(cursor.fetchone())
 
 
 def saved(response: Any) -> bool:
