@@ -1,7 +1,7 @@
 """The four printable documents as PDFs, in Lao and English: the text read back from each PDF
 (pypdf) carries the Lao strings as written, the reader's tiers hold (no counselling for police),
-each download is audited and served as an attachment; page 1 of each is rendered to PNG for
-docs/screenshots/."""
+each download is audited and served as an attachment; page 1 of each is rendered to PNG when
+PATHWAY_SCREENSHOTS asks for pictures (tests/screenshots.py)."""
 
 from __future__ import annotations
 
